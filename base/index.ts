@@ -1,0 +1,65 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BaseConfig } from "../shared/config/load";
+import { BaseContract, CONTRACT_VERSION, RepositoryRef } from "../shared/contract";
+import { ConfigError } from "../shared/errors";
+import { SERVICE_NAMES, ServiceName } from "../shared/services";
+import { contractTags } from "../shared/tags";
+import { Dns } from "./dns";
+import { Network } from "./network";
+import { Registries } from "./registries";
+import { SecurityGroups } from "./security-groups";
+
+/** Base's stack outputs: the contract runtime reads, each value possibly not yet known. */
+export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract[K]> };
+
+/**
+ * The persistent layer: network, security groups, registries and DNS. Nothing here costs by the
+ * hour; a NAT gateway, load balancer, ECS or log resource in base is a defect (see test/base.spec.ts).
+ */
+export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
+    const availabilityZones = await firstAvailabilityZones(config);
+    const network = new Network("network", { config, availabilityZones });
+    const securityGroups = new SecurityGroups("security-groups", { config, vpcId: network.vpc.id });
+    const registries = new Registries("registries", { config });
+    const dns = config.domain ? new Dns("dns", { config, domain: config.domain }) : undefined;
+
+    const repositories = Object.fromEntries(
+        SERVICE_NAMES.map((service) => {
+            const repository = registries.repositories[service];
+            return [service, { name: repository.name, url: repository.repositoryUrl, arn: repository.arn }];
+        }),
+    ) as Record<ServiceName, { [K in keyof RepositoryRef]: pulumi.Output<string> }>;
+    return {
+        contractVersion: CONTRACT_VERSION,
+        environment: config.env,
+        region: config.region,
+        vpcId: network.vpc.id,
+        vpcCidr: network.vpc.cidrBlock,
+        publicSubnetIds: pulumi.all(network.publicSubnets.map((subnet) => subnet.id)),
+        privateSubnetIds: pulumi.all(network.privateSubnets.map((subnet) => subnet.id)),
+        privateRouteTableIds: pulumi.all(network.privateRouteTables.map((table) => table.id)),
+        loadBalancerSecurityGroupId: securityGroups.loadBalancer.id,
+        servicesSecurityGroupId: securityGroups.services.id,
+        repositories: pulumi.output(repositories),
+        domain: config.domain ?? "",
+        zoneId: dns?.zoneId ?? "",
+        certificateArn: dns?.certificateArn ?? "",
+        tags: contractTags(config),
+    };
+}
+
+async function firstAvailabilityZones(config: BaseConfig): Promise<string[]> {
+    // Local and Wavelength zones need an opt-in and lack services; only regular zones qualify.
+    const zones = await aws.getAvailabilityZones({
+        state: "available",
+        filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+    });
+    if (zones.names.length < config.azCount) {
+        throw new ConfigError(config.stack, [
+            `${config.project}:azCount is ${config.azCount} but ${config.region} has ${zones.names.length} availability zones; ` +
+                `run "pulumi config set azCount ${zones.names.length} -s ${config.stack}"`,
+        ]);
+    }
+    return zones.names.slice(0, config.azCount);
+}

@@ -1,0 +1,40 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BaseConfig } from "../shared/config/load";
+import { repositoryName } from "../shared/naming";
+import { SERVICE_NAMES, ServiceName } from "../shared/services";
+import { tagsFor } from "../shared/tags";
+import { lifecyclePolicyDocument } from "./lifecycle-policy";
+
+/** One ECR repository per service: immutable tags, scanned on push, encrypted at rest. */
+export class Registries extends pulumi.ComponentResource {
+    readonly repositories: Record<ServiceName, aws.ecr.Repository>;
+
+    constructor(name: string, args: { config: BaseConfig }, opts: pulumi.ComponentResourceOptions = {}) {
+        super("durable-code:base:Registries", name, {}, opts);
+        const { config } = args;
+        const entries = SERVICE_NAMES.map((service) => {
+            const repository = new aws.ecr.Repository(
+                `${name}-${service}`,
+                {
+                    name: repositoryName(config, service),
+                    imageTagMutability: "IMMUTABLE",
+                    imageScanningConfiguration: { scanOnPush: true },
+                    encryptionConfigurations: [{ encryptionType: "AES256" }],
+                    // Images are never deleted as a side effect of a destroy.
+                    forceDelete: false,
+                    tags: tagsFor(config, repositoryName(config, service)),
+                },
+                { parent: this, protect: config.protect },
+            );
+            new aws.ecr.LifecyclePolicy(
+                `${name}-${service}`,
+                { repository: repository.name, policy: lifecyclePolicyDocument() },
+                { parent: this },
+            );
+            return [service, repository] as const;
+        });
+        this.repositories = Object.fromEntries(entries) as Record<ServiceName, aws.ecr.Repository>;
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,109 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BaseConfig } from "../shared/config/load";
+import { physicalName } from "../shared/naming";
+import { SERVICE_NAMES, SERVICES } from "../shared/services";
+import { tagsFor } from "../shared/tags";
+
+export const PUBLIC_LISTENER_PORTS = [80, 443] as const;
+
+export interface SecurityGroupsArgs {
+    readonly config: BaseConfig;
+    readonly vpcId: pulumi.Input<string>;
+}
+
+/**
+ * Two groups: the load balancer's, open to the internet on HTTP and HTTPS only, and the services',
+ * reachable on the container ports from the load balancer's group and nothing else. Rules are
+ * separate resources with descriptions, so a change to one rule never rewrites the others.
+ */
+export class SecurityGroups extends pulumi.ComponentResource {
+    readonly loadBalancer: aws.ec2.SecurityGroup;
+    readonly services: aws.ec2.SecurityGroup;
+
+    constructor(name: string, args: SecurityGroupsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        super("durable-code:base:SecurityGroups", name, {}, opts);
+        const { config, vpcId } = args;
+        const child = { parent: this };
+
+        this.loadBalancer = new aws.ec2.SecurityGroup(
+            `${name}-load-balancer`,
+            {
+                name: physicalName(config, "load-balancer"),
+                description: "Load balancer: HTTP and HTTPS from the internet",
+                vpcId,
+                tags: tagsFor(config, physicalName(config, "load-balancer"), { Role: "load-balancer" }),
+            },
+            child,
+        );
+        this.services = new aws.ec2.SecurityGroup(
+            `${name}-services`,
+            {
+                name: physicalName(config, "services"),
+                description: "ECS services: container ports from the load balancer only",
+                vpcId,
+                tags: tagsFor(config, physicalName(config, "services"), { Role: "services" }),
+            },
+            child,
+        );
+
+        for (const port of PUBLIC_LISTENER_PORTS) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-load-balancer-in-${port}`,
+                {
+                    securityGroupId: this.loadBalancer.id,
+                    description: `Port ${port} from the internet`,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: "0.0.0.0/0",
+                    tags: tagsFor(config, physicalName(config, `load-balancer-in-${port}`)),
+                },
+                child,
+            );
+        }
+        for (const service of SERVICE_NAMES) {
+            const port = SERVICES[service].port;
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-load-balancer-to-${service}`,
+                {
+                    securityGroupId: this.loadBalancer.id,
+                    description: `To the ${service} containers on ${port}`,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    referencedSecurityGroupId: this.services.id,
+                    tags: tagsFor(config, physicalName(config, `load-balancer-to-${service}`)),
+                },
+                child,
+            );
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-services-in-${service}`,
+                {
+                    securityGroupId: this.services.id,
+                    description: `${service} port ${port} from the load balancer`,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    referencedSecurityGroupId: this.loadBalancer.id,
+                    tags: tagsFor(config, physicalName(config, `services-in-${service}`)),
+                },
+                child,
+            );
+        }
+        // Tasks pull images and write logs over HTTPS to AWS endpoints, and the application may call out.
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-services-out`,
+            {
+                securityGroupId: this.services.id,
+                description: "Outbound from tasks (image pulls, logs, application calls)",
+                ipProtocol: "-1",
+                cidrIpv4: "0.0.0.0/0",
+                tags: tagsFor(config, physicalName(config, "services-out")),
+            },
+            child,
+        );
+
+        this.registerOutputs({ loadBalancerId: this.loadBalancer.id, servicesId: this.services.id });
+    }
+}

@@ -1,0 +1,54 @@
+import { RuntimeConfig } from "../../shared/config/load";
+import { BaseContract, CONTRACT_KEYS, CONTRACT_VERSION } from "../../shared/contract";
+import { ConfigError } from "../../shared/errors";
+import { readBaseStack } from "./base-stack";
+import { baseLookups } from "./lookups";
+
+export interface DiscoveredBase {
+    readonly contract: BaseContract;
+    /** Contract keys whose value came from a lookup rather than base's outputs. */
+    readonly lookedUp: readonly string[];
+}
+
+/**
+ * Resolves everything runtime needs from base, before any runtime resource exists: from base's
+ * outputs (discovery: stack), value by value from lookups where an output is missing, or from
+ * lookups alone (discovery: tags).
+ */
+export async function discoverBase(config: RuntimeConfig): Promise<DiscoveredBase> {
+    const published = config.discovery === "stack" ? await readBaseStack(config) : {};
+    const lookups = baseLookups(config);
+    const contract: Record<string, unknown> = {};
+    const lookedUp: string[] = [];
+    for (const key of CONTRACT_KEYS) {
+        if (published[key] !== undefined) {
+            contract[key] = published[key];
+        } else {
+            contract[key] = await lookups[key]();
+            lookedUp.push(key);
+        }
+    }
+    checkCompatible(config, contract as unknown as BaseContract);
+    return { contract: contract as unknown as BaseContract, lookedUp };
+}
+
+function checkCompatible(config: RuntimeConfig, base: BaseContract): void {
+    const source = config.discovery === "stack" ? `base stack "${config.baseStack}"` : `the base found by tags`;
+    const problems: string[] = [];
+    if (base.contractVersion > CONTRACT_VERSION) {
+        problems.push(`${source} publishes contract version ${base.contractVersion}, this program reads version ${CONTRACT_VERSION}; update this checkout (git pull) before deploying runtime`);
+    }
+    if (base.environment !== config.env) {
+        problems.push(`${source} belongs to environment "${base.environment}", not "${config.env}"; fix baseStack in Pulumi.${config.stack}.yaml`);
+    }
+    if (base.region !== config.region) {
+        problems.push(`${source} is in ${base.region} but aws:region is ${config.region}; set aws:region to ${base.region} in Pulumi.${config.stack}.yaml`);
+    }
+    if (base.publicSubnetIds.length === 0 || base.privateSubnetIds.length !== base.publicSubnetIds.length || base.privateRouteTableIds.length !== base.privateSubnetIds.length) {
+        problems.push(
+            `${source} has ${base.publicSubnetIds.length} public subnets, ${base.privateSubnetIds.length} private subnets and ` +
+                `${base.privateRouteTableIds.length} private route tables; expected one of each per zone; run "pulumi up -s base-${config.env}"`,
+        );
+    }
+    if (problems.length > 0) throw new ConfigError(config.stack, problems);
+}

@@ -1,0 +1,88 @@
+import * as aws from "@pulumi/aws";
+import { RuntimeConfig } from "../../shared/config/load";
+import { BaseContract, CONTRACT_VERSION, ContractKey } from "../../shared/contract";
+import { ConfigError } from "../../shared/errors";
+import { repositoryName } from "../../shared/naming";
+import { SERVICE_NAMES } from "../../shared/services";
+import { baseLookupFilters, contractTags, Markers, TagFilter } from "../../shared/tags";
+
+export type Lookups = { readonly [K in ContractKey]: () => Promise<BaseContract[K]> };
+
+/**
+ * How runtime finds each base value without base's outputs: EC2 resources by the contract tags,
+ * repositories by name, DNS by the configured domain. Each invoke runs at most once.
+ */
+export function baseLookups(config: RuntimeConfig): Lookups {
+    const found = (what: string, cause: unknown) =>
+        new ConfigError(config.stack, [
+            `no ${what} in ${config.region} for base-${config.env} (${cause instanceof Error ? cause.message : String(cause)}); ` +
+                `run "pulumi up -s base-${config.env}" first, or check aws:region and the base's tags`,
+        ]);
+    const tagged = (markers: Markers) => baseLookupFilters(config, markers);
+    const describe = (filters: TagFilter[]) => filters.map((filter) => `${filter.name.slice(4)}=${filter.values[0]}`).join(", ");
+    const once = <T>(load: () => Promise<T>) => {
+        let promise: Promise<T> | undefined;
+        return () => (promise ??= load());
+    };
+
+    const vpc = once(() => {
+        const filters = tagged({ Role: "vpc" });
+        return aws.ec2.getVpc({ filters }).catch((cause) => Promise.reject(found(`VPC tagged ${describe(filters)}`, cause)));
+    });
+    const subnetIds = (tier: "public" | "private") =>
+        once(async () => {
+            const filters = tagged({ Tier: tier });
+            const result = await aws.ec2.getSubnets({ filters });
+            if (result.ids.length === 0) throw found(`subnets tagged ${describe(filters)}`, "none matched");
+            return [...result.ids].sort();
+        });
+    const securityGroupId = (role: "load-balancer" | "services") =>
+        once(async () => {
+            const filters = tagged({ Role: role });
+            const group = await aws.ec2.getSecurityGroup({ filters }).catch((cause) => Promise.reject(found(`security group tagged ${describe(filters)}`, cause)));
+            return group.id;
+        });
+    const zoneId = once(async () => {
+        if (config.zoneId) return config.zoneId;
+        if (!config.domain) return "";
+        const zone = await aws.route53.getZone({ name: config.domain, privateZone: false }).catch((cause) => Promise.reject(found(`public hosted zone ${config.domain}`, cause)));
+        return zone.zoneId;
+    });
+
+    return {
+        contractVersion: async () => CONTRACT_VERSION,
+        environment: async () => config.env,
+        region: async () => config.region,
+        vpcId: async () => (await vpc()).id,
+        vpcCidr: async () => (await vpc()).cidrBlock,
+        publicSubnetIds: subnetIds("public"),
+        privateSubnetIds: subnetIds("private"),
+        privateRouteTableIds: once(async () => {
+            const filters = tagged({ Tier: "private" });
+            const result = await aws.ec2.getRouteTables({ filters });
+            return [...result.ids].sort();
+        }),
+        loadBalancerSecurityGroupId: securityGroupId("load-balancer"),
+        servicesSecurityGroupId: securityGroupId("services"),
+        repositories: once(async () => {
+            const entries = await Promise.all(
+                SERVICE_NAMES.map(async (service) => {
+                    const name = repositoryName(config, service);
+                    const repository = await aws.ecr.getRepository({ name }).catch((cause) => Promise.reject(found(`ECR repository ${name}`, cause)));
+                    return [service, { name, url: repository.repositoryUrl, arn: repository.arn }] as const;
+                }),
+            );
+            return Object.fromEntries(entries) as BaseContract["repositories"];
+        }),
+        domain: async () => config.domain ?? "",
+        zoneId,
+        certificateArn: once(async () => {
+            if (!config.domain) return "";
+            const certificate = await aws.acm
+                .getCertificate({ domain: config.domain, statuses: ["ISSUED"], mostRecent: true })
+                .catch((cause) => Promise.reject(found(`issued certificate for ${config.domain}`, cause)));
+            return certificate.arn;
+        }),
+        tags: async () => contractTags({ ...config, layer: "base" }),
+    };
+}

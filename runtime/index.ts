@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+import { RuntimeConfig } from "../shared/config/load";
+import { BaseContract } from "../shared/contract";
+import { SERVICE_NAMES, ServiceName } from "../shared/services";
+import { Cluster } from "./cluster";
+import { discoverBase } from "./discovery";
+import { DnsRecords, hostnamesFor } from "./dns-records";
+import { Egress } from "./egress";
+import { TaskRoles } from "./iam";
+import { LoadBalancer } from "./load-balancer";
+import { createLogGroups } from "./logs";
+import { WebService } from "./service";
+
+export interface RuntimeOutputs {
+    readonly url: pulumi.Output<string>;
+    readonly loadBalancerDnsName: pulumi.Output<string>;
+    readonly clusterName: pulumi.Output<string>;
+    readonly serviceNames: Record<ServiceName, pulumi.Output<string>>;
+    readonly logGroupNames: Record<ServiceName, pulumi.Output<string>>;
+    readonly egress: string;
+    /** Base values that came from lookups instead of base's outputs; empty when the contract is complete. */
+    readonly baseLookups: readonly string[];
+}
+
+/** The hourly-cost layer. Reads base first, then builds everything on top of it. */
+export async function deployRuntime(config: RuntimeConfig): Promise<RuntimeOutputs> {
+    const discovered = await discoverBase(config);
+    return { ...createRuntime(config, discovered.contract), baseLookups: discovered.lookedUp };
+}
+
+export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<RuntimeOutputs, "baseLookups"> {
+    const egress = new Egress("egress", { config, base });
+    const loadBalancer = new LoadBalancer("load-balancer", { config, base });
+    const cluster = new Cluster("ecs", { config });
+    const logGroups = createLogGroups(config);
+    const roles = new TaskRoles("roles", { config, base, logGroupArns: SERVICE_NAMES.map((service) => logGroups[service].arn) });
+
+    const services = Object.fromEntries(
+        SERVICE_NAMES.map((service) => {
+            const webService = new WebService(
+                service,
+                {
+                    config,
+                    service,
+                    repositoryUrl: base.repositories[service].url,
+                    clusterArn: cluster.cluster.arn,
+                    clusterName: cluster.cluster.name,
+                    executionRoleArn: roles.executionRole.arn,
+                    taskRoleArn: roles.taskRole.arn,
+                    logGroupName: logGroups[service].name,
+                    targetGroupArn: loadBalancer.targetGroups[service].arn,
+                    subnetIds: egress.taskSubnetIds,
+                    securityGroupId: base.servicesSecurityGroupId,
+                    assignPublicIp: egress.assignPublicIp,
+                },
+                // Tasks need routes out (NAT) to pull images, a routed target group, and the Spot provider.
+                { dependsOn: [egress, cluster.capacityProviders, ...loadBalancer.routing] },
+            );
+            return [service, webService.service.name];
+        }),
+    ) as Record<ServiceName, pulumi.Output<string>>;
+
+    const hostnames = base.zoneId ? hostnamesFor(config, base.domain) : undefined;
+    if (hostnames) {
+        new DnsRecords("dns", { zoneId: base.zoneId, hostnames, loadBalancer: loadBalancer.loadBalancer });
+    }
+    const dnsName = loadBalancer.loadBalancer.dnsName;
+    return {
+        url: hostnames ? pulumi.output(`${loadBalancer.https ? "https" : "http"}://${hostnames.app}`) : pulumi.interpolate`http://${dnsName}`,
+        loadBalancerDnsName: dnsName,
+        clusterName: cluster.cluster.name,
+        serviceNames: services,
+        logGroupNames: Object.fromEntries(SERVICE_NAMES.map((service) => [service, logGroups[service].name])) as Record<ServiceName, pulumi.Output<string>>,
+        egress: config.egress,
+    };
+}

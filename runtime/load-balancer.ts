@@ -1,0 +1,112 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RuntimeConfig } from "../shared/config/load";
+import { BaseContract } from "../shared/contract";
+import { physicalName } from "../shared/naming";
+import { SERVICE_NAMES, ServiceName, SERVICES } from "../shared/services";
+import { tagsFor } from "../shared/tags";
+import { DEFAULT_SERVICE, routingRules, TLS_POLICY } from "./routing";
+
+/**
+ * Internet-facing application load balancer in base's public subnets. With a certificate, HTTPS
+ * serves and HTTP redirects to it; without one, HTTP serves. Rules from routing.ts send the back
+ * end's paths to the back end, everything else goes to the front end.
+ */
+export class LoadBalancer extends pulumi.ComponentResource {
+    readonly loadBalancer: aws.lb.LoadBalancer;
+    readonly targetGroups: Record<ServiceName, aws.lb.TargetGroup>;
+    /** Listeners and rules; services wait for them so targets register into a routed group. */
+    readonly routing: pulumi.Resource[];
+    readonly https: boolean;
+
+    constructor(name: string, args: { config: RuntimeConfig; base: BaseContract }, opts: pulumi.ComponentResourceOptions = {}) {
+        super("durable-code:runtime:LoadBalancer", name, {}, opts);
+        const { config, base } = args;
+        const child = { parent: this };
+        this.https = base.certificateArn !== "";
+
+        this.loadBalancer = new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                name: physicalName(config),
+                loadBalancerType: "application",
+                internal: false,
+                subnets: [...base.publicSubnetIds],
+                securityGroups: [base.loadBalancerSecurityGroupId],
+                enableHttp2: true,
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: config.protect,
+                tags: tagsFor(config, physicalName(config)),
+            },
+            child,
+        );
+
+        this.targetGroups = Object.fromEntries(
+            SERVICE_NAMES.map((service) => {
+                const { port, healthPath } = SERVICES[service];
+                const group = new aws.lb.TargetGroup(
+                    `${name}-${service}`,
+                    {
+                        name: physicalName(config, service),
+                        port,
+                        protocol: "HTTP",
+                        targetType: "ip",
+                        vpcId: base.vpcId,
+                        deregistrationDelay: 30,
+                        healthCheck: { path: healthPath, matcher: "200-299", interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+                        tags: tagsFor(config, physicalName(config, service)),
+                    },
+                    child,
+                );
+                return [service, group];
+            }),
+        ) as Record<ServiceName, aws.lb.TargetGroup>;
+
+        const forwardTo = (service: ServiceName) => [{ type: "forward", targetGroupArn: this.targetGroups[service].arn }];
+        const http = new aws.lb.Listener(
+            `${name}-http`,
+            {
+                loadBalancerArn: this.loadBalancer.arn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: this.https
+                    ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]
+                    : forwardTo(DEFAULT_SERVICE),
+                tags: tagsFor(config, physicalName(config, "http")),
+            },
+            child,
+        );
+        const serving = this.https
+            ? new aws.lb.Listener(
+                  `${name}-https`,
+                  {
+                      loadBalancerArn: this.loadBalancer.arn,
+                      port: 443,
+                      protocol: "HTTPS",
+                      sslPolicy: TLS_POLICY,
+                      certificateArn: base.certificateArn,
+                      defaultActions: forwardTo(DEFAULT_SERVICE),
+                      tags: tagsFor(config, physicalName(config, "https")),
+                  },
+                  child,
+              )
+            : http;
+
+        const rules = routingRules().map(
+            (rule) =>
+                new aws.lb.ListenerRule(
+                    `${name}-${rule.service}`,
+                    {
+                        listenerArn: serving.arn,
+                        priority: rule.priority,
+                        conditions: [{ pathPattern: { values: [...rule.pathPatterns] } }],
+                        actions: forwardTo(rule.service),
+                        tags: tagsFor(config, physicalName(config, `to-${rule.service}`)),
+                    },
+                    child,
+                ),
+        );
+        this.routing = serving === http ? [http, ...rules] : [http, serving, ...rules];
+        this.registerOutputs({ dnsName: this.loadBalancer.dnsName });
+    }
+}

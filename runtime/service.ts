@@ -1,0 +1,124 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RuntimeConfig } from "../shared/config/load";
+import { physicalName } from "../shared/naming";
+import { ServiceName, SERVICES } from "../shared/services";
+import { tagsFor } from "../shared/tags";
+import { capacityProviderStrategy } from "./cluster";
+
+export interface WebServiceArgs {
+    readonly config: RuntimeConfig;
+    readonly service: ServiceName;
+    readonly repositoryUrl: string;
+    readonly clusterArn: pulumi.Input<string>;
+    readonly clusterName: pulumi.Input<string>;
+    readonly executionRoleArn: pulumi.Input<string>;
+    readonly taskRoleArn: pulumi.Input<string>;
+    readonly logGroupName: pulumi.Input<string>;
+    readonly targetGroupArn: pulumi.Input<string>;
+    readonly subnetIds: readonly string[];
+    readonly securityGroupId: string;
+    readonly assignPublicIp: boolean;
+}
+
+/** One container as a Fargate service behind its target group, scaled on CPU. */
+export class WebService extends pulumi.ComponentResource {
+    readonly service: aws.ecs.Service;
+    readonly taskDefinition: aws.ecs.TaskDefinition;
+
+    constructor(name: string, args: WebServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        super("durable-code:runtime:WebService", name, {}, opts);
+        const { config, service } = args;
+        const { port, containerHealthCheck } = SERVICES[service];
+        const child = { parent: this };
+
+        const container = {
+            name: service,
+            image: `${args.repositoryUrl}:${config.imageTag}`,
+            essential: true,
+            portMappings: [{ containerPort: port, protocol: "tcp" }],
+            environment: [{ name: "PORT", value: String(port) }],
+            logConfiguration: {
+                logDriver: "awslogs",
+                options: { "awslogs-group": args.logGroupName, "awslogs-region": config.region, "awslogs-stream-prefix": service },
+            },
+            healthCheck: containerHealthCheck && { command: [...containerHealthCheck], interval: 30, timeout: 5, retries: 3, startPeriod: 30 },
+            // ECS Exec needs an init process to reap the session's child processes.
+            linuxParameters: config.enableExec ? { initProcessEnabled: true } : undefined,
+        };
+        this.taskDefinition = new aws.ecs.TaskDefinition(
+            `${name}-task`,
+            {
+                family: physicalName(config, service),
+                cpu: String(config.taskCpu),
+                memory: String(config.taskMemory),
+                networkMode: "awsvpc",
+                requiresCompatibilities: ["FARGATE"],
+                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: config.cpuArchitecture },
+                executionRoleArn: args.executionRoleArn,
+                taskRoleArn: args.taskRoleArn,
+                containerDefinitions: pulumi.jsonStringify([container]),
+                tags: tagsFor(config, physicalName(config, service)),
+            },
+            child,
+        );
+
+        this.service = new aws.ecs.Service(
+            `${name}-service`,
+            {
+                name: physicalName(config, service),
+                cluster: args.clusterArn,
+                taskDefinition: this.taskDefinition.arn,
+                desiredCount: config.desiredCount,
+                capacityProviderStrategies: capacityProviderStrategy(config.spot),
+                networkConfiguration: {
+                    subnets: [...args.subnetIds],
+                    securityGroups: [args.securityGroupId],
+                    assignPublicIp: args.assignPublicIp,
+                },
+                loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: service, containerPort: port }],
+                healthCheckGracePeriodSeconds: 60,
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+                deploymentMinimumHealthyPercent: 100,
+                deploymentMaximumPercent: 200,
+                enableExecuteCommand: config.enableExec,
+                propagateTags: "SERVICE",
+                // `pulumi up` returns once tasks are healthy, so a green update means a running app.
+                waitForSteadyState: true,
+                tags: tagsFor(config, physicalName(config, service)),
+            },
+            // Autoscaling owns the running count between deploys.
+            { parent: this, ignoreChanges: ["desiredCount"] },
+        );
+
+        const target = new aws.appautoscaling.Target(
+            `${name}-scaling`,
+            {
+                serviceNamespace: "ecs",
+                scalableDimension: "ecs:service:DesiredCount",
+                resourceId: pulumi.interpolate`service/${args.clusterName}/${this.service.name}`,
+                minCapacity: config.minCount,
+                maxCapacity: config.maxCount,
+                tags: tagsFor(config, physicalName(config, `${service}-scaling`)),
+            },
+            child,
+        );
+        new aws.appautoscaling.Policy(
+            `${name}-cpu`,
+            {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: target.serviceNamespace,
+                scalableDimension: target.scalableDimension,
+                resourceId: target.resourceId,
+                targetTrackingScalingPolicyConfiguration: {
+                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                    targetValue: config.cpuTargetPercent,
+                    scaleInCooldown: 300,
+                    scaleOutCooldown: 60,
+                },
+            },
+            child,
+        );
+        this.registerOutputs({ serviceName: this.service.name });
+    }
+}

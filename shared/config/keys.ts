@@ -1,0 +1,55 @@
+import { CPU_ARCHITECTURES, EGRESS_MODES } from "../environments";
+import { Layer } from "../stack-name";
+import { boolean, cidrBlock, matching, oneOf, Parser, stringMap, wholeNumber } from "./parsers";
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export const DISCOVERY_MODES = ["stack", "tags"] as const;
+export type DiscoveryMode = (typeof DISCOVERY_MODES)[number];
+
+const hostname = matching(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case DNS name such as example.com");
+
+interface KeySpec<T> {
+    readonly layers: readonly Layer[];
+    readonly parse: Parser<T>;
+}
+
+const spec = <T>(layers: readonly Layer[], parse: Parser<T>): KeySpec<T> => ({ layers, parse });
+const BASE = ["base"] as const;
+const RUNTIME = ["runtime"] as const;
+const BOTH = ["base", "runtime"] as const;
+
+/**
+ * Every key of the project's config namespace (`durable-code:<key>`), the layers that read it, and
+ * how it is parsed. Keys without a value fall back to shared/environments.ts or the defaults in
+ * shared/config/load.ts; README's configuration table lists them all.
+ */
+export const CONFIG_KEYS = {
+    vpcCidr: spec(BASE, cidrBlock),
+    azCount: spec(BASE, wholeNumber(1, 6)),
+    domain: spec(BOTH, hostname),
+    zoneId: spec(BOTH, matching(/^Z[A-Z0-9]{1,31}$/, "a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ")),
+    extraTags: spec(BOTH, stringMap),
+    protect: spec(BOTH, boolean),
+    egress: spec(RUNTIME, oneOf(EGRESS_MODES)),
+    imageTag: spec(RUNTIME, matching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a Docker image tag such as v1.4.2")),
+    taskCpu: spec(RUNTIME, wholeNumber(256, 16384)),
+    taskMemory: spec(RUNTIME, wholeNumber(512, 122880)),
+    cpuArchitecture: spec(RUNTIME, oneOf(CPU_ARCHITECTURES)),
+    desiredCount: spec(RUNTIME, wholeNumber(0, 100)),
+    minCount: spec(RUNTIME, wholeNumber(0, 100)),
+    maxCount: spec(RUNTIME, wholeNumber(1, 100)),
+    cpuTargetPercent: spec(RUNTIME, wholeNumber(10, 95)),
+    spot: spec(RUNTIME, boolean),
+    logRetentionDays: spec(RUNTIME, oneOf(LOG_RETENTION_DAYS)),
+    containerInsights: spec(RUNTIME, boolean),
+    enableExec: spec(RUNTIME, boolean),
+    discovery: spec(RUNTIME, oneOf(DISCOVERY_MODES)),
+    baseStack: spec(RUNTIME, matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a full stack name <organization>/<project>/<stack>")),
+    appHostname: spec(RUNTIME, hostname),
+    apiHostname: spec(RUNTIME, hostname),
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+export type ConfigValues = { -readonly [K in ConfigKey]?: (typeof CONFIG_KEYS)[K] extends KeySpec<infer T> ? T : never };

@@ -1,0 +1,200 @@
+import { CpuArchitecture, EgressMode, ENVIRONMENTS } from "../environments";
+import { fargateSizeProblem } from "../fargate";
+import { StackName, stackNameOf } from "../stack-name";
+import { RESERVED_TAG_KEYS } from "../tags";
+import { ConfigError } from "../errors";
+import { CONFIG_KEYS, ConfigKey, ConfigValues, DiscoveryMode } from "./keys";
+
+export interface CommonConfig {
+    readonly stack: string;
+    readonly env: StackName["env"];
+    readonly project: string;
+    /** Pulumi organization; on a self-managed (S3) backend it is literally "organization". */
+    readonly organization: string;
+    readonly region: string;
+    /** Tags added to every resource; never overrides the contract tags. */
+    readonly extraTags: Readonly<Record<string, string>>;
+    /** Protect stateful resources from deletion (default: on in prod). */
+    readonly protect: boolean;
+    /** A domain means a hosted zone (created, or the existing `zoneId`) and a certificate. */
+    readonly domain?: string;
+    readonly zoneId?: string;
+}
+
+export interface BaseConfig extends CommonConfig {
+    readonly layer: "base";
+    readonly vpcCidr: string;
+    readonly azCount: number;
+}
+
+export interface RuntimeConfig extends CommonConfig {
+    readonly layer: "runtime";
+    readonly egress: EgressMode;
+    readonly imageTag: string;
+    readonly taskCpu: number;
+    readonly taskMemory: number;
+    readonly cpuArchitecture: CpuArchitecture;
+    readonly desiredCount: number;
+    readonly minCount: number;
+    readonly maxCount: number;
+    readonly cpuTargetPercent: number;
+    readonly spot: boolean;
+    readonly logRetentionDays: number;
+    readonly containerInsights: boolean;
+    readonly enableExec: boolean;
+    /** `stack`: read base's outputs through a StackReference; `tags`: look everything up by tags and names. */
+    readonly discovery: DiscoveryMode;
+    /** Full name of the base stack, `<organization>/<project>/base-<env>` by default. */
+    readonly baseStack: string;
+    readonly appHostname?: string;
+    readonly apiHostname?: string;
+}
+
+export type StackConfig = BaseConfig | RuntimeConfig;
+
+export interface ProjectContext {
+    readonly project: string;
+    readonly organization: string;
+}
+
+export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+
+/**
+ * Validates the raw config of one stack (`pulumi.runtime.allConfig()`: keys `<namespace>:<key>`,
+ * values as strings) and resolves every default. Throws one ConfigError listing every problem.
+ */
+export function loadConfig(name: StackName, raw: Readonly<Record<string, string>>, context: ProjectContext): StackConfig {
+    const { stack, layer, env } = name;
+    const problems: string[] = [];
+    const where = `change it in Pulumi.${stack}.yaml`;
+    const values: ConfigValues = {};
+
+    for (const [fullKey, rawValue] of Object.entries(raw)) {
+        const [namespace, key] = splitKey(fullKey);
+        if (namespace !== context.project) continue;
+        if (!isConfigKey(key)) {
+            problems.push(`unknown config key "${fullKey}"; known keys: ${knownKeys(layer)}`);
+            continue;
+        }
+        const keySpec = CONFIG_KEYS[key];
+        if (!(keySpec.layers as readonly string[]).includes(layer)) {
+            const owner = keySpec.layers[0];
+            problems.push(`"${fullKey}" is read by the ${owner} layer only; move it to Pulumi.${stackNameOf(owner, env)}.yaml`);
+            continue;
+        }
+        const parsed = keySpec.parse(`${context.project}:${key}`, rawValue);
+        if (parsed.ok) {
+            (values as Record<string, unknown>)[key] = parsed.value;
+        } else {
+            problems.push(`${parsed.problem}; ${where}`);
+        }
+    }
+
+    const region = raw["aws:region"];
+    if (!region) {
+        problems.push(`aws:region is not set; run "pulumi config set aws:region us-west-2 -s ${stack}"`);
+    }
+    problems.push(...tagProblems(values.extraTags ?? {}, context.project, where));
+    if (values.zoneId && !values.domain) {
+        problems.push(`${context.project}:zoneId is set without ${context.project}:domain; set the domain the zone serves`);
+    }
+
+    const defaults = ENVIRONMENTS[env];
+    const common: CommonConfig = {
+        stack,
+        env,
+        project: context.project,
+        organization: context.organization,
+        region: region ?? "",
+        extraTags: values.extraTags ?? {},
+        protect: values.protect ?? defaults.protect,
+        domain: values.domain,
+        zoneId: values.zoneId,
+    };
+
+    if (layer === "base") {
+        throwIfAny(stack, problems);
+        return { ...common, layer, vpcCidr: values.vpcCidr ?? DEFAULT_VPC_CIDR, azCount: values.azCount ?? defaults.azCount };
+    }
+
+    const runtime: RuntimeConfig = {
+        ...common,
+        layer,
+        egress: values.egress ?? defaults.egress,
+        imageTag: values.imageTag ?? "",
+        taskCpu: values.taskCpu ?? defaults.taskCpu,
+        taskMemory: values.taskMemory ?? defaults.taskMemory,
+        cpuArchitecture: values.cpuArchitecture ?? defaults.cpuArchitecture,
+        desiredCount: values.desiredCount ?? defaults.desiredCount,
+        minCount: values.minCount ?? defaults.minCount,
+        maxCount: values.maxCount ?? defaults.maxCount,
+        cpuTargetPercent: values.cpuTargetPercent ?? defaults.cpuTargetPercent,
+        spot: values.spot ?? defaults.spot,
+        logRetentionDays: values.logRetentionDays ?? defaults.logRetentionDays,
+        containerInsights: values.containerInsights ?? defaults.containerInsights,
+        enableExec: values.enableExec ?? defaults.enableExec,
+        discovery: values.discovery ?? "stack",
+        baseStack: values.baseStack ?? `${context.organization}/${context.project}/${stackNameOf("base", env)}`,
+        appHostname: values.appHostname,
+        apiHostname: values.apiHostname,
+    };
+    problems.push(...runtimeProblems(runtime, where));
+    throwIfAny(stack, problems);
+    return runtime;
+}
+
+function runtimeProblems(config: RuntimeConfig, where: string): string[] {
+    const problems: string[] = [];
+    const key = (name: ConfigKey) => `${config.project}:${name}`;
+    if (!config.imageTag) {
+        problems.push(`${key("imageTag")} is not set: the image tag both services deploy; run "pulumi config set imageTag v1.0.0 -s ${config.stack}"`);
+    }
+    const sizeProblem = fargateSizeProblem(config.taskCpu, config.taskMemory);
+    if (sizeProblem) problems.push(`${sizeProblem}; ${where}`);
+    if (!(config.minCount <= config.desiredCount && config.desiredCount <= config.maxCount)) {
+        problems.push(
+            `counts must satisfy minCount <= desiredCount <= maxCount (got ${config.minCount} <= ${config.desiredCount} <= ${config.maxCount}); ${where}`,
+        );
+    }
+    if (config.env === "prod" && config.egress === "public-ip") {
+        problems.push(`${key("egress")} public-ip gives prod tasks public IP addresses; use nat-per-az or nat-single; ${where}`);
+    }
+    for (const name of ["appHostname", "apiHostname"] as const) {
+        const host = config[name];
+        if (host && config.domain && !(host === config.domain || host.endsWith(`.${config.domain}`))) {
+            problems.push(`${key(name)} ${host} is outside ${config.domain}, so the certificate cannot cover it; ${where}`);
+        }
+    }
+    return problems;
+}
+
+function tagProblems(tags: Record<string, string>, project: string, where: string): string[] {
+    return Object.entries(tags).flatMap(([tagKey, tagValue]) => {
+        if (RESERVED_TAG_KEYS.includes(tagKey)) {
+            return [`${project}:extraTags may not set "${tagKey}": it is part of the tag contract (${RESERVED_TAG_KEYS.join(", ")}); ${where}`];
+        }
+        if (tagKey.toLowerCase().startsWith("aws:") || tagKey.length > 128 || tagValue.length > 256) {
+            return [`${project}:extraTags "${tagKey}" is not a valid AWS tag (no "aws:" prefix, key <= 128, value <= 256 characters); ${where}`];
+        }
+        return [];
+    });
+}
+
+function splitKey(fullKey: string): [string, string] {
+    const colon = fullKey.indexOf(":");
+    return colon < 0 ? ["", fullKey] : [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
+}
+
+function isConfigKey(key: string): key is ConfigKey {
+    return Object.prototype.hasOwnProperty.call(CONFIG_KEYS, key);
+}
+
+function knownKeys(layer: StackName["layer"]): string {
+    return (Object.keys(CONFIG_KEYS) as ConfigKey[])
+        .filter((key) => (CONFIG_KEYS[key].layers as readonly string[]).includes(layer))
+        .join(", ");
+}
+
+function throwIfAny(stack: string, problems: string[]): void {
+    if (problems.length > 0) throw new ConfigError(stack, problems);
+}

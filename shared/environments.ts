@@ -1,0 +1,92 @@
+/**
+ * Per-environment defaults: the one table of sizes, counts and retention. Every value here can be
+ * overridden by the config key of the same name (see README, "Configuration").
+ */
+
+export const EGRESS_MODES = ["nat-per-az", "nat-single", "public-ip"] as const;
+export type EgressMode = (typeof EGRESS_MODES)[number];
+
+export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
+export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
+
+export interface EnvironmentDefaults {
+    /** Number of availability zones (1-6) base spreads subnets across. */
+    readonly azCount: number;
+    /** How tasks reach the internet: a NAT per AZ, one shared NAT, or a public IP per task. */
+    readonly egress: EgressMode;
+    /** Fargate task size in CPU units (1024 = 1 vCPU) and MiB, the same for both services. */
+    readonly taskCpu: number;
+    readonly taskMemory: number;
+    readonly cpuArchitecture: CpuArchitecture;
+    /** Tasks per service at deploy time, and the autoscaling range around it. */
+    readonly desiredCount: number;
+    readonly minCount: number;
+    readonly maxCount: number;
+    /** Average CPU percentage autoscaling keeps each service at. */
+    readonly cpuTargetPercent: number;
+    /** Run tasks on FARGATE_SPOT (about 70% cheaper, may be interrupted). */
+    readonly spot: boolean;
+    readonly logRetentionDays: number;
+    readonly containerInsights: boolean;
+    readonly enableExec: boolean;
+    /** Protect stateful resources (repositories, zone) and the load balancer from deletion. */
+    readonly protect: boolean;
+}
+
+export const ENVIRONMENTS = {
+    dev: {
+        azCount: 2,
+        egress: "nat-single",
+        taskCpu: 256,
+        taskMemory: 512,
+        cpuArchitecture: "X86_64",
+        desiredCount: 1,
+        minCount: 1,
+        maxCount: 2,
+        cpuTargetPercent: 70,
+        spot: true,
+        logRetentionDays: 7,
+        containerInsights: false,
+        enableExec: true,
+        protect: false,
+    },
+    staging: {
+        azCount: 2,
+        egress: "nat-single",
+        taskCpu: 512,
+        taskMemory: 1024,
+        cpuArchitecture: "X86_64",
+        desiredCount: 2,
+        minCount: 2,
+        maxCount: 4,
+        cpuTargetPercent: 60,
+        spot: false,
+        logRetentionDays: 14,
+        containerInsights: false,
+        enableExec: false,
+        protect: false,
+    },
+    prod: {
+        azCount: 3,
+        egress: "nat-per-az",
+        taskCpu: 1024,
+        taskMemory: 2048,
+        cpuArchitecture: "X86_64",
+        desiredCount: 3,
+        minCount: 3,
+        maxCount: 10,
+        cpuTargetPercent: 60,
+        spot: false,
+        logRetentionDays: 30,
+        containerInsights: true,
+        enableExec: false,
+        protect: true,
+    },
+} as const satisfies Record<string, EnvironmentDefaults>;
+
+export type EnvironmentName = keyof typeof ENVIRONMENTS;
+export const ENVIRONMENT_NAMES = Object.keys(ENVIRONMENTS) as EnvironmentName[];
+
+export function isEnvironmentName(name: string): name is EnvironmentName {
+    return Object.prototype.hasOwnProperty.call(ENVIRONMENTS, name);
+}

@@ -1,0 +1,21 @@
+import { ServiceName } from "./services";
+
+/** Who a name or tag is for: the project and environment, e.g. durable-code and dev. */
+export interface NameScope {
+    readonly project: string;
+    readonly env: string;
+}
+
+/** `<project>-<env>-<thing>`, or `<project>-<env>` for the environment's own cluster and load balancer. */
+export function physicalName(scope: NameScope, thing?: string): string {
+    return thing ? `${scope.project}-${scope.env}-${thing}` : `${scope.project}-${scope.env}`;
+}
+
+/** Base creates the repositories under this name; runtime's fallback lookup finds them by it. */
+export function repositoryName(scope: NameScope, service: ServiceName): string {
+    return physicalName(scope, service);
+}
+
+export function logGroupName(scope: NameScope, service: ServiceName): string {
+    return `/ecs/${physicalName(scope)}/${service}`;
+}
