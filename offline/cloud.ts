@@ -1,0 +1,81 @@
+import { CloudDouble, DeclaredResource, Evaluation } from "./engine";
+
+/**
+ * A stand-in for AWS and the state backend, built from what base declared. Lookups are answered by
+ * matching their filters against the tags base registered, exactly as EC2 would: a filter that asks
+ * for a tag base never writes finds nothing. Any invoke it does not know fails, so a new lookup in
+ * the program cannot pass a test by accident.
+ */
+export interface CloudOptions {
+    readonly availabilityZones?: readonly string[];
+    /** Stacks that exist in the backend, by full name, with their outputs. */
+    readonly stacks?: Readonly<Record<string, Record<string, unknown>>>;
+    /** The base whose resources the lookups search. */
+    readonly base?: Evaluation;
+}
+
+export const DEFAULT_ZONES = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"];
+
+interface Filter {
+    readonly name: string;
+    readonly values: readonly string[];
+}
+
+export function fakeCloud(options: CloudOptions = {}): CloudDouble {
+    const zones = options.availabilityZones ?? DEFAULT_ZONES;
+    const declared = options.base?.resources ?? [];
+    const ofType = (type: string) => declared.filter((resource) => resource.type === type);
+    const tagged = (type: string, filters: readonly Filter[]) => ofType(type).filter((resource) => matchesFilters(resource, filters));
+    const exactlyOne = (type: string, what: string, filters: readonly Filter[]) => {
+        const matches = tagged(type, filters);
+        if (matches.length !== 1) throw new Error(`${matches.length === 0 ? "no matching" : "multiple"} ${what} found`);
+        return matches[0];
+    };
+    const named = (type: string, what: string, predicate: (resource: DeclaredResource) => boolean) => {
+        const match = ofType(type).find(predicate);
+        if (!match) throw new Error(`${what} not found`);
+        return match;
+    };
+
+    return {
+        stackOutputs: (fullName) => options.stacks?.[fullName],
+        invoke(token, inputs) {
+            switch (token) {
+                case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                    return { names: [...zones], zoneIds: zones.map((_, index) => `usw2-az${index + 1}`), id: "zones" };
+                case "aws:ec2/getVpc:getVpc": {
+                    const vpc = exactlyOne("aws:ec2/vpc:Vpc", "EC2 VPC", inputs.filters);
+                    return { id: vpc.id, cidrBlock: vpc.inputs.cidrBlock };
+                }
+                case "aws:ec2/getSubnets:getSubnets":
+                    return { id: "subnets", ids: tagged("aws:ec2/subnet:Subnet", inputs.filters).map((subnet) => subnet.id) };
+                case "aws:ec2/getRouteTables:getRouteTables":
+                    return { id: "route-tables", ids: tagged("aws:ec2/routeTable:RouteTable", inputs.filters).map((table) => table.id) };
+                case "aws:ec2/getSecurityGroup:getSecurityGroup":
+                    return { id: exactlyOne("aws:ec2/securityGroup:SecurityGroup", "EC2 Security Group", inputs.filters).id };
+                case "aws:ecr/getRepository:getRepository": {
+                    const repository = named("aws:ecr/repository:Repository", `ECR repository ${inputs.name}`, (r) => r.inputs.name === inputs.name);
+                    return { id: repository.id, name: inputs.name, repositoryUrl: repository.state.repositoryUrl, arn: repository.state.arn };
+                }
+                case "aws:route53/getZone:getZone": {
+                    const zone = named("aws:route53/zone:Zone", `hosted zone ${inputs.name}`, (z) => z.inputs.name === inputs.name);
+                    return { id: zone.state.zoneId, zoneId: zone.state.zoneId, name: inputs.name };
+                }
+                case "aws:acm/getCertificate:getCertificate": {
+                    const certificate = named("aws:acm/certificate:Certificate", `certificate for ${inputs.domain}`, (c) => c.inputs.domainName === inputs.domain);
+                    return { id: certificate.state.arn, arn: certificate.state.arn, domain: inputs.domain };
+                }
+                default:
+                    throw new Error(`the offline cloud does not know the invoke ${token}; teach offline/cloud.ts what AWS answers`);
+            }
+        },
+    };
+}
+
+function matchesFilters(resource: DeclaredResource, filters: readonly Filter[]): boolean {
+    return filters.every((filter) => {
+        if (!filter.name.startsWith("tag:")) throw new Error(`the offline cloud only knows tag filters, not ${filter.name}`);
+        const tags: Record<string, string> = resource.inputs.tags ?? {};
+        return filter.values.includes(tags[filter.name.slice("tag:".length)]);
+    });
+}

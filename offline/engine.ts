@@ -1,0 +1,155 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Evaluates the real program (index.ts) for one stack with Pulumi's mock engine: no CLI, no cloud.
+ * Tests, the cost model and the policy checks all read what a stack declares from here.
+ */
+
+export interface DeclaredResource {
+    readonly type: string;
+    readonly name: string;
+    readonly id: string;
+    readonly inputs: Record<string, any>;
+    /** Inputs plus what AWS would compute (arn, urls, dns names). */
+    readonly state: Record<string, any>;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly ignoreChanges: readonly string[];
+    readonly dependencies: readonly string[];
+    readonly parent: string;
+}
+
+export interface Invoke {
+    readonly token: string;
+    readonly inputs: Record<string, any>;
+}
+
+/** Stands in for AWS and the state backend: answers invokes and StackReferences. */
+export interface CloudDouble {
+    invoke(token: string, inputs: Record<string, any>): Record<string, any>;
+    /** A stack's outputs, or undefined when no such stack exists. */
+    stackOutputs(fullName: string): Record<string, unknown> | undefined;
+}
+
+export interface Evaluation {
+    readonly stack: string;
+    readonly resources: DeclaredResource[];
+    readonly invokes: Invoke[];
+    readonly outputs: Record<string, any>;
+}
+
+/** The program failed; `resources` holds what it had registered before it did. */
+export class EvaluationError extends Error {
+    constructor(
+        readonly cause: Error,
+        readonly resources: DeclaredResource[],
+    ) {
+        super(cause.message);
+    }
+}
+
+export const MOCK_ACCOUNT = "123456789012";
+export const MOCK_ORGANIZATION = "organization";
+const PROJECT = "durable-code";
+
+export async function evaluateStack(stack: string, config: Record<string, string>, cloud: CloudDouble): Promise<Evaluation> {
+    const resources: DeclaredResource[] = [];
+    const invokes: Invoke[] = [];
+    const region = config["aws:region"] ?? "us-west-2";
+    const options = new Map<string, Omit<DeclaredResource, "type" | "name" | "id" | "inputs" | "state">>();
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const inputs = args.inputs as Record<string, any>;
+                const result = mockResult(args.type, args.name, inputs, region, cloud);
+                resources.push({ type: args.type, name: args.name, inputs, ...result, ...options.get(`${args.type}::${args.name}`)! });
+                return result;
+            },
+            call(args) {
+                invokes.push({ token: args.token, inputs: args.inputs });
+                return cloud.invoke(args.token, args.inputs);
+            },
+        },
+        PROJECT,
+        stack,
+        false,
+        MOCK_ORGANIZATION,
+    );
+    recordOptions(options);
+    pulumi.runtime.setAllConfig(config);
+
+    try {
+        const program: () => Promise<Record<string, unknown>> = require("../index");
+        const outputs = await program();
+        const resolved = await new Promise<Record<string, any>>((resolve) => pulumi.output(outputs).apply((value) => resolve(value as Record<string, any>)));
+        await waitForRegistrations();
+        return { stack, resources, invokes, outputs: resolved };
+    } catch (error) {
+        await waitForRegistrations().catch(() => undefined);
+        throw new EvaluationError(error instanceof Error ? error : new Error(String(error)), resources);
+    }
+}
+
+/** Resource options are not passed to mocks; read them off the registration request instead. */
+function recordOptions(options: Map<string, Omit<DeclaredResource, "type" | "name" | "id" | "inputs" | "state">>): void {
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request: any, callback: unknown) => {
+        options.set(`${request.getType()}::${request.getName()}`, {
+            protect: request.getProtect() === true,
+            retainOnDelete: request.getRetainondelete() === true,
+            ignoreChanges: request.getIgnorechangesList(),
+            dependencies: request.getDependenciesList(),
+            parent: request.getParent(),
+        });
+        return register(request, callback);
+    };
+}
+
+async function waitForRegistrations(): Promise<void> {
+    // Registrations finish asynchronously after the program returns; the SDK's own drain waits for them.
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    await settings.waitForRPCs();
+}
+
+function mockResult(type: string, name: string, inputs: Record<string, any>, region: string, cloud: CloudDouble): { id: string; state: Record<string, any> } {
+    if (type === "pulumi:pulumi:StackReference") {
+        const outputs = cloud.stackOutputs(inputs.name);
+        // The engine fails the whole update on a missing stack; the program never sees a value.
+        if (!outputs) throw new Error(`unknown stack "${inputs.name}"`);
+        return { id: inputs.name, state: { ...inputs, outputs, secretOutputNames: [] } };
+    }
+    return { id: `${type.split(":").pop()}-${name}`, state: { ...inputs, ...computedState(type, name, inputs, region) } };
+}
+
+/** Attributes AWS computes on create, as far as the programs read them. */
+function computedState(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
+    const arn = `arn:aws:${type.split(":")[1]?.split("/")[0] ?? "mock"}:${region}:${MOCK_ACCOUNT}:${name}`;
+    switch (type) {
+        case "aws:ecr/repository:Repository":
+            return { arn, repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${inputs.name}` };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return { arn, dnsName: `${inputs.name}-1234567890.${region}.elb.amazonaws.com`, zoneId: "Z1H1FL5HABSF5C" };
+        case "aws:route53/zone:Zone":
+            return { arn, zoneId: "Z0MOCKZONE0001" };
+        case "aws:acm/certificate:Certificate":
+            return {
+                arn,
+                domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((domainName: string) => ({
+                    domainName,
+                    resourceRecordName: `_validation.${String(domainName).replace(/^\*\./, "")}.`,
+                    resourceRecordType: "CNAME",
+                    resourceRecordValue: "_answer.acm-validations.aws.",
+                })),
+            };
+        case "aws:route53/record:Record":
+            return { fqdn: inputs.name };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { arn, name: inputs.name ?? `${inputs.namePrefix}20261126000000000000000001` };
+        case "aws:ecs/service:Service":
+            return { arn, name: inputs.name };
+        default:
+            return { arn };
+    }
+}
