@@ -120,7 +120,7 @@ function mockResult(type: string, name: string, inputs: Record<string, any>, reg
         if (!outputs) throw new Error(`unknown stack "${inputs.name}"`);
         return { id: inputs.name, state: { ...inputs, outputs, secretOutputNames: [] } };
     }
-    return { id: `${type.split(":").pop()}-${name}`, state: { ...inputs, ...computedState(type, name, inputs, region) } };
+    return { id: `${type.split(":")[1].split("/").pop()}-${name}`, state: { ...inputs, ...computedState(type, name, inputs, region) } };
 }
 
 /** Attributes AWS computes on create, as far as the programs read them. */

@@ -68,10 +68,12 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
     const problems: string[] = [];
     const where = `change it in Pulumi.${stack}.yaml`;
     const values: ConfigValues = {};
+    const invalid = new Set<string>();
 
     for (const [fullKey, rawValue] of Object.entries(raw)) {
         const [namespace, key] = splitKey(fullKey);
-        if (namespace !== context.project) continue;
+        // An empty value means "not set", as after `pulumi config set key ""`.
+        if (namespace !== context.project || rawValue.trim() === "") continue;
         if (!isConfigKey(key)) {
             problems.push(`unknown config key "${fullKey}"; known keys: ${knownKeys(layer)}`);
             continue;
@@ -86,6 +88,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         if (parsed.ok) {
             (values as Record<string, unknown>)[key] = parsed.value;
         } else {
+            invalid.add(key);
             problems.push(`${parsed.problem}; ${where}`);
         }
     }
@@ -138,15 +141,15 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         appHostname: values.appHostname,
         apiHostname: values.apiHostname,
     };
-    problems.push(...runtimeProblems(runtime, where));
+    problems.push(...runtimeProblems(runtime, where, invalid));
     throwIfAny(stack, problems);
     return runtime;
 }
 
-function runtimeProblems(config: RuntimeConfig, where: string): string[] {
+function runtimeProblems(config: RuntimeConfig, where: string, invalid: ReadonlySet<string>): string[] {
     const problems: string[] = [];
     const key = (name: ConfigKey) => `${config.project}:${name}`;
-    if (!config.imageTag) {
+    if (!config.imageTag && !invalid.has("imageTag")) {
         problems.push(`${key("imageTag")} is not set: the image tag both services deploy; run "pulumi config set imageTag v1.0.0 -s ${config.stack}"`);
     }
     const sizeProblem = fargateSizeProblem(config.taskCpu, config.taskMemory);

@@ -1,0 +1,122 @@
+import { strict as assert } from "assert";
+import { BaseConfig, loadConfig, RuntimeConfig, StackConfig } from "../shared/config/load";
+import { ENVIRONMENTS } from "../shared/environments";
+import { parseStackName } from "../shared/stack-name";
+import { stackConfig } from "../offline/evaluate";
+
+const context = { project: "durable-code", organization: "organization" };
+const load = (stack: string, settings: Record<string, string> = {}): StackConfig =>
+    loadConfig(parseStackName(stack), stackConfig(parseStackName(stack).layer, settings), context);
+const runtime = (stack: string, settings: Record<string, string> = {}) => load(stack, settings) as RuntimeConfig;
+
+describe("configuration", () => {
+    describe("defaults per environment", () => {
+        it("sizes tasks dev 256/512 x1, staging 512/1024 x2, prod 1024/2048 x3", () => {
+            const sizes = (["dev", "staging", "prod"] as const).map((env) => {
+                const config = runtime(`runtime-${env}`);
+                return [config.taskCpu, config.taskMemory, config.desiredCount];
+            });
+            assert.deepEqual(sizes, [[256, 512, 1], [512, 1024, 2], [1024, 2048, 3]]);
+        });
+
+        it("keeps logs 7, 14 and 30 days", () => {
+            assert.deepEqual(["dev", "staging", "prod"].map((env) => runtime(`runtime-${env}`).logRetentionDays), [7, 14, 30]);
+        });
+
+        it("uses one NAT in dev and staging, one per zone in prod", () => {
+            assert.deepEqual(["dev", "staging", "prod"].map((env) => runtime(`runtime-${env}`).egress), ["nat-single", "nat-single", "nat-per-az"]);
+        });
+
+        it("runs dev on Spot only", () => {
+            assert.deepEqual(["dev", "staging", "prod"].map((env) => runtime(`runtime-${env}`).spot), [true, false, false]);
+        });
+
+        it("protects stateful resources in prod only", () => {
+            assert.deepEqual(["dev", "staging", "prod"].map((env) => load(`base-${env}`).protect), [false, false, true]);
+        });
+
+        it("gives base a 10.0.0.0/16 VPC over two zones unless told otherwise", () => {
+            const config = load("base-dev") as BaseConfig;
+            assert.equal(config.vpcCidr, "10.0.0.0/16");
+            assert.equal(config.azCount, ENVIRONMENTS.dev.azCount);
+        });
+
+        it("finds base through the StackReference organization/durable-code/base-<env>", () => {
+            const config = runtime("runtime-staging");
+            assert.equal(config.discovery, "stack");
+            assert.equal(config.baseStack, "organization/durable-code/base-staging");
+        });
+    });
+
+    describe("overrides", () => {
+        it("take every documented key", () => {
+            const config = runtime("runtime-dev", {
+                egress: "public-ip",
+                taskCpu: "512",
+                taskMemory: "2048",
+                desiredCount: "2",
+                minCount: "1",
+                maxCount: "4",
+                spot: "false",
+                logRetentionDays: "14",
+                enableExec: "false",
+                cpuArchitecture: "ARM64",
+                discovery: "tags",
+                extraTags: '{"CostCenter": "web"}',
+            });
+            assert.equal(config.egress, "public-ip");
+            assert.deepEqual([config.taskCpu, config.taskMemory, config.desiredCount, config.minCount, config.maxCount], [512, 2048, 2, 1, 4]);
+            assert.deepEqual([config.spot, config.logRetentionDays, config.enableExec, config.cpuArchitecture], [false, 14, false, "ARM64"]);
+            assert.equal(config.discovery, "tags");
+            assert.deepEqual(config.extraTags, { CostCenter: "web" });
+        });
+    });
+
+    describe("bad input", () => {
+        const fix = (stack: string) => `change it in Pulumi.${stack}.yaml`;
+        const cases: Array<[string, Record<string, string>, string]> = [
+            ["base-dev", { azCount: "7" }, `durable-code:azCount must be a whole number from 1 to 6 (got "7"); ${fix("base-dev")}`],
+            ["base-dev", { azCount: "two" }, `durable-code:azCount must be a whole number from 1 to 6 (got "two"); ${fix("base-dev")}`],
+            ["base-dev", { vpcCidr: "10.0.0.0/8" }, `durable-code:vpcCidr must be an IPv4 CIDR block from /16 to /24 such as 10.0.0.0/16 (got "10.0.0.0/8"); ${fix("base-dev")}`],
+            ["base-dev", { vpcCidr: "10.0.1.0/16" }, `durable-code:vpcCidr 10.0.1.0/16 has host bits set; the network address for /16 is 10.0.0.0/16; ${fix("base-dev")}`],
+            ["base-dev", { domain: "Example.COM" }, `durable-code:domain must be a lower-case DNS name such as example.com (got "Example.COM"); ${fix("base-dev")}`],
+            ["base-dev", { zoneId: "Z123ABC" }, "durable-code:zoneId is set without durable-code:domain; set the domain the zone serves"],
+            ["base-dev", { extraTags: '{"Environment": "Development"}' }, `durable-code:extraTags may not set "Environment": it is part of the tag contract (Project, Environment, Layer, ManagedBy, Role, Tier, Name); ${fix("base-dev")}`],
+            ["base-dev", { extraTags: "[1]" }, `durable-code:extraTags must be a map of strings, e.g. {"CostCenter": "web"} (got [1]); ${fix("base-dev")}`],
+            ["base-dev", { egress: "nat-single" }, `"durable-code:egress" is read by the runtime layer only; move it to Pulumi.runtime-dev.yaml`],
+            ["runtime-dev", { vpcCidr: "10.1.0.0/16" }, `"durable-code:vpcCidr" is read by the base layer only; move it to Pulumi.base-dev.yaml`],
+            ["runtime-dev", { egres: "nat-single" }, 'unknown config key "durable-code:egres"; known keys: domain, zoneId, extraTags, protect, egress, imageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, logRetentionDays, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname'],
+            ["runtime-dev", { egress: "nat" }, `durable-code:egress must be one of nat-per-az, nat-single, public-ip (got "nat"); ${fix("runtime-dev")}`],
+            ["runtime-dev", { taskMemory: "4096" }, `taskMemory 4096 does not fit taskCpu 256; Fargate allows 512, 1024, 2048; ${fix("runtime-dev")}`],
+            ["runtime-dev", { taskCpu: "300" }, `taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; ${fix("runtime-dev")}`],
+            ["runtime-dev", { minCount: "3" }, `counts must satisfy minCount <= desiredCount <= maxCount (got 3 <= 1 <= 2); ${fix("runtime-dev")}`],
+            ["runtime-dev", { logRetentionDays: "10" }, `durable-code:logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got "10"); ${fix("runtime-dev")}`],
+            ["runtime-dev", { spot: "yes" }, `durable-code:spot must be true or false (got "yes"); ${fix("runtime-dev")}`],
+            ["runtime-dev", { discovery: "remote" }, `durable-code:discovery must be one of stack, tags (got "remote"); ${fix("runtime-dev")}`],
+            ["runtime-dev", { baseStack: "base-dev" }, `durable-code:baseStack must be a full stack name <organization>/<project>/<stack> (got "base-dev"); ${fix("runtime-dev")}`],
+            ["runtime-dev", { imageTag: "" }, 'durable-code:imageTag is not set: the image tag both services deploy; run "pulumi config set imageTag v1.0.0 -s runtime-dev"'],
+            ["runtime-dev", { imageTag: "-bad tag" }, `durable-code:imageTag must be a Docker image tag such as v1.4.2 (got "-bad tag"); ${fix("runtime-dev")}`],
+            ["runtime-prod", { egress: "public-ip" }, `durable-code:egress public-ip gives prod tasks public IP addresses; use nat-per-az or nat-single; ${fix("runtime-prod")}`],
+            ["runtime-dev", { domain: "example.com", appHostname: "app.example.org" }, `durable-code:appHostname app.example.org is outside example.com, so the certificate cannot cover it; ${fix("runtime-dev")}`],
+            ["base-dev", { "aws:region": "" }, 'aws:region is not set; run "pulumi config set aws:region us-west-2 -s base-dev"'],
+        ];
+        for (const [stack, settings, message] of cases) {
+            it(`${stack} ${JSON.stringify(settings)}`, () => {
+                assert.throws(() => load(stack, settings), { name: "ConfigError", message: `${stack}: ${message}` });
+            });
+        }
+
+        it("reports every problem at once, one per line", () => {
+            assert.throws(
+                () => load("runtime-dev", { egress: "nat", spot: "maybe", taskCpu: "300" }),
+                (error: Error) => {
+                    const lines = error.message.split("\n");
+                    assert.equal(lines[0], "runtime-dev: 3 problems in the configuration:");
+                    assert.equal(lines.length, 4);
+                    assert.ok(lines.slice(1).every((line) => line.startsWith("  - ")));
+                    return true;
+                },
+            );
+        });
+    });
+});
