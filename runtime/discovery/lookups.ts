@@ -13,11 +13,13 @@ export type Lookups = { readonly [K in ContractKey]: () => Promise<BaseContract[
  * repositories by name, DNS by the configured domain. Each invoke runs at most once.
  */
 export function baseLookups(config: RuntimeConfig): Lookups {
-    const found = (what: string, cause: unknown) =>
-        new ConfigError(config.stack, [
-            `no ${what} in ${config.region} for base-${config.env} (${cause instanceof Error ? cause.message : String(cause)}); ` +
+    const found = (what: string, cause: unknown) => {
+        const detail = cause instanceof Error ? cause.message : String(cause);
+        return new ConfigError(config.stack, [
+            `no ${what} in ${config.region} for base-${config.env}${detail ? ` (${detail})` : ""}; ` +
                 `run "pulumi up -s base-${config.env}" first, or check aws:region and the base's tags`,
         ]);
+    };
     const tagged = (markers: Markers) => baseLookupFilters(config, markers);
     const describe = (filters: TagFilter[]) => filters.map((filter) => `${filter.name.slice(4)}=${filter.values[0]}`).join(", ");
     const once = <T>(load: () => Promise<T>) => {

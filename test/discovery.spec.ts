@@ -1,0 +1,118 @@
+import { strict as assert } from "assert";
+import { fakeCloud } from "../offline/cloud";
+import { evaluateStack, Evaluation, EvaluationError } from "../offline/engine";
+import { stackConfig } from "../offline/evaluate";
+import { single, TYPES } from "./helpers";
+
+const BASE_STACK = "organization/durable-code/base-dev";
+const contractFilters = (markers: Record<string, string>) =>
+    Object.entries({ Project: "durable-code", Environment: "dev", Layer: "base", ManagedBy: "pulumi", ...markers }).map(([key, value]) => ({ name: `tag:${key}`, values: [value] }));
+
+describe("runtime finds base", () => {
+    let base: Evaluation;
+    let baseWithDomain: Evaluation;
+    before(async () => {
+        base = await evaluateStack("base-dev", stackConfig("base"), fakeCloud());
+        baseWithDomain = await evaluateStack("base-dev", stackConfig("base", { domain: "example.com" }), fakeCloud());
+    });
+    const runtime = (settings: Record<string, string>, stacks: Record<string, Record<string, unknown>>, from = base) =>
+        evaluateStack("runtime-dev", stackConfig("runtime", settings), fakeCloud({ base: from, stacks }));
+    const failureOf = (promise: Promise<unknown>): Promise<EvaluationError> =>
+        promise.then(
+            () => assert.fail("expected the program to fail"),
+            (error) => error,
+        );
+
+    describe("through a StackReference (the default)", () => {
+        it("references organization/durable-code/base-<env> and makes no lookups", async () => {
+            const evaluation = await runtime({}, { [BASE_STACK]: base.outputs });
+            assert.equal(single(evaluation, TYPES.stackReference).inputs.name, BASE_STACK);
+            assert.deepEqual(evaluation.invokes, []);
+            assert.deepEqual(evaluation.outputs.baseLookups, []);
+        });
+
+        it("references the configured baseStack instead, for a differently named backend", async () => {
+            const evaluation = await runtime({ baseStack: "acme/durable-code/base-dev" }, { "acme/durable-code/base-dev": base.outputs });
+            assert.equal(single(evaluation, TYPES.stackReference).inputs.name, "acme/durable-code/base-dev");
+        });
+
+        it("looks up, by the contract's tags, only the outputs an older base does not publish", async () => {
+            const { vpcId, vpcCidr, servicesSecurityGroupId, privateRouteTableIds, ...older } = base.outputs;
+            const evaluation = await runtime({}, { [BASE_STACK]: older });
+            assert.deepEqual(evaluation.invokes, [
+                { token: "aws:ec2/getVpc:getVpc", inputs: { filters: contractFilters({ Role: "vpc" }) } },
+                { token: "aws:ec2/getRouteTables:getRouteTables", inputs: { filters: contractFilters({ Tier: "private" }) } },
+                { token: "aws:ec2/getSecurityGroup:getSecurityGroup", inputs: { filters: contractFilters({ Role: "services" }) } },
+            ]);
+            assert.deepEqual(evaluation.outputs.baseLookups, ["vpcId", "vpcCidr", "privateRouteTableIds", "servicesSecurityGroupId"]);
+            const targetGroup = evaluation.resources.find((resource) => resource.type === TYPES.targetGroup)!;
+            assert.equal(targetGroup.inputs.vpcId, vpcId);
+            const service = evaluation.resources.find((resource) => resource.type === TYPES.service)!;
+            assert.deepEqual(service.inputs.networkConfiguration.securityGroups, [servicesSecurityGroupId]);
+        });
+
+        it("refuses a base that publishes a newer contract", async () => {
+            const failure = await failureOf(runtime({}, { [BASE_STACK]: { ...base.outputs, contractVersion: 2 } }));
+            assert.equal(
+                failure.message,
+                `runtime-dev: base stack "${BASE_STACK}" publishes contract version 2, this program reads version 1; update this checkout (git pull) before deploying runtime`,
+            );
+            assert.deepEqual(failure.resources.map((resource) => resource.type), [TYPES.stackReference]);
+        });
+
+        it("refuses a base stack of another environment", async () => {
+            const failure = await failureOf(runtime({ baseStack: "organization/durable-code/base-prod" }, { "organization/durable-code/base-prod": { ...base.outputs, environment: "prod" } }));
+            assert.equal(failure.message, `runtime-dev: base stack "organization/durable-code/base-prod" belongs to environment "prod", not "dev"; fix baseStack in Pulumi.runtime-dev.yaml`);
+        });
+
+        it("fails as the engine does when the base stack does not exist, before creating anything", async () => {
+            const failure = await failureOf(runtime({}, {}));
+            assert.match(failure.message, /unknown stack "organization\/durable-code\/base-dev"/);
+            assert.deepEqual(failure.resources, []);
+        });
+    });
+
+    describe("with discovery: tags", () => {
+        it("makes no StackReference and sends exactly the contract's filters and names", async () => {
+            const evaluation = await runtime({ discovery: "tags" }, {});
+            assert.deepEqual(evaluation.resources.filter((resource) => resource.type === TYPES.stackReference), []);
+            assert.deepEqual(evaluation.invokes, [
+                { token: "aws:ec2/getVpc:getVpc", inputs: { filters: contractFilters({ Role: "vpc" }) } },
+                { token: "aws:ec2/getSubnets:getSubnets", inputs: { filters: contractFilters({ Tier: "public" }) } },
+                { token: "aws:ec2/getSubnets:getSubnets", inputs: { filters: contractFilters({ Tier: "private" }) } },
+                { token: "aws:ec2/getRouteTables:getRouteTables", inputs: { filters: contractFilters({ Tier: "private" }) } },
+                { token: "aws:ec2/getSecurityGroup:getSecurityGroup", inputs: { filters: contractFilters({ Role: "load-balancer" }) } },
+                { token: "aws:ec2/getSecurityGroup:getSecurityGroup", inputs: { filters: contractFilters({ Role: "services" }) } },
+                { token: "aws:ecr/getRepository:getRepository", inputs: { name: "durable-code-dev-frontend" } },
+                { token: "aws:ecr/getRepository:getRepository", inputs: { name: "durable-code-dev-backend" } },
+            ]);
+        });
+
+        it("finds the same base values the StackReference gives", async () => {
+            const byTags = await runtime({ discovery: "tags" }, {});
+            const byStack = await runtime({}, { [BASE_STACK]: base.outputs });
+            const inputsOf = (evaluation: Evaluation) => evaluation.resources.filter((resource) => resource.type.startsWith("aws:")).map((resource) => [resource.name, resource.inputs]);
+            assert.deepEqual(inputsOf(byTags), inputsOf(byStack));
+        });
+
+        it("finds the zone and an issued certificate by the configured domain", async () => {
+            const evaluation = await runtime({ discovery: "tags", domain: "example.com" }, {}, baseWithDomain);
+            assert.deepEqual(evaluation.invokes.slice(-2), [
+                { token: "aws:route53/getZone:getZone", inputs: { name: "example.com", privateZone: false } },
+                { token: "aws:acm/getCertificate:getCertificate", inputs: { domain: "example.com", statuses: ["ISSUED"], mostRecent: true } },
+            ]);
+            assert.equal(evaluation.outputs.url, "https://dev.example.com");
+        });
+
+        it("says what to run when base is not there", async () => {
+            const failure = await failureOf(
+                evaluateStack("runtime-dev", stackConfig("runtime", { discovery: "tags" }), fakeCloud()),
+            );
+            assert.equal(
+                failure.message,
+                'runtime-dev: no VPC tagged Project=durable-code, Environment=dev, Layer=base, ManagedBy=pulumi, Role=vpc in us-west-2 for base-dev; run "pulumi up -s base-dev" first, or check aws:region and the base\'s tags',
+            );
+            assert.deepEqual(failure.resources, []);
+        });
+    });
+});

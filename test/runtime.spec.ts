@@ -1,0 +1,265 @@
+import { strict as assert } from "assert";
+import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
+import { Evaluation } from "../offline/engine";
+import { awsModule, containerDefinitions, ofType, single, TYPES } from "./helpers";
+
+describe("runtime layer", () => {
+    const envs: Record<string, EnvironmentEvaluation> = {};
+    before(async () => {
+        for (const env of ["dev", "staging", "prod"] as const) envs[env] = await evaluateEnvironment(env);
+        envs.https = await evaluateEnvironment("dev", { base: { domain: "example.com" } });
+        envs.publicIp = await evaluateEnvironment("dev", { runtime: { egress: "public-ip" } });
+    });
+    const runtimeOf = (name: string): Evaluation => envs[name].runtime;
+
+    describe("owns nothing persistent", () => {
+        for (const env of ["dev", "staging", "prod"]) {
+            it(`runtime-${env} declares no VPC, subnet, route table, security group, repository, zone or certificate`, () => {
+                const persistent = runtimeOf(env).resources.filter(
+                    (resource) =>
+                        [TYPES.vpc, TYPES.subnet, TYPES.routeTable, TYPES.internetGateway, TYPES.securityGroup, TYPES.zone, TYPES.certificate].includes(resource.type as never) ||
+                        ["ecr", "acm"].includes(awsModule(resource.type)),
+                );
+                assert.deepEqual(persistent.map((resource) => resource.type), []);
+            });
+        }
+    });
+
+    describe("egress", () => {
+        const nats = (name: string) => ofType(runtimeOf(name), TYPES.natGateway);
+
+        it("nat-single: one NAT gateway with its EIP, and every private route table routed to it", () => {
+            assert.equal(nats("staging").length, 1);
+            assert.equal(ofType(runtimeOf("staging"), TYPES.eip).length, 1);
+            const routes = ofType(runtimeOf("staging"), TYPES.route).map((route) => [route.inputs.routeTableId, route.inputs.destinationCidrBlock, route.inputs.natGatewayId]);
+            assert.deepEqual(routes, [
+                ["routeTable-network-private-0", "0.0.0.0/0", "natGateway-egress-nat-0"],
+                ["routeTable-network-private-1", "0.0.0.0/0", "natGateway-egress-nat-0"],
+            ]);
+        });
+
+        it("nat-per-az: a NAT gateway in each zone's public subnet, each zone routed to its own", () => {
+            assert.deepEqual(nats("prod").map((nat) => nat.inputs.subnetId), ["subnet-network-public-0", "subnet-network-public-1", "subnet-network-public-2"]);
+            const routes = ofType(runtimeOf("prod"), TYPES.route).map((route) => [route.inputs.routeTableId, route.inputs.natGatewayId]);
+            assert.deepEqual(routes, [
+                ["routeTable-network-private-0", "natGateway-egress-nat-0"],
+                ["routeTable-network-private-1", "natGateway-egress-nat-1"],
+                ["routeTable-network-private-2", "natGateway-egress-nat-2"],
+            ]);
+        });
+
+        it("public-ip: no NAT, no EIP, no routes; tasks in the public subnets with a public IP", () => {
+            assert.deepEqual([...nats("publicIp"), ...ofType(runtimeOf("publicIp"), TYPES.eip), ...ofType(runtimeOf("publicIp"), TYPES.route)], []);
+            for (const service of ofType(runtimeOf("publicIp"), TYPES.service)) {
+                assert.deepEqual(service.inputs.networkConfiguration, {
+                    subnets: ["subnet-network-public-0", "subnet-network-public-1"],
+                    securityGroups: ["securityGroup-security-groups-services"],
+                    assignPublicIp: true,
+                });
+            }
+        });
+
+        it("with NAT, tasks run in the private subnets without a public IP", () => {
+            for (const service of ofType(runtimeOf("dev"), TYPES.service)) {
+                assert.deepEqual(service.inputs.networkConfiguration.subnets, ["subnet-network-private-0", "subnet-network-private-1"]);
+                assert.equal(service.inputs.networkConfiguration.assignPublicIp, false);
+            }
+        });
+    });
+
+    describe("load balancer", () => {
+        it("is internet-facing in the public subnets behind base's load balancer group, dropping invalid headers", () => {
+            const alb = single(runtimeOf("dev"), TYPES.loadBalancer);
+            assert.equal(alb.inputs.internal, false);
+            assert.deepEqual(alb.inputs.subnets, ["subnet-network-public-0", "subnet-network-public-1"]);
+            assert.deepEqual(alb.inputs.securityGroups, ["securityGroup-security-groups-load-balancer"]);
+            assert.equal(alb.inputs.dropInvalidHeaderFields, true);
+        });
+
+        it("has deletion protection in prod only", () => {
+            assert.deepEqual(["dev", "staging", "prod"].map((env) => single(runtimeOf(env), TYPES.loadBalancer).inputs.enableDeletionProtection), [false, false, true]);
+        });
+
+        it("checks the front end on / at 3000 and the back end on /health at 8000, targets by IP", () => {
+            const groups = ofType(runtimeOf("dev"), TYPES.targetGroup).map((group) => [group.inputs.name, group.inputs.port, group.inputs.healthCheck.path, group.inputs.targetType]);
+            assert.deepEqual(groups, [
+                ["durable-code-dev-frontend", 3000, "/", "ip"],
+                ["durable-code-dev-backend", 8000, "/health", "ip"],
+            ]);
+        });
+
+        const forwardsTo = (evaluation: Evaluation, actions: any[]) =>
+            actions.map((action) => (action.type === "forward" ? ofType(evaluation, TYPES.targetGroup).find((group) => group.state.arn === action.targetGroupArn)?.inputs.port : action.type));
+
+        it("without a certificate: HTTP forwards to the front end; /api/* and /health go to the back end", () => {
+            const dev = runtimeOf("dev");
+            const listener = single(dev, TYPES.listener);
+            assert.equal(listener.inputs.port, 80);
+            assert.deepEqual(forwardsTo(dev, listener.inputs.defaultActions), [3000]);
+            const rule = single(dev, TYPES.listenerRule);
+            assert.equal(rule.inputs.listenerArn, listener.state.arn);
+            assert.deepEqual(rule.inputs.conditions, [{ pathPattern: { values: ["/api/*", "/health"] } }]);
+            assert.deepEqual(forwardsTo(dev, rule.inputs.actions), [8000]);
+        });
+
+        it("with a certificate: HTTP redirects to HTTPS, which serves with TLS 1.2/1.3 and the same routes", () => {
+            const https = runtimeOf("https");
+            const http = single(https, TYPES.listener, "load-balancer-http");
+            assert.deepEqual(http.inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+            const secure = single(https, TYPES.listener, "load-balancer-https");
+            assert.equal(secure.inputs.port, 443);
+            assert.equal(secure.inputs.protocol, "HTTPS");
+            assert.equal(secure.inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+            assert.equal(secure.inputs.certificateArn, envs.https.base.outputs.certificateArn);
+            assert.deepEqual(forwardsTo(https, secure.inputs.defaultActions), [3000]);
+            const rule = single(https, TYPES.listenerRule);
+            assert.equal(rule.inputs.listenerArn, secure.state.arn);
+            assert.deepEqual(forwardsTo(https, rule.inputs.actions), [8000]);
+        });
+    });
+
+    describe("ECS", () => {
+        it("offers FARGATE and FARGATE_SPOT on the cluster", () => {
+            assert.deepEqual(single(runtimeOf("dev"), TYPES.capacityProviders).inputs.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
+        });
+
+        it("runs dev on Spot through a capacity provider strategy, never a launch type", () => {
+            for (const service of ofType(runtimeOf("dev"), TYPES.service)) {
+                assert.equal(service.inputs.launchType, undefined);
+                assert.deepEqual(service.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
+            }
+            for (const service of ofType(runtimeOf("prod"), TYPES.service)) {
+                assert.equal(service.inputs.launchType, undefined);
+                assert.deepEqual(service.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE", weight: 1 }]);
+            }
+        });
+
+        it("sizes tasks per environment: dev 256/512 x1, staging 512/1024 x2, prod 1024/2048 x3", () => {
+            const sizes = ["dev", "staging", "prod"].map((env) => {
+                const task = ofType(runtimeOf(env), TYPES.taskDefinition)[0];
+                const service = ofType(runtimeOf(env), TYPES.service)[0];
+                return [task.inputs.cpu, task.inputs.memory, service.inputs.desiredCount];
+            });
+            assert.deepEqual(sizes, [["256", "512", 1], ["512", "1024", 2], ["1024", "2048", 3]]);
+        });
+
+        it("runs each container from its base repository at the configured tag, on its port, logging to its group", () => {
+            const dev = runtimeOf("dev");
+            const containers = ofType(dev, TYPES.taskDefinition).map((task) => containerDefinitions(task)[0]);
+            assert.deepEqual(
+                containers.map((container) => [container.name, container.image, container.portMappings[0].containerPort]),
+                [
+                    ["frontend", "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-frontend:v1.0.0", 3000],
+                    ["backend", "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:v1.0.0", 8000],
+                ],
+            );
+            assert.deepEqual(containers.map((container) => container.logConfiguration.options["awslogs-group"]), [dev.outputs.logGroupNames.frontend, dev.outputs.logGroupNames.backend]);
+        });
+
+        it("uses awsvpc networking on Fargate", () => {
+            for (const task of ofType(runtimeOf("staging"), TYPES.taskDefinition)) {
+                assert.equal(task.inputs.networkMode, "awsvpc");
+                assert.deepEqual(task.inputs.requiresCompatibilities, ["FARGATE"]);
+            }
+        });
+
+        it("checks container health without curl or wget, which slim images lack", () => {
+            const commands = ofType(runtimeOf("dev"), TYPES.taskDefinition).flatMap((task) => containerDefinitions(task).map((container) => container.healthCheck?.command ?? []));
+            assert.ok(commands.every((command) => !command.some((word: string) => /\b(curl|wget)\b/.test(word))));
+            assert.deepEqual(commands[1].slice(0, 2), ["CMD", "python"]);
+            assert.match(commands[1].join(" "), /127\.0\.0\.1:8000\/health/);
+        });
+
+        it("rolls back a failed deployment and waits for steady state", () => {
+            for (const service of ofType(runtimeOf("prod"), TYPES.service)) {
+                assert.deepEqual(service.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+                assert.equal(service.inputs.waitForSteadyState, true);
+            }
+        });
+
+        it("leaves the running count to autoscaling between deploys", () => {
+            for (const service of ofType(runtimeOf("dev"), TYPES.service)) assert.deepEqual(service.ignoreChanges, ["desiredCount"]);
+        });
+
+        it("scales each service on CPU between the environment's min and max", () => {
+            const ranges = ["dev", "staging", "prod"].map((env) => ofType(runtimeOf(env), TYPES.scalingTarget).map((target) => [target.inputs.minCapacity, target.inputs.maxCapacity]));
+            assert.deepEqual(ranges, [[[1, 2], [1, 2]], [[2, 4], [2, 4]], [[3, 10], [3, 10]]]);
+            const policy = ofType(runtimeOf("dev"), TYPES.scalingPolicy)[0];
+            assert.equal(policy.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType, "ECSServiceAverageCPUUtilization");
+        });
+
+        it("enables ECS Exec in dev only by default", () => {
+            assert.deepEqual(["dev", "staging", "prod"].map((env) => ofType(runtimeOf(env), TYPES.service).map((service) => service.inputs.enableExecuteCommand)), [[true, true], [false, false], [false, false]]);
+        });
+
+        it("turns Container Insights on in prod only", () => {
+            assert.deepEqual(["dev", "staging", "prod"].map((env) => single(runtimeOf(env), TYPES.cluster).inputs.settings[0].value), ["disabled", "disabled", "enabled"]);
+        });
+    });
+
+    describe("logs", () => {
+        it("keep 7, 14 and 30 days", () => {
+            assert.deepEqual(["dev", "staging", "prod"].map((env) => ofType(runtimeOf(env), TYPES.logGroup).map((group) => group.inputs.retentionInDays)), [[7, 7], [14, 14], [30, 30]]);
+        });
+
+        it("outlive the nightly destroy: one group per service under /ecs/<project>-<env>/, retained on delete", () => {
+            const groups = ofType(runtimeOf("dev"), TYPES.logGroup);
+            assert.deepEqual(groups.map((group) => group.inputs.namePrefix), ["/ecs/durable-code-dev/frontend-", "/ecs/durable-code-dev/backend-"]);
+            assert.ok(groups.every((group) => group.retainOnDelete));
+        });
+    });
+
+    describe("IAM", () => {
+        const statements = (evaluation: Evaluation, role: string) => JSON.parse(single(evaluation, TYPES.rolePolicy, `roles-${role}`).inputs.policy).Statement;
+
+        it("lets ECS pull only this environment's two images and write only its two log groups", () => {
+            const dev = runtimeOf("dev");
+            const [token, pull, logs] = statements(dev, "execution");
+            assert.deepEqual(token, { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" });
+            assert.deepEqual(pull.Resource, [envs.dev.base.outputs.repositories.frontend.arn, envs.dev.base.outputs.repositories.backend.arn]);
+            assert.deepEqual(logs.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
+            assert.deepEqual(logs.Resource, ofType(dev, TYPES.logGroup).map((group) => `${group.state.arn}:log-stream:*`));
+        });
+
+        it("gives the application no permissions unless ECS Exec is on", () => {
+            assert.equal(ofType(runtimeOf("prod"), TYPES.rolePolicy).filter((policy) => policy.name === "roles-task").length, 0);
+            assert.deepEqual(statements(runtimeOf("dev"), "task")[0].Action.every((action: string) => action.startsWith("ssmmessages:")), true);
+        });
+
+        it("never allows every action on every resource", () => {
+            for (const env of ["dev", "staging", "prod"]) {
+                for (const policy of ofType(runtimeOf(env), TYPES.rolePolicy)) {
+                    for (const statement of JSON.parse(policy.inputs.policy).Statement) {
+                        assert.ok(!(statement.Action.includes("*") && statement.Resource === "*"), `${env} ${policy.name}`);
+                    }
+                }
+            }
+        });
+    });
+
+    describe("DNS records and outputs", () => {
+        it("point <env>.<domain> and api-<env>.<domain> at the load balancer when base has a zone", () => {
+            const https = runtimeOf("https");
+            const records = ofType(https, TYPES.record).map((record) => [record.inputs.name, record.inputs.type, record.inputs.zoneId, record.inputs.aliases[0].name]);
+            const dnsName = single(https, TYPES.loadBalancer).state.dnsName;
+            assert.deepEqual(records, [
+                ["dev.example.com", "A", "Z0MOCKZONE0001", dnsName],
+                ["api-dev.example.com", "A", "Z0MOCKZONE0001", dnsName],
+            ]);
+            assert.equal(https.outputs.url, "https://dev.example.com");
+        });
+
+        it("without a zone, create no records and give the load balancer's HTTP address as the URL", () => {
+            const dev = runtimeOf("dev");
+            assert.deepEqual(ofType(dev, TYPES.record), []);
+            assert.equal(dev.outputs.url, `http://${dev.outputs.loadBalancerDnsName}`);
+        });
+
+        it("name the cluster, services and log groups", () => {
+            const { clusterName, serviceNames, logGroupNames } = runtimeOf("staging").outputs;
+            assert.equal(clusterName, "durable-code-staging");
+            assert.deepEqual(serviceNames, { frontend: "durable-code-staging-frontend", backend: "durable-code-staging-backend" });
+            assert.deepEqual(Object.keys(logGroupNames), ["frontend", "backend"]);
+        });
+    });
+});
