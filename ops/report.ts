@@ -1,0 +1,44 @@
+import { writeFileSync } from "node:fs";
+import { ResourceChanges } from "./stacks";
+
+export type StepResult = "passed" | "failed" | "skipped" | "cancelled";
+
+export interface StepRecord {
+    readonly step: string;
+    readonly result: StepResult;
+    readonly durationMs: number;
+    readonly changes?: ResourceChanges;
+    /** Why it failed or was skipped. */
+    readonly detail?: string;
+}
+
+export interface RunReport {
+    readonly command: string;
+    readonly env: string;
+    readonly startedAt: string;
+    readonly passed: boolean;
+    readonly steps: readonly StepRecord[];
+}
+
+/** `create 3, update 1`; `same` is left out because it is not a change. */
+export function describeChanges(changes?: ResourceChanges): string {
+    const entries = Object.entries(changes ?? {}).filter(([kind, count]) => kind !== "same" && count > 0);
+    return entries.length === 0 ? "-" : entries.map(([kind, count]) => `${kind} ${count}`).join(", ");
+}
+
+export function formatDuration(ms: number): string {
+    if (ms < 1000) return `${ms} ms`;
+    const seconds = Math.round(ms / 1000);
+    return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+export function summaryTable(steps: readonly StepRecord[]): string {
+    const rows = [["step", "result", "duration", "resources changed"], ...steps.map((step) => [step.step, step.result, formatDuration(step.durationMs), describeChanges(step.changes)])];
+    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+    const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
+    return [line(rows[0]), widths.map((width) => "-".repeat(width)).join("  "), ...rows.slice(1).map(line)].join("\n");
+}
+
+export function writeReport(file: string, report: RunReport): void {
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+}

@@ -1,0 +1,122 @@
+import * as path from "node:path";
+import { CommandError, ConcurrentUpdateError, LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
+
+/** The repository root: Pulumi.yaml, the stack files and the real program. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** How an operation reports progress and can be stopped. */
+export interface OperationContext {
+    readonly onOutput: (text: string) => void;
+    readonly signal: AbortSignal;
+}
+
+export interface StackListing {
+    readonly name: string;
+    readonly resourceCount?: number;
+    /** True while an update holds the stack's lock. */
+    readonly updateInProgress: boolean;
+    readonly lastUpdate?: string;
+}
+
+export interface LastUpdate {
+    readonly kind: string;
+    readonly result: string;
+    readonly startTime: Date;
+    readonly endTime?: Date;
+    readonly resourceChanges: Record<string, number>;
+}
+
+/** Counts of resources created, updated, deleted..., as Pulumi reports them. */
+export type ResourceChanges = Record<string, number>;
+
+/**
+ * The Automation API over this repository. Every call goes through one `PulumiCommand`, which the
+ * tests replace with a recorder (no CLI exists there). Errors come back as OpsError that say what to run.
+ */
+export class Stacks {
+    private constructor(private readonly workspace: LocalWorkspace) {}
+
+    static async open(pulumiCommand?: PulumiCommand, envVars: Record<string, string> = {}): Promise<Stacks> {
+        const command = pulumiCommand ?? (await PulumiCommand.get().catch(() => Promise.reject(missingCli())));
+        return new Stacks(await LocalWorkspace.create({ workDir: PROJECT_DIR, pulumiCommand: command, envVars }));
+    }
+
+    async list(): Promise<Map<string, StackListing>> {
+        const stacks = await this.workspace.listStacks().catch((error) => Promise.reject(explain("list stacks", "", error)));
+        return new Map(stacks.map((stack) => [stack.name, stack]));
+    }
+
+    async up(name: string, context: OperationContext): Promise<ResourceChanges> {
+        const stack = await this.stack(name, true);
+        const result = await stack.up({ onOutput: context.onOutput, signal: context.signal, color: "never" }).catch((error) => Promise.reject(explain("up", name, error, context.signal)));
+        return result.summary.resourceChanges ?? {};
+    }
+
+    async destroy(name: string, context: OperationContext): Promise<ResourceChanges> {
+        const stack = await this.stack(name);
+        const result = await stack.destroy({ onOutput: context.onOutput, signal: context.signal, color: "never" }).catch((error) => Promise.reject(explain("destroy", name, error, context.signal)));
+        return result.summary.resourceChanges ?? {};
+    }
+
+    /** A preview; with expectNoChanges it fails when the stack would change. */
+    async preview(name: string, context: OperationContext, expectNoChanges = false): Promise<ResourceChanges> {
+        const stack = await this.stack(name);
+        const result = await stack
+            .preview({ onOutput: context.onOutput, signal: context.signal, expectNoChanges, color: "never" })
+            .catch((error) => Promise.reject(explain(expectNoChanges ? "preview (expecting no changes)" : "preview", name, error, context.signal)));
+        return result.changeSummary as ResourceChanges;
+    }
+
+    async outputs(name: string): Promise<Record<string, unknown>> {
+        const stack = await this.stack(name);
+        const outputs = await stack.outputs().catch((error) => Promise.reject(explain("read outputs of", name, error)));
+        return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
+    }
+
+    async lastUpdate(name: string): Promise<LastUpdate | undefined> {
+        const stack = await this.stack(name);
+        const [last] = await stack.history(1, 1).catch((error) => Promise.reject(explain("read history of", name, error)));
+        return last && { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime, resourceChanges: last.resourceChanges ?? {} };
+    }
+
+    /** Removes protection from every resource of a stack, so a destroy can delete them. */
+    async unprotectAll(name: string): Promise<void> {
+        await this.workspace.pulumiCommand
+            .run(["state", "unprotect", "--all", "--yes", "--stack", name], PROJECT_DIR, { ...this.workspace.envVars })
+            .catch((error) => Promise.reject(explain("unprotect", name, error)));
+    }
+
+    private async stack(name: string, create = false): Promise<Stack> {
+        const open = create ? Stack.createOrSelect(name, this.workspace) : Stack.select(name, this.workspace);
+        return open.catch((error) => Promise.reject(explain("select", name, error)));
+    }
+}
+
+function missingCli(): OpsError {
+    return new OpsError('the pulumi CLI was not found; install it (https://www.pulumi.com/docs/install/) and run "pulumi login" with the state backend URL');
+}
+
+/** Turns an Automation API failure into a sentence about the stack and the next command to run. */
+export function explain(operation: string, stack: string, error: unknown, signal?: AbortSignal): OpsError {
+    if (signal?.aborted) {
+        return new OpsError(`${operation} ${stack} was cancelled; Pulumi was asked to stop cleanly and release the lock`, CANCELLED_EXIT_CODE);
+    }
+    if (error instanceof ConcurrentUpdateError) {
+        return new OpsError(
+            `${stack} is locked by another update. Wait for it to finish; if no other run is active (a killed job leaves its lock), ` +
+                `run "pulumi cancel -s ${stack} --yes" and try again`,
+        );
+    }
+    if (error instanceof StackNotFoundError) {
+        return new OpsError(`no stack ${stack} in this backend; check "pulumi login", or create it with "pulumi stack init ${stack}"`);
+    }
+    if (error instanceof CommandError) {
+        return new OpsError(`${operation} ${stack} failed:\n${lastLines(error.message, 15)}`);
+    }
+    return new OpsError(`${operation} ${stack} failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+function lastLines(text: string, count: number): string {
+    return text.trim().split("\n").slice(-count).join("\n");
+}

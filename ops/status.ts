@@ -1,0 +1,75 @@
+import { ENVIRONMENT_NAMES, EnvironmentName } from "../shared/environments";
+import { LAYERS, stackNameOf } from "../shared/stack-name";
+import { environmentFrom, parseFlags } from "./args";
+import { runMain } from "./cli";
+import { LastUpdate, Stacks } from "./stacks";
+
+export interface StackStatus {
+    readonly stack: string;
+    readonly exists: boolean;
+    readonly resourceCount?: number;
+    readonly locked?: boolean;
+    readonly lastUpdate?: Pick<LastUpdate, "kind" | "result"> & { readonly time?: string };
+    /** The application URL, when this is a runtime stack that is up. */
+    readonly url?: string;
+}
+
+/** Both stacks of each environment: do they exist, how big, last update, lock, URL. */
+export async function collectStatus(stacks: Stacks, envs: readonly EnvironmentName[]): Promise<StackStatus[]> {
+    const listing = await stacks.list();
+    const statuses: StackStatus[] = [];
+    for (const env of envs) {
+        for (const layer of LAYERS) {
+            const stack = stackNameOf(layer, env);
+            const listed = listing.get(stack);
+            if (!listed) {
+                statuses.push({ stack, exists: false });
+                continue;
+            }
+            const last = await stacks.lastUpdate(stack);
+            const up = layer === "runtime" && (listed.resourceCount ?? 0) > 0;
+            const url = up ? (await stacks.outputs(stack)).url : undefined;
+            statuses.push({
+                stack,
+                exists: true,
+                resourceCount: listed.resourceCount,
+                locked: listed.updateInProgress,
+                lastUpdate: last && { kind: last.kind, result: last.result, time: (last.endTime ?? last.startTime)?.toISOString() },
+                url: typeof url === "string" ? url : undefined,
+            });
+        }
+    }
+    return statuses;
+}
+
+export function statusTable(statuses: readonly StackStatus[]): string {
+    const rows = [
+        ["stack", "exists", "resources", "locked", "last update", "url"],
+        ...statuses.map((status) => [
+            status.stack,
+            status.exists ? "yes" : "no",
+            status.exists ? String(status.resourceCount ?? "?") : "-",
+            status.locked ? "LOCKED" : status.exists ? "no" : "-",
+            status.lastUpdate ? `${status.lastUpdate.kind} ${status.lastUpdate.result} ${status.lastUpdate.time ?? ""}`.trim() : "-",
+            status.url ?? "-",
+        ]),
+    ];
+    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+    return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()).join("\n");
+}
+
+const USAGE = "npm run status [-- --env <dev|staging|prod>] [--json]";
+
+export async function main(argv: string[], _signal: AbortSignal, stacks?: Stacks, print: (text: string) => void = console.log): Promise<number> {
+    const flags = parseFlags(argv, { env: { type: "string" }, json: { type: "boolean" } }, USAGE);
+    const envs = flags.env === undefined ? ENVIRONMENT_NAMES : [environmentFrom(flags.env, USAGE)];
+    const statuses = await collectStatus(stacks ?? (await Stacks.open()), envs);
+    print(flags.json ? JSON.stringify(statuses, null, 2) : statusTable(statuses));
+    const locked = statuses.filter((status) => status.locked).map((status) => status.stack);
+    if (locked.length > 0 && !flags.json) {
+        print(`\n${locked.join(", ")} ${locked.length === 1 ? "is" : "are"} locked; if no run is active, clear it with "pulumi cancel -s ${locked[0]} --yes"`);
+    }
+    return 0;
+}
+
+if (require.main === module) runMain(main);

@@ -1,0 +1,157 @@
+import { appendFileSync } from "node:fs";
+import { PulumiCommand } from "@pulumi/pulumi/automation";
+
+// Internals of the Automation API the real PulumiCommand uses to report results; not in its typings.
+// semver comes with @pulumi/pulumi, which reads the CLI version through it.
+const { CommandResult } = require("@pulumi/pulumi/automation/cmd");
+const { createCommandError } = require("@pulumi/pulumi/automation/errors");
+const { SemVer } = require("semver");
+type CommandResult = { stdout: string; stderr: string; code: number };
+
+interface FakeStack {
+    outputs: Record<string, unknown>;
+    resourceCount: number;
+    locked: boolean;
+    history: Array<Record<string, unknown>>;
+}
+
+/** A scripted failure: the next `times` commands whose argv starts with `prefix` on `stack` fail. */
+interface Failure {
+    readonly command: string;
+    readonly stack: string;
+    readonly stderr: string;
+    times: number;
+}
+
+/**
+ * Stands in for the pulumi CLI behind the Automation API. It records every argv, keeps a little
+ * state per stack (outputs, resource count, lock, history), and answers as the CLI does, including
+ * its error texts for a missing stack and a held lock.
+ */
+export class FakePulumi {
+    readonly command = "pulumi";
+    // 3.205 makes the Automation API read engine events from a file, which this fake writes.
+    readonly version = new SemVer("3.205.0");
+    readonly calls: string[][] = [];
+    readonly stacks = new Map<string, FakeStack>();
+    /** Outputs a stack gets when it is deployed. */
+    readonly deployedOutputs = new Map<string, Record<string, unknown>>();
+    /** Changes a preview of the stack proposes (none by default). */
+    readonly pendingChanges = new Map<string, Record<string, number>>();
+    private readonly failures: Failure[] = [];
+    /** Commands that wait until the operation's signal aborts, as a long `pulumi up` would. */
+    readonly hangs = new Set<string>();
+
+    asCommand(): PulumiCommand {
+        return this as unknown as PulumiCommand;
+    }
+
+    addStack(name: string, outputs: Record<string, unknown> = {}, resourceCount = Object.keys(outputs).length > 0 ? 20 : 0): this {
+        this.stacks.set(name, { outputs, resourceCount, locked: false, history: [] });
+        return this;
+    }
+
+    lock(name: string): this {
+        this.stacks.get(name)!.locked = true;
+        return this;
+    }
+
+    failNext(command: string, stack: string, stderr: string, times = 1): this {
+        this.failures.push({ command, stack, stderr, times });
+        return this;
+    }
+
+    /** The argv of every call for one stack, without the flags the Automation API adds for itself. */
+    commandsFor(stack?: string): string[] {
+        return this.calls.filter((args) => stack === undefined || stackOf(args) === stack).map((args) => args.filter((_, index) => !isPlumbing(args, index)).join(" "));
+    }
+
+    async run(args: string[], _cwd: string, _env: Record<string, string>, onOutput?: (data: string) => void, _onError?: unknown, signal?: AbortSignal): Promise<CommandResult> {
+        this.calls.push([...args]);
+        const name = stackOf(args);
+        const stack = name ? this.stacks.get(name) : undefined;
+        const verb = args[0] === "stack" || args[0] === "state" ? `${args[0]} ${args[1]}` : args[0];
+        // The real command throws on a non-zero exit, with the error class the stderr implies.
+        const fail = (stderr: string): never => {
+            throw createCommandError(new CommandResult("", stderr, 255));
+        };
+
+        const scripted = this.failures.find((failure) => failure.times > 0 && failure.command === verb && failure.stack === name);
+        if (scripted) {
+            scripted.times -= 1;
+            return fail(scripted.stderr);
+        }
+        if (verb === "stack ls") {
+            const listing = [...this.stacks].map(([stackName, s]) => ({ name: stackName, current: false, updateInProgress: s.locked, resourceCount: s.resourceCount, lastUpdate: s.history[0]?.endTime }));
+            return ok(JSON.stringify(listing));
+        }
+        if (verb === "stack init") {
+            this.addStack(args[2]);
+            return ok("");
+        }
+        if (!stack) return fail(`error: no stack named '${name}' found`);
+        const mutating = verb === "up" || verb === "destroy";
+        if (mutating && stack.locked) {
+            return fail(`error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with \`pulumi cancel\`.`);
+        }
+        if (this.hangs.has(`${verb} ${name}`)) {
+            onOutput?.(`${verb} ${name} running...\n`);
+            await new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve()));
+            this.calls.push(["SIGINT", verb, name!]);
+            return fail("error: update canceled");
+        }
+
+        switch (verb) {
+            case "stack select":
+                return ok("");
+            case "up":
+            case "destroy": {
+                const deploying = verb === "up";
+                const changes = deploying ? { create: stack.resourceCount === 0 ? 20 : 0, same: stack.resourceCount } : { delete: stack.resourceCount };
+                onOutput?.(`${deploying ? "Updating" : "Destroying"} (${name}):\n`);
+                stack.outputs = deploying ? (this.deployedOutputs.get(name!) ?? stack.outputs) : {};
+                stack.resourceCount = deploying ? 20 : 0;
+                stack.history.unshift({ kind: verb === "up" ? "update" : "destroy", result: "succeeded", startTime: "2026-11-26T08:00:00Z", endTime: "2026-11-26T08:03:00Z", resourceChanges: changes, version: stack.history.length + 1 });
+                return ok(`${verb} done`);
+            }
+            case "preview": {
+                const changes = this.pendingChanges.get(name!) ?? {};
+                const eventLog = args[args.indexOf("--event-log") + 1];
+                appendFileSync(eventLog, `${JSON.stringify({ sequence: 1, timestamp: 0, summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: { same: stack.resourceCount, ...changes }, policyPacks: {} } })}\n`);
+                onOutput?.(`Previewing update (${name}):\n`);
+                if (args.includes("--expect-no-changes") && Object.values(changes).some((count) => count > 0)) {
+                    return fail("error: no changes were expected but changes were proposed");
+                }
+                return ok("preview done");
+            }
+            case "stack output":
+                return ok(JSON.stringify(stack.outputs));
+            case "stack history":
+                return ok(JSON.stringify(stack.history.slice(0, 1)));
+            case "cancel":
+                stack.locked = false;
+                return ok("");
+            case "state unprotect":
+                return ok("");
+            default:
+                return fail(`the fake pulumi does not know "${args.join(" ")}"`);
+        }
+    }
+}
+
+function ok(stdout: string): CommandResult {
+    return new CommandResult(stdout, "", 0);
+}
+
+function stackOf(args: readonly string[]): string | undefined {
+    const flag = args.indexOf("--stack");
+    if (flag >= 0) return args[flag + 1];
+    return args[0] === "stack" && args[1] === "init" ? args[2] : undefined;
+}
+
+/** Flags the Automation API adds to every operation (event log file, exec kind, ...). */
+function isPlumbing(args: readonly string[], index: number): boolean {
+    const arg = args[index];
+    const previous = args[index - 1];
+    return ["--exec-kind", "--event-log", "--color"].includes(arg) || ["--exec-kind", "--event-log", "--color"].includes(previous) || arg === "--non-interactive";
+}
