@@ -32,8 +32,7 @@ export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks,
     if (!listing.has(base)) throw new OpsError(`no stack ${base} in this backend; nothing to destroy`);
     const context = { onOutput: (text: string) => log(text.replace(/\n$/, "")), signal };
     if (flags.unprotect) {
-        log(`removing protection from every resource of ${base}`);
-        await ops.unprotectAll(base);
+        log(`removed protection from ${await ops.unprotectAll(base)} resources of ${base}`);
     }
     log(`destroy ${base}: ${describeChanges(await ops.destroy(base, context))}`);
     return 0;

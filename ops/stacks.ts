@@ -44,7 +44,7 @@ export class Stacks {
 
     async list(): Promise<Map<string, StackListing>> {
         const stacks = await this.workspace.listStacks().catch((error) => Promise.reject(explain("list stacks", "", error)));
-        return new Map(stacks.map((stack) => [stack.name, stack]));
+        return new Map(stacks.map((stack) => [stack.name, { ...stack, updateInProgress: stack.updateInProgress === true }]));
     }
 
     async up(name: string, context: OperationContext): Promise<ResourceChanges> {
@@ -80,11 +80,18 @@ export class Stacks {
         return last && { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime, resourceChanges: last.resourceChanges ?? {} };
     }
 
-    /** Removes protection from every resource of a stack, so a destroy can delete them. */
-    async unprotectAll(name: string): Promise<void> {
-        await this.workspace.pulumiCommand
-            .run(["state", "unprotect", "--all", "--yes", "--stack", name], PROJECT_DIR, { ...this.workspace.envVars })
-            .catch((error) => Promise.reject(explain("unprotect", name, error)));
+    /**
+     * Removes protection from every resource of a stack, so a destroy can delete them: the state is
+     * exported, every resource marked unprotected, and imported back (what `pulumi state unprotect --all` does).
+     */
+    async unprotectAll(name: string): Promise<number> {
+        const stack = await this.stack(name);
+        const state = await stack.exportStack().catch((error) => Promise.reject(explain("export the state of", name, error)));
+        const resources: Array<{ protect?: boolean }> = state.deployment?.resources ?? [];
+        const protectedCount = resources.filter((resource) => resource.protect).length;
+        for (const resource of resources) delete resource.protect;
+        await stack.importStack(state).catch((error) => Promise.reject(explain("import the unprotected state of", name, error)));
+        return protectedCount;
     }
 
     private async stack(name: string, create = false): Promise<Stack> {

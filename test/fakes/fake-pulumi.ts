@@ -1,4 +1,4 @@
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 
 // Internals of the Automation API the real PulumiCommand uses to report results; not in its typings.
@@ -39,6 +39,8 @@ export class FakePulumi {
     /** Changes a preview of the stack proposes (none by default). */
     readonly pendingChanges = new Map<string, Record<string, number>>();
     private readonly failures: Failure[] = [];
+    /** States given to `stack import`. */
+    readonly imported: unknown[] = [];
     /** Commands that wait until the operation's signal aborts, as a long `pulumi up` would. */
     readonly hangs = new Set<string>();
 
@@ -131,8 +133,13 @@ export class FakePulumi {
             case "cancel":
                 stack.locked = false;
                 return ok("");
-            case "state unprotect":
+            case "stack export":
+                return ok(JSON.stringify({ version: 3, deployment: { resources: [{ urn: "repository", protect: true }, { urn: "vpc" }] } }));
+            case "stack import": {
+                const file = args[args.indexOf("--file") + 1];
+                this.imported.push(JSON.parse(readFileSync(file, "utf8")));
                 return ok("");
+            }
             default:
                 return fail(`the fake pulumi does not know "${args.join(" ")}"`);
         }

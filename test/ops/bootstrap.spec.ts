@@ -1,0 +1,108 @@
+import { strict as assert } from "assert";
+import { bootstrap, BootstrapOptions, parseOptions, SendsCommands, tlsOnlyPolicy } from "../../ops/bootstrap";
+
+/** Records every SDK command (its class name and input) and answers from a script keyed by class name. */
+class RecordingClient implements SendsCommands {
+    readonly calls: Array<[string, any]> = [];
+    constructor(private readonly answers: Record<string, (input: any) => any> = {}) {}
+    async send(command: { constructor: { name: string }; input: any }): Promise<any> {
+        const name = command.constructor.name;
+        this.calls.push([name, command.input]);
+        return this.answers[name]?.(command.input) ?? {};
+    }
+    names(): string[] {
+        return this.calls.map(([name]) => name);
+    }
+}
+
+const awsError = (name: string, status: number) => () => {
+    throw Object.assign(new Error(`${name} (${status})`), { name, $metadata: { httpStatusCode: status } });
+};
+const options = (overrides: Partial<BootstrapOptions> = {}): BootstrapOptions => ({ bucket: "acme-pulumi-state", region: "us-west-2", dryRun: false, keepOldVersionsDays: 90, ...overrides });
+const SETTINGS = ["PutBucketVersioningCommand", "PutPublicAccessBlockCommand", "PutBucketEncryptionCommand", "PutBucketPolicyCommand", "PutBucketLifecycleConfigurationCommand"];
+
+describe("npm run bootstrap", () => {
+    const lines: string[] = [];
+    const log = (line: string) => lines.push(line);
+    beforeEach(() => (lines.length = 0));
+
+    it("creates a missing bucket with versioning, encryption, no public access, TLS only and old-version expiry", async () => {
+        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404) });
+        const kms = new RecordingClient();
+        const result = await bootstrap(options(), { s3, kms }, log);
+        assert.deepEqual(s3.names(), ["HeadBucketCommand", "CreateBucketCommand", ...SETTINGS]);
+        const input = (name: string) => s3.calls.find(([call]) => call === name)![1];
+        assert.deepEqual(input("CreateBucketCommand"), { Bucket: "acme-pulumi-state", CreateBucketConfiguration: { LocationConstraint: "us-west-2" } });
+        assert.deepEqual(input("PutBucketVersioningCommand").VersioningConfiguration, { Status: "Enabled" });
+        assert.deepEqual(input("PutPublicAccessBlockCommand").PublicAccessBlockConfiguration, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+        assert.equal(input("PutBucketEncryptionCommand").ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm, "AES256");
+        assert.deepEqual(JSON.parse(input("PutBucketPolicyCommand").Policy), tlsOnlyPolicy("acme-pulumi-state"));
+        assert.deepEqual(input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules[0].NoncurrentVersionExpiration, { NoncurrentDays: 90, NewerNoncurrentVersions: 10 });
+        assert.deepEqual(kms.calls, []);
+        assert.equal(result.loginUrl, "s3://acme-pulumi-state?region=us-west-2&awssdk=v2");
+        assert.ok(lines.includes("\nlog in with:\n  pulumi login 's3://acme-pulumi-state?region=us-west-2&awssdk=v2'"));
+    });
+
+    it("creates in us-east-1 without a location constraint, as S3 requires", async () => {
+        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404) });
+        await bootstrap(options({ region: "us-east-1" }), { s3, kms: new RecordingClient() }, log);
+        assert.deepEqual(s3.calls[1], ["CreateBucketCommand", { Bucket: "acme-pulumi-state" }]);
+    });
+
+    it("is idempotent: an existing bucket is not created again, its settings are reapplied", async () => {
+        const s3 = new RecordingClient();
+        await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        assert.deepEqual(s3.names(), ["HeadBucketCommand", ...SETTINGS]);
+        assert.ok(lines.includes("bucket acme-pulumi-state exists; making sure its settings are right"));
+    });
+
+    it("creates a KMS key with rotation and an alias for the awskms:// secrets provider", async () => {
+        const kms = new RecordingClient({ DescribeKeyCommand: awsError("NotFoundException", 400), CreateKeyCommand: () => ({ KeyMetadata: { KeyId: "key-123" } }) });
+        const result = await bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new RecordingClient(), kms }, log);
+        assert.deepEqual(kms.calls, [
+            ["DescribeKeyCommand", { KeyId: "alias/pulumi-durable-code" }],
+            ["CreateKeyCommand", { Description: "Pulumi secrets for the state in s3://acme-pulumi-state", KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT" }],
+            ["CreateAliasCommand", { AliasName: "alias/pulumi-durable-code", TargetKeyId: "key-123" }],
+            ["EnableKeyRotationCommand", { KeyId: "key-123" }],
+        ]);
+        assert.equal(result.secretsProvider, "awskms://alias/pulumi-durable-code?region=us-west-2");
+    });
+
+    it("reuses an existing KMS key", async () => {
+        const kms = new RecordingClient({ DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: "key-9" } }) });
+        await bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new RecordingClient(), kms }, log);
+        assert.deepEqual(kms.names(), ["DescribeKeyCommand", "EnableKeyRotationCommand"]);
+    });
+
+    it("--dry-run calls nothing and says what it would do", async () => {
+        const s3 = new RecordingClient();
+        const kms = new RecordingClient();
+        const result = await bootstrap(options({ dryRun: true, kmsAlias: "k" }), { s3, kms }, log);
+        assert.deepEqual([...s3.calls, ...kms.calls], []);
+        assert.equal(result.actions[0], "create bucket acme-pulumi-state in us-west-2");
+        assert.ok(lines.every((line) => line.startsWith("would ") || line.includes("pulumi ")));
+    });
+
+    it("a bucket owned by another account is a clear error", async () => {
+        const s3 = new RecordingClient({ HeadBucketCommand: awsError("Forbidden", 403) });
+        await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
+            message: "bucket acme-pulumi-state exists but this account cannot use it (403); bucket names are global, choose another --bucket",
+        });
+        assert.deepEqual(s3.names(), ["HeadBucketCommand"]);
+    });
+
+    it("an AWS error midway names the step and says to run again", async () => {
+        const s3 = new RecordingClient({ PutBucketPolicyCommand: awsError("AccessDenied", 403) });
+        await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
+            message: 'bootstrap stopped at "deny requests without TLS": AccessDenied: AccessDenied (403). What was done before is kept; fix the cause (credentials, permissions) and run the same command again.',
+        });
+        assert.equal(s3.names().at(-1), "PutBucketPolicyCommand");
+    });
+
+    it("rejects a bad bucket name and region together", () => {
+        assert.throws(() => parseOptions(["--bucket", "Bad_Name", "--region", "west"]), (error: Error) => {
+            assert.match(error.message, /^--bucket "Bad_Name" is not a valid S3 bucket name .*\n--region "west" is not an AWS region such as us-west-2\nusage: /);
+            return true;
+        });
+    });
+});

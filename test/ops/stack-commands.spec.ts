@@ -1,0 +1,124 @@
+import { strict as assert } from "assert";
+import { main as destroyBase } from "../../ops/destroy-base";
+import { main as runtime } from "../../ops/runtime";
+import { main as status } from "../../ops/status";
+import { Stacks } from "../../ops/stacks";
+import { AppServer } from "../fakes/app-server";
+import { FakePulumi } from "../fakes/fake-pulumi";
+
+const signal = new AbortController().signal;
+const mutations = (pulumi: FakePulumi) => pulumi.commandsFor().filter((command) => /^(up|destroy|preview|stack import)\b/.test(command));
+
+describe("stack commands", () => {
+    let pulumi: FakePulumi;
+    let lines: string[];
+    const log = (line: string) => lines.push(line);
+    beforeEach(() => {
+        pulumi = new FakePulumi();
+        lines = [];
+    });
+
+    describe("npm run status", () => {
+        it("shows each stack: existence, resources, lock, last update and the URL of a running runtime", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://dev.example.com" }).addStack("base-staging", { vpcId: "vpc-2" }).lock("base-staging");
+            const stacks = await Stacks.open(pulumi.asCommand());
+            await stacks.up("runtime-dev", { onOutput: () => undefined, signal });
+            pulumi.calls.length = 0;
+            assert.equal(await status(["--json"], signal, stacks, log), 0);
+            const statuses = JSON.parse(lines[0]);
+            assert.deepEqual(
+                statuses.map((s: any) => [s.stack, s.exists, s.resourceCount, s.locked, s.url]),
+                [
+                    ["base-dev", true, 20, false, undefined],
+                    ["runtime-dev", true, 20, false, "http://dev.example.com"],
+                    ["base-staging", true, 20, true, undefined],
+                    ["runtime-staging", false, undefined, undefined, undefined],
+                    ["base-prod", false, undefined, undefined, undefined],
+                    ["runtime-prod", false, undefined, undefined, undefined],
+                ],
+            );
+            assert.deepEqual(statuses[1].lastUpdate, { kind: "update", result: "succeeded", time: "2026-11-26T08:03:00.000Z" });
+            assert.deepEqual(mutations(pulumi), []);
+        });
+
+        it("prints a table and how to clear a lock", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).lock("base-dev");
+            await status(["--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log);
+            assert.match(lines[0], /^stack +exists +resources +locked +last update +url\nbase-dev +yes +20 +LOCKED/);
+            assert.match(lines[0], /runtime-dev +no +- +- +- +-/);
+            assert.equal(lines[1], '\nbase-dev is locked; if no run is active, clear it with "pulumi cancel -s base-dev --yes"');
+        });
+    });
+
+    describe("npm run up / down", () => {
+        it("down destroys runtime and nothing else", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://x" });
+            assert.equal(await runtime(["down", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+            assert.deepEqual(mutations(pulumi), ["destroy --yes --skip-preview --stack runtime-dev"]);
+        });
+
+        it("up deploys runtime and waits until the application answers", async () => {
+            const app = new AppServer(0);
+            const url = await app.start();
+            try {
+                pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+                pulumi.deployedOutputs.set("runtime-dev", { url });
+                assert.equal(await runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                assert.deepEqual(mutations(pulumi), ["up --yes --skip-preview --stack runtime-dev"]);
+                assert.deepEqual(app.requests.sort(), ["/", "/health"]);
+                assert.equal(lines.at(-1), `runtime-dev is up: ${url}`);
+            } finally {
+                await app.stop();
+            }
+        });
+
+        it("up refuses when the environment has no base", async () => {
+            await assert.rejects(runtime(["up", "--env", "qa"], signal, await Stacks.open(pulumi.asCommand()), log), { exitCode: 2 } as object);
+            await assert.rejects(runtime(["up", "--env", "staging"], signal, await Stacks.open(pulumi.asCommand()), log), {
+                message: 'runtime-staging: no base stack "base-staging" with resources in this backend; run "pulumi up -s base-staging" first (or set discovery: tags in Pulumi.runtime-staging.yaml)',
+            });
+            assert.deepEqual(mutations(pulumi), []);
+        });
+    });
+
+    describe("npm run destroy-base", () => {
+        const destroy = async (argv: string[]) => destroyBase(argv, signal, await Stacks.open(pulumi.asCommand()), log);
+
+        it("requires the stack name typed back", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" });
+            await assert.rejects(destroy(["--env", "dev", "--confirm", "yes"]), {
+                message: "destroying base-dev deletes the network, repositories and DNS of dev; confirm with --confirm base-dev",
+            });
+            assert.deepEqual(mutations(pulumi), []);
+        });
+
+        it("refuses while runtime still has resources", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://x" });
+            await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev"]), {
+                message: 'runtime-dev still has 20 resources that use base-dev; run "npm run down -- --env dev" first',
+            });
+            assert.deepEqual(mutations(pulumi), []);
+        });
+
+        it("destroys base once runtime is down", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+            assert.equal(await destroy(["--env", "dev", "--confirm", "base-dev"]), 0);
+            assert.deepEqual(mutations(pulumi), ["destroy --yes --skip-preview --stack base-dev"]);
+        });
+
+        it("in prod demands --unprotect, then removes protection before destroying", async () => {
+            pulumi.addStack("base-prod", { vpcId: "vpc-1" });
+            await assert.rejects(destroy(["--env", "prod", "--confirm", "base-prod"]), {
+                message: "base-prod protects its repositories and zone; add --unprotect to remove the protection and destroy them",
+            });
+            assert.deepEqual(mutations(pulumi), []);
+            assert.equal(await destroy(["--env", "prod", "--confirm", "base-prod", "--unprotect"]), 0);
+            assert.deepEqual(
+                mutations(pulumi).map((command) => command.replace(/--file \S+/, "--file STATE")),
+                ["stack import --file STATE --stack base-prod", "destroy --yes --skip-preview --stack base-prod"],
+            );
+            assert.deepEqual(pulumi.imported, [{ version: 3, deployment: { resources: [{ urn: "repository" }, { urn: "vpc" }] } }]);
+            assert.equal(lines[0], "removed protection from 1 resources of base-prod");
+        });
+    });
+});
