@@ -2,47 +2,88 @@ import { EnvironmentName } from "../shared/environments";
 import { stackNameOf } from "../shared/stack-name";
 import { environmentFrom, parseFlags, positiveNumber } from "./args";
 import { runMain, timeoutFlag } from "./cli";
-import { OpsError } from "./errors";
+import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
 import { waitForHealthy } from "./health";
+import { appendJobSummary } from "./job-summary";
 import { describeChanges } from "./report";
 import { OperationContext, Stacks } from "./stacks";
 
+export interface RuntimeCommandOptions {
+    readonly dryRun: boolean;
+    readonly healthDeadlineMs: number;
+    /** On a failed destroy, clear the stack's lock once and try again (for unattended teardowns). */
+    readonly retryAfterCancel: boolean;
+}
+
 /** Brings an environment's runtime up (after checking its base exists) and waits for it to answer. */
-export async function runtimeUp(stacks: Stacks, env: EnvironmentName, context: OperationContext, healthDeadlineMs: number, log: (line: string) => void): Promise<string> {
+export async function runtimeUp(stacks: Stacks, env: EnvironmentName, context: OperationContext, options: RuntimeCommandOptions, log: (line: string) => void): Promise<string | undefined> {
     const base = stackNameOf("base", env);
     const runtime = stackNameOf("runtime", env);
     const listing = await stacks.list();
     if ((listing.get(base)?.resourceCount ?? 0) === 0) {
         throw new OpsError(`${runtime}: no base stack "${base}" with resources in this backend; run "pulumi up -s ${base}" first (or set discovery: tags in Pulumi.${runtime}.yaml)`);
     }
+    if (options.dryRun) {
+        log(`preview ${runtime}: ${describeChanges(await stacks.preview(runtime, context))}`);
+        return undefined;
+    }
     log(`up ${runtime}: ${describeChanges(await stacks.up(runtime, context))}`);
     const url = String((await stacks.outputs(runtime)).url ?? "");
-    await waitForHealthy(url, { deadlineMs: healthDeadlineMs, log, signal: context.signal });
+    await waitForHealthy(url, { deadlineMs: options.healthDeadlineMs, log, signal: context.signal });
     return url;
 }
 
 /** Destroys an environment's runtime only; base is never touched. */
-export async function runtimeDown(stacks: Stacks, env: EnvironmentName, context: OperationContext, log: (line: string) => void): Promise<void> {
+export async function runtimeDown(stacks: Stacks, env: EnvironmentName, context: OperationContext, options: RuntimeCommandOptions, log: (line: string) => void): Promise<void> {
     const runtime = stackNameOf("runtime", env);
-    log(`destroy ${runtime}: ${describeChanges(await stacks.destroy(runtime, context))}`);
+    if (options.dryRun) {
+        log(`preview destroy ${runtime}: ${describeChanges(await stacks.previewDestroy(runtime, context))}`);
+        return;
+    }
+    try {
+        log(`destroy ${runtime}: ${describeChanges(await stacks.destroy(runtime, context))}`);
+    } catch (error) {
+        if (!options.retryAfterCancel || (error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE)) throw error;
+        log(`destroy ${runtime} failed: ${(error as Error).message}\nclearing a stale lock (pulumi cancel) and trying once more`);
+        await stacks.cancel(runtime);
+        try {
+            log(`destroy ${runtime}: ${describeChanges(await stacks.destroy(runtime, context))}`);
+        } catch (retryError) {
+            throw new OpsError(`destroy ${runtime} failed twice, runtime may still be running and costing money:\n${(retryError as Error).message}`);
+        }
+    }
 }
 
-const USAGE = "npm run up|down -- --env <dev|staging|prod> [--health-timeout SECONDS] [--timeout MINUTES]";
+const USAGE = "npm run up|down -- --env <dev|staging|prod> [--dry-run] [--retry-after-cancel] [--health-timeout SECONDS] [--timeout MINUTES]";
 
 export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks, log: (line: string) => void = console.log): Promise<number> {
     const [action, ...rest] = argv;
     if (action !== "up" && action !== "down") throw new OpsError(`the first argument must be up or down (got "${action ?? ""}")\nusage: ${USAGE}`, 2);
-    const flags = parseFlags(rest, { env: { type: "string" }, "health-timeout": { type: "string" }, timeout: { type: "string" } }, USAGE);
+    const flags = parseFlags(
+        rest,
+        { env: { type: "string" }, "dry-run": { type: "boolean" }, "retry-after-cancel": { type: "boolean" }, "health-timeout": { type: "string" }, timeout: { type: "string" } },
+        USAGE,
+    );
     const env = environmentFrom(flags.env, USAGE);
+    const options: RuntimeCommandOptions = {
+        dryRun: flags["dry-run"] === true,
+        retryAfterCancel: flags["retry-after-cancel"] === true,
+        healthDeadlineMs: positiveNumber(flags["health-timeout"], "--health-timeout", 600) * 1000,
+    };
     const ops = stacks ?? (await Stacks.open());
     const context: OperationContext = { onOutput: (text) => log(text.replace(/\n$/, "")), signal };
-    if (action === "down") {
-        await runtimeDown(ops, env, context, log);
-    } else {
-        const url = await runtimeUp(ops, env, context, positiveNumber(flags["health-timeout"], "--health-timeout", 600) * 1000, log);
-        log(`runtime-${env} is up: ${url}`);
+    const started = Date.now();
+    const summary = { action: `${options.dryRun ? "preview " : ""}${action === "up" ? "startup" : "teardown"} of`, stack: stackNameOf("runtime", env) };
+    try {
+        const url = action === "up" ? await runtimeUp(ops, env, context, options, log) : (await runtimeDown(ops, env, context, options, log), undefined);
+        if (url) log(`runtime-${env} is up: ${url}`);
+        appendJobSummary({ ...summary, result: "succeeded", durationMs: Date.now() - started, url });
+        return 0;
+    } catch (error) {
+        const cancelled = error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE;
+        appendJobSummary({ ...summary, result: cancelled ? "cancelled" : "failed", durationMs: Date.now() - started, detail: (error as Error).message });
+        throw error;
     }
-    return 0;
 }
 
 if (require.main === module) runMain(main, () => timeoutFlag(process.argv.slice(2)));

@@ -68,6 +68,21 @@ export class Stacks {
         return result.changeSummary as ResourceChanges;
     }
 
+    /** What a destroy would delete, without deleting anything. */
+    async previewDestroy(name: string, context: OperationContext): Promise<ResourceChanges> {
+        const stack = await this.stack(name);
+        const result = await stack
+            .previewDestroy({ onOutput: context.onOutput, signal: context.signal, color: "never" })
+            .catch((error) => Promise.reject(explain("preview the destroy of", name, error, context.signal)));
+        return result.changeSummary as ResourceChanges;
+    }
+
+    /** Clears the lock a killed run left behind (`pulumi cancel`). Only safe when no other run is active. */
+    async cancel(name: string): Promise<void> {
+        const stack = await this.stack(name);
+        await stack.cancel().catch((error) => Promise.reject(explain("cancel", name, error)));
+    }
+
     async outputs(name: string): Promise<Record<string, unknown>> {
         const stack = await this.stack(name);
         const outputs = await stack.outputs().catch((error) => Promise.reject(explain("read outputs of", name, error)));

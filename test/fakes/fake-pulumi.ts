@@ -72,7 +72,7 @@ export class FakePulumi {
         this.calls.push([...args]);
         const name = stackOf(args);
         const stack = name ? this.stacks.get(name) : undefined;
-        const verb = args[0] === "stack" || args[0] === "state" ? `${args[0]} ${args[1]}` : args[0];
+        const verb = args[0] === "stack" ? `${args[0]} ${args[1]}` : args.includes("--preview-only") ? "preview" : args[0];
         // The real command throws on a non-zero exit, with the error class the stderr implies.
         const fail = (stderr: string): never => {
             throw createCommandError(new CommandResult("", stderr, 255));
@@ -117,7 +117,7 @@ export class FakePulumi {
                 return ok(`${verb} done`);
             }
             case "preview": {
-                const changes = this.pendingChanges.get(name!) ?? {};
+                const changes = args[0] === "destroy" ? { delete: stack.resourceCount } : (this.pendingChanges.get(name!) ?? {});
                 const eventLog = args[args.indexOf("--event-log") + 1];
                 appendFileSync(eventLog, `${JSON.stringify({ sequence: 1, timestamp: 0, summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: { same: stack.resourceCount, ...changes }, policyPacks: {} } })}\n`);
                 onOutput?.(`Previewing update (${name}):\n`);

@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { main as destroyBase } from "../../ops/destroy-base";
 import { main as runtime } from "../../ops/runtime";
 import { main as status } from "../../ops/status";
@@ -70,6 +73,54 @@ describe("stack commands", () => {
             } finally {
                 await app.stop();
             }
+        });
+
+        it("down --dry-run previews the destroy and deletes nothing", async () => {
+            pulumi.addStack("runtime-dev", { url: "http://x" });
+            await runtime(["down", "--env", "dev", "--dry-run"], signal, await Stacks.open(pulumi.asCommand()), log);
+            assert.deepEqual(mutations(pulumi), ["destroy --preview-only --stack runtime-dev"]);
+            assert.equal(pulumi.stacks.get("runtime-dev")!.resourceCount, 20);
+            assert.ok(lines.includes("preview destroy runtime-dev: delete 20"));
+        });
+
+        it("up --dry-run previews runtime and deploys nothing", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+            await runtime(["up", "--env", "dev", "--dry-run"], signal, await Stacks.open(pulumi.asCommand()), log);
+            assert.deepEqual(mutations(pulumi), ["preview --stack runtime-dev"]);
+        });
+
+        it("down --retry-after-cancel clears a stale lock once and destroys", async () => {
+            pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev");
+            assert.equal(await runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+            assert.deepEqual(pulumi.commandsFor("runtime-dev").filter((command) => /^(destroy|cancel)/.test(command)), [
+                "destroy --yes --skip-preview --stack runtime-dev",
+                "cancel --yes --stack runtime-dev",
+                "destroy --yes --skip-preview --stack runtime-dev",
+            ]);
+            assert.equal(pulumi.stacks.get("runtime-dev")!.resourceCount, 0);
+        });
+
+        it("down --retry-after-cancel fails loudly when the second attempt fails too", async () => {
+            pulumi.addStack("runtime-dev", { url: "http://x" }).failNext("destroy", "runtime-dev", "error: deleting NAT Gateway: DependencyViolation", 2);
+            await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), {
+                message: /^destroy runtime-dev failed twice, runtime may still be running and costing money:\ndestroy runtime-dev failed:\n[\s\S]*DependencyViolation/,
+            });
+        });
+
+        it("writes a job summary in GitHub Actions: what ran, how long, the URL, the result", async () => {
+            const file = join(mkdtempSync(join(tmpdir(), "summary-")), "summary.md");
+            process.env.GITHUB_STEP_SUMMARY = file;
+            try {
+                pulumi.addStack("runtime-dev", { url: "http://x" }).failNext("destroy", "runtime-dev", "error: AccessDenied");
+                await assert.rejects(runtime(["down", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log));
+            } finally {
+                delete process.env.GITHUB_STEP_SUMMARY;
+            }
+            const markdown = readFileSync(file, "utf8");
+            assert.match(markdown, /^### teardown of runtime-dev\n/);
+            assert.match(markdown, /\| result \| ❌ failed \|/);
+            assert.match(markdown, /\| duration \| \d+ ms \|/);
+            assert.match(markdown, /AccessDenied/);
         });
 
         it("up refuses when the environment has no base", async () => {
