@@ -80,7 +80,8 @@ export async function evaluateStack(stack: string, config: Record<string, string
     pulumi.runtime.setAllConfig(config);
 
     try {
-        const program: () => Promise<Record<string, unknown>> = require("../index");
+        // Imported only now: the program must load after setMocks.
+        const program = (await import("../index")).default;
         const outputs = await program();
         const resolved = await new Promise<Record<string, any>>((resolve) => pulumi.output(outputs).apply((value) => resolve(value as Record<string, any>)));
         await waitForRegistrations();
@@ -108,7 +109,9 @@ function recordOptions(options: Map<string, Omit<DeclaredResource, "type" | "nam
 }
 
 async function waitForRegistrations(): Promise<void> {
-    // Registrations finish asynchronously after the program returns; the SDK's own drain waits for them.
+    // Registrations finish asynchronously after the program returns; the SDK's own drain (not in its
+    // typings) waits for them.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const settings = require("@pulumi/pulumi/runtime/settings");
     await settings.waitForRPCs();
 }

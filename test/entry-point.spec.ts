@@ -30,7 +30,7 @@ describe("entry point", () => {
 
     it("stops on config errors before registering anything, listing them all", async () => {
         const failure = await failureOf(evaluateStack("runtime-dev", stackConfig("runtime", { egress: "nat", taskCpu: "300" }), fakeCloud()));
-        assert.match(failure.message, /^runtime-dev: 2 problems in the configuration:\n  - durable-code:egress must be one of/);
+        assert.match(failure.message, /^runtime-dev: 2 problems in the configuration:\n {2}- durable-code:egress must be one of/);
         assert.equal(failure.cause.name, "ConfigError");
         assert.deepEqual(failure.resources, []);
     });

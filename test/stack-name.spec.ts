@@ -21,8 +21,8 @@ describe("stack names", () => {
 
     it("lists both problems when layer and environment are unknown", () => {
         assert.throws(() => parseStackName("app-qa"), (error: Error) => {
-            assert.match(error.message, /^app-qa: 2 problems in the configuration:\n  - unknown layer "app"/);
-            assert.match(error.message, /\n  - unknown environment "qa"/);
+            assert.match(error.message, /^app-qa: 2 problems in the configuration:\n {2}- unknown layer "app"/);
+            assert.match(error.message, /\n {2}- unknown environment "qa"/);
             return true;
         });
     });

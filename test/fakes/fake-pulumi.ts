@@ -3,9 +3,11 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 
 // Internals of the Automation API the real PulumiCommand uses to report results; not in its typings.
 // semver comes with @pulumi/pulumi, which reads the CLI version through it.
+/* eslint-disable @typescript-eslint/no-require-imports */
 const { CommandResult } = require("@pulumi/pulumi/automation/cmd");
 const { createCommandError } = require("@pulumi/pulumi/automation/errors");
 const { SemVer } = require("semver");
+/* eslint-enable @typescript-eslint/no-require-imports */
 type CommandResult = { stdout: string; stderr: string; code: number };
 
 interface FakeStack {
