@@ -1,0 +1,112 @@
+import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
+import { EGRESS_MODES, EgressMode, EnvironmentName } from "../shared/environments";
+import { RUNTIME_SCHEDULE, weeklyUpHours } from "../shared/schedule";
+import { USAGE, UsageAssumptions } from "./assumptions";
+import { LineItem, priceResources } from "./price-resources";
+import { HOURS_PER_MONTH } from "./prices";
+
+export interface StackCost {
+    readonly stack: string;
+    readonly items: readonly LineItem[];
+}
+
+export interface CostSummary {
+    readonly label: string;
+    readonly env: EnvironmentName;
+    readonly region: string;
+    readonly egress: string;
+    readonly base: StackCost;
+    readonly runtime: StackCost;
+    readonly assumptions: UsageAssumptions;
+    /** Hours a month runtime is up: the teardown schedule's, or all of them for unscheduled environments. */
+    readonly upHoursPerMonth: number;
+    readonly baseMonthly: number;
+    readonly runtimePerHour: number;
+    readonly runtimeMonthlyAlwaysOn: number;
+    readonly runtimeMonthlyScheduled: number;
+    readonly totalMonthly: number;
+    readonly saving: number;
+    readonly savingPercent: number;
+}
+
+/** Up-hours a month on the workflows' schedule: 60 a week, 52 weeks over 12 months. */
+export function scheduledUpHoursPerMonth(env: EnvironmentName): number {
+    return RUNTIME_SCHEDULE.environments.includes(env) ? (weeklyUpHours() * 52) / 12 : HOURS_PER_MONTH;
+}
+
+const sum = (items: readonly LineItem[]) => items.reduce((total, item) => total + item.monthly, 0);
+
+/**
+ * Base is always on. Runtime's hourly and traffic charges accrue only while it is up; its storage
+ * (logs kept after a destroy) accrues all month.
+ */
+export function summarize(label: string, env: EnvironmentName, region: string, egress: string, base: StackCost, runtime: StackCost, upHoursPerMonth: number): CostSummary {
+    const baseMonthly = sum(base.items);
+    const whileUp = sum(runtime.items.filter((item) => item.whileUp));
+    const always = sum(runtime.items.filter((item) => !item.whileUp));
+    const runtimePerHour = whileUp / HOURS_PER_MONTH;
+    const runtimeMonthlyAlwaysOn = whileUp + always;
+    const runtimeMonthlyScheduled = runtimePerHour * upHoursPerMonth + always;
+    const saving = runtimeMonthlyAlwaysOn - runtimeMonthlyScheduled;
+    return {
+        label,
+        env,
+        region,
+        egress,
+        base,
+        runtime,
+        assumptions: USAGE[env],
+        upHoursPerMonth,
+        baseMonthly,
+        runtimePerHour,
+        runtimeMonthlyAlwaysOn,
+        runtimeMonthlyScheduled,
+        totalMonthly: baseMonthly + runtimeMonthlyScheduled,
+        saving,
+        savingPercent: baseMonthly + runtimeMonthlyAlwaysOn > 0 ? (100 * saving) / (baseMonthly + runtimeMonthlyAlwaysOn) : 0,
+    };
+}
+
+export function priceEvaluation(label: string, env: EnvironmentName, evaluation: EnvironmentEvaluation): CostSummary {
+    const region = String(evaluation.base.outputs.region);
+    const stackCost = (stack: EnvironmentEvaluation["base"]): StackCost => {
+        const priced = priceResources(stack.resources, region, USAGE[env]);
+        if (priced.unpriced.length > 0) {
+            throw new Error(`${stack.stack} declares resource types with no price and not known to be free: ${priced.unpriced.join(", ")}; price them in cost/price-resources.ts or list them in FREE_TYPES`);
+        }
+        return { stack: stack.stack, items: priced.items };
+    };
+    return summarize(label, env, region, String(evaluation.runtime.outputs.egress), stackCost(evaluation.base), stackCost(evaluation.runtime), scheduledUpHoursPerMonth(env));
+}
+
+/** Prices an environment as the program declares it, offline (the tests' mock engine, no cloud calls). */
+export async function estimate(env: EnvironmentName, egress?: EgressMode): Promise<CostSummary> {
+    const evaluation = await evaluateEnvironment(env, { runtime: egress ? { egress } : {} });
+    return priceEvaluation(String(evaluation.runtime.outputs.egress), env, evaluation);
+}
+
+/** Types the old Terraform layout kept in base, running around the clock. */
+const OLD_BASE_TYPES = new Set(["aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:lb/loadBalancer:LoadBalancer"]);
+
+/**
+ * The environment in every egress mode its config allows, and the old layout (a NAT per zone and
+ * the load balancer in base, always on; only the services torn down), priced the same way.
+ */
+export async function compare(env: EnvironmentName): Promise<CostSummary[]> {
+    const modes = EGRESS_MODES.filter((mode) => !(env === "prod" && mode === "public-ip"));
+    const summaries: CostSummary[] = [];
+    for (const mode of modes) summaries.push(await estimate(env, mode));
+    const perAz = await evaluateEnvironment(env, { runtime: { egress: "nat-per-az" } });
+    const split = priceEvaluation("nat-per-az", env, perAz);
+    const moved = split.runtime.items.filter((item) => OLD_BASE_TYPES.has(item.type));
+    const old = summarize(
+        "old layout (NAT per zone and load balancer in base)",
+        env,
+        split.region,
+        "nat-per-az",
+        { stack: split.base.stack, items: [...split.base.items, ...moved.map((item) => ({ ...item, whileUp: false }))] },
+        { stack: split.runtime.stack, items: split.runtime.items.filter((item) => !OLD_BASE_TYPES.has(item.type)) },
+        split.upHoursPerMonth,
+    );
+    return [...summaries, old];
+}

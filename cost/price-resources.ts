@@ -1,0 +1,155 @@
+import { DeclaredResource } from "../offline/engine";
+import { UsageAssumptions } from "./assumptions";
+import { HOURS_PER_MONTH, PriceKey, pricesFor } from "./prices";
+
+export interface LineItem {
+    /** Logical name and type of the resource the charge comes from. */
+    readonly resource: string;
+    readonly type: string;
+    readonly what: string;
+    /** Quantity in a month of always-on running. */
+    readonly quantity: number;
+    readonly unit: string;
+    readonly unitPrice: number;
+    readonly monthly: number;
+    /** True for charges that stop while runtime is torn down (hours, traffic); false for storage and zones. */
+    readonly whileUp: boolean;
+}
+
+/**
+ * Resource types that cost nothing by themselves. Every type a stack declares must be priced below
+ * or listed here, so a new cost-bearing resource cannot slip into a stack unpriced.
+ */
+export const FREE_TYPES: ReadonlySet<string> = new Set([
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    "aws:ec2/route:Route",
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    "aws:acm/certificate:Certificate",
+    "aws:acm/certificateValidation:CertificateValidation",
+    "aws:route53/record:Record",
+    "aws:lb/targetGroup:TargetGroup",
+    "aws:lb/listener:Listener",
+    "aws:lb/listenerRule:ListenerRule",
+    "aws:ecs/cluster:Cluster",
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    "aws:ecs/taskDefinition:TaskDefinition",
+    "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:appautoscaling/target:Target",
+    "aws:appautoscaling/policy:Policy",
+    "pulumi:pulumi:StackReference",
+]);
+
+/** Component resources (`durable-code:<layer>:<Name>`) only group their children. */
+const isComponent = (type: string) => type.startsWith("durable-code:");
+
+export interface PricedStack {
+    readonly items: LineItem[];
+    /** Types neither priced nor known to be free. */
+    readonly unpriced: string[];
+}
+
+export function priceResources(resources: readonly DeclaredResource[], region: string, usage: UsageAssumptions): PricedStack {
+    const prices = pricesFor(region);
+    const items: LineItem[] = [];
+    const unpriced = new Set<string>();
+    const add = (resource: DeclaredResource, what: string, key: PriceKey, quantity: number, whileUp: boolean) => {
+        const price = prices[key];
+        items.push({ resource: resource.name, type: resource.type, what, quantity, unit: price.per, unitPrice: price.usd, monthly: quantity * price.usd, whileUp });
+    };
+    const ofType = (type: string) => resources.filter((resource) => resource.type === type);
+    const natCount = ofType("aws:ec2/natGateway:NatGateway").length;
+    const logGroupCount = ofType("aws:cloudwatch/logGroup:LogGroup").length;
+
+    for (const resource of resources) {
+        const inputs = resource.inputs;
+        switch (resource.type) {
+            case "aws:ec2/natGateway:NatGateway":
+                add(resource, "NAT gateway", "natGatewayHour", HOURS_PER_MONTH, true);
+                add(resource, "data through NAT", "natGatewayGb", usage.natGbPerMonth / natCount, true);
+                break;
+            case "aws:ec2/eip:Eip":
+                add(resource, "public IPv4 (Elastic IP)", "publicIpv4Hour", HOURS_PER_MONTH, true);
+                break;
+            case "aws:lb/loadBalancer:LoadBalancer":
+                add(resource, "application load balancer", "albHour", HOURS_PER_MONTH, true);
+                add(resource, "load balancer capacity units", "albLcuHour", usage.averageLcu * HOURS_PER_MONTH, true);
+                add(resource, "public IPv4, one per zone", "publicIpv4Hour", (inputs.subnets?.length ?? 0) * HOURS_PER_MONTH, true);
+                break;
+            case "aws:ecs/service:Service":
+                items.push(...priceService(resource, resources, prices));
+                break;
+            case "aws:route53/zone:Zone":
+                add(resource, "hosted zone", "route53ZoneMonth", 1, false);
+                add(resource, "DNS queries", "route53MillionQueries", usage.route53MillionQueries, false);
+                break;
+            case "aws:ecr/repository:Repository":
+                add(resource, "image storage", "ecrGbMonth", usage.imageGbPerRepository, false);
+                break;
+            case "aws:cloudwatch/logGroup:LogGroup":
+                add(resource, "log ingestion", "logsIngestedGb", usage.logGbIngestedPerMonth / logGroupCount, true);
+                add(resource, "log storage", "logsStoredGbMonth", usage.logGbStored / logGroupCount, false);
+                break;
+            case "aws:ec2/vpcEndpoint:VpcEndpoint":
+                if (inputs.vpcEndpointType === "Interface") {
+                    add(resource, "interface endpoint, per zone", "interfaceEndpointHour", (inputs.subnetIds?.length ?? 1) * HOURS_PER_MONTH, true);
+                }
+                break;
+            case "aws:s3/bucket:Bucket":
+            case "aws:s3/bucketV2:BucketV2":
+                add(resource, "S3 storage", "s3StandardGbMonth", usage.s3GbPerBucket, false);
+                break;
+            default:
+                if (!FREE_TYPES.has(resource.type) && !isComponent(resource.type)) unpriced.add(resource.type);
+        }
+    }
+    return { items, unpriced: [...unpriced] };
+}
+
+/** Fargate: tasks x (vCPU + GB) hours at the architecture's price, split between on-demand and Spot by weight. */
+function priceService(service: DeclaredResource, resources: readonly DeclaredResource[], prices: ReturnType<typeof pricesFor>): LineItem[] {
+    const task = resources.find((resource) => resource.type === "aws:ecs/taskDefinition:TaskDefinition" && resource.state.arn === service.inputs.taskDefinition);
+    if (!task) throw new Error(`service ${service.name} runs a task definition the stack does not declare`);
+    const tasks = Number(service.inputs.desiredCount ?? 1);
+    const vcpu = Number(task.inputs.cpu) / 1024;
+    const gb = Number(task.inputs.memory) / 1024;
+    const arm = task.inputs.runtimePlatform?.cpuArchitecture === "ARM64";
+    const strategy: Array<{ capacityProvider: string; weight: number }> = service.inputs.capacityProviderStrategies ?? [{ capacityProvider: "FARGATE", weight: 1 }];
+    const totalWeight = strategy.reduce((sum, item) => sum + item.weight, 0) || 1;
+    const spotShare = strategy.filter((item) => item.capacityProvider === "FARGATE_SPOT").reduce((sum, item) => sum + item.weight, 0) / totalWeight;
+    if (arm && spotShare > 0) throw new Error(`service ${service.name}: Fargate Spot is not priced for ARM64 here; add ARM Spot prices to cost/prices.ts`);
+
+    const hours = tasks * HOURS_PER_MONTH;
+    const item = (what: string, quantity: number, key: PriceKey): LineItem => ({
+        resource: service.name,
+        type: service.type,
+        what,
+        quantity,
+        unit: prices[key].per,
+        unitPrice: prices[key].usd,
+        monthly: quantity * prices[key].usd,
+        whileUp: true,
+    });
+    const lines: LineItem[] = [];
+    const size = `${tasks} x ${vcpu} vCPU / ${gb} GB`;
+    if (spotShare < 1) {
+        const share = 1 - spotShare;
+        lines.push(item(`Fargate vCPU (${size})`, hours * vcpu * share, arm ? "fargateArmVcpuHour" : "fargateVcpuHour"));
+        lines.push(item(`Fargate memory (${size})`, hours * gb * share, arm ? "fargateArmGbHour" : "fargateGbHour"));
+    }
+    if (spotShare > 0) {
+        lines.push(item(`Fargate Spot vCPU (${size})`, hours * vcpu * spotShare, "fargateSpotVcpuHour"));
+        lines.push(item(`Fargate Spot memory (${size})`, hours * gb * spotShare, "fargateSpotGbHour"));
+    }
+    if (service.inputs.networkConfiguration?.assignPublicIp) {
+        lines.push(item("public IPv4, one per task", hours, "publicIpv4Hour"));
+    }
+    return lines;
+}

@@ -1,0 +1,75 @@
+/**
+ * On-demand AWS prices, one dated table per region, each figure with its source. Re-check them
+ * before relying on a figure: AWS changes prices rarely but does change them.
+ */
+export interface Price {
+    readonly usd: number;
+    readonly per: string;
+    readonly source: string;
+    /** When the figure was read from the source. */
+    readonly seen: string;
+}
+
+export type PriceKey =
+    | "natGatewayHour"
+    | "natGatewayGb"
+    | "albHour"
+    | "albLcuHour"
+    | "publicIpv4Hour"
+    | "fargateVcpuHour"
+    | "fargateGbHour"
+    | "fargateArmVcpuHour"
+    | "fargateArmGbHour"
+    | "fargateSpotVcpuHour"
+    | "fargateSpotGbHour"
+    | "route53ZoneMonth"
+    | "route53MillionQueries"
+    | "ecrGbMonth"
+    | "logsIngestedGb"
+    | "logsStoredGbMonth"
+    | "interfaceEndpointHour"
+    | "interfaceEndpointGb"
+    | "s3StandardGbMonth";
+
+const price = (usd: number, per: string, source: string, seen = "2026-11"): Price => ({ usd, per, source, seen });
+const VPC = "aws.amazon.com/vpc/pricing";
+const ELB = "aws.amazon.com/elasticloadbalancing/pricing";
+const FARGATE = "aws.amazon.com/fargate/pricing";
+
+/** us-west-2 and us-east-1 charge the same for everything priced here. */
+const US_STANDARD: Readonly<Record<PriceKey, Price>> = {
+    natGatewayHour: price(0.045, "NAT gateway-hour", VPC),
+    natGatewayGb: price(0.045, "GB processed by NAT", VPC),
+    albHour: price(0.0225, "ALB-hour", ELB),
+    albLcuHour: price(0.008, "LCU-hour", ELB),
+    publicIpv4Hour: price(0.005, "public IPv4 address-hour (in use or idle, since 2024-02)", VPC),
+    fargateVcpuHour: price(0.04048, "vCPU-hour, Linux x86", FARGATE),
+    fargateGbHour: price(0.004445, "GB-hour, Linux x86", FARGATE),
+    fargateArmVcpuHour: price(0.03238, "vCPU-hour, Linux ARM", FARGATE),
+    fargateArmGbHour: price(0.00356, "GB-hour, Linux ARM", FARGATE),
+    // Spot prices move with demand; 70% below on-demand is the usual discount, not a quote.
+    fargateSpotVcpuHour: price(0.012144, "vCPU-hour, Fargate Spot x86 (about 70% off)", FARGATE),
+    fargateSpotGbHour: price(0.0013335, "GB-hour, Fargate Spot x86 (about 70% off)", FARGATE),
+    route53ZoneMonth: price(0.5, "hosted zone-month", "aws.amazon.com/route53/pricing"),
+    route53MillionQueries: price(0.4, "million standard queries", "aws.amazon.com/route53/pricing"),
+    ecrGbMonth: price(0.1, "GB-month stored", "aws.amazon.com/ecr/pricing"),
+    logsIngestedGb: price(0.5, "GB ingested", "aws.amazon.com/cloudwatch/pricing"),
+    logsStoredGbMonth: price(0.03, "GB-month archived", "aws.amazon.com/cloudwatch/pricing"),
+    interfaceEndpointHour: price(0.01, "interface endpoint-hour per AZ", "aws.amazon.com/privatelink/pricing"),
+    interfaceEndpointGb: price(0.01, "GB processed by an interface endpoint", "aws.amazon.com/privatelink/pricing"),
+    s3StandardGbMonth: price(0.023, "GB-month, S3 Standard", "aws.amazon.com/s3/pricing"),
+};
+
+export const PRICES: Readonly<Record<string, Readonly<Record<PriceKey, Price>>>> = {
+    "us-west-2": US_STANDARD,
+    "us-east-1": US_STANDARD,
+};
+
+/** AWS bills by the hour against a 730-hour month. */
+export const HOURS_PER_MONTH = 730;
+
+export function pricesFor(region: string): Readonly<Record<PriceKey, Price>> {
+    const table = PRICES[region];
+    if (!table) throw new Error(`no prices for ${region}; add a dated table to cost/prices.ts (priced: ${Object.keys(PRICES).join(", ")})`);
+    return table;
+}

@@ -1,0 +1,66 @@
+import { CostSummary, StackCost } from "./estimate";
+import { pricesFor } from "./prices";
+
+const usd = (value: number) => `$${value.toFixed(2)}`;
+const unitUsd = (value: number) => `$${Number(value.toPrecision(4))}`;
+const quantity = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
+
+function table(rows: string[][]): string {
+    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+    return rows.map((row) => row.map((cell, column) => (column >= 2 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join("  ").trimEnd()).join("\n");
+}
+
+function stackRows(stack: StackCost): string[][] {
+    return stack.items.map((item) => [`${item.resource}: ${item.what}`, item.unit, quantity(item.quantity), unitUsd(item.unitPrice), usd(item.monthly)]);
+}
+
+function summaryLines(summary: CostSummary): Array<[string, string]> {
+    return [
+        ["base, always on, per month", usd(summary.baseMonthly)],
+        ["runtime, per hour up", `$${summary.runtimePerHour.toFixed(4)}`],
+        ["runtime, per month if always on", usd(summary.runtimeMonthlyAlwaysOn)],
+        [`runtime, per month on the schedule (${Math.round(summary.upHoursPerMonth)} h up)`, usd(summary.runtimeMonthlyScheduled)],
+        ["total per month", usd(summary.totalMonthly)],
+        ["saving from the teardown schedule", `${usd(summary.saving)} (${summary.savingPercent.toFixed(0)}%)`],
+    ];
+}
+
+function assumptionsLine(summary: CostSummary): string {
+    const a = summary.assumptions;
+    return (
+        `assumptions (cost/assumptions.ts, ${summary.env}): ${a.natGbPerMonth} GB/month through NAT, ${a.averageLcu} LCU average, ` +
+        `${a.logGbIngestedPerMonth} GB/month of logs (${a.logGbStored} GB kept), ${a.imageGbPerRepository} GB of images per repository; ` +
+        `prices for ${summary.region} seen ${pricesFor(summary.region).natGatewayHour.seen} (cost/prices.ts)`
+    );
+}
+
+export function renderText(summary: CostSummary): string {
+    const header = ["resource", "unit", "quantity/month", "unit price", "monthly"];
+    return [
+        `${summary.env} (${summary.label}), ${summary.region}`,
+        "",
+        `${summary.base.stack}`,
+        table([header, ...stackRows(summary.base)]),
+        "",
+        `${summary.runtime.stack} (monthly if always on)`,
+        table([header, ...stackRows(summary.runtime)]),
+        "",
+        table(summaryLines(summary).map(([label, value]) => [label, "", value])),
+        "",
+        assumptionsLine(summary),
+    ].join("\n");
+}
+
+export function renderMarkdown(summary: CostSummary): string {
+    const rows = summaryLines(summary).map(([label, value]) => `| ${label} | ${value} |`);
+    return [`### Cost of ${summary.env} (${summary.label})`, "", "| | |", "| --- | ---: |", ...rows, "", `<sub>${assumptionsLine(summary)}</sub>`].join("\n");
+}
+
+export function renderComparison(summaries: readonly CostSummary[], markdown: boolean): string {
+    const header = ["layout", "base/month", "runtime/hour", "runtime/month always on", "runtime/month scheduled", "total/month"];
+    const rows = summaries.map((s) => [s.label, usd(s.baseMonthly), `$${s.runtimePerHour.toFixed(4)}`, usd(s.runtimeMonthlyAlwaysOn), usd(s.runtimeMonthlyScheduled), usd(s.totalMonthly)]);
+    if (markdown) {
+        return [`### Cost of ${summaries[0].env} by layout`, "", `| ${header.join(" | ")} |`, `| --- |${" ---: |".repeat(header.length - 1)}`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+    }
+    return [`${summaries[0].env}, every egress mode and the old layout`, table([header, ...rows])].join("\n");
+}

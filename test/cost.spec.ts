@@ -1,0 +1,178 @@
+import { strict as assert } from "assert";
+import { compare, CostSummary, estimate, summarize } from "../cost/estimate";
+import { main as cost } from "../cost/cli";
+import { USAGE } from "../cost/assumptions";
+import { FREE_TYPES, priceResources } from "../cost/price-resources";
+import { PRICES } from "../cost/prices";
+import { DeclaredResource } from "../offline/engine";
+import { evaluateEnvironment } from "../offline/evaluate";
+import { EGRESS_MODES } from "../shared/environments";
+
+const resource = (type: string, name: string, inputs: Record<string, any> = {}, state: Record<string, any> = {}): DeclaredResource => ({
+    type,
+    name,
+    id: name,
+    inputs,
+    state: { ...inputs, ...state },
+    protect: false,
+    retainOnDelete: false,
+    ignoreChanges: [],
+    dependencies: [],
+    parent: "",
+});
+const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
+const usage = { ...USAGE.dev, natGbPerMonth: 10, averageLcu: 1, logGbIngestedPerMonth: 2, logGbStored: 1 };
+
+describe("cost model", () => {
+    describe("prices a known inventory exactly", () => {
+        const inventory = [
+            resource("aws:ec2/eip:Eip", "nat-ip"),
+            resource("aws:ec2/natGateway:NatGateway", "nat"),
+            resource("aws:lb/loadBalancer:LoadBalancer", "alb", { subnets: ["a", "b"] }),
+            resource("aws:ecs/taskDefinition:TaskDefinition", "task", { cpu: "512", memory: "1024", runtimePlatform: { cpuArchitecture: "X86_64" } }, { arn: "task-arn" }),
+            resource("aws:ecs/service:Service", "service", { taskDefinition: "task-arn", desiredCount: 2, capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }], networkConfiguration: { assignPublicIp: true } }),
+            resource("aws:cloudwatch/logGroup:LogGroup", "logs"),
+            resource("aws:route53/zone:Zone", "zone"),
+            resource("aws:ec2/vpc:Vpc", "vpc"),
+        ];
+        const items = priceResources(inventory, "us-west-2", usage).items;
+        const monthly = (what: string) => items.find((item) => item.what.startsWith(what))!.monthly;
+
+        it("NAT: $0.045 an hour plus $0.045 a GB, and its address at $0.005 an hour", () => {
+            close(monthly("NAT gateway"), 0.045 * 730);
+            close(monthly("data through NAT"), 0.045 * 10);
+            close(monthly("public IPv4 (Elastic IP)"), 0.005 * 730);
+        });
+
+        it("load balancer: $0.0225 an hour, LCU at $0.008, one address per zone", () => {
+            close(monthly("application load balancer"), 0.0225 * 730);
+            close(monthly("load balancer capacity units"), 0.008 * 730);
+            close(monthly("public IPv4, one per zone"), 0.005 * 730 * 2);
+        });
+
+        it("Fargate: tasks x vCPU and GB hours, and a public address per task", () => {
+            close(monthly("Fargate vCPU"), 2 * 730 * 0.5 * 0.04048);
+            close(monthly("Fargate memory"), 2 * 730 * 1 * 0.004445);
+            close(monthly("public IPv4, one per task"), 2 * 730 * 0.005);
+        });
+
+        it("logs and the zone", () => {
+            close(monthly("log ingestion"), 2 * 0.5);
+            close(monthly("log storage"), 1 * 0.03);
+            close(monthly("hosted zone"), 0.5);
+        });
+
+        it("the VPC is free", () => {
+            assert.ok(!items.some((item) => item.resource === "vpc"));
+        });
+
+        it("Spot and ARM use their own prices", () => {
+            const spot = priceResources(
+                [
+                    resource("aws:ecs/taskDefinition:TaskDefinition", "t", { cpu: "1024", memory: "2048" }, { arn: "t" }),
+                    resource("aws:ecs/service:Service", "s", { taskDefinition: "t", desiredCount: 1, capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] }),
+                ],
+                "us-west-2",
+                usage,
+            ).items;
+            close(spot.reduce((total, item) => total + item.monthly, 0), 730 * (0.012144 + 2 * 0.0013335));
+            const arm = priceResources(
+                [
+                    resource("aws:ecs/taskDefinition:TaskDefinition", "t", { cpu: "1024", memory: "2048", runtimePlatform: { cpuArchitecture: "ARM64" } }, { arn: "t" }),
+                    resource("aws:ecs/service:Service", "s", { taskDefinition: "t", desiredCount: 1 }),
+                ],
+                "us-west-2",
+                usage,
+            ).items;
+            close(arm.reduce((total, item) => total + item.monthly, 0), 730 * (0.03238 + 2 * 0.00356));
+        });
+    });
+
+    it("splits runtime into hourly charges (stop when torn down) and storage (all month)", () => {
+        const item = (monthly: number, whileUp: boolean) => ({ resource: "r", type: "t", what: "w", quantity: 1, unit: "u", unitPrice: monthly, monthly, whileUp });
+        const summary = summarize("test", "dev", "us-west-2", "nat-single", { stack: "base-dev", items: [item(1, false)] }, { stack: "runtime-dev", items: [item(73, true), item(2, false)] }, 260);
+        close(summary.runtimePerHour, 0.1);
+        close(summary.runtimeMonthlyAlwaysOn, 75);
+        close(summary.runtimeMonthlyScheduled, 26 + 2);
+        close(summary.totalMonthly, 29);
+        close(summary.saving, 47);
+    });
+
+    it("has a dated, sourced price table for us-west-2 and us-east-1", () => {
+        for (const region of ["us-west-2", "us-east-1"]) {
+            for (const price of Object.values(PRICES[region])) {
+                assert.match(price.seen, /^\d{4}-\d{2}/);
+                assert.match(price.source, /aws\.amazon\.com/);
+            }
+        }
+    });
+
+    it("prices or explicitly frees every resource type any stack declares, in every environment and egress mode", async () => {
+        const types = new Set<string>();
+        for (const env of ["dev", "staging", "prod"] as const) {
+            for (const egress of EGRESS_MODES.filter((mode) => !(env === "prod" && mode === "public-ip"))) {
+                const { base, runtime } = await evaluateEnvironment(env, { base: { domain: "example.com" }, runtime: { egress } });
+                for (const evaluation of [base, runtime]) {
+                    assert.deepEqual(priceResources(evaluation.resources, "us-west-2", USAGE[env]).unpriced, [], evaluation.stack);
+                    evaluation.resources.forEach((declared) => types.add(declared.type));
+                }
+            }
+        }
+        assert.ok(types.size > 30);
+    });
+
+    it("refuses to price a stack with a cost-bearing type it does not know", () => {
+        const priced = priceResources([resource("aws:rds/instance:Instance", "db")], "us-west-2", usage);
+        assert.deepEqual(priced.unpriced, ["aws:rds/instance:Instance"]);
+        assert.ok(!FREE_TYPES.has("aws:ec2/natGateway:NatGateway") && !FREE_TYPES.has("aws:lb/loadBalancer:LoadBalancer"));
+    });
+
+    describe("budget", () => {
+        let dev: CostSummary;
+        let layouts: CostSummary[];
+        before(async () => {
+            dev = await estimate("dev");
+            layouts = await compare("dev");
+        });
+
+        it("dev in its default mode: under $30 a month on the schedule, base under $1 at rest", () => {
+            assert.equal(dev.egress, "nat-single");
+            assert.ok(dev.totalMonthly < 30, `dev costs $${dev.totalMonthly.toFixed(2)}`);
+            assert.ok(dev.baseMonthly < 1, `base-dev costs $${dev.baseMonthly.toFixed(2)}`);
+        });
+
+        it("dev in public-ip mode: under $18 a month", () => {
+            const publicIp = layouts.find((summary) => summary.label === "public-ip")!;
+            assert.ok(publicIp.totalMonthly < 18, `public-ip costs $${publicIp.totalMonthly.toFixed(2)}`);
+        });
+
+        it("the old layout (NAT and load balancer always on in base) costs about $100, four times the split", () => {
+            const old = layouts.at(-1)!;
+            assert.match(old.label, /^old layout/);
+            assert.ok(old.totalMonthly > 90 && old.totalMonthly < 115, `old layout costs $${old.totalMonthly.toFixed(2)}`);
+            assert.ok(old.totalMonthly > 4 * dev.totalMonthly);
+        });
+
+        it("runs dev up 60 hours a week, the workflows' schedule", () => {
+            close(dev.upHoursPerMonth, (60 * 52) / 12);
+        });
+    });
+
+    describe("npm run cost", () => {
+        it("prints tables per stack and the summary", async () => {
+            const out: string[] = [];
+            await cost(["--env", "dev"], undefined, (text) => out.push(text));
+            assert.match(out[0], /^dev \(nat-single\), us-west-2\n\nbase-dev\nresource +unit +quantity\/month +unit price +monthly/);
+            assert.match(out[0], /runtime, per month on the schedule \(260 h up\) +\$\d+\.\d\d/);
+            assert.match(out[0], /assumptions \(cost\/assumptions\.ts, dev\): 5 GB\/month through NAT/);
+        });
+
+        it("--markdown gives a table for a pull request comment, --json the figures", async () => {
+            const out: string[] = [];
+            await cost(["--env", "dev", "--markdown"], undefined, (text) => out.push(text));
+            await cost(["--env", "dev", "--json"], undefined, (text) => out.push(text));
+            assert.match(out[0], /^### Cost of dev \(nat-single\)\n\n\| \| \|\n\| --- \| ---: \|\n\| base, always on, per month \| \$0\.20 \|/);
+            assert.equal(JSON.parse(out[1]).env, "dev");
+        });
+    });
+});
