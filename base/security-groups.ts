@@ -15,7 +15,8 @@ export interface SecurityGroupsArgs {
 /**
  * Two groups: the load balancer's, open to the internet on HTTP and HTTPS only, and the services',
  * reachable on the container ports from the load balancer's group and nothing else. Rules are
- * separate resources with descriptions, so a change to one rule never rewrites the others.
+ * separate resources with descriptions, so a change to one rule never rewrites the others; each
+ * carries its group's Role tag, which the policy pack checks.
  */
 export class SecurityGroups extends pulumi.ComponentResource {
     readonly loadBalancer: aws.ec2.SecurityGroup;
@@ -57,7 +58,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
                     fromPort: port,
                     toPort: port,
                     cidrIpv4: "0.0.0.0/0",
-                    tags: tagsFor(config, physicalName(config, `load-balancer-in-${port}`)),
+                    tags: tagsFor(config, physicalName(config, `load-balancer-in-${port}`), { Role: "load-balancer" }),
                 },
                 child,
             );
@@ -73,7 +74,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
                     fromPort: port,
                     toPort: port,
                     referencedSecurityGroupId: this.services.id,
-                    tags: tagsFor(config, physicalName(config, `load-balancer-to-${service}`)),
+                    tags: tagsFor(config, physicalName(config, `load-balancer-to-${service}`), { Role: "load-balancer" }),
                 },
                 child,
             );
@@ -86,7 +87,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
                     fromPort: port,
                     toPort: port,
                     referencedSecurityGroupId: this.loadBalancer.id,
-                    tags: tagsFor(config, physicalName(config, `services-in-${service}`)),
+                    tags: tagsFor(config, physicalName(config, `services-in-${service}`), { Role: "services" }),
                 },
                 child,
             );
@@ -99,7 +100,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
                 description: "Outbound from tasks (image pulls, logs, application calls)",
                 ipProtocol: "-1",
                 cidrIpv4: "0.0.0.0/0",
-                tags: tagsFor(config, physicalName(config, "services-out")),
+                tags: tagsFor(config, physicalName(config, "services-out"), { Role: "services" }),
             },
             child,
         );

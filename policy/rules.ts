@@ -1,0 +1,212 @@
+import { CONTRACT_TAG_KEYS } from "../shared/tags";
+import { PUBLIC_LISTENER_PORTS } from "../base/security-groups";
+
+/** A resource as a policy sees it: its type, name and properties. */
+export interface CheckedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn?: string;
+    readonly props: Record<string, any>;
+}
+
+export interface CheckedStack {
+    readonly layer: "base" | "runtime";
+    readonly env: string;
+    readonly resources: readonly CheckedResource[];
+}
+
+export interface Violation {
+    readonly message: string;
+    readonly resource?: CheckedResource;
+}
+
+export interface Rule {
+    readonly name: string;
+    readonly description: string;
+    readonly enforcementLevel: "mandatory" | "advisory";
+    check(stack: CheckedStack): Violation[];
+}
+
+const T = {
+    nat: "aws:ec2/natGateway:NatGateway",
+    eip: "aws:ec2/eip:Eip",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    listener: "aws:lb/listener:Listener",
+    repository: "aws:ecr/repository:Repository",
+    lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    service: "aws:ecs/service:Service",
+};
+
+/** AWS service modules (`aws:<module>/...`) a layer must never contain. */
+const HOURLY_IN_BASE = ["lb", "alb", "ecs", "cloudwatch", "appautoscaling"];
+const PERSISTENT_IN_RUNTIME_TYPES = ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable", T.securityGroup, "aws:route53/zone:Zone"];
+const PERSISTENT_IN_RUNTIME_MODULES = ["ecr", "acm"];
+const OPEN = ["0.0.0.0/0", "::/0"];
+
+/** Types that take no tags; every other AWS resource must carry the contract tags. */
+const UNTAGGABLE = new Set([
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    "aws:ec2/route:Route",
+    T.lifecyclePolicy,
+    "aws:acm/certificateValidation:CertificateValidation",
+    "aws:route53/record:Record",
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:appautoscaling/policy:Policy",
+]);
+
+const moduleOf = (type: string) => type.split(":")[1]?.split("/")[0] ?? "";
+const ofType = (stack: CheckedStack, type: string) => stack.resources.filter((resource) => resource.type === type);
+const violation = (resource: CheckedResource, message: string): Violation => ({ resource, message: `${resource.name} (${resource.type}): ${message}` });
+
+export const RULES: readonly Rule[] = [
+    {
+        name: "base-costs-nothing-at-rest",
+        description: "Base declares no NAT gateway, Elastic IP, load balancer, ECS, log or autoscaling resource: they cost by the hour and belong to runtime.",
+        enforcementLevel: "mandatory",
+        check: (stack) =>
+            stack.layer !== "base"
+                ? []
+                : stack.resources
+                      .filter((resource) => resource.type === T.nat || resource.type === T.eip || HOURLY_IN_BASE.includes(moduleOf(resource.type)))
+                      .map((resource) => violation(resource, "costs by the hour; declare it in runtime, which is torn down nightly")),
+    },
+    {
+        name: "runtime-owns-nothing-persistent",
+        description: "Runtime declares no VPC, subnet, route table, security group, repository, zone or certificate: they must survive the nightly destroy.",
+        enforcementLevel: "mandatory",
+        check: (stack) =>
+            stack.layer !== "runtime"
+                ? []
+                : stack.resources
+                      .filter((resource) => PERSISTENT_IN_RUNTIME_TYPES.includes(resource.type) || PERSISTENT_IN_RUNTIME_MODULES.includes(moduleOf(resource.type)))
+                      .map((resource) => violation(resource, "would be destroyed every night; declare it in base")),
+    },
+    {
+        name: "internet-ingress-only-to-load-balancer",
+        description: "Only the load balancer's group takes traffic from 0.0.0.0/0 or ::/0, and only on ports 80 and 443.",
+        enforcementLevel: "mandatory",
+        check: (stack) => {
+            const violations: Violation[] = [];
+            for (const rule of ofType(stack, T.ingressRule)) {
+                const open = OPEN.includes(rule.props.cidrIpv4) || OPEN.includes(rule.props.cidrIpv6);
+                const webPort = (PUBLIC_LISTENER_PORTS as readonly number[]).includes(rule.props.fromPort) && rule.props.fromPort === rule.props.toPort;
+                if (open && !(rule.props.tags?.Role === "load-balancer" && webPort)) {
+                    violations.push(violation(rule, `opens ports ${rule.props.fromPort}-${rule.props.toPort} to the internet; only the load balancer's 80 and 443 may be`));
+                }
+            }
+            for (const group of ofType(stack, T.securityGroup)) {
+                for (const inline of group.props.ingress ?? []) {
+                    if ([...(inline.cidrBlocks ?? []), ...(inline.ipv6CidrBlocks ?? [])].some((cidr: string) => OPEN.includes(cidr))) {
+                        violations.push(violation(group, `has an inline rule open to the internet on ${inline.fromPort}-${inline.toPort}; use SecurityGroupIngressRule resources`));
+                    }
+                }
+            }
+            return violations;
+        },
+    },
+    {
+        name: "services-reached-through-load-balancer-only",
+        description: "Ingress to the services' group comes from the load balancer's group, never from an address range.",
+        enforcementLevel: "mandatory",
+        check: (stack) =>
+            ofType(stack, T.ingressRule)
+                .filter((rule) => rule.props.tags?.Role === "services" && (rule.props.cidrIpv4 || rule.props.cidrIpv6 || rule.props.prefixListId))
+                .map((rule) => violation(rule, "lets an address range reach the services; reference the load balancer's security group instead")),
+    },
+    {
+        name: "no-public-ip-on-prod-tasks",
+        description: "Prod tasks run in private subnets without public IP addresses.",
+        enforcementLevel: "mandatory",
+        check: (stack) =>
+            stack.env !== "prod"
+                ? []
+                : ofType(stack, T.service)
+                      .filter((service) => service.props.networkConfiguration?.assignPublicIp === true)
+                      .map((service) => violation(service, "assigns public IPs to prod tasks; use egress nat-per-az or nat-single")),
+    },
+    {
+        name: "https-uses-tls12-or-newer",
+        description: "HTTPS listeners use a TLS 1.2+ security policy.",
+        enforcementLevel: "mandatory",
+        check: (stack) =>
+            ofType(stack, T.listener)
+                .filter((listener) => listener.props.protocol === "HTTPS" && !/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)/.test(listener.props.sslPolicy ?? ""))
+                .map((listener) => violation(listener, `uses ${listener.props.sslPolicy ?? "the default policy"}, which allows TLS older than 1.2; use ELBSecurityPolicy-TLS13-1-2-2021-06`)),
+    },
+    {
+        name: "http-redirects-to-https",
+        description: "Where a certificate (an HTTPS listener) exists, HTTP listeners only redirect to HTTPS.",
+        enforcementLevel: "mandatory",
+        check: (stack) => {
+            const listeners = ofType(stack, T.listener);
+            if (!listeners.some((listener) => listener.props.protocol === "HTTPS")) return [];
+            return listeners
+                .filter((listener) => listener.props.protocol === "HTTP")
+                .filter((listener) => !(listener.props.defaultActions ?? []).every((action: any) => action.type === "redirect" && action.redirect?.protocol === "HTTPS"))
+                .map((listener) => violation(listener, "serves plain HTTP although a certificate exists; redirect to HTTPS"));
+        },
+    },
+    {
+        name: "registries-keep-deployable-images",
+        description: "Repositories scan on push, have immutable tags and a lifecycle policy that never expires tagged images by age.",
+        enforcementLevel: "mandatory",
+        check: (stack) => {
+            const violations: Violation[] = [];
+            const policies = ofType(stack, T.lifecyclePolicy);
+            for (const repository of ofType(stack, T.repository)) {
+                if (repository.props.imageScanningConfiguration?.scanOnPush !== true) violations.push(violation(repository, "does not scan images on push"));
+                if (repository.props.imageTagMutability !== "IMMUTABLE") violations.push(violation(repository, "lets a tag be overwritten; set imageTagMutability IMMUTABLE"));
+                const policy = policies.find((candidate) => candidate.props.repository === repository.props.name);
+                if (!policy) {
+                    violations.push(violation(repository, "has no lifecycle policy; old images would pile up"));
+                    continue;
+                }
+                const rules: any[] = JSON.parse(policy.props.policy ?? "{}").rules ?? [];
+                const byAge = rules.filter((rule) => rule.selection?.countType === "sinceImagePushed" && rule.selection?.tagStatus !== "untagged");
+                if (byAge.length > 0) violations.push(violation(policy, "expires tagged images by age; a restore after a long break could not pull its image"));
+            }
+            return violations;
+        },
+    },
+    {
+        name: "logs-have-retention",
+        description: "Every log group has a retention period.",
+        enforcementLevel: "mandatory",
+        check: (stack) => ofType(stack, T.logGroup).filter((group) => !(group.props.retentionInDays > 0)).map((group) => violation(group, "keeps logs forever; set retentionInDays")),
+    },
+    {
+        name: "no-iam-wildcard-admin",
+        description: "No IAM policy allows every action on every resource.",
+        enforcementLevel: "mandatory",
+        check: (stack) =>
+            stack.resources
+                .filter((resource) => moduleOf(resource.type) === "iam" && typeof resource.props.policy === "string")
+                .filter((resource) => {
+                    const statements = [JSON.parse(resource.props.policy).Statement].flat();
+                    const list = (value: unknown) => [value].flat();
+                    return statements.some((statement: any) => statement.Effect === "Allow" && list(statement.Action).includes("*") && list(statement.Resource).includes("*"));
+                })
+                .map((resource) => violation(resource, 'allows "*" on "*"; name the actions and resources')),
+    },
+    {
+        name: "contract-tags-everywhere",
+        description: `Every taggable AWS resource carries the contract tags (${CONTRACT_TAG_KEYS.join(", ")}), with this stack's environment and layer.`,
+        enforcementLevel: "mandatory",
+        check: (stack) =>
+            stack.resources
+                .filter((resource) => resource.type.startsWith("aws:") && !UNTAGGABLE.has(resource.type))
+                .filter((resource) => {
+                    const tags = resource.props.tags ?? {};
+                    return !CONTRACT_TAG_KEYS.every((key) => typeof tags[key] === "string") || tags.Environment !== stack.env || tags.Layer !== stack.layer;
+                })
+                .map((resource) => violation(resource, `lacks the contract tags (${CONTRACT_TAG_KEYS.join(", ")}) for ${stack.layer}-${stack.env}`)),
+    },
+];
+
+/** Every violation of every rule, for offline checks and tests. */
+export function checkStack(stack: CheckedStack): Array<Violation & { rule: string }> {
+    return RULES.flatMap((rule) => rule.check(stack).map((found) => ({ ...found, rule: rule.name })));
+}

@@ -1,0 +1,85 @@
+import { strict as assert } from "assert";
+import { Evaluation } from "../offline/engine";
+import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
+import { CheckedResource, CheckedStack, checkStack, RULES } from "../policy/rules";
+import { EGRESS_MODES } from "../shared/environments";
+
+const checked = (evaluation: Evaluation): CheckedStack => {
+    const [layer, env] = evaluation.stack.split("-") as ["base" | "runtime", string];
+    return { layer, env, resources: evaluation.resources.map((resource) => ({ type: resource.type, name: resource.name, props: resource.state })) };
+};
+
+/** A copy of the stack with one resource's properties changed, or one resource added. */
+const withChange = (stack: CheckedStack, match: (resource: CheckedResource) => boolean, change: (props: Record<string, any>) => Record<string, any>): CheckedStack => {
+    assert.ok(stack.resources.some(match), "the broken input must change an existing resource");
+    return { ...stack, resources: stack.resources.map((resource) => (match(resource) ? { ...resource, props: change(structuredClone(resource.props)) } : resource)) };
+};
+const withExtra = (stack: CheckedStack, resource: CheckedResource): CheckedStack => ({ ...stack, resources: [...stack.resources, resource] });
+const named = (name: string) => (resource: CheckedResource) => resource.name === name;
+
+describe("policy pack", () => {
+    describe("every stack the program declares passes every rule", () => {
+        for (const env of ["dev", "staging", "prod"] as const) {
+            for (const egress of EGRESS_MODES.filter((mode) => !(env === "prod" && mode === "public-ip"))) {
+                for (const domain of [undefined, "example.com"]) {
+                    it(`${env}, ${egress}${domain ? ", with a domain" : ""}`, async () => {
+                        const { base, runtime } = await evaluateEnvironment(env, { base: domain ? { domain } : {}, runtime: { egress } });
+                        assert.deepEqual(checkStack(checked(base)).map((found) => found.message), []);
+                        assert.deepEqual(checkStack(checked(runtime)).map((found) => found.message), []);
+                    });
+                }
+            }
+        }
+    });
+
+    describe("each rule fires on a broken input", () => {
+        let dev: EnvironmentEvaluation;
+        let https: EnvironmentEvaluation;
+        let prod: EnvironmentEvaluation;
+        before(async () => {
+            dev = await evaluateEnvironment("dev");
+            https = await evaluateEnvironment("dev", { base: { domain: "example.com" } });
+            prod = await evaluateEnvironment("prod");
+        });
+        const broken: Record<string, () => CheckedStack> = {
+            "base-costs-nothing-at-rest": () => withExtra(checked(dev.base), { type: "aws:ec2/natGateway:NatGateway", name: "nat", props: {} }),
+            "runtime-owns-nothing-persistent": () => withExtra(checked(dev.runtime), { type: "aws:ecr/repository:Repository", name: "repo", props: {} }),
+            "internet-ingress-only-to-load-balancer": () =>
+                withChange(checked(dev.base), named("security-groups-services-in-backend"), (props) => ({ ...props, cidrIpv4: "0.0.0.0/0", referencedSecurityGroupId: undefined })),
+            "services-reached-through-load-balancer-only": () =>
+                withChange(checked(dev.base), named("security-groups-services-in-frontend"), (props) => ({ ...props, cidrIpv4: "10.0.0.0/8", referencedSecurityGroupId: undefined })),
+            "no-public-ip-on-prod-tasks": () =>
+                withChange(checked(prod.runtime), named("backend-service"), (props) => ({ ...props, networkConfiguration: { ...props.networkConfiguration, assignPublicIp: true } })),
+            "https-uses-tls12-or-newer": () => withChange(checked(https.runtime), named("load-balancer-https"), (props) => ({ ...props, sslPolicy: "ELBSecurityPolicy-2016-08" })),
+            "http-redirects-to-https": () =>
+                withChange(checked(https.runtime), named("load-balancer-http"), (props) => ({ ...props, defaultActions: [{ type: "forward", targetGroupArn: "tg" }] })),
+            "registries-keep-deployable-images": () => withChange(checked(dev.base), named("registries-frontend"), (props) => ({ ...props, imageTagMutability: "MUTABLE" })),
+            "logs-have-retention": () => withChange(checked(dev.runtime), named("logs-backend"), (props) => ({ ...props, retentionInDays: undefined })),
+            "no-iam-wildcard-admin": () =>
+                withChange(checked(dev.runtime), (resource) => resource.name === "roles-task" && resource.type === "aws:iam/rolePolicy:RolePolicy", (props) => ({ ...props, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) })),
+            "contract-tags-everywhere": () => withChange(checked(dev.runtime), named("load-balancer-alb"), (props) => ({ ...props, tags: { Name: "alb" } })),
+        };
+
+        it("covers every rule", () => {
+            assert.deepEqual(Object.keys(broken).sort(), RULES.map((rule) => rule.name).sort());
+        });
+
+        for (const rule of RULES) {
+            it(`${rule.name}: ${rule.description}`, () => {
+                const found = checkStack(broken[rule.name]()).filter((violation) => violation.rule === rule.name);
+                assert.equal(found.length, 1);
+                assert.match(found[0].message, /^\S+ \(\S+\): .{20,}/);
+            });
+        }
+
+        it("registries: a lifecycle rule that expires tagged images by age is a violation", () => {
+            const stack = withChange(checked(dev.base), (resource) => resource.name === "registries-backend" && resource.type.includes("lifecyclePolicy"), (props) => ({
+                ...props,
+                policy: JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: "tagged", tagPrefixList: ["dev"], countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } }] }),
+            }));
+            assert.deepEqual(checkStack(stack).map((violation) => violation.message), [
+                "registries-backend (aws:ecr/lifecyclePolicy:LifecyclePolicy): expires tagged images by age; a restore after a long break could not pull its image",
+            ]);
+        });
+    });
+});
