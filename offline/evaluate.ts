@@ -22,13 +22,23 @@ export function stackConfig(layer: "base" | "runtime", settings: Record<string, 
     return raw;
 }
 
+const evaluated = new Map<string, Promise<EnvironmentEvaluation>>();
+
 /**
  * Base, then runtime reading base's outputs through the StackReference, as a real deployment does.
+ * The program is deterministic, so each environment and settings pair is evaluated once per process;
+ * callers must not modify what they get.
  */
-export async function evaluateEnvironment(
+export function evaluateEnvironment(
     env: EnvironmentName,
     settings: { base?: Record<string, string>; runtime?: Record<string, string> } = {},
 ): Promise<EnvironmentEvaluation> {
+    const key = JSON.stringify([env, settings.base ?? {}, settings.runtime ?? {}]);
+    if (!evaluated.has(key)) evaluated.set(key, evaluateFresh(env, settings));
+    return evaluated.get(key)!;
+}
+
+async function evaluateFresh(env: EnvironmentName, settings: { base?: Record<string, string>; runtime?: Record<string, string> }): Promise<EnvironmentEvaluation> {
     const base = await evaluateStack(`base-${env}`, stackConfig("base", settings.base), fakeCloud());
     const runtime = await evaluateStack(
         `runtime-${env}`,
