@@ -120,3 +120,33 @@ describe("configuration", () => {
         });
     });
 });
+
+describe("preflight: AWS name limits", () => {
+    const longProject = { project: "durable-code-customer-portal", organization: "organization" };
+
+    it("stops a project name that makes the load balancer and target group names too long, saying what to shorten", () => {
+        assert.throws(
+            () => loadConfig(parseStackName("runtime-staging"), { "aws:region": "us-west-2", "durable-code-customer-portal:imageTag": "v1.0.0" }, longProject),
+            (error: Error) => {
+                const lines = error.message.split("\n");
+                assert.equal(lines[0], "runtime-staging: 3 problems in the configuration:");
+                assert.equal(
+                    lines[1],
+                    '  - load balancer name "durable-code-customer-portal-staging" is 36 characters; AWS allows 32. Shorten the project name (name: in Pulumi.yaml, now 28 characters) or the environment name',
+                );
+                assert.match(lines[2], /target group name "durable-code-customer-portal-staging-frontend" is 45 characters; AWS allows 32/);
+                return true;
+            },
+        );
+    });
+
+    it("checks each layer's own names: base has no load balancer", () => {
+        assert.equal(loadConfig(parseStackName("base-staging"), stackConfig("base"), longProject).project, "durable-code-customer-portal");
+    });
+
+    it("rejects characters a repository name may not have", () => {
+        assert.throws(() => loadConfig(parseStackName("base-dev"), stackConfig("base"), { project: "Durable_Code", organization: "organization" }), {
+            message: /ECR repository name "Durable_Code-dev-frontend" may only contain lower-case letters and digits separated by single \. _ or -/,
+        });
+    });
+});

@@ -3,6 +3,7 @@ import { fargateSizeProblem } from "../fargate";
 import { StackName, stackNameOf } from "../stack-name";
 import { RESERVED_TAG_KEYS } from "../tags";
 import { ConfigError } from "../errors";
+import { namingProblems, portProblems } from "../preflight";
 import { CONFIG_KEYS, ConfigKey, ConfigValues, DiscoveryMode } from "./keys";
 
 export interface CommonConfig {
@@ -98,6 +99,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         problems.push(`aws:region is not set; run "pulumi config set aws:region us-west-2 -s ${stack}"`);
     }
     problems.push(...tagProblems(values.extraTags ?? {}, context.project, where));
+    problems.push(...namingProblems({ project: context.project, env }, layer), ...portProblems());
     if (values.zoneId && !values.domain) {
         problems.push(`${context.project}:zoneId is set without ${context.project}:domain; set the domain the zone serves`);
     }
