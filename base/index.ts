@@ -5,16 +5,20 @@ import { BaseContract, CONTRACT_VERSION, RepositoryRef } from "../shared/contrac
 import { ConfigError } from "../shared/errors";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { contractTags } from "../shared/tags";
+import { GithubDeployRole } from "./deploy-role";
 import { Dns } from "./dns";
 import { Network } from "./network";
 import { Registries } from "./registries";
 import { SecurityGroups } from "./security-groups";
 
 /** Base's stack outputs: the contract runtime reads, each value possibly not yet known. */
-export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract[K]> };
+export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract[K]> } & {
+    /** Only when the GitHub deploy role is on: the role ARN for the workflows' AWS_ROLE_ARN secret. */
+    readonly deployRoleArn?: pulumi.Output<string>;
+};
 
 /**
- * The persistent layer: network, security groups, registries and DNS. Nothing here costs by the
+ * The persistent layer: network, security groups, registries, DNS, and optionally the GitHub deploy role. Nothing here costs by the
  * hour; a NAT gateway, load balancer, ECS or log resource in base is a defect (see test/base.spec.ts).
  */
 export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
@@ -23,6 +27,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
     const securityGroups = new SecurityGroups("security-groups", { config, vpcId: network.vpc.id });
     const registries = new Registries("registries", { config });
     const dns = config.domain ? new Dns("dns", { config, domain: config.domain }) : undefined;
+    const deployRole = config.deployRole ? new GithubDeployRole("github-deploy", { config }) : undefined;
 
     const repositories = Object.fromEntries(
         SERVICE_NAMES.map((service) => {
@@ -46,6 +51,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         zoneId: dns?.zoneId ?? "",
         certificateArn: dns?.certificateArn ?? "",
         tags: contractTags(config),
+        ...(deployRole ? { deployRoleArn: deployRole.role.arn } : {}),
     };
 }
 

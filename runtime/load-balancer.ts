@@ -36,6 +36,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 enableHttp2: true,
                 dropInvalidHeaderFields: true,
                 enableDeletionProtection: config.protect,
+                accessLogs: config.accessLogsBucket ? { bucket: config.accessLogsBucket, prefix: physicalName(config), enabled: true } : undefined,
                 tags: tagsFor(config, physicalName(config)),
             },
             child,

@@ -85,7 +85,7 @@ describe("configuration", () => {
             ["base-dev", { extraTags: "[1]" }, `durable-code:extraTags must be a map of strings, e.g. {"CostCenter": "web"} (got [1]); ${fix("base-dev")}`],
             ["base-dev", { egress: "nat-single" }, `"durable-code:egress" is read by the runtime layer only; move it to Pulumi.runtime-dev.yaml`],
             ["runtime-dev", { vpcCidr: "10.1.0.0/16" }, `"durable-code:vpcCidr" is read by the base layer only; move it to Pulumi.base-dev.yaml`],
-            ["runtime-dev", { egres: "nat-single" }, 'unknown config key "durable-code:egres"; known keys: domain, zoneId, extraTags, protect, egress, imageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, logRetentionDays, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname'],
+            ["runtime-dev", { egres: "nat-single" }, 'unknown config key "durable-code:egres"; known keys: domain, zoneId, extraTags, protect, egress, imageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, logRetentionDays, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket'],
             ["runtime-dev", { egress: "nat" }, `durable-code:egress must be one of nat-per-az, nat-single, public-ip (got "nat"); ${fix("runtime-dev")}`],
             ["runtime-dev", { taskMemory: "4096" }, `taskMemory 4096 does not fit taskCpu 256; Fargate allows 512, 1024, 2048; ${fix("runtime-dev")}`],
             ["runtime-dev", { taskCpu: "300" }, `taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; ${fix("runtime-dev")}`],

@@ -10,6 +10,8 @@ export type DiscoveryMode = (typeof DISCOVERY_MODES)[number];
 
 const hostname = matching(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case DNS name such as example.com");
 
+const bucketName = matching(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)");
+
 interface KeySpec<T> {
     readonly layers: readonly Layer[];
     readonly parse: Parser<T>;
@@ -49,6 +51,11 @@ export const CONFIG_KEYS = {
     baseStack: spec(RUNTIME, matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a full stack name <organization>/<project>/<stack>")),
     appHostname: spec(RUNTIME, hostname),
     apiHostname: spec(RUNTIME, hostname),
+    accessLogsBucket: spec(RUNTIME, bucketName),
+    githubRepository: spec(BASE, matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a GitHub repository as owner/name")),
+    githubBranch: spec(BASE, matching(/^[A-Za-z0-9._/-]+$/, "a branch name such as main")),
+    githubOidcProviderArn: spec(BASE, matching(/^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, "the ARN of the account's GitHub OIDC provider")),
+    stateBucket: spec(BASE, bucketName),
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

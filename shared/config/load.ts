@@ -26,6 +26,15 @@ export interface BaseConfig extends CommonConfig {
     readonly layer: "base";
     readonly vpcCidr: string;
     readonly azCount: number;
+    /** A role GitHub Actions of this repository and branch may assume through OIDC; off when unset. */
+    readonly deployRole?: {
+        readonly repository: string;
+        readonly branch: string;
+        /** The account's existing GitHub OIDC provider; one is created when unset (one per account). */
+        readonly oidcProviderArn?: string;
+        /** The Pulumi state bucket the role may read and write. */
+        readonly stateBucket?: string;
+    };
 }
 
 export interface RuntimeConfig extends CommonConfig {
@@ -49,6 +58,8 @@ export interface RuntimeConfig extends CommonConfig {
     readonly baseStack: string;
     readonly appHostname?: string;
     readonly apiHostname?: string;
+    /** An existing S3 bucket for load balancer access logs; off when unset. */
+    readonly accessLogsBucket?: string;
 }
 
 export type StackConfig = BaseConfig | RuntimeConfig;
@@ -100,6 +111,10 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
     }
     problems.push(...tagProblems(values.extraTags ?? {}, context.project, where));
     problems.push(...namingProblems({ project: context.project, env }, layer), ...portProblems());
+    const roleKeys = (["githubBranch", "githubOidcProviderArn", "stateBucket"] as const).filter((key) => values[key] !== undefined);
+    if (roleKeys.length > 0 && !values.githubRepository) {
+        problems.push(`${roleKeys.map((key) => `${context.project}:${key}`).join(", ")} configure the GitHub deploy role, which is off; set ${context.project}:githubRepository (owner/name) to turn it on`);
+    }
     if (values.zoneId && !values.domain) {
         problems.push(`${context.project}:zoneId is set without ${context.project}:domain; set the domain the zone serves`);
     }
@@ -119,7 +134,10 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
 
     if (layer === "base") {
         throwIfAny(stack, problems);
-        return { ...common, layer, vpcCidr: values.vpcCidr ?? DEFAULT_VPC_CIDR, azCount: values.azCount ?? defaults.azCount };
+        const deployRole = values.githubRepository
+            ? { repository: values.githubRepository, branch: values.githubBranch ?? "main", oidcProviderArn: values.githubOidcProviderArn, stateBucket: values.stateBucket }
+            : undefined;
+        return { ...common, layer, vpcCidr: values.vpcCidr ?? DEFAULT_VPC_CIDR, azCount: values.azCount ?? defaults.azCount, deployRole };
     }
 
     const runtime: RuntimeConfig = {
@@ -142,6 +160,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         baseStack: values.baseStack ?? `${context.organization}/${context.project}/${stackNameOf("base", env)}`,
         appHostname: values.appHostname,
         apiHostname: values.apiHostname,
+        accessLogsBucket: values.accessLogsBucket,
     };
     problems.push(...runtimeProblems(runtime, where, invalid));
     throwIfAny(stack, problems);
