@@ -2,10 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../shared/config/load";
 import { physicalName } from "../shared/naming";
-import { SERVICE_NAMES, SERVICES } from "../shared/services";
+import { PUBLIC_LISTENER_PORTS, SERVICE_NAMES, SERVICES } from "../shared/services";
 import { tagsFor } from "../shared/tags";
-
-export const PUBLIC_LISTENER_PORTS = [80, 443] as const;
 
 export interface SecurityGroupsArgs {
     readonly config: BaseConfig;

@@ -1,5 +1,5 @@
+import { PUBLIC_LISTENER_PORTS } from "../shared/services";
 import { CONTRACT_TAG_KEYS } from "../shared/tags";
-import { PUBLIC_LISTENER_PORTS } from "../base/security-groups";
 
 /** A resource as a policy sees it: its type, name and properties. */
 export interface CheckedResource {

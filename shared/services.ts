@@ -2,6 +2,9 @@
  * The application: two containers behind one load balancer. Ports and health paths are facts both
  * layers need (base opens the ports, runtime routes to them), so they live here once.
  */
+/** The load balancer's listener ports, the only ports open to the internet. */
+export const PUBLIC_LISTENER_PORTS = [80, 443] as const;
+
 export const SERVICE_NAMES = ["frontend", "backend"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 

