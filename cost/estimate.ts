@@ -1,7 +1,7 @@
 import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
 import { EGRESS_MODES, EgressMode, EnvironmentName } from "../shared/environments";
 import { RUNTIME_SCHEDULE, weeklyUpHours } from "../shared/schedule";
-import { USAGE, UsageAssumptions } from "./assumptions";
+import { USAGE_ASSUMPTIONS, UsageAssumptions } from "./assumptions";
 import { LineItem, priceResources } from "./price-resources";
 import { HOURS_PER_MONTH } from "./prices";
 
@@ -55,7 +55,7 @@ export function summarize(label: string, env: EnvironmentName, region: string, e
         egress,
         base,
         runtime,
-        assumptions: USAGE[env],
+        assumptions: USAGE_ASSUMPTIONS[env],
         upHoursPerMonth,
         baseMonthly,
         runtimePerHour,
@@ -70,7 +70,7 @@ export function summarize(label: string, env: EnvironmentName, region: string, e
 export function priceEvaluation(label: string, env: EnvironmentName, evaluation: EnvironmentEvaluation): CostSummary {
     const region = String(evaluation.base.outputs.region);
     const stackCost = (stack: EnvironmentEvaluation["base"]): StackCost => {
-        const priced = priceResources(stack.resources, region, USAGE[env]);
+        const priced = priceResources(stack.resources, region, USAGE_ASSUMPTIONS[env]);
         if (priced.unpriced.length > 0) {
             throw new Error(`${stack.stack} declares resource types with no price and not known to be free: ${priced.unpriced.join(", ")}; price them in cost/price-resources.ts or list them in FREE_TYPES`);
         }

@@ -116,9 +116,11 @@ export function priceResources(resources: readonly DeclaredResource[], region: s
 
 /** Fargate: tasks x (vCPU + GB) hours at the architecture's price, split between on-demand and Spot by weight. */
 function priceService(service: DeclaredResource, resources: readonly DeclaredResource[], prices: ReturnType<typeof pricesFor>): LineItem[] {
-    const task = resources.find((resource) => resource.type === "aws:ecs/taskDefinition:TaskDefinition" && resource.state.arn === service.inputs.taskDefinition);
+    const tasks = resources.filter((resource) => resource.type === "aws:ecs/taskDefinition:TaskDefinition");
+    // In a preview of a new stack the ARN is not known yet; the family carries the service's name.
+    const task = tasks.find((candidate) => candidate.state.arn === service.inputs.taskDefinition) ?? tasks.find((candidate) => candidate.inputs.family === service.inputs.name);
     if (!task) throw new Error(`service ${service.name} runs a task definition the stack does not declare`);
-    const tasks = Number(service.inputs.desiredCount ?? 1);
+    const count = Number(service.inputs.desiredCount ?? 1);
     const vcpu = Number(task.inputs.cpu) / 1024;
     const gb = Number(task.inputs.memory) / 1024;
     const arm = task.inputs.runtimePlatform?.cpuArchitecture === "ARM64";
@@ -127,7 +129,7 @@ function priceService(service: DeclaredResource, resources: readonly DeclaredRes
     const spotShare = strategy.filter((item) => item.capacityProvider === "FARGATE_SPOT").reduce((sum, item) => sum + item.weight, 0) / totalWeight;
     if (arm && spotShare > 0) throw new Error(`service ${service.name}: Fargate Spot is not priced for ARM64 here; add ARM Spot prices to cost/prices.ts`);
 
-    const hours = tasks * HOURS_PER_MONTH;
+    const hours = count * HOURS_PER_MONTH;
     const item = (what: string, quantity: number, key: PriceKey): LineItem => ({
         resource: service.name,
         type: service.type,
@@ -139,7 +141,7 @@ function priceService(service: DeclaredResource, resources: readonly DeclaredRes
         whileUp: true,
     });
     const lines: LineItem[] = [];
-    const size = `${tasks} x ${vcpu} vCPU / ${gb} GB`;
+    const size = `${count} x ${vcpu} vCPU / ${gb} GB`;
     if (spotShare < 1) {
         const share = 1 - spotShare;
         lines.push(item(`Fargate vCPU (${size})`, hours * vcpu * share, arm ? "fargateArmVcpuHour" : "fargateVcpuHour"));

@@ -1,7 +1,10 @@
 import { strict as assert } from "assert";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { compare, CostSummary, estimate, summarize } from "../cost/estimate";
 import { main as cost } from "../cost/cli";
-import { USAGE } from "../cost/assumptions";
+import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
 import { FREE_TYPES, priceResources } from "../cost/price-resources";
 import { PRICES } from "../cost/prices";
 import { DeclaredResource } from "../offline/engine";
@@ -21,7 +24,7 @@ const resource = (type: string, name: string, inputs: Record<string, any> = {}, 
     parent: "",
 });
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
-const usage = { ...USAGE.dev, natGbPerMonth: 10, averageLcu: 1, logGbIngestedPerMonth: 2, logGbStored: 1 };
+const usage = { ...USAGE_ASSUMPTIONS.dev, natGbPerMonth: 10, averageLcu: 1, logGbIngestedPerMonth: 2, logGbStored: 1 };
 
 describe("cost model", () => {
     describe("prices a known inventory exactly", () => {
@@ -113,7 +116,7 @@ describe("cost model", () => {
             for (const egress of EGRESS_MODES.filter((mode) => !(env === "prod" && mode === "public-ip"))) {
                 const { base, runtime } = await evaluateEnvironment(env, { base: { domain: "example.com" }, runtime: { egress } });
                 for (const evaluation of [base, runtime]) {
-                    assert.deepEqual(priceResources(evaluation.resources, "us-west-2", USAGE[env]).unpriced, [], evaluation.stack);
+                    assert.deepEqual(priceResources(evaluation.resources, "us-west-2", USAGE_ASSUMPTIONS[env]).unpriced, [], evaluation.stack);
                     evaluation.resources.forEach((declared) => types.add(declared.type));
                 }
             }
@@ -155,6 +158,35 @@ describe("cost model", () => {
 
         it("runs dev up 60 hours a week, the workflows' schedule", () => {
             close(dev.upHoursPerMonth, (60 * 52) / 12);
+        });
+    });
+
+    describe("npm run cost -- --preview FILE", () => {
+        const urn = (type: string, name: string) => `urn:pulumi:runtime-dev::durable-code::${type}::${name}`;
+        const preview = {
+            steps: [
+                { op: "create", urn: urn("aws:ec2/natGateway:NatGateway", "egress-nat-0"), newState: { type: "aws:ec2/natGateway:NatGateway", inputs: {} } },
+                { op: "same", urn: urn("aws:ec2/eip:Eip", "egress-nat-0"), newState: { type: "aws:ec2/eip:Eip", inputs: {}, outputs: { publicIp: "1.2.3.4" } } },
+                { op: "create", urn: urn("aws:ecs/taskDefinition:TaskDefinition", "backend-task"), newState: { type: "aws:ecs/taskDefinition:TaskDefinition", inputs: { family: "durable-code-dev-backend", cpu: "256", memory: "512" } } },
+                { op: "create", urn: urn("aws:ecs/service:Service", "backend-service"), newState: { type: "aws:ecs/service:Service", inputs: { name: "durable-code-dev-backend", taskDefinition: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", desiredCount: 1 } } },
+                { op: "delete", urn: urn("aws:lb/loadBalancer:LoadBalancer", "old-alb"), oldState: { type: "aws:lb/loadBalancer:LoadBalancer", inputs: { subnets: ["a"] } } },
+            ],
+        };
+        const file = join(mkdtempSync(join(tmpdir(), "preview-")), "preview.json");
+        before(() => writeFileSync(file, JSON.stringify(preview)));
+
+        it("prices what the preview leaves in the stack, matching services to task definitions whose ARN is not known yet", async () => {
+            const out: string[] = [];
+            assert.equal(await cost(["--preview", file, "--json"], undefined, (text) => out.push(text)), 0);
+            const result = JSON.parse(out[0]);
+            assert.equal(result.stack, "runtime-dev");
+            assert.deepEqual([...new Set(result.items.map((item: any) => item.resource))], ["egress-nat-0", "backend-service"]);
+            close(result.monthlyAlwaysOn, 730 * (0.045 + 0.005) + 5 * 0.045 + 730 * (0.25 * 0.04048 + 0.5 * 0.004445));
+        });
+
+        it("rejects a file that is not a preview", async () => {
+            writeFileSync(`${file}.bad`, "{}");
+            await assert.rejects(cost(["--preview", `${file}.bad`], undefined, () => undefined), { message: 'not the output of "pulumi preview --json": it has no steps' });
         });
     });
 

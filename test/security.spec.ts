@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { priceResources } from "../cost/price-resources";
-import { USAGE } from "../cost/assumptions";
+import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
 import { fakeCloud } from "../offline/cloud";
 import { evaluateStack, Evaluation } from "../offline/engine";
 import { evaluateEnvironment, stackConfig } from "../offline/evaluate";
@@ -57,7 +57,7 @@ describe("security", () => {
 
         it("passes the policy pack and is priced (free)", () => {
             assert.deepEqual(checkStack({ layer: "base", env: "dev", resources: withRole.resources.map((r) => ({ type: r.type, name: r.name, props: r.state })) }), []);
-            assert.deepEqual(priceResources(withRole.resources, "us-west-2", USAGE.dev).unpriced, []);
+            assert.deepEqual(priceResources(withRole.resources, "us-west-2", USAGE_ASSUMPTIONS.dev).unpriced, []);
         });
 
         it("says how to turn it on when only its details are set", () => {
