@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import { fakeCloud } from "../offline/cloud";
-import { evaluateStack, EvaluationError, Evaluation } from "../offline/engine";
+import { evaluateStack, Evaluation } from "../offline/engine";
 import { stackConfig } from "../offline/evaluate";
 import { LIFECYCLE_RULES } from "../base/lifecycle-policy";
 import { CONTRACT_KEYS } from "../shared/contract";
-import { awsModule, ofType, single, TYPES } from "./helpers";
+import { awsModule, failureOf, ofType, single, TYPES } from "./helpers";
 
 const evaluateBase = (env: string, settings: Record<string, string> = {}, zones?: string[]) =>
     evaluateStack(`base-${env}`, stackConfig("base", settings), fakeCloud({ availabilityZones: zones }));
@@ -67,10 +67,7 @@ describe("base layer", () => {
         });
 
         it("fails before creating anything when the region has fewer zones than azCount", async () => {
-            const failure: EvaluationError = await evaluateBase("dev", { azCount: "3" }, ["us-west-2a", "us-west-2b"]).then(
-                () => assert.fail("expected an error"),
-                (error) => error,
-            );
+            const failure = await failureOf(evaluateBase("dev", { azCount: "3" }, ["us-west-2a", "us-west-2b"]));
             assert.equal(failure.message, 'base-dev: durable-code:azCount is 3 but us-west-2 has 2 availability zones; run "pulumi config set azCount 2 -s base-dev"');
             assert.deepEqual(failure.resources, []);
         });

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { fakeCloud } from "../offline/cloud";
-import { evaluateStack, Evaluation, EvaluationError } from "../offline/engine";
+import { evaluateStack, Evaluation } from "../offline/engine";
 import { stackConfig } from "../offline/evaluate";
-import { single, TYPES } from "./helpers";
+import { failureOf, single, TYPES } from "./helpers";
 
 const BASE_STACK = "organization/durable-code/base-dev";
 const contractFilters = (markers: Record<string, string>) =>
@@ -17,11 +17,6 @@ describe("runtime finds base", () => {
     });
     const runtime = (settings: Record<string, string>, stacks: Record<string, Record<string, unknown>>, from = base) =>
         evaluateStack("runtime-dev", stackConfig("runtime", settings), fakeCloud({ base: from, stacks }));
-    const failureOf = (promise: Promise<unknown>): Promise<EvaluationError> =>
-        promise.then(
-            () => assert.fail("expected the program to fail"),
-            (error) => error,
-        );
 
     describe("through a StackReference (the default)", () => {
         it("references organization/durable-code/base-<env> and makes no lookups", async () => {

@@ -1,13 +1,8 @@
 import { strict as assert } from "assert";
 import { fakeCloud } from "../offline/cloud";
-import { evaluateStack, EvaluationError } from "../offline/engine";
+import { evaluateStack } from "../offline/engine";
 import { stackConfig } from "../offline/evaluate";
-
-const failureOf = (promise: Promise<unknown>): Promise<EvaluationError> =>
-    promise.then(
-        () => assert.fail("expected the program to fail"),
-        (error) => error,
-    );
+import { failureOf } from "./helpers";
 
 describe("entry point", () => {
     it("runs the layer the stack name names", async () => {

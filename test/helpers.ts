@@ -1,4 +1,5 @@
-import { DeclaredResource, Evaluation } from "../offline/engine";
+import { strict as assert } from "assert";
+import { DeclaredResource, Evaluation, EvaluationError } from "../offline/engine";
 
 export const TYPES = {
     vpc: "aws:ec2/vpc:Vpc",
@@ -52,4 +53,12 @@ export function awsModule(type: string): string {
 
 export function containerDefinitions(taskDefinition: DeclaredResource): any[] {
     return JSON.parse(taskDefinition.inputs.containerDefinitions);
+}
+
+/** The error a program evaluation fails with; fails the test if it succeeds. */
+export function failureOf(evaluation: Promise<unknown>): Promise<EvaluationError> {
+    return evaluation.then(
+        () => assert.fail("expected the program to fail"),
+        (error) => error,
+    );
 }
