@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { Evaluation } from "../offline/engine";
 import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
+import { checkedStackFrom } from "../policy/policy-stack";
 import { CheckedResource, CheckedStack, checkStack, RULES } from "../policy/rules";
 import { EGRESS_MODES } from "../shared/environments";
 
@@ -18,6 +19,29 @@ const withExtra = (stack: CheckedStack, resource: CheckedResource): CheckedStack
 const named = (name: string) => (resource: CheckedResource) => resource.name === name;
 
 describe("policy pack", () => {
+    describe("reads the layer and environment of the stack it checks", () => {
+        const resource = (type: string, name: string, props: Record<string, any> = {}) => ({ type, name, urn: `urn:${name}`, props });
+
+        it("from the root resource, <project>-<layer>-<env>", () => {
+            const stack = checkedStackFrom([resource("pulumi:pulumi:Stack", "durable-code-runtime-staging"), resource("aws:ecs/cluster:Cluster", "ecs-cluster")]);
+            assert.deepEqual([stack.layer, stack.env, stack.resources.length], ["runtime", "staging", 2]);
+        });
+
+        it("from the contract tags when there is no root resource", () => {
+            const stack = checkedStackFrom([resource("aws:ec2/vpc:Vpc", "vpc", { tags: { Layer: "base", Environment: "prod" } })]);
+            assert.deepEqual([stack.layer, stack.env], ["base", "prod"]);
+        });
+
+        it("refuses to guess", () => {
+            assert.throws(() => checkedStackFrom([resource("aws:ec2/vpc:Vpc", "vpc")]), /cannot tell whether this stack is base or runtime/);
+        });
+    });
+
+    it("has unique, kebab-case rule names with descriptions", () => {
+        assert.equal(new Set(RULES.map((rule) => rule.name)).size, RULES.length);
+        assert.ok(RULES.every((rule) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(rule.name) && rule.description.length > 30));
+    });
+
     describe("every stack the program declares passes every rule", () => {
         for (const env of ["dev", "staging", "prod"] as const) {
             for (const egress of EGRESS_MODES.filter((mode) => !(env === "prod" && mode === "public-ip"))) {
