@@ -41,6 +41,8 @@ export class FakePulumi {
     /** Changes a preview of the stack proposes (none by default). */
     readonly pendingChanges = new Map<string, Record<string, number>>();
     private readonly failures: Failure[] = [];
+    /** Called with every argv after it ran, to change the world between commands. */
+    afterCommand?: (args: readonly string[]) => void;
     /** States given to `stack import`. */
     readonly imported: unknown[] = [];
     /** Commands that wait until the operation's signal aborts, as a long `pulumi up` would. */
@@ -71,6 +73,14 @@ export class FakePulumi {
     }
 
     async run(args: string[], _cwd: string, _env: Record<string, string>, onOutput?: (data: string) => void, _onError?: unknown, signal?: AbortSignal): Promise<CommandResult> {
+        try {
+            return await this.answer(args, onOutput, signal);
+        } finally {
+            this.afterCommand?.(args);
+        }
+    }
+
+    private async answer(args: string[], onOutput?: (data: string) => void, signal?: AbortSignal): Promise<CommandResult> {
         this.calls.push([...args]);
         const name = stackOf(args);
         const stack = name ? this.stacks.get(name) : undefined;

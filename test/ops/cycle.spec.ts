@@ -141,6 +141,15 @@ describe("npm run cycle", () => {
         assert.deepEqual(results(report).slice(3), ["destroy runtime-dev: failed", "base-dev intact: skipped", "restore runtime-dev: skipped", "health check after restore: skipped"]);
     });
 
+    it("base outputs that differ after the teardown fail the base check, naming them", async () => {
+        pulumi.afterCommand = (args) => {
+            if (args[0] === "destroy") pulumi.stacks.get("base-dev")!.outputs = { ...BASE_OUTPUTS, vpcId: "vpc-2" };
+        };
+        const report = await cycle();
+        assert.equal(report.steps[4].detail, "base-dev outputs changed while runtime was torn down: vpcId");
+        assert.equal(report.steps[5].result, "skipped");
+    });
+
     it("base changing while runtime was down fails the base check and skips the restore", async () => {
         pulumi.pendingChanges.set("base-dev", { update: 1 });
         const report = await cycle();
