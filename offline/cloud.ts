@@ -49,8 +49,14 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                 }
                 case "aws:ec2/getSubnets:getSubnets":
                     return { id: "subnets", ids: tagged("aws:ec2/subnet:Subnet", inputs.filters).map((subnet) => subnet.id) };
-                case "aws:ec2/getRouteTables:getRouteTables":
-                    return { id: "route-tables", ids: tagged("aws:ec2/routeTable:RouteTable", inputs.filters).map((table) => table.id) };
+                case "aws:ec2/getSubnet:getSubnet": {
+                    const subnet = named("aws:ec2/subnet:Subnet", `subnet ${inputs.id}`, (candidate) => candidate.id === inputs.id);
+                    return { id: subnet.id, availabilityZone: subnet.inputs.availabilityZone, cidrBlock: subnet.inputs.cidrBlock };
+                }
+                case "aws:ec2/getRouteTable:getRouteTable": {
+                    const association = named("aws:ec2/routeTableAssociation:RouteTableAssociation", `route table of subnet ${inputs.subnetId}`, (candidate) => candidate.inputs.subnetId === inputs.subnetId);
+                    return { id: association.inputs.routeTableId, routeTableId: association.inputs.routeTableId };
+                }
                 case "aws:ec2/getSecurityGroup:getSecurityGroup":
                     return { id: exactlyOne("aws:ec2/securityGroup:SecurityGroup", "EC2 Security Group", inputs.filters).id };
                 case "aws:ecr/getRepository:getRepository": {

@@ -36,7 +36,8 @@ describe("runtime finds base", () => {
             const evaluation = await runtime({}, { [BASE_STACK]: older });
             assert.deepEqual(evaluation.invokes, [
                 { token: "aws:ec2/getVpc:getVpc", inputs: { filters: contractFilters({ Role: "vpc" }) } },
-                { token: "aws:ec2/getRouteTables:getRouteTables", inputs: { filters: contractFilters({ Tier: "private" }) } },
+                { token: "aws:ec2/getRouteTable:getRouteTable", inputs: { subnetId: "subnet-network-private-0" } },
+                { token: "aws:ec2/getRouteTable:getRouteTable", inputs: { subnetId: "subnet-network-private-1" } },
                 { token: "aws:ec2/getSecurityGroup:getSecurityGroup", inputs: { filters: contractFilters({ Role: "services" }) } },
             ]);
             assert.deepEqual(evaluation.outputs.baseLookups, ["vpcId", "vpcCidr", "privateRouteTableIds", "servicesSecurityGroupId"]);
@@ -74,8 +75,13 @@ describe("runtime finds base", () => {
             assert.deepEqual(evaluation.invokes, [
                 { token: "aws:ec2/getVpc:getVpc", inputs: { filters: contractFilters({ Role: "vpc" }) } },
                 { token: "aws:ec2/getSubnets:getSubnets", inputs: { filters: contractFilters({ Tier: "public" }) } },
+                { token: "aws:ec2/getSubnet:getSubnet", inputs: { id: "subnet-network-public-0" } },
+                { token: "aws:ec2/getSubnet:getSubnet", inputs: { id: "subnet-network-public-1" } },
                 { token: "aws:ec2/getSubnets:getSubnets", inputs: { filters: contractFilters({ Tier: "private" }) } },
-                { token: "aws:ec2/getRouteTables:getRouteTables", inputs: { filters: contractFilters({ Tier: "private" }) } },
+                { token: "aws:ec2/getSubnet:getSubnet", inputs: { id: "subnet-network-private-0" } },
+                { token: "aws:ec2/getSubnet:getSubnet", inputs: { id: "subnet-network-private-1" } },
+                { token: "aws:ec2/getRouteTable:getRouteTable", inputs: { subnetId: "subnet-network-private-0" } },
+                { token: "aws:ec2/getRouteTable:getRouteTable", inputs: { subnetId: "subnet-network-private-1" } },
                 { token: "aws:ec2/getSecurityGroup:getSecurityGroup", inputs: { filters: contractFilters({ Role: "load-balancer" }) } },
                 { token: "aws:ec2/getSecurityGroup:getSecurityGroup", inputs: { filters: contractFilters({ Role: "services" }) } },
                 { token: "aws:ecr/getRepository:getRepository", inputs: { name: "durable-code-dev-frontend" } },
@@ -88,6 +94,18 @@ describe("runtime finds base", () => {
             const byStack = await runtime({}, { [BASE_STACK]: base.outputs });
             const inputsOf = (evaluation: Evaluation) => evaluation.resources.filter((resource) => resource.type.startsWith("aws:")).map((resource) => [resource.name, resource.inputs]);
             assert.deepEqual(inputsOf(byTags), inputsOf(byStack));
+        });
+
+        it("keeps zones paired: each private route table goes to the NAT gateway in its own zone", async () => {
+            // Zones in reverse order make the subnets' ids and their zones sort differently.
+            const reversed = await evaluateStack("base-prod", stackConfig("base"), fakeCloud({ availabilityZones: ["us-west-2c", "us-west-2b", "us-west-2a"] }));
+            const evaluation = await evaluateStack("runtime-prod", stackConfig("runtime", { discovery: "tags" }), fakeCloud({ base: reversed }));
+            const zoneOfSubnet = (id: string) => reversed.resources.find((resource) => resource.id === id)!.inputs.availabilityZone;
+            const zoneOfTable = (id: string) => zoneOfSubnet(reversed.resources.find((resource) => resource.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" && resource.inputs.routeTableId === id)!.inputs.subnetId);
+            const natSubnet = (natId: string) => evaluation.resources.find((resource) => resource.id === natId)!.inputs.subnetId;
+            const routes = evaluation.resources.filter((resource) => resource.type === TYPES.route);
+            assert.equal(routes.length, 3);
+            for (const route of routes) assert.equal(zoneOfTable(route.inputs.routeTableId), zoneOfSubnet(natSubnet(route.inputs.natGatewayId)));
         });
 
         it("finds the zone and an issued certificate by the configured domain", async () => {

@@ -8,7 +8,6 @@ import { contractTags, tagsFor } from "../shared/tags";
 const LOOKUP_TYPES: Record<string, string> = {
     "aws:ec2/getVpc:getVpc": "aws:ec2/vpc:Vpc",
     "aws:ec2/getSubnets:getSubnets": "aws:ec2/subnet:Subnet",
-    "aws:ec2/getRouteTables:getRouteTables": "aws:ec2/routeTable:RouteTable",
     "aws:ec2/getSecurityGroup:getSecurityGroup": "aws:ec2/securityGroup:SecurityGroup",
 };
 
@@ -24,7 +23,7 @@ describe("tag contract", () => {
 
             it("every tag filter runtime sends matches resources base tagged", () => {
                 const tagLookups = runtime.invokes.filter((invoke) => LOOKUP_TYPES[invoke.token]);
-                assert.equal(tagLookups.length, 6);
+                assert.equal(tagLookups.length, 5);
                 for (const invoke of tagLookups) {
                     const candidates = base.resources.filter((resource) => resource.type === LOOKUP_TYPES[invoke.token]);
                     const matches = candidates.filter((resource) =>

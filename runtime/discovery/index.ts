@@ -24,7 +24,7 @@ export async function discoverBase(config: RuntimeConfig): Promise<DiscoveredBas
         if (published[key] !== undefined) {
             contract[key] = published[key];
         } else {
-            contract[key] = await lookups[key]();
+            contract[key] = await lookups[key](contract as Partial<BaseContract>);
             lookedUp.push(key);
         }
     }

@@ -6,7 +6,8 @@ import { repositoryName } from "../../shared/naming";
 import { SERVICE_NAMES } from "../../shared/services";
 import { baseLookupFilters, contractTags, Markers, TagFilter } from "../../shared/tags";
 
-export type Lookups = { readonly [K in ContractKey]: () => Promise<BaseContract[K]> };
+/** Each lookup may use the values already known (published by base, or looked up before it). */
+export type Lookups = { readonly [K in ContractKey]: (known: Partial<BaseContract>) => Promise<BaseContract[K]> };
 
 /**
  * How runtime finds each base value without base's outputs: EC2 resources by the contract tags,
@@ -31,13 +32,17 @@ export function baseLookups(config: RuntimeConfig): Lookups {
         const filters = tagged({ Role: "vpc" });
         return aws.ec2.getVpc({ filters }).catch((cause) => Promise.reject(found(`VPC tagged ${describe(filters)}`, cause)));
     });
-    const subnetIds = (tier: "public" | "private") =>
+    // Zone order matters: nat-per-az routes zone i's private table to zone i's NAT gateway.
+    const subnetIdsInZoneOrder = (tier: "public" | "private") =>
         once(async () => {
             const filters = tagged({ Tier: tier });
             const result = await aws.ec2.getSubnets({ filters });
             if (result.ids.length === 0) throw found(`subnets tagged ${describe(filters)}`, "none matched");
-            return [...result.ids].sort();
+            const subnets = await Promise.all([...result.ids].sort().map((id) => aws.ec2.getSubnet({ id })));
+            return subnets.sort((a, b) => a.availabilityZone.localeCompare(b.availabilityZone)).map((subnet) => subnet.id);
         });
+    const publicSubnetIds = subnetIdsInZoneOrder("public");
+    const privateSubnetIds = subnetIdsInZoneOrder("private");
     const securityGroupId = (role: "load-balancer" | "services") =>
         once(async () => {
             const filters = tagged({ Role: role });
@@ -57,13 +62,14 @@ export function baseLookups(config: RuntimeConfig): Lookups {
         region: async () => config.region,
         vpcId: async () => (await vpc()).id,
         vpcCidr: async () => (await vpc()).cidrBlock,
-        publicSubnetIds: subnetIds("public"),
-        privateSubnetIds: subnetIds("private"),
-        privateRouteTableIds: once(async () => {
-            const filters = tagged({ Tier: "private" });
-            const result = await aws.ec2.getRouteTables({ filters });
-            return [...result.ids].sort();
-        }),
+        publicSubnetIds,
+        privateSubnetIds,
+        // The table each private subnet is associated with, so table i stays in zone i.
+        privateRouteTableIds: async (known) => {
+            const subnetIds = known.privateSubnetIds ?? (await privateSubnetIds());
+            const tables = await Promise.all(subnetIds.map((subnetId) => aws.ec2.getRouteTable({ subnetId })));
+            return tables.map((table) => table.routeTableId);
+        },
         loadBalancerSecurityGroupId: securityGroupId("load-balancer"),
         servicesSecurityGroupId: securityGroupId("services"),
         repositories: once(async () => {
