@@ -1,14 +1,13 @@
 import { CostSummary, StackCost } from "./estimate";
+import { textTable } from "../ops/text-table";
 import { pricesFor } from "./prices";
 
 const usd = (value: number) => `$${value.toFixed(2)}`;
 const unitUsd = (value: number) => `$${Number(value.toPrecision(4))}`;
 const quantity = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
 
-function table(rows: string[][]): string {
-    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-    return rows.map((row) => row.map((cell, column) => (column >= 2 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join("  ").trimEnd()).join("\n");
-}
+/** Figures (quantity, prices, totals) from the third column on are right-aligned. */
+const table = (rows: string[][]) => textTable(rows, { rightAlignFrom: 2 });
 
 function stackRows(stack: StackCost): string[][] {
     return stack.items.map((item) => [`${item.resource}: ${item.what}`, item.unit, quantity(item.quantity), unitUsd(item.unitPrice), usd(item.monthly)]);

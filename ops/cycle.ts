@@ -3,7 +3,7 @@ import { stackNameOf } from "../shared/stack-name";
 import { EnvironmentName } from "../shared/environments";
 import { environmentFrom, parseFlags, positiveNumber } from "./args";
 import { runMain, timeoutFlag } from "./cli";
-import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
+import { OpsError } from "./errors";
 import { HealthOptions, waitForHealthy } from "./health";
 import { RunReport, summaryTable, writeReport } from "./report";
 import { OperationContext, Stacks } from "./stacks";
@@ -86,10 +86,11 @@ export async function runCycle(options: CycleOptions, deps: CycleDependencies): 
 
 function finish(options: CycleOptions, startedAt: string, steps: StepRunner, deps: CycleDependencies): RunReport {
     deps.log(`\n${summaryTable(steps.records)}`);
-    const passed = steps.exitCode() === 0;
+    const exitCode = steps.exitCode();
+    const passed = exitCode === 0;
     const firstFailure = steps.records.find((record) => record.result === "failed" || record.result === "cancelled");
     deps.log(passed ? `\ncycle of ${options.env} passed` : `\ncycle of ${options.env} FAILED at "${firstFailure?.step}"`);
-    return { command: "cycle", env: options.env, startedAt, passed, steps: steps.records };
+    return { command: "cycle", env: options.env, startedAt, passed, exitCode, steps: steps.records };
 }
 
 async function requireStack(stacks: Stacks, name: string, fix: string): Promise<void> {
@@ -124,7 +125,7 @@ export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks,
     positiveNumber(flags.timeout, "--timeout", 1);
     const report = await runCycle(options, { stacks: stacks ?? (await Stacks.open()), log, signal });
     if (typeof flags.report === "string") writeReport(flags.report, report);
-    return report.passed ? 0 : report.steps.some((step) => step.result === "cancelled") ? CANCELLED_EXIT_CODE : 1;
+    return report.exitCode;
 }
 
 if (require.main === module) runMain(main, () => timeoutFlag(process.argv.slice(2)));

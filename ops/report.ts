@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { ResourceChanges } from "./stacks";
+import { textTable } from "./text-table";
 
 export type StepResult = "passed" | "failed" | "skipped" | "cancelled";
 
@@ -17,6 +18,8 @@ export interface RunReport {
     readonly env: string;
     readonly startedAt: string;
     readonly passed: boolean;
+    /** 0 when every step passed, 130 when cancelled, 1 otherwise. */
+    readonly exitCode: number;
     readonly steps: readonly StepRecord[];
 }
 
@@ -34,9 +37,7 @@ export function formatDuration(ms: number): string {
 
 export function summaryTable(steps: readonly StepRecord[]): string {
     const rows = [["step", "result", "duration", "resources changed"], ...steps.map((step) => [step.step, step.result, formatDuration(step.durationMs), describeChanges(step.changes)])];
-    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-    const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
-    return [line(rows[0]), widths.map((width) => "-".repeat(width)).join("  "), ...rows.slice(1).map(line)].join("\n");
+    return textTable(rows, { headerRule: true });
 }
 
 export function writeReport(file: string, report: RunReport): void {

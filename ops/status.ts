@@ -3,6 +3,7 @@ import { LAYERS, stackNameOf } from "../shared/stack-name";
 import { environmentFrom, parseFlags } from "./args";
 import { runMain } from "./cli";
 import { LastUpdate, Stacks } from "./stacks";
+import { textTable } from "./text-table";
 
 export interface StackStatus {
     readonly stack: string;
@@ -54,8 +55,7 @@ export function statusTable(statuses: readonly StackStatus[]): string {
             status.url ?? "-",
         ]),
     ];
-    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-    return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()).join("\n");
+    return textTable(rows);
 }
 
 const USAGE = "npm run status [-- --env <dev|staging|prod>] [--json]";
