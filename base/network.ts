@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../shared/config/load";
 import { physicalName } from "../shared/naming";
 import { tagsFor } from "../shared/tags";
-import { planSubnets } from "./subnet-plan";
+import { planSubnets } from "../shared/subnet-plan";
 
 export interface NetworkArgs {
     readonly config: BaseConfig;

@@ -1,21 +1,42 @@
 import { readFileSync } from "node:fs";
-import { environmentFrom, parseFlags } from "../ops/args";
+import { environmentFrom, exclusive, parseFlags } from "../ops/args";
 import { runMain } from "../ops/cli";
 import { OpsError } from "../ops/errors";
+import { StackSource } from "../offline/evaluate";
+import { EGRESS_MODES, EgressMode } from "../shared/environments";
 import { parseStackName } from "../shared/stack-name";
 import { USAGE_ASSUMPTIONS } from "./assumptions";
 import { compare, estimate } from "./estimate";
 import { priceResources } from "./price-resources";
-import { HOURS_PER_MONTH } from "./prices";
+import { HOURS_PER_MONTH, PRICES } from "./prices";
 import { renderComparison, renderMarkdown, renderText } from "./render";
-import { resourcesFromPreview } from "./preview-file";
+import { PreviewFileError, resourcesFromPreview } from "./preview-file";
 
-const USAGE = "npm run cost -- --env <dev|staging|prod> [--compare] [--json | --markdown]  |  npm run cost -- --preview FILE [--region us-west-2]";
+const USAGE =
+    "npm run cost -- --env <dev|staging|prod> [--egress MODE] [--region REGION] [--compare] [--json | --markdown]  |  " +
+    "npm run cost -- --preview FILE [--region REGION] [--json]";
 
 /** Prices the resources of a `pulumi preview --json` file: one stack, as the real account sees it. */
 function pricePreview(file: string, region: string, print: (text: string) => void, json: boolean): number {
-    const inventory = resourcesFromPreview(readFileSync(file, "utf8"));
-    const env = parseStackName(inventory.stack).env;
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (error) {
+        throw new OpsError(`--preview ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 2);
+    }
+    let inventory;
+    try {
+        inventory = resourcesFromPreview(text);
+    } catch (error) {
+        if (error instanceof PreviewFileError) throw new OpsError(`--preview ${file} ${error.message}`, 2);
+        throw error;
+    }
+    let env;
+    try {
+        env = parseStackName(inventory.stack).env;
+    } catch {
+        throw new OpsError(`--preview ${file} is a preview of stack "${inventory.stack}", not one of this project's <layer>-<env> stacks`, 2);
+    }
     const priced = priceResources(inventory.resources, region, USAGE_ASSUMPTIONS[env]);
     const monthly = priced.items.reduce((total, item) => total + item.monthly, 0);
     const hourly = priced.items.filter((item) => item.whileUp).reduce((total, item) => total + item.monthly, 0) / HOURS_PER_MONTH;
@@ -29,25 +50,65 @@ function pricePreview(file: string, region: string, print: (text: string) => voi
     return priced.unpriced.length > 0 ? 1 : 0;
 }
 
-/** `npm run cost`: prices what the program declares for an environment, offline. */
-export async function main(argv: string[], _signal?: AbortSignal, print: (text: string) => void = console.log): Promise<number> {
+function pricedRegion(value: string | undefined): string | undefined {
+    if (value !== undefined && !PRICES[value]) {
+        throw new OpsError(`--region ${value} is not priced; cost/prices.ts has ${Object.keys(PRICES).join(", ")} (add a dated table for another region)\nusage: ${USAGE}`, 2);
+    }
+    return value;
+}
+
+function egressMode(value: string | undefined): EgressMode | undefined {
+    if (value !== undefined && !(EGRESS_MODES as readonly string[]).includes(value)) {
+        throw new OpsError(`--egress must be one of ${EGRESS_MODES.join(", ")} (got "${value}")\nusage: ${USAGE}`, 2);
+    }
+    return value as EgressMode | undefined;
+}
+
+/**
+ * `npm run cost`: prices an environment as its committed stack files declare it, offline; `--egress`
+ * and `--region` price a what-if on top of them and say so in the header.
+ */
+export async function main(argv: string[], _signal?: AbortSignal, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
     const flags = parseFlags(
         argv,
-        { env: { type: "string" }, compare: { type: "boolean" }, json: { type: "boolean" }, markdown: { type: "boolean" }, preview: { type: "string" }, region: { type: "string" } },
+        {
+            env: { type: "string" },
+            egress: { type: "string" },
+            compare: { type: "boolean" },
+            json: { type: "boolean" },
+            markdown: { type: "boolean" },
+            preview: { type: "string" },
+            region: { type: "string" },
+        },
         USAGE,
     );
-    if (flags.preview) {
-        if (flags.compare || flags.markdown) throw new OpsError(`--preview prints a table or --json only\nusage: ${USAGE}`, 2);
-        return pricePreview(flags.preview, flags.region ?? "us-west-2", print, flags.json === true);
-    }
+    exclusive(
+        flags,
+        [
+            ["json", "markdown", "choose one output format"],
+            ["preview", "env", "a preview file names its own stack"],
+            ["preview", "compare", "a preview is of one layout"],
+            ["preview", "markdown", "a preview prints a table or --json"],
+            ["preview", "egress", "a preview is priced as it is"],
+            ["compare", "egress", "--compare shows every egress mode"],
+        ],
+        USAGE,
+    );
+    const region = pricedRegion(flags.region);
+    if (flags.preview) return pricePreview(flags.preview, region ?? "us-west-2", print, flags.json === true);
+
     const env = environmentFrom(flags.env, USAGE);
+    const egress = egressMode(flags.egress);
+    if (env === "prod" && egress === "public-ip") throw new OpsError("--egress public-ip is not allowed in prod (tasks would get public addresses)", 2);
     if (flags.compare) {
-        const summaries = await compare(env);
+        const summaries = await compare(env, { region, source });
         print(flags.json ? JSON.stringify(summaries, null, 2) : renderComparison(summaries, flags.markdown === true));
         return 0;
     }
-    const summary = await estimate(env);
-    print(flags.json ? JSON.stringify(summary, null, 2) : flags.markdown ? renderMarkdown(summary) : renderText(summary));
+    const summary = await estimate(env, { egress, region, source });
+    const whatIf = [egress && `--egress ${egress}`, region && `--region ${region}`].filter((flag): flag is string => Boolean(flag));
+    const priced = { ...summary, label: whatIf.length > 0 ? `${summary.label}; what-if ${whatIf.join(" ")}` : summary.label };
+    print(flags.json ? JSON.stringify(priced, null, 2) : flags.markdown ? renderMarkdown(priced) : renderText(priced));
     return 0;
 }
 

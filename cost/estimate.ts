@@ -1,4 +1,4 @@
-import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
+import { EnvironmentOverrides, evaluateEnvironment, EnvironmentEvaluation, StackSource } from "../offline/evaluate";
 import { EGRESS_MODES, EgressMode, EnvironmentName } from "../shared/environments";
 import { RUNTIME_SCHEDULE, weeklyUpHours } from "../shared/schedule";
 import { USAGE_ASSUMPTIONS, UsageAssumptions } from "./assumptions";
@@ -79,9 +79,24 @@ export function priceEvaluation(label: string, env: EnvironmentName, evaluation:
     return summarize(label, env, region, String(evaluation.runtime.outputs.egress), stackCost(evaluation.base), stackCost(evaluation.runtime), scheduledUpHoursPerMonth(env));
 }
 
-/** Prices an environment as the program declares it, offline (the tests' mock engine, no cloud calls). */
-export async function estimate(env: EnvironmentName, egress?: EgressMode): Promise<CostSummary> {
-    const evaluation = await evaluateEnvironment(env, { runtime: egress ? { egress } : {} });
+/** What to price: the committed stack files, and optionally a what-if on top of them. */
+export interface EstimateOptions {
+    /** Price this egress mode instead of the committed one. */
+    readonly egress?: EgressMode;
+    /** Price both stacks in this region instead of their committed aws:region. */
+    readonly region?: string;
+    readonly source?: StackSource;
+}
+
+function whatIf(options: EstimateOptions): EnvironmentOverrides {
+    const region: Record<string, string> = options.region ? { "aws:region": options.region } : {};
+    const egress: Record<string, string> = options.egress ? { egress: options.egress } : {};
+    return { base: region, runtime: { ...region, ...egress } };
+}
+
+/** Prices an environment as its committed stack files declare it, offline (the tests' mock engine, no cloud calls). */
+export async function estimate(env: EnvironmentName, options: EstimateOptions = {}): Promise<CostSummary> {
+    const evaluation = await evaluateEnvironment(env, whatIf(options), options.source);
     return priceEvaluation(String(evaluation.runtime.outputs.egress), env, evaluation);
 }
 
@@ -92,11 +107,11 @@ const OLD_BASE_TYPES = new Set(["aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Ei
  * The environment in every egress mode its config allows, and the old layout (a NAT per zone and
  * the load balancer in base, always on; only the services torn down), priced the same way.
  */
-export async function compare(env: EnvironmentName): Promise<CostSummary[]> {
+export async function compare(env: EnvironmentName, options: Omit<EstimateOptions, "egress"> = {}): Promise<CostSummary[]> {
     const modes = EGRESS_MODES.filter((mode) => !(env === "prod" && mode === "public-ip"));
     const summaries: CostSummary[] = [];
-    for (const mode of modes) summaries.push(await estimate(env, mode));
-    const perAz = await evaluateEnvironment(env, { runtime: { egress: "nat-per-az" } });
+    for (const mode of modes) summaries.push(await estimate(env, { ...options, egress: mode }));
+    const perAz = await evaluateEnvironment(env, whatIf({ ...options, egress: "nat-per-az" }), options.source);
     const split = priceEvaluation("nat-per-az", env, perAz);
     const moved = split.runtime.items.filter((item) => OLD_BASE_TYPES.has(item.type));
     const old = summarize(

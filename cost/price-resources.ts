@@ -48,8 +48,11 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
     "pulumi:pulumi:StackReference",
 ]);
 
-/** Component resources (`durable-code:<layer>:<Name>`) only group their children. */
-const isComponent = (type: string) => type.startsWith("durable-code:");
+/**
+ * Component resources (`durable-code:<layer>:<Name>`) only group their children; a preview also
+ * lists the stack's root resource and its provider instances, which cost nothing either.
+ */
+const isComponent = (type: string) => type.startsWith("durable-code:") || type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
 
 export interface PricedStack {
     readonly items: LineItem[];

@@ -37,6 +37,7 @@ export function renderText(summary: CostSummary): string {
     const header = ["resource", "unit", "quantity/month", "unit price", "monthly"];
     return [
         `${summary.env} (${summary.label}), ${summary.region}`,
+        `from Pulumi.${summary.base.stack}.yaml and Pulumi.${summary.runtime.stack}.yaml`,
         "",
         `${summary.base.stack}`,
         table([header, ...stackRows(summary.base)]),

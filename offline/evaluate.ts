@@ -1,50 +1,74 @@
 import { EnvironmentName } from "../shared/environments";
+import { stackNameOf } from "../shared/stack-name";
 import { fakeCloud } from "./cloud";
 import { evaluateStack, Evaluation, MOCK_ORGANIZATION } from "./engine";
+import { RawConfig, readStackFile } from "./stack-files";
 
 export interface EnvironmentEvaluation {
     readonly base: Evaluation;
     readonly runtime: Evaluation;
 }
 
-/** Stack config as `pulumi config` keeps it: `<namespace>:<key>` to string. */
-export type RawConfig = Record<string, string>;
+/** Keys to layer over a committed stack file; a key without a namespace is the project's (`durable-code:`). */
+export type Overrides = Readonly<Record<string, string>>;
 
-export const DEFAULT_REGION = "us-west-2";
+export interface EnvironmentOverrides {
+    readonly base?: Overrides;
+    readonly runtime?: Overrides;
+}
 
-/** Config for a stack: its region, an image tag for runtime, and the given keys (`durable-code:` added). */
-export function stackConfig(layer: "base" | "runtime", settings: Record<string, string> = {}): RawConfig {
-    const raw: RawConfig = { "aws:region": DEFAULT_REGION };
-    if (layer === "runtime") raw["durable-code:imageTag"] = "v1.0.0";
-    for (const [key, value] of Object.entries(settings)) {
-        raw[key.includes(":") ? key : `durable-code:${key}`] = value;
+export interface StackSource {
+    /** Directory holding Pulumi.yaml and the stack files; the repository root by default. */
+    readonly dir?: string;
+}
+
+/** The config a stack deploys with: its committed `Pulumi.<stack>.yaml`, with overrides on top. */
+export function stackConfig(stack: string, overrides: Overrides = {}, source: StackSource = {}): RawConfig {
+    const file = readStackFile(stack, source);
+    const raw: RawConfig = { ...file.config };
+    for (const [key, value] of Object.entries(overrides)) {
+        raw[key.includes(":") ? key : `${file.project}:${key}`] = value;
     }
     return raw;
 }
 
-const evaluated = new Map<string, Promise<EnvironmentEvaluation>>();
+const evaluated = new Map<string, Promise<Evaluation>>();
+const baseIds = new WeakMap<Evaluation, number>();
+let nextBaseId = 1;
 
 /**
- * Base, then runtime reading base's outputs through the StackReference, as a real deployment does.
- * The program is deterministic, so each environment and settings pair is evaluated once per process;
- * callers must not modify what they get.
+ * The program is deterministic: one evaluation per stack, config and base per process, keyed by the
+ * config itself so an edited stack file is evaluated afresh. Callers must not modify what they get.
  */
-export function evaluateEnvironment(
-    env: EnvironmentName,
-    settings: { base?: Record<string, string>; runtime?: Record<string, string> } = {},
-): Promise<EnvironmentEvaluation> {
-    const key = JSON.stringify([env, settings.base ?? {}, settings.runtime ?? {}]);
-    if (!evaluated.has(key)) evaluated.set(key, evaluateFresh(env, settings));
+function evaluateOnce(stack: string, config: RawConfig, base?: Evaluation): Promise<Evaluation> {
+    if (base && !baseIds.has(base)) baseIds.set(base, nextBaseId++);
+    const key = JSON.stringify([stack, config, base ? baseIds.get(base) : 0]);
+    if (!evaluated.has(key)) {
+        const cloud = base ? fakeCloud({ base, stacks: { [`${MOCK_ORGANIZATION}/durable-code/${base.stack}`]: base.outputs } }) : fakeCloud();
+        evaluated.set(key, evaluateStack(stack, config, cloud));
+    }
     return evaluated.get(key)!;
 }
 
-async function evaluateFresh(env: EnvironmentName, settings: { base?: Record<string, string>; runtime?: Record<string, string> }): Promise<EnvironmentEvaluation> {
-    const base = await evaluateStack(`base-${env}`, stackConfig("base", settings.base), fakeCloud());
-    const runtime = await evaluateStack(
-        `runtime-${env}`,
-        stackConfig("runtime", settings.runtime),
-        fakeCloud({ base, stacks: { [`${MOCK_ORGANIZATION}/durable-code/base-${env}`]: base.outputs } }),
-    );
+/**
+ * Base, then runtime reading base's outputs through the StackReference, as a real deployment does,
+ * each from its committed stack file plus overrides.
+ */
+export async function evaluateEnvironment(env: EnvironmentName, overrides: EnvironmentOverrides = {}, source: StackSource = {}): Promise<EnvironmentEvaluation> {
+    const baseConfig = stackConfig(stackNameOf("base", env), overrides.base, source);
+    const runtimeConfig = stackConfig(stackNameOf("runtime", env), overrides.runtime, source);
+    const base = await evaluateOnce(stackNameOf("base", env), baseConfig);
+    const runtime = await evaluateOnce(stackNameOf("runtime", env), runtimeConfig, base);
     return { base, runtime };
 }
 
+export function evaluateBase(env: EnvironmentName, overrides: Overrides = {}, source: StackSource = {}): Promise<Evaluation> {
+    const stack = stackNameOf("base", env);
+    return evaluateOnce(stack, stackConfig(stack, overrides, source));
+}
+
+/** Runtime against a base evaluation, found through the StackReference as in a real backend. */
+export function evaluateRuntime(env: EnvironmentName, base: Evaluation, overrides: Overrides = {}, source: StackSource = {}): Promise<Evaluation> {
+    const stack = stackNameOf("runtime", env);
+    return evaluateOnce(stack, stackConfig(stack, overrides, source), base);
+}

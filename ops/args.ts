@@ -4,12 +4,32 @@ import { OpsError } from "./errors";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** Parses `--flag value` arguments; unknown flags and stray words are errors that name the usage. */
+/**
+ * Parses `--flag value` arguments; unknown flags, stray words and a flag given twice (which
+ * node's parser would settle silently, last one wins) are errors that name the usage.
+ */
 export function parseFlags<T extends Options>(argv: readonly string[], options: T, usage: string) {
+    let parsed;
     try {
-        return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+        parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
     } catch (error) {
         throw new OpsError(`${(error as Error).message}\nusage: ${usage}`, 2);
+    }
+    const seen = new Set<string>();
+    for (const token of parsed.tokens ?? []) {
+        if (token.kind !== "option") continue;
+        if (seen.has(token.name)) throw new OpsError(`--${token.name} is given more than once; give it once\nusage: ${usage}`, 2);
+        seen.add(token.name);
+    }
+    return parsed.values;
+}
+
+/** Flags that cannot be combined: the first pair both given is an error naming them. */
+export function exclusive(flags: Record<string, unknown>, pairs: ReadonlyArray<readonly [string, string, string?]>, usage: string): void {
+    for (const [first, second, why] of pairs) {
+        if (flags[first] !== undefined && flags[second] !== undefined) {
+            throw new OpsError(`--${first} and --${second} cannot be used together${why ? `: ${why}` : ""}\nusage: ${usage}`, 2);
+        }
     }
 }
 

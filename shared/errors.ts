@@ -6,13 +6,14 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export class ConfigError extends pulumi.RunError {
     constructor(
-        readonly stack: string,
+        /** Named stackName: Error.stack is the trace Node prints, and shadowing it breaks that. */
+        readonly stackName: string,
         readonly problems: readonly string[],
     ) {
         super(
             problems.length === 1
-                ? `${stack}: ${problems[0]}`
-                : `${stack}: ${problems.length} problems in the configuration:\n` +
+                ? `${stackName}: ${problems[0]}`
+                : `${stackName}: ${problems.length} problems in the configuration:\n` +
                       problems.map((problem) => `  - ${problem}`).join("\n"),
         );
         this.name = "ConfigError";

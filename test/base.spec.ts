@@ -7,7 +7,7 @@ import { CONTRACT_KEYS } from "../shared/contract";
 import { awsModule, failureOf, ofType, single, TYPES } from "./helpers";
 
 const evaluateBase = (env: string, settings: Record<string, string> = {}, zones?: string[]) =>
-    evaluateStack(`base-${env}`, stackConfig("base", settings), fakeCloud({ availabilityZones: zones }));
+    evaluateStack(`base-${env}`, stackConfig(`base-${env}`, settings), fakeCloud({ availabilityZones: zones }));
 
 describe("base layer", () => {
     const bases: Record<string, Evaluation> = {};

@@ -6,7 +6,7 @@ import { stackConfig } from "../offline/evaluate";
 
 const context = { project: "durable-code", organization: "organization" };
 const load = (stack: string, settings: Record<string, string> = {}): StackConfig =>
-    loadConfig(parseStackName(stack), stackConfig(parseStackName(stack).layer, settings), context);
+    loadConfig(parseStackName(stack), stackConfig(stack, settings), context);
 const runtime = (stack: string, settings: Record<string, string> = {}) => load(stack, settings) as RuntimeConfig;
 
 describe("configuration", () => {
@@ -75,8 +75,20 @@ describe("configuration", () => {
     describe("bad input", () => {
         const fix = (stack: string) => `change it in Pulumi.${stack}.yaml`;
         const cases: Array<[string, Record<string, string>, string]> = [
-            ["base-dev", { azCount: "7" }, `durable-code:azCount must be a whole number from 1 to 6 (got "7"); ${fix("base-dev")}`],
-            ["base-dev", { azCount: "two" }, `durable-code:azCount must be a whole number from 1 to 6 (got "two"); ${fix("base-dev")}`],
+            ["base-dev", { azCount: "7" }, `durable-code:azCount must be a whole number from 2 to 6 (an application load balancer needs subnets in at least two zones) (got "7"); ${fix("base-dev")}`],
+            ["base-dev", { azCount: "two" }, `durable-code:azCount must be a whole number from 2 to 6 (an application load balancer needs subnets in at least two zones) (got "two"); ${fix("base-dev")}`],
+            ["base-dev", { azCount: "1" }, `durable-code:azCount must be a whole number from 2 to 6 (an application load balancer needs subnets in at least two zones) (got "1"); ${fix("base-dev")}`],
+            ["base-dev", { vpcCidr: "10.0.0.0/24" }, `durable-code:vpcCidr 10.0.0.0/24 gives /28 subnets; a load balancer needs subnets of at least /27, so use a VPC of /23 or larger; ${fix("base-dev")}`],
+            ["base-dev", { vpcCidr: "999.0.0.0/99" }, `durable-code:vpcCidr must be an IPv4 CIDR block from /16 to /24 such as 10.0.0.0/16 (got "999.0.0.0/99"); ${fix("base-dev")}`],
+            ["base-dev", { "aws:region": "us-westt-2" }, 'aws:region "us-westt-2" is not an AWS region (did you mean us-west-2?); change it in Pulumi.base-dev.yaml'],
+            ["base-dev", { "aws:region": "Oregon" }, 'aws:region "Oregon" is not a region name (such as us-west-2); change it in Pulumi.base-dev.yaml'],
+            ["base-dev", { "aws:region": "us-west-9" }, 'aws:region "us-west-9" is not an AWS region (did you mean us-west-1?); change it in Pulumi.base-dev.yaml'],
+            ["base-dev", { "aws:regoin": "us-west-2" }, 'unknown AWS provider key "aws:regoin"; did you mean aws:region?'],
+            ["base-dev", { "durable_code:azCount": "2" }, '"durable_code:azCount" is in namespace "durable_code", which nothing reads; did you mean durable-code:azCount?'],
+            ["base-dev", { "acme:thing": "2" }, '"acme:thing" is in namespace "acme", which nothing reads; this project reads durable-code: and aws: keys'],
+            ["runtime-dev", { cpuArchitecture: "ARM64" }, `durable-code:cpuArchitecture ARM64 with durable-code:spot true: Fargate Spot runs X86_64 tasks only; set spot to false or cpuArchitecture to X86_64; ${fix("runtime-dev")}`],
+            ["runtime-dev", { domain: "example.com" }, "durable-code:domain in a runtime stack is read only with durable-code:discovery tags; with discovery stack the domain comes from base, so remove it from Pulumi.runtime-dev.yaml (or set it in Pulumi.base-dev.yaml)"],
+            ["runtime-dev", { discovery: "tags", domain: "example.com", apiHostname: "a.b.example.com" }, `durable-code:apiHostname a.b.example.com is more than one label below example.com; the certificate's *.example.com does not cover it; ${fix("runtime-dev")}`],
             ["base-dev", { vpcCidr: "10.0.0.0/8" }, `durable-code:vpcCidr must be an IPv4 CIDR block from /16 to /24 such as 10.0.0.0/16 (got "10.0.0.0/8"); ${fix("base-dev")}`],
             ["base-dev", { vpcCidr: "10.0.1.0/16" }, `durable-code:vpcCidr 10.0.1.0/16 has host bits set; the network address for /16 is 10.0.0.0/16; ${fix("base-dev")}`],
             ["base-dev", { domain: "Example.COM" }, `durable-code:domain must be a lower-case DNS name such as example.com (got "Example.COM"); ${fix("base-dev")}`],
@@ -85,7 +97,7 @@ describe("configuration", () => {
             ["base-dev", { extraTags: "[1]" }, `durable-code:extraTags must be a map of strings, e.g. {"CostCenter": "web"} (got [1]); ${fix("base-dev")}`],
             ["base-dev", { egress: "nat-single" }, `"durable-code:egress" is read by the runtime layer only; move it to Pulumi.runtime-dev.yaml`],
             ["runtime-dev", { vpcCidr: "10.1.0.0/16" }, `"durable-code:vpcCidr" is read by the base layer only; move it to Pulumi.base-dev.yaml`],
-            ["runtime-dev", { egres: "nat-single" }, 'unknown config key "durable-code:egres"; known keys: domain, zoneId, extraTags, protect, egress, imageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, logRetentionDays, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket'],
+            ["runtime-dev", { egres: "nat-single" }, 'unknown config key "durable-code:egres"; did you mean durable-code:egress?; known keys: domain, zoneId, extraTags, protect, egress, imageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, logRetentionDays, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket'],
             ["runtime-dev", { egress: "nat" }, `durable-code:egress must be one of nat-per-az, nat-single, public-ip (got "nat"); ${fix("runtime-dev")}`],
             ["runtime-dev", { taskMemory: "4096" }, `taskMemory 4096 does not fit taskCpu 256; Fargate allows 512, 1024, 2048; ${fix("runtime-dev")}`],
             ["runtime-dev", { taskCpu: "300" }, `taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; ${fix("runtime-dev")}`],
@@ -97,7 +109,7 @@ describe("configuration", () => {
             ["runtime-dev", { imageTag: "" }, 'durable-code:imageTag is not set: the image tag both services deploy; run "pulumi config set imageTag v1.0.0 -s runtime-dev"'],
             ["runtime-dev", { imageTag: "-bad tag" }, `durable-code:imageTag must be a Docker image tag such as v1.4.2 (got "-bad tag"); ${fix("runtime-dev")}`],
             ["runtime-prod", { egress: "public-ip" }, `durable-code:egress public-ip gives prod tasks public IP addresses; use nat-per-az or nat-single; ${fix("runtime-prod")}`],
-            ["runtime-dev", { domain: "example.com", appHostname: "app.example.org" }, `durable-code:appHostname app.example.org is outside example.com, so the certificate cannot cover it; ${fix("runtime-dev")}`],
+            ["runtime-dev", { discovery: "tags", domain: "example.com", appHostname: "app.example.org" }, `durable-code:appHostname app.example.org is outside example.com, so the certificate cannot cover it; ${fix("runtime-dev")}`],
             ["base-dev", { "aws:region": "" }, 'aws:region is not set; run "pulumi config set aws:region us-west-2 -s base-dev"'],
         ];
         for (const [stack, settings, message] of cases) {
@@ -141,11 +153,11 @@ describe("preflight: AWS name limits", () => {
     });
 
     it("checks each layer's own names: base has no load balancer", () => {
-        assert.equal(loadConfig(parseStackName("base-staging"), stackConfig("base"), longProject).project, "durable-code-customer-portal");
+        assert.equal(loadConfig(parseStackName("base-staging"), stackConfig("base-staging"), longProject).project, "durable-code-customer-portal");
     });
 
     it("rejects characters a repository name may not have", () => {
-        assert.throws(() => loadConfig(parseStackName("base-dev"), stackConfig("base"), { project: "Durable_Code", organization: "organization" }), {
+        assert.throws(() => loadConfig(parseStackName("base-dev"), stackConfig("base-dev"), { project: "Durable_Code", organization: "organization" }), {
             message: /ECR repository name "Durable_Code-dev-frontend" may only contain lower-case letters and digits separated by single \. _ or -/,
         });
     });

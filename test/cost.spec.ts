@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compare, CostSummary, estimate, summarize } from "../cost/estimate";
@@ -162,39 +162,62 @@ describe("cost model", () => {
     });
 
     describe("npm run cost -- --preview FILE", () => {
-        const urn = (type: string, name: string) => `urn:pulumi:runtime-dev::durable-code::${type}::${name}`;
-        const preview = {
-            steps: [
-                { op: "create", urn: urn("aws:ec2/natGateway:NatGateway", "egress-nat-0"), newState: { type: "aws:ec2/natGateway:NatGateway", inputs: {} } },
-                { op: "same", urn: urn("aws:ec2/eip:Eip", "egress-nat-0"), newState: { type: "aws:ec2/eip:Eip", inputs: {}, outputs: { publicIp: "1.2.3.4" } } },
-                { op: "create", urn: urn("aws:ecs/taskDefinition:TaskDefinition", "backend-task"), newState: { type: "aws:ecs/taskDefinition:TaskDefinition", inputs: { family: "durable-code-dev-backend", cpu: "256", memory: "512" } } },
-                { op: "create", urn: urn("aws:ecs/service:Service", "backend-service"), newState: { type: "aws:ecs/service:Service", inputs: { name: "durable-code-dev-backend", taskDefinition: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", desiredCount: 1 } } },
-                { op: "delete", urn: urn("aws:lb/loadBalancer:LoadBalancer", "old-alb"), oldState: { type: "aws:lb/loadBalancer:LoadBalancer", inputs: { subnets: ["a"] } } },
-            ],
-        };
-        const file = join(mkdtempSync(join(tmpdir(), "preview-")), "preview.json");
-        before(() => writeFileSync(file, JSON.stringify(preview)));
-
-        it("prices what the preview leaves in the stack, matching services to task definitions whose ARN is not known yet", async () => {
+        // A preview of runtime-dev as `pulumi preview --json --show-sames` writes it (PreviewDigest,
+        // pulumi/pulumi pkg/display/json.go): the root stack, the provider, a component, kept,
+        // created, updated and deleted resources, and a load balancer replaced in three steps.
+        const fixture = join(__dirname, "fixtures", "preview-runtime-dev.json");
+        let dir: string;
+        before(() => (dir = mkdtempSync(join(tmpdir(), "preview-"))));
+        after(() => rmSync(dir, { recursive: true, force: true }));
+        const priced = async (file: string) => {
             const out: string[] = [];
             assert.equal(await cost(["--preview", file, "--json"], undefined, (text) => out.push(text)), 0);
-            const result = JSON.parse(out[0]);
+            return JSON.parse(out[0]);
+        };
+
+        it("prices what the preview leaves in the stack: a replaced resource once, deletions not, sames as existing", async () => {
+            const result = await priced(fixture);
             assert.equal(result.stack, "runtime-dev");
-            assert.deepEqual([...new Set(result.items.map((item: any) => item.resource))], ["egress-nat-0", "backend-service"]);
-            close(result.monthlyAlwaysOn, 730 * (0.045 + 0.005) + 5 * 0.045 + 730 * (0.25 * 0.04048 + 0.5 * 0.004445));
+            assert.deepEqual([...new Set(result.items.map((item: any) => item.resource))], ["egress-nat-0", "load-balancer-alb", "backend-service"]);
+            assert.deepEqual(result.unpriced, []);
+            const nat = 730 * 0.045 + 5 * 0.045;
+            const eip = 730 * 0.005;
+            const alb = 730 * 0.0225 + 0.5 * 730 * 0.008 + 3 * 730 * 0.005;
+            const spotService = 730 * (0.25 * 0.012144 + 0.5 * 0.0013335);
+            close(result.monthlyAlwaysOn, nat + eip + alb + spotService);
         });
 
-        it("rejects a file that is not a preview", async () => {
-            writeFileSync(`${file}.bad`, "{}");
-            await assert.rejects(cost(["--preview", `${file}.bad`], undefined, () => undefined), { message: 'not the output of "pulumi preview --json": it has no steps' });
+        it("treats the root stack and provider steps as free", async () => {
+            const result = await priced(fixture);
+            assert.ok(!result.items.some((item: any) => item.type === "pulumi:pulumi:Stack" || item.type.startsWith("pulumi:providers:")));
         });
+
+        const badFiles: Array<[string, string | undefined, RegExp]> = [
+            ["missing", undefined, /^--preview .*missing\.json: cannot read it \(ENOENT\)$/],
+            ["empty", "", /^--preview .*empty\.json is empty; write it with "pulumi preview --json -s <stack> > preview\.json"$/],
+            ["not JSON", "Previewing update (runtime-dev):", /^--preview .*not JSON\.json is not JSON \(Unexpected token/],
+            ["wrongly shaped", '{"steps": {}}', /^--preview .*wrongly shaped\.json is not the output of "pulumi preview --json": it has no steps list$/],
+            ["without URNs", '{"steps": [{"op": "create"}]}', /^--preview .*without URNs\.json is not the output of "pulumi preview --json": step 1 has no op and urn:pulumi:\.\.\. URN$/],
+        ];
+        for (const [what, content, message] of badFiles) {
+            it(`says in one line that a ${what} file is no preview, exit 2`, async () => {
+                const file = join(dir, `${what}.json`);
+                if (content !== undefined) writeFileSync(file, content);
+                await assert.rejects(cost(["--preview", file], undefined, () => undefined), (error: Error & { exitCode: number }) => {
+                    assert.match(error.message, message);
+                    assert.ok(!error.message.includes("\n"));
+                    assert.equal(error.exitCode, 2);
+                    return true;
+                });
+            });
+        }
     });
 
     describe("npm run cost", () => {
         it("prints tables per stack and the summary", async () => {
             const out: string[] = [];
             await cost(["--env", "dev"], undefined, (text) => out.push(text));
-            assert.match(out[0], /^dev \(nat-single\), us-west-2\n\nbase-dev\nresource +unit +quantity\/month +unit price +monthly/);
+            assert.match(out[0], /^dev \(nat-single\), us-west-2\nfrom Pulumi\.base-dev\.yaml and Pulumi\.runtime-dev\.yaml\n\nbase-dev\nresource +unit +quantity\/month +unit price +monthly/);
             assert.match(out[0], /runtime, per month on the schedule \(260 h up\) +\$\d+\.\d\d/);
             assert.match(out[0], /assumptions \(cost\/assumptions\.ts, dev\): 5 GB\/month through NAT/);
         });

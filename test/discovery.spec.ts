@@ -12,11 +12,11 @@ describe("runtime finds base", () => {
     let base: Evaluation;
     let baseWithDomain: Evaluation;
     before(async () => {
-        base = await evaluateStack("base-dev", stackConfig("base"), fakeCloud());
-        baseWithDomain = await evaluateStack("base-dev", stackConfig("base", { domain: "example.com" }), fakeCloud());
+        base = await evaluateStack("base-dev", stackConfig("base-dev"), fakeCloud());
+        baseWithDomain = await evaluateStack("base-dev", stackConfig("base-dev", { domain: "example.com" }), fakeCloud());
     });
     const runtime = (settings: Record<string, string>, stacks: Record<string, Record<string, unknown>>, from = base) =>
-        evaluateStack("runtime-dev", stackConfig("runtime", settings), fakeCloud({ base: from, stacks }));
+        evaluateStack("runtime-dev", stackConfig("runtime-dev", settings), fakeCloud({ base: from, stacks }));
 
     describe("through a StackReference (the default)", () => {
         it("references organization/durable-code/base-<env> and makes no lookups", async () => {
@@ -61,6 +61,17 @@ describe("runtime finds base", () => {
             assert.equal(failure.message, `runtime-dev: base stack "organization/durable-code/base-prod" belongs to environment "prod", not "dev"; fix baseStack in Pulumi.runtime-dev.yaml`);
         });
 
+        it("refuses hostnames base's certificate (domain and *.domain) cannot cover, before any runtime resource", async () => {
+            const failure = await failureOf(runtime({ appHostname: "app.example.org", apiHostname: "v1.api.example.com" }, { [BASE_STACK]: baseWithDomain.outputs }, baseWithDomain));
+            assert.equal(
+                failure.message,
+                "runtime-dev: 2 problems in the configuration:\n" +
+                    "  - durable-code:appHostname app.example.org is outside example.com, so the certificate cannot cover it; change it in Pulumi.runtime-dev.yaml\n" +
+                    "  - durable-code:apiHostname v1.api.example.com is more than one label below example.com; the certificate's *.example.com does not cover it; change it in Pulumi.runtime-dev.yaml",
+            );
+            assert.deepEqual(failure.resources.map((resource) => resource.type), [TYPES.stackReference]);
+        });
+
         it("fails as the engine does when the base stack does not exist, before creating anything", async () => {
             const failure = await failureOf(runtime({}, {}));
             assert.match(failure.message, /unknown stack "organization\/durable-code\/base-dev"/);
@@ -98,8 +109,8 @@ describe("runtime finds base", () => {
 
         it("keeps zones paired: each private route table goes to the NAT gateway in its own zone", async () => {
             // Zones in reverse order make the subnets' ids and their zones sort differently.
-            const reversed = await evaluateStack("base-prod", stackConfig("base"), fakeCloud({ availabilityZones: ["us-west-2c", "us-west-2b", "us-west-2a"] }));
-            const evaluation = await evaluateStack("runtime-prod", stackConfig("runtime", { discovery: "tags" }), fakeCloud({ base: reversed }));
+            const reversed = await evaluateStack("base-prod", stackConfig("base-prod"), fakeCloud({ availabilityZones: ["us-west-2c", "us-west-2b", "us-west-2a"] }));
+            const evaluation = await evaluateStack("runtime-prod", stackConfig("runtime-prod", { discovery: "tags" }), fakeCloud({ base: reversed }));
             const zoneOfSubnet = (id: string) => reversed.resources.find((resource) => resource.id === id)!.inputs.availabilityZone;
             const zoneOfTable = (id: string) => zoneOfSubnet(reversed.resources.find((resource) => resource.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" && resource.inputs.routeTableId === id)!.inputs.subnetId);
             const natSubnet = (natId: string) => evaluation.resources.find((resource) => resource.id === natId)!.inputs.subnetId;
@@ -119,7 +130,7 @@ describe("runtime finds base", () => {
 
         it("says what to run when base is not there", async () => {
             const failure = await failureOf(
-                evaluateStack("runtime-dev", stackConfig("runtime", { discovery: "tags" }), fakeCloud()),
+                evaluateStack("runtime-dev", stackConfig("runtime-dev", { discovery: "tags" }), fakeCloud()),
             );
             assert.equal(
                 failure.message,

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
+import { evaluateEnvironment, EnvironmentEvaluation, stackConfig } from "../offline/evaluate";
 import { Evaluation } from "../offline/engine";
 import { awsModule, containerDefinitions, ofType, single, TYPES } from "./helpers";
 
@@ -143,14 +143,15 @@ describe("runtime layer", () => {
             assert.deepEqual(sizes, [["256", "512", 1], ["512", "1024", 2], ["1024", "2048", 3]]);
         });
 
-        it("runs each container from its base repository at the configured tag, on its port, logging to its group", () => {
+        it("runs each container from its base repository at the tag committed in Pulumi.runtime-dev.yaml, on its port, logging to its group", () => {
             const dev = runtimeOf("dev");
+            const tag = stackConfig("runtime-dev")["durable-code:imageTag"];
             const containers = ofType(dev, TYPES.taskDefinition).map((task) => containerDefinitions(task)[0]);
             assert.deepEqual(
                 containers.map((container) => [container.name, container.image, container.portMappings[0].containerPort]),
                 [
-                    ["frontend", "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-frontend:v1.0.0", 3000],
-                    ["backend", "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:v1.0.0", 8000],
+                    ["frontend", `123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-frontend:${tag}`, 3000],
+                    ["backend", `123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:${tag}`, 8000],
                 ],
             );
             assert.deepEqual(containers.map((container) => container.logConfiguration.options["awslogs-group"]), [dev.outputs.logGroupNames.frontend, dev.outputs.logGroupNames.backend]);

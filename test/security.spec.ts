@@ -16,7 +16,7 @@ describe("security", () => {
     describe("GitHub deploy role (base, off by default)", () => {
         let withRole: Evaluation;
         before(async () => {
-            withRole = await evaluateStack("base-dev", stackConfig("base", { githubRepository: REPOSITORY, stateBucket: "acme-pulumi-state" }), fakeCloud());
+            withRole = await evaluateStack("base-dev", stackConfig("base-dev", { githubRepository: REPOSITORY, stateBucket: "acme-pulumi-state" }), fakeCloud());
         });
         const role = () => single(withRole, TYPES.role);
         const permissions = () => JSON.parse(single(withRole, TYPES.rolePolicy).inputs.policy).Statement;
@@ -48,7 +48,7 @@ describe("security", () => {
         });
 
         it("reuses the account's OIDC provider when given (one per account)", async () => {
-            const reuse = await evaluateStack("base-dev", stackConfig("base", { githubRepository: REPOSITORY, githubOidcProviderArn: PROVIDER, githubBranch: "release" }), fakeCloud());
+            const reuse = await evaluateStack("base-dev", stackConfig("base-dev", { githubRepository: REPOSITORY, githubOidcProviderArn: PROVIDER, githubBranch: "release" }), fakeCloud());
             assert.deepEqual(ofType(reuse, "aws:iam/openIdConnectProvider:OpenIdConnectProvider"), []);
             const trust = JSON.parse(single(reuse, TYPES.role).inputs.assumeRolePolicy).Statement[0];
             assert.equal(trust.Principal.Federated, PROVIDER);
@@ -61,7 +61,7 @@ describe("security", () => {
         });
 
         it("says how to turn it on when only its details are set", () => {
-            assert.throws(() => loadConfig(parseStackName("base-dev"), stackConfig("base", { githubBranch: "main" }), { project: "durable-code", organization: "organization" }), {
+            assert.throws(() => loadConfig(parseStackName("base-dev"), stackConfig("base-dev", { githubBranch: "main" }), { project: "durable-code", organization: "organization" }), {
                 message: "base-dev: durable-code:githubBranch configure the GitHub deploy role, which is off; set durable-code:githubRepository (owner/name) to turn it on",
             });
         });

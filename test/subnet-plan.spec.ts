@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { MAX_AZ_COUNT, planSubnets } from "../base/subnet-plan";
+import { MAX_AZ_COUNT, planSubnets } from "../shared/subnet-plan";
 import { fargateSizeProblem } from "../shared/fargate";
 
 describe("subnet plan", () => {
@@ -14,10 +14,10 @@ describe("subnet plan", () => {
         assert.deepEqual(three.private.slice(0, 2), two.private);
     });
 
-    it("fits six zones into the smallest allowed VPC without overlap", () => {
-        const plan = planSubnets("192.168.4.0/24", MAX_AZ_COUNT);
-        assert.deepEqual(plan.public, ["192.168.4.0/28", "192.168.4.16/28", "192.168.4.32/28", "192.168.4.48/28", "192.168.4.64/28", "192.168.4.80/28"]);
-        assert.equal(plan.private[5], "192.168.4.208/28");
+    it("fits six zones into the smallest allowed VPC (/23, so /27 subnets) without overlap", () => {
+        const plan = planSubnets("192.168.4.0/23", MAX_AZ_COUNT);
+        assert.deepEqual(plan.public, ["192.168.4.0/27", "192.168.4.32/27", "192.168.4.64/27", "192.168.4.96/27", "192.168.4.128/27", "192.168.4.160/27"]);
+        assert.equal(plan.private[5], "192.168.5.160/27");
         assert.equal(new Set([...plan.public, ...plan.private]).size, 12);
     });
 });

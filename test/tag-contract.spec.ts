@@ -17,8 +17,8 @@ describe("tag contract", () => {
             let base: Evaluation;
             let runtime: Evaluation;
             before(async () => {
-                base = await evaluateStack(`base-${env}`, stackConfig("base", { extraTags: '{"CostCenter": "web"}' }), fakeCloud());
-                runtime = await evaluateStack(`runtime-${env}`, stackConfig("runtime", { discovery: "tags", extraTags: '{"CostCenter": "web"}' }), fakeCloud({ base }));
+                base = await evaluateStack(`base-${env}`, stackConfig(`base-${env}`, { extraTags: '{"CostCenter": "web"}' }), fakeCloud());
+                runtime = await evaluateStack(`runtime-${env}`, stackConfig(`runtime-${env}`, { discovery: "tags", extraTags: '{"CostCenter": "web"}' }), fakeCloud({ base }));
             });
 
             it("every tag filter runtime sends matches resources base tagged", () => {

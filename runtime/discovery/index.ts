@@ -1,4 +1,4 @@
-import { RuntimeConfig } from "../../shared/config/load";
+import { hostnameProblems, RuntimeConfig } from "../../shared/config/load";
 import { BaseContract, CONTRACT_KEYS, CONTRACT_VERSION } from "../../shared/contract";
 import { ConfigError } from "../../shared/errors";
 import { readBaseStack } from "./base-stack";
@@ -50,5 +50,6 @@ function checkCompatible(config: RuntimeConfig, base: BaseContract): void {
                 `${base.privateRouteTableIds.length} private route tables; expected one of each per zone; run "pulumi up -s base-${config.env}"`,
         );
     }
+    if (base.domain) problems.push(...hostnameProblems(config, base.domain));
     if (problems.length > 0) throw new ConfigError(config.stack, problems);
 }

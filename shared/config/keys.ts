@@ -29,7 +29,7 @@ const BOTH = ["base", "runtime"] as const;
  */
 export const CONFIG_KEYS = {
     vpcCidr: spec(BASE, cidrBlock),
-    azCount: spec(BASE, wholeNumber(1, 6)),
+    azCount: spec(BASE, wholeNumber(2, 6, "an application load balancer needs subnets in at least two zones")),
     domain: spec(BOTH, hostname),
     zoneId: spec(BOTH, matching(/^Z[A-Z0-9]{1,31}$/, "a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ")),
     extraTags: spec(BOTH, stringMap),

@@ -5,6 +5,8 @@ import { RESERVED_TAG_KEYS } from "../tags";
 import { ConfigError } from "../errors";
 import { namingProblems, portProblems } from "../preflight";
 import { CONFIG_KEYS, ConfigKey, ConfigValues, DiscoveryMode } from "./keys";
+import { closest, namespaceProblems, regionProblem } from "./namespaces";
+import { subnetPrefixOf } from "../subnet-plan";
 
 export interface CommonConfig {
     readonly stack: string;
@@ -71,6 +73,9 @@ export interface ProjectContext {
 
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 
+/** An application load balancer needs a /27 or larger in each subnet it uses (ELB user guide, "Subnets for your load balancer"). */
+const MAX_SUBNET_PREFIX = 27;
+
 /**
  * Validates the raw config of one stack (`pulumi.runtime.allConfig()`: keys `<namespace>:<key>`,
  * values as strings) and resolves every default. Throws one ConfigError listing every problem.
@@ -87,7 +92,8 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         // An empty value means "not set", as after `pulumi config set key ""`.
         if (namespace !== context.project || rawValue.trim() === "") continue;
         if (!isConfigKey(key)) {
-            problems.push(`unknown config key "${fullKey}"; known keys: ${knownKeys(layer)}`);
+            const near = closest(key, Object.keys(CONFIG_KEYS));
+            problems.push(`unknown config key "${fullKey}"${near ? `; did you mean ${context.project}:${near}?` : ""}; known keys: ${knownKeys(layer)}`);
             continue;
         }
         const keySpec = CONFIG_KEYS[key];
@@ -106,9 +112,9 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
     }
 
     const region = raw["aws:region"];
-    if (!region) {
-        problems.push(`aws:region is not set; run "pulumi config set aws:region us-west-2 -s ${stack}"`);
-    }
+    const badRegion = regionProblem(region, stack);
+    if (badRegion) problems.push(badRegion);
+    problems.push(...namespaceProblems(raw, context.project, Object.keys(CONFIG_KEYS)));
     problems.push(...tagProblems(values.extraTags ?? {}, context.project, where));
     problems.push(...namingProblems({ project: context.project, env }, layer), ...portProblems());
     const roleKeys = (["githubBranch", "githubOidcProviderArn", "stateBucket"] as const).filter((key) => values[key] !== undefined);
@@ -133,11 +139,19 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
     };
 
     if (layer === "base") {
+        const vpcCidr = values.vpcCidr ?? DEFAULT_VPC_CIDR;
+        const subnetPrefix = subnetPrefixOf(vpcCidr);
+        if (!invalid.has("vpcCidr") && subnetPrefix > MAX_SUBNET_PREFIX) {
+            problems.push(
+                `${context.project}:vpcCidr ${vpcCidr} gives /${subnetPrefix} subnets; a load balancer needs subnets of at least /${MAX_SUBNET_PREFIX}, ` +
+                    `so use a VPC of /${MAX_SUBNET_PREFIX - 4} or larger; ${where}`,
+            );
+        }
         throwIfAny(stack, problems);
         const deployRole = values.githubRepository
             ? { repository: values.githubRepository, branch: values.githubBranch ?? "main", oidcProviderArn: values.githubOidcProviderArn, stateBucket: values.stateBucket }
             : undefined;
-        return { ...common, layer, vpcCidr: values.vpcCidr ?? DEFAULT_VPC_CIDR, azCount: values.azCount ?? defaults.azCount, deployRole };
+        return { ...common, layer, vpcCidr, azCount: values.azCount ?? defaults.azCount, deployRole };
     }
 
     const runtime: RuntimeConfig = {
@@ -180,13 +194,37 @@ function runtimeProblems(config: RuntimeConfig, where: string, invalid: Readonly
             `counts must satisfy minCount <= desiredCount <= maxCount (got ${config.minCount} <= ${config.desiredCount} <= ${config.maxCount}); ${where}`,
         );
     }
+    if (config.cpuArchitecture === "ARM64" && config.spot) {
+        problems.push(`${key("cpuArchitecture")} ARM64 with ${key("spot")} true: Fargate Spot runs X86_64 tasks only; set spot to false or cpuArchitecture to X86_64; ${where}`);
+    }
+    if (config.domain && config.discovery !== "tags") {
+        problems.push(
+            `${key("domain")} in a runtime stack is read only with ${key("discovery")} tags; with discovery stack the domain comes from base, so remove it from Pulumi.${config.stack}.yaml (or set it in Pulumi.base-${config.env}.yaml)`,
+        );
+    }
     if (config.env === "prod" && config.egress === "public-ip") {
         problems.push(`${key("egress")} public-ip gives prod tasks public IP addresses; use nat-per-az or nat-single; ${where}`);
     }
+    if (config.domain) problems.push(...hostnameProblems(config, config.domain));
+    return problems;
+}
+
+/**
+ * Base's certificate covers its domain and `*.<domain>`; a wildcard matches exactly one label, so a
+ * hostname must be the domain or one label below it. Checked against the configured domain here and
+ * against base's published domain once runtime has read it.
+ */
+export function hostnameProblems(config: RuntimeConfig, domain: string): string[] {
+    const problems: string[] = [];
     for (const name of ["appHostname", "apiHostname"] as const) {
         const host = config[name];
-        if (host && config.domain && !(host === config.domain || host.endsWith(`.${config.domain}`))) {
-            problems.push(`${key(name)} ${host} is outside ${config.domain}, so the certificate cannot cover it; ${where}`);
+        if (!host || host === domain) continue;
+        if (!host.endsWith(`.${domain}`)) {
+            problems.push(`${config.project}:${name} ${host} is outside ${domain}, so the certificate cannot cover it; change it in Pulumi.${config.stack}.yaml`);
+        } else if (host.slice(0, -domain.length - 1).includes(".")) {
+            problems.push(
+                `${config.project}:${name} ${host} is more than one label below ${domain}; the certificate's *.${domain} does not cover it; change it in Pulumi.${config.stack}.yaml`,
+            );
         }
     }
     return problems;

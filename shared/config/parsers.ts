@@ -5,12 +5,13 @@ export type Parser<T> = (key: string, raw: string) => Parsed<T>;
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(problem: string): Parsed<T> => ({ ok: false, problem });
 
-export function wholeNumber(min: number, max: number): Parser<number> {
+/** `why` explains a bound that is not obvious, e.g. why at least 2. */
+export function wholeNumber(min: number, max: number, why?: string): Parser<number> {
     return (key, raw) => {
         const value = Number(raw);
         return /^\d+$/.test(raw.trim()) && value >= min && value <= max
             ? ok(value)
-            : fail(`${key} must be a whole number from ${min} to ${max} (got "${raw}")`);
+            : fail(`${key} must be a whole number from ${min} to ${max}${why ? ` (${why})` : ""} (got "${raw}")`);
     };
 }
 

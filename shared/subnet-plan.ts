@@ -10,11 +10,15 @@ export interface SubnetPlan {
 
 export const MAX_AZ_COUNT = 6;
 
+/** Eight blocks per half leave room for MAX_AZ_COUNT zones: each subnet is 1/16 of the VPC. */
+export function subnetPrefixOf(vpcCidr: string): number {
+    return Number(vpcCidr.split("/")[1]) + 4;
+}
+
 export function planSubnets(vpcCidr: string, azCount: number): SubnetPlan {
     const [address, prefixText] = vpcCidr.split("/");
     const vpcPrefix = Number(prefixText);
-    // Eight blocks per half leave room for MAX_AZ_COUNT zones; a /24 VPC still gets /28, AWS's smallest.
-    const subnetPrefix = vpcPrefix + 4;
+    const subnetPrefix = subnetPrefixOf(vpcCidr);
     const blockSize = 2 ** (32 - subnetPrefix);
     const halfSize = 2 ** (32 - vpcPrefix - 1);
     const start = toNumber(address);

@@ -1,0 +1,121 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+/**
+ * Reads stack config the way the Pulumi CLI assembles it for a program: the project's `config:`
+ * defaults from `Pulumi.yaml`, then `Pulumi.<stack>.yaml` on top. Keys come out as
+ * `<namespace>:<key>` with string values, exactly what `pulumi.runtime.allConfig()` holds. This is
+ * the one loader the offline engine, the tests, `npm run check` and `npm run cost` use.
+ */
+
+/** Stack config as `pulumi config` keeps it: `<namespace>:<key>` to string. */
+export type RawConfig = Record<string, string>;
+
+/** What the program sees in place of a `secure:` value; the real one needs the secrets provider. */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+/** The repository root, where Pulumi.yaml and the committed stack files live. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+export interface StackFile {
+    readonly stack: string;
+    /** Path of `Pulumi.<stack>.yaml`, as given or found. */
+    readonly file: string;
+    readonly project: string;
+    readonly config: RawConfig;
+}
+
+/** A stack file Pulumi could not read: names the file and what to fix. */
+export class StackFileError extends Error {
+    constructor(
+        readonly file: string,
+        readonly problems: readonly string[],
+    ) {
+        super(problems.length === 1 ? `${file}: ${problems[0]}` : `${file}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        this.name = "StackFileError";
+    }
+}
+
+/** `Pulumi.<stack>.yaml` beside the project file; the stack name comes from the file name. */
+export function stackFilePath(stack: string, dir = PROJECT_DIR): string {
+    return path.join(dir, `Pulumi.${stack}.yaml`);
+}
+
+export function stackOfFile(file: string): string {
+    const match = /^Pulumi\.(.+)\.yaml$/.exec(path.basename(file));
+    if (!match || match[1] === "") throw new StackFileError(file, ["a stack file is named Pulumi.<stack>.yaml, e.g. Pulumi.runtime-dev.yaml"]);
+    return match[1];
+}
+
+/** Every committed `Pulumi.<stack>.yaml` in a project directory, sorted by name. */
+export function committedStacks(dir = PROJECT_DIR): string[] {
+    return readdirSync(dir)
+        .filter((name) => /^Pulumi\..+\.yaml$/.test(name))
+        .map((name) => stackOfFile(name))
+        .sort();
+}
+
+/** Reads the stack file of `stack` (or the file given) merged over the project's defaults. */
+export function readStackFile(stack: string, options: { dir?: string; file?: string } = {}): StackFile {
+    const file = options.file ?? stackFilePath(stack, options.dir);
+    const projectFile = path.join(path.dirname(file), "Pulumi.yaml");
+    const project = readProject(projectFile);
+    if (!existsSync(file)) throw new StackFileError(file, [`no such stack file; create it with "pulumi stack init ${stack}" or copy another Pulumi.<stack>.yaml`]);
+    const document = parseYaml(file);
+    const problems: string[] = [];
+    const stackConfig: RawConfig = {};
+    if (document !== null && document !== undefined) {
+        if (!isMap(document)) throw new StackFileError(file, ["expected a YAML map with a config: section"]);
+        const section = document.config;
+        if (section !== undefined && section !== null && !isMap(section)) problems.push("config: must be a map of <namespace>:<key> to values");
+        for (const [key, value] of Object.entries(isMap(section) ? section : {})) {
+            if (!key.includes(":")) {
+                // The CLI rejects keys without a namespace in a stack file.
+                problems.push(`"${key}" is not a config key of the form <namespace>:<key>; did you mean ${project.name}:${key}?`);
+                continue;
+            }
+            stackConfig[key] = configValue(value);
+        }
+    }
+    if (problems.length > 0) throw new StackFileError(file, problems);
+    return { stack, file, project: project.name, config: { ...project.defaults, ...stackConfig } };
+}
+
+interface Project {
+    readonly name: string;
+    readonly defaults: RawConfig;
+}
+
+function readProject(file: string): Project {
+    if (!existsSync(file)) throw new StackFileError(file, ["no Pulumi.yaml beside the stack file; a stack file belongs to a project directory"]);
+    const document = parseYaml(file);
+    if (!isMap(document) || typeof document.name !== "string") throw new StackFileError(file, ["expected a project file with a name:"]);
+    const defaults: RawConfig = {};
+    // Project-level config: `key: value`, or `key: {value|default: ...}`; a key without a namespace is the project's own.
+    for (const [key, entry] of Object.entries(isMap(document.config) ? document.config : {})) {
+        const fullKey = key.includes(":") ? key : `${document.name}:${key}`;
+        const value = isMap(entry) && !("secure" in entry) ? (entry.value ?? entry.default) : entry;
+        if (value !== undefined) defaults[fullKey] = configValue(value);
+    }
+    return { name: document.name, defaults };
+}
+
+function parseYaml(file: string): unknown {
+    try {
+        return parse(readFileSync(file, "utf8"));
+    } catch (error) {
+        throw new StackFileError(file, [`not valid YAML: ${(error as Error).message.split("\n")[0]}`]);
+    }
+}
+
+/** Scalars as their text, objects and lists as JSON (as the CLI passes them), secrets as a placeholder. */
+function configValue(value: unknown): string {
+    if (isMap(value) && "secure" in value) return SECRET_PLACEHOLDER;
+    if (value === null || value === undefined) return "";
+    return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,126 @@
+import * as path from "node:path";
+import { priceEvaluation } from "../cost/estimate";
+import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
+import { priceResources } from "../cost/price-resources";
+import { Evaluation, EvaluationError } from "../offline/engine";
+import { evaluateBase, evaluateRuntime, StackSource } from "../offline/evaluate";
+import { committedStacks, readStackFile, stackFilePath, StackFileError, stackOfFile } from "../offline/stack-files";
+import { loadConfig, RuntimeConfig, StackConfig } from "../shared/config/load";
+import { ConfigError } from "../shared/errors";
+import { EnvironmentName } from "../shared/environments";
+import { parseStackName, stackNameOf } from "../shared/stack-name";
+import { exclusive, parseFlags } from "./args";
+import { runMain } from "./cli";
+import { textTable } from "./text-table";
+
+export interface CheckResult {
+    readonly stack: string;
+    readonly file: string;
+    /** Every problem found; empty when the stack file is deployable as far as anything offline can tell. */
+    readonly problems: readonly string[];
+    /** What the stack declares, when it has no problems. */
+    readonly summary?: string;
+}
+
+/**
+ * Checks stack files offline, with no CLI and no AWS: the file must parse, its config must pass the
+ * program's own validation, and the program must evaluate with it (runtime against its base's
+ * committed file, as a deployment would read it).
+ */
+export class StackChecker {
+    private readonly bases = new Map<EnvironmentName, Promise<Evaluation>>();
+
+    constructor(private readonly source: StackSource = {}) {}
+
+    async check(stack: string): Promise<CheckResult> {
+        const file = stackFilePath(stack, this.source.dir);
+        const problems = (error: unknown): CheckResult => ({ stack, file, problems: problemsOf(error) });
+        let config: StackConfig;
+        try {
+            const stackFile = readStackFile(stack, this.source);
+            config = loadConfig(parseStackName(stack), stackFile.config, { project: stackFile.project, organization: "organization" });
+        } catch (error) {
+            return problems(error);
+        }
+        try {
+            const base = await this.base(config.env);
+            if (config.layer === "base") return { stack, file, problems: [], summary: summarizeBase(base) };
+            const runtime = await evaluateRuntime(config.env, base, {}, this.source);
+            return { stack, file, problems: [], summary: summarizeRuntime(config, base, runtime) };
+        } catch (error) {
+            return problems(error);
+        }
+    }
+
+    private base(env: EnvironmentName): Promise<Evaluation> {
+        if (!this.bases.has(env)) {
+            const base = evaluateBase(env, {}, this.source).catch((error) => {
+                const problems = problemsOf(error);
+                throw new ConfigError(stackNameOf("runtime", env), [`its base's file ${path.basename(stackFilePath(stackNameOf("base", env)))} has problems: ${problems.join("; ")}`]);
+            });
+            this.bases.set(env, base);
+        }
+        return this.bases.get(env)!;
+    }
+}
+
+function problemsOf(error: unknown): string[] {
+    const cause = error instanceof EvaluationError ? error.cause : error;
+    if (cause instanceof ConfigError) return [...cause.problems];
+    if (cause instanceof StackFileError) return [...cause.problems];
+    return [cause instanceof Error ? cause.message : String(cause)];
+}
+
+/** Resource counts by type, the layer's key settings, and its cost line. */
+function resourceCounts(stack: Evaluation): string {
+    const counts = new Map<string, number>();
+    for (const resource of stack.resources) {
+        if (!resource.type.startsWith("durable-code:")) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
+    }
+    return textTable([...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => [`  ${type}`, String(count)]), { rightAlignFrom: 1 });
+}
+
+function summarizeBase(base: Evaluation): string {
+    const env = parseStackName(base.stack).env;
+    const priced = priceResources(base.resources, String(base.outputs.region), USAGE_ASSUMPTIONS[env]);
+    return [
+        `  vpc ${base.outputs.vpcCidr} over ${base.outputs.publicSubnetIds.length} zones in ${base.outputs.region}; domain ${base.outputs.domain || "none"}`,
+        resourceCounts(base),
+        `  cost: $${priced.items.reduce((total, item) => total + item.monthly, 0).toFixed(2)} a month, always on`,
+    ].join("\n");
+}
+
+function summarizeRuntime(config: RuntimeConfig, base: Evaluation, runtime: Evaluation): string {
+    const cost = priceEvaluation(config.egress, config.env, { base, runtime });
+    return [
+        `  egress ${config.egress}; tasks ${config.taskCpu} CPU / ${config.taskMemory} MiB ${config.cpuArchitecture}, ` +
+            `${config.desiredCount} per service (autoscaling ${config.minCount}-${config.maxCount}), ${config.spot ? "Fargate Spot" : "on demand"}; image ${config.imageTag}`,
+        resourceCounts(runtime),
+        `  cost: $${cost.runtimePerHour.toFixed(4)} an hour up, $${cost.runtimeMonthlyScheduled.toFixed(2)} a month on the schedule (${Math.round(cost.upHoursPerMonth)} h up)`,
+    ].join("\n");
+}
+
+const USAGE = "npm run check [-- --stack <layer>-<env> | --file path/to/Pulumi.<layer>-<env>.yaml]";
+
+/** `npm run check`: one stack file, or every committed one; exit 2 when any has a problem. */
+export async function main(argv: string[], _signal?: AbortSignal, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
+    const flags = parseFlags(argv, { stack: { type: "string" }, file: { type: "string" } }, USAGE);
+    exclusive(flags, [["stack", "file", "a file names its own stack"]], USAGE);
+    const fromFile = flags.file ? { dir: path.dirname(path.resolve(flags.file)) } : source;
+    const stacks = flags.file ? [stackOfFile(flags.file)] : flags.stack ? [flags.stack] : committedStacks(source.dir);
+    const checker = new StackChecker(fromFile);
+    let failed = 0;
+    for (const stack of stacks) {
+        const result = await checker.check(stack);
+        const where = path.relative(process.cwd(), result.file) || result.file;
+        if (result.problems.length > 0) {
+            failed += 1;
+            print(`${stack} (${where}): ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}\n${result.problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        } else {
+            print(`${stack} (${where}): ok\n${result.summary}`);
+        }
+    }
+    return failed > 0 ? 2 : 0;
+}
+
+if (require.main === module) runMain((argv, signal) => main(argv, signal));

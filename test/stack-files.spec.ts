@@ -1,0 +1,180 @@
+import { strict as assert } from "assert";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main as check, StackChecker } from "../ops/check";
+import { main as cost } from "../cost/cli";
+import { committedStacks, PROJECT_DIR, readStackFile, SECRET_PLACEHOLDER, stackFilePath } from "../offline/stack-files";
+import { evaluateEnvironment } from "../offline/evaluate";
+import { ENVIRONMENT_NAMES } from "../shared/environments";
+import { LAYERS, stackNameOf } from "../shared/stack-name";
+
+/** A copy of the project's Pulumi.yaml and stack files in a temporary directory, removed after the suite. */
+function projectCopy(): { dir: string; edit: (stack: string, change: (text: string) => string) => void; remove: () => void } {
+    const dir = mkdtempSync(join(tmpdir(), "durable-code-stacks-"));
+    for (const name of ["Pulumi.yaml", ...committedStacks().map((stack) => `Pulumi.${stack}.yaml`)]) copyFileSync(join(PROJECT_DIR, name), join(dir, name));
+    return {
+        dir,
+        edit: (stack, change) => writeFileSync(stackFilePath(stack, dir), change(readFileSync(stackFilePath(stack, dir), "utf8"))),
+        remove: () => rmSync(dir, { recursive: true, force: true }),
+    };
+}
+
+const output = () => {
+    const lines: string[] = [];
+    return { lines, print: (text: string) => lines.push(text), text: () => lines.join("\n") };
+};
+
+describe("the committed stack files are what gets tested, checked and priced", () => {
+    describe("every committed Pulumi.<layer>-<env>.yaml", () => {
+        it("exists for both layers of every environment, and nothing else is committed", () => {
+            assert.deepEqual(committedStacks(), ENVIRONMENT_NAMES.flatMap((env) => LAYERS.map((layer) => stackNameOf(layer, env))).sort());
+        });
+
+        const checker = new StackChecker();
+        for (const stack of committedStacks()) {
+            it(`${stack} passes the program's validation and evaluates (runtime against its base's file)`, async () => {
+                const result = await checker.check(stack);
+                assert.deepEqual(result.problems, [], `Pulumi.${stack}.yaml`);
+            });
+        }
+    });
+
+    describe("the loader merges as Pulumi does", () => {
+        let copy: ReturnType<typeof projectCopy>;
+        before(() => {
+            copy = projectCopy();
+            writeFileSync(
+                join(copy.dir, "Pulumi.yaml"),
+                readFileSync(join(copy.dir, "Pulumi.yaml"), "utf8") + "config:\n  logRetentionDays: 14\n  durable-code:spot:\n    value: false\n  aws:region: us-east-1\n",
+            );
+            copy.edit("runtime-dev", (text) => `${text}  durable-code:spot: true\n  durable-code:extraTags:\n    CostCenter: web\n  durable-code:baseStack:\n    secure: AAABAKx1\n`);
+        });
+        after(() => copy.remove());
+
+        it("takes Pulumi.yaml's project config as defaults and the stack file over it, keys namespaced", () => {
+            const { config } = readStackFile("runtime-dev", { dir: copy.dir });
+            assert.equal(config["durable-code:logRetentionDays"], "14");
+            assert.equal(config["durable-code:spot"], "true");
+            assert.equal(config["aws:region"], "us-west-2");
+            assert.equal(readStackFile("base-dev", { dir: copy.dir }).config["aws:region"], "us-west-2");
+        });
+
+        it("passes objects as JSON and replaces secure: values with a placeholder", () => {
+            const { config } = readStackFile("runtime-dev", { dir: copy.dir });
+            assert.equal(config["durable-code:extraTags"], '{"CostCenter":"web"}');
+            assert.equal(config["durable-code:baseStack"], SECRET_PLACEHOLDER);
+        });
+
+        it("rejects a key without a namespace, as the CLI does, naming the file", () => {
+            copy.edit("base-staging", (text) => `${text}  azCount: 3\n`);
+            assert.throws(() => readStackFile("base-staging", { dir: copy.dir }), {
+                message: `${stackFilePath("base-staging", copy.dir)}: "azCount" is not a config key of the form <namespace>:<key>; did you mean durable-code:azCount?`,
+            });
+        });
+
+        it("reports a file that is not YAML", () => {
+            writeFileSync(stackFilePath("base-prod", copy.dir), "config:\n  aws:region: [us-west-2\n");
+            assert.throws(() => readStackFile("base-prod", { dir: copy.dir }), { message: /Pulumi\.base-prod\.yaml: not valid YAML/ });
+        });
+    });
+
+    describe("npm run check", () => {
+        let copy: ReturnType<typeof projectCopy>;
+        beforeEach(() => (copy = projectCopy()));
+        afterEach(() => copy.remove());
+
+        it("prints every problem of a stack file at once, naming file, key, value and what is allowed; exit 2", async () => {
+            copy.edit("runtime-dev", (text) => `${text}  durable-code:egress: bogus\n  durable-code:taskCpu: 300\n  durable-code:colour: blue\n`);
+            const out = output();
+            assert.equal(await check(["--file", stackFilePath("runtime-dev", copy.dir)], undefined, out.print), 2);
+            const lines = out.text().split("\n");
+            assert.match(lines[0], /^runtime-dev \(.*Pulumi\.runtime-dev\.yaml\): 3 problems$/);
+            assert.deepEqual(lines.slice(1), [
+                '  - durable-code:egress must be one of nat-per-az, nat-single, public-ip (got "bogus"); change it in Pulumi.runtime-dev.yaml',
+                '  - unknown config key "durable-code:colour"; known keys: domain, zoneId, extraTags, protect, egress, imageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, logRetentionDays, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket',
+                "  - taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; change it in Pulumi.runtime-dev.yaml",
+            ]);
+        });
+
+        it("fails a runtime file whose base's file is broken, saying which", async () => {
+            copy.edit("base-dev", (text) => `${text}  durable-code:vpcCidr: 999.0.0.0/99\n`);
+            const out = output();
+            assert.equal(await check(["--stack", "runtime-dev"], undefined, out.print, { dir: copy.dir }), 2);
+            assert.match(out.text(), /runtime-dev .*: 1 problem\n {2}- its base's file Pulumi\.base-dev\.yaml has problems: durable-code:vpcCidr must be an IPv4 CIDR block from \/16 to \/24 such as 10\.0\.0\.0\/16 \(got "999\.0\.0\.0\/99"\)/);
+        });
+
+        it("summarises a good stack: egress, sizes, resource counts by type and the cost line", async () => {
+            const out = output();
+            assert.equal(await check(["--stack", "runtime-staging"], undefined, out.print), 0);
+            assert.match(out.text(), /^runtime-staging \(Pulumi\.runtime-staging\.yaml\): ok\n {2}egress nat-single; tasks 512 CPU \/ 1024 MiB X86_64, 2 per service/);
+            assert.match(out.text(), /\n {2}aws:ecs\/service:Service +2\n/);
+            assert.match(out.text(), /\n {2}cost: \$0\.\d{4} an hour up, \$\d+\.\d\d a month on the schedule \(260 h up\)$/);
+        });
+
+        it("checks every committed stack when given none", async () => {
+            const out = output();
+            assert.equal(await check([], undefined, out.print, { dir: copy.dir }), 0);
+            assert.equal(out.lines.length, committedStacks().length);
+        });
+
+        it("refuses a flag given twice", async () => {
+            await assert.rejects(check(["--stack", "base-dev", "--stack", "base-prod"]), { message: /^--stack is given more than once; give it once\nusage: npm run check/ });
+        });
+    });
+
+    describe("npm test fails on a bad committed value", () => {
+        let copy: ReturnType<typeof projectCopy>;
+        before(() => (copy = projectCopy()));
+        after(() => copy.remove());
+
+        it("the environment evaluation the specs use reads the files, so a bad value stops it with the file named", async () => {
+            copy.edit("runtime-staging", (text) => `${text}  durable-code:spot: maybe\n`);
+            await assert.rejects(evaluateEnvironment("staging", {}, { dir: copy.dir }), {
+                message: 'runtime-staging: durable-code:spot must be true or false (got "maybe"); change it in Pulumi.runtime-staging.yaml',
+            });
+        });
+    });
+
+    describe("npm run cost prices the committed files", () => {
+        let copy: ReturnType<typeof projectCopy>;
+        before(() => (copy = projectCopy()));
+        after(() => copy.remove());
+
+        it("changes when the committed runtime file changes", async () => {
+            const before = output();
+            await cost(["--env", "dev", "--json"], undefined, before.print, { dir: copy.dir });
+            copy.edit("runtime-dev", (text) => `${text}  durable-code:egress: public-ip\n  durable-code:desiredCount: 2\n`);
+            const after = output();
+            await cost(["--env", "dev", "--json"], undefined, after.print, { dir: copy.dir });
+            const [was, is] = [JSON.parse(before.text()), JSON.parse(after.text())];
+            assert.deepEqual([was.egress, is.egress], ["nat-single", "public-ip"]);
+            assert.notEqual(is.totalMonthly.toFixed(2), was.totalMonthly.toFixed(2));
+            assert.ok(is.runtime.items.some((item: { what: string }) => item.what.startsWith("Fargate Spot vCPU (2 x")));
+        });
+
+        it("applies --egress and --region as a what-if and shows them in the header", async () => {
+            const out = output();
+            await cost(["--env", "dev", "--egress", "public-ip", "--region", "us-east-1"], undefined, out.print);
+            assert.match(out.lines[0], /^dev \(public-ip; what-if --egress public-ip --region us-east-1\), us-east-1\nfrom Pulumi\.base-dev\.yaml and Pulumi\.runtime-dev\.yaml\n/);
+        });
+
+        const refusals: Array<[string[], RegExp]> = [
+            [["--env", "dev", "--region", "eu-west-1"], /^--region eu-west-1 is not priced; cost\/prices\.ts has us-west-2, us-east-1/],
+            [["--env", "dev", "--json", "--markdown"], /^--json and --markdown cannot be used together: choose one output format/],
+            [["--env", "dev", "--preview", "preview.json"], /^--preview and --env cannot be used together: a preview file names its own stack/],
+            [["--env", "dev", "--compare", "--egress", "public-ip"], /^--compare and --egress cannot be used together/],
+            [["--env", "dev", "--egress", "carrier-pigeon"], /^--egress must be one of nat-per-az, nat-single, public-ip \(got "carrier-pigeon"\)/],
+            [["--env", "dev", "--env", "prod"], /^--env is given more than once/],
+        ];
+        for (const [argv, message] of refusals) {
+            it(`refuses ${argv.join(" ")} with exit 2`, async () => {
+                await assert.rejects(cost(argv, undefined, () => undefined), (error: Error & { exitCode: number }) => {
+                    assert.match(error.message, message);
+                    assert.equal(error.exitCode, 2);
+                    return true;
+                });
+            });
+        }
+    });
+});
