@@ -4,39 +4,66 @@ import { BaseConfig } from "../shared/config/load";
 import { physicalName } from "../shared/naming";
 import { tagsFor } from "../shared/tags";
 
+/** Two days, the TTL parent zones such as .com give their own NS records. */
+const DELEGATION_TTL_SECONDS = 172800;
+
+export type CertificateStatus = "validated" | "awaiting delegation";
+
 /**
- * The domain's hosted zone (created here, or an existing one given as `zoneId`) and a certificate
- * for the domain and `*.<domain>`, which covers every hostname runtime points at the load balancer.
+ * The environment's own hosted zone (`<env>.<domain>`, or the apex in prod) and a certificate for the
+ * zone name and `*.<zone name>`, which covers every hostname runtime points at the load balancer.
+ *
+ * ACM validates through the zone, which answers nothing until its parent delegates to it, and
+ * `CertificateValidation` waits up to 75 minutes. So base waits for validation only when the zone is
+ * known to be delegated: through `parentZoneId` (base writes the NS record itself), an existing
+ * `zoneId`, or `dnsDelegated: true` once someone delegated it by hand. Until then the certificate
+ * exists, base publishes the name servers to delegate to, and runtime serves HTTP.
  */
 export class Dns extends pulumi.ComponentResource {
     readonly zoneId: pulumi.Output<string>;
-    /** The ARN once validation has passed, so runtime never attaches a pending certificate. */
+    /** Name servers to delegate `zoneName` to; empty for an existing zone given as `zoneId`. */
+    readonly nameServers: pulumi.Output<string[]>;
+    /** The ARN once validation has passed, else empty, so runtime never attaches a pending certificate. */
     readonly certificateArn: pulumi.Output<string>;
+    readonly certificateStatus: CertificateStatus;
 
-    constructor(name: string, args: { config: BaseConfig; domain: string }, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(name: string, args: { config: BaseConfig; zoneName: string }, opts: pulumi.ComponentResourceOptions = {}) {
         super("durable-code:base:Dns", name, {}, opts);
-        const { config, domain } = args;
+        const { config, zoneName } = args;
         const child = { parent: this };
 
-        this.zoneId = config.zoneId
-            ? pulumi.output(config.zoneId)
+        const zone = config.zoneId
+            ? undefined
             : new aws.route53.Zone(
                   `${name}-zone`,
-                  { name: domain, comment: `${physicalName(config)}: managed by Pulumi`, tags: tagsFor(config, domain) },
+                  { name: zoneName, comment: `${physicalName(config)}: managed by Pulumi`, tags: tagsFor(config, zoneName) },
                   { parent: this, protect: config.protect },
-              ).zoneId;
+              );
+        this.zoneId = zone ? zone.zoneId : pulumi.output(config.zoneId!);
+        this.nameServers = zone ? zone.nameServers : pulumi.output([]);
+
+        const delegation =
+            zone && config.parentZoneId
+                ? new aws.route53.Record(
+                      `${name}-delegation`,
+                      { zoneId: config.parentZoneId, name: zoneName, type: "NS", ttl: DELEGATION_TTL_SECONDS, records: zone.nameServers },
+                      child,
+                  )
+                : undefined;
 
         const certificate = new aws.acm.Certificate(
             `${name}-certificate`,
             {
-                domainName: domain,
-                subjectAlternativeNames: [`*.${domain}`],
+                domainName: zoneName,
+                subjectAlternativeNames: [`*.${zoneName}`],
                 validationMethod: "DNS",
                 tags: tagsFor(config, physicalName(config, "certificate")),
             },
             child,
         );
-        // The apex and its wildcard share one validation record, so one record validates both.
+        // The name and its wildcard share one validation record, in this environment's own zone only:
+        // no other stack writes it (no allowOverwrite), so deleting another environment never removes
+        // the record this certificate's renewal needs.
         const validation = certificate.domainValidationOptions[0];
         const record = new aws.route53.Record(
             `${name}-certificate-validation`,
@@ -46,16 +73,18 @@ export class Dns extends pulumi.ComponentResource {
                 type: validation.resourceRecordType,
                 records: [validation.resourceRecordValue],
                 ttl: 300,
-                allowOverwrite: true,
             },
             child,
         );
-        this.certificateArn = new aws.acm.CertificateValidation(
-            `${name}-certificate-validation`,
-            { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
-            child,
-        ).certificateArn;
+        this.certificateStatus = config.dnsDelegated ? "validated" : "awaiting delegation";
+        this.certificateArn = config.dnsDelegated
+            ? new aws.acm.CertificateValidation(
+                  `${name}-certificate-validation`,
+                  { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
+                  { parent: this, dependsOn: delegation ? [delegation] : [] },
+              ).certificateArn
+            : pulumi.output("");
 
-        this.registerOutputs({ zoneId: this.zoneId, certificateArn: this.certificateArn });
+        this.registerOutputs({ zoneId: this.zoneId, nameServers: this.nameServers, certificateArn: this.certificateArn });
     }
 }

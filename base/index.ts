@@ -5,8 +5,10 @@ import { BaseContract, CONTRACT_VERSION, RepositoryRef } from "../shared/contrac
 import { ConfigError } from "../shared/errors";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { contractTags } from "../shared/tags";
+import { AccessLogsBucket, logDeliveryPrincipal } from "./access-logs";
 import { GithubDeployRole } from "./deploy-role";
-import { Dns } from "./dns";
+import { CertificateStatus, Dns } from "./dns";
+import { ServiceLogs } from "./logs";
 import { Network } from "./network";
 import { Registries } from "./registries";
 import { SecurityGroups } from "./security-groups";
@@ -15,18 +17,25 @@ import { SecurityGroups } from "./security-groups";
 export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract[K]> } & {
     /** Only when the GitHub deploy role is on: the role ARN for the workflows' AWS_ROLE_ARN secret. */
     readonly deployRoleArn?: pulumi.Output<string>;
+    /** With a domain: the name servers to delegate the environment's zone to, and where its certificate stands. */
+    readonly nameServers?: pulumi.Output<string[]>;
+    readonly certificateStatus?: CertificateStatus;
 };
 
 /**
- * The persistent layer: network, security groups, registries, DNS, and optionally the GitHub deploy role. Nothing here costs by the
- * hour; a NAT gateway, load balancer, ECS or log resource in base is a defect (see test/base.spec.ts).
+ * The persistent layer: network, security groups, registries, the services' log groups, DNS, the
+ * access log bucket where configured, and optionally the GitHub deploy role. Nothing here costs by
+ * the hour; a NAT gateway, load balancer or ECS resource in base is a defect (see test/base.spec.ts).
  */
 export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
     const availabilityZones = await firstAvailabilityZones(config);
     const network = new Network("network", { config, availabilityZones });
     const securityGroups = new SecurityGroups("security-groups", { config, vpcId: network.vpc.id });
     const registries = new Registries("registries", { config });
-    const dns = config.domain ? new Dns("dns", { config, domain: config.domain }) : undefined;
+    const logs = new ServiceLogs("logs", { config });
+    const dns = config.zoneName ? new Dns("dns", { config, zoneName: config.zoneName }) : undefined;
+    const accessLogs =
+        config.accessLogs && !config.accessLogsBucket ? new AccessLogsBucket("access-logs", { config, principal: await logDeliveryPrincipal(config.region) }) : undefined;
     const deployRole = config.deployRole ? new GithubDeployRole("github-deploy", { config }) : undefined;
 
     const repositories = Object.fromEntries(
@@ -47,11 +56,16 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         loadBalancerSecurityGroupId: securityGroups.loadBalancer.id,
         servicesSecurityGroupId: securityGroups.services.id,
         repositories: pulumi.output(repositories),
-        domain: config.domain ?? "",
+        logGroups: pulumi.output(
+            Object.fromEntries(SERVICE_NAMES.map((service) => [service, { name: logs.groups[service].name, arn: logs.groups[service].arn }])) as Record<ServiceName, { name: pulumi.Output<string>; arn: pulumi.Output<string> }>,
+        ),
+        domain: config.zoneName ?? "",
         zoneId: dns?.zoneId ?? "",
         certificateArn: dns?.certificateArn ?? "",
+        accessLogsBucket: accessLogs?.bucketName ?? config.accessLogsBucket ?? "",
         tags: contractTags(config),
         ...(deployRole ? { deployRoleArn: deployRole.role.arn } : {}),
+        ...(dns ? { nameServers: dns.nameServers, certificateStatus: dns.certificateStatus } : {}),
     };
 }
 

@@ -37,11 +37,11 @@ export function scheduledUpHoursPerMonth(env: EnvironmentName): number {
 const sum = (items: readonly LineItem[]) => items.reduce((total, item) => total + item.monthly, 0);
 
 /**
- * Base is always on. Runtime's hourly and traffic charges accrue only while it is up; its storage
- * (logs kept after a destroy) accrues all month.
+ * Base is always on; what it charges by use while runtime runs (log ingestion into its log groups)
+ * accrues only in runtime's up hours. Runtime's hourly and traffic charges accrue only while it is up.
  */
 export function summarize(label: string, env: EnvironmentName, region: string, egress: string, base: StackCost, runtime: StackCost, upHoursPerMonth: number): CostSummary {
-    const baseMonthly = sum(base.items);
+    const baseMonthly = sum(base.items.filter((item) => !item.whileUp)) + (sum(base.items.filter((item) => item.whileUp)) * upHoursPerMonth) / HOURS_PER_MONTH;
     const whileUp = sum(runtime.items.filter((item) => item.whileUp));
     const always = sum(runtime.items.filter((item) => !item.whileUp));
     const runtimePerHour = whileUp / HOURS_PER_MONTH;

@@ -45,6 +45,10 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
     "aws:appautoscaling/target:Target",
     "aws:appautoscaling/policy:Policy",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketPolicy:BucketPolicy",
     "pulumi:pulumi:StackReference",
 ]);
 

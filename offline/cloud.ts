@@ -12,9 +12,17 @@ export interface CloudOptions {
     readonly stacks?: Readonly<Record<string, Record<string, unknown>>>;
     /** The base whose resources the lookups search. */
     readonly base?: Evaluation;
+    /** Hosted zones in the account besides base's (another stack's or a registrar's). */
+    readonly extraZones?: readonly DeclaredResource[];
 }
 
 export const DEFAULT_ZONES = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"];
+
+/**
+ * The regional Elastic Load Balancing accounts that deliver access logs (ELB user guide, "Enable
+ * access logs for your Application Load Balancer"), as aws.elb.getServiceAccount returns them.
+ */
+const ELB_LOG_ACCOUNTS: Readonly<Record<string, string>> = { "us-east-1": "127311923021", "us-west-2": "797873946194" };
 
 interface Filter {
     readonly name: string;
@@ -64,11 +72,27 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                     return { id: repository.id, name: inputs.name, repositoryUrl: repository.state.repositoryUrl, arn: repository.state.arn };
                 }
                 case "aws:route53/getZone:getZone": {
-                    const zone = named("aws:route53/zone:Zone", `hosted zone ${inputs.name}`, (z) => z.inputs.name === inputs.name);
-                    return { id: zone.state.zoneId, zoneId: zone.state.zoneId, name: inputs.name };
+                    // The provider's own wording (terraform-provider-aws route53 zone data source).
+                    const zones = [...ofType("aws:route53/zone:Zone"), ...(options.extraZones ?? [])].filter((zone) => zone.inputs.name === inputs.name);
+                    if (zones.length === 0) throw new Error("no matching Route 53 Hosted Zone found");
+                    if (zones.length > 1) throw new Error("multiple Route 53 Hosted Zones matched; use additional constraints to reduce matches to a single Route 53 Hosted Zone");
+                    return { id: zones[0].state.zoneId, zoneId: zones[0].state.zoneId, name: inputs.name };
+                }
+                case "aws:cloudwatch/getLogGroup:getLogGroup": {
+                    const group = named("aws:cloudwatch/logGroup:LogGroup", `log group ${inputs.name}`, (candidate) => candidate.inputs.name === inputs.name);
+                    return { id: inputs.name, name: inputs.name, arn: group.state.arn };
+                }
+                case "aws:elb/getServiceAccount:getServiceAccount": {
+                    const account = ELB_LOG_ACCOUNTS[inputs.region];
+                    if (!account) throw new Error(`the offline cloud knows the ELB log delivery account of ${Object.keys(ELB_LOG_ACCOUNTS).join(", ")} only`);
+                    return { id: account, arn: `arn:aws:iam::${account}:root`, region: inputs.region };
                 }
                 case "aws:acm/getCertificate:getCertificate": {
+                    // ACM issues a DNS-validated certificate only once its zone answers, which base
+                    // declares by waiting on a CertificateValidation; until then it is PENDING_VALIDATION.
                     const certificate = named("aws:acm/certificate:Certificate", `certificate for ${inputs.domain}`, (c) => c.inputs.domainName === inputs.domain);
+                    const issued = ofType("aws:acm/certificateValidation:CertificateValidation").some((validation) => validation.inputs.certificateArn === certificate.state.arn);
+                    if ((inputs.statuses ?? ["ISSUED"]).includes("ISSUED") && !issued) throw new Error(`no ACM Certificate matching domain (${inputs.domain})`);
                     return { id: certificate.state.arn, arn: certificate.state.arn, domain: inputs.domain };
                 }
                 default:

@@ -68,7 +68,11 @@ export async function evaluateStack(stack: string, config: Record<string, string
             },
             call(args) {
                 invokes.push({ token: args.token, inputs: args.inputs });
-                return cloud.invoke(args.token, args.inputs);
+                try {
+                    return cloud.invoke(args.token, args.inputs);
+                } catch (error) {
+                    throw asProviderFailure(args.token, error);
+                }
             },
         },
         PROJECT,
@@ -108,6 +112,16 @@ function recordOptions(options: Map<string, Omit<DeclaredResource, "type" | "nam
     };
 }
 
+/**
+ * A failed invoke reaches the program as `new Error(grpcError.details)` (the SDK's runtime/invoke.js);
+ * the provider words it as below. An error the mock throws has no `details`, so without this the
+ * program would see an empty message where the real engine gives the provider's reason.
+ */
+function asProviderFailure(token: string, error: unknown): Error {
+    const reason = error instanceof Error ? error.message : String(error);
+    return Object.assign(new Error(reason), { details: `invocation of ${token} returned an error: invoking ${token}: 1 error occurred:\n\t* ${reason}` });
+}
+
 async function waitForRegistrations(): Promise<void> {
     // Registrations finish asynchronously after the program returns; the SDK's own drain (not in its
     // typings) waits for them.
@@ -135,7 +149,7 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         case "aws:lb/loadBalancer:LoadBalancer":
             return { arn, dnsName: `${inputs.name}-1234567890.${region}.elb.amazonaws.com`, zoneId: "Z1H1FL5HABSF5C" };
         case "aws:route53/zone:Zone":
-            return { arn, zoneId: "Z0MOCKZONE0001" };
+            return { arn, zoneId: "Z0MOCKZONE0001", nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"] };
         case "aws:acm/certificate:Certificate":
             return {
                 arn,
@@ -149,7 +163,11 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         case "aws:route53/record:Record":
             return { fqdn: inputs.name };
         case "aws:cloudwatch/logGroup:LogGroup":
-            return { arn, name: inputs.name ?? `${inputs.namePrefix}20261126000000000000000001` };
+            return { arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT}:log-group:${inputs.name}`, name: inputs.name };
+        case "aws:s3/bucket:Bucket": {
+            const bucket = inputs.bucket ?? `${inputs.bucketPrefix}20261126000000000000000001`;
+            return { arn: `arn:aws:s3:::${bucket}`, bucket };
+        }
         case "aws:ecs/service:Service":
             return { arn, name: inputs.name };
         default:

@@ -24,6 +24,17 @@ export function parseFlags<T extends Options>(argv: readonly string[], options: 
     return parsed.values;
 }
 
+/**
+ * Prod's runtime is never torn down on a schedule; a command that would destroy it demands the
+ * stack name typed back, as destroy-base does for base.
+ */
+export function requireProdConfirmation(env: EnvironmentName, confirm: unknown, what: string): void {
+    const stack = `runtime-${env}`;
+    if (env === "prod" && confirm !== stack) {
+        throw new OpsError(`${what} destroys ${stack}, which serves production; confirm with --confirm ${stack}`, 2);
+    }
+}
+
 /** Flags that cannot be combined: the first pair both given is an error naming them. */
 export function exclusive(flags: Record<string, unknown>, pairs: ReadonlyArray<readonly [string, string, string?]>, usage: string): void {
     for (const [first, second, why] of pairs) {

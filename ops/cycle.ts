@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { stackNameOf } from "../shared/stack-name";
 import { EnvironmentName } from "../shared/environments";
-import { environmentFrom, parseFlags, positiveNumber } from "./args";
+import { environmentFrom, parseFlags, positiveNumber, requireProdConfirmation } from "./args";
 import { runMain, timeoutFlag } from "./cli";
 import { OpsError } from "./errors";
 import { HealthOptions, waitForHealthy } from "./health";
@@ -98,7 +98,7 @@ async function requireStack(stacks: Stacks, name: string, fix: string): Promise<
     if (!listing) throw new OpsError(`no stack ${name} in this backend; ${fix}`);
 }
 
-const USAGE = "npm run cycle -- --env <dev|staging|prod> [--skip-base] [--dry-run] [--keep-down] [--report FILE] [--health-timeout SECONDS] [--timeout MINUTES]";
+const USAGE = "npm run cycle -- --env <dev|staging|prod> [--skip-base] [--dry-run] [--keep-down] [--report FILE] [--health-timeout SECONDS] [--timeout MINUTES] [--confirm runtime-prod]";
 
 export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks, log: (line: string) => void = console.log): Promise<number> {
     const flags = parseFlags(
@@ -111,6 +111,7 @@ export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks,
             report: { type: "string" },
             "health-timeout": { type: "string" },
             timeout: { type: "string" },
+            confirm: { type: "string" },
         },
         USAGE,
     );
@@ -121,6 +122,7 @@ export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks,
         keepDown: flags["keep-down"] === true,
         health: { deadlineMs: positiveNumber(flags["health-timeout"], "--health-timeout", 600) * 1000 },
     };
+    if (!options.dryRun) requireProdConfirmation(options.env, flags.confirm, "npm run cycle");
     // runMain starts the --timeout timer before parsing; a bad value is still reported here.
     positiveNumber(flags.timeout, "--timeout", 1);
     const report = await runCycle(options, { stacks: stacks ?? (await Stacks.open()), log, signal });

@@ -1,6 +1,6 @@
 import { EnvironmentName } from "../shared/environments";
 import { stackNameOf } from "../shared/stack-name";
-import { environmentFrom, parseFlags, positiveNumber } from "./args";
+import { environmentFrom, parseFlags, positiveNumber, requireProdConfirmation } from "./args";
 import { runMain, timeoutFlag } from "./cli";
 import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
 import { waitForHealthy } from "./health";
@@ -54,17 +54,18 @@ export async function runtimeDown(stacks: Stacks, env: EnvironmentName, context:
     }
 }
 
-const USAGE = "npm run up|down -- --env <dev|staging|prod> [--dry-run] [--retry-after-cancel] [--health-timeout SECONDS] [--timeout MINUTES]";
+const USAGE = "npm run up|down -- --env <dev|staging|prod> [--dry-run] [--retry-after-cancel] [--health-timeout SECONDS] [--timeout MINUTES] [--confirm runtime-prod]";
 
 export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks, log: (line: string) => void = console.log): Promise<number> {
     const [action, ...rest] = argv;
     if (action !== "up" && action !== "down") throw new OpsError(`the first argument must be up or down (got "${action ?? ""}")\nusage: ${USAGE}`, 2);
     const flags = parseFlags(
         rest,
-        { env: { type: "string" }, "dry-run": { type: "boolean" }, "retry-after-cancel": { type: "boolean" }, "health-timeout": { type: "string" }, timeout: { type: "string" } },
+        { env: { type: "string" }, "dry-run": { type: "boolean" }, "retry-after-cancel": { type: "boolean" }, "health-timeout": { type: "string" }, timeout: { type: "string" }, confirm: { type: "string" } },
         USAGE,
     );
     const env = environmentFrom(flags.env, USAGE);
+    if (action === "down" && flags["dry-run"] !== true) requireProdConfirmation(env, flags.confirm, "npm run down");
     const options: RuntimeCommandOptions = {
         dryRun: flags["dry-run"] === true,
         retryAfterCancel: flags["retry-after-cancel"] === true,

@@ -2,6 +2,8 @@ import { ENVIRONMENT_NAMES, EnvironmentName } from "../shared/environments";
 import { LAYERS, stackNameOf } from "../shared/stack-name";
 import { environmentFrom, parseFlags } from "./args";
 import { runMain } from "./cli";
+import { StackSource } from "../offline/evaluate";
+import { elasticIpDemand, elasticIpWarnings } from "./elastic-ips";
 import { LastUpdate, Stacks } from "./stacks";
 import { textTable } from "./text-table";
 
@@ -60,7 +62,7 @@ export function statusTable(statuses: readonly StackStatus[]): string {
 
 const USAGE = "npm run status [-- --env <dev|staging|prod>] [--json]";
 
-export async function main(argv: string[], _signal: AbortSignal, stacks?: Stacks, print: (text: string) => void = console.log): Promise<number> {
+export async function main(argv: string[], _signal: AbortSignal, stacks?: Stacks, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
     const flags = parseFlags(argv, { env: { type: "string" }, json: { type: "boolean" } }, USAGE);
     const envs = flags.env === undefined ? ENVIRONMENT_NAMES : [environmentFrom(flags.env, USAGE)];
     const statuses = await collectStatus(stacks ?? (await Stacks.open()), envs);
@@ -69,6 +71,7 @@ export async function main(argv: string[], _signal: AbortSignal, stacks?: Stacks
     if (locked.length > 0 && !flags.json) {
         print(`\n${locked.join(", ")} ${locked.length === 1 ? "is" : "are"} locked; if no run is active, clear it with "pulumi cancel -s ${locked[0]} --yes"`);
     }
+    if (!flags.json) for (const warning of elasticIpWarnings(elasticIpDemand(source))) print(`\n${warning}`);
     return 0;
 }
 

@@ -39,10 +39,14 @@ const T = {
     service: "aws:ecs/service:Service",
 };
 
-/** AWS service modules (`aws:<module>/...`) a layer must never contain. */
+/**
+ * AWS service modules (`aws:<module>/...`) a layer must never contain. Log groups are the exception
+ * in `cloudwatch`: they cost nothing by the hour and must outlive runtime, so base owns them.
+ */
 const HOURLY_IN_BASE = ["lb", "alb", "ecs", "cloudwatch", "appautoscaling"];
-const PERSISTENT_IN_RUNTIME_TYPES = ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable", T.securityGroup, "aws:route53/zone:Zone"];
-const PERSISTENT_IN_RUNTIME_MODULES = ["ecr", "acm"];
+const FREE_AT_REST_IN_BASE = [T.logGroup];
+const PERSISTENT_IN_RUNTIME_TYPES = ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable", T.securityGroup, "aws:route53/zone:Zone", T.logGroup];
+const PERSISTENT_IN_RUNTIME_MODULES = ["ecr", "acm", "s3"];
 const OPEN = ["0.0.0.0/0", "::/0"];
 
 /** Types that take no tags; every other AWS resource must carry the contract tags. */
@@ -55,6 +59,10 @@ const UNTAGGABLE = new Set([
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
     "aws:iam/rolePolicy:RolePolicy",
     "aws:appautoscaling/policy:Policy",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketPolicy:BucketPolicy",
 ]);
 
 const moduleOf = (type: string) => type.split(":")[1]?.split("/")[0] ?? "";
@@ -64,18 +72,19 @@ const violation = (resource: CheckedResource, message: string): Violation => ({ 
 export const RULES: readonly Rule[] = [
     {
         name: "base-costs-nothing-at-rest",
-        description: "Base declares no NAT gateway, Elastic IP, load balancer, ECS, log or autoscaling resource: they cost by the hour and belong to runtime.",
+        description: "Base declares no NAT gateway, Elastic IP, load balancer, ECS, metric or autoscaling resource: they cost by the hour and belong to runtime.",
         enforcementLevel: "mandatory",
         check: (stack) =>
             stack.layer !== "base"
                 ? []
                 : stack.resources
                       .filter((resource) => resource.type === T.nat || resource.type === T.eip || HOURLY_IN_BASE.includes(moduleOf(resource.type)))
+                      .filter((resource) => !FREE_AT_REST_IN_BASE.includes(resource.type))
                       .map((resource) => violation(resource, "costs by the hour; declare it in runtime, which is torn down nightly")),
     },
     {
         name: "runtime-owns-nothing-persistent",
-        description: "Runtime declares no VPC, subnet, route table, security group, repository, zone or certificate: they must survive the nightly destroy.",
+        description: "Runtime declares no VPC, subnet, route table, security group, repository, zone, certificate, log group or bucket: they must survive the nightly destroy.",
         enforcementLevel: "mandatory",
         check: (stack) =>
             stack.layer !== "runtime"
@@ -170,6 +179,17 @@ export const RULES: readonly Rule[] = [
             }
             return violations;
         },
+    },
+    {
+        name: "prod-load-balancer-logs-access",
+        description: "Prod's load balancer writes access logs to S3.",
+        enforcementLevel: "mandatory",
+        check: (stack) =>
+            stack.env !== "prod"
+                ? []
+                : ofType(stack, "aws:lb/loadBalancer:LoadBalancer")
+                      .filter((alb) => !(alb.props.accessLogs?.enabled === true && alb.props.accessLogs?.bucket))
+                      .map((alb) => violation(alb, "writes no access logs; base-prod publishes accessLogsBucket, or set accessLogsBucket")),
     },
     {
         name: "logs-have-retention",

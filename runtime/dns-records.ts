@@ -3,16 +3,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { RuntimeConfig } from "../shared/config/load";
 
 export interface Hostnames {
-    /** Where people open the application, `<env>.<domain>` by default. */
+    /** Where people open the application: the environment's zone name (dev.example.com) by default. */
     readonly app: string;
-    /** The same load balancer under an API name, `api-<env>.<domain>` by default. */
+    /** `www.<app>`, as the old setup had; only where the certificate's wildcard covers it (app at the zone's apex). */
+    readonly www?: string;
+    /** The same load balancer under an API name, `api.<zone name>` by default. */
     readonly api: string;
 }
 
-export function hostnamesFor(config: RuntimeConfig, domain: string): Hostnames {
+/** The hostnames in the environment's zone (base's contract `domain`). */
+export function hostnamesFor(config: RuntimeConfig, zoneName: string): Hostnames {
+    const app = config.appHostname ?? zoneName;
     return {
-        app: config.appHostname ?? `${config.env}.${domain}`,
-        api: config.apiHostname ?? `api-${config.env}.${domain}`,
+        app,
+        ...(app === zoneName ? { www: `www.${zoneName}` } : {}),
+        api: config.apiHostname ?? `api.${zoneName}`,
     };
 }
 
@@ -24,7 +29,7 @@ export class DnsRecords extends pulumi.ComponentResource {
         opts: pulumi.ComponentResourceOptions = {},
     ) {
         super("durable-code:runtime:DnsRecords", name, {}, opts);
-        for (const [role, hostname] of Object.entries(args.hostnames)) {
+        for (const [role, hostname] of Object.entries(args.hostnames).filter((entry): entry is [string, string] => entry[1] !== undefined)) {
             new aws.route53.Record(
                 `${name}-${role}`,
                 {

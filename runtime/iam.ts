@@ -53,6 +53,8 @@ export function taskRoleStatements(enableExec: boolean): PolicyStatement[] {
 export class TaskRoles extends pulumi.ComponentResource {
     readonly executionRole: aws.iam.Role;
     readonly taskRole: aws.iam.Role;
+    /** The roles' inline policies: a role exists before its permissions do, so tasks wait for these. */
+    readonly policies: aws.iam.RolePolicy[] = [];
 
     constructor(
         name: string,
@@ -68,11 +70,12 @@ export class TaskRoles extends pulumi.ComponentResource {
                 { parent: this },
             );
             if (statements.length > 0) {
-                new aws.iam.RolePolicy(
+                const policy = new aws.iam.RolePolicy(
                     `${name}-${suffix}`,
                     { role: created.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
                     { parent: this },
                 );
+                this.policies.push(policy);
             }
             return created;
         };

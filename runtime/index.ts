@@ -8,7 +8,6 @@ import { DnsRecords, hostnamesFor } from "./dns-records";
 import { Egress } from "./egress";
 import { TaskRoles } from "./iam";
 import { LoadBalancer } from "./load-balancer";
-import { createLogGroups } from "./logs";
 import { WebService } from "./service";
 
 export interface RuntimeOutputs {
@@ -16,7 +15,8 @@ export interface RuntimeOutputs {
     readonly loadBalancerDnsName: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
     readonly serviceNames: Record<ServiceName, pulumi.Output<string>>;
-    readonly logGroupNames: Record<ServiceName, pulumi.Output<string>>;
+    /** The services' log groups, which base keeps across the nightly destroy. */
+    readonly logGroupNames: Record<ServiceName, string>;
     readonly egress: string;
     /** Base values that came from lookups instead of base's outputs; empty when the contract is complete. */
     readonly baseLookups: readonly string[];
@@ -32,8 +32,7 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
     const egress = new Egress("egress", { config, base });
     const loadBalancer = new LoadBalancer("load-balancer", { config, base });
     const cluster = new Cluster("ecs", { config });
-    const logGroups = createLogGroups(config);
-    const roles = new TaskRoles("roles", { config, base, logGroupArns: SERVICE_NAMES.map((service) => logGroups[service].arn) });
+    const roles = new TaskRoles("roles", { config, base, logGroupArns: SERVICE_NAMES.map((service) => base.logGroups[service].arn) });
 
     const services = Object.fromEntries(
         SERVICE_NAMES.map((service) => {
@@ -47,14 +46,15 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
                     clusterName: cluster.cluster.name,
                     executionRoleArn: roles.executionRole.arn,
                     taskRoleArn: roles.taskRole.arn,
-                    logGroupName: logGroups[service].name,
+                    logGroupName: base.logGroups[service].name,
                     targetGroupArn: loadBalancer.targetGroups[service].arn,
                     subnetIds: egress.taskSubnetIds,
                     securityGroupId: base.servicesSecurityGroupId,
                     assignPublicIp: egress.assignPublicIp,
                 },
-                // Tasks need routes out (NAT) to pull images, a routed target group, and the Spot provider.
-                { dependsOn: [egress, cluster.capacityProviders, ...loadBalancer.routing] },
+                // Tasks need routes out (NAT) to pull images, a routed target group, the Spot provider, and
+                // the execution role's permissions in place before the first task pulls its image.
+                { dependsOn: [egress, cluster.capacityProviders, ...loadBalancer.routing, ...roles.policies] },
             );
             return [service, webService.service.name];
         }),
@@ -70,7 +70,7 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
         loadBalancerDnsName: dnsName,
         clusterName: cluster.cluster.name,
         serviceNames: services,
-        logGroupNames: Object.fromEntries(SERVICE_NAMES.map((service) => [service, logGroups[service].name])) as Record<ServiceName, pulumi.Output<string>>,
+        logGroupNames: Object.fromEntries(SERVICE_NAMES.map((service) => [service, base.logGroups[service].name])) as Record<ServiceName, string>,
         egress: config.egress,
     };
 }

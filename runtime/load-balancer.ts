@@ -24,6 +24,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         const { config, base } = args;
         const child = { parent: this };
         this.https = base.certificateArn !== "";
+        const accessLogsBucket = config.accessLogsBucket ?? base.accessLogsBucket;
 
         this.loadBalancer = new aws.lb.LoadBalancer(
             `${name}-alb`,
@@ -36,19 +37,24 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 enableHttp2: true,
                 dropInvalidHeaderFields: true,
                 enableDeletionProtection: config.protect,
-                accessLogs: config.accessLogsBucket ? { bucket: config.accessLogsBucket, prefix: physicalName(config), enabled: true } : undefined,
+                accessLogs: accessLogsBucket ? { bucket: accessLogsBucket, prefix: physicalName(config), enabled: true } : undefined,
                 tags: tagsFor(config, physicalName(config)),
             },
-            child,
+            // Protected, `pulumi destroy -s runtime-prod` refuses before deleting anything; deletion
+            // protection alone fails only after DNS, services and listeners are already gone.
+            { parent: this, protect: config.protect },
         );
 
         this.targetGroups = Object.fromEntries(
             SERVICE_NAMES.map((service) => {
-                const { port, healthPath } = SERVICES[service];
+                const { port, healthPath, shortName } = SERVICES[service];
                 const group = new aws.lb.TargetGroup(
                     `${name}-${service}`,
                     {
-                        name: physicalName(config, service),
+                        // A fixed name would make a replacement (new port, VPC or target type) delete the
+                        // group first, which fails while a listener uses it; a prefix lets Pulumi create
+                        // the new group, move the listener rules, then delete the old one.
+                        namePrefix: `${shortName}-`,
                         port,
                         protocol: "HTTP",
                         targetType: "ip",

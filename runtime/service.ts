@@ -63,6 +63,7 @@ export class WebService extends pulumi.ComponentResource {
             child,
         );
 
+        const strategy = capacityProviderStrategy(config.spot);
         this.service = new aws.ecs.Service(
             `${name}-service`,
             {
@@ -70,7 +71,13 @@ export class WebService extends pulumi.ComponentResource {
                 cluster: args.clusterArn,
                 taskDefinition: this.taskDefinition.arn,
                 desiredCount: config.desiredCount,
-                capacityProviderStrategies: capacityProviderStrategy(config.spot),
+                capacityProviderStrategies: strategy,
+                // ECS changes a live service's capacity provider strategy only with a new deployment;
+                // the provider refuses the update without forceNewDeployment, which in turn wants
+                // triggers (provider docs, aws.ecs.Service). Flipping spot on runtime-prod, which is
+                // never torn down, then redeploys instead of failing.
+                forceNewDeployment: true,
+                triggers: { capacityProviderStrategy: JSON.stringify(strategy) },
                 networkConfiguration: {
                     subnets: [...args.subnetIds],
                     securityGroups: [args.securityGroupId],
@@ -87,8 +94,9 @@ export class WebService extends pulumi.ComponentResource {
                 waitForSteadyState: true,
                 tags: tagsFor(config, physicalName(config, service)),
             },
-            // Autoscaling owns the running count between deploys.
-            { parent: this, ignoreChanges: ["desiredCount"] },
+            // Autoscaling owns the running count between deploys. Protected in prod, so a destroy of
+            // runtime-prod refuses before it deletes anything.
+            { parent: this, ignoreChanges: ["desiredCount"], protect: config.protect },
         );
 
         const target = new aws.appautoscaling.Target(

@@ -12,6 +12,11 @@ export interface RepositoryRef {
     readonly arn: string;
 }
 
+export interface LogGroupRef {
+    readonly name: string;
+    readonly arn: string;
+}
+
 export interface BaseContract {
     readonly contractVersion: number;
     readonly environment: string;
@@ -25,10 +30,15 @@ export interface BaseContract {
     readonly loadBalancerSecurityGroupId: string;
     readonly servicesSecurityGroupId: string;
     readonly repositories: Readonly<Record<ServiceName, RepositoryRef>>;
-    /** Empty when base has no DNS: no domain configured. */
+    /** One per service, with a fixed name; base keeps them, so logs outlive runtime's nightly destroy. */
+    readonly logGroups: Readonly<Record<ServiceName, LogGroupRef>>;
+    /** The environment's hosted zone name (e.g. dev.example.com); empty when base has no DNS. */
     readonly domain: string;
     readonly zoneId: string;
+    /** Only once the certificate is validated (the zone is delegated); empty means HTTP only. */
     readonly certificateArn: string;
+    /** Bucket for the load balancer's access logs; empty when off. */
+    readonly accessLogsBucket: string;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -46,8 +56,10 @@ export const CONTRACT_KEYS: readonly ContractKey[] = [
     "loadBalancerSecurityGroupId",
     "servicesSecurityGroupId",
     "repositories",
+    "logGroups",
     "domain",
     "zoneId",
     "certificateArn",
+    "accessLogsBucket",
     "tags",
 ];

@@ -31,6 +31,10 @@ export interface EnvironmentDefaults {
     readonly enableExec: boolean;
     /** Protect stateful resources (repositories, zone) and the load balancer from deletion. */
     readonly protect: boolean;
+    /** Load balancer access logs into a bucket base creates (unless accessLogsBucket names one). */
+    readonly accessLogs: boolean;
+    /** The environment's hosted zone is the domain itself (example.com), not <env>.<domain>. */
+    readonly zoneAtApex: boolean;
 }
 
 export const ENVIRONMENTS = {
@@ -49,6 +53,8 @@ export const ENVIRONMENTS = {
         containerInsights: false,
         enableExec: true,
         protect: false,
+        accessLogs: false,
+        zoneAtApex: false,
     },
     staging: {
         azCount: 2,
@@ -65,6 +71,8 @@ export const ENVIRONMENTS = {
         containerInsights: false,
         enableExec: false,
         protect: false,
+        accessLogs: false,
+        zoneAtApex: false,
     },
     prod: {
         azCount: 3,
@@ -81,6 +89,8 @@ export const ENVIRONMENTS = {
         containerInsights: true,
         enableExec: false,
         protect: true,
+        accessLogs: true,
+        zoneAtApex: true,
     },
 } as const satisfies Record<string, EnvironmentDefaults>;
 

@@ -19,3 +19,16 @@ export function repositoryName(scope: NameScope, service: ServiceName): string {
 export function logGroupName(scope: NameScope, service: ServiceName): string {
     return `/ecs/${physicalName(scope)}/${service}`;
 }
+
+/**
+ * Each environment has a hosted zone of its own, so it can be delegated and validated on its own and
+ * destroying one never touches another's records: `<env>.<domain>`, or the domain itself at the apex.
+ */
+export function environmentZoneName(domain: string, env: string, atApex: boolean): string {
+    return atApex ? domain : `${env}.${domain}`;
+}
+
+/** Base creates the access log bucket under this prefix; S3 adds a unique suffix (names are global). */
+export function accessLogsBucketPrefix(scope: NameScope): string {
+    return `${physicalName(scope)}-alb-logs-`;
+}

@@ -9,6 +9,8 @@ export const SERVICE_NAMES = ["frontend", "backend"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface ServiceSpec {
+    /** Two letters for names AWS keeps short (a target group's name prefix may have 6 characters). */
+    readonly shortName: string;
     readonly port: number;
     /** Path the load balancer probes; a 2xx answer means the task may receive traffic. */
     readonly healthPath: string;
@@ -25,11 +27,13 @@ export interface ServiceSpec {
 
 export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
     frontend: {
+        shortName: "fe",
         port: 3000,
         healthPath: "/",
         pathPatterns: [],
     },
     backend: {
+        shortName: "be",
         port: 8000,
         healthPath: "/health",
         pathPatterns: ["/api/*", "/health"],

@@ -14,15 +14,16 @@ describe("base layer", () => {
     before(async () => {
         for (const env of ["dev", "staging", "prod"]) bases[env] = await evaluateBase(env);
         bases.withDomain = await evaluateBase("dev", { domain: "example.com" });
+        bases.prodWithDomain = await evaluateBase("prod", { domain: "example.com" });
     });
 
     describe("costs nothing by the hour", () => {
         for (const env of ["dev", "staging", "prod"]) {
-            it(`base-${env} declares no NAT, EIP, load balancer, ECS, log group or autoscaling`, () => {
+            it(`base-${env} declares no NAT, EIP, load balancer, ECS, metric or autoscaling (log groups, free at rest, excepted)`, () => {
                 const hourly = bases[env].resources.filter(
                     (resource) =>
                         [TYPES.natGateway, TYPES.eip].includes(resource.type as never) ||
-                        ["lb", "alb", "ecs", "cloudwatch", "appautoscaling"].includes(awsModule(resource.type)),
+                        (["lb", "alb", "ecs", "cloudwatch", "appautoscaling"].includes(awsModule(resource.type)) && resource.type !== TYPES.logGroup),
                 );
                 assert.deepEqual(hourly.map((resource) => resource.type), []);
             });
@@ -74,6 +75,15 @@ describe("base layer", () => {
     });
 
     describe("security groups", () => {
+        it("keep fixed descriptions: EC2 has no API to change one, so a change replaces the group, which fails with DependencyViolation while in use", () => {
+            for (const env of ["dev", "staging", "prod"]) {
+                assert.deepEqual(ofType(bases[env], TYPES.securityGroup).map((group) => [group.name, group.inputs.description]), [
+                    ["security-groups-load-balancer", "Load balancer: HTTP and HTTPS from the internet"],
+                    ["security-groups-services", "ECS services: container ports from the load balancer only"],
+                ]);
+            }
+        });
+
         const rules = (evaluation: Evaluation, type: string, group: string) =>
             ofType(evaluation, type)
                 .filter((rule) => rule.inputs.securityGroupId === `securityGroup-security-groups-${group}`)
@@ -143,31 +153,110 @@ describe("base layer", () => {
             assert.deepEqual([bases.dev.outputs.domain, bases.dev.outputs.zoneId, bases.dev.outputs.certificateArn], ["", "", ""]);
         });
 
-        it("with a domain, creates the zone and a DNS-validated certificate for the domain and its subdomains", () => {
-            assert.equal(single(bases.withDomain, TYPES.zone).inputs.name, "example.com");
+        it("gives each environment a zone of its own, dev.example.com, so environments sharing a domain never create two zones of one name", () => {
+            assert.equal(single(bases.withDomain, TYPES.zone).inputs.name, "dev.example.com");
+            assert.equal(bases.withDomain.outputs.domain, "dev.example.com");
+        });
+
+        it("puts prod's zone at the apex", () => {
+            assert.equal(single(bases.prodWithDomain, TYPES.zone).inputs.name, "example.com");
+        });
+
+        it("certifies the zone name and *.<zone name> through DNS, with the validation record in its own zone only", () => {
             const certificate = single(bases.withDomain, TYPES.certificate);
-            assert.equal(certificate.inputs.domainName, "example.com");
-            assert.deepEqual(certificate.inputs.subjectAlternativeNames, ["*.example.com"]);
+            assert.equal(certificate.inputs.domainName, "dev.example.com");
+            assert.deepEqual(certificate.inputs.subjectAlternativeNames, ["*.dev.example.com"]);
             assert.equal(certificate.inputs.validationMethod, "DNS");
             const validation = single(bases.withDomain, TYPES.record);
             assert.equal(validation.inputs.type, "CNAME");
             assert.equal(validation.inputs.zoneId, "Z0MOCKZONE0001");
-            assert.equal(bases.withDomain.outputs.certificateArn, certificate.state.arn);
+            // allowOverwrite would let one stack take over (and on destroy delete) another's record.
+            assert.ok(!validation.inputs.allowOverwrite);
         });
 
-        it("uses an existing zone when given its id", async () => {
+        it("a new zone answers nothing until delegated: base exports its name servers and does not wait 75 minutes on validation", () => {
+            assert.deepEqual(ofType(bases.withDomain, TYPES.certificateValidation), []);
+            assert.deepEqual(bases.withDomain.outputs.nameServers, ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"]);
+            assert.equal(bases.withDomain.outputs.certificateStatus, "awaiting delegation");
+            assert.equal(bases.withDomain.outputs.certificateArn, "", "runtime must serve HTTP until the certificate is validated");
+        });
+
+        it("once dnsDelegated is set, waits for validation and publishes the certificate", async () => {
+            const delegated = await evaluateBase("dev", { domain: "example.com", dnsDelegated: "true" });
+            const validation = single(delegated, TYPES.certificateValidation);
+            assert.equal(delegated.outputs.certificateArn, validation.state.certificateArn);
+            assert.equal(delegated.outputs.certificateStatus, "validated");
+        });
+
+        it("with parentZoneId, writes the NS delegation into the parent zone and validates after it, in the same up", async () => {
+            const delegated = await evaluateBase("dev", { domain: "example.com", parentZoneId: "Z0PARENT" });
+            const ns = ofType(delegated, TYPES.record).find((record) => record.inputs.type === "NS")!;
+            assert.deepEqual([ns.inputs.zoneId, ns.inputs.name, ns.inputs.records], ["Z0PARENT", "dev.example.com", single(delegated, TYPES.zone).state.nameServers]);
+            const validation = single(delegated, TYPES.certificateValidation);
+            assert.ok(validation.dependencies.some((urn) => urn.endsWith(`::${ns.name}`)), "validation waits for the delegation");
+        });
+
+        it("uses an existing zone when given its id, and treats it as delegated", async () => {
             const existing = await evaluateBase("dev", { domain: "example.com", zoneId: "Z0EXISTING123" });
             assert.deepEqual(ofType(existing, TYPES.zone), []);
             assert.equal(single(existing, TYPES.record).inputs.zoneId, "Z0EXISTING123");
             assert.equal(existing.outputs.zoneId, "Z0EXISTING123");
+            assert.equal(existing.outputs.certificateStatus, "validated");
+        });
+    });
+
+    describe("logs that outlive the nightly destroy", () => {
+        it("one log group per service with a fixed name /ecs/<project>-<env>/<service>, published in the contract", () => {
+            assert.deepEqual(ofType(bases.staging, TYPES.logGroup).map((group) => [group.inputs.name, group.inputs.namePrefix]), [
+                ["/ecs/durable-code-staging/frontend", undefined],
+                ["/ecs/durable-code-staging/backend", undefined],
+            ]);
+            assert.deepEqual(bases.staging.outputs.logGroups.backend, { name: "/ecs/durable-code-staging/backend", arn: "arn:aws:logs:us-west-2:123456789012:log-group:/ecs/durable-code-staging/backend" });
+        });
+
+        it("keeps logs 7, 14 and 30 days", () => {
+            assert.deepEqual(["dev", "staging", "prod"].map((env) => ofType(bases[env], TYPES.logGroup).map((group) => group.inputs.retentionInDays)), [[7, 7], [14, 14], [30, 30]]);
+        });
+    });
+
+    describe("load balancer access logs", () => {
+        const bucketPolicy = (evaluation: Evaluation) => JSON.parse(single(evaluation, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
+
+        it("prod creates a bucket for them and publishes its name; dev and staging do not", () => {
+            const bucket = single(bases.prod, "aws:s3/bucket:Bucket");
+            assert.equal(bases.prod.outputs.accessLogsBucket, bucket.state.bucket);
+            assert.deepEqual([bases.dev.outputs.accessLogsBucket, bases.staging.outputs.accessLogsBucket], ["", ""]);
+            assert.deepEqual(ofType(bases.dev, "aws:s3/bucket:Bucket"), []);
+        });
+
+        it("lets the region's load balancer log delivery write (without it, the load balancer fails to create)", () => {
+            const [delivery] = bucketPolicy(bases.prod).Statement;
+            // us-west-2's ELB log account (ELB user guide, "Enable access logs"), from aws.elb.getServiceAccount.
+            assert.deepEqual(delivery.Principal, { AWS: "arn:aws:iam::797873946194:root" });
+            assert.equal(delivery.Action, "s3:PutObject");
+            assert.equal(delivery.Resource, `${single(bases.prod, "aws:s3/bucket:Bucket").state.arn}/AWSLogs/*`);
+        });
+
+        it("is closed to the public, TLS-only, SSE-S3 encrypted and expires logs after 30 days", () => {
+            const block = single(bases.prod, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+            assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+            const tls = bucketPolicy(bases.prod).Statement[1];
+            assert.deepEqual([tls.Effect, tls.Condition], ["Deny", { Bool: { "aws:SecureTransport": "false" } }]);
+            assert.equal(single(bases.prod, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+            assert.equal(single(bases.prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0].expiration.days, 30);
+        });
+
+        it("uses an existing bucket instead when accessLogsBucket names one", async () => {
+            const existing = await evaluateBase("prod", { accessLogsBucket: "acme-alb-logs" });
+            assert.deepEqual(ofType(existing, "aws:s3/bucket:Bucket"), []);
+            assert.equal(existing.outputs.accessLogsBucket, "acme-alb-logs");
         });
     });
 
     describe("prod protections", () => {
         it("protect the repositories and the zone from deletion in prod", async () => {
-            const prod = await evaluateBase("prod", { domain: "example.com" });
-            const stateful = [...ofType(prod, TYPES.repository), ...ofType(prod, TYPES.zone)];
-            assert.equal(stateful.length, 3);
+            const stateful = [...ofType(bases.prodWithDomain, TYPES.repository), ...ofType(bases.prodWithDomain, TYPES.zone), ...ofType(bases.prodWithDomain, "aws:s3/bucket:Bucket")];
+            assert.equal(stateful.length, 4);
             assert.ok(stateful.every((resource) => resource.protect));
         });
 

@@ -11,9 +11,11 @@ const contractFilters = (markers: Record<string, string>) =>
 describe("runtime finds base", () => {
     let base: Evaluation;
     let baseWithDomain: Evaluation;
+    let baseAwaitingDelegation: Evaluation;
     before(async () => {
         base = await evaluateStack("base-dev", stackConfig("base-dev"), fakeCloud());
-        baseWithDomain = await evaluateStack("base-dev", stackConfig("base-dev", { domain: "example.com" }), fakeCloud());
+        baseWithDomain = await evaluateStack("base-dev", stackConfig("base-dev", { domain: "example.com", dnsDelegated: "true" }), fakeCloud());
+        baseAwaitingDelegation = await evaluateStack("base-dev", stackConfig("base-dev", { domain: "example.com" }), fakeCloud());
     });
     const runtime = (settings: Record<string, string>, stacks: Record<string, Record<string, unknown>>, from = base) =>
         evaluateStack("runtime-dev", stackConfig("runtime-dev", settings), fakeCloud({ base: from, stacks }));
@@ -62,12 +64,12 @@ describe("runtime finds base", () => {
         });
 
         it("refuses hostnames base's certificate (domain and *.domain) cannot cover, before any runtime resource", async () => {
-            const failure = await failureOf(runtime({ appHostname: "app.example.org", apiHostname: "v1.api.example.com" }, { [BASE_STACK]: baseWithDomain.outputs }, baseWithDomain));
+            const failure = await failureOf(runtime({ appHostname: "app.example.org", apiHostname: "v1.api.dev.example.com" }, { [BASE_STACK]: baseWithDomain.outputs }, baseWithDomain));
             assert.equal(
                 failure.message,
                 "runtime-dev: 2 problems in the configuration:\n" +
-                    "  - durable-code:appHostname app.example.org is outside example.com, so the certificate cannot cover it; change it in Pulumi.runtime-dev.yaml\n" +
-                    "  - durable-code:apiHostname v1.api.example.com is more than one label below example.com; the certificate's *.example.com does not cover it; change it in Pulumi.runtime-dev.yaml",
+                    "  - durable-code:appHostname app.example.org is outside dev.example.com, so the certificate cannot cover it; change it in Pulumi.runtime-dev.yaml\n" +
+                    "  - durable-code:apiHostname v1.api.dev.example.com is more than one label below dev.example.com; the certificate's *.dev.example.com does not cover it; change it in Pulumi.runtime-dev.yaml",
             );
             assert.deepEqual(failure.resources.map((resource) => resource.type), [TYPES.stackReference]);
         });
@@ -97,6 +99,8 @@ describe("runtime finds base", () => {
                 { token: "aws:ec2/getSecurityGroup:getSecurityGroup", inputs: { filters: contractFilters({ Role: "services" }) } },
                 { token: "aws:ecr/getRepository:getRepository", inputs: { name: "durable-code-dev-frontend" } },
                 { token: "aws:ecr/getRepository:getRepository", inputs: { name: "durable-code-dev-backend" } },
+                { token: "aws:cloudwatch/getLogGroup:getLogGroup", inputs: { name: "/ecs/durable-code-dev/frontend" } },
+                { token: "aws:cloudwatch/getLogGroup:getLogGroup", inputs: { name: "/ecs/durable-code-dev/backend" } },
             ]);
         });
 
@@ -119,13 +123,37 @@ describe("runtime finds base", () => {
             for (const route of routes) assert.equal(zoneOfTable(route.inputs.routeTableId), zoneOfSubnet(natSubnet(route.inputs.natGatewayId)));
         });
 
-        it("finds the zone and an issued certificate by the configured domain", async () => {
+        it("finds the environment's zone (dev.example.com) and an issued certificate by the configured domain", async () => {
             const evaluation = await runtime({ discovery: "tags", domain: "example.com" }, {}, baseWithDomain);
             assert.deepEqual(evaluation.invokes.slice(-2), [
-                { token: "aws:route53/getZone:getZone", inputs: { name: "example.com", privateZone: false } },
-                { token: "aws:acm/getCertificate:getCertificate", inputs: { domain: "example.com", statuses: ["ISSUED"], mostRecent: true } },
+                { token: "aws:route53/getZone:getZone", inputs: { name: "dev.example.com", privateZone: false } },
+                { token: "aws:acm/getCertificate:getCertificate", inputs: { domain: "dev.example.com", statuses: ["ISSUED"], mostRecent: true } },
             ]);
             assert.equal(evaluation.outputs.url, "https://dev.example.com");
+        });
+
+        it("serves HTTP while the certificate awaits the zone's delegation (no issued certificate yet)", async () => {
+            const evaluation = await runtime({ discovery: "tags", domain: "example.com" }, {}, baseAwaitingDelegation);
+            assert.equal(evaluation.outputs.url, "http://dev.example.com");
+        });
+
+        it("refuses a zone name several hosted zones share, and says to set zoneId", async () => {
+            const failure = await failureOf(
+                evaluateStack(
+                    "runtime-dev",
+                    stackConfig("runtime-dev", { discovery: "tags", domain: "example.com" }),
+                    fakeCloud({ base: baseWithDomain, extraZones: baseWithDomain.resources.filter((resource) => resource.type === TYPES.zone) }),
+                ),
+            );
+            assert.equal(
+                failure.message,
+                'runtime-dev: several public hosted zones are named dev.example.com; set durable-code:zoneId in Pulumi.runtime-dev.yaml to the one base-dev uses ("pulumi stack output zoneId -s base-dev" or "aws route53 list-hosted-zones-by-name --dns-name dev.example.com")',
+            );
+        });
+
+        it("uses zoneId from the config without looking the zone up by name", async () => {
+            const evaluation = await runtime({ discovery: "tags", domain: "example.com", zoneId: "Z0MOCKZONE0001" }, {}, baseWithDomain);
+            assert.ok(!evaluation.invokes.some((invoke) => invoke.token === "aws:route53/getZone:getZone"));
         });
 
         it("says what to run when base is not there", async () => {
@@ -134,7 +162,7 @@ describe("runtime finds base", () => {
             );
             assert.equal(
                 failure.message,
-                'runtime-dev: no VPC tagged Project=durable-code, Environment=dev, Layer=base, ManagedBy=pulumi, Role=vpc in us-west-2 for base-dev; run "pulumi up -s base-dev" first, or check aws:region and the base\'s tags',
+                'runtime-dev: no VPC tagged Project=durable-code, Environment=dev, Layer=base, ManagedBy=pulumi, Role=vpc in us-west-2 for base-dev (no matching EC2 VPC found); run "pulumi up -s base-dev" first, or check aws:region and the base\'s tags',
             );
             assert.deepEqual(failure.resources, []);
         });

@@ -17,6 +17,7 @@ export const TYPES = {
     zone: "aws:route53/zone:Zone",
     record: "aws:route53/record:Record",
     certificate: "aws:acm/certificate:Certificate",
+    certificateValidation: "aws:acm/certificateValidation:CertificateValidation",
     loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
     targetGroup: "aws:lb/targetGroup:TargetGroup",
     listener: "aws:lb/listener:Listener",

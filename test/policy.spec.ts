@@ -62,7 +62,7 @@ describe("policy pack", () => {
         let prod: EnvironmentEvaluation;
         before(async () => {
             dev = await evaluateEnvironment("dev");
-            https = await evaluateEnvironment("dev", { base: { domain: "example.com" } });
+            https = await evaluateEnvironment("dev", { base: { domain: "example.com", dnsDelegated: "true" } });
             prod = await evaluateEnvironment("prod");
         });
         const broken: Record<string, () => CheckedStack> = {
@@ -78,7 +78,8 @@ describe("policy pack", () => {
             "http-redirects-to-https": () =>
                 withChange(checked(https.runtime), named("load-balancer-http"), (props) => ({ ...props, defaultActions: [{ type: "forward", targetGroupArn: "tg" }] })),
             "registries-keep-deployable-images": () => withChange(checked(dev.base), named("registries-frontend"), (props) => ({ ...props, imageTagMutability: "MUTABLE" })),
-            "logs-have-retention": () => withChange(checked(dev.runtime), named("logs-backend"), (props) => ({ ...props, retentionInDays: undefined })),
+            "logs-have-retention": () => withChange(checked(dev.base), named("logs-backend"), (props) => ({ ...props, retentionInDays: undefined })),
+            "prod-load-balancer-logs-access": () => withChange(checked(prod.runtime), named("load-balancer-alb"), (props) => ({ ...props, accessLogs: undefined })),
             "no-iam-wildcard-admin": () =>
                 withChange(checked(dev.runtime), (resource) => resource.name === "roles-task" && resource.type === "aws:iam/rolePolicy:RolePolicy", (props) => ({ ...props, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) })),
             "contract-tags-everywhere": () => withChange(checked(dev.runtime), named("load-balancer-alb"), (props) => ({ ...props, tags: { Name: "alb" } })),

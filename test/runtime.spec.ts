@@ -1,13 +1,20 @@
 import { strict as assert } from "assert";
 import { evaluateEnvironment, EnvironmentEvaluation, stackConfig } from "../offline/evaluate";
-import { Evaluation } from "../offline/engine";
+import { DeclaredResource, Evaluation } from "../offline/engine";
 import { awsModule, containerDefinitions, ofType, single, TYPES } from "./helpers";
+
+/** Whether a resource, or a component it is a child of, was declared depending on another. */
+function dependsOn(evaluation: Evaluation, resource: DeclaredResource, on: DeclaredResource): boolean {
+    if (resource.dependencies.some((urn) => urn.endsWith(`::${on.name}`))) return true;
+    const parent = evaluation.resources.find((candidate) => resource.parent.endsWith(`::${candidate.name}`) && resource.parent.includes(candidate.type));
+    return parent ? dependsOn(evaluation, parent, on) : false;
+}
 
 describe("runtime layer", () => {
     const envs: Record<string, EnvironmentEvaluation> = {};
     before(async () => {
         for (const env of ["dev", "staging", "prod"] as const) envs[env] = await evaluateEnvironment(env);
-        envs.https = await evaluateEnvironment("dev", { base: { domain: "example.com" } });
+        envs.https = await evaluateEnvironment("dev", { base: { domain: "example.com", dnsDelegated: "true" } });
         envs.publicIp = await evaluateEnvironment("dev", { runtime: { egress: "public-ip" } });
     });
     const runtimeOf = (name: string): Evaluation => envs[name].runtime;
@@ -80,12 +87,29 @@ describe("runtime layer", () => {
             assert.deepEqual(["dev", "staging", "prod"].map((env) => single(runtimeOf(env), TYPES.loadBalancer).inputs.enableDeletionProtection), [false, false, true]);
         });
 
+        it("is protected in prod together with the services, so `pulumi destroy -s runtime-prod` refuses before deleting anything (deletion protection alone fails only after DNS, services and listeners are gone)", () => {
+            const guarded = (env: string) => [single(runtimeOf(env), TYPES.loadBalancer), ...ofType(runtimeOf(env), TYPES.service)].map((resource) => resource.protect);
+            assert.deepEqual(guarded("prod"), [true, true, true]);
+            assert.deepEqual([...guarded("dev"), ...guarded("staging")], [false, false, false, false, false, false]);
+        });
+
+        it("writes access logs in prod to the bucket base-prod publishes", () => {
+            const { base, runtime } = envs.prod;
+            assert.deepEqual(single(runtime, TYPES.loadBalancer).inputs.accessLogs, { bucket: base.outputs.accessLogsBucket, prefix: "durable-code-prod", enabled: true });
+            assert.equal(single(runtimeOf("dev"), TYPES.loadBalancer).inputs.accessLogs, undefined);
+        });
+
         it("checks the front end on / at 3000 and the back end on /health at 8000, targets by IP", () => {
-            const groups = ofType(runtimeOf("dev"), TYPES.targetGroup).map((group) => [group.inputs.name, group.inputs.port, group.inputs.healthCheck.path, group.inputs.targetType]);
+            const groups = ofType(runtimeOf("dev"), TYPES.targetGroup).map((group) => [group.inputs.port, group.inputs.healthCheck.path, group.inputs.targetType]);
             assert.deepEqual(groups, [
-                ["durable-code-dev-frontend", 3000, "/", "ip"],
-                ["durable-code-dev-backend", 8000, "/health", "ip"],
+                [3000, "/", "ip"],
+                [8000, "/health", "ip"],
             ]);
+        });
+
+        it("names target groups by prefix, so a replacement is created before the old group is deleted (a fixed name fails with ResourceInUse while a listener uses it)", () => {
+            const groups = ofType(runtimeOf("dev"), TYPES.targetGroup);
+            assert.deepEqual(groups.map((group) => [group.inputs.name, group.inputs.namePrefix]), [[undefined, "fe-"], [undefined, "be-"]]);
         });
 
         const forwardsTo = (evaluation: Evaluation, actions: any[]) =>
@@ -131,6 +155,13 @@ describe("runtime layer", () => {
             for (const service of ofType(runtimeOf("prod"), TYPES.service)) {
                 assert.equal(service.inputs.launchType, undefined);
                 assert.deepEqual(service.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE", weight: 1 }]);
+            }
+        });
+
+        it("can change a live service's capacity provider strategy: ECS needs a new deployment, so forceNewDeployment with the strategy as its trigger", () => {
+            for (const service of [...ofType(runtimeOf("dev"), TYPES.service), ...ofType(runtimeOf("prod"), TYPES.service)]) {
+                assert.equal(service.inputs.forceNewDeployment, true);
+                assert.deepEqual(JSON.parse(service.inputs.triggers.capacityProviderStrategy), service.inputs.capacityProviderStrategies);
             }
         });
 
@@ -199,14 +230,10 @@ describe("runtime layer", () => {
     });
 
     describe("logs", () => {
-        it("keep 7, 14 and 30 days", () => {
-            assert.deepEqual(["dev", "staging", "prod"].map((env) => ofType(runtimeOf(env), TYPES.logGroup).map((group) => group.inputs.retentionInDays)), [[7, 7], [14, 14], [30, 30]]);
-        });
-
-        it("outlive the nightly destroy: one group per service under /ecs/<project>-<env>/, retained on delete", () => {
-            const groups = ofType(runtimeOf("dev"), TYPES.logGroup);
-            assert.deepEqual(groups.map((group) => group.inputs.namePrefix), ["/ecs/durable-code-dev/frontend-", "/ecs/durable-code-dev/backend-"]);
-            assert.ok(groups.every((group) => group.retainOnDelete));
+        it("declares no log group: it writes to base's groups, which outlive the nightly destroy", () => {
+            for (const env of ["dev", "staging", "prod"]) assert.deepEqual(ofType(runtimeOf(env), TYPES.logGroup), [], env);
+            const containers = ofType(runtimeOf("staging"), TYPES.taskDefinition).map((task) => containerDefinitions(task)[0].logConfiguration.options["awslogs-group"]);
+            assert.deepEqual(containers, ["/ecs/durable-code-staging/frontend", "/ecs/durable-code-staging/backend"]);
         });
     });
 
@@ -219,7 +246,13 @@ describe("runtime layer", () => {
             assert.deepEqual(token, { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" });
             assert.deepEqual(pull.Resource, [envs.dev.base.outputs.repositories.frontend.arn, envs.dev.base.outputs.repositories.backend.arn]);
             assert.deepEqual(logs.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
-            assert.deepEqual(logs.Resource, ofType(dev, TYPES.logGroup).map((group) => `${group.state.arn}:log-stream:*`));
+            assert.deepEqual(logs.Resource, ofType(envs.dev.base, TYPES.logGroup).map((group) => `${group.state.arn}:log-stream:*`));
+        });
+
+        it("starts no task before the execution role's permissions exist: services depend on its policy", () => {
+            const dev = runtimeOf("dev");
+            const policy = ofType(dev, TYPES.rolePolicy).find((candidate) => candidate.name === "roles-execution")!;
+            for (const service of ofType(dev, TYPES.service)) assert.ok(dependsOn(dev, service, policy), service.name);
         });
 
         it("gives the application no permissions unless ECS Exec is on", () => {
@@ -239,13 +272,14 @@ describe("runtime layer", () => {
     });
 
     describe("DNS records and outputs", () => {
-        it("point <env>.<domain> and api-<env>.<domain> at the load balancer when base has a zone", () => {
+        it("point the environment's zone name, www.<it> (as the old setup had) and api.<it> at the load balancer when base has a zone", () => {
             const https = runtimeOf("https");
             const records = ofType(https, TYPES.record).map((record) => [record.inputs.name, record.inputs.type, record.inputs.zoneId, record.inputs.aliases[0].name]);
             const dnsName = single(https, TYPES.loadBalancer).state.dnsName;
             assert.deepEqual(records, [
                 ["dev.example.com", "A", "Z0MOCKZONE0001", dnsName],
-                ["api-dev.example.com", "A", "Z0MOCKZONE0001", dnsName],
+                ["www.dev.example.com", "A", "Z0MOCKZONE0001", dnsName],
+                ["api.dev.example.com", "A", "Z0MOCKZONE0001", dnsName],
             ]);
             assert.equal(https.outputs.url, "https://dev.example.com");
         });

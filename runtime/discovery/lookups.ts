@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { RuntimeConfig } from "../../shared/config/load";
 import { BaseContract, CONTRACT_VERSION, ContractKey } from "../../shared/contract";
 import { ConfigError } from "../../shared/errors";
-import { repositoryName } from "../../shared/naming";
+import { logGroupName, repositoryName } from "../../shared/naming";
 import { SERVICE_NAMES } from "../../shared/services";
 import { baseLookupFilters, contractTags, Markers, TagFilter } from "../../shared/tags";
 
@@ -11,11 +11,12 @@ export type Lookups = { readonly [K in ContractKey]: (known: Partial<BaseContrac
 
 /**
  * How runtime finds each base value without base's outputs: EC2 resources by the contract tags,
- * repositories by name, DNS by the configured domain. Each invoke runs at most once.
+ * repositories and log groups by name, DNS by the environment's zone (`zoneId`, or its name from
+ * the configured domain). Each invoke runs at most once.
  */
 export function baseLookups(config: RuntimeConfig): Lookups {
     const found = (what: string, cause: unknown) => {
-        const detail = cause instanceof Error ? cause.message : String(cause);
+        const detail = providerReason(cause);
         return new ConfigError(config.stack, [
             `no ${what} in ${config.region} for base-${config.env}${detail ? ` (${detail})` : ""}; ` +
                 `run "pulumi up -s base-${config.env}" first, or check aws:region and the base's tags`,
@@ -51,8 +52,18 @@ export function baseLookups(config: RuntimeConfig): Lookups {
         });
     const zoneId = once(async () => {
         if (config.zoneId) return config.zoneId;
-        if (!config.domain) return "";
-        const zone = await aws.route53.getZone({ name: config.domain, privateZone: false }).catch((cause) => Promise.reject(found(`public hosted zone ${config.domain}`, cause)));
+        if (!config.zoneName) return "";
+        const zone = await aws.route53.getZone({ name: config.zoneName, privateZone: false }).catch((cause) => {
+            // Several zones of one name (another stack's, or a registrar's) cannot be told apart by name.
+            if (/^multiple /.test(providerReason(cause))) {
+                return Promise.reject(
+                    new ConfigError(config.stack, [
+                        `several public hosted zones are named ${config.zoneName}; set ${config.project}:zoneId in Pulumi.${config.stack}.yaml to the one base-${config.env} uses ("pulumi stack output zoneId -s base-${config.env}" or "aws route53 list-hosted-zones-by-name --dns-name ${config.zoneName}")`,
+                    ]),
+                );
+            }
+            return Promise.reject(found(`public hosted zone ${config.zoneName}`, cause));
+        });
         return zone.zoneId;
     });
 
@@ -82,15 +93,31 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             );
             return Object.fromEntries(entries) as BaseContract["repositories"];
         }),
-        domain: async () => config.domain ?? "",
+        logGroups: once(async () => {
+            const entries = await Promise.all(
+                SERVICE_NAMES.map(async (service) => {
+                    const name = logGroupName(config, service);
+                    const group = await aws.cloudwatch.getLogGroup({ name }).catch((cause) => Promise.reject(found(`log group ${name}`, cause)));
+                    return [service, { name, arn: group.arn }] as const;
+                }),
+            );
+            return Object.fromEntries(entries) as BaseContract["logGroups"];
+        }),
+        domain: async () => config.zoneName ?? "",
         zoneId,
         certificateArn: once(async () => {
-            if (!config.domain) return "";
-            const certificate = await aws.acm
-                .getCertificate({ domain: config.domain, statuses: ["ISSUED"], mostRecent: true })
-                .catch((cause) => Promise.reject(found(`issued certificate for ${config.domain}`, cause)));
-            return certificate.arn;
+            if (!config.zoneName) return "";
+            // A certificate still waiting for the zone's delegation is not issued: serve HTTP until it is.
+            const certificate = await aws.acm.getCertificate({ domain: config.zoneName, statuses: ["ISSUED"], mostRecent: true }).catch(() => undefined);
+            return certificate?.arn ?? "";
         }),
+        accessLogsBucket: async () => config.accessLogsBucket ?? "",
         tags: async () => contractTags({ ...config, layer: "base" }),
     };
+}
+
+/** The provider's own reason, the last line of "invocation of <token> returned an error: ...\n\t* <reason>". */
+function providerReason(cause: unknown): string {
+    const message = cause instanceof Error ? cause.message : String(cause ?? "");
+    return (message.trim().split("\n").pop() ?? "").replace(/^\s*\*\s*/, "");
 }

@@ -10,6 +10,8 @@ export type DiscoveryMode = (typeof DISCOVERY_MODES)[number];
 
 const hostname = matching(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case DNS name such as example.com");
 
+const hostedZoneId = matching(/^Z[A-Z0-9]{1,31}$/, "a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ");
+
 const bucketName = matching(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)");
 
 interface KeySpec<T> {
@@ -31,7 +33,9 @@ export const CONFIG_KEYS = {
     vpcCidr: spec(BASE, cidrBlock),
     azCount: spec(BASE, wholeNumber(2, 6, "an application load balancer needs subnets in at least two zones")),
     domain: spec(BOTH, hostname),
-    zoneId: spec(BOTH, matching(/^Z[A-Z0-9]{1,31}$/, "a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ")),
+    zoneId: spec(BOTH, hostedZoneId),
+    parentZoneId: spec(BASE, hostedZoneId),
+    dnsDelegated: spec(BASE, boolean),
     extraTags: spec(BOTH, stringMap),
     protect: spec(BOTH, boolean),
     egress: spec(RUNTIME, oneOf(EGRESS_MODES)),
@@ -44,14 +48,15 @@ export const CONFIG_KEYS = {
     maxCount: spec(RUNTIME, wholeNumber(1, 100)),
     cpuTargetPercent: spec(RUNTIME, wholeNumber(10, 95)),
     spot: spec(RUNTIME, boolean),
-    logRetentionDays: spec(RUNTIME, oneOf(LOG_RETENTION_DAYS)),
+    logRetentionDays: spec(BASE, oneOf(LOG_RETENTION_DAYS)),
     containerInsights: spec(RUNTIME, boolean),
     enableExec: spec(RUNTIME, boolean),
     discovery: spec(RUNTIME, oneOf(DISCOVERY_MODES)),
     baseStack: spec(RUNTIME, matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a full stack name <organization>/<project>/<stack>")),
     appHostname: spec(RUNTIME, hostname),
     apiHostname: spec(RUNTIME, hostname),
-    accessLogsBucket: spec(RUNTIME, bucketName),
+    accessLogs: spec(BASE, boolean),
+    accessLogsBucket: spec(BOTH, bucketName),
     githubRepository: spec(BASE, matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a GitHub repository as owner/name")),
     githubBranch: spec(BASE, matching(/^[A-Za-z0-9._/-]+$/, "a branch name such as main")),
     githubOidcProviderArn: spec(BASE, matching(/^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, "the ARN of the account's GitHub OIDC provider")),

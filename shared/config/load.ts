@@ -1,5 +1,6 @@
 import { CpuArchitecture, EgressMode, ENVIRONMENTS } from "../environments";
 import { fargateSizeProblem } from "../fargate";
+import { environmentZoneName } from "../naming";
 import { StackName, stackNameOf } from "../stack-name";
 import { RESERVED_TAG_KEYS } from "../tags";
 import { ConfigError } from "../errors";
@@ -19,8 +20,11 @@ export interface CommonConfig {
     readonly extraTags: Readonly<Record<string, string>>;
     /** Protect stateful resources from deletion (default: on in prod). */
     readonly protect: boolean;
-    /** A domain means a hosted zone (created, or the existing `zoneId`) and a certificate. */
+    /** The product's domain; a domain means a hosted zone per environment and a certificate. */
     readonly domain?: string;
+    /** The environment's own zone: `<env>.<domain>`, or the domain itself where the zone is at the apex (prod). */
+    readonly zoneName?: string;
+    /** An existing hosted zone for `zoneName`, used instead of creating one. */
     readonly zoneId?: string;
 }
 
@@ -28,6 +32,19 @@ export interface BaseConfig extends CommonConfig {
     readonly layer: "base";
     readonly vpcCidr: string;
     readonly azCount: number;
+    /** A zone base writes the NS delegation of `zoneName` into, so certificate validation can finish in the same up. */
+    readonly parentZoneId?: string;
+    /**
+     * Whether `zoneName` answers on the internet (delegated by hand, by `parentZoneId`, or an
+     * existing `zoneId`). Only then does base wait for certificate validation and publish the
+     * certificate, so `pulumi up` never waits for a delegation nobody made.
+     */
+    readonly dnsDelegated: boolean;
+    /** Retention of the services' log groups, which base keeps across the nightly teardown. */
+    readonly logRetentionDays: number;
+    /** Load balancer access logs: into `accessLogsBucket` when it names one, else a bucket base creates. */
+    readonly accessLogs: boolean;
+    readonly accessLogsBucket?: string;
     /** A role GitHub Actions of this repository and branch may assume through OIDC; off when unset. */
     readonly deployRole?: {
         readonly repository: string;
@@ -51,7 +68,6 @@ export interface RuntimeConfig extends CommonConfig {
     readonly maxCount: number;
     readonly cpuTargetPercent: number;
     readonly spot: boolean;
-    readonly logRetentionDays: number;
     readonly containerInsights: boolean;
     readonly enableExec: boolean;
     /** `stack`: read base's outputs through a StackReference; `tags`: look everything up by tags and names. */
@@ -60,7 +76,7 @@ export interface RuntimeConfig extends CommonConfig {
     readonly baseStack: string;
     readonly appHostname?: string;
     readonly apiHostname?: string;
-    /** An existing S3 bucket for load balancer access logs; off when unset. */
+    /** An existing S3 bucket for load balancer access logs, instead of the one base publishes. */
     readonly accessLogsBucket?: string;
 }
 
@@ -121,11 +137,13 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
     if (roleKeys.length > 0 && !values.githubRepository) {
         problems.push(`${roleKeys.map((key) => `${context.project}:${key}`).join(", ")} configure the GitHub deploy role, which is off; set ${context.project}:githubRepository (owner/name) to turn it on`);
     }
-    if (values.zoneId && !values.domain) {
-        problems.push(`${context.project}:zoneId is set without ${context.project}:domain; set the domain the zone serves`);
+    const key = (name: ConfigKey) => `${context.project}:${name}`;
+    for (const needsDomain of ["zoneId", "parentZoneId", "dnsDelegated"] as const) {
+        if (values[needsDomain] !== undefined && !values.domain) problems.push(`${key(needsDomain)} is set without ${key("domain")}; set the domain the zone serves`);
     }
 
     const defaults = ENVIRONMENTS[env];
+    const zoneName = values.domain ? environmentZoneName(values.domain, env, defaults.zoneAtApex) : undefined;
     const common: CommonConfig = {
         stack,
         env,
@@ -135,6 +153,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         extraTags: values.extraTags ?? {},
         protect: values.protect ?? defaults.protect,
         domain: values.domain,
+        zoneName,
         zoneId: values.zoneId,
     };
 
@@ -147,11 +166,31 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
                     `so use a VPC of /${MAX_SUBNET_PREFIX - 4} or larger; ${where}`,
             );
         }
+        if (values.parentZoneId && values.zoneId) {
+            problems.push(`${key("parentZoneId")} and ${key("zoneId")} are both set: an existing zone's delegation is already yours; remove parentZoneId; ${where}`);
+        }
+        if (values.parentZoneId && defaults.zoneAtApex) {
+            problems.push(`${key("parentZoneId")}: ${stack}'s zone is the apex ${values.domain}, which only its registrar can delegate; remove parentZoneId and set the registrar's name servers to base's nameServers output; ${where}`);
+        }
+        if (values.accessLogs === false && values.accessLogsBucket) {
+            problems.push(`${key("accessLogsBucket")} is set but ${key("accessLogs")} is false; remove one of them; ${where}`);
+        }
         throwIfAny(stack, problems);
         const deployRole = values.githubRepository
             ? { repository: values.githubRepository, branch: values.githubBranch ?? "main", oidcProviderArn: values.githubOidcProviderArn, stateBucket: values.stateBucket }
             : undefined;
-        return { ...common, layer, vpcCidr, azCount: values.azCount ?? defaults.azCount, deployRole };
+        return {
+            ...common,
+            layer,
+            vpcCidr,
+            azCount: values.azCount ?? defaults.azCount,
+            parentZoneId: values.parentZoneId,
+            dnsDelegated: values.dnsDelegated === true || values.parentZoneId !== undefined || values.zoneId !== undefined,
+            logRetentionDays: values.logRetentionDays ?? defaults.logRetentionDays,
+            accessLogs: values.accessLogs ?? (defaults.accessLogs || values.accessLogsBucket !== undefined),
+            accessLogsBucket: values.accessLogsBucket,
+            deployRole,
+        };
     }
 
     const runtime: RuntimeConfig = {
@@ -167,7 +206,6 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         maxCount: values.maxCount ?? defaults.maxCount,
         cpuTargetPercent: values.cpuTargetPercent ?? defaults.cpuTargetPercent,
         spot: values.spot ?? defaults.spot,
-        logRetentionDays: values.logRetentionDays ?? defaults.logRetentionDays,
         containerInsights: values.containerInsights ?? defaults.containerInsights,
         enableExec: values.enableExec ?? defaults.enableExec,
         discovery: values.discovery ?? "stack",
@@ -205,7 +243,7 @@ function runtimeProblems(config: RuntimeConfig, where: string, invalid: Readonly
     if (config.env === "prod" && config.egress === "public-ip") {
         problems.push(`${key("egress")} public-ip gives prod tasks public IP addresses; use nat-per-az or nat-single; ${where}`);
     }
-    if (config.domain) problems.push(...hostnameProblems(config, config.domain));
+    if (config.zoneName) problems.push(...hostnameProblems(config, config.zoneName));
     return problems;
 }
 

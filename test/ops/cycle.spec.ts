@@ -176,6 +176,10 @@ describe("npm run cycle", () => {
             await assert.rejects(run(["--env", "qa"]), { message: /^unknown environment "qa"; use one of dev, staging, prod\nusage: npm run cycle/, exitCode: 2 } as object);
         });
 
+        it("refuses to cycle prod (it destroys runtime-prod) without --confirm runtime-prod, before anything runs", async () => {
+            await assert.rejects(run(["--env", "prod"]), { message: "npm run cycle destroys runtime-prod, which serves production; confirm with --confirm runtime-prod", exitCode: 2 } as object);
+        });
+
         it("rejects unknown flags", async () => {
             await assert.rejects(run(["--env", "dev", "--force"]), { exitCode: 2 } as object);
         });

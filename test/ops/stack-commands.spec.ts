@@ -1,10 +1,12 @@
 import { strict as assert } from "assert";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main as destroyBase } from "../../ops/destroy-base";
 import { main as runtime } from "../../ops/runtime";
 import { main as status } from "../../ops/status";
+import { elasticIpDemand } from "../../ops/elastic-ips";
+import { PROJECT_DIR } from "../../offline/stack-files";
 import { Stacks } from "../../ops/stacks";
 import { AppServer } from "../fakes/app-server";
 import { FakePulumi } from "../fakes/fake-pulumi";
@@ -53,7 +55,42 @@ describe("stack commands", () => {
         });
     });
 
+    describe("npm run status: Elastic IPs", () => {
+        let dir: string;
+        beforeEach(() => {
+            dir = mkdtempSync(join(tmpdir(), "durable-code-eips-"));
+            for (const name of readdirSync(PROJECT_DIR).filter((file) => /^Pulumi\..*yaml$/.test(file))) copyFileSync(join(PROJECT_DIR, name), join(dir, name));
+        });
+        afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+        it("the committed environments take exactly the default 5 per region: dev 1 + staging 1 + prod 3, no warning", async () => {
+            assert.deepEqual(elasticIpDemand().map((region) => [region.region, region.needed]), [["us-west-2", 5]]);
+            await status([], signal, await Stacks.open(pulumi.asCommand()), log);
+            assert.ok(!lines.some((line) => line.includes("Elastic IPs")));
+        });
+
+        it("warns when the environments configured in one region need more than the default quota", async () => {
+            writeFileSync(join(dir, "Pulumi.runtime-staging.yaml"), readFileSync(join(dir, "Pulumi.runtime-staging.yaml"), "utf8") + "  durable-code:egress: nat-per-az\n");
+            await status([], signal, await Stacks.open(pulumi.asCommand()), log, { dir });
+            assert.equal(
+                lines.at(-1),
+                '\nwarning: the runtime stacks in us-west-2 need 6 Elastic IPs at once (runtime-dev 1, runtime-staging 2, runtime-prod 3), more than the default quota of 5; request an increase (Service Quotas, "EC2-VPC Elastic IPs") before they are all up, or use egress nat-single',
+            );
+        });
+    });
+
     describe("npm run up / down", () => {
+        it("down of prod needs --confirm runtime-prod, and runs nothing without it", async () => {
+            pulumi.addStack("base-prod", { vpcId: "vpc-1" }).addStack("runtime-prod", { url: "http://x" });
+            const stacks = await Stacks.open(pulumi.asCommand());
+            await assert.rejects(runtime(["down", "--env", "prod"], signal, stacks, log), {
+                message: "npm run down destroys runtime-prod, which serves production; confirm with --confirm runtime-prod",
+            });
+            assert.deepEqual(mutations(pulumi), []);
+            assert.equal(await runtime(["down", "--env", "prod", "--confirm", "runtime-prod"], signal, stacks, log), 0);
+            assert.deepEqual(mutations(pulumi), ["destroy --yes --skip-preview --stack runtime-prod"]);
+        });
+
         it("down destroys runtime and nothing else", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://x" });
             assert.equal(await runtime(["down", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log), 0);

@@ -1,0 +1,30 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BaseConfig } from "../shared/config/load";
+import { logGroupName } from "../shared/naming";
+import { SERVICE_NAMES, ServiceName } from "../shared/services";
+import { tagsFor } from "../shared/tags";
+
+/**
+ * One log group per service, with a fixed name (`/ecs/<project>-<env>/<service>`). A log group
+ * costs nothing by the hour, so it lives in base: the nightly destroy of runtime leaves it, the
+ * morning restore writes to the same group, and `aws logs tail` or a saved query keeps working.
+ */
+export class ServiceLogs extends pulumi.ComponentResource {
+    readonly groups: Record<ServiceName, aws.cloudwatch.LogGroup>;
+
+    constructor(name: string, args: { config: BaseConfig }, opts: pulumi.ComponentResourceOptions = {}) {
+        super("durable-code:base:ServiceLogs", name, {}, opts);
+        const { config } = args;
+        const entries = SERVICE_NAMES.map((service) => {
+            const group = new aws.cloudwatch.LogGroup(
+                `${name}-${service}`,
+                { name: logGroupName(config, service), retentionInDays: config.logRetentionDays, tags: tagsFor(config, logGroupName(config, service)) },
+                { parent: this },
+            );
+            return [service, group] as const;
+        });
+        this.groups = Object.fromEntries(entries) as Record<ServiceName, aws.cloudwatch.LogGroup>;
+        this.registerOutputs({});
+    }
+}
