@@ -6,7 +6,7 @@ import { ConfigError } from "../shared/errors";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { contractTags } from "../shared/tags";
 import { AccessLogsBucket, logDeliveryPrincipal } from "./access-logs";
-import { GithubDeployRole } from "./deploy-role";
+import { GithubAccess } from "./github-access";
 import { CertificateStatus, Dns } from "./dns";
 import { ServiceLogs } from "./logs";
 import { Network } from "./network";
@@ -15,8 +15,9 @@ import { SecurityGroups } from "./security-groups";
 
 /** Base's stack outputs: the contract runtime reads, each value possibly not yet known. */
 export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract[K]> } & {
-    /** Only when the GitHub deploy role is on: the role ARN for the workflows' AWS_ROLE_ARN secret. */
+    /** Only with the GitHub roles: the environment's AWS_ROLE_ARN secret and the repository's AWS_PREVIEW_ROLE_ARN variable. */
     readonly deployRoleArn?: pulumi.Output<string>;
+    readonly previewRoleArn?: pulumi.Output<string>;
     /** With a domain: the name servers to delegate the environment's zone to, and where its certificate stands. */
     readonly nameServers?: pulumi.Output<string[]>;
     readonly certificateStatus?: CertificateStatus;
@@ -36,7 +37,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
     const dns = config.zoneName ? new Dns("dns", { config, zoneName: config.zoneName }) : undefined;
     const accessLogs =
         config.accessLogs && !config.accessLogsBucket ? new AccessLogsBucket("access-logs", { config, principal: await logDeliveryPrincipal(config.region) }) : undefined;
-    const deployRole = config.deployRole ? new GithubDeployRole("github-deploy", { config }) : undefined;
+    const github = config.githubAccess ? await GithubAccess.create("github", config) : undefined;
 
     const repositories = Object.fromEntries(
         SERVICE_NAMES.map((service) => {
@@ -63,8 +64,9 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         zoneId: dns?.zoneId ?? "",
         certificateArn: dns?.certificateArn ?? "",
         accessLogsBucket: accessLogs?.bucketName ?? config.accessLogsBucket ?? "",
+        permissionsBoundaryArn: github?.boundary.arn ?? "",
         tags: contractTags(config),
-        ...(deployRole ? { deployRoleArn: deployRole.role.arn } : {}),
+        ...(github ? { deployRoleArn: github.deployRole.arn, previewRoleArn: github.previewRole.arn } : {}),
         ...(dns ? { nameServers: dns.nameServers, certificateStatus: dns.certificateStatus } : {}),
     };
 }

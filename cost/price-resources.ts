@@ -42,6 +42,7 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
     "aws:ecs/taskDefinition:TaskDefinition",
     "aws:iam/role:Role",
     "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/policy:Policy",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
     "aws:appautoscaling/target:Target",
     "aws:appautoscaling/policy:Policy",

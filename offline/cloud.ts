@@ -1,4 +1,4 @@
-import { CloudDouble, DeclaredResource, Evaluation } from "./engine";
+import { CloudDouble, DeclaredResource, Evaluation, MOCK_ACCOUNT } from "./engine";
 
 /**
  * A stand-in for AWS and the state backend, built from what base declared. Lookups are answered by
@@ -12,6 +12,8 @@ export interface CloudOptions {
     readonly stacks?: Readonly<Record<string, Record<string, unknown>>>;
     /** The base whose resources the lookups search. */
     readonly base?: Evaluation;
+    /** Whether `npm run bootstrap` created the account's GitHub OIDC provider (default: it did). */
+    readonly githubOidcProvider?: boolean;
     /** Hosted zones in the account besides base's (another stack's or a registrar's). */
     readonly extraZones?: readonly DeclaredResource[];
 }
@@ -81,6 +83,15 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                 case "aws:cloudwatch/getLogGroup:getLogGroup": {
                     const group = named("aws:cloudwatch/logGroup:LogGroup", `log group ${inputs.name}`, (candidate) => candidate.inputs.name === inputs.name);
                     return { id: inputs.name, name: inputs.name, arn: group.state.arn };
+                }
+                case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
+                    if (options.githubOidcProvider === false) throw new Error(`no OpenID Connect provider found with url ${inputs.url}`);
+                    const host = String(inputs.url).replace(/^https:\/\//, "");
+                    return { id: host, arn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${host}`, url: host, clientIdLists: ["sts.amazonaws.com"] };
+                }
+                case "aws:iam/getPolicy:getPolicy": {
+                    const policy = named("aws:iam/policy:Policy", `IAM policy ${inputs.name}`, (candidate) => candidate.inputs.name === inputs.name);
+                    return { id: policy.state.arn, arn: policy.state.arn, name: inputs.name };
                 }
                 case "aws:elb/getServiceAccount:getServiceAccount": {
                     const account = ELB_LOG_ACCOUNTS[inputs.region];

@@ -170,6 +170,10 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         }
         case "aws:ecs/service:Service":
             return { arn, name: inputs.name };
+        case "aws:iam/role:Role":
+            return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${inputs.name ?? name}` };
+        case "aws:iam/policy:Policy":
+            return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${inputs.name ?? name}` };
         default:
             return { arn };
     }

@@ -9,7 +9,9 @@ import {
     S3Client,
 } from "@aws-sdk/client-s3";
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, EnableKeyRotationCommand, KMSClient } from "@aws-sdk/client-kms";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { parseFlags, positiveNumber } from "./args";
+import { ensureGithubOidcProvider } from "./github-oidc";
 import { runMain } from "./cli";
 import { OpsError } from "./errors";
 
@@ -26,6 +28,8 @@ export interface BootstrapOptions {
     readonly dryRun: boolean;
     /** Days a replaced state file version is kept. */
     readonly keepOldVersionsDays: number;
+    /** Create the account's GitHub OIDC provider, which the GitHub roles of every base trust. */
+    readonly githubOidc?: boolean;
 }
 
 export interface BootstrapResult {
@@ -40,7 +44,7 @@ export interface BootstrapResult {
  * nothing that is already right. Each setting is written every time (S3's PUTs are idempotent), so
  * a bucket someone loosened by hand is put back.
  */
-export async function bootstrap(options: BootstrapOptions, clients: { s3: SendsCommands; kms: SendsCommands }, log: (line: string) => void): Promise<BootstrapResult> {
+export async function bootstrap(options: BootstrapOptions, clients: { s3: SendsCommands; kms: SendsCommands; iam?: SendsCommands }, log: (line: string) => void): Promise<BootstrapResult> {
     const actions: string[] = [];
     const step = async (description: string, send: () => Promise<unknown>) => {
         actions.push(description);
@@ -109,6 +113,12 @@ export async function bootstrap(options: BootstrapOptions, clients: { s3: SendsC
         secretsProvider = `awskms://${alias}?region=${region}`;
     }
 
+    if (options.githubOidc) {
+        if (!clients.iam) throw new OpsError("--github-oidc needs an IAM client");
+        const arn = await ensureGithubOidcProvider(clients.iam, options.dryRun, log);
+        actions.push(arn ? `GitHub OIDC provider ${arn}` : "create the GitHub OIDC provider");
+    }
+
     const loginUrl = `s3://${bucket}?region=${region}&awssdk=v2`;
     log(`\nlog in with:\n  pulumi login '${loginUrl}'`);
     if (secretsProvider) log(`create stacks with:\n  pulumi stack init base-dev --secrets-provider '${secretsProvider}'`);
@@ -153,12 +163,19 @@ async function existingKey(kms: SendsCommands, alias: string): Promise<string | 
     }
 }
 
-const USAGE = "npm run bootstrap -- --bucket NAME --region REGION [--kms-alias NAME] [--keep-old-versions-days 90] [--dry-run]";
+const USAGE = "npm run bootstrap -- --bucket NAME --region REGION [--kms-alias NAME] [--github-oidc] [--keep-old-versions-days 90] [--dry-run]";
 
 export function parseOptions(argv: string[]): BootstrapOptions {
     const flags = parseFlags(
         argv,
-        { bucket: { type: "string" }, region: { type: "string" }, "kms-alias": { type: "string" }, "keep-old-versions-days": { type: "string" }, "dry-run": { type: "boolean" } },
+        {
+            bucket: { type: "string" },
+            region: { type: "string" },
+            "kms-alias": { type: "string" },
+            "github-oidc": { type: "boolean" },
+            "keep-old-versions-days": { type: "string" },
+            "dry-run": { type: "boolean" },
+        },
         USAGE,
     );
     const problems: string[] = [];
@@ -173,13 +190,15 @@ export function parseOptions(argv: string[]): BootstrapOptions {
         region,
         kmsAlias: flags["kms-alias"]?.replace(/^alias\//, ""),
         dryRun: flags["dry-run"] === true,
+        githubOidc: flags["github-oidc"] === true,
         keepOldVersionsDays: positiveNumber(flags["keep-old-versions-days"], "--keep-old-versions-days", 90),
     };
 }
 
 export async function main(argv: string[]): Promise<number> {
     const options = parseOptions(argv);
-    await bootstrap(options, { s3: new S3Client({ region: options.region }), kms: new KMSClient({ region: options.region }) }, (line) => console.log(line));
+    const clients = { s3: new S3Client({ region: options.region }), kms: new KMSClient({ region: options.region }), iam: new IAMClient({ region: options.region }) };
+    await bootstrap(options, clients, (line) => console.log(line));
     return 0;
 }
 

@@ -13,6 +13,13 @@ export interface RuntimeCommandOptions {
     readonly healthDeadlineMs: number;
     /** On a failed destroy, clear the stack's lock once and try again (for unattended teardowns). */
     readonly retryAfterCancel: boolean;
+    /** A scheduled catch-up: act only if runtime is not already where the command would bring it. */
+    readonly onlyIfNeeded?: boolean;
+}
+
+/** Whether runtime has resources (is up), from the backend's stack listing. */
+async function runtimeIsUp(stacks: Stacks, env: EnvironmentName): Promise<boolean> {
+    return ((await stacks.list()).get(stackNameOf("runtime", env))?.resourceCount ?? 0) > 0;
 }
 
 /** Brings an environment's runtime up (after checking its base exists) and waits for it to answer. */
@@ -20,6 +27,10 @@ export async function runtimeUp(stacks: Stacks, env: EnvironmentName, context: O
     const base = stackNameOf("base", env);
     const runtime = stackNameOf("runtime", env);
     const listing = await stacks.list();
+    if (options.onlyIfNeeded && (listing.get(runtime)?.resourceCount ?? 0) > 0) {
+        log(`${runtime} is already up (the scheduled startup ran); nothing to do`);
+        return undefined;
+    }
     if ((listing.get(base)?.resourceCount ?? 0) === 0) {
         throw new OpsError(`${runtime}: no base stack "${base}" with resources in this backend; run "pulumi up -s ${base}" first (or set discovery: tags in Pulumi.${runtime}.yaml)`);
     }
@@ -36,6 +47,10 @@ export async function runtimeUp(stacks: Stacks, env: EnvironmentName, context: O
 /** Destroys an environment's runtime only; base is never touched. */
 export async function runtimeDown(stacks: Stacks, env: EnvironmentName, context: OperationContext, options: RuntimeCommandOptions, log: (line: string) => void): Promise<void> {
     const runtime = stackNameOf("runtime", env);
+    if (options.onlyIfNeeded && !(await runtimeIsUp(stacks, env))) {
+        log(`${runtime} is already down (the scheduled teardown ran); nothing to do`);
+        return;
+    }
     if (options.dryRun) {
         log(`preview destroy ${runtime}: ${describeChanges(await stacks.previewDestroy(runtime, context))}`);
         return;
@@ -54,14 +69,14 @@ export async function runtimeDown(stacks: Stacks, env: EnvironmentName, context:
     }
 }
 
-const USAGE = "npm run up|down -- --env <dev|staging|prod> [--dry-run] [--retry-after-cancel] [--health-timeout SECONDS] [--timeout MINUTES] [--confirm runtime-prod]";
+const USAGE = "npm run up|down -- --env <dev|staging|prod> [--dry-run] [--retry-after-cancel] [--health-timeout SECONDS] [--timeout MINUTES] [--confirm runtime-prod] [--only-if-needed]";
 
 export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks, log: (line: string) => void = console.log): Promise<number> {
     const [action, ...rest] = argv;
     if (action !== "up" && action !== "down") throw new OpsError(`the first argument must be up or down (got "${action ?? ""}")\nusage: ${USAGE}`, 2);
     const flags = parseFlags(
         rest,
-        { env: { type: "string" }, "dry-run": { type: "boolean" }, "retry-after-cancel": { type: "boolean" }, "health-timeout": { type: "string" }, timeout: { type: "string" }, confirm: { type: "string" } },
+        { env: { type: "string" }, "dry-run": { type: "boolean" }, "retry-after-cancel": { type: "boolean" }, "health-timeout": { type: "string" }, timeout: { type: "string" }, confirm: { type: "string" }, "only-if-needed": { type: "boolean" } },
         USAGE,
     );
     const env = environmentFrom(flags.env, USAGE);
@@ -69,6 +84,7 @@ export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks,
     const options: RuntimeCommandOptions = {
         dryRun: flags["dry-run"] === true,
         retryAfterCancel: flags["retry-after-cancel"] === true,
+        onlyIfNeeded: flags["only-if-needed"] === true,
         healthDeadlineMs: positiveNumber(flags["health-timeout"], "--health-timeout", 600) * 1000,
     };
     const ops = stacks ?? (await Stacks.open());

@@ -30,6 +30,12 @@ export function localTime(instant: Date, timeZone: string): LocalTime {
 
 export interface Decision {
     readonly run: boolean;
+    /**
+     * A run an hour after the due time: GitHub may drop or delay a scheduled run, so the next cron
+     * line repeats it, and it acts only if the first did not (runtime still up for a teardown,
+     * still down for a startup).
+     */
+    readonly catchUp?: boolean;
     readonly reason: string;
 }
 
@@ -43,9 +49,14 @@ export function decide(action: ScheduledAction, scheduledAt: Date, schedule: Run
     const local = localTime(scheduledAt, schedule.timeZone);
     const wanted = action === "startup" ? schedule.startupHour : schedule.teardownHour;
     const when = `${WEEKDAYS[local.weekday]} ${local.date} ${String(local.hour).padStart(2, "0")}:${String(local.minute).padStart(2, "0")} ${schedule.timeZone}`;
-    if (local.hour !== wanted) return { run: false, reason: `${when} is not the ${wanted}:00 hour of the ${action}; the other cron line covers this day` };
+    const catchUp = local.hour === wanted + 1;
+    if (local.hour !== wanted && !catchUp) return { run: false, reason: `${when} is not the ${wanted}:00 hour of the ${action}; another cron line covers this day` };
     if (!schedule.weekdays.includes(local.weekday)) return { run: false, reason: `${when} is not a working day` };
     if (schedule.skipDates.includes(local.date)) return { run: false, reason: `${when} is a skip date` };
+    if (catchUp) {
+        const state = action === "teardown" ? "still has resources" : "is still down";
+        return { run: true, catchUp: true, reason: `${when}: catch-up of the ${wanted}:00 ${action}, which acts only if runtime ${state} (GitHub may drop a scheduled run)` };
+    }
     return { run: true, reason: `${when}: ${action} is due` };
 }
 
@@ -53,8 +64,8 @@ const USAGE =
     "ts-node ops/schedule-gate.ts --action startup|teardown [--cron '<the cron line that fired>'] [--at ISO-TIME] [--environment dev|staging] [--skip-dates YYYY-MM-DD,...]";
 
 /**
- * Writes `run`, `reason` and `environments` (a JSON list for the job matrix) to $GITHUB_OUTPUT. A
- * manual run (--environment) always runs, for that environment only.
+ * Writes `run`, `catch_up`, `reason` and `environments` (a JSON list for the job matrix) to
+ * $GITHUB_OUTPUT. A manual run (--environment) always runs, for that environment only.
  */
 export async function main(argv: string[], _signal?: AbortSignal, now: Date = new Date(), output: (line: string) => void = writeOutput): Promise<number> {
     const flags = parseFlags(argv, { action: { type: "string" }, cron: { type: "string" }, at: { type: "string" }, environment: { type: "string" }, "skip-dates": { type: "string" } }, USAGE);
@@ -77,6 +88,7 @@ export async function main(argv: string[], _signal?: AbortSignal, now: Date = ne
         decision = decide(flags.action, scheduledAt, schedule);
     }
     output(`run=${decision.run}`);
+    output(`catch_up=${decision.catchUp === true}`);
     output(`reason=${decision.reason}`);
     output(`environments=${JSON.stringify(environments)}`);
     return 0;

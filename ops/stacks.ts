@@ -37,9 +37,17 @@ export type ResourceChanges = Record<string, number>;
 export class Stacks {
     private constructor(private readonly workspace: LocalWorkspace) {}
 
-    static async open(pulumiCommand?: PulumiCommand, envVars: Record<string, string> = {}): Promise<Stacks> {
+    /**
+     * A workspace over this repository. New stacks get the secrets provider in PULUMI_SECRETS_PROVIDER
+     * (e.g. awskms://alias/pulumi-durable-code), not the passphrase default. Refuses a CLI logged in
+     * to anything but a self-managed backend: these commands, locks and state live there.
+     */
+    static async open(pulumiCommand?: PulumiCommand, envVars: Record<string, string> = {}, secretsProvider = process.env.PULUMI_SECRETS_PROVIDER || undefined): Promise<Stacks> {
         const command = pulumiCommand ?? (await PulumiCommand.get().catch(() => Promise.reject(missingCli())));
-        return new Stacks(await LocalWorkspace.create({ workDir: PROJECT_DIR, pulumiCommand: command, envVars }));
+        const workspace = await LocalWorkspace.create({ workDir: PROJECT_DIR, pulumiCommand: command, envVars, secretsProvider });
+        const who = await workspace.whoAmI().catch((error) => Promise.reject(explain("check the login (pulumi whoami)", "", error)));
+        requireSelfManagedBackend(who.url);
+        return new Stacks(workspace);
     }
 
     async list(): Promise<Map<string, StackListing>> {
@@ -113,6 +121,17 @@ export class Stacks {
         const open = create ? Stack.createOrSelect(name, this.workspace) : Stack.select(name, this.workspace);
         return open.catch((error) => Promise.reject(explain("select", name, error)));
     }
+}
+
+/** Backends the CLI manages itself, by URL scheme (Pulumi docs, "State and backends"). */
+const SELF_MANAGED_SCHEMES = ["s3:", "file:", "gs:", "azblob:"];
+
+export function requireSelfManagedBackend(url: string | undefined): void {
+    if (url && SELF_MANAGED_SCHEMES.some((scheme) => url.startsWith(scheme))) return;
+    throw new OpsError(
+        `the pulumi CLI is logged in to ${url ?? "an unknown backend"}, not this project's self-managed state backend; ` +
+            `log in to it first: pulumi login 's3://<state bucket>?region=<region>&awssdk=v2' (the line "npm run bootstrap" prints), or set PULUMI_BACKEND_URL`,
+    );
 }
 
 function missingCli(): OpsError {

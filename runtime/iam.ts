@@ -66,7 +66,13 @@ export class TaskRoles extends pulumi.ComponentResource {
         const role = (suffix: string, statements: PolicyStatement[]) => {
             const created = new aws.iam.Role(
                 `${name}-${suffix}`,
-                { name: physicalName(config, suffix), assumeRolePolicy: ASSUMED_BY_ECS_TASKS, tags: tagsFor(config, physicalName(config, suffix)) },
+                {
+                    name: physicalName(config, suffix),
+                    assumeRolePolicy: ASSUMED_BY_ECS_TASKS,
+                    // With base's GitHub roles, the deploy role may create roles only inside this boundary.
+                    permissionsBoundary: base.permissionsBoundaryArn || undefined,
+                    tags: tagsFor(config, physicalName(config, suffix)),
+                },
                 { parent: this },
             );
             if (statements.length > 0) {

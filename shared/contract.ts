@@ -39,6 +39,8 @@ export interface BaseContract {
     readonly certificateArn: string;
     /** Bucket for the load balancer's access logs; empty when off. */
     readonly accessLogsBucket: string;
+    /** The boundary runtime's roles are created with, so the deploy role may create them; empty when the GitHub roles are off. */
+    readonly permissionsBoundaryArn: string;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -61,5 +63,6 @@ export const CONTRACT_KEYS: readonly ContractKey[] = [
     "zoneId",
     "certificateArn",
     "accessLogsBucket",
+    "permissionsBoundaryArn",
     "tags",
 ];

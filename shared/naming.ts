@@ -16,6 +16,11 @@ export function repositoryName(scope: NameScope, service: ServiceName): string {
     return physicalName(scope, service);
 }
 
+/** The permissions boundary base creates with the GitHub roles; runtime's roles carry it. */
+export function boundaryName(scope: NameScope): string {
+    return physicalName(scope, "boundary");
+}
+
 export function logGroupName(scope: NameScope, service: ServiceName): string {
     return `/ecs/${physicalName(scope)}/${service}`;
 }

@@ -7,73 +7,133 @@ import { evaluateEnvironment, stackConfig } from "../offline/evaluate";
 import { checkStack } from "../policy/rules";
 import { loadConfig } from "../shared/config/load";
 import { parseStackName } from "../shared/stack-name";
-import { ofType, single, TYPES } from "./helpers";
+import { failureOf, ofType, single, TYPES } from "./helpers";
+import { allows, decision } from "./iam-evaluator";
 
 const REPOSITORY = "acme/durable-code";
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 
 describe("security", () => {
-    describe("GitHub deploy role (base, off by default)", () => {
-        let withRole: Evaluation;
+    describe("GitHub roles (base, off by default)", () => {
+        let withRoles: Evaluation;
+        const BUCKET = "acme-pulumi-state";
+        const KEY = "arn:aws:kms:us-west-2:123456789012:key/0b2f7a3e-6f1d-4f0e-9a55-3c1d2e4f5a6b";
         before(async () => {
-            withRole = await evaluateStack("base-dev", stackConfig("base-dev", { githubRepository: REPOSITORY, stateBucket: "acme-pulumi-state" }), fakeCloud());
+            withRoles = await evaluateStack("base-dev", stackConfig("base-dev", { githubRepository: REPOSITORY, stateBucket: BUCKET, secretsKeyArn: KEY }), fakeCloud());
         });
-        const role = () => single(withRole, TYPES.role);
-        const permissions = () => JSON.parse(single(withRole, TYPES.rolePolicy).inputs.policy).Statement;
+        const role = (name: string) => single(withRoles, TYPES.role, `github-${name}`);
+        const policyOf = (name: string) => JSON.parse(single(withRoles, TYPES.rolePolicy, `github-${name}`).inputs.policy).Statement;
+        const trustOf = (name: string) => JSON.parse(role(name).inputs.assumeRolePolicy).Statement[0];
+        const boundary = () => single(withRoles, "aws:iam/policy:Policy");
+        const deploy = (action: string, resource: string, context: Record<string, string> = {}) => decision(policyOf("deploy"), { action, resource, context });
+        const OWN_ROLE = "arn:aws:iam::123456789012:role/durable-code-dev-github-deploy";
+        const TASK_ROLE = "arn:aws:iam::123456789012:role/durable-code-dev-execution";
 
-        it("does not exist unless githubRepository is set", async () => {
+        it("do not exist unless githubRepository is set", async () => {
             const { base } = await evaluateEnvironment("dev");
-            assert.deepEqual([...ofType(base, TYPES.role), ...ofType(base, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")], []);
+            assert.deepEqual([...ofType(base, TYPES.role), ...ofType(base, "aws:iam/policy:Policy")], []);
             assert.equal(base.outputs.deployRoleArn, undefined);
+            assert.equal(base.outputs.permissionsBoundaryArn, "");
         });
 
-        it("trusts GitHub's OIDC tokens of this repository's main branch only", () => {
-            const trust = JSON.parse(role().inputs.assumeRolePolicy).Statement[0];
+        it("the deploy role trusts exactly the jobs that declare the GitHub Environment dev (sub repo:<r>:environment:dev)", () => {
+            const trust = trustOf("deploy");
             assert.equal(trust.Action, "sts:AssumeRoleWithWebIdentity");
-            assert.deepEqual(trust.Condition, {
-                StringEquals: {
-                    "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-                    "token.actions.githubusercontent.com:sub": "repo:acme/durable-code:ref:refs/heads/main",
-                },
-            });
-            assert.equal(withRole.outputs.deployRoleArn, role().state.arn);
-        });
-
-        it("may manage only this environment's roles, and read and write only the state bucket", () => {
-            const iam = permissions().find((statement: any) => statement.Action.includes("iam:PassRole"));
-            assert.equal(iam.Resource, "arn:aws:iam::*:role/durable-code-dev-*");
-            const objects = permissions().find((statement: any) => statement.Action.includes("s3:PutObject"));
-            assert.equal(objects.Resource, "arn:aws:s3:::acme-pulumi-state/*");
-            assert.ok(!permissions().some((statement: any) => statement.Action.includes("*")));
-        });
-
-        it("reuses the account's OIDC provider when given (one per account)", async () => {
-            const reuse = await evaluateStack("base-dev", stackConfig("base-dev", { githubRepository: REPOSITORY, githubOidcProviderArn: PROVIDER, githubBranch: "release" }), fakeCloud());
-            assert.deepEqual(ofType(reuse, "aws:iam/openIdConnectProvider:OpenIdConnectProvider"), []);
-            const trust = JSON.parse(single(reuse, TYPES.role).inputs.assumeRolePolicy).Statement[0];
             assert.equal(trust.Principal.Federated, PROVIDER);
-            assert.equal(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"], "repo:acme/durable-code:ref:refs/heads/release");
+            assert.deepEqual(trust.Condition, { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:acme/durable-code:environment:dev" } });
+            assert.equal(withRoles.outputs.deployRoleArn, role("deploy").state.arn);
         });
 
-        it("passes the policy pack and is priced (free)", () => {
-            assert.deepEqual(checkStack({ layer: "base", env: "dev", resources: withRole.resources.map((r) => ({ type: r.type, name: r.name, props: r.state })) }), []);
-            assert.deepEqual(priceResources(withRole.resources, "us-west-2", USAGE_ASSUMPTIONS.dev).unpriced, []);
+        it("the preview role trusts pull requests (sub repo:<r>:pull_request) and can write nothing", () => {
+            assert.equal(trustOf("preview").Condition.StringEquals["token.actions.githubusercontent.com:sub"], "repo:acme/durable-code:pull_request");
+            const statements = policyOf("preview");
+            const writes = statements.flatMap((statement: any) => [statement.Action].flat()).filter((action: string) => !/^[a-z0-9-]+:(Describe|List|Get)/.test(action) && action !== "kms:Decrypt");
+            assert.deepEqual(writes, []);
+            assert.ok(allows(statements, { action: "s3:GetObject", resource: `arn:aws:s3:::${BUCKET}/.pulumi/stacks/durable-code/base-dev.json` }));
+            assert.ok(!allows(statements, { action: "s3:PutObject", resource: `arn:aws:s3:::${BUCKET}/.pulumi/stacks/durable-code/base-dev.json` }));
+            assert.ok(allows(statements, { action: "kms:Decrypt", resource: KEY }) && !allows(statements, { action: "kms:Encrypt", resource: KEY }));
         });
 
-        it("says how to turn it on when only its details are set", () => {
-            assert.throws(() => loadConfig(parseStackName("base-dev"), stackConfig("base-dev", { githubBranch: "main" }), { project: "durable-code", organization: "organization" }), {
-                message: "base-dev: durable-code:githubBranch configure the GitHub deploy role, which is off; set durable-code:githubRepository (owner/name) to turn it on",
+        it("the deploy role may not write its own policy, trust or boundary, nor change the boundary policy", () => {
+            for (const action of ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:DeleteRole"]) {
+                assert.equal(deploy(action, OWN_ROLE, { "iam:PermissionsBoundary": boundary().state.arn }), "denied", action);
+            }
+            for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) assert.equal(deploy(action, boundary().state.arn), "denied", action);
+        });
+
+        it("the deploy role may create and change this environment's roles only with the boundary attached", () => {
+            assert.equal(deploy("iam:CreateRole", TASK_ROLE, { "iam:PermissionsBoundary": boundary().state.arn }), "allowed");
+            assert.equal(deploy("iam:CreateRole", TASK_ROLE), "implicitly denied", "no boundary");
+            assert.equal(deploy("iam:CreateRole", TASK_ROLE, { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" }), "implicitly denied");
+            assert.equal(deploy("iam:PutRolePolicy", TASK_ROLE), "implicitly denied");
+            assert.equal(deploy("iam:CreateRole", "arn:aws:iam::123456789012:role/durable-code-prod-execution", { "iam:PermissionsBoundary": boundary().state.arn }), "implicitly denied", "another environment");
+            assert.equal(deploy("iam:PassRole", TASK_ROLE, { "iam:PassedToService": "ecs-tasks.amazonaws.com" }), "allowed");
+            assert.equal(deploy("iam:PassRole", TASK_ROLE, { "iam:PassedToService": "lambda.amazonaws.com" }), "implicitly denied");
+        });
+
+        it("the boundary allows what tasks and the NAT instance need, and no IAM at all", () => {
+            const statements = JSON.parse(boundary().inputs.policy).Statement;
+            assert.ok(allows(statements, { action: "ecr:BatchGetImage", resource: "*" }) && allows(statements, { action: "logs:PutLogEvents", resource: "*" }));
+            assert.ok(!allows(statements, { action: "iam:CreateRole", resource: "*" }) && !allows(statements, { action: "s3:GetObject", resource: "*" }));
+        });
+
+        it("the deploy role covers a real up and destroy: scaling alarms, service-linked roles (ECS, ELB, autoscaling only), the state bucket and the secrets key", () => {
+            for (const action of ["cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"]) assert.equal(deploy(action, "*"), "allowed", action);
+            const linked = "arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS";
+            for (const service of ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"]) {
+                assert.equal(deploy("iam:CreateServiceLinkedRole", linked, { "iam:AWSServiceName": service }), "allowed", service);
+            }
+            assert.equal(deploy("iam:CreateServiceLinkedRole", linked, { "iam:AWSServiceName": "rds.amazonaws.com" }), "implicitly denied");
+            for (const action of ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]) assert.equal(deploy(action, KEY), "allowed", action);
+            assert.equal(deploy("s3:PutObject", `arn:aws:s3:::${BUCKET}/.pulumi/stacks/durable-code/runtime-dev.json`), "allowed");
+            assert.equal(deploy("s3:PutObject", "arn:aws:s3:::someone-elses-bucket/x"), "implicitly denied");
+        });
+
+        it("looks up the account's one OIDC provider instead of owning it, so destroying one base never cuts off another", () => {
+            assert.deepEqual(ofType(withRoles, "aws:iam/openIdConnectProvider:OpenIdConnectProvider"), []);
+            assert.ok(withRoles.invokes.some((invoke) => invoke.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider"));
+        });
+
+        it("says to run bootstrap when the account has no OIDC provider yet", async () => {
+            const failure = await failureOf(evaluateStack("base-dev", stackConfig("base-dev", { githubRepository: REPOSITORY, stateBucket: BUCKET }), fakeCloud({ githubOidcProvider: false })));
+            assert.equal(
+                failure.message,
+                'base-dev: the account has no GitHub OIDC provider (token.actions.githubusercontent.com); create it once per account with "npm run bootstrap -- --bucket <state bucket> --region us-west-2 --github-oidc"',
+            );
+        });
+
+        it("runtime's roles carry the boundary, so the deploy role can create them", async () => {
+            const runtime = await evaluateStack(
+                "runtime-dev",
+                stackConfig("runtime-dev"),
+                fakeCloud({ base: withRoles, stacks: { "organization/durable-code/base-dev": withRoles.outputs } }),
+            );
+            assert.deepEqual(ofType(runtime, TYPES.role).map((created) => created.inputs.permissionsBoundary), [boundary().state.arn, boundary().state.arn]);
+        });
+
+        it("pass the policy pack and are priced (free)", () => {
+            assert.deepEqual(checkStack({ layer: "base", env: "dev", resources: withRoles.resources.map((r) => ({ type: r.type, name: r.name, props: r.state })) }), []);
+            assert.deepEqual(priceResources(withRoles.resources, "us-west-2", USAGE_ASSUMPTIONS.dev).unpriced, []);
+        });
+
+        const refusals: Array<[Record<string, string>, string]> = [
+            [{ stateBucket: BUCKET }, "base-dev: durable-code:stateBucket configure the GitHub roles, which are off; set durable-code:githubRepository (owner/name) to turn them on"],
+            [{ githubRepository: REPOSITORY }, "base-dev: durable-code:githubRepository turns on the GitHub roles, which need the state bucket; set durable-code:stateBucket (the bucket of the s3:// backend); change it in Pulumi.base-dev.yaml"],
+        ];
+        for (const [settings, message] of refusals) {
+            it(`refuses ${JSON.stringify(settings)}`, () => {
+                assert.throws(() => loadConfig(parseStackName("base-dev"), stackConfig("base-dev", settings), { project: "durable-code", organization: "organization" }), { message });
             });
-        });
+        }
     });
 
-    describe("load balancer access logs (runtime, off by default)", () => {
-        it("are off unless accessLogsBucket is set", async () => {
+    describe("load balancer access logs (on in prod, to base's bucket)", () => {
+        it("are off in dev unless a bucket is configured", async () => {
             const { runtime } = await evaluateEnvironment("dev");
             assert.equal(single(runtime, TYPES.loadBalancer).inputs.accessLogs, undefined);
         });
 
-        it("go to the configured bucket under the environment's prefix", async () => {
+        it("go to a bucket runtime's accessLogsBucket names instead, under the environment's prefix", async () => {
             const { runtime } = await evaluateEnvironment("prod", { runtime: { accessLogsBucket: "acme-alb-logs" } });
             assert.deepEqual(single(runtime, TYPES.loadBalancer).inputs.accessLogs, { bucket: "acme-alb-logs", prefix: "durable-code-prod", enabled: true });
         });

@@ -66,6 +66,11 @@ describe("the committed stack files are what gets tested, checked and priced", (
             assert.equal(config["durable-code:baseStack"], SECRET_PLACEHOLDER);
         });
 
+        it("reads past the lines pulumi stack init writes (secretsprovider, encryptedkey), which are committed", () => {
+            writeFileSync(stackFilePath("base-dev", copy.dir), "secretsprovider: awskms://alias/pulumi-durable-code?region=us-west-2\nencryptedkey: AQICAHh...\n" + readFileSync(stackFilePath("base-dev", copy.dir), "utf8"));
+            assert.deepEqual(readStackFile("base-dev", { dir: copy.dir }).config, { "aws:region": "us-west-2", "durable-code:logRetentionDays": "14", "durable-code:spot": "false" });
+        });
+
         it("rejects a key without a namespace, as the CLI does, naming the file", () => {
             copy.edit("base-staging", (text) => `${text}  azCount: 3\n`);
             assert.throws(() => readStackFile("base-staging", { dir: copy.dir }), {

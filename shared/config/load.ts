@@ -45,14 +45,15 @@ export interface BaseConfig extends CommonConfig {
     /** Load balancer access logs: into `accessLogsBucket` when it names one, else a bucket base creates. */
     readonly accessLogs: boolean;
     readonly accessLogsBucket?: string;
-    /** A role GitHub Actions of this repository and branch may assume through OIDC; off when unset. */
-    readonly deployRole?: {
+    /** Roles GitHub Actions of this repository may assume through OIDC (deploy and preview); off when unset. */
+    readonly githubAccess?: {
         readonly repository: string;
-        readonly branch: string;
-        /** The account's existing GitHub OIDC provider; one is created when unset (one per account). */
+        /** The account's GitHub OIDC provider; looked up when unset (bootstrap creates it, one per account). */
         readonly oidcProviderArn?: string;
-        /** The Pulumi state bucket the role may read and write. */
-        readonly stateBucket?: string;
+        /** The Pulumi state bucket the roles read (preview) and write (deploy). */
+        readonly stateBucket: string;
+        /** The KMS key of the awskms:// secrets provider, when the stacks use one. */
+        readonly secretsKeyArn?: string;
     };
 }
 
@@ -133,9 +134,12 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
     problems.push(...namespaceProblems(raw, context.project, Object.keys(CONFIG_KEYS)));
     problems.push(...tagProblems(values.extraTags ?? {}, context.project, where));
     problems.push(...namingProblems({ project: context.project, env }, layer), ...portProblems());
-    const roleKeys = (["githubBranch", "githubOidcProviderArn", "stateBucket"] as const).filter((key) => values[key] !== undefined);
+    const roleKeys = (["githubOidcProviderArn", "stateBucket", "secretsKeyArn"] as const).filter((key) => values[key] !== undefined);
     if (roleKeys.length > 0 && !values.githubRepository) {
-        problems.push(`${roleKeys.map((key) => `${context.project}:${key}`).join(", ")} configure the GitHub deploy role, which is off; set ${context.project}:githubRepository (owner/name) to turn it on`);
+        problems.push(`${roleKeys.map((key) => `${context.project}:${key}`).join(", ")} configure the GitHub roles, which are off; set ${context.project}:githubRepository (owner/name) to turn them on`);
+    }
+    if (values.githubRepository && !values.stateBucket && !invalid.has("stateBucket")) {
+        problems.push(`${context.project}:githubRepository turns on the GitHub roles, which need the state bucket; set ${context.project}:stateBucket (the bucket of the s3:// backend); ${where}`);
     }
     const key = (name: ConfigKey) => `${context.project}:${name}`;
     for (const needsDomain of ["zoneId", "parentZoneId", "dnsDelegated"] as const) {
@@ -176,9 +180,10 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
             problems.push(`${key("accessLogsBucket")} is set but ${key("accessLogs")} is false; remove one of them; ${where}`);
         }
         throwIfAny(stack, problems);
-        const deployRole = values.githubRepository
-            ? { repository: values.githubRepository, branch: values.githubBranch ?? "main", oidcProviderArn: values.githubOidcProviderArn, stateBucket: values.stateBucket }
-            : undefined;
+        const githubAccess =
+            values.githubRepository && values.stateBucket
+                ? { repository: values.githubRepository, oidcProviderArn: values.githubOidcProviderArn, stateBucket: values.stateBucket, secretsKeyArn: values.secretsKeyArn }
+                : undefined;
         return {
             ...common,
             layer,
@@ -189,7 +194,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
             logRetentionDays: values.logRetentionDays ?? defaults.logRetentionDays,
             accessLogs: values.accessLogs ?? (defaults.accessLogs || values.accessLogsBucket !== undefined),
             accessLogsBucket: values.accessLogsBucket,
-            deployRole,
+            githubAccess,
         };
     }
 

@@ -47,6 +47,8 @@ export class FakePulumi {
     readonly imported: unknown[] = [];
     /** Commands that wait until the operation's signal aborts, as a long `pulumi up` would. */
     readonly hangs = new Set<string>();
+    /** Where `pulumi whoami --json` says the CLI is logged in. */
+    backendUrl = "s3://acme-pulumi-state?region=us-west-2&awssdk=v2";
 
     asCommand(): PulumiCommand {
         return this as unknown as PulumiCommand;
@@ -98,6 +100,9 @@ export class FakePulumi {
         if (verb === "stack ls") {
             const listing = [...this.stacks].map(([stackName, s]) => ({ name: stackName, current: false, updateInProgress: s.locked, resourceCount: s.resourceCount, lastUpdate: s.history[0]?.endTime }));
             return ok(JSON.stringify(listing));
+        }
+        if (verb === "whoami") {
+            return ok(JSON.stringify({ user: "ci", organizations: [], url: this.backendUrl }));
         }
         if (verb === "stack init") {
             this.addStack(args[2]);

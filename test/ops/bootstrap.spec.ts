@@ -83,6 +83,30 @@ describe("npm run bootstrap", () => {
         assert.ok(lines.every((line) => line.startsWith("would ") || line.includes("pulumi ")));
     });
 
+    describe("--github-oidc: the account's one GitHub OIDC provider", () => {
+        const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+
+        it("creates it when the account has none, for the sts.amazonaws.com audience", async () => {
+            const iam = new RecordingClient({ ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [{ Arn: "arn:aws:iam::123456789012:oidc-provider/accounts.google.com" }] }), CreateOpenIDConnectProviderCommand: () => ({ OpenIDConnectProviderArn: PROVIDER }) });
+            const result = await bootstrap(options({ githubOidc: true }), { s3: new RecordingClient(), kms: new RecordingClient(), iam }, log);
+            assert.deepEqual(iam.calls[1], ["CreateOpenIDConnectProviderCommand", { Url: "https://token.actions.githubusercontent.com", ClientIDList: ["sts.amazonaws.com"], Tags: [{ Key: "ManagedBy", Value: "npm run bootstrap" }] }]);
+            assert.ok(result.actions.includes(`GitHub OIDC provider ${PROVIDER}`));
+        });
+
+        it("is idempotent: an existing provider is kept", async () => {
+            const iam = new RecordingClient({ ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [{ Arn: PROVIDER }] }) });
+            await bootstrap(options({ githubOidc: true }), { s3: new RecordingClient(), kms: new RecordingClient(), iam }, log);
+            assert.deepEqual(iam.names(), ["ListOpenIDConnectProvidersCommand"]);
+            assert.ok(lines.includes(`GitHub OIDC provider exists (${PROVIDER})`));
+        });
+
+        it("--dry-run only looks", async () => {
+            const iam = new RecordingClient({ ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [] }) });
+            await bootstrap(options({ githubOidc: true, dryRun: true }), { s3: new RecordingClient(), kms: new RecordingClient(), iam }, log);
+            assert.deepEqual(iam.names(), ["ListOpenIDConnectProvidersCommand"]);
+        });
+    });
+
     it("a bucket owned by another account is a clear error", async () => {
         const s3 = new RecordingClient({ HeadBucketCommand: awsError("Forbidden", 403) });
         await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {

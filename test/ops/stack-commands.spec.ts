@@ -55,6 +55,30 @@ describe("stack commands", () => {
         });
     });
 
+    describe("the backend and secrets the commands use", () => {
+        it("refuse a CLI logged in to Pulumi Cloud instead of the self-managed backend, saying how to log in", async () => {
+            pulumi.backendUrl = "https://api.pulumi.com";
+            await assert.rejects(Stacks.open(pulumi.asCommand()), {
+                message:
+                    "the pulumi CLI is logged in to https://api.pulumi.com, not this project's self-managed state backend; log in to it first: pulumi login 's3://<state bucket>?region=<region>&awssdk=v2' (the line \"npm run bootstrap\" prints), or set PULUMI_BACKEND_URL",
+            });
+        });
+
+        it("accept s3:// and file:// backends", async () => {
+            for (const url of ["s3://acme-pulumi-state?region=us-west-2&awssdk=v2", "file:///srv/pulumi-state"]) {
+                pulumi.backendUrl = url;
+                await Stacks.open(pulumi.asCommand());
+            }
+        });
+
+        it("create a new stack with the configured secrets provider, not the passphrase default", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" });
+            const stacks = await Stacks.open(pulumi.asCommand(), {}, "awskms://alias/pulumi-durable-code?region=us-west-2");
+            await stacks.up("runtime-dev", { onOutput: () => undefined, signal });
+            assert.ok(pulumi.commandsFor().includes("stack init runtime-dev --secrets-provider awskms://alias/pulumi-durable-code?region=us-west-2"), pulumi.commandsFor().join("\n"));
+        });
+    });
+
     describe("npm run status: Elastic IPs", () => {
         let dir: string;
         beforeEach(() => {

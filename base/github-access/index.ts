@@ -1,0 +1,88 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BaseConfig } from "../../shared/config/load";
+import { ConfigError } from "../../shared/errors";
+import { tagsFor } from "../../shared/tags";
+import {
+    AccessScope,
+    boundaryName,
+    deployRoleName,
+    deployRolePermissions,
+    environmentSubject,
+    GITHUB_OIDC_HOST,
+    githubTrustPolicy,
+    permissionsBoundary,
+    previewRoleName,
+    previewRolePermissions,
+    pullRequestSubject,
+} from "./policies";
+
+/**
+ * The account's GitHub OIDC provider. There is one per account and every environment's roles trust
+ * it, so no base owns it (destroying one base would cut off the others): `npm run bootstrap` creates
+ * it once, and each base looks it up.
+ */
+async function githubOidcProviderArn(config: BaseConfig): Promise<string> {
+    const given = config.githubAccess!.oidcProviderArn;
+    if (given) return given;
+    const provider = await aws.iam.getOpenIdConnectProvider({ url: `https://${GITHUB_OIDC_HOST}` }).catch(() => {
+        throw new ConfigError(config.stack, [
+            `the account has no GitHub OIDC provider (${GITHUB_OIDC_HOST}); create it once per account with "npm run bootstrap -- --bucket <state bucket> --region ${config.region} --github-oidc"`,
+        ]);
+    });
+    return provider.arn;
+}
+
+/**
+ * What GitHub Actions of `githubRepository` may do in this environment, with no stored keys:
+ * - a deploy role for jobs that declare the GitHub Environment `<env>` (teardown, startup, releases),
+ *   whose IAM rights are fenced by a permissions boundary so it can never grant itself more;
+ * - a read-only preview role for pull requests, which present `pull_request` and no environment.
+ */
+export class GithubAccess extends pulumi.ComponentResource {
+    readonly deployRole: aws.iam.Role;
+    readonly previewRole: aws.iam.Role;
+    readonly boundary: aws.iam.Policy;
+
+    constructor(name: string, args: { config: BaseConfig; providerArn: string }, opts: pulumi.ComponentResourceOptions = {}) {
+        super("durable-code:base:GithubAccess", name, {}, opts);
+        const { config, providerArn } = args;
+        const settings = config.githubAccess!;
+        const scope: AccessScope = { project: config.project, env: config.env, stateBucket: settings.stateBucket, secretsKeyArn: settings.secretsKeyArn };
+        const child = { parent: this };
+
+        this.boundary = new aws.iam.Policy(
+            `${name}-boundary`,
+            {
+                name: boundaryName(config),
+                description: `The most any role the ${config.env} deploy role creates may do`,
+                policy: JSON.stringify(permissionsBoundary()),
+                tags: tagsFor(config, boundaryName(config)),
+            },
+            child,
+        );
+        const role = (suffix: string, roleName: string, subject: string, description: string) =>
+            new aws.iam.Role(
+                `${name}-${suffix}`,
+                { name: roleName, description, assumeRolePolicy: JSON.stringify(githubTrustPolicy(providerArn, subject)), maxSessionDuration: 3600, tags: tagsFor(config, roleName) },
+                child,
+            );
+        this.deployRole = role("deploy", deployRoleName(config), environmentSubject(settings.repository, config.env), `GitHub Actions of ${settings.repository}, environment ${config.env}: teardown, startup, releases`);
+        this.previewRole = role("preview", previewRoleName(config), pullRequestSubject(settings.repository), `GitHub Actions of ${settings.repository}, pull requests: read-only preview`);
+
+        new aws.iam.RolePolicy(
+            `${name}-deploy`,
+            {
+                role: this.deployRole.id,
+                policy: pulumi.all([this.deployRole.arn, this.boundary.arn]).apply(([self, boundary]) => JSON.stringify(deployRolePermissions(scope, { self, boundary }))),
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(`${name}-preview`, { role: this.previewRole.id, policy: JSON.stringify(previewRolePermissions(scope)) }, child);
+        this.registerOutputs({ deployRoleArn: this.deployRole.arn, previewRoleArn: this.previewRole.arn });
+    }
+
+    static async create(name: string, config: BaseConfig): Promise<GithubAccess> {
+        return new GithubAccess(name, { config, providerArn: await githubOidcProviderArn(config) });
+    }
+}

@@ -1,0 +1,64 @@
+/**
+ * Enough of IAM's policy evaluation to read a policy document statement by statement, as AWS does
+ * for a request within one account (IAM user guide, "Policy evaluation logic"): an explicit Deny
+ * wins, else an Allow is needed; `*` and `?` are wildcards in actions (case-insensitive) and
+ * resources; a condition key the request does not carry makes the condition false; a list of
+ * values matches any of them. A role's effective rights are its policies intersected with its
+ * permissions boundary.
+ */
+export interface Request {
+    readonly action: string;
+    readonly resource: string;
+    readonly context?: Readonly<Record<string, string>>;
+}
+
+interface Statement {
+    readonly Effect: "Allow" | "Deny";
+    readonly Action: string | string[];
+    readonly Resource: string | string[];
+    readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
+    const source = `^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`;
+    return new RegExp(source, ignoreCase ? "i" : "").test(value);
+}
+
+function conditionHolds(condition: Statement["Condition"], context: Readonly<Record<string, string>>): boolean {
+    for (const [operator, entries] of Object.entries(condition ?? {})) {
+        for (const [key, expected] of Object.entries(entries)) {
+            const actual = context[key];
+            if (actual === undefined) return false;
+            const matches = list(expected).some((value) => {
+                switch (operator) {
+                    case "StringEquals":
+                    case "ArnEquals":
+                        return actual === value;
+                    case "StringLike":
+                    case "ArnLike":
+                        return wildcard(value, actual, false);
+                    default:
+                        throw new Error(`the IAM evaluator does not know the condition operator ${operator}`);
+                }
+            });
+            if (!matches) return false;
+        }
+    }
+    return true;
+}
+
+const applies = (statement: Statement, request: Request) =>
+    list(statement.Action).some((action) => wildcard(action, request.action, true)) &&
+    list(statement.Resource).some((resource) => wildcard(resource, request.resource, false)) &&
+    conditionHolds(statement.Condition, request.context ?? {});
+
+export function decision(statements: readonly Statement[], request: Request): "allowed" | "denied" | "implicitly denied" {
+    if (statements.some((statement) => statement.Effect === "Deny" && applies(statement, request))) return "denied";
+    return statements.some((statement) => statement.Effect === "Allow" && applies(statement, request)) ? "allowed" : "implicitly denied";
+}
+
+export function allows(statements: readonly Statement[], request: Request): boolean {
+    return decision(statements, request) === "allowed";
+}
