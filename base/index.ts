@@ -6,7 +6,8 @@ import { ConfigError } from "../shared/errors";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { contractTags } from "../shared/tags";
 import { AccessLogsBucket, logDeliveryPrincipal } from "./access-logs";
-import { GithubAccess } from "./github-access";
+import { GithubAccess, githubOidcProviderArn } from "./github-access";
+import { ImagePublisher } from "./image-publisher";
 import { CertificateStatus, Dns } from "./dns";
 import { ServiceLogs } from "./logs";
 import { Network } from "./network";
@@ -18,6 +19,8 @@ export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract
     /** Only with the GitHub roles: the environment's AWS_ROLE_ARN secret and the repository's AWS_PREVIEW_ROLE_ARN variable. */
     readonly deployRoleArn?: pulumi.Output<string>;
     readonly previewRoleArn?: pulumi.Output<string>;
+    /** Only with imagePublisherRepository: the role the application's build pushes images with. */
+    readonly imagePublisherRoleArn?: pulumi.Output<string>;
     /** With a domain: the name servers to delegate the environment's zone to, and where its certificate stands. */
     readonly nameServers?: pulumi.Output<string[]>;
     readonly certificateStatus?: CertificateStatus;
@@ -37,7 +40,11 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
     const dns = config.zoneName ? new Dns("dns", { config, zoneName: config.zoneName }) : undefined;
     const accessLogs =
         config.accessLogs && !config.accessLogsBucket ? new AccessLogsBucket("access-logs", { config, principal: await logDeliveryPrincipal(config.region) }) : undefined;
-    const github = config.githubAccess ? await GithubAccess.create("github", config) : undefined;
+    const providerArn = config.githubAccess || config.imagePublisherRepository ? await githubOidcProviderArn(config) : undefined;
+    const github = config.githubAccess ? new GithubAccess("github", { config, providerArn: providerArn! }) : undefined;
+    const publisher = config.imagePublisherRepository
+        ? new ImagePublisher("image-publisher", { config, providerArn: providerArn!, repositoryArns: SERVICE_NAMES.map((service) => registries.repositories[service].arn) })
+        : undefined;
 
     const repositories = Object.fromEntries(
         SERVICE_NAMES.map((service) => {
@@ -67,6 +74,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         permissionsBoundaryArn: github?.boundary.arn ?? "",
         tags: contractTags(config),
         ...(github ? { deployRoleArn: github.deployRole.arn, previewRoleArn: github.previewRole.arn } : {}),
+        ...(publisher ? { imagePublisherRoleArn: publisher.role.arn } : {}),
         ...(dns ? { nameServers: dns.nameServers, certificateStatus: dns.certificateStatus } : {}),
     };
 }

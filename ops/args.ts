@@ -31,7 +31,7 @@ export function parseFlags<T extends Options>(argv: readonly string[], options: 
 export function requireProdConfirmation(env: EnvironmentName, confirm: unknown, what: string): void {
     const stack = `runtime-${env}`;
     if (env === "prod" && confirm !== stack) {
-        throw new OpsError(`${what} destroys ${stack}, which serves production; confirm with --confirm ${stack}`, 2);
+        throw new OpsError(`${what} ${stack}, which serves production; confirm with --confirm ${stack}`, 2);
     }
 }
 

@@ -8,6 +8,7 @@ import { committedStacks, readStackFile, stackFilePath, StackFileError, stackOfF
 import { loadConfig, RuntimeConfig, StackConfig } from "../shared/config/load";
 import { ConfigError } from "../shared/errors";
 import { EnvironmentName } from "../shared/environments";
+import { SERVICE_NAMES } from "../shared/services";
 import { parseStackName, stackNameOf } from "../shared/stack-name";
 import { exclusive, parseFlags } from "./args";
 import { runMain } from "./cli";
@@ -94,7 +95,7 @@ function summarizeRuntime(config: RuntimeConfig, base: Evaluation, runtime: Eval
     const cost = priceEvaluation(config.egress, config.env, { base, runtime });
     return [
         `  egress ${config.egress}; tasks ${config.taskCpu} CPU / ${config.taskMemory} MiB ${config.cpuArchitecture}, ` +
-            `${config.desiredCount} per service (autoscaling ${config.minCount}-${config.maxCount}), ${config.spot ? "Fargate Spot" : "on demand"}; image ${config.imageTag}`,
+            `${config.desiredCount} per service (autoscaling ${config.minCount}-${config.maxCount}), ${config.spot ? "Fargate Spot" : "on demand"}; images ${SERVICE_NAMES.map((service) => `${service} ${config.imageTags[service]}`).join(", ")}`,
         resourceCounts(runtime),
         `  cost: $${cost.runtimePerHour.toFixed(4)} an hour up, $${cost.runtimeMonthlyScheduled.toFixed(2)} a month on the schedule (${Math.round(cost.upHoursPerMonth)} h up)`,
     ].join("\n");

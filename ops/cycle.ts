@@ -122,7 +122,7 @@ export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks,
         keepDown: flags["keep-down"] === true,
         health: { deadlineMs: positiveNumber(flags["health-timeout"], "--health-timeout", 600) * 1000 },
     };
-    if (!options.dryRun) requireProdConfirmation(options.env, flags.confirm, "npm run cycle");
+    if (!options.dryRun) requireProdConfirmation(options.env, flags.confirm, "npm run cycle destroys");
     // runMain starts the --timeout timer before parsing; a bad value is still reported here.
     positiveNumber(flags.timeout, "--timeout", 1);
     const report = await runCycle(options, { stacks: stacks ?? (await Stacks.open()), log, signal });

@@ -80,7 +80,7 @@ export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks,
         USAGE,
     );
     const env = environmentFrom(flags.env, USAGE);
-    if (action === "down" && flags["dry-run"] !== true) requireProdConfirmation(env, flags.confirm, "npm run down");
+    if (action === "down" && flags["dry-run"] !== true) requireProdConfirmation(env, flags.confirm, "npm run down destroys");
     const options: RuntimeCommandOptions = {
         dryRun: flags["dry-run"] === true,
         retryAfterCancel: flags["retry-after-cancel"] === true,

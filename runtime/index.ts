@@ -18,6 +18,8 @@ export interface RuntimeOutputs {
     /** The services' log groups, which base keeps across the nightly destroy. */
     readonly logGroupNames: Record<ServiceName, string>;
     readonly egress: string;
+    /** The release each service runs; `npm run status` compares it with the committed stack file. */
+    readonly imageTags: Readonly<Record<ServiceName, string>>;
     /** Base values that came from lookups instead of base's outputs; empty when the contract is complete. */
     readonly baseLookups: readonly string[];
 }
@@ -72,5 +74,6 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
         serviceNames: services,
         logGroupNames: Object.fromEntries(SERVICE_NAMES.map((service) => [service, base.logGroups[service].name])) as Record<ServiceName, string>,
         egress: config.egress,
+        imageTags: config.imageTags,
     };
 }

@@ -34,7 +34,7 @@ export class WebService extends pulumi.ComponentResource {
 
         const container = {
             name: service,
-            image: `${args.repositoryUrl}:${config.imageTag}`,
+            image: `${args.repositoryUrl}:${config.imageTags[service]}`,
             essential: true,
             portMappings: [{ containerPort: port, protocol: "tcp" }],
             environment: [{ name: "PORT", value: String(port) }],

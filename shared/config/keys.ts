@@ -10,7 +10,13 @@ export type DiscoveryMode = (typeof DISCOVERY_MODES)[number];
 
 const hostname = matching(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case DNS name such as example.com");
 
+/** Docker's rule for a tag: up to 128 letters, digits, _, . and -, not starting with . or -. */
+export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const imageTag = matching(IMAGE_TAG_PATTERN, "a Docker image tag such as v1.4.2");
+
 const hostedZoneId = matching(/^Z[A-Z0-9]{1,31}$/, "a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ");
+
+const githubRepository = matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a GitHub repository as owner/name");
 
 const bucketName = matching(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)");
 
@@ -39,7 +45,9 @@ export const CONFIG_KEYS = {
     extraTags: spec(BOTH, stringMap),
     protect: spec(BOTH, boolean),
     egress: spec(RUNTIME, oneOf(EGRESS_MODES)),
-    imageTag: spec(RUNTIME, matching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a Docker image tag such as v1.4.2")),
+    imageTag: spec(RUNTIME, imageTag),
+    frontendImageTag: spec(RUNTIME, imageTag),
+    backendImageTag: spec(RUNTIME, imageTag),
     taskCpu: spec(RUNTIME, wholeNumber(256, 16384)),
     taskMemory: spec(RUNTIME, wholeNumber(512, 122880)),
     cpuArchitecture: spec(RUNTIME, oneOf(CPU_ARCHITECTURES)),
@@ -57,7 +65,8 @@ export const CONFIG_KEYS = {
     apiHostname: spec(RUNTIME, hostname),
     accessLogs: spec(BASE, boolean),
     accessLogsBucket: spec(BOTH, bucketName),
-    githubRepository: spec(BASE, matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a GitHub repository as owner/name")),
+    githubRepository: spec(BASE, githubRepository),
+    imagePublisherRepository: spec(BASE, githubRepository),
     githubOidcProviderArn: spec(BASE, matching(/^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, "the ARN of the account's GitHub OIDC provider")),
     stateBucket: spec(BASE, bucketName),
     secretsKeyArn: spec(BASE, matching(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "the ARN of the KMS key of the awskms:// secrets provider (arn:aws:kms:<region>:<account>:key/<id>)")),

@@ -1,6 +1,7 @@
 import { CpuArchitecture, EgressMode, ENVIRONMENTS } from "../environments";
 import { fargateSizeProblem } from "../fargate";
 import { environmentZoneName } from "../naming";
+import { SERVICE_NAMES, ServiceName } from "../services";
 import { StackName, stackNameOf } from "../stack-name";
 import { RESERVED_TAG_KEYS } from "../tags";
 import { ConfigError } from "../errors";
@@ -46,10 +47,12 @@ export interface BaseConfig extends CommonConfig {
     readonly accessLogs: boolean;
     readonly accessLogsBucket?: string;
     /** Roles GitHub Actions of this repository may assume through OIDC (deploy and preview); off when unset. */
+    /** The account's GitHub OIDC provider; looked up when unset (bootstrap creates it, one per account). */
+    readonly githubOidcProviderArn?: string;
+    /** The application's repository, whose build may push this environment's images; off when unset. */
+    readonly imagePublisherRepository?: string;
     readonly githubAccess?: {
         readonly repository: string;
-        /** The account's GitHub OIDC provider; looked up when unset (bootstrap creates it, one per account). */
-        readonly oidcProviderArn?: string;
         /** The Pulumi state bucket the roles read (preview) and write (deploy). */
         readonly stateBucket: string;
         /** The KMS key of the awskms:// secrets provider, when the stacks use one. */
@@ -60,7 +63,8 @@ export interface BaseConfig extends CommonConfig {
 export interface RuntimeConfig extends CommonConfig {
     readonly layer: "runtime";
     readonly egress: EgressMode;
-    readonly imageTag: string;
+    /** The release each service runs: its own override, else `imageTag`. */
+    readonly imageTags: Readonly<Record<ServiceName, string>>;
     readonly taskCpu: number;
     readonly taskMemory: number;
     readonly cpuArchitecture: CpuArchitecture;
@@ -134,7 +138,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
     problems.push(...namespaceProblems(raw, context.project, Object.keys(CONFIG_KEYS)));
     problems.push(...tagProblems(values.extraTags ?? {}, context.project, where));
     problems.push(...namingProblems({ project: context.project, env }, layer), ...portProblems());
-    const roleKeys = (["githubOidcProviderArn", "stateBucket", "secretsKeyArn"] as const).filter((key) => values[key] !== undefined);
+    const roleKeys = (["stateBucket", "secretsKeyArn"] as const).filter((key) => values[key] !== undefined);
     if (roleKeys.length > 0 && !values.githubRepository) {
         problems.push(`${roleKeys.map((key) => `${context.project}:${key}`).join(", ")} configure the GitHub roles, which are off; set ${context.project}:githubRepository (owner/name) to turn them on`);
     }
@@ -182,7 +186,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         throwIfAny(stack, problems);
         const githubAccess =
             values.githubRepository && values.stateBucket
-                ? { repository: values.githubRepository, oidcProviderArn: values.githubOidcProviderArn, stateBucket: values.stateBucket, secretsKeyArn: values.secretsKeyArn }
+                ? { repository: values.githubRepository, stateBucket: values.stateBucket, secretsKeyArn: values.secretsKeyArn }
                 : undefined;
         return {
             ...common,
@@ -195,6 +199,8 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
             accessLogs: values.accessLogs ?? (defaults.accessLogs || values.accessLogsBucket !== undefined),
             accessLogsBucket: values.accessLogsBucket,
             githubAccess,
+            githubOidcProviderArn: values.githubOidcProviderArn,
+            imagePublisherRepository: values.imagePublisherRepository,
         };
     }
 
@@ -202,7 +208,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         ...common,
         layer,
         egress: values.egress ?? defaults.egress,
-        imageTag: values.imageTag ?? "",
+        imageTags: { frontend: values.frontendImageTag ?? values.imageTag ?? "", backend: values.backendImageTag ?? values.imageTag ?? "" },
         taskCpu: values.taskCpu ?? defaults.taskCpu,
         taskMemory: values.taskMemory ?? defaults.taskMemory,
         cpuArchitecture: values.cpuArchitecture ?? defaults.cpuArchitecture,
@@ -227,8 +233,9 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
 function runtimeProblems(config: RuntimeConfig, where: string, invalid: ReadonlySet<string>): string[] {
     const problems: string[] = [];
     const key = (name: ConfigKey) => `${config.project}:${name}`;
-    if (!config.imageTag && !invalid.has("imageTag")) {
-        problems.push(`${key("imageTag")} is not set: the image tag both services deploy; run "pulumi config set imageTag v1.0.0 -s ${config.stack}"`);
+    const untagged = SERVICE_NAMES.filter((service) => !config.imageTags[service] && !invalid.has("imageTag") && !invalid.has(`${service}ImageTag`));
+    if (untagged.length > 0) {
+        problems.push(`${key("imageTag")} is not set: the image tag ${untagged.length === SERVICE_NAMES.length ? "both services deploy" : `${untagged.join(" and ")} deploys`}; release one with "npm run release -- --env ${config.env} --tag v1.0.0"`);
     }
     const sizeProblem = fargateSizeProblem(config.taskCpu, config.taskMemory);
     if (sizeProblem) problems.push(`${sizeProblem}; ${where}`);

@@ -49,7 +49,7 @@ describe("stack commands", () => {
         it("prints a table and how to clear a lock", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" }).lock("base-dev");
             await status(["--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log);
-            assert.match(lines[0], /^stack +exists +resources +locked +last update +url\nbase-dev +yes +20 +LOCKED/);
+            assert.match(lines[0], /^stack +exists +resources +locked +last update +images +url\nbase-dev +yes +20 +LOCKED/);
             assert.match(lines[0], /runtime-dev +no +- +- +- +-/);
             assert.equal(lines[1], '\nbase-dev is locked; if no run is active, clear it with "pulumi cancel -s base-dev --yes"');
         });

@@ -1,0 +1,81 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BaseConfig } from "../shared/config/load";
+import { physicalName } from "../shared/naming";
+import { tagsFor } from "../shared/tags";
+import { GITHUB_OIDC_HOST } from "./github-access/policies";
+
+/**
+ * Who may assume the publisher role: the application repository's main branch and its tags, the
+ * refs its build pushes images from (GitHub's `sub` is `repo:<owner>/<repo>:ref:<ref>` for a job
+ * without an environment).
+ */
+export function imagePublisherTrustPolicy(providerArn: string, repository: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: providerArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" },
+                    StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [`repo:${repository}:ref:refs/heads/main`, `repo:${repository}:ref:refs/tags/*`] },
+                },
+            },
+        ],
+    };
+}
+
+/** Push to and read from exactly this environment's repositories; the registry login has no resource. */
+export function imagePublisherPermissions(repositoryArns: readonly string[]) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+            {
+                Effect: "Allow",
+                Action: [
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer",
+                    "ecr:DescribeImages",
+                    "ecr:InitiateLayerUpload",
+                    "ecr:UploadLayerPart",
+                    "ecr:CompleteLayerUpload",
+                    "ecr:PutImage",
+                ],
+                Resource: [...repositoryArns],
+            },
+        ],
+    };
+}
+
+/** The application repository's build pushes its images with this role (off unless `imagePublisherRepository` is set). */
+export class ImagePublisher extends pulumi.ComponentResource {
+    readonly role: aws.iam.Role;
+
+    constructor(name: string, args: { config: BaseConfig; providerArn: string; repositoryArns: pulumi.Input<string>[] }, opts: pulumi.ComponentResourceOptions = {}) {
+        super("durable-code:base:ImagePublisher", name, {}, opts);
+        const { config, providerArn } = args;
+        const repository = config.imagePublisherRepository!;
+        const roleName = physicalName(config, "image-publisher");
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                name: roleName,
+                description: `GitHub Actions of ${repository}: push images to the ${config.env} repositories`,
+                assumeRolePolicy: JSON.stringify(imagePublisherTrustPolicy(providerArn, repository)),
+                maxSessionDuration: 3600,
+                tags: tagsFor(config, roleName),
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-push`,
+            { role: this.role.id, policy: pulumi.all(args.repositoryArns).apply((arns) => JSON.stringify(imagePublisherPermissions(arns))) },
+            { parent: this },
+        );
+        this.registerOutputs({ roleArn: this.role.arn });
+    }
+}
