@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { environmentFrom, exclusive, parseFlags } from "../ops/args";
+import { environmentFrom, exclusive } from "../ops/args";
+import { CommandSpec, parseCommand } from "../ops/command";
 import { runMain } from "../ops/cli";
 import { OpsError } from "../ops/errors";
 import { StackSource } from "../offline/evaluate";
@@ -12,9 +13,21 @@ import { HOURS_PER_MONTH, PRICES } from "./prices";
 import { renderComparison, renderMarkdown, renderText } from "./render";
 import { PreviewFileError, resourcesFromPreview } from "./preview-file";
 
-const USAGE =
-    "npm run cost -- --env <dev|staging|prod> [--egress MODE] [--region REGION] [--compare] [--json | --markdown]  |  " +
-    "npm run cost -- --preview FILE [--region REGION] [--json]";
+export const COST_SPEC: CommandSpec = {
+    usage: "npm run cost -- --env <dev|staging|prod> [--egress MODE] [--region REGION] [--compare] [--json | --markdown]  |  npm run cost -- --preview FILE [--region REGION] [--json]",
+    summary: "Prices what the committed stack files declare, offline, from the dated prices in cost/prices.ts; or a pulumi preview --json file.",
+    flags: {
+        env: { type: "string", value: "dev|staging|prod", help: "the environment to price" },
+        egress: { type: "string", value: "MODE", help: `what-if: price this egress mode (${EGRESS_MODES.join(", ")})`, default: "the committed one" },
+        region: { type: "string", value: "REGION", help: "what-if: price in this region (must have a price table)", default: "the committed aws:region" },
+        compare: { type: "boolean", help: "every egress mode and the old layout side by side", default: "off" },
+        json: { type: "boolean", help: "the figures as JSON", default: "off" },
+        markdown: { type: "boolean", help: "a table for a pull request comment", default: "off" },
+        preview: { type: "string", value: "FILE", help: "price the output of pulumi preview --json instead" },
+    },
+    examples: ["npm run cost -- --env dev --compare", "npm run cost -- --preview preview.json --json"],
+};
+const USAGE = COST_SPEC.usage;
 
 /** Prices the resources of a `pulumi preview --json` file: one stack, as the real account sees it. */
 function pricePreview(file: string, region: string, print: (text: string) => void, json: boolean): number {
@@ -68,20 +81,8 @@ function egressMode(value: string | undefined): EgressMode | undefined {
  * `npm run cost`: prices an environment as its committed stack files declare it, offline; `--egress`
  * and `--region` price a what-if on top of them and say so in the header.
  */
-export async function main(argv: string[], _signal?: AbortSignal, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
-    const flags = parseFlags(
-        argv,
-        {
-            env: { type: "string" },
-            egress: { type: "string" },
-            compare: { type: "boolean" },
-            json: { type: "boolean" },
-            markdown: { type: "boolean" },
-            preview: { type: "string" },
-            region: { type: "string" },
-        },
-        USAGE,
-    );
+export async function main(argv: string[], _signal?: unknown, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
+    const flags = parseCommand(argv, COST_SPEC) as { env?: string; egress?: string; compare?: boolean; json?: boolean; markdown?: boolean; preview?: string; region?: string };
     exclusive(
         flags,
         [
@@ -112,4 +113,4 @@ export async function main(argv: string[], _signal?: AbortSignal, print: (text: 
     return 0;
 }
 
-if (require.main === module) runMain((argv, signal) => main(argv, signal));
+if (require.main === module) runMain((argv) => main(argv), { spec: COST_SPEC });

@@ -1,5 +1,10 @@
 import {
     CreateBucketCommand,
+    GetBucketEncryptionCommand,
+    GetBucketLifecycleConfigurationCommand,
+    GetBucketPolicyCommand,
+    GetBucketVersioningCommand,
+    GetPublicAccessBlockCommand,
     HeadBucketCommand,
     PutBucketEncryptionCommand,
     PutBucketLifecycleConfigurationCommand,
@@ -8,12 +13,15 @@ import {
     PutPublicAccessBlockCommand,
     S3Client,
 } from "@aws-sdk/client-s3";
-import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, EnableKeyRotationCommand, KMSClient } from "@aws-sdk/client-kms";
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, EnableKeyRotationCommand, KMSClient, ListKeysCommand, ListResourceTagsCommand } from "@aws-sdk/client-kms";
 import { IAMClient } from "@aws-sdk/client-iam";
-import { parseFlags, positiveNumber } from "./args";
-import { ensureGithubOidcProvider } from "./github-oidc";
+import { isDeepStrictEqual } from "node:util";
+import { AWS_REGIONS } from "../shared/config/namespaces";
+import { positiveNumber } from "./args";
 import { runMain } from "./cli";
+import { CommandSpec, parseCommand } from "./command";
 import { OpsError } from "./errors";
+import { ensureGithubOidcProvider } from "./github-oidc";
 
 /** The one method of an AWS SDK v3 client this uses; tests pass a recorder. */
 export interface SendsCommands {
@@ -25,6 +33,7 @@ export interface BootstrapOptions {
     readonly region: string;
     /** Create (or reuse) a KMS key under alias/<kmsAlias> for the awskms:// secrets provider. */
     readonly kmsAlias?: string;
+    /** Read what exists and report what would be created or changed; change nothing. */
     readonly dryRun: boolean;
     /** Days a replaced state file version is kept. */
     readonly keepOldVersionsDays: number;
@@ -35,18 +44,68 @@ export interface BootstrapOptions {
 export interface BootstrapResult {
     readonly loginUrl: string;
     readonly secretsProvider?: string;
-    /** What was done (or, with dry run, would be done), one line per call. */
+    /** What was done (or, with dry run, would be done), one line per change. */
     readonly actions: string[];
 }
 
+const TLS_SID = "DenyInsecureTransport";
+const OLD_VERSIONS_RULE = "expire-old-state-versions";
+const DELETE_MARKERS_RULE = "expire-lock-delete-markers";
+/** Tags the secrets key carries, so a rerun finds it even when the alias was never created. */
+const KEY_TAG = "PulumiStateBucket";
+
+export function tlsOnlyPolicy(bucket: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: TLS_SID,
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
+    };
+}
+
 /**
- * Creates what the S3 backend needs before the first stack, idempotently: running it again changes
- * nothing that is already right. Each setting is written every time (S3's PUTs are idempotent), so
- * a bucket someone loosened by hand is put back.
+ * The lifecycle rules bootstrap owns: replaced state versions expire, and so do the delete markers
+ * every lock leaves behind (each lock is created and deleted once per update, and in a versioned
+ * bucket a delete leaves a marker; S3 user guide, "Removing expired object delete markers").
+ */
+export function lifecycleRules(keepOldVersionsDays: number) {
+    return [
+        {
+            ID: OLD_VERSIONS_RULE,
+            Status: "Enabled",
+            Filter: { Prefix: "" },
+            NoncurrentVersionExpiration: { NoncurrentDays: keepOldVersionsDays, NewerNoncurrentVersions: 10 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+        },
+        { ID: DELETE_MARKERS_RULE, Status: "Enabled", Filter: { Prefix: ".pulumi/locks/" }, Expiration: { ExpiredObjectDeleteMarker: true } },
+    ];
+}
+
+/** What a read returns when the thing is not there (S3 answers these errors for an unset setting). */
+async function readOr<T>(send: () => Promise<T>, missing: readonly string[]): Promise<T | undefined> {
+    try {
+        return await send();
+    } catch (error: any) {
+        if (missing.includes(error?.name) || missing.includes(error?.Code)) return undefined;
+        throw new OpsError(`bootstrap cannot read the current settings: ${error?.name ?? "Error"}: ${error?.message ?? error}; check your AWS credentials and permissions`);
+    }
+}
+
+/**
+ * Creates what the S3 backend needs before the first stack, idempotently. On an existing bucket it
+ * reads each setting and changes only what is missing or wrong, merging into what is there: other
+ * policy statements and lifecycle rules are kept, and SSE-KMS encryption is never downgraded.
  */
 export async function bootstrap(options: BootstrapOptions, clients: { s3: SendsCommands; kms: SendsCommands; iam?: SendsCommands }, log: (line: string) => void): Promise<BootstrapResult> {
     const actions: string[] = [];
-    const step = async (description: string, send: () => Promise<unknown>) => {
+    const change = async (description: string, send: () => Promise<unknown>) => {
         actions.push(description);
         log(`${options.dryRun ? "would " : ""}${description}`);
         if (options.dryRun) return;
@@ -57,61 +116,64 @@ export async function bootstrap(options: BootstrapOptions, clients: { s3: SendsC
             );
         });
     };
-    const { bucket, region } = options;
+    const ok = (what: string) => log(`${what}: already right`);
+    const { bucket, region, keepOldVersionsDays } = options;
+    const s3 = clients.s3;
 
-    const exists = options.dryRun ? false : await bucketExists(clients.s3, bucket);
-    if (exists) {
-        log(`bucket ${bucket} exists; making sure its settings are right`);
+    const exists = await bucketExists(s3, bucket);
+    if (!exists) {
+        await change(`create bucket ${bucket} in ${region}`, () =>
+            s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) })),
+        );
     } else {
-        await step(`create bucket ${bucket} in ${region}`, () =>
-            clients.s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) })),
+        log(`bucket ${bucket} exists; checking its settings`);
+    }
+    const read = <T>(send: () => Promise<T>, missing: readonly string[]) => (exists ? readOr(send, missing) : Promise.resolve(undefined));
+
+    const versioning = await read(() => s3.send(new GetBucketVersioningCommand({ Bucket: bucket })), []);
+    if (versioning?.Status === "Enabled") ok("versioning");
+    else await change("enable versioning", () => s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } })));
+
+    const blocked = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+    const access = await read(() => s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })), ["NoSuchPublicAccessBlockConfiguration"]);
+    if (isDeepStrictEqual({ ...access?.PublicAccessBlockConfiguration }, blocked)) ok("public access blocked");
+    else await change("block all public access", () => s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: blocked })));
+
+    const encryption = await read(() => s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })), ["ServerSideEncryptionConfigurationNotFoundError"]);
+    const algorithm = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
+    if (algorithm === "aws:kms" || algorithm === "aws:kms:dsse") log(`default encryption: ${algorithm} kept`);
+    else if (algorithm === "AES256") ok("default encryption (SSE-S3)");
+    else {
+        await change("encrypt objects by default (SSE-S3)", () =>
+            s3.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: true }] } })),
         );
     }
-    await step("enable versioning", () => clients.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } })));
-    await step("block all public access", () =>
-        clients.s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } })),
-    );
-    await step("encrypt objects by default (SSE-S3)", () =>
-        clients.s3.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: true }] } })),
-    );
-    await step("deny requests without TLS", () => clients.s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(tlsOnlyPolicy(bucket)) })));
-    await step(`expire replaced state versions after ${options.keepOldVersionsDays} days (keeping the 10 newest)`, () =>
-        clients.s3.send(
-            new PutBucketLifecycleConfigurationCommand({
-                Bucket: bucket,
-                LifecycleConfiguration: {
-                    Rules: [
-                        {
-                            ID: "expire-old-state-versions",
-                            Status: "Enabled",
-                            Filter: { Prefix: "" },
-                            NoncurrentVersionExpiration: { NoncurrentDays: options.keepOldVersionsDays, NewerNoncurrentVersions: 10 },
-                            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-                        },
-                    ],
-                },
-            }),
-        ),
-    );
+
+    const policy = await read(() => s3.send(new GetBucketPolicyCommand({ Bucket: bucket })), ["NoSuchBucketPolicy"]);
+    const statements: any[] = policy?.Policy ? [JSON.parse(policy.Policy).Statement].flat() : [];
+    const wanted = tlsOnlyPolicy(bucket).Statement[0];
+    if (statements.some((statement) => isDeepStrictEqual(statement, wanted))) ok("TLS-only policy");
+    else {
+        const merged = { Version: "2012-10-17", Statement: [...statements.filter((statement) => statement.Sid !== TLS_SID), wanted] };
+        await change(statements.length > 0 ? `add the TLS-only statement to the bucket policy (keeping its ${statements.length} other statements)` : "deny requests without TLS", () =>
+            s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(merged) })),
+        );
+    }
+
+    const lifecycle = await read(() => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })), ["NoSuchLifecycleConfiguration"]);
+    const existingRules: any[] = lifecycle?.Rules ?? [];
+    const ours = lifecycleRules(keepOldVersionsDays);
+    const missingRules = ours.filter((rule) => !existingRules.some((existing) => isDeepStrictEqual(existing, rule)));
+    if (missingRules.length === 0) ok("lifecycle rules");
+    else {
+        const merged = [...existingRules.filter((rule) => !ours.some((own) => own.ID === rule.ID)), ...ours];
+        await change(`set lifecycle rules ${missingRules.map((rule) => rule.ID).join(", ")} (expire state versions after ${keepOldVersionsDays} days keeping the 10 newest, and lock delete markers)`, () =>
+            s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: merged as never } })),
+        );
+    }
 
     let secretsProvider: string | undefined;
-    if (options.kmsAlias) {
-        const alias = `alias/${options.kmsAlias}`;
-        const keyId = options.dryRun ? undefined : await existingKey(clients.kms, alias);
-        if (keyId) {
-            log(`KMS key ${alias} exists (${keyId})`);
-            await step(`enable rotation of ${alias}`, () => clients.kms.send(new EnableKeyRotationCommand({ KeyId: keyId })));
-        } else {
-            let created = "";
-            await step(`create a KMS key for Pulumi secrets`, async () => {
-                const response = await clients.kms.send(new CreateKeyCommand({ Description: `Pulumi secrets for the state in s3://${bucket}`, KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT" }));
-                created = response.KeyMetadata.KeyId;
-            });
-            await step(`name it ${alias}`, () => clients.kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: created })));
-            await step(`enable rotation of ${alias}`, () => clients.kms.send(new EnableKeyRotationCommand({ KeyId: created })));
-        }
-        secretsProvider = `awskms://${alias}?region=${region}`;
-    }
+    if (options.kmsAlias) secretsProvider = await secretsKey(clients.kms, options, change, log);
 
     if (options.githubOidc) {
         if (!clients.iam) throw new OpsError("--github-oidc needs an IAM client");
@@ -125,20 +187,55 @@ export async function bootstrap(options: BootstrapOptions, clients: { s3: SendsC
     return { loginUrl, secretsProvider, actions };
 }
 
-export function tlsOnlyPolicy(bucket: string) {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-        ],
-    };
+/** The secrets key: found by alias, else by its tag (a rerun after a failed CreateAlias), else created. */
+async function secretsKey(kms: SendsCommands, options: BootstrapOptions, change: (description: string, send: () => Promise<unknown>) => Promise<void>, log: (line: string) => void): Promise<string> {
+    const alias = `alias/${options.kmsAlias}`;
+    let key = await describeKey(kms, alias);
+    let aliased = key !== undefined;
+    if (!key) {
+        key = await keyTaggedFor(kms, options.bucket);
+        if (key) log(`KMS key ${key.KeyId} is tagged for ${options.bucket} but has no alias ${alias} (an earlier run stopped after creating it)`);
+    }
+    if (key && key.KeyState !== "Enabled") {
+        throw new OpsError(`KMS key ${key.KeyId} (${alias}) is ${key.KeyState}; Pulumi cannot use it for secrets. Enable it (or cancel its deletion), or choose another --kms-alias`);
+    }
+    let keyId = key?.KeyId as string | undefined;
+    if (!keyId) {
+        await change("create a KMS key for Pulumi secrets", async () => {
+            const created = await kms.send(
+                new CreateKeyCommand({ Description: `Pulumi secrets for the state in s3://${options.bucket}`, KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT", Tags: [{ TagKey: KEY_TAG, TagValue: options.bucket }] }),
+            );
+            keyId = created.KeyMetadata.KeyId;
+        });
+        aliased = false;
+    } else {
+        log(`KMS key ${alias} exists (${keyId})`);
+    }
+    if (!aliased) await change(`name it ${alias}`, () => kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId })));
+    await change(`enable rotation of ${alias}`, () => kms.send(new EnableKeyRotationCommand({ KeyId: keyId })));
+    return `awskms://${alias}?region=${options.region}`;
+}
+
+async function describeKey(kms: SendsCommands, keyId: string): Promise<{ KeyId: string; KeyState: string } | undefined> {
+    try {
+        return (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
+    } catch (error: any) {
+        if (error?.name === "NotFoundException") return undefined;
+        throw new OpsError(`cannot check KMS key ${keyId}: ${error?.name ?? "Error"}: ${error?.message ?? error}`);
+    }
+}
+
+async function keyTaggedFor(kms: SendsCommands, bucket: string): Promise<{ KeyId: string; KeyState: string } | undefined> {
+    let marker: string | undefined;
+    do {
+        const page = await kms.send(new ListKeysCommand({ Marker: marker }));
+        for (const { KeyId } of page.Keys ?? []) {
+            const tags = await kms.send(new ListResourceTagsCommand({ KeyId })).catch(() => ({ Tags: [] }));
+            if ((tags.Tags ?? []).some((tag: { TagKey: string; TagValue: string }) => tag.TagKey === KEY_TAG && tag.TagValue === bucket)) return describeKey(kms, KeyId);
+        }
+        marker = page.Truncated ? page.NextMarker : undefined;
+    } while (marker);
+    return undefined;
 }
 
 async function bucketExists(s3: SendsCommands, bucket: string): Promise<boolean> {
@@ -153,37 +250,29 @@ async function bucketExists(s3: SendsCommands, bucket: string): Promise<boolean>
     }
 }
 
-async function existingKey(kms: SendsCommands, alias: string): Promise<string | undefined> {
-    try {
-        const response = await kms.send(new DescribeKeyCommand({ KeyId: alias }));
-        return response.KeyMetadata?.KeyId;
-    } catch (error: any) {
-        if (error?.name === "NotFoundException") return undefined;
-        throw new OpsError(`cannot check KMS key ${alias}: ${error?.name ?? "Error"}: ${error?.message ?? error}`);
-    }
-}
-
-const USAGE = "npm run bootstrap -- --bucket NAME --region REGION [--kms-alias NAME] [--github-oidc] [--keep-old-versions-days 90] [--dry-run]";
+export const BOOTSTRAP_SPEC: CommandSpec = {
+    usage: "npm run bootstrap -- --bucket NAME --region REGION [--kms-alias NAME] [--github-oidc] [--keep-old-versions-days 90] [--dry-run]",
+    summary: "Creates or fixes, idempotently, the state bucket, the secrets key and the account's GitHub OIDC provider, merging into what exists; prints the pulumi login line.",
+    flags: {
+        bucket: { type: "string", value: "NAME", help: "the state bucket (required)" },
+        region: { type: "string", value: "REGION", help: "its region (required)" },
+        "kms-alias": { type: "string", value: "NAME", help: "a KMS key under alias/NAME for the awskms:// secrets provider", default: "none (passphrase)" },
+        "github-oidc": { type: "boolean", help: "the account's GitHub OIDC provider, which every base's GitHub roles trust", default: "off" },
+        "keep-old-versions-days": { type: "string", value: "DAYS", help: "how long a replaced state version is kept", default: "90" },
+        "dry-run": { type: "boolean", help: "read what exists and say what would be created or changed", default: "off" },
+    },
+    examples: ["npm run bootstrap -- --bucket acme-pulumi-state --region us-west-2 --kms-alias pulumi-durable-code --github-oidc", "npm run bootstrap -- --bucket acme-pulumi-state --region us-west-2 --dry-run"],
+};
+const USAGE = BOOTSTRAP_SPEC.usage;
 
 export function parseOptions(argv: string[]): BootstrapOptions {
-    const flags = parseFlags(
-        argv,
-        {
-            bucket: { type: "string" },
-            region: { type: "string" },
-            "kms-alias": { type: "string" },
-            "github-oidc": { type: "boolean" },
-            "keep-old-versions-days": { type: "string" },
-            "dry-run": { type: "boolean" },
-        },
-        USAGE,
-    );
+    const flags = parseCommand(argv, BOOTSTRAP_SPEC) as { bucket?: string; region?: string; "kms-alias"?: string; "github-oidc"?: boolean; "keep-old-versions-days"?: string; "dry-run"?: boolean };
     const problems: string[] = [];
     const bucket = flags.bucket ?? "";
     const region = flags.region ?? "";
     if (!/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) problems.push(`--bucket "${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`);
-    if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) problems.push(`--region "${region}" is not an AWS region such as us-west-2`);
-    if (flags["kms-alias"] !== undefined && !/^[a-zA-Z0-9/_-]{1,250}$/.test(flags["kms-alias"]) ) problems.push(`--kms-alias "${flags["kms-alias"]}" may only use letters, digits, /, _ and -`);
+    if (!AWS_REGIONS.includes(region)) problems.push(`--region "${region}" is not an AWS region such as us-west-2`);
+    if (flags["kms-alias"] !== undefined && !/^[a-zA-Z0-9/_-]{1,250}$/.test(flags["kms-alias"])) problems.push(`--kms-alias "${flags["kms-alias"]}" may only use letters, digits, /, _ and -`);
     if (problems.length > 0) throw new OpsError(`${problems.join("\n")}\nusage: ${USAGE}`, 2);
     return {
         bucket,
@@ -202,4 +291,4 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
-if (require.main === module) runMain(main);
+if (require.main === module) runMain((argv) => main(argv), { spec: BOOTSTRAP_SPEC });

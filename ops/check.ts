@@ -10,7 +10,8 @@ import { ConfigError } from "../shared/errors";
 import { EnvironmentName } from "../shared/environments";
 import { SERVICE_NAMES } from "../shared/services";
 import { parseStackName, stackNameOf } from "../shared/stack-name";
-import { exclusive, parseFlags } from "./args";
+import { exclusive } from "./args";
+import { CommandSpec, parseCommand } from "./command";
 import { runMain } from "./cli";
 import { textTable } from "./text-table";
 
@@ -101,11 +102,20 @@ function summarizeRuntime(config: RuntimeConfig, base: Evaluation, runtime: Eval
     ].join("\n");
 }
 
-const USAGE = "npm run check [-- --stack <layer>-<env> | --file path/to/Pulumi.<layer>-<env>.yaml]";
+export const CHECK_SPEC: CommandSpec = {
+    usage: "npm run check [-- --stack <layer>-<env> | --file path/to/Pulumi.<layer>-<env>.yaml]",
+    summary: "Validates stack files offline, with no CLI and no AWS: every config problem at once (exit 2), or what the stack declares and costs.",
+    flags: {
+        stack: { type: "string", value: "<layer>-<env>", help: "the committed stack file to check", default: "every committed stack" },
+        file: { type: "string", value: "PATH", help: "a stack file elsewhere; Pulumi.yaml and the base's file are read beside it" },
+    },
+    examples: ["npm run check -- --stack runtime-dev", "npm run check -- --file ../other-checkout/Pulumi.base-prod.yaml"],
+};
+const USAGE = CHECK_SPEC.usage;
 
 /** `npm run check`: one stack file, or every committed one; exit 2 when any has a problem. */
-export async function main(argv: string[], _signal?: AbortSignal, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
-    const flags = parseFlags(argv, { stack: { type: "string" }, file: { type: "string" } }, USAGE);
+export async function main(argv: string[], _signal?: unknown, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
+    const flags = parseCommand(argv, CHECK_SPEC) as { stack?: string; file?: string };
     exclusive(flags, [["stack", "file", "a file names its own stack"]], USAGE);
     const fromFile = flags.file ? { dir: path.dirname(path.resolve(flags.file)) } : source;
     const stacks = flags.file ? [stackOfFile(flags.file)] : flags.stack ? [flags.stack] : committedStacks(source.dir);
@@ -124,4 +134,4 @@ export async function main(argv: string[], _signal?: AbortSignal, print: (text: 
     return failed > 0 ? 2 : 0;
 }
 
-if (require.main === module) runMain((argv, signal) => main(argv, signal));
+if (require.main === module) runMain((argv) => main(argv), { spec: CHECK_SPEC });

@@ -1,30 +1,64 @@
-import { OpsError } from "./errors";
+import { CommandSpec, helpText, wantsHelp } from "./command";
+import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
 
 /**
- * Runs a command's main function: Ctrl-C, SIGTERM or the timeout abort the signal (Pulumi is asked
- * to stop cleanly, which releases the stack's lock), errors print their message, and the process
- * exits with the code main returns.
+ * How a command is stopped. `signal` is aborted once a cancel is requested, and nothing new starts
+ * after it. `interrupt` is aborted when the running `pulumi` must be told to stop: the Automation
+ * API then sends it a SIGINT, and the CLI treats a second SIGINT as "terminate now".
  */
-export function runMain(main: (argv: string[], signal: AbortSignal) => Promise<number>, timeoutMinutes?: () => number | undefined): void {
-    const controller = new AbortController();
-    const abort = (why: string) => {
-        if (controller.signal.aborted) return;
-        console.error(`\n${why}: cancelling the running operation cleanly (Pulumi releases the stack lock)...`);
-        controller.abort(new Error(why));
+export interface Cancellation {
+    readonly signal: AbortSignal;
+    readonly interrupt: AbortSignal;
+}
+
+/** A plain AbortSignal (tests, programmatic use) both stops new work and interrupts the running one. */
+export function cancellationOf(source: AbortSignal | Cancellation): Cancellation {
+    return source instanceof AbortSignal ? { signal: source, interrupt: source } : source;
+}
+
+/** Node's timers hold at most 2^31-1 ms; a longer delay fires at once (Node docs, setTimeout). */
+export const MAX_TIMEOUT_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
+
+/**
+ * Runs a command's main function and exits with the code it returns (130 after a cancel).
+ * - Ctrl-C in a terminal reaches the whole foreground process group, `pulumi` included, which then
+ *   stops cleanly and releases its lock: only `signal` is aborted, so nothing new starts.
+ * - SIGTERM (GitHub's cancel, `kill`) and the `--timeout` deadline reach node alone: both are
+ *   aborted, and the running `pulumi` gets exactly one SIGINT.
+ * - `--help` / `-h` prints the command's help and exits 0.
+ */
+export function runMain(
+    main: (argv: string[], cancellation: Cancellation) => Promise<number>,
+    options: { spec?: CommandSpec | ((argv: readonly string[]) => CommandSpec); timeoutMinutes?: (argv: readonly string[]) => number | undefined } = {},
+): void {
+    const argv = process.argv.slice(2);
+    if (options.spec && wantsHelp(argv)) {
+        console.log(helpText(typeof options.spec === "function" ? options.spec(argv) : options.spec));
+        process.exitCode = 0;
+        return;
+    }
+    const requested = new AbortController();
+    const interrupt = new AbortController();
+    const cancel = (why: string, forward: boolean) => {
+        if (!requested.signal.aborted) {
+            console.error(`\n${why}: cancelling; nothing new starts${forward ? ", and Pulumi is asked to stop cleanly (it releases the stack lock)" : "; Pulumi got the same Ctrl-C and stops cleanly"}...`);
+            requested.abort(new Error(why));
+        }
+        if (forward && !interrupt.signal.aborted) interrupt.abort(new Error(why));
     };
-    process.on("SIGINT", () => abort("interrupted"));
-    process.on("SIGTERM", () => abort("terminated"));
-    const minutes = timeoutMinutes?.();
-    const timer = minutes ? setTimeout(() => abort(`timed out after ${minutes} min`), minutes * 60_000) : undefined;
+    process.on("SIGINT", () => cancel("interrupted", false));
+    process.on("SIGTERM", () => cancel("terminated", true));
+    const minutes = options.timeoutMinutes?.(argv);
+    const timer = minutes && minutes <= MAX_TIMEOUT_MINUTES ? setTimeout(() => cancel(`timed out after ${minutes} min`, true), minutes * 60_000) : undefined;
     timer?.unref();
 
-    main(process.argv.slice(2), controller.signal)
+    main(argv, { signal: requested.signal, interrupt: interrupt.signal })
         .then((code) => {
-            process.exitCode = code;
+            process.exitCode = requested.signal.aborted ? CANCELLED_EXIT_CODE : code;
         })
         .catch((error) => {
             console.error(error instanceof OpsError ? `error: ${error.message}` : error);
-            process.exitCode = error instanceof OpsError ? error.exitCode : 1;
+            process.exitCode = requested.signal.aborted ? CANCELLED_EXIT_CODE : error instanceof OpsError ? error.exitCode : 1;
         })
         .finally(() => clearTimeout(timer));
 }
@@ -34,4 +68,15 @@ export function timeoutFlag(argv: readonly string[]): number | undefined {
     const index = argv.indexOf("--timeout");
     const minutes = index >= 0 ? Number(argv[index + 1]) : NaN;
     return Number.isFinite(minutes) && minutes > 0 ? minutes : undefined;
+}
+
+/** `--timeout`, checked: a positive number of minutes within what a Node timer can hold. */
+export function timeoutMinutes(value: unknown): number | undefined {
+    if (value === undefined) return undefined;
+    const minutes = Number(value);
+    if (!Number.isFinite(minutes) || minutes <= 0) throw new OpsError(`--timeout must be a positive number of minutes (got "${String(value)}")`, 2);
+    if (minutes > MAX_TIMEOUT_MINUTES) {
+        throw new OpsError(`--timeout must be at most ${MAX_TIMEOUT_MINUTES} minutes (got ${minutes}): Node's timers hold at most 2^31-1 ms, and a longer one would cancel at once`, 2);
+    }
+    return minutes;
 }

@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from "node:util";
 import { stackNameOf } from "../shared/stack-name";
 import { EnvironmentName } from "../shared/environments";
-import { environmentFrom, parseFlags, positiveNumber, requireProdConfirmation } from "./args";
-import { runMain, timeoutFlag } from "./cli";
-import { OpsError } from "./errors";
+import { environmentFrom, positiveNumber, requireProdConfirmation } from "./args";
+import { Cancellation, cancellationOf, runMain, timeoutFlag, timeoutMinutes } from "./cli";
+import { CommandSpec, parseCommand } from "./command";
+import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
 import { HealthOptions, waitForHealthy } from "./health";
-import { RunReport, summaryTable, writeReport } from "./report";
+import { RunReport, StepRecord, summaryTable, writeReport } from "./report";
 import { OperationContext, Stacks } from "./stacks";
 import { StepRunner } from "./steps";
 
@@ -23,7 +24,12 @@ export interface CycleOptions {
 export interface CycleDependencies {
     readonly stacks: Stacks;
     readonly log: (line: string) => void;
+    /** Aborted on a cancel: nothing new starts. */
     readonly signal: AbortSignal;
+    /** Aborted when the running pulumi must be told to stop; defaults to `signal`. */
+    readonly interrupt?: AbortSignal;
+    /** Called with the report so far after every step, so a failed or cancelled cycle leaves one. */
+    readonly onStep?: (report: RunReport) => void;
 }
 
 /**
@@ -35,8 +41,8 @@ export async function runCycle(options: CycleOptions, deps: CycleDependencies): 
     const startedAt = new Date().toISOString();
     const base = stackNameOf("base", options.env);
     const runtime = stackNameOf("runtime", options.env);
-    const steps = new StepRunner(deps.log);
-    const context: OperationContext = { onOutput: (text) => deps.log(text.replace(/\n$/, "")), signal: deps.signal };
+    const steps = new StepRunner(deps.log, deps.signal, (records) => deps.onStep?.(reportOf(options, startedAt, records, exitCodeOf(records, deps.signal))));
+    const context: OperationContext = { onOutput: (text) => deps.log(text.replace(/\n$/, "")), signal: deps.signal, interrupt: deps.interrupt };
     const healthy = async () => {
         const url = String((await deps.stacks.outputs(runtime)).url ?? "");
         if (!url) throw new OpsError(`${runtime} has no "url" output; is it deployed?`);
@@ -87,10 +93,18 @@ export async function runCycle(options: CycleOptions, deps: CycleDependencies): 
 function finish(options: CycleOptions, startedAt: string, steps: StepRunner, deps: CycleDependencies): RunReport {
     deps.log(`\n${summaryTable(steps.records)}`);
     const exitCode = steps.exitCode();
-    const passed = exitCode === 0;
     const firstFailure = steps.records.find((record) => record.result === "failed" || record.result === "cancelled");
-    deps.log(passed ? `\ncycle of ${options.env} passed` : `\ncycle of ${options.env} FAILED at "${firstFailure?.step}"`);
-    return { command: "cycle", env: options.env, startedAt, passed, exitCode, steps: steps.records };
+    deps.log(exitCode === 0 ? `\ncycle of ${options.env} passed` : exitCode === CANCELLED_EXIT_CODE ? `\ncycle of ${options.env} was CANCELLED` : `\ncycle of ${options.env} FAILED at "${firstFailure?.step}"`);
+    return reportOf(options, startedAt, steps.records, exitCode);
+}
+
+function reportOf(options: CycleOptions, startedAt: string, steps: readonly StepRecord[], exitCode: number): RunReport {
+    return { command: "cycle", env: options.env, startedAt, passed: exitCode === 0, exitCode, steps: [...steps] };
+}
+
+function exitCodeOf(records: readonly StepRecord[], signal: AbortSignal): number {
+    if (signal.aborted || records.some((record) => record.result === "cancelled")) return CANCELLED_EXIT_CODE;
+    return records.some((record) => record.result === "failed") ? 1 : 0;
 }
 
 async function requireStack(stacks: Stacks, name: string, fix: string): Promise<void> {
@@ -98,25 +112,26 @@ async function requireStack(stacks: Stacks, name: string, fix: string): Promise<
     if (!listing) throw new OpsError(`no stack ${name} in this backend; ${fix}`);
 }
 
-const USAGE = "npm run cycle -- --env <dev|staging|prod> [--skip-base] [--dry-run] [--keep-down] [--report FILE] [--health-timeout SECONDS] [--timeout MINUTES] [--confirm runtime-prod]";
+export const CYCLE_SPEC: CommandSpec = {
+    usage: "npm run cycle -- --env <dev|staging|prod> [flags]",
+    summary: "The end-to-end check of the split: base up, runtime up, health, runtime destroy, base intact, restore, health.",
+    flags: {
+        env: { type: "string", value: "dev|staging|prod", help: "the environment to cycle (required)" },
+        "skip-base": { type: "boolean", help: "do not deploy base; require it to exist with no pending changes", default: "off" },
+        "dry-run": { type: "boolean", help: "previews only; nothing changes", default: "off" },
+        "keep-down": { type: "boolean", help: "stop after the base check, leaving runtime down", default: "off" },
+        report: { type: "string", value: "FILE", help: "write the summary as JSON, after every step", default: "none" },
+        "health-timeout": { type: "string", value: "SECONDS", help: "how long each health check waits", default: "600" },
+        timeout: { type: "string", value: "MINUTES", help: "cancel cleanly after this long", default: "none" },
+        confirm: { type: "string", value: "runtime-prod", help: "required to cycle prod, which destroys runtime-prod" },
+    },
+    examples: ["npm run cycle -- --env dev --report cycle-dev.json", "npm run cycle -- --env staging --skip-base --keep-down"],
+};
 
-export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks, log: (line: string) => void = console.log): Promise<number> {
-    const flags = parseFlags(
-        argv,
-        {
-            env: { type: "string" },
-            "skip-base": { type: "boolean" },
-            "dry-run": { type: "boolean" },
-            "keep-down": { type: "boolean" },
-            report: { type: "string" },
-            "health-timeout": { type: "string" },
-            timeout: { type: "string" },
-            confirm: { type: "string" },
-        },
-        USAGE,
-    );
+export async function main(argv: string[], cancel: AbortSignal | Cancellation, stacks?: Stacks, log: (line: string) => void = console.log): Promise<number> {
+    const flags = parseCommand(argv, CYCLE_SPEC);
     const options: CycleOptions = {
-        env: environmentFrom(flags.env, USAGE),
+        env: environmentFrom(flags.env, CYCLE_SPEC.usage),
         skipBase: flags["skip-base"] === true,
         dryRun: flags["dry-run"] === true,
         keepDown: flags["keep-down"] === true,
@@ -124,10 +139,14 @@ export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks,
     };
     if (!options.dryRun) requireProdConfirmation(options.env, flags.confirm, "npm run cycle destroys");
     // runMain starts the --timeout timer before parsing; a bad value is still reported here.
-    positiveNumber(flags.timeout, "--timeout", 1);
-    const report = await runCycle(options, { stacks: stacks ?? (await Stacks.open()), log, signal });
-    if (typeof flags.report === "string") writeReport(flags.report, report);
+    timeoutMinutes(flags.timeout);
+    const reportFile = typeof flags.report === "string" ? flags.report : undefined;
+    // A report that cannot be written fails now, not after an hour of deploys.
+    if (reportFile) writeReport(reportFile, { command: "cycle", env: options.env, startedAt: new Date().toISOString(), passed: false, exitCode: 1, steps: [] }, 2);
+    const { signal, interrupt } = cancellationOf(cancel);
+    const report = await runCycle(options, { stacks: stacks ?? (await Stacks.open()), log, signal, interrupt, onStep: reportFile ? (partial) => writeReport(reportFile, partial) : undefined });
+    if (reportFile) writeReport(reportFile, report);
     return report.exitCode;
 }
 
-if (require.main === module) runMain(main, () => timeoutFlag(process.argv.slice(2)));
+if (require.main === module) runMain(main, { spec: CYCLE_SPEC, timeoutMinutes: timeoutFlag });

@@ -1,27 +1,68 @@
+import { BatchDeleteImageCommand, ECRClient, ListImagesCommand } from "@aws-sdk/client-ecr";
+import { repositoryName } from "../shared/naming";
+import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { stackNameOf } from "../shared/stack-name";
-import { environmentFrom, parseFlags } from "./args";
-import { runMain } from "./cli";
+import { environmentFrom } from "./args";
+import { Cancellation, cancellationOf, runMain } from "./cli";
+import { CommandSpec, parseCommand } from "./command";
 import { OpsError } from "./errors";
 import { describeChanges } from "./report";
-import { Stacks } from "./stacks";
+import { OperationContext, Stacks } from "./stacks";
 
-const USAGE = "npm run destroy-base -- --env <dev|staging|prod> --confirm base-<env> [--unprotect]";
+/** The one method of an AWS SDK v3 client this uses; tests pass a recorder. */
+interface SendsCommands {
+    send(command: any): Promise<any>;
+}
+
+export const DESTROY_BASE_SPEC: CommandSpec = {
+    usage: "npm run destroy-base -- --env <dev|staging|prod> --confirm base-<env> [--unprotect] [--force-delete-images]",
+    summary:
+        "Destroys an environment's base (network, repositories, logs, DNS). Refuses while runtime has resources, demands the stack name typed back, in prod also --unprotect, and never deletes images unless told to.",
+    flags: {
+        env: { type: "string", value: "dev|staging|prod", help: "the environment whose base to destroy (required)" },
+        confirm: { type: "string", value: "base-<env>", help: "the stack name, typed back (required)" },
+        unprotect: { type: "boolean", help: "remove the protection of prod's repositories, zone and bucket (prod only)", default: "off" },
+        "force-delete-images": { type: "boolean", help: "delete the images in the repositories first; without it a repository holding images stops the destroy", default: "off" },
+    },
+    examples: ["npm run destroy-base -- --env dev --confirm base-dev", "npm run destroy-base -- --env prod --confirm base-prod --unprotect --force-delete-images"],
+};
+
+/** Image ids of a repository, all pages (ECR ListImages). */
+async function imagesOf(ecr: SendsCommands, repository: string): Promise<Array<{ imageDigest?: string; imageTag?: string }>> {
+    const images: Array<{ imageDigest?: string; imageTag?: string }> = [];
+    let nextToken: string | undefined;
+    do {
+        const page = await ecr.send(new ListImagesCommand({ repositoryName: repository, nextToken })).catch((error: any) => {
+            if (error?.name === "RepositoryNotFoundException") return { imageIds: [] };
+            throw new OpsError(`cannot list the images of ${repository}: ${error?.name ?? "Error"}: ${error?.message ?? error}`);
+        });
+        images.push(...(page.imageIds ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return images;
+}
 
 /**
- * Destroys an environment's base, the layer that holds images and DNS. It demands the stack name
- * typed back, refuses while runtime still has resources, and in prod (where stateful resources are
- * protected) demands --unprotect as well.
+ * Destroys base in an order that never leaves it half done: every check first (runtime gone, images
+ * dealt with, a preview of the destroy of everything unprotected), then protection is removed in one
+ * state write (`pulumi state unprotect --all`), then the destroy.
  */
-export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks, log: (line: string) => void = console.log): Promise<number> {
-    const flags = parseFlags(argv, { env: { type: "string" }, confirm: { type: "string" }, unprotect: { type: "boolean" } }, USAGE);
-    const env = environmentFrom(flags.env, USAGE);
+export async function main(
+    argv: string[],
+    cancel: AbortSignal | Cancellation,
+    stacks?: Stacks,
+    log: (line: string) => void = console.log,
+    ecr: SendsCommands = new ECRClient({}),
+): Promise<number> {
+    const flags = parseCommand(argv, DESTROY_BASE_SPEC);
+    const env = environmentFrom(flags.env, DESTROY_BASE_SPEC.usage);
     const base = stackNameOf("base", env);
     const runtime = stackNameOf("runtime", env);
     if (flags.confirm !== base) {
-        throw new OpsError(`destroying ${base} deletes the network, repositories and DNS of ${env}; confirm with --confirm ${base}`, 2);
+        throw new OpsError(`destroying ${base} deletes the network, repositories, log groups and DNS of ${env}; confirm with --confirm ${base}`, 2);
     }
     if (env === "prod" && !flags.unprotect) {
-        throw new OpsError(`${base} protects its repositories and zone; add --unprotect to remove the protection and destroy them`, 2);
+        throw new OpsError(`${base} protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them`, 2);
     }
     const ops = stacks ?? (await Stacks.open());
     const listing = await ops.list();
@@ -30,12 +71,40 @@ export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks,
         throw new OpsError(`${runtime} still has ${runtimeResources} resources that use ${base}; run "npm run down -- --env ${env}" first`);
     }
     if (!listing.has(base)) throw new OpsError(`no stack ${base} in this backend; nothing to destroy`);
-    const context = { onOutput: (text: string) => log(text.replace(/\n$/, "")), signal };
-    if (flags.unprotect) {
-        log(`removed protection from ${await ops.unprotectAll(base)} resources of ${base}`);
+    const { signal, interrupt } = cancellationOf(cancel);
+    const context: OperationContext = { onOutput: (text: string) => log(text.replace(/\n$/, "")), signal, interrupt };
+
+    log(`preview destroy ${base} (protected resources aside): ${describeChanges(await ops.previewDestroy(base, context, { excludeProtected: true }))}`);
+
+    const outputs = await ops.outputs(base);
+    const published = outputs.repositories as Partial<Record<ServiceName, { name?: string }>> | undefined;
+    const repositories = SERVICE_NAMES.map((service) => published?.[service]?.name ?? repositoryName({ project: "durable-code", env }, service));
+    const held = await Promise.all(repositories.map(async (repository) => ({ repository, images: await imagesOf(ecr, repository) })));
+    const nonEmpty = held.filter((entry) => entry.images.length > 0);
+    if (nonEmpty.length > 0 && !flags["force-delete-images"]) {
+        throw new OpsError(
+            `${nonEmpty.map((entry) => `${entry.repository} holds ${entry.images.length} images`).join(", ")}; a destroy never deletes images. ` +
+                `Delete those you no longer need, or add --force-delete-images to delete them all. Nothing was changed`,
+        );
     }
-    log(`destroy ${base}: ${describeChanges(await ops.destroy(base, context))}`);
+    for (const { repository, images } of nonEmpty) {
+        for (let start = 0; start < images.length; start += 100) {
+            await ecr.send(new BatchDeleteImageCommand({ repositoryName: repository, imageIds: images.slice(start, start + 100) }));
+        }
+        log(`deleted ${images.length} images of ${repository}`);
+    }
+
+    if (flags.unprotect) {
+        await ops.unprotectAll(base);
+        log(`removed the protection of every resource of ${base}`);
+    }
+    try {
+        log(`destroy ${base}: ${describeChanges(await ops.destroy(base, context))}`);
+    } catch (error) {
+        const again = flags.unprotect ? `; ${base} is unprotected now: "pulumi up -s ${base}" puts the protection back` : "";
+        throw new OpsError(`${(error as Error).message}${again}`, (error as OpsError).exitCode ?? 1);
+    }
     return 0;
 }
 
-if (require.main === module) runMain(main);
+if (require.main === module) runMain(main, { spec: DESTROY_BASE_SPEC });

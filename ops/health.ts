@@ -1,4 +1,4 @@
-import { OpsError } from "./errors";
+import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
 
 /** The paths that prove both containers answer: `/` reaches the front end, `/health` the back end. */
 export const HEALTH_PATHS = ["/", "/health"] as const;
@@ -30,6 +30,7 @@ export async function waitForHealthy(baseUrl: string, options: HealthOptions): P
     let attempts = 0;
     let lastProblem = "";
     for (;;) {
+        if (options.signal?.aborted) throw new OpsError(`the health check of ${baseUrl} was cancelled`, CANCELLED_EXIT_CODE);
         attempts += 1;
         const problems = await Promise.all(HEALTH_PATHS.map((path) => probe(new URL(path, baseUrl).toString(), options.requestTimeoutMs ?? 5_000)));
         const failing = problems.filter((problem): problem is string => problem !== undefined);
@@ -39,7 +40,7 @@ export async function waitForHealthy(baseUrl: string, options: HealthOptions): P
         }
         lastProblem = failing.join("; ");
         const remaining = options.deadlineMs - (Date.now() - started);
-        if (remaining <= 0 || options.signal?.aborted) {
+        if (remaining <= 0) {
             throw new OpsError(
                 `${baseUrl} did not become healthy within ${Math.round(options.deadlineMs / 1000)} s (${attempts} attempts; last: ${lastProblem}). ` +
                     `Check the ECS service events and the log groups in the runtime stack's outputs (pulumi stack output -s runtime-<env>).`,

@@ -7,8 +7,9 @@ import { EnvironmentName } from "../shared/environments";
 import { repositoryName } from "../shared/naming";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { stackNameOf } from "../shared/stack-name";
-import { environmentFrom, exclusive, parseFlags, positiveNumber, requireProdConfirmation } from "./args";
-import { runMain } from "./cli";
+import { environmentFrom, exclusive, positiveNumber, requireProdConfirmation } from "./args";
+import { Cancellation, cancellationOf, runMain } from "./cli";
+import { CommandSpec, parseCommand } from "./command";
 import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
 import { appendJobSummary } from "./job-summary";
 import { previousTags, ServiceTags, tagsOf, withTags } from "./release-ledger";
@@ -45,7 +46,7 @@ export interface ReleaseOutcome {
  */
 export async function release(
     request: ReleaseRequest,
-    deps: { stacks: Stacks; ecr: SendsCommands; log: (line: string) => void; signal: AbortSignal; source?: StackSource },
+    deps: { stacks: Stacks; ecr: SendsCommands; log: (line: string) => void; signal: AbortSignal; interrupt?: AbortSignal; source?: StackSource },
 ): Promise<ReleaseOutcome> {
     const runtime = stackNameOf("runtime", request.env);
     const file = stackFilePath(runtime, deps.source?.dir);
@@ -73,7 +74,7 @@ export async function release(
         deps.log(`${runtime} is down; the next startup (or npm run up -- --env ${request.env}) brings up ${describe(next)}`);
         return { previous, next, rolled: false };
     }
-    const context: OperationContext = { onOutput: (line) => deps.log(line.replace(/\n$/, "")), signal: deps.signal };
+    const context: OperationContext = { onOutput: (line) => deps.log(line.replace(/\n$/, "")), signal: deps.signal, interrupt: deps.interrupt };
     try {
         const url = await runtimeUp(deps.stacks, request.env, context, { dryRun: false, retryAfterCancel: false, healthDeadlineMs: request.healthDeadlineMs }, deps.log);
         return { previous, next, url, rolled: true };
@@ -113,23 +114,24 @@ async function requireImage(ecr: SendsCommands, repository: string, tag: string)
     }
 }
 
-const USAGE =
-    "npm run release -- --env <dev|staging|prod> (--tag TAG | --rollback) [--service frontend|backend] [--dry-run] [--confirm runtime-prod] [--health-timeout SECONDS]";
+export const RELEASE_SPEC: CommandSpec = {
+    usage: "npm run release -- --env <dev|staging|prod> (--tag TAG | --rollback) [--service frontend|backend] [--dry-run] [--confirm runtime-prod] [--health-timeout SECONDS]",
+    summary: "Ships a version: checks the images in ECR, records the tags in Pulumi.runtime-<env>.yaml (commit it), rolls a running runtime and waits for / and /health.",
+    flags: {
+        env: { type: "string", value: "dev|staging|prod", help: "the environment to release to (required)" },
+        tag: { type: "string", value: "TAG", help: "the image tag to release" },
+        rollback: { type: "boolean", help: "restore each service's previous tag from the stack file's git history", default: "off" },
+        service: { type: "string", value: "frontend|backend", help: "release one service only", default: "both" },
+        "dry-run": { type: "boolean", help: "check the images and print what would change; change nothing", default: "off" },
+        confirm: { type: "string", value: "runtime-prod", help: "required to release to prod" },
+        "health-timeout": { type: "string", value: "SECONDS", help: "how long to wait for / and /health after the roll", default: "600" },
+    },
+    examples: ["npm run release -- --env dev --tag v1.4.2", "npm run release -- --env staging --rollback --service backend"],
+};
+const USAGE = RELEASE_SPEC.usage;
 
 export function parseRequest(argv: string[]): ReleaseRequest {
-    const flags = parseFlags(
-        argv,
-        {
-            env: { type: "string" },
-            tag: { type: "string" },
-            rollback: { type: "boolean" },
-            service: { type: "string" },
-            "dry-run": { type: "boolean" },
-            confirm: { type: "string" },
-            "health-timeout": { type: "string" },
-        },
-        USAGE,
-    );
+    const flags = parseCommand(argv, RELEASE_SPEC) as { env?: string; tag?: string; rollback?: boolean; service?: string; "dry-run"?: boolean; confirm?: string; "health-timeout"?: string };
     exclusive(flags, [["tag", "rollback", "a rollback restores the previous tag"]], USAGE);
     const env = environmentFrom(flags.env, USAGE);
     if (flags.tag === undefined && !flags.rollback) throw new OpsError(`--tag is required (or --rollback)\nusage: ${USAGE}`, 2);
@@ -151,7 +153,7 @@ export function parseRequest(argv: string[]): ReleaseRequest {
 }
 
 /** `npm run release`: prints the tags per service before and after, and writes the job summary. */
-export async function main(argv: string[], signal: AbortSignal, deps: { stacks?: Stacks; ecr?: SendsCommands; log?: (line: string) => void; source?: StackSource } = {}): Promise<number> {
+export async function main(argv: string[], cancel: AbortSignal | Cancellation, deps: { stacks?: Stacks; ecr?: SendsCommands; log?: (line: string) => void; source?: StackSource } = {}): Promise<number> {
     const request = parseRequest(argv);
     const log = deps.log ?? console.log;
     const stacks = deps.stacks ?? (await Stacks.open());
@@ -159,7 +161,7 @@ export async function main(argv: string[], signal: AbortSignal, deps: { stacks?:
     const runtime = stackNameOf("runtime", request.env);
     const action = request.tag ? `release of ${request.tag} to` : "rollback of";
     try {
-        const outcome = await release(request, { stacks, ecr: deps.ecr ?? new ECRClient({}), log, signal, source: deps.source });
+        const outcome = await release(request, { stacks, ecr: deps.ecr ?? new ECRClient({}), log, ...cancellationOf(cancel), source: deps.source });
         const detail = SERVICE_NAMES.map((service) => `${service}: ${outcome.previous[service]} -> ${outcome.next[service]}`).join("\n");
         const health = outcome.rolled ? "healthy" : request.dryRun ? "dry run" : "runtime down; recorded for the next startup";
         appendJobSummary({ action, stack: runtime, result: "succeeded", durationMs: Date.now() - started, url: outcome.url, detail: `${detail}\n${health}` });
@@ -171,4 +173,4 @@ export async function main(argv: string[], signal: AbortSignal, deps: { stacks?:
     }
 }
 
-if (require.main === module) runMain((argv, signal) => main(argv, signal));
+if (require.main === module) runMain((argv, cancellation) => main(argv, cancellation), { spec: RELEASE_SPEC });

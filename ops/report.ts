@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { OpsError } from "./errors";
 import { ResourceChanges } from "./stacks";
 import { textTable } from "./text-table";
 
@@ -40,6 +41,11 @@ export function summaryTable(steps: readonly StepRecord[]): string {
     return textTable(rows, { headerRule: true });
 }
 
-export function writeReport(file: string, report: RunReport): void {
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+/** Writes the report; `failureExitCode` makes an unwritable file a usage error (checked before the first step). */
+export function writeReport(file: string, report: RunReport, failureExitCode = 1): void {
+    try {
+        writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    } catch (error) {
+        throw new OpsError(`--report ${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); choose a writable path`, failureExitCode);
+    }
 }

@@ -1,25 +1,63 @@
 import { EnvironmentName } from "../shared/environments";
 import { stackNameOf } from "../shared/stack-name";
-import { environmentFrom, parseFlags, positiveNumber, requireProdConfirmation } from "./args";
-import { runMain, timeoutFlag } from "./cli";
+import { environmentFrom, positiveNumber, requireProdConfirmation } from "./args";
+import { Cancellation, cancellationOf, runMain, timeoutFlag, timeoutMinutes } from "./cli";
+import { CommandSpec, parseCommand } from "./command";
 import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
 import { waitForHealthy } from "./health";
 import { appendJobSummary } from "./job-summary";
+import { describeLock, isStale } from "./locks";
+import { withOnDemand } from "./on-demand";
 import { describeChanges } from "./report";
-import { OperationContext, Stacks } from "./stacks";
+import { OperationContext, StackLockedError, Stacks } from "./stacks";
 
 export interface RuntimeCommandOptions {
     readonly dryRun: boolean;
     readonly healthDeadlineMs: number;
-    /** On a failed destroy, clear the stack's lock once and try again (for unattended teardowns). */
+    /** On a lock older than `staleLockMinutes`, clear it, refresh, and try once more (unattended runs). */
     readonly retryAfterCancel: boolean;
+    /** A lock younger than this may belong to a live run and is never cleared. */
+    readonly staleLockMinutes?: number;
     /** A scheduled catch-up: act only if runtime is not already where the command would bring it. */
     readonly onlyIfNeeded?: boolean;
+    /** Run on FARGATE only for this run, whatever `spot` says; the stack file is not changed. */
+    readonly onDemand?: boolean;
+    /** When the services do not become healthy on Spot within the health window, deploy again on demand. */
+    readonly onDemandFallback?: boolean;
 }
 
-/** Whether runtime has resources (is up), from the backend's stack listing. */
-async function runtimeIsUp(stacks: Stacks, env: EnvironmentName): Promise<boolean> {
-    return ((await stacks.list()).get(stackNameOf("runtime", env))?.resourceCount ?? 0) > 0;
+export const DEFAULT_STALE_LOCK_MINUTES = 90;
+
+/**
+ * Runs an operation on a stack; when it finds the stack locked and `retryAfterCancel` is set, clears
+ * the lock only if every lock object is older than a job can run (a younger one may be a laptop's
+ * live `pulumi up`), refreshes to settle the killed run's pending operations, and tries once more.
+ */
+export async function withStaleLockRetry<T>(
+    stacks: Stacks,
+    stack: string,
+    context: OperationContext,
+    options: Pick<RuntimeCommandOptions, "retryAfterCancel" | "staleLockMinutes">,
+    log: (line: string) => void,
+    operation: () => Promise<T>,
+): Promise<T> {
+    try {
+        return await operation();
+    } catch (error) {
+        if (!(error instanceof StackLockedError)) throw error;
+        const locks = await stacks.locks(stack);
+        const holders = locks.map((lock) => describeLock(lock)).join("; ") || "no lock object found";
+        const maxMinutes = options.staleLockMinutes ?? DEFAULT_STALE_LOCK_MINUTES;
+        if (!options.retryAfterCancel) throw new StackLockedError(stack, `${stack} is locked by ${holders}. ${error.message}`);
+        const fresh = locks.filter((lock) => !isStale(lock, maxMinutes));
+        if (fresh.length > 0) {
+            throw new StackLockedError(stack, `${stack} is locked by ${holders}; a lock younger than ${maxMinutes} min may belong to a live run, so it is not cleared. Wait for that run to end, then try again`);
+        }
+        log(`${stack} is locked by ${holders}, older than ${maxMinutes} min: a killed run left it. Clearing it (pulumi cancel), refreshing, and trying once more`);
+        await stacks.cancel(stack);
+        log(`refresh ${stack}: ${describeChanges(await stacks.refresh(stack, context))}`);
+        return operation();
+    }
 }
 
 /** Brings an environment's runtime up (after checking its base exists) and waits for it to answer. */
@@ -38,16 +76,33 @@ export async function runtimeUp(stacks: Stacks, env: EnvironmentName, context: O
         log(`preview ${runtime}: ${describeChanges(await stacks.preview(runtime, context))}`);
         return undefined;
     }
-    log(`up ${runtime}: ${describeChanges(await stacks.up(runtime, context))}`);
-    const url = String((await stacks.outputs(runtime)).url ?? "");
-    await waitForHealthy(url, { deadlineMs: options.healthDeadlineMs, log, signal: context.signal });
-    return url;
+    const deploy = async (onDemand: boolean) => {
+        const changes = await withStaleLockRetry(stacks, runtime, context, options, log, () => (onDemand ? withOnDemand(runtime, (configFile) => stacks.up(runtime, context, configFile)) : stacks.up(runtime, context)));
+        log(`up ${runtime}${onDemand ? " (on demand)" : ""}: ${describeChanges(changes)}`);
+        const url = String((await stacks.outputs(runtime)).url ?? "");
+        await waitForHealthy(url, { deadlineMs: options.healthDeadlineMs, log, signal: context.signal });
+        return url;
+    };
+    try {
+        return await deploy(options.onDemand === true);
+    } catch (error) {
+        const spotOnly = !options.onDemand && options.onDemandFallback && isHealthTimeout(error);
+        if (!spotOnly) throw error;
+        log(`${runtime} did not become healthy on Fargate Spot within ${Math.round(options.healthDeadlineMs / 1000)} s (a Spot shortage starts no tasks); deploying again on demand for today`);
+        const url = await deploy(true);
+        log(`${runtime} runs on demand until the next deploy; the stack file still says spot`);
+        return url;
+    }
+}
+
+function isHealthTimeout(error: unknown): boolean {
+    return error instanceof OpsError && error.exitCode !== CANCELLED_EXIT_CODE && /did not become healthy/.test(error.message);
 }
 
 /** Destroys an environment's runtime only; base is never touched. */
 export async function runtimeDown(stacks: Stacks, env: EnvironmentName, context: OperationContext, options: RuntimeCommandOptions, log: (line: string) => void): Promise<void> {
     const runtime = stackNameOf("runtime", env);
-    if (options.onlyIfNeeded && !(await runtimeIsUp(stacks, env))) {
+    if (options.onlyIfNeeded && ((await stacks.list()).get(runtime)?.resourceCount ?? 0) === 0) {
         log(`${runtime} is already down (the scheduled teardown ran); nothing to do`);
         return;
     }
@@ -56,51 +111,77 @@ export async function runtimeDown(stacks: Stacks, env: EnvironmentName, context:
         return;
     }
     try {
-        log(`destroy ${runtime}: ${describeChanges(await stacks.destroy(runtime, context))}`);
+        log(`destroy ${runtime}: ${describeChanges(await withStaleLockRetry(stacks, runtime, context, options, log, () => stacks.destroy(runtime, context)))}`);
     } catch (error) {
-        if (!options.retryAfterCancel || (error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE)) throw error;
-        log(`destroy ${runtime} failed: ${(error as Error).message}\nclearing a stale lock (pulumi cancel) and trying once more`);
-        await stacks.cancel(runtime);
-        try {
-            log(`destroy ${runtime}: ${describeChanges(await stacks.destroy(runtime, context))}`);
-        } catch (retryError) {
-            throw new OpsError(`destroy ${runtime} failed twice, runtime may still be running and costing money:\n${(retryError as Error).message}`);
-        }
+        if (error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE) throw error;
+        throw new OpsError(`destroy ${runtime} failed, runtime may still be running and costing money:\n${(error as Error).message}`);
     }
 }
 
-const USAGE = "npm run up|down -- --env <dev|staging|prod> [--dry-run] [--retry-after-cancel] [--health-timeout SECONDS] [--timeout MINUTES] [--confirm runtime-prod] [--only-if-needed]";
+const FLAGS: CommandSpec["flags"] = {
+    env: { type: "string", value: "dev|staging|prod", help: "the environment whose runtime to act on (required)" },
+    "dry-run": { type: "boolean", help: "preview only; change nothing", default: "off" },
+    "retry-after-cancel": { type: "boolean", help: "on a lock older than --stale-lock-minutes, clear it, refresh and retry once", default: "off" },
+    "stale-lock-minutes": { type: "string", value: "MINUTES", help: "age after which a lock counts as left by a killed run", default: String(DEFAULT_STALE_LOCK_MINUTES) },
+    "only-if-needed": { type: "boolean", help: "act only if runtime is not already up (up) or down (down): the schedule's catch-up", default: "off" },
+    "health-timeout": { type: "string", value: "SECONDS", help: "how long up waits for / and /health to answer", default: "600" },
+    timeout: { type: "string", value: "MINUTES", help: "cancel cleanly after this long", default: "none" },
+    confirm: { type: "string", value: "runtime-prod", help: "required to destroy runtime-prod" },
+    "on-demand": { type: "boolean", help: "up: run on FARGATE for this run whatever spot says, without changing the stack file", default: "off" },
+    "on-demand-fallback": { type: "boolean", help: "up: if the services are not healthy on Spot within the health window, deploy again on demand", default: "off" },
+};
 
-export async function main(argv: string[], signal: AbortSignal, stacks?: Stacks, log: (line: string) => void = console.log): Promise<number> {
+export const UP_SPEC: CommandSpec = {
+    usage: "npm run up -- --env <dev|staging|prod> [flags]",
+    summary: "Brings an environment's runtime back (refusing when base is missing) and waits until / and /health answer.",
+    flags: FLAGS,
+    examples: ["npm run up -- --env dev", "npm run up -- --env staging --on-demand --health-timeout 900"],
+};
+
+export const DOWN_SPEC: CommandSpec = {
+    usage: "npm run down -- --env <dev|staging|prod> [flags]",
+    summary: "Destroys an environment's runtime only; base is never touched.",
+    flags: FLAGS,
+    examples: ["npm run down -- --env dev", "npm run down -- --env staging --retry-after-cancel --dry-run"],
+};
+
+export async function main(argv: string[], cancel: AbortSignal | Cancellation, stacks?: Stacks, log: (line: string) => void = console.log): Promise<number> {
     const [action, ...rest] = argv;
-    if (action !== "up" && action !== "down") throw new OpsError(`the first argument must be up or down (got "${action ?? ""}")\nusage: ${USAGE}`, 2);
-    const flags = parseFlags(
-        rest,
-        { env: { type: "string" }, "dry-run": { type: "boolean" }, "retry-after-cancel": { type: "boolean" }, "health-timeout": { type: "string" }, timeout: { type: "string" }, confirm: { type: "string" }, "only-if-needed": { type: "boolean" } },
-        USAGE,
-    );
-    const env = environmentFrom(flags.env, USAGE);
+    if (action !== "up" && action !== "down") throw new OpsError(`the first argument must be up or down (got "${action ?? ""}")\nusage: ${UP_SPEC.usage}`, 2);
+    const spec = action === "up" ? UP_SPEC : DOWN_SPEC;
+    const flags = parseCommand(rest, spec);
+    const env = environmentFrom(flags.env, spec.usage);
     if (action === "down" && flags["dry-run"] !== true) requireProdConfirmation(env, flags.confirm, "npm run down destroys");
+    timeoutMinutes(flags.timeout);
     const options: RuntimeCommandOptions = {
         dryRun: flags["dry-run"] === true,
         retryAfterCancel: flags["retry-after-cancel"] === true,
+        staleLockMinutes: positiveNumber(flags["stale-lock-minutes"], "--stale-lock-minutes", DEFAULT_STALE_LOCK_MINUTES),
         onlyIfNeeded: flags["only-if-needed"] === true,
+        onDemand: flags["on-demand"] === true,
+        onDemandFallback: flags["on-demand-fallback"] === true,
         healthDeadlineMs: positiveNumber(flags["health-timeout"], "--health-timeout", 600) * 1000,
     };
+    const { signal, interrupt } = cancellationOf(cancel);
     const ops = stacks ?? (await Stacks.open());
-    const context: OperationContext = { onOutput: (text) => log(text.replace(/\n$/, "")), signal };
+    const context: OperationContext = { onOutput: (text) => log(text.replace(/\n$/, "")), signal, interrupt };
     const started = Date.now();
     const summary = { action: `${options.dryRun ? "preview " : ""}${action === "up" ? "startup" : "teardown"} of`, stack: stackNameOf("runtime", env) };
+    const notes: string[] = [];
+    const logged = (line: string) => {
+        if (/on demand/.test(line)) notes.push(line);
+        log(line);
+    };
     try {
-        const url = action === "up" ? await runtimeUp(ops, env, context, options, log) : (await runtimeDown(ops, env, context, options, log), undefined);
+        const url = action === "up" ? await runtimeUp(ops, env, context, options, logged) : (await runtimeDown(ops, env, context, options, logged), undefined);
         if (url) log(`runtime-${env} is up: ${url}`);
-        appendJobSummary({ ...summary, result: "succeeded", durationMs: Date.now() - started, url });
+        appendJobSummary({ ...summary, result: "succeeded", durationMs: Date.now() - started, url, detail: notes.join("\n") || undefined });
         return 0;
     } catch (error) {
         const cancelled = error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE;
-        appendJobSummary({ ...summary, result: cancelled ? "cancelled" : "failed", durationMs: Date.now() - started, detail: (error as Error).message });
+        appendJobSummary({ ...summary, result: cancelled ? "cancelled" : "failed", durationMs: Date.now() - started, detail: [...notes, (error as Error).message].join("\n") });
         throw error;
     }
 }
 
-if (require.main === module) runMain(main, () => timeoutFlag(process.argv.slice(2)));
+if (require.main === module) runMain(main, { spec: (argv) => (argv[0] === "down" ? DOWN_SPEC : UP_SPEC), timeoutMinutes: timeoutFlag });

@@ -1,8 +1,8 @@
 import { appendFileSync } from "node:fs";
 import { isEnvironmentName } from "../shared/environments";
 import { RUNTIME_SCHEDULE, RuntimeSchedule } from "../shared/schedule";
-import { parseFlags } from "./args";
 import { runMain } from "./cli";
+import { CommandSpec, parseCommand } from "./command";
 import { lastFiring, parseCron } from "./cron";
 import { OpsError } from "./errors";
 
@@ -60,15 +60,26 @@ export function decide(action: ScheduledAction, scheduledAt: Date, schedule: Run
     return { run: true, reason: `${when}: ${action} is due` };
 }
 
-const USAGE =
-    "ts-node ops/schedule-gate.ts --action startup|teardown [--cron '<the cron line that fired>'] [--at ISO-TIME] [--environment dev|staging] [--skip-dates YYYY-MM-DD,...]";
+export const GATE_SPEC: CommandSpec = {
+    usage: "ts-node ops/schedule-gate.ts --action startup|teardown [--cron '<the cron line that fired>'] [--at ISO-TIME] [--environment dev|staging] [--skip-dates YYYY-MM-DD,...]",
+    summary: "Decides whether a scheduled run is due, a catch-up, or not for today, and writes run, catch_up, reason and environments to $GITHUB_OUTPUT.",
+    flags: {
+        action: { type: "string", value: "startup|teardown", help: "which workflow asks (required)" },
+        cron: { type: "string", value: "LINE", help: "the cron line that fired (github.event.schedule)", default: "none: judge --at itself" },
+        at: { type: "string", value: "ISO-TIME", help: "the time to judge", default: "now" },
+        environment: { type: "string", value: "dev|staging", help: "a manual run of one environment: always runs", default: "the schedule's environments" },
+        "skip-dates": { type: "string", value: "YYYY-MM-DD,...", help: "more dates without startup or teardown", default: "none" },
+    },
+    examples: ["ts-node ops/schedule-gate.ts --action teardown --cron '5 3 * * 2-6'", "ts-node ops/schedule-gate.ts --action startup --environment staging"],
+};
+const USAGE = GATE_SPEC.usage;
 
 /**
  * Writes `run`, `catch_up`, `reason` and `environments` (a JSON list for the job matrix) to
  * $GITHUB_OUTPUT. A manual run (--environment) always runs, for that environment only.
  */
-export async function main(argv: string[], _signal?: AbortSignal, now: Date = new Date(), output: (line: string) => void = writeOutput): Promise<number> {
-    const flags = parseFlags(argv, { action: { type: "string" }, cron: { type: "string" }, at: { type: "string" }, environment: { type: "string" }, "skip-dates": { type: "string" } }, USAGE);
+export async function main(argv: string[], _signal?: unknown, now: Date = new Date(), output: (line: string) => void = writeOutput): Promise<number> {
+    const flags = parseCommand(argv, GATE_SPEC) as { action?: string; cron?: string; at?: string; environment?: string; "skip-dates"?: string };
     if (flags.action !== "startup" && flags.action !== "teardown") throw new OpsError(`--action must be startup or teardown\nusage: ${USAGE}`, 2);
     const schedule: RuntimeSchedule = { ...RUNTIME_SCHEDULE, skipDates: [...RUNTIME_SCHEDULE.skipDates, ...(flags["skip-dates"]?.split(",").map((date) => date.trim()).filter(Boolean) ?? [])] };
 
@@ -99,4 +110,4 @@ function writeOutput(line: string): void {
     if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `${line}\n`);
 }
 
-if (require.main === module) runMain((argv, signal) => main(argv, signal));
+if (require.main === module) runMain((argv) => main(argv), { spec: GATE_SPEC });

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { CommandError, ConcurrentUpdateError, LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
+import { LockStore, lockStoreFor, StackLock } from "./locks";
 
 /** The repository root: Pulumi.yaml, the stack files and the real program. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -8,7 +9,34 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
 /** How an operation reports progress and can be stopped. */
 export interface OperationContext {
     readonly onOutput: (text: string) => void;
+    /** Aborted once a cancel was requested: nothing new starts after it. */
     readonly signal: AbortSignal;
+    /**
+     * Aborted when the running `pulumi` must be told to stop (the Automation API then sends it one
+     * SIGINT). Ctrl-C in a terminal already reaches the child, so it aborts `signal` only; SIGTERM
+     * and the --timeout deadline abort both. Defaults to `signal`.
+     */
+    readonly interrupt?: AbortSignal;
+}
+
+/** Ask the CLI to stop what it runs only through `interrupt`, and start nothing once cancelled. */
+function operationSignal(name: string, operation: string, context: OperationContext): AbortSignal {
+    if (context.signal.aborted) throw cancelledError(operation, name);
+    return context.interrupt ?? context.signal;
+}
+
+function cancelledError(operation: string, stack: string): OpsError {
+    return new OpsError(`${operation} ${stack} was cancelled; Pulumi was asked to stop cleanly and release the lock`, CANCELLED_EXIT_CODE);
+}
+
+/** The stack is locked by another update (the CLI's ConcurrentUpdateError). */
+export class StackLockedError extends OpsError {
+    constructor(
+        readonly stack: string,
+        message: string,
+    ) {
+        super(message);
+    }
 }
 
 export interface StackListing {
@@ -35,19 +63,36 @@ export type ResourceChanges = Record<string, number>;
  * tests replace with a recorder (no CLI exists there). Errors come back as OpsError that say what to run.
  */
 export class Stacks {
-    private constructor(private readonly workspace: LocalWorkspace) {}
+    private constructor(
+        private readonly workspace: LocalWorkspace,
+        /** Where the CLI is logged in, e.g. s3://bucket?region=us-west-2&awssdk=v2. */
+        readonly backendUrl: string,
+        private readonly lockStore: LockStore | undefined,
+    ) {}
 
     /**
      * A workspace over this repository. New stacks get the secrets provider in PULUMI_SECRETS_PROVIDER
      * (e.g. awskms://alias/pulumi-durable-code), not the passphrase default. Refuses a CLI logged in
      * to anything but a self-managed backend: these commands, locks and state live there.
      */
-    static async open(pulumiCommand?: PulumiCommand, envVars: Record<string, string> = {}, secretsProvider = process.env.PULUMI_SECRETS_PROVIDER || undefined): Promise<Stacks> {
+    static async open(
+        pulumiCommand?: PulumiCommand,
+        envVars: Record<string, string> = {},
+        secretsProvider = process.env.PULUMI_SECRETS_PROVIDER || undefined,
+        lockStore?: LockStore,
+    ): Promise<Stacks> {
         const command = pulumiCommand ?? (await PulumiCommand.get().catch(() => Promise.reject(missingCli())));
         const workspace = await LocalWorkspace.create({ workDir: PROJECT_DIR, pulumiCommand: command, envVars, secretsProvider });
         const who = await workspace.whoAmI().catch((error) => Promise.reject(explain("check the login (pulumi whoami)", "", error)));
         requireSelfManagedBackend(who.url);
-        return new Stacks(workspace);
+        const project = (await workspace.projectSettings()).name;
+        return new Stacks(workspace, who.url!, lockStore ?? lockStoreFor(who.url!, project));
+    }
+
+    /** The lock objects the backend holds for a stack, oldest first. */
+    async locks(name: string): Promise<StackLock[]> {
+        const locks = (await this.lockStore?.locks(name)) ?? [];
+        return locks.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
     }
 
     async list(): Promise<Map<string, StackListing>> {
@@ -55,32 +100,45 @@ export class Stacks {
         return new Map(stacks.map((stack) => [stack.name, { ...stack, updateInProgress: stack.updateInProgress === true }]));
     }
 
-    async up(name: string, context: OperationContext): Promise<ResourceChanges> {
+    /** `configFile`: another config file for this run only (see ops/on-demand.ts). */
+    async up(name: string, context: OperationContext, configFile?: string): Promise<ResourceChanges> {
+        const signal = operationSignal(name, "up", context);
         const stack = await this.stack(name, true);
-        const result = await stack.up({ onOutput: context.onOutput, signal: context.signal, color: "never" }).catch((error) => Promise.reject(explain("up", name, error, context.signal)));
+        const result = await stack.up({ onOutput: context.onOutput, signal, color: "never", ...(configFile ? { configFile } : {}) }).catch((error) => Promise.reject(explain("up", name, error, context.signal)));
         return result.summary.resourceChanges ?? {};
     }
 
     async destroy(name: string, context: OperationContext): Promise<ResourceChanges> {
+        const signal = operationSignal(name, "destroy", context);
         const stack = await this.stack(name);
-        const result = await stack.destroy({ onOutput: context.onOutput, signal: context.signal, color: "never" }).catch((error) => Promise.reject(explain("destroy", name, error, context.signal)));
+        const result = await stack.destroy({ onOutput: context.onOutput, signal, color: "never" }).catch((error) => Promise.reject(explain("destroy", name, error, context.signal)));
+        return result.summary.resourceChanges ?? {};
+    }
+
+    /** Brings the state in line with the cloud; after a killed run, this settles its pending operations. */
+    async refresh(name: string, context: OperationContext): Promise<ResourceChanges> {
+        const signal = operationSignal(name, "refresh", context);
+        const stack = await this.stack(name);
+        const result = await stack.refresh({ onOutput: context.onOutput, signal, color: "never" }).catch((error) => Promise.reject(explain("refresh", name, error, context.signal)));
         return result.summary.resourceChanges ?? {};
     }
 
     /** A preview; with expectNoChanges it fails when the stack would change. */
     async preview(name: string, context: OperationContext, expectNoChanges = false): Promise<ResourceChanges> {
+        const signal = operationSignal(name, "preview", context);
         const stack = await this.stack(name);
         const result = await stack
-            .preview({ onOutput: context.onOutput, signal: context.signal, expectNoChanges, color: "never" })
+            .preview({ onOutput: context.onOutput, signal, expectNoChanges, color: "never" })
             .catch((error) => Promise.reject(explain(expectNoChanges ? "preview (expecting no changes)" : "preview", name, error, context.signal)));
         return result.changeSummary as ResourceChanges;
     }
 
     /** What a destroy would delete, without deleting anything. */
-    async previewDestroy(name: string, context: OperationContext): Promise<ResourceChanges> {
+    async previewDestroy(name: string, context: OperationContext, options: { excludeProtected?: boolean } = {}): Promise<ResourceChanges> {
+        const signal = operationSignal(name, "preview the destroy of", context);
         const stack = await this.stack(name);
         const result = await stack
-            .previewDestroy({ onOutput: context.onOutput, signal: context.signal, color: "never" })
+            .previewDestroy({ onOutput: context.onOutput, signal, color: "never", ...options })
             .catch((error) => Promise.reject(explain("preview the destroy of", name, error, context.signal)));
         return result.changeSummary as ResourceChanges;
     }
@@ -104,17 +162,18 @@ export class Stacks {
     }
 
     /**
-     * Removes protection from every resource of a stack, so a destroy can delete them: the state is
-     * exported, every resource marked unprotected, and imported back (what `pulumi state unprotect --all` does).
+     * Removes protection from every resource of a stack in one state write, under the stack's lock
+     * (`pulumi state unprotect --all --yes`): no plaintext export, no window for an update between
+     * an export and an import.
      */
-    async unprotectAll(name: string): Promise<number> {
-        const stack = await this.stack(name);
-        const state = await stack.exportStack().catch((error) => Promise.reject(explain("export the state of", name, error)));
-        const resources: Array<{ protect?: boolean }> = state.deployment?.resources ?? [];
-        const protectedCount = resources.filter((resource) => resource.protect).length;
-        for (const resource of resources) delete resource.protect;
-        await stack.importStack(state).catch((error) => Promise.reject(explain("import the unprotected state of", name, error)));
-        return protectedCount;
+    async unprotectAll(name: string): Promise<void> {
+        await this.stack(name);
+        // The Automation API has no method for `state unprotect`; every command it runs goes through
+        // PulumiCommand.run, which its typings keep private.
+        const command = this.workspace.pulumiCommand as unknown as { run(args: string[], cwd: string, env: Record<string, string>): Promise<unknown> };
+        await command
+            .run(["state", "unprotect", "--all", "--yes", "--stack", name], this.workspace.workDir, this.workspace.envVars)
+            .catch((error: unknown) => Promise.reject(explain("unprotect the resources of", name, error)));
     }
 
     private async stack(name: string, create = false): Promise<Stack> {
@@ -140,11 +199,10 @@ function missingCli(): OpsError {
 
 /** Turns an Automation API failure into a sentence about the stack and the next command to run. */
 export function explain(operation: string, stack: string, error: unknown, signal?: AbortSignal): OpsError {
-    if (signal?.aborted) {
-        return new OpsError(`${operation} ${stack} was cancelled; Pulumi was asked to stop cleanly and release the lock`, CANCELLED_EXIT_CODE);
-    }
+    if (signal?.aborted) return cancelledError(operation, stack);
     if (error instanceof ConcurrentUpdateError) {
-        return new OpsError(
+        return new StackLockedError(
+            stack,
             `${stack} is locked by another update. Wait for it to finish; if no other run is active (a killed job leaves its lock), ` +
                 `run "pulumi cancel -s ${stack} --yes" and try again`,
         );

@@ -1,7 +1,9 @@
 import { ENVIRONMENT_NAMES, EnvironmentName } from "../shared/environments";
 import { LAYERS, stackNameOf } from "../shared/stack-name";
-import { environmentFrom, parseFlags } from "./args";
+import { environmentFrom } from "./args";
 import { runMain } from "./cli";
+import { CommandSpec, parseCommand } from "./command";
+import { describeLock } from "./locks";
 import { readFileSync } from "node:fs";
 import { StackSource } from "../offline/evaluate";
 import { readStackFile } from "../offline/stack-files";
@@ -16,6 +18,8 @@ export interface StackStatus {
     readonly exists: boolean;
     readonly resourceCount?: number;
     readonly locked?: boolean;
+    /** Who holds each lock and since when, read from the backend's lock objects. */
+    readonly lockedBy?: string[];
     readonly lastUpdate?: Pick<LastUpdate, "kind" | "result"> & { readonly time?: string };
     /** The application URL, when this is a runtime stack that is up. */
     readonly url?: string;
@@ -46,6 +50,7 @@ export async function collectStatus(stacks: Stacks, envs: readonly EnvironmentNa
                 continue;
             }
             const last = await stacks.lastUpdate(stack);
+            const locks = await stacks.locks(stack);
             const up = layer === "runtime" && (listed.resourceCount ?? 0) > 0;
             const outputs = up ? await stacks.outputs(stack) : {};
             const url = outputs.url;
@@ -56,7 +61,8 @@ export async function collectStatus(stacks: Stacks, envs: readonly EnvironmentNa
                 stack,
                 exists: true,
                 resourceCount: listed.resourceCount,
-                locked: listed.updateInProgress,
+                locked: locks.length > 0,
+                ...(locks.length > 0 ? { lockedBy: locks.map((lock) => describeLock(lock)) } : {}),
                 lastUpdate: last && { kind: last.kind, result: last.result, time: (last.endTime ?? last.startTime)?.toISOString() },
                 url: typeof url === "string" ? url : undefined,
                 ...(images ? { images } : {}),
@@ -74,7 +80,7 @@ export function statusTable(statuses: readonly StackStatus[]): string {
             status.stack,
             status.exists ? "yes" : "no",
             status.exists ? String(status.resourceCount ?? "?") : "-",
-            status.locked ? "LOCKED" : status.exists ? "no" : "-",
+            status.locked ? `LOCKED by ${status.lockedBy!.length}` : status.exists ? "no" : "-",
             status.lastUpdate ? `${status.lastUpdate.kind} ${status.lastUpdate.result} ${status.lastUpdate.time ?? ""}`.trim() : "-",
             status.images ? SERVICE_NAMES.map((service) => `${service} ${status.images![service]}`).join(", ") + (status.committedImages ? " (DIFFERS from committed)" : "") : "-",
             status.url ?? "-",
@@ -83,16 +89,24 @@ export function statusTable(statuses: readonly StackStatus[]): string {
     return textTable(rows);
 }
 
-const USAGE = "npm run status [-- --env <dev|staging|prod>] [--json]";
+export const STATUS_SPEC: CommandSpec = {
+    usage: "npm run status [-- --env <dev|staging|prod>] [--json]",
+    summary: "Per stack: exists, resources, lock (who, since when), last update, the images each service runs, the URL; and Elastic IP warnings.",
+    flags: {
+        env: { type: "string", value: "dev|staging|prod", help: "one environment only", default: "all" },
+        json: { type: "boolean", help: "the statuses as JSON", default: "off" },
+    },
+    examples: ["npm run status", "npm run status -- --env dev --json"],
+};
+const USAGE = STATUS_SPEC.usage;
 
-export async function main(argv: string[], _signal: AbortSignal, stacks?: Stacks, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
-    const flags = parseFlags(argv, { env: { type: "string" }, json: { type: "boolean" } }, USAGE);
+export async function main(argv: string[], _signal: unknown, stacks?: Stacks, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
+    const flags = parseCommand(argv, STATUS_SPEC);
     const envs = flags.env === undefined ? ENVIRONMENT_NAMES : [environmentFrom(flags.env, USAGE)];
     const statuses = await collectStatus(stacks ?? (await Stacks.open()), envs, source);
     print(flags.json ? JSON.stringify(statuses, null, 2) : statusTable(statuses));
-    const locked = statuses.filter((status) => status.locked).map((status) => status.stack);
-    if (locked.length > 0 && !flags.json) {
-        print(`\n${locked.join(", ")} ${locked.length === 1 ? "is" : "are"} locked; if no run is active, clear it with "pulumi cancel -s ${locked[0]} --yes"`);
+    for (const status of flags.json ? [] : statuses.filter((candidate) => candidate.locked)) {
+        print(`\n${status.stack} is locked by ${status.lockedBy!.join("; ")}; if that run is no longer active, clear it with "pulumi cancel -s ${status.stack} --yes"`);
     }
     for (const status of statuses.filter((candidate) => candidate.committedImages)) {
         const committed = status.committedImages!;
@@ -105,4 +119,4 @@ export async function main(argv: string[], _signal: AbortSignal, stacks?: Stacks
     return 0;
 }
 
-if (require.main === module) runMain(main);
+if (require.main === module) runMain((argv) => main(argv, undefined), { spec: STATUS_SPEC });

@@ -16,7 +16,13 @@ export class StepRunner {
     private stoppedBy?: string;
     private failures = 0;
 
-    constructor(private readonly log: (line: string) => void) {}
+    constructor(
+        private readonly log: (line: string) => void,
+        /** Once aborted, no further step starts. */
+        private readonly signal?: AbortSignal,
+        /** Called with every record so far after each step. */
+        private readonly onRecord?: (records: readonly StepRecord[]) => void,
+    ) {}
 
     get failed(): boolean {
         return this.failures > 0;
@@ -32,11 +38,19 @@ export class StepRunner {
      * @param skipWhen a reason to skip this step although nothing stopped the run.
      */
     async run(step: string, action: () => Promise<StepOutcome | void>, options: { stopOnFailure?: boolean; skipWhen?: string } = {}): Promise<boolean> {
+        if (this.signal?.aborted && !this.stoppedBy) this.stoppedBy = "the run was cancelled";
         const skipReason = this.stoppedBy ? `skipped: ${this.stoppedBy}` : options.skipWhen;
         if (skipReason) {
             this.records.push({ step, result: "skipped", durationMs: 0, detail: skipReason });
+            this.onRecord?.(this.records);
             return false;
         }
+        const passed = await this.attempt(step, action, options);
+        this.onRecord?.(this.records);
+        return passed;
+    }
+
+    private async attempt(step: string, action: () => Promise<StepOutcome | void>, options: { stopOnFailure?: boolean }): Promise<boolean> {
         this.log(`\n=== ${step} ===`);
         const started = Date.now();
         try {
@@ -44,7 +58,7 @@ export class StepRunner {
             this.records.push({ step, result: "passed", durationMs: Date.now() - started, ...outcome });
             return true;
         } catch (error) {
-            const cancelled = error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE;
+            const cancelled = (error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE) || this.signal?.aborted === true;
             const detail = error instanceof Error ? error.message : String(error);
             this.records.push({ step, result: cancelled ? "cancelled" : "failed", durationMs: Date.now() - started, detail });
             this.failures += 1;
@@ -56,7 +70,7 @@ export class StepRunner {
     }
 
     exitCode(): number {
-        if (this.cancelled) return CANCELLED_EXIT_CODE;
+        if (this.cancelled || this.signal?.aborted) return CANCELLED_EXIT_CODE;
         return this.failed ? 1 : 0;
     }
 }

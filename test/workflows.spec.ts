@@ -137,10 +137,10 @@ describe("workflows", () => {
             });
         }
 
-        it("teardown retries once after clearing a stale lock; startup waits for the application", () => {
+        it("teardown and startup clear a stale lock and retry once; startup waits for the application and falls back to on demand", () => {
             const runOf = (file: string) => allSteps().filter((step) => step.file === file && /npm run (up|down)/.test(step.run ?? ""))[0].run;
             assert.match(runOf("nightly-teardown.yml"), /npm run down -- --env "\$ENVIRONMENT" --retry-after-cancel/);
-            assert.match(runOf("morning-startup.yml"), /npm run up -- --env "\$ENVIRONMENT" --health-timeout \d+/);
+            assert.match(runOf("morning-startup.yml"), /npm run up -- --env "\$ENVIRONMENT" --health-timeout \d+ --retry-after-cancel --on-demand-fallback/);
         });
     });
 
@@ -259,21 +259,20 @@ describe("workflows", () => {
          * does). `dropped` dates lose their due runs, as GitHub may drop a scheduled run.
          */
         /** Every minute of the year (and a day) at which some cron line of either workflow fires, in order. */
-        let firings: Array<{ readonly time: number; readonly action: ScheduledAction; readonly cron: CronSchedule }>;
+        let firings: Array<{ readonly time: number; readonly action: ScheduledAction; readonly cron: CronSchedule; readonly local: ReturnType<typeof localTime> }>;
         before(() => {
             const crons = (["teardown", "startup"] as const).flatMap((action) => cronLines(action === "teardown" ? "nightly-teardown.yml" : "morning-startup.yml").map((line) => ({ action, cron: parseCron(line) })));
             firings = [];
             for (let time = Date.UTC(YEAR, 0, 1); time < Date.UTC(YEAR + 1, 0, 2); time += 60_000) {
-                for (const { action, cron } of crons) if (cron.matches(new Date(time))) firings.push({ time, action, cron });
+                for (const { action, cron } of crons) if (cron.matches(new Date(time))) firings.push({ time, action, cron, local: localTime(new Date(time), RUNTIME_SCHEDULE.timeZone) });
             }
         });
         const simulate = (schedule: RuntimeSchedule, options: { delayMinutes?: number; dropped?: readonly string[] } = {}): Acted[] => {
             let up = false;
             const acted: Acted[] = [];
-            for (const { time, action, cron } of firings) {
+            for (const { time, action, cron, local } of firings) {
                 // GitHub starts scheduled runs late at busy times; the gate judges the scheduled time.
                 const decision = decide(action, lastFiring(cron, new Date(time + (options.delayMinutes ?? 0) * 60_000))!, schedule);
-                const local = localTime(new Date(time), schedule.timeZone);
                 if (!decision.run || (!decision.catchUp && options.dropped?.includes(local.date))) continue;
                 const needed = action === "teardown" ? up : !up;
                 if (decision.catchUp && !needed) continue;

@@ -1,4 +1,7 @@
-import { appendFileSync, readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 
 // Internals of the Automation API the real PulumiCommand uses to report results; not in its typings.
@@ -13,8 +16,14 @@ type CommandResult = { stdout: string; stderr: string; code: number };
 interface FakeStack {
     outputs: Record<string, unknown>;
     resourceCount: number;
-    locked: boolean;
     history: Array<Record<string, unknown>>;
+}
+
+export interface LockHolder {
+    readonly minutesAgo?: number;
+    readonly username?: string;
+    readonly hostname?: string;
+    readonly pid?: number;
 }
 
 /** A scripted failure: the next `times` commands whose argv starts with `prefix` on `stack` fail. */
@@ -27,10 +36,19 @@ interface Failure {
 
 /**
  * Stands in for the pulumi CLI behind the Automation API. It records every argv, keeps a little
- * state per stack (outputs, resource count, lock, history), and answers as the CLI does, including
- * its error texts for a missing stack and a held lock.
+ * state per stack (outputs, resource count, history), and answers as the CLI does, including its
+ * error texts for a missing stack and a held lock. Its backend is a real `file://` directory: locks
+ * are lock files where the DIY backend keeps them, `stack ls` does not report them (the DIY backend
+ * does not), and `pulumi cancel` deletes every one of a stack's lock files, live or not.
  */
 export class FakePulumi {
+    private static readonly directories = new Set<string>();
+    /** Removes every backend directory the fakes made (the root hook calls it after the suite). */
+    static cleanup(): void {
+        for (const dir of FakePulumi.directories) rmSync(dir, { recursive: true, force: true });
+        FakePulumi.directories.clear();
+    }
+    readonly backendDir = mkdtempSync(join(tmpdir(), "fake-pulumi-backend-"));
     readonly command = "pulumi";
     // 3.205 makes the Automation API read engine events from a file, which this fake writes.
     readonly version = new SemVer("3.205.0");
@@ -43,24 +61,42 @@ export class FakePulumi {
     private readonly failures: Failure[] = [];
     /** Called with every argv after it ran, to change the world between commands. */
     afterCommand?: (args: readonly string[]) => void;
-    /** States given to `stack import`. */
-    readonly imported: unknown[] = [];
     /** Commands that wait until the operation's signal aborts, as a long `pulumi up` would. */
     readonly hangs = new Set<string>();
     /** Where `pulumi whoami --json` says the CLI is logged in. */
-    backendUrl = "s3://acme-pulumi-state?region=us-west-2&awssdk=v2";
+    backendUrl = `file://${this.backendDir}`;
+
+    constructor() {
+        FakePulumi.directories.add(this.backendDir);
+    }
+
+    private lockDir(name: string): string {
+        return join(this.backendDir, ".pulumi", "locks", "organization", "durable-code", name);
+    }
+
+    lockFiles(name: string): string[] {
+        try {
+            return readdirSync(this.lockDir(name));
+        } catch {
+            return [];
+        }
+    }
 
     asCommand(): PulumiCommand {
         return this as unknown as PulumiCommand;
     }
 
     addStack(name: string, outputs: Record<string, unknown> = {}, resourceCount = Object.keys(outputs).length > 0 ? 20 : 0): this {
-        this.stacks.set(name, { outputs, resourceCount, locked: false, history: [] });
+        this.stacks.set(name, { outputs, resourceCount, history: [] });
         return this;
     }
 
-    lock(name: string): this {
-        this.stacks.get(name)!.locked = true;
+    /** Writes a lock file as the DIY backend does for a running update (pkg/backend/diy/lock.go). */
+    lock(name: string, holder: LockHolder = {}): this {
+        mkdirSync(this.lockDir(name), { recursive: true });
+        const timestamp = new Date(Date.now() - (holder.minutesAgo ?? 5) * 60_000).toISOString();
+        const content = { pid: holder.pid ?? 4242, username: holder.username ?? "runner", hostname: holder.hostname ?? "fv-az123", timestamp };
+        writeFileSync(join(this.lockDir(name), `${randomUUID()}.json`), JSON.stringify(content));
         return this;
     }
 
@@ -86,7 +122,7 @@ export class FakePulumi {
         this.calls.push([...args]);
         const name = stackOf(args);
         const stack = name ? this.stacks.get(name) : undefined;
-        const verb = args[0] === "stack" ? `${args[0]} ${args[1]}` : args.includes("--preview-only") ? "preview" : args[0];
+        const verb = args[0] === "stack" || args[0] === "state" ? `${args[0]} ${args[1]}` : args.includes("--preview-only") ? "preview" : args[0];
         // The real command throws on a non-zero exit, with the error class the stderr implies.
         const fail = (stderr: string): never => {
             throw createCommandError(new CommandResult("", stderr, 255));
@@ -98,7 +134,8 @@ export class FakePulumi {
             return fail(scripted.stderr);
         }
         if (verb === "stack ls") {
-            const listing = [...this.stacks].map(([stackName, s]) => ({ name: stackName, current: false, updateInProgress: s.locked, resourceCount: s.resourceCount, lastUpdate: s.history[0]?.endTime }));
+            // The DIY backend reports no updateInProgress (field notes; pulumi pkg/backend/diy).
+            const listing = [...this.stacks].map(([stackName, s]) => ({ name: stackName, current: false, resourceCount: s.resourceCount, lastUpdate: s.history[0]?.endTime }));
             return ok(JSON.stringify(listing));
         }
         if (verb === "whoami") {
@@ -109,8 +146,8 @@ export class FakePulumi {
             return ok("");
         }
         if (!stack) return fail(`error: no stack named '${name}' found`);
-        const mutating = verb === "up" || verb === "destroy";
-        if (mutating && stack.locked) {
+        const mutating = verb === "up" || verb === "destroy" || verb === "refresh" || verb === "state unprotect";
+        if (mutating && this.lockFiles(name!).length > 0) {
             return fail(`error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with \`pulumi cancel\`.`);
         }
         if (this.hangs.has(`${verb} ${name}`)) {
@@ -148,15 +185,14 @@ export class FakePulumi {
             case "stack history":
                 return ok(JSON.stringify(stack.history.slice(0, 1)));
             case "cancel":
-                stack.locked = false;
+                rmSync(this.lockDir(name!), { recursive: true, force: true });
                 return ok("");
-            case "stack export":
-                return ok(JSON.stringify({ version: 3, deployment: { resources: [{ urn: "repository", protect: true }, { urn: "vpc" }] } }));
-            case "stack import": {
-                const file = args[args.indexOf("--file") + 1];
-                this.imported.push(JSON.parse(readFileSync(file, "utf8")));
+            case "refresh":
+                onOutput?.(`Refreshing (${name}):\n`);
+                stack.history.unshift({ kind: "refresh", result: "succeeded", startTime: "2026-11-26T08:00:00Z", endTime: "2026-11-26T08:01:00Z", resourceChanges: { same: stack.resourceCount }, version: stack.history.length + 1 });
+                return ok("refresh done");
+            case "state unprotect":
                 return ok("");
-            }
             default:
                 return fail(`the fake pulumi does not know "${args.join(" ")}"`);
         }

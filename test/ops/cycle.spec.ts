@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CycleOptions, main, runCycle } from "../../ops/cycle";
@@ -163,10 +163,30 @@ describe("npm run cycle", () => {
         const controller = new AbortController();
         setTimeout(() => controller.abort(), 100);
         const report = await cycle({}, controller.signal);
+        assert.equal(report.exitCode, 130);
         assert.equal(report.steps[1].result, "cancelled");
         assert.ok(pulumi.calls.some((call) => call.join(" ") === "SIGINT up runtime-dev"));
         assert.ok(report.steps.slice(2).every((step) => step.result === "skipped"));
         assert.deepEqual(operations(), ["up --yes --skip-preview --stack base-dev", "up --yes --skip-preview --stack runtime-dev"]);
+    });
+
+    it("a cancel during the health check starts nothing after it: runtime is not destroyed", async () => {
+        await app.stop();
+        app = new AppServer(1_000_000);
+        pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+        const controller = new AbortController();
+        const report = runCycle(options({ health: { ...fastHealth, deadlineMs: 60_000 } }), {
+            stacks: await Stacks.open(pulumi.asCommand()),
+            log: (line) => {
+                output.push(line);
+                if (line.startsWith("not healthy yet")) controller.abort();
+            },
+            signal: controller.signal,
+        });
+        const finished = await report;
+        assert.deepEqual(results(finished).slice(0, 4), ["up base-dev: passed", "up runtime-dev: passed", "health check: cancelled", "destroy runtime-dev: skipped"]);
+        assert.ok(!operations().some((command) => command.startsWith("destroy")));
+        assert.equal(finished.exitCode, 130);
     });
 
     describe("command line", () => {
@@ -188,13 +208,42 @@ describe("npm run cycle", () => {
             await app.stop();
             app = new AppServer(0);
             pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
-            const file = join(mkdtempSync(join(tmpdir(), "cycle-")), "report.json");
-            const code = await main(["--env", "dev", "--report", file], new AbortController().signal, await Stacks.open(pulumi.asCommand()), (line) => output.push(line));
-            assert.equal(code, 0);
-            const report = JSON.parse(readFileSync(file, "utf8"));
-            assert.equal(report.passed, true);
-            assert.equal(report.steps.length, 7);
-            assert.deepEqual(report.steps[3].changes, { delete: 20 });
+            const dir = mkdtempSync(join(tmpdir(), "cycle-"));
+            try {
+                const file = join(dir, "report.json");
+                const code = await main(["--env", "dev", "--report", file], new AbortController().signal, await Stacks.open(pulumi.asCommand()), (line) => output.push(line));
+                assert.equal(code, 0);
+                const report = JSON.parse(readFileSync(file, "utf8"));
+                assert.equal(report.passed, true);
+                assert.equal(report.steps.length, 7);
+                assert.deepEqual(report.steps[3].changes, { delete: 20 });
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
+        it("checks --report before the first step: an unwritable path fails at once, with nothing run", async () => {
+            await assert.rejects(main(["--env", "dev", "--report", "/nonexistent-dir/report.json"], new AbortController().signal, await Stacks.open(pulumi.asCommand())), {
+                message: "--report /nonexistent-dir/report.json cannot be written (ENOENT); choose a writable path",
+                exitCode: 2,
+            } as object);
+            assert.deepEqual(operations(), []);
+        });
+
+        it("writes the report after each step, so a cancelled cycle still leaves one", async () => {
+            const dir = mkdtempSync(join(tmpdir(), "cycle-"));
+            try {
+                const file = join(dir, "report.json");
+                pulumi.hangs.add("up runtime-dev");
+                const controller = new AbortController();
+                setTimeout(() => controller.abort(), 100);
+                const code = await main(["--env", "dev", "--report", file], controller.signal, await Stacks.open(pulumi.asCommand()), (line) => output.push(line));
+                assert.equal(code, 130);
+                const report = JSON.parse(readFileSync(file, "utf8"));
+                assert.deepEqual([report.exitCode, report.steps[0].result, report.steps[1].result], [130, "passed", "cancelled"]);
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
         });
     });
 });

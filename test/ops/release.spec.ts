@@ -117,7 +117,7 @@ describe("npm run release", () => {
 
     it("a health check that fails after the roll exits 1, keeps the new tag and says how to roll back", async () => {
         await app.stop();
-        await assert.rejects(run(["--env", "dev", "--tag", "v0.3.0", "--health-timeout", "1"]), (error: Error & { exitCode: number }) => {
+        await assert.rejects(run(["--env", "dev", "--tag", "v0.3.0", "--health-timeout", "0.5"]), (error: Error & { exitCode: number }) => {
             assert.equal(error.exitCode, 1);
             assert.match(error.message, /did not become healthy within 1 s/);
             assert.match(error.message, /runtime-dev did not come up healthy with frontend v0\.3\.0, backend v0\.3\.0; .*Pulumi\.runtime-dev\.yaml keeps the new tags\. Roll back with: npm run release -- --env dev --rollback$/);

@@ -51,7 +51,7 @@ describe("stack commands", () => {
             await status(["--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log);
             assert.match(lines[0], /^stack +exists +resources +locked +last update +images +url\nbase-dev +yes +20 +LOCKED/);
             assert.match(lines[0], /runtime-dev +no +- +- +- +-/);
-            assert.equal(lines[1], '\nbase-dev is locked; if no run is active, clear it with "pulumi cancel -s base-dev --yes"');
+            assert.match(lines[1], /^\nbase-dev is locked by runner@fv-az123 \(pid 4242\) since .* \(5 min ago\); if that run is no longer active, clear it with "pulumi cancel -s base-dev --yes"$/);
         });
     });
 
@@ -150,34 +150,126 @@ describe("stack commands", () => {
             assert.deepEqual(mutations(pulumi), ["preview --stack runtime-dev"]);
         });
 
-        it("down --retry-after-cancel clears a stale lock once and destroys", async () => {
-            pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev");
-            assert.equal(await runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
-            assert.deepEqual(pulumi.commandsFor("runtime-dev").filter((command) => /^(destroy|cancel)/.test(command)), [
-                "destroy --yes --skip-preview --stack runtime-dev",
-                "cancel --yes --stack runtime-dev",
-                "destroy --yes --skip-preview --stack runtime-dev",
-            ]);
-            assert.equal(pulumi.stacks.get("runtime-dev")!.resourceCount, 0);
-        });
+        describe("locks, as real lock files in a file:// backend", () => {
+            const operationsOn = (stack: string) => pulumi.commandsFor(stack).filter((command) => /^(destroy|cancel|refresh|up)/.test(command));
 
-        it("down --retry-after-cancel fails loudly when the second attempt fails too", async () => {
-            pulumi.addStack("runtime-dev", { url: "http://x" }).failNext("destroy", "runtime-dev", "error: deleting NAT Gateway: DependencyViolation", 2);
-            await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), {
-                message: /^destroy runtime-dev failed twice, runtime may still be running and costing money:\ndestroy runtime-dev failed:\n[\s\S]*DependencyViolation/,
+            it("down --retry-after-cancel clears a lock older than a job can run, naming its holder, refreshes, and destroys", async () => {
+                pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 240, username: "runner", hostname: "fv-az1" });
+                assert.equal(await runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                assert.deepEqual(operationsOn("runtime-dev"), [
+                    "destroy --yes --skip-preview --stack runtime-dev",
+                    "cancel --yes --stack runtime-dev",
+                    "refresh --skip-preview --yes --stack runtime-dev",
+                    "destroy --yes --skip-preview --stack runtime-dev",
+                ]);
+                assert.ok(lines.some((line) => /^runtime-dev is locked by runner@fv-az1 \(pid 4242\) since .* \(240 min ago\), older than 90 min: a killed run left it\./.test(line)));
+                assert.deepEqual(pulumi.lockFiles("runtime-dev"), []);
+            });
+
+            it("never clears a fresh lock (a laptop's live pulumi up): it says who holds it and stops", async () => {
+                pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 12, username: "alice", hostname: "alices-laptop", pid: 777 });
+                await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), {
+                    message: /runtime-dev is locked by alice@alices-laptop \(pid 777\) since .* \(12 min ago\); a lock younger than 90 min may belong to a live run, so it is not cleared/,
+                });
+                assert.deepEqual(operationsOn("runtime-dev"), ["destroy --yes --skip-preview --stack runtime-dev"]);
+                assert.equal(pulumi.lockFiles("runtime-dev").length, 1);
+            });
+
+            it("with several locks, clears only when every one is stale", async () => {
+                pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 300 }).lock("runtime-dev", { minutesAgo: 30, username: "bob" });
+                await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), { message: /bob@/ });
+                assert.equal(pulumi.lockFiles("runtime-dev").length, 2);
+                assert.equal(await runtime(["down", "--env", "dev", "--retry-after-cancel", "--stale-lock-minutes", "20"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                assert.deepEqual(pulumi.lockFiles("runtime-dev"), []);
+            });
+
+            it("the morning startup gets the same handling", async () => {
+                const app = new AppServer(0);
+                try {
+                    pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev").lock("runtime-dev", { minutesAgo: 600 });
+                    pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+                    assert.equal(await runtime(["up", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                    assert.deepEqual(operationsOn("runtime-dev"), ["up --yes --skip-preview --stack runtime-dev", "cancel --yes --stack runtime-dev", "refresh --skip-preview --yes --stack runtime-dev", "up --yes --skip-preview --stack runtime-dev"]);
+                } finally {
+                    await app.stop();
+                }
+            });
+
+            it("retries only a lock: any other failure is reported at once, with no cancel", async () => {
+                pulumi.addStack("runtime-dev", { url: "http://x" }).failNext("destroy", "runtime-dev", "error: deleting NAT Gateway: DependencyViolation");
+                await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), {
+                    message: /^destroy runtime-dev failed, runtime may still be running and costing money:\ndestroy runtime-dev failed:\n[\s\S]*DependencyViolation/,
+                });
+                assert.deepEqual(operationsOn("runtime-dev"), ["destroy --yes --skip-preview --stack runtime-dev"]);
+            });
+
+            it("npm run status shows who holds a lock and since when", async () => {
+                pulumi.addStack("runtime-staging", { url: "http://x" }).lock("runtime-staging", { minutesAgo: 3, username: "carol", hostname: "ci-7" });
+                await status(["--env", "staging", "--json"], signal, await Stacks.open(pulumi.asCommand()), log);
+                const [, runtimeStatus] = JSON.parse(lines[0]);
+                assert.equal(runtimeStatus.locked, true);
+                assert.match(runtimeStatus.lockedBy[0], /^carol@ci-7 \(pid 4242\) since \d{4}-\d\d-\d\dT.* \(3 min ago\)$/);
             });
         });
 
+        it("--on-demand deploys with a copy of the stack file that says spot: false, leaving the committed file alone", async () => {
+            const app = new AppServer(0);
+            try {
+                pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+                pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+                let copy = "";
+                pulumi.afterCommand = (args) => {
+                    const index = args.indexOf("--config-file");
+                    if (args[0] === "up" && index >= 0) copy = readFileSync(args[index + 1], "utf8");
+                };
+                const committed = readFileSync(join(PROJECT_DIR, "Pulumi.runtime-dev.yaml"), "utf8");
+                assert.equal(await runtime(["up", "--env", "dev", "--on-demand"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                assert.match(copy, /durable-code:spot: false/);
+                assert.equal(readFileSync(join(PROJECT_DIR, "Pulumi.runtime-dev.yaml"), "utf8"), committed);
+            } finally {
+                await app.stop();
+            }
+        });
+
+        it("--on-demand-fallback deploys again on demand when the services do not become healthy on Spot in time", async () => {
+            const app = new AppServer(0);
+            try {
+                pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+                const healthyUrl = await app.start();
+                pulumi.deployedOutputs.set("runtime-dev", { url: "http://127.0.0.1:9" });
+                pulumi.afterCommand = (args) => {
+                    if (args[0] === "up") pulumi.deployedOutputs.set("runtime-dev", { url: healthyUrl });
+                };
+                assert.equal(await runtime(["up", "--env", "dev", "--on-demand-fallback", "--health-timeout", "0.5"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                const ups = pulumi.commandsFor("runtime-dev").filter((command) => command.startsWith("up "));
+                assert.equal(ups.length, 2);
+                assert.match(ups[1], /--config-file \S+Pulumi\.runtime-dev\.yaml/);
+                assert.ok(lines.some((line) => /did not become healthy on Fargate Spot within 1 s .*deploying again on demand/.test(line)));
+            } finally {
+                await app.stop();
+            }
+        });
+
+        it("--timeout beyond what a Node timer holds is refused, not turned into an instant cancel", async () => {
+            await assert.rejects(runtime(["down", "--env", "dev", "--timeout", "35792"], signal, await Stacks.open(pulumi.asCommand()), log), {
+                message: /^--timeout must be at most 35791 minutes \(got 35792\)/,
+                exitCode: 2,
+            } as object);
+        });
+
         it("writes a job summary in GitHub Actions: what ran, how long, the URL, the result", async () => {
-            const file = join(mkdtempSync(join(tmpdir(), "summary-")), "summary.md");
+            const dir = mkdtempSync(join(tmpdir(), "summary-"));
+            const file = join(dir, "summary.md");
             process.env.GITHUB_STEP_SUMMARY = file;
+            let markdown: string;
             try {
                 pulumi.addStack("runtime-dev", { url: "http://x" }).failNext("destroy", "runtime-dev", "error: AccessDenied");
                 await assert.rejects(runtime(["down", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log));
+                markdown = readFileSync(file, "utf8");
             } finally {
                 delete process.env.GITHUB_STEP_SUMMARY;
+                rmSync(dir, { recursive: true, force: true });
             }
-            const markdown = readFileSync(file, "utf8");
             assert.match(markdown, /^### teardown of runtime-dev\n/);
             assert.match(markdown, /\| result \| ❌ failed \|/);
             assert.match(markdown, /\| duration \| \d+ ms \|/);
@@ -194,12 +286,27 @@ describe("stack commands", () => {
     });
 
     describe("npm run destroy-base", () => {
-        const destroy = async (argv: string[]) => destroyBase(argv, signal, await Stacks.open(pulumi.asCommand()), log);
+        /** ECR's ListImages / BatchDeleteImage (ECR API reference), recorded. */
+        class RecordingEcr {
+            readonly calls: Array<[string, any]> = [];
+            constructor(readonly images: Record<string, number> = {}) {}
+            async send(command: { constructor: { name: string }; input: any }): Promise<any> {
+                this.calls.push([command.constructor.name, command.input]);
+                if (command.constructor.name === "ListImagesCommand") {
+                    const count = this.images[command.input.repositoryName] ?? 0;
+                    return { imageIds: Array.from({ length: count }, (_, index) => ({ imageDigest: `sha256:${index}`, imageTag: `v${index}` })) };
+                }
+                return {};
+            }
+        }
+        let ecr: RecordingEcr;
+        beforeEach(() => (ecr = new RecordingEcr()));
+        const destroy = async (argv: string[]) => destroyBase(argv, signal, await Stacks.open(pulumi.asCommand()), log, ecr);
 
         it("requires the stack name typed back", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
             await assert.rejects(destroy(["--env", "dev", "--confirm", "yes"]), {
-                message: "destroying base-dev deletes the network, repositories and DNS of dev; confirm with --confirm base-dev",
+                message: "destroying base-dev deletes the network, repositories, log groups and DNS of dev; confirm with --confirm base-dev",
             });
             assert.deepEqual(mutations(pulumi), []);
         });
@@ -212,25 +319,47 @@ describe("stack commands", () => {
             assert.deepEqual(mutations(pulumi), []);
         });
 
-        it("destroys base once runtime is down", async () => {
+        it("previews, then destroys base once runtime is down", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
             assert.equal(await destroy(["--env", "dev", "--confirm", "base-dev"]), 0);
-            assert.deepEqual(mutations(pulumi), ["destroy --yes --skip-preview --stack base-dev"]);
+            assert.deepEqual(mutations(pulumi), ["destroy --preview-only --exclude-protected --stack base-dev", "destroy --yes --skip-preview --stack base-dev"]);
         });
 
-        it("in prod demands --unprotect, then removes protection before destroying", async () => {
+        it("stops with a clear message when a repository still holds images, and changes nothing", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" });
+            ecr.images["durable-code-dev-backend"] = 3;
+            await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev"]), {
+                message: "durable-code-dev-backend holds 3 images; a destroy never deletes images. Delete those you no longer need, or add --force-delete-images to delete them all. Nothing was changed",
+            });
+            assert.deepEqual(mutations(pulumi), ["destroy --preview-only --exclude-protected --stack base-dev"]);
+        });
+
+        it("--force-delete-images deletes them first", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" });
+            ecr.images["durable-code-dev-backend"] = 3;
+            assert.equal(await destroy(["--env", "dev", "--confirm", "base-dev", "--force-delete-images"]), 0);
+            assert.deepEqual(ecr.calls.filter(([name]) => name === "BatchDeleteImageCommand").map(([, input]) => [input.repositoryName, input.imageIds.length]), [["durable-code-dev-backend", 3]]);
+        });
+
+        it("in prod demands --unprotect, then checks everything before unprotecting all in one state write, then destroys", async () => {
             pulumi.addStack("base-prod", { vpcId: "vpc-1" });
             await assert.rejects(destroy(["--env", "prod", "--confirm", "base-prod"]), {
-                message: "base-prod protects its repositories and zone; add --unprotect to remove the protection and destroy them",
+                message: "base-prod protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them",
             });
             assert.deepEqual(mutations(pulumi), []);
             assert.equal(await destroy(["--env", "prod", "--confirm", "base-prod", "--unprotect"]), 0);
-            assert.deepEqual(
-                mutations(pulumi).map((command) => command.replace(/--file \S+/, "--file STATE")),
-                ["stack import --file STATE --stack base-prod", "destroy --yes --skip-preview --stack base-prod"],
-            );
-            assert.deepEqual(pulumi.imported, [{ version: 3, deployment: { resources: [{ urn: "repository" }, { urn: "vpc" }] } }]);
-            assert.equal(lines[0], "removed protection from 1 resources of base-prod");
+            assert.deepEqual(pulumi.commandsFor("base-prod").filter((command) => /^(destroy|state|stack export|stack import)/.test(command)), [
+                "destroy --preview-only --exclude-protected --stack base-prod",
+                "state unprotect --all --yes --stack base-prod",
+                "destroy --yes --skip-preview --stack base-prod",
+            ]);
+        });
+
+        it("in prod, a repository with images stops it before anything is unprotected", async () => {
+            pulumi.addStack("base-prod", { vpcId: "vpc-1" });
+            ecr.images["durable-code-prod-frontend"] = 1;
+            await assert.rejects(destroy(["--env", "prod", "--confirm", "base-prod", "--unprotect"]), { message: /holds 1 images/ });
+            assert.ok(!pulumi.commandsFor("base-prod").some((command) => command.startsWith("state unprotect")));
         });
     });
 });

@@ -1,0 +1,51 @@
+import { strict as assert } from "assert";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { COST_SPEC } from "../../cost/cli";
+import { BOOTSTRAP_SPEC } from "../../ops/bootstrap";
+import { CHECK_SPEC } from "../../ops/check";
+import { CommandSpec, helpText } from "../../ops/command";
+import { CYCLE_SPEC } from "../../ops/cycle";
+import { DESTROY_BASE_SPEC } from "../../ops/destroy-base";
+import { RELEASE_SPEC } from "../../ops/release";
+import { DOWN_SPEC, UP_SPEC } from "../../ops/runtime";
+import { STATUS_SPEC } from "../../ops/status";
+
+const ROOT = join(__dirname, "..", "..");
+const SPECS: Record<string, CommandSpec> = {
+    cycle: CYCLE_SPEC,
+    status: STATUS_SPEC,
+    up: UP_SPEC,
+    down: DOWN_SPEC,
+    "destroy-base": DESTROY_BASE_SPEC,
+    bootstrap: BOOTSTRAP_SPEC,
+    cost: COST_SPEC,
+    check: CHECK_SPEC,
+    release: RELEASE_SPEC,
+};
+
+describe("--help on every npm command", () => {
+    it("covers every npm script that runs a command", () => {
+        const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
+        const commands = Object.keys(scripts).filter((name) => scripts[name].startsWith("ts-node "));
+        assert.deepEqual(commands.sort(), Object.keys(SPECS).sort());
+    });
+
+    for (const [name, spec] of Object.entries(SPECS)) {
+        it(`${name}: usage, every flag with what it does and its default, and two examples`, () => {
+            const text = helpText(spec);
+            assert.match(text, new RegExp(`^usage: (npm run ${name}|ts-node)`));
+            for (const [flag, details] of Object.entries(spec.flags)) {
+                assert.ok(text.includes(`--${flag}`), flag);
+                assert.ok(details.help.length > 10, flag);
+            }
+            assert.ok(spec.examples.length >= 2 && spec.examples.every((example) => example.startsWith(`npm run ${name}`)));
+        });
+    }
+
+    it("prints the help and exits 0 as a real process, running nothing", () => {
+        const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "ops/status.ts", "--help"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: "/nonexistent" } });
+        assert.equal(out.trim(), helpText(STATUS_SPEC));
+    });
+});
