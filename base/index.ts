@@ -34,7 +34,7 @@ export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract
 export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
     const availabilityZones = await firstAvailabilityZones(config);
     const network = new Network("network", { config, availabilityZones });
-    const securityGroups = new SecurityGroups("security-groups", { config, vpcId: network.vpc.id });
+    const securityGroups = new SecurityGroups("security-groups", { config, vpcId: network.vpc.id, vpcCidr: config.vpcCidr });
     const registries = new Registries("registries", { config });
     const logs = new ServiceLogs("logs", { config });
     const dns = config.zoneName ? new Dns("dns", { config, zoneName: config.zoneName }) : undefined;
@@ -63,6 +63,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         privateRouteTableIds: pulumi.all(network.privateRouteTables.map((table) => table.id)),
         loadBalancerSecurityGroupId: securityGroups.loadBalancer.id,
         servicesSecurityGroupId: securityGroups.services.id,
+        natInstanceSecurityGroupId: securityGroups.natInstance.id,
         repositories: pulumi.output(repositories),
         logGroups: pulumi.output(
             Object.fromEntries(SERVICE_NAMES.map((service) => [service, { name: logs.groups[service].name, arn: logs.groups[service].arn }])) as Record<ServiceName, { name: pulumi.Output<string>; arn: pulumi.Output<string> }>,

@@ -8,6 +8,7 @@ import { tagsFor } from "../shared/tags";
 export interface SecurityGroupsArgs {
     readonly config: BaseConfig;
     readonly vpcId: pulumi.Input<string>;
+    readonly vpcCidr: string;
 }
 
 /**
@@ -19,10 +20,11 @@ export interface SecurityGroupsArgs {
 export class SecurityGroups extends pulumi.ComponentResource {
     readonly loadBalancer: aws.ec2.SecurityGroup;
     readonly services: aws.ec2.SecurityGroup;
+    readonly natInstance: aws.ec2.SecurityGroup;
 
     constructor(name: string, args: SecurityGroupsArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super("durable-code:base:SecurityGroups", name, {}, opts);
-        const { config, vpcId } = args;
+        const { config, vpcId, vpcCidr } = args;
         const child = { parent: this };
 
         this.loadBalancer = new aws.ec2.SecurityGroup(
@@ -103,6 +105,41 @@ export class SecurityGroups extends pulumi.ComponentResource {
             child,
         );
 
-        this.registerOutputs({ loadBalancerId: this.loadBalancer.id, servicesId: this.services.id });
+        // Runtime's NAT instance (egress nat-instance) forwards the VPC's traffic and takes nothing
+        // else: no SSH, no internet ingress. Free while unused, so base keeps it with the others.
+        this.natInstance = new aws.ec2.SecurityGroup(
+            `${name}-nat-instance`,
+            {
+                name: physicalName(config, "nat-instance"),
+                description: "NAT instance: traffic from the VPC, out to the internet",
+                vpcId,
+                tags: tagsFor(config, physicalName(config, "nat-instance"), { Role: "nat-instance" }),
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-nat-instance-in`,
+            {
+                securityGroupId: this.natInstance.id,
+                description: "Everything the private subnets send out, from the VPC only",
+                ipProtocol: "-1",
+                cidrIpv4: vpcCidr,
+                tags: tagsFor(config, physicalName(config, "nat-instance-in"), { Role: "nat-instance" }),
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-nat-instance-out`,
+            {
+                securityGroupId: this.natInstance.id,
+                description: "Out to the internet on behalf of the VPC",
+                ipProtocol: "-1",
+                cidrIpv4: "0.0.0.0/0",
+                tags: tagsFor(config, physicalName(config, "nat-instance-out"), { Role: "nat-instance" }),
+            },
+            child,
+        );
+
+        this.registerOutputs({ loadBalancerId: this.loadBalancer.id, servicesId: this.services.id, natInstanceId: this.natInstance.id });
     }
 }

@@ -4,7 +4,7 @@ import { CommandSpec, parseCommand } from "../ops/command";
 import { runMain } from "../ops/cli";
 import { OpsError } from "../ops/errors";
 import { StackSource } from "../offline/evaluate";
-import { EGRESS_MODES, EgressMode } from "../shared/environments";
+import { EGRESS_MODES, EgressMode, egressModesFor } from "../shared/environments";
 import { parseStackName } from "../shared/stack-name";
 import { USAGE_ASSUMPTIONS } from "./assumptions";
 import { compare, estimate } from "./estimate";
@@ -100,7 +100,7 @@ export async function main(argv: string[], _signal?: unknown, print: (text: stri
 
     const env = environmentFrom(flags.env, USAGE);
     const egress = egressMode(flags.egress);
-    if (env === "prod" && egress === "public-ip") throw new OpsError("--egress public-ip is not allowed in prod (tasks would get public addresses)", 2);
+    if (egress && !egressModesFor(env).includes(egress)) throw new OpsError(`--egress ${egress} is not allowed in ${env}; use ${egressModesFor(env).join(" or ")}`, 2);
     if (flags.compare) {
         const summaries = await compare(env, { region, source });
         print(flags.json ? JSON.stringify(summaries, null, 2) : renderComparison(summaries, flags.markdown === true));

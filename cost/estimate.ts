@@ -1,5 +1,5 @@
 import { EnvironmentOverrides, evaluateEnvironment, EnvironmentEvaluation, StackSource } from "../offline/evaluate";
-import { EGRESS_MODES, EgressMode, EnvironmentName } from "../shared/environments";
+import { EgressMode, egressModesFor, EnvironmentName } from "../shared/environments";
 import { RUNTIME_SCHEDULE, weeklyUpHours } from "../shared/schedule";
 import { USAGE_ASSUMPTIONS, UsageAssumptions } from "./assumptions";
 import { LineItem, priceResources } from "./price-resources";
@@ -108,7 +108,7 @@ const OLD_BASE_TYPES = new Set(["aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Ei
  * the load balancer in base, always on; only the services torn down), priced the same way.
  */
 export async function compare(env: EnvironmentName, options: Omit<EstimateOptions, "egress"> = {}): Promise<CostSummary[]> {
-    const modes = EGRESS_MODES.filter((mode) => !(env === "prod" && mode === "public-ip"));
+    const modes = egressModesFor(env);
     const summaries: CostSummary[] = [];
     for (const mode of modes) summaries.push(await estimate(env, { ...options, egress: mode }));
     const perAz = await evaluateEnvironment(env, whatIf({ ...options, egress: "nat-per-az" }), options.source);

@@ -1,6 +1,6 @@
 import { DeclaredResource } from "../offline/engine";
 import { UsageAssumptions } from "./assumptions";
-import { HOURS_PER_MONTH, PriceKey, pricesFor } from "./prices";
+import { HOURS_PER_MONTH, instanceHourPrice, PriceKey, pricesFor } from "./prices";
 
 export interface LineItem {
     /** Logical name and type of the resource the charge comes from. */
@@ -43,6 +43,8 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
     "aws:iam/role:Role",
     "aws:iam/rolePolicy:RolePolicy",
     "aws:iam/policy:Policy",
+    "aws:iam/instanceProfile:InstanceProfile",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
     "aws:appautoscaling/target:Target",
     "aws:appautoscaling/policy:Policy",
@@ -111,6 +113,14 @@ export function priceResources(resources: readonly DeclaredResource[], region: s
                     add(resource, "interface endpoint, per zone", "interfaceEndpointHour", (inputs.subnetIds?.length ?? 1) * HOURS_PER_MONTH, true);
                 }
                 break;
+            case "aws:ec2/instance:Instance": {
+                const hourly = instanceHourPrice(region, inputs.instanceType);
+                items.push({ resource: resource.name, type: resource.type, what: `EC2 ${inputs.instanceType}`, quantity: HOURS_PER_MONTH, unit: hourly.per, unitPrice: hourly.usd, monthly: HOURS_PER_MONTH * hourly.usd, whileUp: true });
+                // The root volume is deleted with the instance, so it too costs only while runtime is up.
+                add(resource, "gp3 root volume", "gp3GbMonth", Number(inputs.rootBlockDevice?.volumeSize ?? 0), true);
+                if (inputs.associatePublicIpAddress) add(resource, "public IPv4", "publicIpv4Hour", HOURS_PER_MONTH, true);
+                break;
+            }
             case "aws:s3/bucket:Bucket":
             case "aws:s3/bucketV2:BucketV2":
                 add(resource, "S3 storage", "s3StandardGbMonth", usage.s3GbPerBucket, false);

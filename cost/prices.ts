@@ -29,7 +29,8 @@ export type PriceKey =
     | "logsStoredGbMonth"
     | "interfaceEndpointHour"
     | "interfaceEndpointGb"
-    | "s3StandardGbMonth";
+    | "s3StandardGbMonth"
+    | "gp3GbMonth";
 
 const price = (usd: number, per: string, source: string, seen = "2026-11"): Price => ({ usd, per, source, seen });
 const VPC = "aws.amazon.com/vpc/pricing";
@@ -58,7 +59,32 @@ const US_STANDARD: Readonly<Record<PriceKey, Price>> = {
     interfaceEndpointHour: price(0.01, "interface endpoint-hour per AZ", "aws.amazon.com/privatelink/pricing"),
     interfaceEndpointGb: price(0.01, "GB processed by an interface endpoint", "aws.amazon.com/privatelink/pricing"),
     s3StandardGbMonth: price(0.023, "GB-month, S3 Standard", "aws.amazon.com/s3/pricing"),
+    gp3GbMonth: price(0.08, "GB-month, EBS gp3", "aws.amazon.com/ebs/pricing"),
 };
+
+const EC2 = "aws.amazon.com/ec2/pricing/on-demand";
+/** On-demand Linux instance-hours; us-west-2 and us-east-1 charge the same for these. */
+const US_INSTANCE_HOURS: Readonly<Record<string, Price>> = {
+    "t4g.nano": price(0.0042, "t4g.nano instance-hour, Linux", EC2),
+    "t4g.micro": price(0.0084, "t4g.micro instance-hour, Linux", EC2),
+    "t4g.small": price(0.0168, "t4g.small instance-hour, Linux", EC2),
+    "t4g.medium": price(0.0336, "t4g.medium instance-hour, Linux", EC2),
+    "t3.nano": price(0.0052, "t3.nano instance-hour, Linux", EC2),
+    "t3.micro": price(0.0104, "t3.micro instance-hour, Linux", EC2),
+    "t3.small": price(0.0208, "t3.small instance-hour, Linux", EC2),
+};
+
+export const INSTANCE_HOUR_PRICES: Readonly<Record<string, Readonly<Record<string, Price>>>> = {
+    "us-west-2": US_INSTANCE_HOURS,
+    "us-east-1": US_INSTANCE_HOURS,
+};
+
+export function instanceHourPrice(region: string, instanceType: string): Price {
+    const table = INSTANCE_HOUR_PRICES[region] ?? {};
+    const found = table[instanceType];
+    if (!found) throw new Error(`no price for instance type ${instanceType} in ${region}; add it to cost/prices.ts (priced: ${Object.keys(table).join(", ")})`);
+    return found;
+}
 
 export const PRICES: Readonly<Record<string, Readonly<Record<PriceKey, Price>>>> = {
     "us-west-2": US_STANDARD,

@@ -24,6 +24,11 @@ export const DEFAULT_ZONES = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west
  * The regional Elastic Load Balancing accounts that deliver access logs (ELB user guide, "Enable
  * access logs for your Application Load Balancer"), as aws.elb.getServiceAccount returns them.
  */
+const PUBLIC_AMI_PARAMETERS: Readonly<Record<string, string>> = {
+    "/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-arm64": "ami-0a1b2c3d4e5f60718",
+    "/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-x86_64": "ami-08f7e6d5c4b3a2910",
+};
+
 const ELB_LOG_ACCOUNTS: Readonly<Record<string, string>> = { "us-east-1": "127311923021", "us-west-2": "797873946194" };
 
 interface Filter {
@@ -88,6 +93,12 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                     if (options.githubOidcProvider === false) throw new Error(`no OpenID Connect provider found with url ${inputs.url}`);
                     const host = String(inputs.url).replace(/^https:\/\//, "");
                     return { id: host, arn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${host}`, url: host, clientIdLists: ["sts.amazonaws.com"] };
+                }
+                case "aws:ssm/getParameter:getParameter": {
+                    // AWS's public AMI parameters, as SSM answers them: the current image id.
+                    const ami = PUBLIC_AMI_PARAMETERS[inputs.name];
+                    if (!ami) throw new Error(`the offline cloud knows the parameters ${Object.keys(PUBLIC_AMI_PARAMETERS).join(", ")} only, not ${inputs.name}`);
+                    return { id: inputs.name, name: inputs.name, type: "String", value: ami, insecureValue: ami };
                 }
                 case "aws:iam/getPolicy:getPolicy": {
                     const policy = named("aws:iam/policy:Policy", `IAM policy ${inputs.name}`, (candidate) => candidate.inputs.name === inputs.name);

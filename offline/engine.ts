@@ -170,6 +170,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         }
         case "aws:ecs/service:Service":
             return { arn, name: inputs.name };
+        case "aws:ec2/instance:Instance":
+            return { arn, primaryNetworkInterfaceId: `eni-${name}`, publicIp: "203.0.113.7" };
         case "aws:iam/role:Role":
             return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${inputs.name ?? name}` };
         case "aws:iam/policy:Policy":

@@ -63,6 +63,7 @@ const UNTAGGABLE = new Set([
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
 ]);
 
 const moduleOf = (type: string) => type.split(":")[1]?.split("/")[0] ?? "";
@@ -179,6 +180,17 @@ export const RULES: readonly Rule[] = [
             }
             return violations;
         },
+    },
+    {
+        name: "prod-egress-through-nat-gateways",
+        description: "Prod reaches the internet through NAT gateways, never through a single NAT instance.",
+        enforcementLevel: "mandatory",
+        check: (stack) =>
+            stack.env !== "prod"
+                ? []
+                : stack.resources
+                      .filter((resource) => resource.type === "aws:ec2/instance:Instance" && resource.props.sourceDestCheck === false)
+                      .map((resource) => violation(resource, "is a NAT instance, one instance as prod's only way out; use egress nat-per-az or nat-single")),
     },
     {
         name: "prod-load-balancer-logs-access",

@@ -5,6 +5,7 @@ import { BaseContract } from "../shared/contract";
 import { EgressMode } from "../shared/environments";
 import { physicalName } from "../shared/naming";
 import { tagsFor } from "../shared/tags";
+import { NatInstance } from "./nat-instance";
 
 /** NAT gateways an egress mode needs for a number of zones. */
 export function natGatewayCount(mode: EgressMode, zoneCount: number): number {
@@ -13,15 +14,17 @@ export function natGatewayCount(mode: EgressMode, zoneCount: number): number {
             return zoneCount;
         case "nat-single":
             return 1;
+        case "nat-instance":
         case "public-ip":
             return 0;
     }
 }
 
 /**
- * How tasks reach the internet (image pulls, logs, outbound calls). NAT gateways, their addresses
- * and the default routes in base's private route tables live here because they cost by the hour.
- * In `public-ip` mode tasks run in the public subnets with their own address, and nothing is created.
+ * How tasks reach the internet (image pulls, logs, outbound calls). NAT gateways (or the NAT
+ * instance), their addresses and the default routes in base's private route tables live here
+ * because they cost by the hour. In `public-ip` mode tasks run in the public subnets with their own
+ * address, and nothing is created.
  */
 export class Egress extends pulumi.ComponentResource {
     /** Subnets the tasks run in, and whether each task gets a public IP. */
@@ -48,6 +51,17 @@ export class Egress extends pulumi.ComponentResource {
                 new aws.ec2.Route(
                     `${name}-default-${index}`,
                     { routeTableId, destinationCidrBlock: "0.0.0.0/0", natGatewayId: gateways[index % gateways.length].id },
+                    child,
+                );
+            });
+        }
+        if (config.egress === "nat-instance") {
+            // One instance serves every zone, as nat-single's one gateway does.
+            const nat = new NatInstance(`${name}-nat-instance`, { config, base }, child);
+            base.privateRouteTableIds.forEach((routeTableId, index) => {
+                new aws.ec2.Route(
+                    `${name}-default-${index}`,
+                    { routeTableId, destinationCidrBlock: "0.0.0.0/0", networkInterfaceId: nat.instance.primaryNetworkInterfaceId },
                     child,
                 );
             });

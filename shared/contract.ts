@@ -29,6 +29,8 @@ export interface BaseContract {
     readonly privateRouteTableIds: readonly string[];
     readonly loadBalancerSecurityGroupId: string;
     readonly servicesSecurityGroupId: string;
+    /** The group runtime's NAT instance (egress nat-instance) runs in: the VPC in, anything out. */
+    readonly natInstanceSecurityGroupId: string;
     readonly repositories: Readonly<Record<ServiceName, RepositoryRef>>;
     /** One per service, with a fixed name; base keeps them, so logs outlive runtime's nightly destroy. */
     readonly logGroups: Readonly<Record<ServiceName, LogGroupRef>>;
@@ -57,6 +59,7 @@ export const CONTRACT_KEYS: readonly ContractKey[] = [
     "privateRouteTableIds",
     "loadBalancerSecurityGroupId",
     "servicesSecurityGroupId",
+    "natInstanceSecurityGroupId",
     "repositories",
     "logGroups",
     "domain",

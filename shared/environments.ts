@@ -3,8 +3,18 @@
  * overridden by the config key of the same name (see README, "Configuration").
  */
 
-export const EGRESS_MODES = ["nat-per-az", "nat-single", "public-ip"] as const;
+export const EGRESS_MODES = ["nat-per-az", "nat-single", "nat-instance", "public-ip"] as const;
 export type EgressMode = (typeof EGRESS_MODES)[number];
+
+/**
+ * Prod keeps its tasks private behind NAT gateways: no public task addresses, and no single NAT
+ * instance as the one path out (the policy pack holds the same line).
+ */
+export const PROD_EGRESS_MODES: readonly EgressMode[] = ["nat-per-az", "nat-single"];
+
+export function egressModesFor(env: string): readonly EgressMode[] {
+    return env === "prod" ? PROD_EGRESS_MODES : EGRESS_MODES;
+}
 
 export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
 export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
@@ -12,7 +22,7 @@ export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
 export interface EnvironmentDefaults {
     /** Number of availability zones (1-6) base spreads subnets across. */
     readonly azCount: number;
-    /** How tasks reach the internet: a NAT per AZ, one shared NAT, or a public IP per task. */
+    /** How tasks reach the internet: a NAT gateway per AZ, one shared NAT gateway, one NAT instance, or a public IP per task. */
     readonly egress: EgressMode;
     /** Fargate task size in CPU units (1024 = 1 vCPU) and MiB, the same for both services. */
     readonly taskCpu: number;

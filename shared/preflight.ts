@@ -18,11 +18,11 @@ interface NameLimit {
 const LIMITS: readonly NameLimit[] = [
     { what: "load balancer name", layer: "runtime", max: 32, pattern: /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/, allowed: "letters, digits and inner hyphens", names: (scope) => [physicalName(scope)] },
     { what: "target group name prefix", layer: "runtime", max: 6, pattern: /^[A-Za-z0-9][A-Za-z0-9-]*$/, allowed: "letters, digits and hyphens", names: () => SERVICE_NAMES.map((service) => `${SERVICES[service].shortName}-`) },
-    { what: "IAM role name", layer: "runtime", max: 64, pattern: /^[\w+=,.@-]+$/, allowed: "letters, digits and +=,.@_-", names: (scope) => ["execution", "task"].map((role) => physicalName(scope, role)) },
+    { what: "IAM role name", layer: "runtime", max: 64, pattern: /^[\w+=,.@-]+$/, allowed: "letters, digits and +=,.@_-", names: (scope) => ["execution", "task", "nat-instance"].map((role) => physicalName(scope, role)) },
     { what: "ECS cluster, service or task family name", layer: "runtime", max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, _ and -", names: (scope) => [physicalName(scope), ...SERVICE_NAMES.map((service) => physicalName(scope, service))] },
     { what: "log group name", layer: "base", max: 512, pattern: /^[A-Za-z0-9._\-/#]+$/, allowed: "letters, digits and ._-/#", names: (scope) => SERVICE_NAMES.map((service) => logGroupName(scope, service)) },
     { what: "ECR repository name", layer: "base", max: 256, pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, allowed: "lower-case letters and digits separated by single . _ or -", names: (scope) => SERVICE_NAMES.map((service) => repositoryName(scope, service)) },
-    { what: "security group name", layer: "base", max: 255, pattern: /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/, allowed: "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*", names: (scope) => ["load-balancer", "services"].map((role) => physicalName(scope, role)) },
+    { what: "security group name", layer: "base", max: 255, pattern: /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/, allowed: "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*", names: (scope) => ["load-balancer", "services", "nat-instance"].map((role) => physicalName(scope, role)) },
 ];
 
 /** Problems with the names a layer would create for this project and environment. */

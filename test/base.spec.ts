@@ -80,6 +80,7 @@ describe("base layer", () => {
                 assert.deepEqual(ofType(bases[env], TYPES.securityGroup).map((group) => [group.name, group.inputs.description]), [
                     ["security-groups-load-balancer", "Load balancer: HTTP and HTTPS from the internet"],
                     ["security-groups-services", "ECS services: container ports from the load balancer only"],
+                    ["security-groups-nat-instance", "NAT instance: traffic from the VPC, out to the internet"],
                 ]);
             }
         });

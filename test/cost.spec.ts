@@ -9,7 +9,7 @@ import { FREE_TYPES, priceResources } from "../cost/price-resources";
 import { PRICES } from "../cost/prices";
 import { DeclaredResource } from "../offline/engine";
 import { evaluateEnvironment } from "../offline/evaluate";
-import { EGRESS_MODES } from "../shared/environments";
+import { egressModesFor } from "../shared/environments";
 
 const resource = (type: string, name: string, inputs: Record<string, any> = {}, state: Record<string, any> = {}): DeclaredResource => ({
     type,
@@ -113,7 +113,7 @@ describe("cost model", () => {
     it("prices or explicitly frees every resource type any stack declares, in every environment and egress mode", async () => {
         const types = new Set<string>();
         for (const env of ["dev", "staging", "prod"] as const) {
-            for (const egress of EGRESS_MODES.filter((mode) => !(env === "prod" && mode === "public-ip"))) {
+            for (const egress of egressModesFor(env)) {
                 const { base, runtime } = await evaluateEnvironment(env, { base: { domain: "example.com" }, runtime: { egress } });
                 for (const evaluation of [base, runtime]) {
                     assert.deepEqual(priceResources(evaluation.resources, "us-west-2", USAGE_ASSUMPTIONS[env]).unpriced, [], evaluation.stack);

@@ -97,6 +97,7 @@ describe("runtime finds base", () => {
                 { token: "aws:ec2/getRouteTable:getRouteTable", inputs: { subnetId: "subnet-network-private-1" } },
                 { token: "aws:ec2/getSecurityGroup:getSecurityGroup", inputs: { filters: contractFilters({ Role: "load-balancer" }) } },
                 { token: "aws:ec2/getSecurityGroup:getSecurityGroup", inputs: { filters: contractFilters({ Role: "services" }) } },
+                { token: "aws:ec2/getSecurityGroup:getSecurityGroup", inputs: { filters: contractFilters({ Role: "nat-instance" }) } },
                 { token: "aws:ecr/getRepository:getRepository", inputs: { name: "durable-code-dev-frontend" } },
                 { token: "aws:ecr/getRepository:getRepository", inputs: { name: "durable-code-dev-backend" } },
                 { token: "aws:cloudwatch/getLogGroup:getLogGroup", inputs: { name: "/ecs/durable-code-dev/frontend" } },

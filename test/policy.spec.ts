@@ -3,7 +3,7 @@ import { Evaluation } from "../offline/engine";
 import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
 import { checkedStackFrom } from "../policy/policy-stack";
 import { CheckedResource, CheckedStack, checkStack, RULES } from "../policy/rules";
-import { EGRESS_MODES } from "../shared/environments";
+import { egressModesFor } from "../shared/environments";
 
 const checked = (evaluation: Evaluation): CheckedStack => {
     const [layer, env] = evaluation.stack.split("-") as ["base" | "runtime", string];
@@ -44,7 +44,7 @@ describe("policy pack", () => {
 
     describe("every stack the program declares passes every rule", () => {
         for (const env of ["dev", "staging", "prod"] as const) {
-            for (const egress of EGRESS_MODES.filter((mode) => !(env === "prod" && mode === "public-ip"))) {
+            for (const egress of egressModesFor(env)) {
                 for (const domain of [undefined, "example.com"]) {
                     it(`${env}, ${egress}${domain ? ", with a domain" : ""}`, async () => {
                         const { base, runtime } = await evaluateEnvironment(env, { base: domain ? { domain } : {}, runtime: { egress } });
@@ -79,6 +79,7 @@ describe("policy pack", () => {
                 withChange(checked(https.runtime), named("load-balancer-http"), (props) => ({ ...props, defaultActions: [{ type: "forward", targetGroupArn: "tg" }] })),
             "registries-keep-deployable-images": () => withChange(checked(dev.base), named("registries-frontend"), (props) => ({ ...props, imageTagMutability: "MUTABLE" })),
             "logs-have-retention": () => withChange(checked(dev.base), named("logs-backend"), (props) => ({ ...props, retentionInDays: undefined })),
+            "prod-egress-through-nat-gateways": () => withExtra(checked(prod.runtime), { type: "aws:ec2/instance:Instance", name: "nat", props: { sourceDestCheck: false, tags: prod.runtime.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")!.inputs.tags } }),
             "prod-load-balancer-logs-access": () => withChange(checked(prod.runtime), named("load-balancer-alb"), (props) => ({ ...props, accessLogs: undefined })),
             "no-iam-wildcard-admin": () =>
                 withChange(checked(dev.runtime), (resource) => resource.name === "roles-task" && resource.type === "aws:iam/rolePolicy:RolePolicy", (props) => ({ ...props, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) })),

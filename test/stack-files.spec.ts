@@ -96,8 +96,8 @@ describe("the committed stack files are what gets tested, checked and priced", (
             const lines = out.text().split("\n");
             assert.match(lines[0], /^runtime-dev \(.*Pulumi\.runtime-dev\.yaml\): 3 problems$/);
             assert.deepEqual(lines.slice(1), [
-                '  - durable-code:egress must be one of nat-per-az, nat-single, public-ip (got "bogus"); change it in Pulumi.runtime-dev.yaml',
-                '  - unknown config key "durable-code:colour"; known keys: domain, zoneId, extraTags, protect, egress, imageTag, frontendImageTag, backendImageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket',
+                '  - durable-code:egress must be one of nat-per-az, nat-single, nat-instance, public-ip (got "bogus"); change it in Pulumi.runtime-dev.yaml',
+                '  - unknown config key "durable-code:colour"; known keys: domain, zoneId, extraTags, protect, egress, natInstanceType, imageTag, frontendImageTag, backendImageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket',
                 "  - taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; change it in Pulumi.runtime-dev.yaml",
             ]);
         });
@@ -169,7 +169,7 @@ describe("the committed stack files are what gets tested, checked and priced", (
             [["--env", "dev", "--json", "--markdown"], /^--json and --markdown cannot be used together: choose one output format/],
             [["--env", "dev", "--preview", "preview.json"], /^--preview and --env cannot be used together: a preview file names its own stack/],
             [["--env", "dev", "--compare", "--egress", "public-ip"], /^--compare and --egress cannot be used together/],
-            [["--env", "dev", "--egress", "carrier-pigeon"], /^--egress must be one of nat-per-az, nat-single, public-ip \(got "carrier-pigeon"\)/],
+            [["--env", "dev", "--egress", "carrier-pigeon"], /^--egress must be one of nat-per-az, nat-single, nat-instance, public-ip \(got "carrier-pigeon"\)/],
             [["--env", "dev", "--env", "prod"], /^--env is given more than once/],
         ];
         for (const [argv, message] of refusals) {

@@ -23,7 +23,7 @@ describe("tag contract", () => {
 
             it("every tag filter runtime sends matches resources base tagged", () => {
                 const tagLookups = runtime.invokes.filter((invoke) => LOOKUP_TYPES[invoke.token]);
-                assert.equal(tagLookups.length, 5);
+                assert.equal(tagLookups.length, 6);
                 for (const invoke of tagLookups) {
                     const candidates = base.resources.filter((resource) => resource.type === LOOKUP_TYPES[invoke.token]);
                     const matches = candidates.filter((resource) =>

@@ -44,7 +44,7 @@ export function baseLookups(config: RuntimeConfig): Lookups {
         });
     const publicSubnetIds = subnetIdsInZoneOrder("public");
     const privateSubnetIds = subnetIdsInZoneOrder("private");
-    const securityGroupId = (role: "load-balancer" | "services") =>
+    const securityGroupId = (role: "load-balancer" | "services" | "nat-instance") =>
         once(async () => {
             const filters = tagged({ Role: role });
             const group = await aws.ec2.getSecurityGroup({ filters }).catch((cause) => Promise.reject(found(`security group tagged ${describe(filters)}`, cause)));
@@ -83,6 +83,7 @@ export function baseLookups(config: RuntimeConfig): Lookups {
         },
         loadBalancerSecurityGroupId: securityGroupId("load-balancer"),
         servicesSecurityGroupId: securityGroupId("services"),
+        natInstanceSecurityGroupId: securityGroupId("nat-instance"),
         repositories: once(async () => {
             const entries = await Promise.all(
                 SERVICE_NAMES.map(async (service) => {

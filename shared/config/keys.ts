@@ -45,6 +45,7 @@ export const CONFIG_KEYS = {
     extraTags: spec(BOTH, stringMap),
     protect: spec(BOTH, boolean),
     egress: spec(RUNTIME, oneOf(EGRESS_MODES)),
+    natInstanceType: spec(RUNTIME, matching(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t4g.nano")),
     imageTag: spec(RUNTIME, imageTag),
     frontendImageTag: spec(RUNTIME, imageTag),
     backendImageTag: spec(RUNTIME, imageTag),

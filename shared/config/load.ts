@@ -1,4 +1,4 @@
-import { CpuArchitecture, EgressMode, ENVIRONMENTS } from "../environments";
+import { CpuArchitecture, EgressMode, egressModesFor, ENVIRONMENTS, PROD_EGRESS_MODES } from "../environments";
 import { fargateSizeProblem } from "../fargate";
 import { environmentZoneName } from "../naming";
 import { SERVICE_NAMES, ServiceName } from "../services";
@@ -63,6 +63,8 @@ export interface BaseConfig extends CommonConfig {
 export interface RuntimeConfig extends CommonConfig {
     readonly layer: "runtime";
     readonly egress: EgressMode;
+    /** The NAT instance's type in egress nat-instance; its AMI follows the type's architecture. */
+    readonly natInstanceType: string;
     /** The release each service runs: its own override, else `imageTag`. */
     readonly imageTags: Readonly<Record<ServiceName, string>>;
     readonly taskCpu: number;
@@ -93,6 +95,9 @@ export interface ProjectContext {
 }
 
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+
+/** Graviton, the cheapest instance that forwards a small environment's traffic. */
+export const DEFAULT_NAT_INSTANCE_TYPE = "t4g.nano";
 
 /** An application load balancer needs a /27 or larger in each subnet it uses (ELB user guide, "Subnets for your load balancer"). */
 const MAX_SUBNET_PREFIX = 27;
@@ -208,6 +213,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         ...common,
         layer,
         egress: values.egress ?? defaults.egress,
+        natInstanceType: values.natInstanceType ?? DEFAULT_NAT_INSTANCE_TYPE,
         imageTags: { frontend: values.frontendImageTag ?? values.imageTag ?? "", backend: values.backendImageTag ?? values.imageTag ?? "" },
         taskCpu: values.taskCpu ?? defaults.taskCpu,
         taskMemory: values.taskMemory ?? defaults.taskMemory,
@@ -252,8 +258,9 @@ function runtimeProblems(config: RuntimeConfig, where: string, invalid: Readonly
             `${key("domain")} in a runtime stack is read only with ${key("discovery")} tags; with discovery stack the domain comes from base, so remove it from Pulumi.${config.stack}.yaml (or set it in Pulumi.base-${config.env}.yaml)`,
         );
     }
-    if (config.env === "prod" && config.egress === "public-ip") {
-        problems.push(`${key("egress")} public-ip gives prod tasks public IP addresses; use nat-per-az or nat-single; ${where}`);
+    if (!egressModesFor(config.env).includes(config.egress)) {
+        const why = config.egress === "public-ip" ? "gives prod tasks public IP addresses" : "makes one instance prod's only way out";
+        problems.push(`${key("egress")} ${config.egress} ${why}; use ${PROD_EGRESS_MODES.join(" or ")}; ${where}`);
     }
     if (config.zoneName) problems.push(...hostnameProblems(config, config.zoneName));
     return problems;

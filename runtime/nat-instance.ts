@@ -1,0 +1,108 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RuntimeConfig } from "../shared/config/load";
+import { BaseContract } from "../shared/contract";
+import { physicalName } from "../shared/naming";
+import { tagsFor } from "../shared/tags";
+
+export type InstanceArchitecture = "arm64" | "x86_64";
+
+/**
+ * Graviton families carry a `g` right after their generation (t4g, m7gd, c6gn) or are `a1`; their
+ * AMI must be arm64, every other family's x86_64.
+ */
+export function instanceArchitecture(instanceType: string): InstanceArchitecture {
+    const family = instanceType.split(".")[0];
+    return family === "a1" || /^[a-z]+\d+g/.test(family) ? "arm64" : "x86_64";
+}
+
+/**
+ * The latest Amazon Linux 2023 minimal AMI for an architecture, as AWS publishes it in its public SSM
+ * parameters (AL2023 user guide, "Launching AL2023 using the SSM parameter"): never a third-party
+ * image, never an id that goes stale. Minimal, because forwarding needs almost nothing and its root
+ * is a quarter of the standard image's.
+ */
+export function amiParameter(architecture: InstanceArchitecture): string {
+    return `/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-${architecture}`;
+}
+
+/** The minimal AMI's root snapshot is 2 GiB (the standard one's 8); a root volume may not be smaller than its snapshot. */
+export const ROOT_VOLUME_GIB = 2;
+
+/**
+ * Boot script: forward IPv4 and masquerade the VPC's traffic out of the primary interface (the one
+ * the default route uses), both kept across reboots (a sysctl.d file, the iptables service). The
+ * minimal AMI ships neither iptables nor the SSM agent, so both are installed.
+ */
+export function natUserData(vpcCidr: string): string {
+    return [
+        "#!/bin/bash",
+        "set -euo pipefail",
+        "cat > /etc/sysctl.d/90-nat.conf <<'CONF'",
+        "net.ipv4.ip_forward = 1",
+        "CONF",
+        "sysctl --system",
+        "dnf install -y iptables-services amazon-ssm-agent",
+        'interface="$(ip -4 route show default | awk \'{print $5; exit}\')"',
+        `iptables -t nat -A POSTROUTING -s ${vpcCidr} -o "$interface" -j MASQUERADE`,
+        "iptables-save > /etc/sysconfig/iptables",
+        "systemctl enable --now iptables",
+        "systemctl enable --now amazon-ssm-agent",
+        "",
+    ].join("\n");
+}
+
+/**
+ * One EC2 instance that forwards the private subnets' traffic to the internet: a tenth of a NAT
+ * gateway's hourly price and nothing per GB, at the cost of one instance as the only way out. It
+ * runs in the first public subnet with base's NAT instance security group (the VPC in, anything
+ * out), IMDSv2 only, an encrypted gp3 root, no SSH key: Session Manager is the way in, through a
+ * role with only AmazonSSMManagedInstanceCore. A fresh AMI every morning keeps it patched.
+ */
+export class NatInstance extends pulumi.ComponentResource {
+    readonly instance: aws.ec2.Instance;
+
+    constructor(name: string, args: { config: RuntimeConfig; base: BaseContract }, opts: pulumi.ComponentResourceOptions = {}) {
+        super("durable-code:runtime:NatInstance", name, {}, opts);
+        const { config, base } = args;
+        const child = { parent: this };
+        const roleName = physicalName(config, "nat-instance");
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                name: roleName,
+                assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+                permissionsBoundary: base.permissionsBoundaryArn || undefined,
+                tags: tagsFor(config, roleName),
+            },
+            child,
+        );
+        const sessionManager = new aws.iam.RolePolicyAttachment(`${name}-session-manager`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, child);
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { name: roleName, role: role.name, tags: tagsFor(config, roleName) }, child);
+        const ami = aws.ssm.getParameterOutput({ name: amiParameter(instanceArchitecture(config.natInstanceType)) }, child);
+
+        this.instance = new aws.ec2.Instance(
+            `${name}-instance`,
+            {
+                ami: ami.value,
+                instanceType: config.natInstanceType,
+                subnetId: base.publicSubnetIds[0],
+                vpcSecurityGroupIds: [base.natInstanceSecurityGroupId],
+                associatePublicIpAddress: true,
+                // It forwards packets that are neither from nor to itself.
+                sourceDestCheck: false,
+                iamInstanceProfile: profile.name,
+                metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+                rootBlockDevice: { volumeType: "gp3", volumeSize: ROOT_VOLUME_GIB, encrypted: true, deleteOnTermination: true },
+                // EC2 recovers a failed instance on healthy hardware (simplified automatic recovery).
+                maintenanceOptions: { autoRecovery: "default" },
+                userData: natUserData(base.vpcCidr),
+                userDataReplaceOnChange: true,
+                tags: tagsFor(config, physicalName(config, "nat-instance")),
+                volumeTags: tagsFor(config, physicalName(config, "nat-instance")),
+            },
+            { parent: this, dependsOn: [sessionManager] },
+        );
+        this.registerOutputs({ instanceId: this.instance.id });
+    }
+}

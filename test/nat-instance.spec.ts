@@ -1,0 +1,98 @@
+import { strict as assert } from "assert";
+import { compare, estimate } from "../cost/estimate";
+import { Evaluation } from "../offline/engine";
+import { evaluateEnvironment } from "../offline/evaluate";
+import { instanceArchitecture, natUserData } from "../runtime/nat-instance";
+import { ofType, single, TYPES } from "./helpers";
+
+const INSTANCE = "aws:ec2/instance:Instance";
+
+describe("egress nat-instance: private tasks for less than public IPs", () => {
+    let dev: Evaluation;
+    let devBase: Evaluation;
+    let x86: Evaluation;
+    before(async () => {
+        ({ base: devBase, runtime: dev } = await evaluateEnvironment("dev", { runtime: { egress: "nat-instance" } }));
+        ({ runtime: x86 } = await evaluateEnvironment("staging", { runtime: { egress: "nat-instance", natInstanceType: "t3.micro" } }));
+    });
+    const instance = () => single(dev, INSTANCE);
+
+    it("runs one t4g.nano in the first public subnet, forwarding (source/destination check off) with a public address", () => {
+        assert.deepEqual([instance().inputs.instanceType, instance().inputs.subnetId, instance().inputs.sourceDestCheck, instance().inputs.associatePublicIpAddress], ["t4g.nano", "subnet-network-public-0", false, true]);
+        assert.deepEqual(ofType(dev, TYPES.natGateway), []);
+    });
+
+    it("boots the latest Amazon Linux 2023 (minimal) for the type's architecture, from AWS's public SSM parameter", () => {
+        const lookups = (evaluation: Evaluation) => evaluation.invokes.filter((invoke) => invoke.token === "aws:ssm/getParameter:getParameter").map((invoke) => invoke.inputs.name);
+        assert.deepEqual(lookups(dev), ["/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-arm64"]);
+        assert.deepEqual(lookups(x86), ["/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-x86_64"]);
+        assert.equal(instance().inputs.ami, "ami-0a1b2c3d4e5f60718");
+        assert.deepEqual(["t4g.nano", "m7gd.large", "c6gn.xlarge", "a1.medium", "t3.micro", "t3a.nano", "m6i.large", "g5.xlarge"].map(instanceArchitecture), ["arm64", "arm64", "arm64", "arm64", "x86_64", "x86_64", "x86_64", "x86_64"]);
+    });
+
+    it("forwards IP and masquerades the VPC's traffic out of the default route's interface, and keeps both across reboots", () => {
+        const script = instance().inputs.userData as string;
+        assert.equal(script, natUserData("10.0.0.0/16"));
+        assert.match(script, /^net\.ipv4\.ip_forward = 1$/m);
+        assert.match(script, /cat > \/etc\/sysctl\.d\/90-nat\.conf/);
+        assert.match(script, /^interface="\$\(ip -4 route show default \| awk '\{print \$5; exit\}'\)"$/m);
+        assert.match(script, /^iptables -t nat -A POSTROUTING -s 10\.0\.0\.0\/16 -o "\$interface" -j MASQUERADE$/m);
+        assert.match(script, /^iptables-save > \/etc\/sysconfig\/iptables$/m);
+        assert.match(script, /^systemctl enable --now iptables$/m);
+        // The minimal AMI lacks the SSM agent that Session Manager needs.
+        assert.match(script, /^dnf install -y iptables-services amazon-ssm-agent$/m);
+        assert.match(script, /^systemctl enable --now amazon-ssm-agent$/m);
+    });
+
+    it("is hardened: IMDSv2 only, encrypted gp3 root of the AMI's 2 GiB, no SSH key, Session Manager through AmazonSSMManagedInstanceCore alone", () => {
+        const inputs = instance().inputs;
+        assert.equal(inputs.metadataOptions.httpTokens, "required");
+        assert.deepEqual([inputs.rootBlockDevice.volumeType, inputs.rootBlockDevice.volumeSize, inputs.rootBlockDevice.encrypted], ["gp3", 2, true]);
+        assert.equal(inputs.keyName, undefined);
+        assert.deepEqual(ofType(dev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((attachment) => attachment.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+        assert.deepEqual(ofType(dev, TYPES.rolePolicy).map((policy) => policy.name).filter((name) => name.includes("nat")), []);
+        assert.deepEqual(inputs.maintenanceOptions, { autoRecovery: "default" });
+    });
+
+    it("runs in base's NAT instance group: ingress from the VPC's CIDR only (no port 22 from anywhere), egress anywhere", () => {
+        assert.deepEqual(instance().inputs.vpcSecurityGroupIds, [devBase.outputs.natInstanceSecurityGroupId]);
+        const rules = devBase.resources.filter((resource) => resource.inputs.securityGroupId === devBase.outputs.natInstanceSecurityGroupId);
+        assert.deepEqual(rules.map((rule) => [rule.type.split(":").pop(), rule.inputs.ipProtocol, rule.inputs.cidrIpv4]), [
+            ["SecurityGroupIngressRule", "-1", "10.0.0.0/16"],
+            ["SecurityGroupEgressRule", "-1", "0.0.0.0/0"],
+        ]);
+    });
+
+    it("routes every private route table's 0.0.0.0/0 to the instance's network interface, one instance for all zones", () => {
+        const routes = ofType(dev, TYPES.route).map((route) => [route.inputs.routeTableId, route.inputs.destinationCidrBlock, route.inputs.networkInterfaceId]);
+        assert.deepEqual(routes, [
+            ["routeTable-network-private-0", "0.0.0.0/0", instance().state.primaryNetworkInterfaceId],
+            ["routeTable-network-private-1", "0.0.0.0/0", instance().state.primaryNetworkInterfaceId],
+        ]);
+        for (const service of ofType(dev, TYPES.service)) assert.equal(service.inputs.networkConfiguration.assignPublicIp, false);
+    });
+
+    describe("priced", () => {
+        it("instance-hours, the gp3 volume and the public IPv4, from the dated tables", async () => {
+            const summary = await estimate("dev", { egress: "nat-instance" });
+            const items = summary.runtime.items.filter((item) => item.type === INSTANCE).map((item) => [item.what, item.unitPrice, item.quantity]);
+            assert.deepEqual(items, [
+                ["EC2 t4g.nano", 0.0042, 730],
+                ["gp3 root volume", 0.08, 2],
+                ["public IPv4", 0.005, 730],
+            ]);
+        });
+
+        it("holds the budget: dev on the weekday schedule costs no more in nat-instance than in public-ip mode", async () => {
+            const layouts = await compare("dev");
+            const total = (label: string) => layouts.find((summary) => summary.label === label)!.totalMonthly;
+            assert.deepEqual(layouts.map((summary) => summary.label).slice(0, 4), ["nat-per-az", "nat-single", "nat-instance", "public-ip"]);
+            assert.ok(total("nat-instance") <= total("public-ip"), `nat-instance $${total("nat-instance").toFixed(2)} vs public-ip $${total("public-ip").toFixed(2)}`);
+        });
+    });
+
+    it("stays out of prod, and dev keeps nat-single as its default until this mode has run on a real account", async () => {
+        const { runtime } = await evaluateEnvironment("dev");
+        assert.equal(runtime.outputs.egress, "nat-single");
+    });
+});
