@@ -9,6 +9,11 @@ const DELEGATION_TTL_SECONDS = 172800;
 
 export type CertificateStatus = "validated" | "awaiting delegation";
 
+/** The names ACM validates separately: the zone name first, each wildcard folded into its base name. */
+export function validationDomains(zoneName: string, alternativeNames: readonly string[]): string[] {
+    return [...new Set([zoneName, ...alternativeNames].map((name) => name.replace(/^\*\./, "")))];
+}
+
 /**
  * The environment's own hosted zone (`<env>.<domain>`, or the apex in prod) and a certificate for the
  * zone name and `*.<zone name>`, which covers every hostname runtime points at the load balancer.
@@ -55,32 +60,35 @@ export class Dns extends pulumi.ComponentResource {
             `${name}-certificate`,
             {
                 domainName: zoneName,
-                subjectAlternativeNames: [`*.${zoneName}`],
+                subjectAlternativeNames: [...config.certificateAlternativeNames],
                 validationMethod: "DNS",
                 tags: tagsFor(config, physicalName(config, "certificate")),
             },
             child,
         );
-        // The name and its wildcard share one validation record, in this environment's own zone only:
-        // no other stack writes it (no allowOverwrite), so deleting another environment never removes
-        // the record this certificate's renewal needs.
-        const validation = certificate.domainValidationOptions[0];
-        const record = new aws.route53.Record(
-            `${name}-certificate-validation`,
-            {
-                zoneId: this.zoneId,
-                name: validation.resourceRecordName,
-                type: validation.resourceRecordType,
-                records: [validation.resourceRecordValue],
-                ttl: 300,
-            },
-            child,
-        );
+        // ACM asks for one validation record per distinct name, a name and its wildcard sharing one
+        // (ACM user guide, "DNS validation"). They live in this environment's own zone only: no other
+        // stack writes them (no allowOverwrite), so deleting another environment never removes a
+        // record this certificate's renewal needs.
+        const records = validationDomains(zoneName, config.certificateAlternativeNames).map((domain, index) => {
+            const validation = certificate.domainValidationOptions.apply((options) => options.find((option) => option.domainName === domain) ?? options.find((option) => option.domainName === `*.${domain}`)!);
+            return new aws.route53.Record(
+                index === 0 ? `${name}-certificate-validation` : `${name}-certificate-validation-${domain}`,
+                {
+                    zoneId: this.zoneId,
+                    name: validation.resourceRecordName,
+                    type: validation.resourceRecordType,
+                    records: [validation.resourceRecordValue],
+                    ttl: 300,
+                },
+                child,
+            );
+        });
         this.certificateStatus = config.dnsDelegated ? "validated" : "awaiting delegation";
         this.certificateArn = config.dnsDelegated
             ? new aws.acm.CertificateValidation(
                   `${name}-certificate-validation`,
-                  { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
+                  { certificateArn: certificate.arn, validationRecordFqdns: records.map((record) => record.fqdn) },
                   { parent: this, dependsOn: delegation ? [delegation] : [] },
               ).certificateArn
             : pulumi.output("");

@@ -24,7 +24,7 @@ export class Network extends pulumi.ComponentResource {
     constructor(name: string, args: NetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super("durable-code:base:Network", name, {}, opts);
         const { config, availabilityZones } = args;
-        const plan = planSubnets(config.vpcCidr, availabilityZones.length);
+        const plan = config.subnetCidrs ?? planSubnets(config.vpcCidr, availabilityZones.length);
         const child = { parent: this };
 
         this.vpc = new aws.ec2.Vpc(

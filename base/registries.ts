@@ -14,16 +14,17 @@ export class Registries extends pulumi.ComponentResource {
         super("durable-code:base:Registries", name, {}, opts);
         const { config } = args;
         const entries = SERVICE_NAMES.map((service) => {
+            const repositoryNameOf = config.repositoryNames?.[service] ?? repositoryName(config, service);
             const repository = new aws.ecr.Repository(
                 `${name}-${service}`,
                 {
-                    name: repositoryName(config, service),
+                    name: repositoryNameOf,
                     imageTagMutability: "IMMUTABLE",
                     imageScanningConfiguration: { scanOnPush: true },
                     encryptionConfigurations: [{ encryptionType: "AES256" }],
                     // Images are never deleted as a side effect of a destroy.
                     forceDelete: false,
-                    tags: tagsFor(config, repositoryName(config, service)),
+                    tags: tagsFor(config, repositoryNameOf),
                 },
                 { parent: this, protect: config.protect },
             );

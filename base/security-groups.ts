@@ -27,11 +27,12 @@ export class SecurityGroups extends pulumi.ComponentResource {
         const { config, vpcId, vpcCidr } = args;
         const child = { parent: this };
 
+        // EC2 cannot change a group's name or description; an adopted group keeps its own.
         this.loadBalancer = new aws.ec2.SecurityGroup(
             `${name}-load-balancer`,
             {
-                name: physicalName(config, "load-balancer"),
-                description: "Load balancer: HTTP and HTTPS from the internet",
+                name: config.securityGroupNames?.loadBalancer ?? physicalName(config, "load-balancer"),
+                description: config.securityGroupDescriptions?.loadBalancer ?? "Load balancer: HTTP and HTTPS from the internet",
                 vpcId,
                 tags: tagsFor(config, physicalName(config, "load-balancer"), { Role: "load-balancer" }),
             },
@@ -40,8 +41,8 @@ export class SecurityGroups extends pulumi.ComponentResource {
         this.services = new aws.ec2.SecurityGroup(
             `${name}-services`,
             {
-                name: physicalName(config, "services"),
-                description: "ECS services: container ports from the load balancer only",
+                name: config.securityGroupNames?.services ?? physicalName(config, "services"),
+                description: config.securityGroupDescriptions?.services ?? "ECS services: container ports from the load balancer only",
                 vpcId,
                 tags: tagsFor(config, physicalName(config, "services"), { Role: "services" }),
             },

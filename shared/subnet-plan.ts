@@ -30,6 +30,14 @@ export function planSubnets(vpcCidr: string, azCount: number): SubnetPlan {
     };
 }
 
+/** The first and last address of a CIDR block, as numbers. */
+export function cidrRange(cidr: string): { first: number; last: number; prefix: number } {
+    const [address, prefixText] = cidr.split("/");
+    const prefix = Number(prefixText);
+    const first = toNumber(address);
+    return { first, last: first + 2 ** (32 - prefix) - 1, prefix };
+}
+
 function toNumber(address: string): number {
     return address.split(".").reduce((sum, octet) => sum * 256 + Number(octet), 0);
 }

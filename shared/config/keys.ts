@@ -1,6 +1,7 @@
 import { CPU_ARCHITECTURES, EGRESS_MODES } from "../environments";
 import { Layer } from "../stack-name";
-import { boolean, cidrBlock, matching, oneOf, Parser, stringMap, wholeNumber } from "./parsers";
+import { SERVICE_NAMES } from "../services";
+import { boolean, cidrBlock, jsonList, jsonRecord, listOf, matching, oneOf, Parser, stringMap, wholeNumber, within } from "./parsers";
 
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -13,6 +14,19 @@ const hostname = matching(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+
 /** Docker's rule for a tag: up to 128 letters, digits, _, . and -, not starting with . or -. */
 export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const imageTag = matching(IMAGE_TAG_PATTERN, "a Docker image tag such as v1.4.2");
+
+/** The security groups base owns whose name and description an adoption may carry over. */
+export const SECURITY_GROUP_ROLES = ["loadBalancer", "services"] as const;
+export type SecurityGroupRole = (typeof SECURITY_GROUP_ROLES)[number];
+const securityGroupText = matching(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/, "up to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*");
+const repository = matching(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "an ECR repository name (lower-case letters and digits separated by single . _ or -)");
+const wildcardHostname = matching(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a DNS name such as api.example.com or *.example.com");
+const anyCidr: Parser<string> = (key, raw) => {
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(raw);
+    return match && match.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(match[5]) <= 32
+        ? { ok: true, value: raw }
+        : { ok: false, problem: `${key} must be an IPv4 CIDR block such as 10.0.0.0/24 (got "${raw}")` };
+};
 
 const hostedZoneId = matching(/^Z[A-Z0-9]{1,31}$/, "a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ");
 
@@ -37,12 +51,18 @@ const BOTH = ["base", "runtime"] as const;
  */
 export const CONFIG_KEYS = {
     vpcCidr: spec(BASE, cidrBlock),
+    subnetCidrs: spec(BASE, jsonRecord(["public", "private"], listOf(within(anyCidr), '["10.0.0.0/24", "10.0.1.0/24"]'), '{"public": ["10.0.0.0/24", "10.0.1.0/24"], "private": ["10.0.2.0/24", "10.0.3.0/24"]}')),
     azCount: spec(BASE, wholeNumber(2, 6, "an application load balancer needs subnets in at least two zones")),
     domain: spec(BOTH, hostname),
     zoneId: spec(BOTH, hostedZoneId),
+    zoneName: spec(BOTH, hostname),
+    certificateAlternativeNames: spec(BASE, jsonList(within(wildcardHostname), '["*.example.com", "api-dev.example.com"]')),
     parentZoneId: spec(BASE, hostedZoneId),
     dnsDelegated: spec(BASE, boolean),
     extraTags: spec(BOTH, stringMap),
+    repositoryNames: spec(BASE, jsonRecord(SERVICE_NAMES, within(repository), '{"frontend": "acme-dev-frontend", "backend": "acme-dev-backend"}')),
+    securityGroupNames: spec(BASE, jsonRecord(SECURITY_GROUP_ROLES, within(securityGroupText), '{"loadBalancer": "acme-dev-alb-sg", "services": "acme-dev-ecs-tasks-sg"}')),
+    securityGroupDescriptions: spec(BASE, jsonRecord(SECURITY_GROUP_ROLES, within(securityGroupText), '{"loadBalancer": "ALB", "services": "ECS tasks"}')),
     protect: spec(BOTH, boolean),
     egress: spec(RUNTIME, oneOf(EGRESS_MODES)),
     natInstanceType: spec(RUNTIME, matching(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t4g.nano")),

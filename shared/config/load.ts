@@ -6,9 +6,9 @@ import { StackName, stackNameOf } from "../stack-name";
 import { RESERVED_TAG_KEYS } from "../tags";
 import { ConfigError } from "../errors";
 import { namingProblems, portProblems } from "../preflight";
-import { CONFIG_KEYS, ConfigKey, ConfigValues, DiscoveryMode } from "./keys";
+import { CONFIG_KEYS, ConfigKey, ConfigValues, DiscoveryMode, SecurityGroupRole } from "./keys";
 import { closest, namespaceProblems, regionProblem } from "./namespaces";
-import { subnetPrefixOf } from "../subnet-plan";
+import { cidrRange, subnetPrefixOf } from "../subnet-plan";
 
 export interface CommonConfig {
     readonly stack: string;
@@ -33,6 +33,15 @@ export interface BaseConfig extends CommonConfig {
     readonly layer: "base";
     readonly vpcCidr: string;
     readonly azCount: number;
+    /** Explicit subnet CIDRs per tier, zone by zone, instead of the plan from `vpcCidr` (an adopted layout). */
+    readonly subnetCidrs?: { readonly public: readonly string[]; readonly private: readonly string[] };
+    /** Explicit repository names per service (an adopted layout). */
+    readonly repositoryNames?: Readonly<Record<ServiceName, string>>;
+    /** The certificate's names besides the zone name; `*.<zone name>` by default. */
+    readonly certificateAlternativeNames: readonly string[];
+    /** Explicit names and descriptions of the two security groups (an adopted layout). */
+    readonly securityGroupNames?: Readonly<Record<SecurityGroupRole, string>>;
+    readonly securityGroupDescriptions?: Readonly<Record<SecurityGroupRole, string>>;
     /** A zone base writes the NS delegation of `zoneName` into, so certificate validation can finish in the same up. */
     readonly parentZoneId?: string;
     /**
@@ -151,12 +160,12 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         problems.push(`${context.project}:githubRepository turns on the GitHub roles, which need the state bucket; set ${context.project}:stateBucket (the bucket of the s3:// backend); ${where}`);
     }
     const key = (name: ConfigKey) => `${context.project}:${name}`;
-    for (const needsDomain of ["zoneId", "parentZoneId", "dnsDelegated"] as const) {
+    for (const needsDomain of ["zoneId", "zoneName", "parentZoneId", "dnsDelegated", "certificateAlternativeNames"] as const) {
         if (values[needsDomain] !== undefined && !values.domain) problems.push(`${key(needsDomain)} is set without ${key("domain")}; set the domain the zone serves`);
     }
 
     const defaults = ENVIRONMENTS[env];
-    const zoneName = values.domain ? environmentZoneName(values.domain, env, defaults.zoneAtApex) : undefined;
+    const zoneName = values.domain ? (values.zoneName ?? environmentZoneName(values.domain, env, defaults.zoneAtApex)) : undefined;
     const common: CommonConfig = {
         stack,
         env,
@@ -185,6 +194,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         if (values.parentZoneId && defaults.zoneAtApex) {
             problems.push(`${key("parentZoneId")}: ${stack}'s zone is the apex ${values.domain}, which only its registrar can delegate; remove parentZoneId and set the registrar's name servers to base's nameServers output; ${where}`);
         }
+        problems.push(...subnetProblems(values.subnetCidrs as { public: string[]; private: string[] } | undefined, vpcCidr, values.azCount ?? defaults.azCount, key("subnetCidrs"), where));
         if (values.accessLogs === false && values.accessLogsBucket) {
             problems.push(`${key("accessLogsBucket")} is set but ${key("accessLogs")} is false; remove one of them; ${where}`);
         }
@@ -199,6 +209,11 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
             vpcCidr,
             azCount: values.azCount ?? defaults.azCount,
             parentZoneId: values.parentZoneId,
+            subnetCidrs: values.subnetCidrs as BaseConfig["subnetCidrs"],
+            repositoryNames: values.repositoryNames as BaseConfig["repositoryNames"],
+            certificateAlternativeNames: values.certificateAlternativeNames ?? (zoneName ? [`*.${zoneName}`] : []),
+            securityGroupNames: values.securityGroupNames as BaseConfig["securityGroupNames"],
+            securityGroupDescriptions: values.securityGroupDescriptions as BaseConfig["securityGroupDescriptions"],
             dnsDelegated: values.dnsDelegated === true || values.parentZoneId !== undefined || values.zoneId !== undefined,
             logRetentionDays: values.logRetentionDays ?? defaults.logRetentionDays,
             accessLogs: values.accessLogs ?? (defaults.accessLogs || values.accessLogsBucket !== undefined),
@@ -263,6 +278,30 @@ function runtimeProblems(config: RuntimeConfig, where: string, invalid: Readonly
         problems.push(`${key("egress")} ${config.egress} ${why}; use ${PROD_EGRESS_MODES.join(" or ")}; ${where}`);
     }
     if (config.zoneName) problems.push(...hostnameProblems(config, config.zoneName));
+    return problems;
+}
+
+/** Explicit subnets: one per zone and tier, inside the VPC, big enough for a load balancer, not overlapping. */
+function subnetProblems(subnets: { public: string[]; private: string[] } | undefined, vpcCidr: string, azCount: number, key: string, where: string): string[] {
+    if (!subnets) return [];
+    const problems: string[] = [];
+    const vpc = cidrRange(vpcCidr);
+    const all = [...subnets.public, ...subnets.private];
+    for (const tier of ["public", "private"] as const) {
+        if (subnets[tier].length !== azCount) problems.push(`${key} has ${subnets[tier].length} ${tier} subnets but azCount is ${azCount}; give one per zone; ${where}`);
+    }
+    for (const cidr of all) {
+        const range = cidrRange(cidr);
+        if (range.prefix > MAX_SUBNET_PREFIX) problems.push(`${key} ${cidr} is smaller than /${MAX_SUBNET_PREFIX}, a load balancer's minimum subnet; ${where}`);
+        if (range.first < vpc.first || range.last > vpc.last) problems.push(`${key} ${cidr} is outside the VPC ${vpcCidr}; ${where}`);
+    }
+    all.forEach((cidr, index) => {
+        const overlapping = all.slice(index + 1).find((other) => {
+            const [a, b] = [cidrRange(cidr), cidrRange(other)];
+            return a.first <= b.last && b.first <= a.last;
+        });
+        if (overlapping) problems.push(`${key} ${cidr} overlaps ${overlapping}; ${where}`);
+    });
     return problems;
 }
 

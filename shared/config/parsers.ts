@@ -52,6 +52,58 @@ function networkAddress(address: number, prefix: number): string {
     return [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join(".");
 }
 
+/** A JSON object with exactly these keys, each value checked by `value`; e.g. {"frontend": "...", "backend": "..."}. */
+export function jsonRecord<T>(keys: readonly string[], value: (key: string, raw: unknown) => Parsed<T>, example: string): Parser<Record<string, T>> {
+    return (key, raw) => {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(raw);
+        } catch {
+            return fail(`${key} must be a map such as ${example} (got "${raw}")`);
+        }
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return fail(`${key} must be a map such as ${example} (got ${raw})`);
+        const given = Object.keys(parsed);
+        if (given.length !== keys.length || !keys.every((name) => given.includes(name))) {
+            return fail(`${key} must have exactly the keys ${keys.join(" and ")}, such as ${example} (got ${given.join(", ") || "none"})`);
+        }
+        const result: Record<string, T> = {};
+        for (const name of keys) {
+            const checked = value(`${key}.${name}`, (parsed as Record<string, unknown>)[name]);
+            if (!checked.ok) return checked;
+            result[name] = checked.value;
+        }
+        return ok(result);
+    };
+}
+
+/** A list (inside a JSON value) whose every entry `value` accepts. */
+export function listOf<T>(value: (key: string, raw: unknown) => Parsed<T>, example: string): (key: string, raw: unknown) => Parsed<T[]> {
+    return (key, raw) => {
+        if (!Array.isArray(raw)) return fail(`${key} must be a list such as ${example} (got ${JSON.stringify(raw)})`);
+        const result: T[] = [];
+        for (const [index, entry] of raw.entries()) {
+            const checked = value(`${key}[${index}]`, entry);
+            if (!checked.ok) return checked;
+            result.push(checked.value);
+        }
+        return ok(result);
+    };
+}
+
+/** A JSON list whose every entry `value` accepts. */
+export function jsonList<T>(value: (key: string, raw: unknown) => Parsed<T>, example: string): Parser<T[]> {
+    return (key, raw) => {
+        try {
+            return listOf(value, example)(key, JSON.parse(raw));
+        } catch {
+            return fail(`${key} must be a list such as ${example} (got "${raw}")`);
+        }
+    };
+}
+
+/** A string value inside a JSON config value, checked by a string parser. */
+export const within = <T>(parse: Parser<T>) => (key: string, raw: unknown): Parsed<T> => (typeof raw === "string" ? parse(key, raw) : fail(`${key} must be a string (got ${JSON.stringify(raw)})`));
+
 /** A JSON object of string values, e.g. extraTags: {"CostCenter": "web"}. */
 export const stringMap: Parser<Record<string, string>> = (key, raw) => {
     let value: unknown;
