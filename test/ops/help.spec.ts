@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { COST_SPEC } from "../../cost/cli";
 import { BOOTSTRAP_SPEC } from "../../ops/bootstrap";
+import { ADOPT_SPEC } from "../../ops/adopt";
 import { CHECK_SPEC } from "../../ops/check";
 import { CommandSpec, helpText } from "../../ops/command";
 import { CYCLE_SPEC } from "../../ops/cycle";
@@ -23,6 +24,7 @@ const SPECS: Record<string, CommandSpec> = {
     cost: COST_SPEC,
     check: CHECK_SPEC,
     release: RELEASE_SPEC,
+    adopt: ADOPT_SPEC,
 };
 
 describe("--help on every npm command", () => {
