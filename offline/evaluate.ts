@@ -40,11 +40,11 @@ let nextBaseId = 1;
  * The program is deterministic: one evaluation per stack, config and base per process, keyed by the
  * config itself so an edited stack file is evaluated afresh. Callers must not modify what they get.
  */
-function evaluateOnce(stack: string, config: RawConfig, base?: Evaluation): Promise<Evaluation> {
+function evaluateOnce(stack: string, config: RawConfig, base?: Evaluation, availabilityZones?: readonly string[]): Promise<Evaluation> {
     if (base && !baseIds.has(base)) baseIds.set(base, nextBaseId++);
-    const key = JSON.stringify([stack, config, base ? baseIds.get(base) : 0]);
+    const key = JSON.stringify([stack, config, base ? baseIds.get(base) : 0, availabilityZones ?? []]);
     if (!evaluated.has(key)) {
-        const cloud = base ? fakeCloud({ base, stacks: { [`${MOCK_ORGANIZATION}/durable-code/${base.stack}`]: base.outputs } }) : fakeCloud();
+        const cloud = base ? fakeCloud({ base, stacks: { [`${MOCK_ORGANIZATION}/durable-code/${base.stack}`]: base.outputs } }) : fakeCloud({ availabilityZones });
         evaluated.set(key, evaluateStack(stack, config, cloud));
     }
     return evaluated.get(key)!;
@@ -62,9 +62,10 @@ export async function evaluateEnvironment(env: EnvironmentName, overrides: Envir
     return { base, runtime };
 }
 
-export function evaluateBase(env: EnvironmentName, overrides: Overrides = {}, source: StackSource = {}): Promise<Evaluation> {
+/** Base from its committed file and overrides; `availabilityZones` stands in for the region's zones, in order. */
+export function evaluateBase(env: EnvironmentName, overrides: Overrides = {}, source: StackSource = {}, availabilityZones?: readonly string[]): Promise<Evaluation> {
     const stack = stackNameOf("base", env);
-    return evaluateOnce(stack, stackConfig(stack, overrides, source));
+    return evaluateOnce(stack, stackConfig(stack, overrides, source), undefined, availabilityZones);
 }
 
 /** Runtime against a base evaluation, found through the StackReference as in a real backend. */

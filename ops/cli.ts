@@ -30,8 +30,8 @@ export const MAX_TIMEOUT_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
 export function runMain(
     main: (argv: string[], cancellation: Cancellation) => Promise<number>,
     options: { spec?: CommandSpec | ((argv: readonly string[]) => CommandSpec); timeoutMinutes?: (argv: readonly string[]) => number | undefined } = {},
+    argv: string[] = process.argv.slice(2),
 ): void {
-    const argv = process.argv.slice(2);
     if (options.spec && wantsHelp(argv)) {
         console.log(helpText(typeof options.spec === "function" ? options.spec(argv) : options.spec));
         process.exitCode = 0;

@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
-import { fakeCloud } from "../../offline/cloud";
-import { DeclaredResource, evaluateStack, EvaluationError } from "../../offline/engine";
-import { StackSource, stackConfig } from "../../offline/evaluate";
+import { DeclaredResource, EvaluationError } from "../../offline/engine";
+import { evaluateBase, StackSource } from "../../offline/evaluate";
 import { EnvironmentName } from "../../shared/environments";
 import { ConfigError } from "../../shared/errors";
 import { stackNameOf } from "../../shared/stack-name";
@@ -38,7 +37,7 @@ export async function verifyAdoption(plan: AdoptionPlan, env: EnvironmentName, s
     let declared: DeclaredResource[];
     try {
         const zones = plan.zones.length > 0 ? [...plan.zones, ...["x", "y", "z", "w"].map((suffix) => `${plan.zones[0].slice(0, -1)}${suffix}`)] : undefined;
-        declared = (await evaluateStack(stack, stackConfig(stack, plan.config, source), fakeCloud({ availabilityZones: zones }))).resources;
+        declared = (await evaluateBase(env, plan.config, source, zones)).resources;
     } catch (error) {
         const cause = error instanceof EvaluationError ? error.cause : error;
         const problems = cause instanceof ConfigError ? cause.problems : [(cause as Error).message];
