@@ -1,4 +1,5 @@
 import { BatchDeleteImageCommand, ECRClient, ListImagesCommand } from "@aws-sdk/client-ecr";
+import { readStackFile } from "../offline/stack-files";
 import { repositoryName } from "../shared/naming";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { stackNameOf } from "../shared/stack-name";
@@ -78,7 +79,8 @@ export async function main(
 
     const outputs = await ops.outputs(base);
     const published = outputs.repositories as Partial<Record<ServiceName, { name?: string }>> | undefined;
-    const repositories = SERVICE_NAMES.map((service) => published?.[service]?.name ?? repositoryName({ project: "durable-code", env }, service));
+    const { project } = readStackFile(base);
+    const repositories = SERVICE_NAMES.map((service) => published?.[service]?.name ?? repositoryName({ project, env }, service));
     const held = await Promise.all(repositories.map(async (repository) => ({ repository, images: await imagesOf(ecr, repository) })));
     const nonEmpty = held.filter((entry) => entry.images.length > 0);
     if (nonEmpty.length > 0 && !flags["force-delete-images"]) {

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { BaseConfig, loadConfig, RuntimeConfig, StackConfig } from "../shared/config/load";
 import { ENVIRONMENTS } from "../shared/environments";
 import { parseStackName } from "../shared/stack-name";
+import { ConfigError } from "../shared/errors";
 import { stackConfig } from "../offline/evaluate";
 
 const context = { project: "durable-code", organization: "organization" };
@@ -130,6 +131,14 @@ describe("configuration", () => {
                 assert.throws(() => load(stack, settings), { name: "ConfigError", message: `${stack}: ${message}` });
             });
         }
+
+        it("keeps Error.stack a trace (the stack name is stackName), so Node prints the message, not an object dump", () => {
+            assert.throws(() => load("runtime-dev", { spot: "yes" }), (error: ConfigError) => {
+                assert.equal(error.stackName, "runtime-dev");
+                assert.match(error.stack ?? "", /^ConfigError: runtime-dev: durable-code:spot must be true or false/);
+                return true;
+            });
+        });
 
         it("reports every problem at once, one per line", () => {
             assert.throws(
