@@ -3,29 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../shared/config/load";
 import { physicalName } from "../shared/naming";
 import { tagsFor } from "../shared/tags";
-import { GITHUB_OIDC_HOST } from "./github-access/policies";
+import { githubTrustPolicy } from "./github-access/policies";
 
 /**
  * Who may assume the publisher role: the application repository's main branch and its tags, the
  * refs its build pushes images from (GitHub's `sub` is `repo:<owner>/<repo>:ref:<ref>` for a job
  * without an environment).
  */
-export function imagePublisherTrustPolicy(providerArn: string, repository: string) {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Federated: providerArn },
-                Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: {
-                    StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" },
-                    StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [`repo:${repository}:ref:refs/heads/main`, `repo:${repository}:ref:refs/tags/*`] },
-                },
-            },
-        ],
-    };
-}
+export const imagePublisherSubjects = (repository: string) => [`repo:${repository}:ref:refs/heads/main`, `repo:${repository}:ref:refs/tags/*`];
 
 /** Push to and read from exactly this environment's repositories; the registry login has no resource. */
 export function imagePublisherPermissions(repositoryArns: readonly string[]) {
@@ -65,7 +50,7 @@ export class ImagePublisher extends pulumi.ComponentResource {
             {
                 name: roleName,
                 description: `GitHub Actions of ${repository}: push images to the ${config.env} repositories`,
-                assumeRolePolicy: JSON.stringify(imagePublisherTrustPolicy(providerArn, repository)),
+                assumeRolePolicy: JSON.stringify(githubTrustPolicy(providerArn, imagePublisherSubjects(repository))),
                 maxSessionDuration: 3600,
                 tags: tagsFor(config, roleName),
             },

@@ -22,11 +22,7 @@ import { runMain } from "./cli";
 import { CommandSpec, parseCommand } from "./command";
 import { OpsError } from "./errors";
 import { ensureGithubOidcProvider } from "./github-oidc";
-
-/** The one method of an AWS SDK v3 client this uses; tests pass a recorder. */
-export interface SendsCommands {
-    send(command: any): Promise<any>;
-}
+import { SendsCommands } from "./sdk-client";
 
 export interface BootstrapOptions {
     readonly bucket: string;

@@ -9,11 +9,7 @@ import { CommandSpec, parseCommand } from "./command";
 import { OpsError } from "./errors";
 import { describeChanges } from "./report";
 import { OperationContext, Stacks } from "./stacks";
-
-/** The one method of an AWS SDK v3 client this uses; tests pass a recorder. */
-interface SendsCommands {
-    send(command: any): Promise<any>;
-}
+import { SendsCommands } from "./sdk-client";
 
 export const DESTROY_BASE_SPEC: CommandSpec = {
     usage: "npm run destroy-base -- --env <dev|staging|prod> --confirm base-<env> [--unprotect] [--force-delete-images]",

@@ -1,11 +1,7 @@
 import { CreateOpenIDConnectProviderCommand, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
 import { GITHUB_OIDC_HOST } from "../base/github-access/policies";
 import { OpsError } from "./errors";
-
-/** The one method of an AWS SDK v3 client this uses; tests pass a recorder. */
-interface SendsCommands {
-    send(command: any): Promise<any>;
-}
+import { SendsCommands } from "./sdk-client";
 
 /**
  * The account's GitHub OIDC provider, created once: every environment's GitHub roles trust it, so

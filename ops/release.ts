@@ -16,11 +16,7 @@ import { previousTags, ServiceTags, tagsOf, withTags } from "./release-ledger";
 import { runtimeUp } from "./runtime";
 import { OperationContext, Stacks } from "./stacks";
 import { textTable } from "./text-table";
-
-/** The one method of an AWS SDK v3 client this uses; tests pass a recorder. */
-export interface SendsCommands {
-    send(command: any): Promise<any>;
-}
+import { SendsCommands } from "./sdk-client";
 
 export interface ReleaseRequest {
     readonly env: EnvironmentName;

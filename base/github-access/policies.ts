@@ -32,17 +32,16 @@ const document = (statements: Statement[]): PolicyDocument => ({ Version: "2012-
 export const environmentSubject = (repository: string, env: string) => `repo:${repository}:environment:${env}`;
 export const pullRequestSubject = (repository: string) => `repo:${repository}:pull_request`;
 
-export function githubTrustPolicy(providerArn: string, subject: string) {
+/** Trust for GitHub's OIDC tokens of one exact `sub`, or of any `sub` matching one of several patterns. */
+export function githubTrustPolicy(providerArn: string, subject: string | readonly string[]) {
+    const audience = { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" };
+    const condition =
+        typeof subject === "string"
+            ? { StringEquals: { ...audience, [`${GITHUB_OIDC_HOST}:sub`]: subject } }
+            : { StringEquals: audience, StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [...subject] } };
     return {
         Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Federated: providerArn },
-                Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com", [`${GITHUB_OIDC_HOST}:sub`]: subject } },
-            },
-        ],
+        Statement: [{ Effect: "Allow", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }],
     };
 }
 

@@ -14,11 +14,7 @@ import { textTable } from "../text-table";
 import { planAdoption, SecurityGroupRule } from "./plan";
 import { parseTerraformState, StateObject, stateRegion } from "./terraform-state";
 import { verifyAdoption } from "./verify";
-
-/** The one method of an AWS SDK v3 client this uses; tests pass a recorder. */
-interface SendsCommands {
-    send(command: any): Promise<any>;
-}
+import { SendsCommands } from "../sdk-client";
 
 export const ADOPT_SPEC: CommandSpec = {
     usage: "npm run adopt -- --env <dev|staging|prod> --terraform-state <FILE | s3://bucket/key> [--import-file FILE] [--write]",

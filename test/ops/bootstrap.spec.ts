@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { bootstrap, BootstrapOptions, lifecycleRules, parseOptions, SendsCommands, tlsOnlyPolicy } from "../../ops/bootstrap";
+import { bootstrap, BootstrapOptions, lifecycleRules, parseOptions, tlsOnlyPolicy } from "../../ops/bootstrap";
+import { SendsCommands } from "../../ops/sdk-client";
 
 /** Records every SDK command (its class name and input) and answers from a script keyed by class name. */
 class RecordingClient implements SendsCommands {
