@@ -128,7 +128,7 @@ describe("npm run release", () => {
 
     it("a locked runtime is reported with what to do", async () => {
         pulumi.lock("runtime-dev");
-        await assert.rejects(run(["--env", "dev", "--tag", "v0.3.0"]), { message: /runtime-dev is locked by another update/ });
+        await assert.rejects(run(["--env", "dev", "--tag", "v0.3.0"]), { message: /^runtime-dev is locked by runner@fv-az123 \(pid 4242\) since .* \(5 min ago\)\. runtime-dev is locked by another update/ });
     });
 
     it("--rollback restores each service's previous tag from the stack file's git history, and rolls", async () => {

@@ -240,7 +240,15 @@ describe("stack commands", () => {
                 pulumi.afterCommand = (args) => {
                     if (args[0] === "up") pulumi.deployedOutputs.set("runtime-dev", { url: healthyUrl });
                 };
-                assert.equal(await runtime(["up", "--env", "dev", "--on-demand-fallback", "--health-timeout", "0.5"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                const dir = mkdtempSync(join(tmpdir(), "summary-"));
+                process.env.GITHUB_STEP_SUMMARY = join(dir, "summary.md");
+                try {
+                    assert.equal(await runtime(["up", "--env", "dev", "--on-demand-fallback", "--health-timeout", "0.5"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                    assert.match(readFileSync(join(dir, "summary.md"), "utf8"), /deploying again on demand for today/);
+                } finally {
+                    delete process.env.GITHUB_STEP_SUMMARY;
+                    rmSync(dir, { recursive: true, force: true });
+                }
                 const ups = pulumi.commandsFor("runtime-dev").filter((command) => command.startsWith("up "));
                 assert.equal(ups.length, 2);
                 assert.match(ups[1], /--config-file \S+Pulumi\.runtime-dev\.yaml/);
