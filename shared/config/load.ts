@@ -265,6 +265,7 @@ function runtimeProblems(config: RuntimeConfig, where: string, invalid: Readonly
             `counts must satisfy minCount <= desiredCount <= maxCount (got ${config.minCount} <= ${config.desiredCount} <= ${config.maxCount}); ${where}`,
         );
     }
+    // Fargate Spot runs Linux X86_64 tasks only (ECS developer guide, "Fargate capacity providers").
     if (config.cpuArchitecture === "ARM64" && config.spot) {
         problems.push(`${key("cpuArchitecture")} ARM64 with ${key("spot")} true: Fargate Spot runs X86_64 tasks only; set spot to false or cpuArchitecture to X86_64; ${where}`);
     }
