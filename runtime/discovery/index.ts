@@ -1,4 +1,5 @@
-import { hostnameProblems, RuntimeConfig } from "../../shared/config/load";
+import { RuntimeConfig } from "../../shared/config/load";
+import { hostnameProblems } from "../../shared/config/problems";
 import { BaseContract, CONTRACT_KEYS, CONTRACT_VERSION } from "../../shared/contract";
 import { ConfigError } from "../../shared/errors";
 import { readBaseStack } from "./base-stack";

@@ -1,14 +1,13 @@
-import { CpuArchitecture, EgressMode, egressModesFor, ENVIRONMENTS, PROD_EGRESS_MODES } from "../environments";
-import { fargateSizeProblem } from "../fargate";
+import { CpuArchitecture, EgressMode, ENVIRONMENTS } from "../environments";
 import { environmentZoneName } from "../naming";
-import { SERVICE_NAMES, ServiceName } from "../services";
+import { ServiceName } from "../services";
 import { StackName, stackNameOf } from "../stack-name";
-import { RESERVED_TAG_KEYS } from "../tags";
 import { ConfigError } from "../errors";
 import { namingProblems, portProblems } from "../preflight";
 import { CONFIG_KEYS, ConfigKey, ConfigValues, DiscoveryMode, SecurityGroupRole } from "./keys";
 import { closest, namespaceProblems, regionProblem } from "./namespaces";
-import { cidrRange, subnetPrefixOf } from "../subnet-plan";
+import { MAX_SUBNET_PREFIX, runtimeProblems, subnetProblems, tagProblems } from "./problems";
+import { subnetPrefixOf } from "../subnet-plan";
 
 export interface CommonConfig {
     readonly stack: string;
@@ -108,8 +107,6 @@ export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 /** Graviton, the cheapest instance that forwards a small environment's traffic. */
 export const DEFAULT_NAT_INSTANCE_TYPE = "t4g.nano";
 
-/** An application load balancer needs a /27 or larger in each subnet it uses (ELB user guide, "Subnets for your load balancer"). */
-const MAX_SUBNET_PREFIX = 27;
 
 /**
  * Validates the raw config of one stack (`pulumi.runtime.allConfig()`: keys `<namespace>:<key>`,
@@ -249,94 +246,6 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
     problems.push(...runtimeProblems(runtime, where, invalid));
     throwIfAny(stack, problems);
     return runtime;
-}
-
-function runtimeProblems(config: RuntimeConfig, where: string, invalid: ReadonlySet<string>): string[] {
-    const problems: string[] = [];
-    const key = (name: ConfigKey) => `${config.project}:${name}`;
-    const untagged = SERVICE_NAMES.filter((service) => !config.imageTags[service] && !invalid.has("imageTag") && !invalid.has(`${service}ImageTag`));
-    if (untagged.length > 0) {
-        problems.push(`${key("imageTag")} is not set: the image tag ${untagged.length === SERVICE_NAMES.length ? "both services deploy" : `${untagged.join(" and ")} deploys`}; release one with "npm run release -- --env ${config.env} --tag v1.0.0"`);
-    }
-    const sizeProblem = fargateSizeProblem(config.taskCpu, config.taskMemory);
-    if (sizeProblem) problems.push(`${sizeProblem}; ${where}`);
-    if (!(config.minCount <= config.desiredCount && config.desiredCount <= config.maxCount)) {
-        problems.push(
-            `counts must satisfy minCount <= desiredCount <= maxCount (got ${config.minCount} <= ${config.desiredCount} <= ${config.maxCount}); ${where}`,
-        );
-    }
-    // Fargate Spot runs Linux X86_64 tasks only (ECS developer guide, "Fargate capacity providers").
-    if (config.cpuArchitecture === "ARM64" && config.spot) {
-        problems.push(`${key("cpuArchitecture")} ARM64 with ${key("spot")} true: Fargate Spot runs X86_64 tasks only; set spot to false or cpuArchitecture to X86_64; ${where}`);
-    }
-    if (config.domain && config.discovery !== "tags") {
-        problems.push(
-            `${key("domain")} in a runtime stack is read only with ${key("discovery")} tags; with discovery stack the domain comes from base, so remove it from Pulumi.${config.stack}.yaml (or set it in Pulumi.base-${config.env}.yaml)`,
-        );
-    }
-    if (!egressModesFor(config.env).includes(config.egress)) {
-        const why = config.egress === "public-ip" ? "gives prod tasks public IP addresses" : "makes one instance prod's only way out";
-        problems.push(`${key("egress")} ${config.egress} ${why}; use ${PROD_EGRESS_MODES.join(" or ")}; ${where}`);
-    }
-    if (config.zoneName) problems.push(...hostnameProblems(config, config.zoneName));
-    return problems;
-}
-
-/** Explicit subnets: one per zone and tier, inside the VPC, big enough for a load balancer, not overlapping. */
-function subnetProblems(subnets: { public: string[]; private: string[] } | undefined, vpcCidr: string, azCount: number, key: string, where: string): string[] {
-    if (!subnets) return [];
-    const problems: string[] = [];
-    const vpc = cidrRange(vpcCidr);
-    const all = [...subnets.public, ...subnets.private];
-    for (const tier of ["public", "private"] as const) {
-        if (subnets[tier].length !== azCount) problems.push(`${key} has ${subnets[tier].length} ${tier} subnets but azCount is ${azCount}; give one per zone; ${where}`);
-    }
-    for (const cidr of all) {
-        const range = cidrRange(cidr);
-        if (range.prefix > MAX_SUBNET_PREFIX) problems.push(`${key} ${cidr} is smaller than /${MAX_SUBNET_PREFIX}, a load balancer's minimum subnet; ${where}`);
-        if (range.first < vpc.first || range.last > vpc.last) problems.push(`${key} ${cidr} is outside the VPC ${vpcCidr}; ${where}`);
-    }
-    all.forEach((cidr, index) => {
-        const overlapping = all.slice(index + 1).find((other) => {
-            const [a, b] = [cidrRange(cidr), cidrRange(other)];
-            return a.first <= b.last && b.first <= a.last;
-        });
-        if (overlapping) problems.push(`${key} ${cidr} overlaps ${overlapping}; ${where}`);
-    });
-    return problems;
-}
-
-/**
- * Base's certificate covers its domain and `*.<domain>`; a wildcard matches exactly one label, so a
- * hostname must be the domain or one label below it. Checked against the configured domain here and
- * against base's published domain once runtime has read it.
- */
-export function hostnameProblems(config: RuntimeConfig, domain: string): string[] {
-    const problems: string[] = [];
-    for (const name of ["appHostname", "apiHostname"] as const) {
-        const host = config[name];
-        if (!host || host === domain) continue;
-        if (!host.endsWith(`.${domain}`)) {
-            problems.push(`${config.project}:${name} ${host} is outside ${domain}, so the certificate cannot cover it; change it in Pulumi.${config.stack}.yaml`);
-        } else if (host.slice(0, -domain.length - 1).includes(".")) {
-            problems.push(
-                `${config.project}:${name} ${host} is more than one label below ${domain}; the certificate's *.${domain} does not cover it; change it in Pulumi.${config.stack}.yaml`,
-            );
-        }
-    }
-    return problems;
-}
-
-function tagProblems(tags: Record<string, string>, project: string, where: string): string[] {
-    return Object.entries(tags).flatMap(([tagKey, tagValue]) => {
-        if (RESERVED_TAG_KEYS.includes(tagKey)) {
-            return [`${project}:extraTags may not set "${tagKey}": it is part of the tag contract (${RESERVED_TAG_KEYS.join(", ")}); ${where}`];
-        }
-        if (tagKey.toLowerCase().startsWith("aws:") || tagKey.length > 128 || tagValue.length > 256) {
-            return [`${project}:extraTags "${tagKey}" is not a valid AWS tag (no "aws:" prefix, key <= 128, value <= 256 characters); ${where}`];
-        }
-        return [];
-    });
 }
 
 function splitKey(fullKey: string): [string, string] {

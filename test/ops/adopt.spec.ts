@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main as adopt } from "../../ops/adopt";
-import { planAdoption, SecurityGroupRule } from "../../ops/adopt/plan";
+import { planAdoption } from "../../ops/adopt/plan";
+import { SecurityGroupRule } from "../../ops/adopt/security-group-rules";
 import { parseTerraformState } from "../../ops/adopt/terraform-state";
 import { verifyAdoption } from "../../ops/adopt/verify";
 import { main as check } from "../../ops/check";
