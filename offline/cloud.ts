@@ -114,7 +114,8 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                     // declares by waiting on a CertificateValidation; until then it is PENDING_VALIDATION.
                     const certificate = named("aws:acm/certificate:Certificate", `certificate for ${inputs.domain}`, (c) => c.inputs.domainName === inputs.domain);
                     const issued = ofType("aws:acm/certificateValidation:CertificateValidation").some((validation) => validation.inputs.certificateArn === certificate.state.arn);
-                    if ((inputs.statuses ?? ["ISSUED"]).includes("ISSUED") && !issued) throw new Error(`no ACM Certificate matching domain (${inputs.domain})`);
+                    // The provider's wording for a data source that finds nothing (as for the zone above).
+                    if ((inputs.statuses ?? ["ISSUED"]).includes("ISSUED") && !issued) throw new Error("no matching ACM Certificate found");
                     return { id: certificate.state.arn, arn: certificate.state.arn, domain: inputs.domain };
                 }
                 default:

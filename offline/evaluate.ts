@@ -1,5 +1,6 @@
+import { loadConfig, StackConfig } from "../shared/config/load";
 import { EnvironmentName } from "../shared/environments";
-import { stackNameOf } from "../shared/stack-name";
+import { parseStackName, stackNameOf } from "../shared/stack-name";
 import { fakeCloud } from "./cloud";
 import { evaluateStack, Evaluation, MOCK_ORGANIZATION } from "./engine";
 import { RawConfig, readStackFile } from "./stack-files";
@@ -7,6 +8,12 @@ import { RawConfig, readStackFile } from "./stack-files";
 export interface EnvironmentEvaluation {
     readonly base: Evaluation;
     readonly runtime: Evaluation;
+}
+
+/** A committed stack's config, validated as the program validates it (ConfigError or StackFileError otherwise). */
+export function committedConfig(stack: string, source: StackSource = {}): StackConfig {
+    const file = readStackFile(stack, source);
+    return loadConfig(parseStackName(stack), file.config, { project: file.project, organization: MOCK_ORGANIZATION });
 }
 
 /** Keys to layer over a committed stack file; a key without a namespace is the project's (`durable-code:`). */

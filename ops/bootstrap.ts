@@ -83,7 +83,11 @@ export function lifecycleRules(keepOldVersionsDays: number) {
     ];
 }
 
-/** What a read returns when the thing is not there (S3 answers these errors for an unset setting). */
+/**
+ * What a read returns when the thing is not there: S3 answers an unset setting with an error
+ * (S3 API reference: NoSuchBucketPolicy, NoSuchLifecycleConfiguration,
+ * ServerSideEncryptionConfigurationNotFoundError, NoSuchPublicAccessBlockConfiguration).
+ */
 async function readOr<T>(send: () => Promise<T>, missing: readonly string[]): Promise<T | undefined> {
     try {
         return await send();

@@ -3,9 +3,9 @@ import { priceEvaluation } from "../cost/estimate";
 import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
 import { priceResources } from "../cost/price-resources";
 import { Evaluation, EvaluationError } from "../offline/engine";
-import { evaluateBase, evaluateRuntime, StackSource } from "../offline/evaluate";
-import { committedStacks, readStackFile, stackFilePath, StackFileError, stackOfFile } from "../offline/stack-files";
-import { loadConfig, RuntimeConfig, StackConfig } from "../shared/config/load";
+import { committedConfig, evaluateBase, evaluateRuntime, StackSource } from "../offline/evaluate";
+import { committedStacks, stackFilePath, StackFileError, stackOfFile } from "../offline/stack-files";
+import { RuntimeConfig, StackConfig } from "../shared/config/load";
 import { ConfigError } from "../shared/errors";
 import { EnvironmentName } from "../shared/environments";
 import { SERVICE_NAMES } from "../shared/services";
@@ -39,8 +39,7 @@ export class StackChecker {
         const problems = (error: unknown): CheckResult => ({ stack, file, problems: problemsOf(error) });
         let config: StackConfig;
         try {
-            const stackFile = readStackFile(stack, this.source);
-            config = loadConfig(parseStackName(stack), stackFile.config, { project: stackFile.project, organization: "organization" });
+            config = committedConfig(stack, this.source);
         } catch (error) {
             return problems(error);
         }

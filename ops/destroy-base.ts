@@ -1,7 +1,5 @@
 import { BatchDeleteImageCommand, ECRClient, ListImagesCommand } from "@aws-sdk/client-ecr";
 import { readStackFile } from "../offline/stack-files";
-import { repositoryName } from "../shared/naming";
-import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { stackNameOf } from "../shared/stack-name";
 import { environmentFrom } from "./args";
 import { Cancellation, cancellationOf, runMain } from "./cli";
@@ -73,10 +71,7 @@ export async function main(
 
     log(`preview destroy ${base} (protected resources aside): ${describeChanges(await ops.previewDestroy(base, context, { excludeProtected: true }))}`);
 
-    const outputs = await ops.outputs(base);
-    const published = outputs.repositories as Partial<Record<ServiceName, { name?: string }>> | undefined;
-    const { project } = readStackFile(base);
-    const repositories = SERVICE_NAMES.map((service) => published?.[service]?.name ?? repositoryName({ project, env }, service));
+    const repositories = Object.values(await ops.baseRepositoryNames(env, readStackFile(base).project));
     const held = await Promise.all(repositories.map(async (repository) => ({ repository, images: await imagesOf(ecr, repository) })));
     const nonEmpty = held.filter((entry) => entry.images.length > 0);
     if (nonEmpty.length > 0 && !flags["force-delete-images"]) {

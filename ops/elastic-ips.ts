@@ -1,9 +1,8 @@
 import { natGatewayCount } from "../runtime/egress";
-import { StackSource } from "../offline/evaluate";
-import { readStackFile } from "../offline/stack-files";
-import { BaseConfig, loadConfig, RuntimeConfig } from "../shared/config/load";
+import { committedConfig, StackSource } from "../offline/evaluate";
+import { BaseConfig, RuntimeConfig } from "../shared/config/load";
 import { ENVIRONMENT_NAMES } from "../shared/environments";
-import { parseStackName, stackNameOf } from "../shared/stack-name";
+import { stackNameOf } from "../shared/stack-name";
 
 /** EC2's default quota of Elastic IP addresses per account and region (EC2 user guide, "Elastic IP address quota"). */
 export const DEFAULT_ELASTIC_IP_QUOTA = 5;
@@ -23,8 +22,8 @@ export function elasticIpDemand(source: StackSource = {}): RegionDemand[] {
     const byRegion = new Map<string, Array<readonly [string, number]>>();
     for (const env of ENVIRONMENT_NAMES) {
         try {
-            const base = load(stackNameOf("base", env), source) as BaseConfig;
-            const runtime = load(stackNameOf("runtime", env), source) as RuntimeConfig;
+            const base = committedConfig(stackNameOf("base", env), source) as BaseConfig;
+            const runtime = committedConfig(stackNameOf("runtime", env), source) as RuntimeConfig;
             const needed = natGatewayCount(runtime.egress, base.azCount);
             byRegion.set(runtime.region, [...(byRegion.get(runtime.region) ?? []), [runtime.stack, needed] as const]);
         } catch {
@@ -32,11 +31,6 @@ export function elasticIpDemand(source: StackSource = {}): RegionDemand[] {
         }
     }
     return [...byRegion].map(([region, stacks]) => ({ region, stacks, needed: stacks.reduce((total, [, count]) => total + count, 0) }));
-}
-
-function load(stack: string, source: StackSource) {
-    const file = readStackFile(stack, source);
-    return loadConfig(parseStackName(stack), file.config, { project: file.project, organization: "organization" });
 }
 
 /** A warning per region where the environments need more addresses than the default quota. */

@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { StackSource } from "../offline/evaluate";
-import { readStackFile, stackFilePath } from "../offline/stack-files";
+import { readStackFile } from "../offline/stack-files";
 import { IMAGE_TAG_PATTERN } from "../shared/config/keys";
 import { EnvironmentName } from "../shared/environments";
-import { repositoryName } from "../shared/naming";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { stackNameOf } from "../shared/stack-name";
 import { environmentFrom, exclusive, positiveNumber, requireProdConfirmation } from "./args";
@@ -45,8 +44,7 @@ export async function release(
     deps: { stacks: Stacks; ecr: SendsCommands; log: (line: string) => void; signal: AbortSignal; interrupt?: AbortSignal; source?: StackSource },
 ): Promise<ReleaseOutcome> {
     const runtime = stackNameOf("runtime", request.env);
-    const file = stackFilePath(runtime, deps.source?.dir);
-    const { project } = readStackFile(runtime, deps.source);
+    const { file, project } = readStackFile(runtime, deps.source);
     const text = readFileSync(file, "utf8");
     const previous = tagsOf(text, project);
     const chosen = request.tag
@@ -54,7 +52,7 @@ export async function release(
         : await previousTags(file, project, previous, request.services);
     const next = { ...previous, ...chosen } as ServiceTags;
 
-    const repositories = await repositoryNames(deps.stacks, project, request.env);
+    const repositories = await deps.stacks.baseRepositoryNames(request.env, project);
     for (const service of request.services) await requireImage(deps.ecr, repositories[service], next[service]);
 
     deps.log(textTable([["service", "running now (committed)", request.dryRun ? "would release" : "released"], ...SERVICE_NAMES.map((service) => [service, previous[service], next[service]])]));
@@ -84,13 +82,6 @@ export async function release(
 }
 
 const describe = (tags: ServiceTags) => SERVICE_NAMES.map((service) => `${service} ${tags[service]}`).join(", ");
-
-/** The repository names base publishes; the naming convention when base's outputs lack them. */
-async function repositoryNames(stacks: Stacks, project: string, env: EnvironmentName): Promise<Record<ServiceName, string>> {
-    const outputs = await stacks.outputs(stackNameOf("base", env)).catch(() => ({}) as Record<string, unknown>);
-    const published = outputs.repositories as Partial<Record<ServiceName, { name?: string }>> | undefined;
-    return Object.fromEntries(SERVICE_NAMES.map((service) => [service, published?.[service]?.name ?? repositoryName({ project, env }, service)])) as Record<ServiceName, string>;
-}
 
 /** ECR's DescribeImages answers ImageNotFoundException for a tag the repository lacks (ECR API reference). */
 async function requireImage(ecr: SendsCommands, repository: string, tag: string): Promise<void> {

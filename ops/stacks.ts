@@ -1,5 +1,9 @@
 import * as path from "node:path";
 import { CommandError, ConcurrentUpdateError, LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { EnvironmentName } from "../shared/environments";
+import { repositoryName } from "../shared/naming";
+import { SERVICE_NAMES, ServiceName } from "../shared/services";
+import { stackNameOf } from "../shared/stack-name";
 import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
 import { LockStore, lockStoreFor, StackLock } from "./locks";
 
@@ -153,6 +157,13 @@ export class Stacks {
         const stack = await this.stack(name);
         const outputs = await stack.outputs().catch((error) => Promise.reject(explain("read outputs of", name, error)));
         return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
+    }
+
+    /** The repository names base-<env> publishes; the naming convention where its outputs lack them. */
+    async baseRepositoryNames(env: EnvironmentName, project: string): Promise<Record<ServiceName, string>> {
+        const outputs = await this.outputs(stackNameOf("base", env)).catch(() => ({}) as Record<string, unknown>);
+        const published = outputs.repositories as Partial<Record<ServiceName, { name?: string }>> | undefined;
+        return Object.fromEntries(SERVICE_NAMES.map((service) => [service, published?.[service]?.name ?? repositoryName({ project, env }, service)])) as Record<ServiceName, string>;
     }
 
     async lastUpdate(name: string): Promise<LastUpdate | undefined> {

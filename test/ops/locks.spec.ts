@@ -1,7 +1,10 @@
 import { strict as assert } from "assert";
 import { isStale, lockStoreFor, S3LockStore } from "../../ops/locks";
 
-/** S3's ListObjectsV2 and GetObject as the SDK returns them (a Body with transformToString), recorded. */
+/**
+ * S3's ListObjectsV2 (Contents of Key) and GetObject as AWS SDK v3 returns them: the Body is a
+ * stream with transformToString (SDK v3 "Body" of GetObjectCommandOutput). Recorded.
+ */
 class RecordingS3 {
     readonly calls: Array<[string, any]> = [];
     constructor(private readonly objects: Record<string, string>) {}
