@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BaseConfig } from "../shared/config/load";
+import { BaseConfig } from "../shared/config/types";
 import { physicalName } from "../shared/naming";
 import { PUBLIC_LISTENER_PORTS, SERVICE_NAMES, SERVICES } from "../shared/services";
 import { tagsFor } from "../shared/tags";

@@ -1,5 +1,5 @@
 import { CostSummary, StackCost } from "./estimate";
-import { textTable } from "../ops/text-table";
+import { textTable } from "../cli/text-table";
 import { pricesFor } from "./prices";
 
 const usd = (value: number) => `$${value.toFixed(2)}`;

@@ -1,4 +1,5 @@
-import { loadConfig, StackConfig } from "../shared/config/load";
+import { loadConfig } from "../shared/config/load";
+import { StackConfig } from "../shared/config/types";
 import { EnvironmentName } from "../shared/environments";
 import { parseStackName, stackNameOf } from "../shared/stack-name";
 import { fakeCloud } from "./cloud";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RuntimeConfig } from "../shared/config/load";
+import { RuntimeConfig } from "../shared/config/types";
 
 export interface Hostnames {
     /** Where people open the application: the environment's zone name (dev.example.com) by default. */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RuntimeConfig } from "../shared/config/load";
+import { RuntimeConfig } from "../shared/config/types";
 import { BaseContract } from "../shared/contract";
 import { EgressMode } from "../shared/environments";
 import { physicalName } from "../shared/naming";

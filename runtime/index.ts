@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RuntimeConfig } from "../shared/config/load";
+import { RuntimeConfig } from "../shared/config/types";
 import { BaseContract } from "../shared/contract";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { Cluster } from "./cluster";

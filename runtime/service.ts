@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RuntimeConfig } from "../shared/config/load";
+import { RuntimeConfig } from "../shared/config/types";
 import { physicalName } from "../shared/naming";
 import { ServiceName, SERVICES } from "../shared/services";
 import { tagsFor } from "../shared/tags";

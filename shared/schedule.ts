@@ -2,7 +2,7 @@ import { EnvironmentName } from "./environments";
 
 /**
  * When runtime is up: the one schedule the nightly teardown and morning startup workflows follow
- * (their UTC cron lines are gated by ops/schedule-gate.ts against it) and the cost model prices.
+ * (their UTC cron lines are gated by commands/schedule-gate.ts against it) and the cost model prices.
  */
 export interface RuntimeSchedule {
     /** IANA time zone the hours are in; daylight saving time included. */

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { BaseConfig, loadConfig, RuntimeConfig, StackConfig } from "../shared/config/load";
+import { loadConfig } from "../shared/config/load";
+import { BaseConfig, RuntimeConfig, StackConfig } from "../shared/config/types";
 import { ENVIRONMENTS } from "../shared/environments";
 import { parseStackName } from "../shared/stack-name";
 import { ConfigError } from "../shared/errors";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compare, CostSummary, estimate, summarize } from "../cost/estimate";
-import { main as cost } from "../cost/cli";
+import { main as cost } from "../commands/cost";
 import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
 import { FREE_TYPES, priceResources } from "../cost/price-resources";
 import { PRICES } from "../cost/prices";

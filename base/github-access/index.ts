@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BaseConfig } from "../../shared/config/load";
+import { BaseConfig } from "../../shared/config/types";
 import { ConfigError } from "../../shared/errors";
 import { tagsFor } from "../../shared/tags";
 import {

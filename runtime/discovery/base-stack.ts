@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RuntimeConfig } from "../../shared/config/load";
+import { RuntimeConfig } from "../../shared/config/types";
 import { BaseContract, CONTRACT_KEYS } from "../../shared/contract";
 
 /**

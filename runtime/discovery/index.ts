@@ -1,4 +1,4 @@
-import { RuntimeConfig } from "../../shared/config/load";
+import { RuntimeConfig } from "../../shared/config/types";
 import { hostnameProblems } from "../../shared/config/problems";
 import { BaseContract, CONTRACT_KEYS, CONTRACT_VERSION } from "../../shared/contract";
 import { ConfigError } from "../../shared/errors";

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { RuntimeConfig } from "../../shared/config/load";
+import { RuntimeConfig } from "../../shared/config/types";
 import { BaseContract, CONTRACT_VERSION, ContractKey } from "../../shared/contract";
 import { ConfigError } from "../../shared/errors";
 import { boundaryName, logGroupName, repositoryName } from "../../shared/naming";

@@ -1,106 +1,13 @@
-import { CpuArchitecture, EgressMode, ENVIRONMENTS } from "../environments";
+import { ENVIRONMENTS } from "../environments";
 import { environmentZoneName } from "../naming";
-import { ServiceName } from "../services";
 import { StackName, stackNameOf } from "../stack-name";
 import { ConfigError } from "../errors";
 import { namingProblems, portProblems } from "../preflight";
-import { CONFIG_KEYS, ConfigKey, ConfigValues, DiscoveryMode, SecurityGroupRole } from "./keys";
+import { BaseConfig, CommonConfig, ProjectContext, RuntimeConfig, StackConfig } from "./types";
+import { CONFIG_KEYS, ConfigKey, ConfigValues } from "./keys";
 import { closest, namespaceProblems, regionProblem } from "./namespaces";
 import { MAX_SUBNET_PREFIX, runtimeProblems, subnetProblems, tagProblems } from "./problems";
 import { subnetPrefixOf } from "../subnet-plan";
-
-export interface CommonConfig {
-    readonly stack: string;
-    readonly env: StackName["env"];
-    readonly project: string;
-    /** Pulumi organization; on a self-managed (S3) backend it is literally "organization". */
-    readonly organization: string;
-    readonly region: string;
-    /** Tags added to every resource; never overrides the contract tags. */
-    readonly extraTags: Readonly<Record<string, string>>;
-    /** Protect stateful resources from deletion (default: on in prod). */
-    readonly protect: boolean;
-    /** The product's domain; a domain means a hosted zone per environment and a certificate. */
-    readonly domain?: string;
-    /** The environment's own zone: `<env>.<domain>`, or the domain itself where the zone is at the apex (prod). */
-    readonly zoneName?: string;
-    /** An existing hosted zone for `zoneName`, used instead of creating one. */
-    readonly zoneId?: string;
-}
-
-export interface BaseConfig extends CommonConfig {
-    readonly layer: "base";
-    readonly vpcCidr: string;
-    readonly azCount: number;
-    /** Explicit subnet CIDRs per tier, zone by zone, instead of the plan from `vpcCidr` (an adopted layout). */
-    readonly subnetCidrs?: { readonly public: readonly string[]; readonly private: readonly string[] };
-    /** Explicit repository names per service (an adopted layout). */
-    readonly repositoryNames?: Readonly<Record<ServiceName, string>>;
-    /** The certificate's names besides the zone name; `*.<zone name>` by default. */
-    readonly certificateAlternativeNames: readonly string[];
-    /** Explicit names and descriptions of the two security groups (an adopted layout). */
-    readonly securityGroupNames?: Readonly<Record<SecurityGroupRole, string>>;
-    readonly securityGroupDescriptions?: Readonly<Record<SecurityGroupRole, string>>;
-    /** A zone base writes the NS delegation of `zoneName` into, so certificate validation can finish in the same up. */
-    readonly parentZoneId?: string;
-    /**
-     * Whether `zoneName` answers on the internet (delegated by hand, by `parentZoneId`, or an
-     * existing `zoneId`). Only then does base wait for certificate validation and publish the
-     * certificate, so `pulumi up` never waits for a delegation nobody made.
-     */
-    readonly dnsDelegated: boolean;
-    /** Retention of the services' log groups, which base keeps across the nightly teardown. */
-    readonly logRetentionDays: number;
-    /** Load balancer access logs: into `accessLogsBucket` when it names one, else a bucket base creates. */
-    readonly accessLogs: boolean;
-    readonly accessLogsBucket?: string;
-    /** Roles GitHub Actions of this repository may assume through OIDC (deploy and preview); off when unset. */
-    /** The account's GitHub OIDC provider; looked up when unset (bootstrap creates it, one per account). */
-    readonly githubOidcProviderArn?: string;
-    /** The application's repository, whose build may push this environment's images; off when unset. */
-    readonly imagePublisherRepository?: string;
-    readonly githubAccess?: {
-        readonly repository: string;
-        /** The Pulumi state bucket the roles read (preview) and write (deploy). */
-        readonly stateBucket: string;
-        /** The KMS key of the awskms:// secrets provider, when the stacks use one. */
-        readonly secretsKeyArn?: string;
-    };
-}
-
-export interface RuntimeConfig extends CommonConfig {
-    readonly layer: "runtime";
-    readonly egress: EgressMode;
-    /** The NAT instance's type in egress nat-instance; its AMI follows the type's architecture. */
-    readonly natInstanceType: string;
-    /** The release each service runs: its own override, else `imageTag`. */
-    readonly imageTags: Readonly<Record<ServiceName, string>>;
-    readonly taskCpu: number;
-    readonly taskMemory: number;
-    readonly cpuArchitecture: CpuArchitecture;
-    readonly desiredCount: number;
-    readonly minCount: number;
-    readonly maxCount: number;
-    readonly cpuTargetPercent: number;
-    readonly spot: boolean;
-    readonly containerInsights: boolean;
-    readonly enableExec: boolean;
-    /** `stack`: read base's outputs through a StackReference; `tags`: look everything up by tags and names. */
-    readonly discovery: DiscoveryMode;
-    /** Full name of the base stack, `<organization>/<project>/base-<env>` by default. */
-    readonly baseStack: string;
-    readonly appHostname?: string;
-    readonly apiHostname?: string;
-    /** An existing S3 bucket for load balancer access logs, instead of the one base publishes. */
-    readonly accessLogsBucket?: string;
-}
-
-export type StackConfig = BaseConfig | RuntimeConfig;
-
-export interface ProjectContext {
-    readonly project: string;
-    readonly organization: string;
-}
 
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 

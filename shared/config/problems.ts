@@ -4,7 +4,7 @@ import { SERVICE_NAMES } from "../services";
 import { cidrRange } from "../subnet-plan";
 import { RESERVED_TAG_KEYS } from "../tags";
 import type { ConfigKey } from "./keys";
-import type { RuntimeConfig } from "./load";
+import type { RuntimeConfig } from "./types";
 
 /** An application load balancer needs a /27 or larger in each subnet it uses (ELB user guide, "Subnets for your load balancer"). */
 export const MAX_SUBNET_PREFIX = 27;

@@ -1,0 +1,72 @@
+import { isDeepStrictEqual } from "node:util";
+import { DeclaredResource, EvaluationError } from "../offline/engine";
+import { evaluateBase, StackSource } from "../offline/evaluate";
+import { EnvironmentName } from "../shared/environments";
+import { ConfigError } from "../shared/errors";
+import { stackNameOf } from "../shared/stack-name";
+import { AdoptionPlan } from "./plan";
+
+/**
+ * Program resources that stand for something the old base held: each must have an import entry,
+ * or `pulumi up` would create a second one next to the adopted original.
+ */
+const COUNTERPARTS: ReadonlyArray<{ readonly type: string; readonly name: RegExp }> = [
+    { type: "aws:ec2/vpc:Vpc", name: /^network-vpc$/ },
+    { type: "aws:ec2/internetGateway:InternetGateway", name: /^network-igw$/ },
+    { type: "aws:ec2/subnet:Subnet", name: /^network-(public|private)-\d+$/ },
+    { type: "aws:ec2/routeTable:RouteTable", name: /^network-public$/ },
+    { type: "aws:ec2/routeTableAssociation:RouteTableAssociation", name: /^network-public-\d+$/ },
+    { type: "aws:ec2/securityGroup:SecurityGroup", name: /^security-groups-(load-balancer|services)$/ },
+    { type: "aws:ecr/repository:Repository", name: /./ },
+    { type: "aws:ecr/lifecyclePolicy:LifecyclePolicy", name: /./ },
+    { type: "aws:route53/zone:Zone", name: /./ },
+    { type: "aws:acm/certificate:Certificate", name: /./ },
+];
+
+const valueAt = (inputs: Record<string, any>, path: string) => path.split(".").reduce<any>((value, key) => value?.[key], inputs);
+const normalize = (value: unknown) => (Array.isArray(value) ? [...value].sort() : value);
+
+/**
+ * Evaluates the base program with the adoption's config (offline, the tests' engine) and checks the
+ * import against it: every entry names a resource the program declares (type, name and parent),
+ * every declared resource with a Terraform counterpart has an entry, and no property that forces a
+ * replacement differs between the state and the program. Returns every mismatch.
+ */
+export async function verifyAdoption(plan: AdoptionPlan, env: EnvironmentName, source: StackSource = {}): Promise<{ problems: string[]; declared: DeclaredResource[] }> {
+    const stack = stackNameOf("base", env);
+    let declared: DeclaredResource[];
+    try {
+        const zones = plan.zones.length > 0 ? [...plan.zones, ...["x", "y", "z", "w"].map((suffix) => `${plan.zones[0].slice(0, -1)}${suffix}`)] : undefined;
+        declared = (await evaluateBase(env, plan.config, source, zones)).resources;
+    } catch (error) {
+        const cause = error instanceof EvaluationError ? error.cause : error;
+        const problems = cause instanceof ConfigError ? cause.problems : [(cause as Error).message];
+        return { problems: problems.map((problem) => `the adopted config does not pass ${stack}'s validation: ${problem}`), declared: [] };
+    }
+    const problems: string[] = [];
+    const parentName = (resource: DeclaredResource) => resource.parent.slice(resource.parent.lastIndexOf("::") + 2);
+    const findDeclared = (type: string, name: string) => declared.filter((resource) => resource.type === type && resource.name === name);
+
+    for (const entry of plan.entries) {
+        const name = entry.logicalName ?? entry.name;
+        const matches = findDeclared(entry.type, name).filter((resource) => entry.component || parentName(resource) === entry.parent);
+        if (matches.length !== 1) problems.push(`the import names ${entry.type} "${name}"${entry.parent ? ` under "${entry.parent}"` : ""}, which the program does not declare`);
+    }
+    for (const resource of declared) {
+        const counterpart = COUNTERPARTS.some((candidate) => candidate.type === resource.type && candidate.name.test(resource.name));
+        const imported = plan.entries.some((entry) => entry.type === resource.type && (entry.logicalName ?? entry.name) === resource.name);
+        if (counterpart && !imported) problems.push(`the program declares ${resource.type} "${resource.name}", which the old base holds, but the import has no entry for it: pulumi up would create a second one`);
+    }
+    for (const expectation of plan.expectations) {
+        const [resource] = findDeclared(expectation.type, expectation.logicalName);
+        if (!resource) continue;
+        const declaredValue = valueAt(resource.inputs, expectation.property);
+        if (!isDeepStrictEqual(normalize(declaredValue), normalize(expectation.value))) {
+            problems.push(
+                `${expectation.address}: ${expectation.property} is ${JSON.stringify(expectation.value)} in the state but ${JSON.stringify(declaredValue)} in the program; ` +
+                    `${expectation.forcesReplacement ? `pulumi would replace ${expectation.logicalName}` : "it would change"}`,
+            );
+        }
+    }
+    return { problems, declared };
+}

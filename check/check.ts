@@ -1,0 +1,99 @@
+import * as path from "node:path";
+import { priceEvaluation } from "../cost/estimate";
+import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
+import { priceResources } from "../cost/price-resources";
+import { Evaluation, EvaluationError } from "../offline/engine";
+import { committedConfig, evaluateBase, evaluateRuntime, StackSource } from "../offline/evaluate";
+import { stackFilePath, StackFileError } from "../offline/stack-files";
+import { RuntimeConfig, StackConfig } from "../shared/config/types";
+import { ConfigError } from "../shared/errors";
+import { EnvironmentName } from "../shared/environments";
+import { SERVICE_NAMES } from "../shared/services";
+import { parseStackName, stackNameOf } from "../shared/stack-name";
+import { textTable } from "../cli/text-table";
+
+export interface CheckResult {
+    readonly stack: string;
+    readonly file: string;
+    /** Every problem found; empty when the stack file is deployable as far as anything offline can tell. */
+    readonly problems: readonly string[];
+    /** What the stack declares, when it has no problems. */
+    readonly summary?: string;
+}
+
+/**
+ * Checks stack files offline, with no CLI and no AWS: the file must parse, its config must pass the
+ * program's own validation, and the program must evaluate with it (runtime against its base's
+ * committed file, as a deployment would read it).
+ */
+export class StackChecker {
+    private readonly bases = new Map<EnvironmentName, Promise<Evaluation>>();
+
+    constructor(private readonly source: StackSource = {}) {}
+
+    async check(stack: string): Promise<CheckResult> {
+        const file = stackFilePath(stack, this.source.dir);
+        const problems = (error: unknown): CheckResult => ({ stack, file, problems: problemsOf(error) });
+        let config: StackConfig;
+        try {
+            config = committedConfig(stack, this.source);
+        } catch (error) {
+            return problems(error);
+        }
+        try {
+            const base = await this.base(config.env);
+            if (config.layer === "base") return { stack, file, problems: [], summary: summarizeBase(base) };
+            const runtime = await evaluateRuntime(config.env, base, {}, this.source);
+            return { stack, file, problems: [], summary: summarizeRuntime(config, base, runtime) };
+        } catch (error) {
+            return problems(error);
+        }
+    }
+
+    private base(env: EnvironmentName): Promise<Evaluation> {
+        if (!this.bases.has(env)) {
+            const base = evaluateBase(env, {}, this.source).catch((error) => {
+                const problems = problemsOf(error);
+                throw new ConfigError(stackNameOf("runtime", env), [`its base's file ${path.basename(stackFilePath(stackNameOf("base", env)))} has problems: ${problems.join("; ")}`]);
+            });
+            this.bases.set(env, base);
+        }
+        return this.bases.get(env)!;
+    }
+}
+
+function problemsOf(error: unknown): string[] {
+    const cause = error instanceof EvaluationError ? error.cause : error;
+    if (cause instanceof ConfigError) return [...cause.problems];
+    if (cause instanceof StackFileError) return [...cause.problems];
+    return [cause instanceof Error ? cause.message : String(cause)];
+}
+
+/** Resource counts by type, the layer's key settings, and its cost line. */
+function resourceCounts(stack: Evaluation): string {
+    const counts = new Map<string, number>();
+    for (const resource of stack.resources) {
+        if (!resource.type.startsWith("durable-code:")) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
+    }
+    return textTable([...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => [`  ${type}`, String(count)]), { rightAlignFrom: 1 });
+}
+
+function summarizeBase(base: Evaluation): string {
+    const env = parseStackName(base.stack).env;
+    const priced = priceResources(base.resources, String(base.outputs.region), USAGE_ASSUMPTIONS[env]);
+    return [
+        `  vpc ${base.outputs.vpcCidr} over ${base.outputs.publicSubnetIds.length} zones in ${base.outputs.region}; domain ${base.outputs.domain || "none"}`,
+        resourceCounts(base),
+        `  cost: $${priced.items.reduce((total, item) => total + item.monthly, 0).toFixed(2)} a month, always on`,
+    ].join("\n");
+}
+
+function summarizeRuntime(config: RuntimeConfig, base: Evaluation, runtime: Evaluation): string {
+    const cost = priceEvaluation(config.egress, config.env, { base, runtime });
+    return [
+        `  egress ${config.egress}; tasks ${config.taskCpu} CPU / ${config.taskMemory} MiB ${config.cpuArchitecture}, ` +
+            `${config.desiredCount} per service (autoscaling ${config.minCount}-${config.maxCount}), ${config.spot ? "Fargate Spot" : "on demand"}; images ${SERVICE_NAMES.map((service) => `${service} ${config.imageTags[service]}`).join(", ")}`,
+        resourceCounts(runtime),
+        `  cost: $${cost.runtimePerHour.toFixed(4)} an hour up, $${cost.runtimeMonthlyScheduled.toFixed(2)} a month on the schedule (${Math.round(cost.upHoursPerMonth)} h up)`,
+    ].join("\n");
+}

@@ -1,0 +1,41 @@
+import * as path from "node:path";
+import { StackSource } from "../offline/evaluate";
+import { committedStacks, stackOfFile } from "../offline/stack-files";
+import { exclusive } from "../cli/args";
+import { CommandSpec, parseCommand } from "../cli/command";
+import { runMain } from "../cli/run-main";
+import { StackChecker } from "../check/check";
+
+export const CHECK_SPEC: CommandSpec = {
+    usage: "npm run check [-- --stack <layer>-<env> | --file path/to/Pulumi.<layer>-<env>.yaml]",
+    summary: "Validates stack files offline, with no CLI and no AWS: every config problem at once (exit 2), or what the stack declares and costs.",
+    flags: {
+        stack: { type: "string", value: "<layer>-<env>", help: "the committed stack file to check", default: "every committed stack" },
+        file: { type: "string", value: "PATH", help: "a stack file elsewhere; Pulumi.yaml and the base's file are read beside it" },
+    },
+    examples: ["npm run check -- --stack runtime-dev", "npm run check -- --file ../other-checkout/Pulumi.base-prod.yaml"],
+};
+const USAGE = CHECK_SPEC.usage;
+
+/** `npm run check`: one stack file, or every committed one; exit 2 when any has a problem. */
+export async function main(argv: string[], _signal?: unknown, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
+    const flags = parseCommand(argv, CHECK_SPEC) as { stack?: string; file?: string };
+    exclusive(flags, [["stack", "file", "a file names its own stack"]], USAGE);
+    const fromFile = flags.file ? { dir: path.dirname(path.resolve(flags.file)) } : source;
+    const stacks = flags.file ? [stackOfFile(flags.file)] : flags.stack ? [flags.stack] : committedStacks(source.dir);
+    const checker = new StackChecker(fromFile);
+    let failed = 0;
+    for (const stack of stacks) {
+        const result = await checker.check(stack);
+        const where = path.relative(process.cwd(), result.file) || result.file;
+        if (result.problems.length > 0) {
+            failed += 1;
+            print(`${stack} (${where}): ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}\n${result.problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        } else {
+            print(`${stack} (${where}): ok\n${result.summary}`);
+        }
+    }
+    return failed > 0 ? 2 : 0;
+}
+
+if (require.main === module) runMain((argv) => main(argv), { spec: CHECK_SPEC });

@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import { environmentFrom, exclusive } from "../cli/args";
+import { CommandSpec, parseCommand } from "../cli/command";
+import { runMain } from "../cli/run-main";
+import { OpsError } from "../cli/errors";
+import { StackSource } from "../offline/evaluate";
+import { EGRESS_MODES, EgressMode, egressModesFor } from "../shared/environments";
+import { parseStackName } from "../shared/stack-name";
+import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
+import { compare, estimate } from "../cost/estimate";
+import { priceResources } from "../cost/price-resources";
+import { HOURS_PER_MONTH, PRICES } from "../cost/prices";
+import { renderComparison, renderMarkdown, renderText } from "../cost/render";
+import { PreviewFileError, resourcesFromPreview } from "../cost/preview-file";
+
+export const COST_SPEC: CommandSpec = {
+    usage: "npm run cost -- --env <dev|staging|prod> [--egress MODE] [--region REGION] [--compare] [--json | --markdown]  |  npm run cost -- --preview FILE [--region REGION] [--json]",
+    summary: "Prices what the committed stack files declare, offline, from the dated prices in cost/prices.ts; or a pulumi preview --json file.",
+    flags: {
+        env: { type: "string", value: "dev|staging|prod", help: "the environment to price" },
+        egress: { type: "string", value: "MODE", help: `what-if: price this egress mode (${EGRESS_MODES.join(", ")})`, default: "the committed one" },
+        region: { type: "string", value: "REGION", help: "what-if: price in this region (must have a price table)", default: "the committed aws:region" },
+        compare: { type: "boolean", help: "every egress mode and the old layout side by side", default: "off" },
+        json: { type: "boolean", help: "the figures as JSON", default: "off" },
+        markdown: { type: "boolean", help: "a table for a pull request comment", default: "off" },
+        preview: { type: "string", value: "FILE", help: "price the output of pulumi preview --json instead" },
+    },
+    examples: ["npm run cost -- --env dev --compare", "npm run cost -- --preview preview.json --json"],
+};
+const USAGE = COST_SPEC.usage;
+
+/** Prices the resources of a `pulumi preview --json` file: one stack, as the real account sees it. */
+function pricePreview(file: string, region: string, print: (text: string) => void, json: boolean): number {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (error) {
+        throw new OpsError(`--preview ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 2);
+    }
+    let inventory;
+    try {
+        inventory = resourcesFromPreview(text);
+    } catch (error) {
+        if (error instanceof PreviewFileError) throw new OpsError(`--preview ${file} ${error.message}`, 2);
+        throw error;
+    }
+    let env;
+    try {
+        env = parseStackName(inventory.stack).env;
+    } catch {
+        throw new OpsError(`--preview ${file} is a preview of stack "${inventory.stack}", not one of this project's <layer>-<env> stacks`, 2);
+    }
+    const priced = priceResources(inventory.resources, region, USAGE_ASSUMPTIONS[env]);
+    const monthly = priced.items.reduce((total, item) => total + item.monthly, 0);
+    const hourly = priced.items.filter((item) => item.whileUp).reduce((total, item) => total + item.monthly, 0) / HOURS_PER_MONTH;
+    if (json) {
+        print(JSON.stringify({ stack: inventory.stack, region, items: priced.items, unpriced: priced.unpriced, monthlyAlwaysOn: monthly, perHourUp: hourly }, null, 2));
+    } else {
+        print(priced.items.map((item) => `${item.resource}: ${item.what}  $${item.monthly.toFixed(2)}`).join("\n"));
+        print(`${inventory.stack}: $${monthly.toFixed(2)} a month always on, $${hourly.toFixed(4)} an hour up`);
+        if (priced.unpriced.length > 0) print(`not priced (unknown to cost/price-resources.ts): ${priced.unpriced.join(", ")}`);
+    }
+    return priced.unpriced.length > 0 ? 1 : 0;
+}
+
+function pricedRegion(value: string | undefined): string | undefined {
+    if (value !== undefined && !PRICES[value]) {
+        throw new OpsError(`--region ${value} is not priced; cost/prices.ts has ${Object.keys(PRICES).join(", ")} (add a dated table for another region)\nusage: ${USAGE}`, 2);
+    }
+    return value;
+}
+
+function egressMode(value: string | undefined): EgressMode | undefined {
+    if (value !== undefined && !(EGRESS_MODES as readonly string[]).includes(value)) {
+        throw new OpsError(`--egress must be one of ${EGRESS_MODES.join(", ")} (got "${value}")\nusage: ${USAGE}`, 2);
+    }
+    return value as EgressMode | undefined;
+}
+
+/**
+ * `npm run cost`: prices an environment as its committed stack files declare it, offline; `--egress`
+ * and `--region` price a what-if on top of them and say so in the header.
+ */
+export async function main(argv: string[], _signal?: unknown, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
+    const flags = parseCommand(argv, COST_SPEC) as { env?: string; egress?: string; compare?: boolean; json?: boolean; markdown?: boolean; preview?: string; region?: string };
+    exclusive(
+        flags,
+        [
+            ["json", "markdown", "choose one output format"],
+            ["preview", "env", "a preview file names its own stack"],
+            ["preview", "compare", "a preview is of one layout"],
+            ["preview", "markdown", "a preview prints a table or --json"],
+            ["preview", "egress", "a preview is priced as it is"],
+            ["compare", "egress", "--compare shows every egress mode"],
+        ],
+        USAGE,
+    );
+    const region = pricedRegion(flags.region);
+    if (flags.preview) return pricePreview(flags.preview, region ?? "us-west-2", print, flags.json === true);
+
+    const env = environmentFrom(flags.env, USAGE);
+    const egress = egressMode(flags.egress);
+    if (egress && !egressModesFor(env).includes(egress)) throw new OpsError(`--egress ${egress} is not allowed in ${env}; use ${egressModesFor(env).join(" or ")}`, 2);
+    if (flags.compare) {
+        const summaries = await compare(env, { region, source });
+        print(flags.json ? JSON.stringify(summaries, null, 2) : renderComparison(summaries, flags.markdown === true));
+        return 0;
+    }
+    const summary = await estimate(env, { egress, region, source });
+    const whatIf = [egress && `--egress ${egress}`, region && `--region ${region}`].filter((flag): flag is string => Boolean(flag));
+    const priced = { ...summary, label: whatIf.length > 0 ? `${summary.label}; what-if ${whatIf.join(" ")}` : summary.label };
+    print(flags.json ? JSON.stringify(priced, null, 2) : flags.markdown ? renderMarkdown(priced) : renderText(priced));
+    return 0;
+}
+
+if (require.main === module) runMain((argv) => main(argv), { spec: COST_SPEC });

@@ -1,0 +1,48 @@
+import { ECRClient } from "@aws-sdk/client-ecr";
+import { environmentFrom } from "../cli/args";
+import { CommandSpec, parseCommand } from "../cli/command";
+import { OpsError } from "../cli/errors";
+import { Cancellation, cancellationOf, runMain } from "../cli/run-main";
+import { SendsCommands } from "../cli/sdk-client";
+import { stackNameOf } from "../shared/stack-name";
+import { OperationContext, Stacks } from "../stacks/automation";
+import { destroyBase } from "../stacks/destroy-base";
+
+export const DESTROY_BASE_SPEC: CommandSpec = {
+    usage: "npm run destroy-base -- --env <dev|staging|prod> --confirm base-<env> [--unprotect] [--force-delete-images]",
+    summary:
+        "Destroys an environment's base (network, repositories, logs, DNS). Refuses while runtime has resources, demands the stack name typed back, in prod also --unprotect, and never deletes images unless told to.",
+    flags: {
+        env: { type: "string", value: "dev|staging|prod", help: "the environment whose base to destroy (required)" },
+        confirm: { type: "string", value: "base-<env>", help: "the stack name, typed back (required)" },
+        unprotect: { type: "boolean", help: "remove the protection of prod's repositories, zone and bucket (prod only)", default: "off" },
+        "force-delete-images": { type: "boolean", help: "delete the images in the repositories first; without it a repository holding images stops the destroy", default: "off" },
+    },
+    examples: ["npm run destroy-base -- --env dev --confirm base-dev", "npm run destroy-base -- --env prod --confirm base-prod --unprotect --force-delete-images"],
+};
+
+/** `npm run destroy-base`: the typed-back confirmation, prod's --unprotect, then the destroy. */
+export async function main(
+    argv: string[],
+    cancel: AbortSignal | Cancellation,
+    stacks?: Stacks,
+    log: (line: string) => void = console.log,
+    ecr: SendsCommands = new ECRClient({}),
+): Promise<number> {
+    const flags = parseCommand(argv, DESTROY_BASE_SPEC);
+    const env = environmentFrom(flags.env, DESTROY_BASE_SPEC.usage);
+    const base = stackNameOf("base", env);
+    if (flags.confirm !== base) {
+        throw new OpsError(`destroying ${base} deletes the network, repositories, log groups and DNS of ${env}; confirm with --confirm ${base}`, 2);
+    }
+    if (env === "prod" && !flags.unprotect) {
+        throw new OpsError(`${base} protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them`, 2);
+    }
+    const ops = stacks ?? (await Stacks.open());
+    const { signal, interrupt } = cancellationOf(cancel);
+    const context: OperationContext = { onOutput: (text: string) => log(text.replace(/\n$/, "")), signal, interrupt };
+    await destroyBase(ops, env, { unprotect: flags.unprotect === true, forceDeleteImages: flags["force-delete-images"] === true }, ecr, context, log);
+    return 0;
+}
+
+if (require.main === module) runMain(main, { spec: DESTROY_BASE_SPEC });

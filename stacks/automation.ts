@@ -1,0 +1,232 @@
+import * as path from "node:path";
+import { CommandError, ConcurrentUpdateError, LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { EnvironmentName } from "../shared/environments";
+import { repositoryName } from "../shared/naming";
+import { SERVICE_NAMES, ServiceName } from "../shared/services";
+import { stackNameOf } from "../shared/stack-name";
+import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
+import { LockStore, lockStoreFor, StackLock } from "./locks";
+
+/** The repository root: Pulumi.yaml, the stack files and the real program. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** How an operation reports progress and can be stopped. */
+export interface OperationContext {
+    readonly onOutput: (text: string) => void;
+    /** Aborted once a cancel was requested: nothing new starts after it. */
+    readonly signal: AbortSignal;
+    /**
+     * Aborted when the running `pulumi` must be told to stop (the Automation API then sends it one
+     * SIGINT). Ctrl-C in a terminal already reaches the child, so it aborts `signal` only; SIGTERM
+     * and the --timeout deadline abort both. Defaults to `signal`.
+     */
+    readonly interrupt?: AbortSignal;
+}
+
+/** Ask the CLI to stop what it runs only through `interrupt`, and start nothing once cancelled. */
+function operationSignal(name: string, operation: string, context: OperationContext): AbortSignal {
+    if (context.signal.aborted) throw cancelledError(operation, name);
+    return context.interrupt ?? context.signal;
+}
+
+function cancelledError(operation: string, stack: string): OpsError {
+    return new OpsError(`${operation} ${stack} was cancelled; Pulumi was asked to stop cleanly and release the lock`, CANCELLED_EXIT_CODE);
+}
+
+/** The stack is locked by another update (the CLI's ConcurrentUpdateError). */
+export class StackLockedError extends OpsError {
+    constructor(
+        readonly stack: string,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+export interface StackListing {
+    readonly name: string;
+    readonly resourceCount?: number;
+    /** True while an update holds the stack's lock. */
+    readonly updateInProgress: boolean;
+    readonly lastUpdate?: string;
+}
+
+export interface LastUpdate {
+    readonly kind: string;
+    readonly result: string;
+    readonly startTime: Date;
+    readonly endTime?: Date;
+    readonly resourceChanges: Record<string, number>;
+}
+
+/** Counts of resources created, updated, deleted..., as Pulumi reports them. */
+export type ResourceChanges = Record<string, number>;
+
+/**
+ * The Automation API over this repository. Every call goes through one `PulumiCommand`, which the
+ * tests replace with a recorder (no CLI exists there). Errors come back as OpsError that say what to run.
+ */
+export class Stacks {
+    private constructor(
+        private readonly workspace: LocalWorkspace,
+        /** Where the CLI is logged in, e.g. s3://bucket?region=us-west-2&awssdk=v2. */
+        readonly backendUrl: string,
+        private readonly lockStore: LockStore | undefined,
+    ) {}
+
+    /**
+     * A workspace over this repository. New stacks get the secrets provider in PULUMI_SECRETS_PROVIDER
+     * (e.g. awskms://alias/pulumi-durable-code), not the passphrase default. Refuses a CLI logged in
+     * to anything but a self-managed backend: these commands, locks and state live there.
+     */
+    static async open(
+        pulumiCommand?: PulumiCommand,
+        envVars: Record<string, string> = {},
+        secretsProvider = process.env.PULUMI_SECRETS_PROVIDER || undefined,
+        lockStore?: LockStore,
+    ): Promise<Stacks> {
+        const command = pulumiCommand ?? (await PulumiCommand.get().catch(() => Promise.reject(missingCli())));
+        const workspace = await LocalWorkspace.create({ workDir: PROJECT_DIR, pulumiCommand: command, envVars, secretsProvider });
+        const who = await workspace.whoAmI().catch((error) => Promise.reject(explain("check the login (pulumi whoami)", "", error)));
+        requireSelfManagedBackend(who.url);
+        const project = (await workspace.projectSettings()).name;
+        return new Stacks(workspace, who.url!, lockStore ?? lockStoreFor(who.url!, project));
+    }
+
+    /** The lock objects the backend holds for a stack, oldest first. */
+    async locks(name: string): Promise<StackLock[]> {
+        const locks = (await this.lockStore?.locks(name)) ?? [];
+        return locks.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
+    }
+
+    async list(): Promise<Map<string, StackListing>> {
+        const stacks = await this.workspace.listStacks().catch((error) => Promise.reject(explain("list stacks", "", error)));
+        return new Map(stacks.map((stack) => [stack.name, { ...stack, updateInProgress: stack.updateInProgress === true }]));
+    }
+
+    /** `configFile`: another config file for this run only (see stacks/on-demand.ts). */
+    async up(name: string, context: OperationContext, configFile?: string): Promise<ResourceChanges> {
+        const signal = operationSignal(name, "up", context);
+        const stack = await this.stack(name, true);
+        const result = await stack.up({ onOutput: context.onOutput, signal, color: "never", ...(configFile ? { configFile } : {}) }).catch((error) => Promise.reject(explain("up", name, error, context.signal)));
+        return result.summary.resourceChanges ?? {};
+    }
+
+    async destroy(name: string, context: OperationContext): Promise<ResourceChanges> {
+        const signal = operationSignal(name, "destroy", context);
+        const stack = await this.stack(name);
+        const result = await stack.destroy({ onOutput: context.onOutput, signal, color: "never" }).catch((error) => Promise.reject(explain("destroy", name, error, context.signal)));
+        return result.summary.resourceChanges ?? {};
+    }
+
+    /** Brings the state in line with the cloud; after a killed run, this settles its pending operations. */
+    async refresh(name: string, context: OperationContext): Promise<ResourceChanges> {
+        const signal = operationSignal(name, "refresh", context);
+        const stack = await this.stack(name);
+        const result = await stack.refresh({ onOutput: context.onOutput, signal, color: "never" }).catch((error) => Promise.reject(explain("refresh", name, error, context.signal)));
+        return result.summary.resourceChanges ?? {};
+    }
+
+    /** A preview; with expectNoChanges it fails when the stack would change. */
+    async preview(name: string, context: OperationContext, expectNoChanges = false): Promise<ResourceChanges> {
+        const signal = operationSignal(name, "preview", context);
+        const stack = await this.stack(name);
+        const result = await stack
+            .preview({ onOutput: context.onOutput, signal, expectNoChanges, color: "never" })
+            .catch((error) => Promise.reject(explain(expectNoChanges ? "preview (expecting no changes)" : "preview", name, error, context.signal)));
+        return result.changeSummary as ResourceChanges;
+    }
+
+    /** What a destroy would delete, without deleting anything. */
+    async previewDestroy(name: string, context: OperationContext, options: { excludeProtected?: boolean } = {}): Promise<ResourceChanges> {
+        const signal = operationSignal(name, "preview the destroy of", context);
+        const stack = await this.stack(name);
+        const result = await stack
+            .previewDestroy({ onOutput: context.onOutput, signal, color: "never", ...options })
+            .catch((error) => Promise.reject(explain("preview the destroy of", name, error, context.signal)));
+        return result.changeSummary as ResourceChanges;
+    }
+
+    /** Clears the lock a killed run left behind (`pulumi cancel`). Only safe when no other run is active. */
+    async cancel(name: string): Promise<void> {
+        const stack = await this.stack(name);
+        await stack.cancel().catch((error) => Promise.reject(explain("cancel", name, error)));
+    }
+
+    async outputs(name: string): Promise<Record<string, unknown>> {
+        const stack = await this.stack(name);
+        const outputs = await stack.outputs().catch((error) => Promise.reject(explain("read outputs of", name, error)));
+        return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
+    }
+
+    /** The repository names base-<env> publishes; the naming convention where its outputs lack them. */
+    async baseRepositoryNames(env: EnvironmentName, project: string): Promise<Record<ServiceName, string>> {
+        const outputs = await this.outputs(stackNameOf("base", env)).catch(() => ({}) as Record<string, unknown>);
+        const published = outputs.repositories as Partial<Record<ServiceName, { name?: string }>> | undefined;
+        return Object.fromEntries(SERVICE_NAMES.map((service) => [service, published?.[service]?.name ?? repositoryName({ project, env }, service)])) as Record<ServiceName, string>;
+    }
+
+    async lastUpdate(name: string): Promise<LastUpdate | undefined> {
+        const stack = await this.stack(name);
+        const [last] = await stack.history(1, 1).catch((error) => Promise.reject(explain("read history of", name, error)));
+        return last && { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime, resourceChanges: last.resourceChanges ?? {} };
+    }
+
+    /**
+     * Removes protection from every resource of a stack in one state write, under the stack's lock
+     * (`pulumi state unprotect --all --yes`): no plaintext export, no window for an update between
+     * an export and an import.
+     */
+    async unprotectAll(name: string): Promise<void> {
+        await this.stack(name);
+        // The Automation API has no method for `state unprotect`; every command it runs goes through
+        // PulumiCommand.run, which its typings keep private.
+        const command = this.workspace.pulumiCommand as unknown as { run(args: string[], cwd: string, env: Record<string, string>): Promise<unknown> };
+        await command
+            .run(["state", "unprotect", "--all", "--yes", "--stack", name], this.workspace.workDir, this.workspace.envVars)
+            .catch((error: unknown) => Promise.reject(explain("unprotect the resources of", name, error)));
+    }
+
+    private async stack(name: string, create = false): Promise<Stack> {
+        const open = create ? Stack.createOrSelect(name, this.workspace) : Stack.select(name, this.workspace);
+        return open.catch((error) => Promise.reject(explain("select", name, error)));
+    }
+}
+
+/** Backends the CLI manages itself, by URL scheme (Pulumi docs, "State and backends"). */
+const SELF_MANAGED_SCHEMES = ["s3:", "file:", "gs:", "azblob:"];
+
+export function requireSelfManagedBackend(url: string | undefined): void {
+    if (url && SELF_MANAGED_SCHEMES.some((scheme) => url.startsWith(scheme))) return;
+    throw new OpsError(
+        `the pulumi CLI is logged in to ${url ?? "an unknown backend"}, not this project's self-managed state backend; ` +
+            `log in to it first: pulumi login 's3://<state bucket>?region=<region>&awssdk=v2' (the line "npm run bootstrap" prints), or set PULUMI_BACKEND_URL`,
+    );
+}
+
+function missingCli(): OpsError {
+    return new OpsError('the pulumi CLI was not found; install it (https://www.pulumi.com/docs/install/) and run "pulumi login" with the state backend URL');
+}
+
+/** Turns an Automation API failure into a sentence about the stack and the next command to run. */
+export function explain(operation: string, stack: string, error: unknown, signal?: AbortSignal): OpsError {
+    if (signal?.aborted) return cancelledError(operation, stack);
+    if (error instanceof ConcurrentUpdateError) {
+        return new StackLockedError(
+            stack,
+            `${stack} is locked by another update. Wait for it to finish; if no other run is active (a killed job leaves its lock), ` +
+                `run "pulumi cancel -s ${stack} --yes" and try again`,
+        );
+    }
+    if (error instanceof StackNotFoundError) {
+        return new OpsError(`no stack ${stack} in this backend; check "pulumi login", or create it with "pulumi stack init ${stack}"`);
+    }
+    if (error instanceof CommandError) {
+        return new OpsError(`${operation} ${stack} failed:\n${lastLines(error.message, 15)}`);
+    }
+    return new OpsError(`${operation} ${stack} failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+function lastLines(text: string, count: number): string {
+    return text.trim().split("\n").slice(-count).join("\n");
+}

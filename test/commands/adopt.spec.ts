@@ -1,0 +1,184 @@
+import { strict as assert } from "assert";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main as adopt } from "../../commands/adopt";
+import { planAdoption } from "../../adopt/plan";
+import { SecurityGroupRule } from "../../adopt/security-group-rules";
+import { parseTerraformState } from "../../adopt/terraform-state";
+import { verifyAdoption } from "../../adopt/verify";
+import { main as check } from "../../commands/check";
+import { PROJECT_DIR } from "../../offline/stack-files";
+
+const FIXTURE = join(__dirname, "..", "fixtures", "terraform-base-dev.tfstate.json");
+const ALB = "sg-0a1b2c3d4e5f6a7b8";
+const TASKS = "sg-0b2c3d4e5f6a7b8c9";
+
+/** The rules EC2's DescribeSecurityGroupRules lists for the two old groups (their inline rules, with ids). */
+const RULES: SecurityGroupRule[] = [
+    { SecurityGroupRuleId: "sgr-0000000000000080a", GroupId: ALB, IsEgress: false, IpProtocol: "tcp", FromPort: 80, ToPort: 80, CidrIpv4: "0.0.0.0/0" },
+    { SecurityGroupRuleId: "sgr-0000000000000443a", GroupId: ALB, IsEgress: false, IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIpv4: "0.0.0.0/0" },
+    { SecurityGroupRuleId: "sgr-00000000000000e0a", GroupId: ALB, IsEgress: true, IpProtocol: "-1", FromPort: -1, ToPort: -1, CidrIpv4: "0.0.0.0/0" },
+    { SecurityGroupRuleId: "sgr-0000000000003000t", GroupId: TASKS, IsEgress: false, IpProtocol: "tcp", FromPort: 3000, ToPort: 3000, ReferencedGroupInfo: { GroupId: ALB } },
+    { SecurityGroupRuleId: "sgr-0000000000008000t", GroupId: TASKS, IsEgress: false, IpProtocol: "tcp", FromPort: 8000, ToPort: 8000, ReferencedGroupInfo: { GroupId: ALB } },
+    { SecurityGroupRuleId: "sgr-00000000000000e0t", GroupId: TASKS, IsEgress: true, IpProtocol: "-1", FromPort: -1, ToPort: -1, CidrIpv4: "0.0.0.0/0" },
+];
+
+class RecordingClient {
+    readonly calls: Array<[string, any]> = [];
+    constructor(private readonly answer: (name: string, input: any) => any) {}
+    async send(command: { constructor: { name: string }; input: any }): Promise<any> {
+        this.calls.push([command.constructor.name, command.input]);
+        return this.answer(command.constructor.name, command.input);
+    }
+}
+
+describe("npm run adopt: the running Terraform base, adopted without rebuilding it", () => {
+    let dir: string;
+    let lines: string[];
+    let ec2: RecordingClient;
+    const importFile = () => join(dir, "import.json");
+    const run = (argv: string[], deps: Record<string, unknown> = {}) =>
+        adopt(["--env", "dev", "--import-file", importFile(), ...argv], undefined, { ec2, log: (line: string) => lines.push(line), source: { dir }, ...deps });
+    const imported = () => JSON.parse(readFileSync(importFile(), "utf8"));
+    const entry = (name: string) => imported().resources.find((candidate: any) => (candidate.logicalName ?? candidate.name) === name && !candidate.component);
+
+    beforeEach(() => {
+        dir = mkdtempSync(join(tmpdir(), "durable-code-adopt-"));
+        for (const name of ["Pulumi.yaml", "Pulumi.base-dev.yaml", "Pulumi.runtime-dev.yaml"]) copyFileSync(join(PROJECT_DIR, name), join(dir, name));
+        lines = [];
+        ec2 = new RecordingClient(() => ({ SecurityGroupRules: RULES }));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    describe("adopting the old base-dev state", () => {
+        it("yields an import file that matches the program, with zero replacements", async () => {
+            assert.equal(await run(["--terraform-state", FIXTURE]), 0, lines.join("\n"));
+            const outcomes = lines[1].split("\n").slice(1).map((row) => /^\S+(?: \S+)* {2,}(adopted, changes in place|adopted|replaced|left behind|created anew|not known) {2,}/.exec(row)?.[1]);
+            assert.ok(outcomes.every(Boolean) && outcomes.length > 30, lines[1]);
+            assert.deepEqual(outcomes.filter((outcome) => outcome === "replaced"), []);
+            const { problems } = await verifyAdoption(planAdoption(parseTerraformState(readFileSync(FIXTURE, "utf8"), "fixture"), { project: "durable-code", env: "dev" }, RULES), "dev", { dir });
+            assert.deepEqual(problems, []);
+        });
+
+        it("looks up the inline rules' ids with DescribeSecurityGroupRules, filtered to the two groups", async () => {
+            await run(["--terraform-state", FIXTURE]);
+            assert.deepEqual(ec2.calls, [["DescribeSecurityGroupRulesCommand", { Filters: [{ Name: "group-id", Values: [ALB, TASKS] }] }]]);
+            assert.deepEqual(entry("security-groups-services-in-frontend"), { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "security-groups-services-in-frontend", id: "sgr-0000000000003000t", parent: "security-groups" });
+        });
+
+        it("writes ids in each type's import format, parents as components created by the import", async () => {
+            await run(["--terraform-state", FIXTURE]);
+            const components = imported().resources.filter((candidate: any) => candidate.component).map((candidate: any) => [candidate.type, candidate.name]);
+            assert.deepEqual(components, [
+                ["durable-code:base:Network", "network"],
+                ["durable-code:base:SecurityGroups", "security-groups"],
+                ["durable-code:base:Registries", "registries"],
+                ["durable-code:base:Dns", "dns"],
+            ]);
+            assert.deepEqual(entry("network-vpc"), { type: "aws:ec2/vpc:Vpc", name: "network-vpc", id: "vpc-0d1e2f3a4b5c6d7e8", parent: "network" });
+            const association = imported().resources.find((candidate: any) => candidate.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" && candidate.logicalName === "network-public-1");
+            assert.deepEqual([association.name, association.id], ["network-public-1:RouteTableAssociation", "subnet-0ee55ff66aa77bb88/rtb-0f1e2d3c4b5a69788"]);
+            assert.equal(entry("dns-delegation").id, "Z0APEXZONE00001_durableai.com_NS");
+            assert.equal(entry("dns-certificate-validation-api-dev.durableai.com").id, "Z0DURABLEAI0001__v1c9d8e7.api-dev.durableai.com_CNAME");
+            assert.equal(entry("registries-frontend").id, "durableai-dev-frontend");
+        });
+
+        it("prints the config that reproduces the old layout: /24 subnets, repository names, zone, certificate names, group names", async () => {
+            await run(["--terraform-state", FIXTURE]);
+            const text = lines.join("\n");
+            for (const line of [
+                'durable-code:subnetCidrs: {"public":["10.0.0.0/24","10.0.1.0/24"],"private":["10.0.2.0/24","10.0.3.0/24"]}',
+                'durable-code:repositoryNames: {"frontend":"durableai-dev-frontend","backend":"durableai-dev-backend"}',
+                "durable-code:domain: durableai.com",
+                "durable-code:zoneName: durableai.com",
+                "durable-code:parentZoneId: Z0APEXZONE00001",
+                'durable-code:certificateAlternativeNames: ["*.durableai.com","api-dev.durableai.com","api.durableai.com","dev.durableai.com"]',
+                'durable-code:securityGroupNames: {"loadBalancer":"durable-code-dev-alb-sg","services":"durable-code-dev-ecs-tasks-sg"}',
+            ]) {
+                assert.ok(text.includes(`  ${line}`), line);
+            }
+        });
+
+        it("reports in-place changes, what is created anew and what is left behind with what to do", async () => {
+            await run(["--terraform-state", FIXTURE]);
+            const row = (address: string) => lines[1].split("\n").find((line) => line.startsWith(address))!;
+            assert.match(row("aws_subnet.public[0]"), /adopted, changes in place +network-public-0 .*map_public_ip_on_launch true -> false/);
+            assert.match(row("aws_ecr_lifecycle_policy.frontend"), /changes in place .*never expired by age/);
+            assert.match(row("aws_ecr_repository_policy.frontend"), /left behind +.*aws ecr delete-repository-policy --repository-name durableai-dev-frontend/);
+            assert.match(row("aws_acm_certificate_validation.main[0]"), /created anew/);
+            assert.match(row(`${ALB} egress -1 0.0.0.0/0 (sgr-00000000000000e0a)`), /left behind +.*aws ec2 revoke-security-group-egress --group-id sg-0a1b2c3d4e5f6a7b8 --security-group-rule-ids sgr-00000000000000e0a/);
+        });
+
+        it("--write puts the config into the stack file, keeping its comments, and the file then passes npm run check", async () => {
+            const before = readFileSync(join(dir, "Pulumi.base-dev.yaml"), "utf8");
+            await run(["--terraform-state", FIXTURE, "--write"]);
+            const after = readFileSync(join(dir, "Pulumi.base-dev.yaml"), "utf8");
+            assert.ok(after.startsWith(before.split("\n")[0]));
+            assert.match(after, /durable-code:dnsDelegated: true\n/);
+            const out: string[] = [];
+            assert.equal(await check(["--stack", "base-dev"], undefined, (line) => out.push(line), { dir }), 0, out.join("\n"));
+        });
+    });
+
+    describe("the import must match the program", () => {
+        it("a property that forces replacement and differs is an error naming it, and nothing is written", async () => {
+            const state = JSON.parse(readFileSync(FIXTURE, "utf8"));
+            state.resources.find((resource: any) => resource.type === "aws_acm_certificate").instances[0].attributes.domain_name = "www.durableai.com";
+            writeFileSync(join(dir, "state.json"), JSON.stringify(state));
+            assert.equal(await run(["--terraform-state", join(dir, "state.json")]), 1);
+            assert.match(lines.join("\n"), /aws_acm_certificate\.main\[0\]: domainName is "www\.durableai\.com" in the state but "durableai\.com" in the program; pulumi would replace dns-certificate/);
+            assert.ok(!existsSync(importFile()));
+        });
+
+        it("a program resource with a Terraform counterpart but no entry is an error", async () => {
+            const plan = planAdoption(parseTerraformState(readFileSync(FIXTURE, "utf8"), "fixture"), { project: "durable-code", env: "dev" }, RULES);
+            const withoutVpc = { ...plan, entries: plan.entries.filter((candidate) => candidate.name !== "network-vpc") };
+            const { problems } = await verifyAdoption(withoutVpc, "dev", { dir });
+            assert.deepEqual(problems, ['the program declares aws:ec2/vpc:Vpc "network-vpc", which the old base holds, but the import has no entry for it: pulumi up would create a second one']);
+        });
+    });
+
+    describe("bad input gets a clear error and nothing written", () => {
+        const refuse = async (content: unknown, message: RegExp) => {
+            const file = join(dir, "state.json");
+            writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+            await assert.rejects(run(["--terraform-state", file]), (error: Error & { exitCode: number }) => {
+                assert.match(error.message, message);
+                assert.equal(error.exitCode, 2);
+                return true;
+            });
+            assert.ok(!existsSync(importFile()));
+        };
+        const fixture = () => JSON.parse(readFileSync(FIXTURE, "utf8"));
+
+        it("not JSON", () => refuse("terraform {", /is not JSON/));
+        it("a state version other than 4", () => refuse({ ...fixture(), version: 3 }, /is Terraform state format version 3; this reads version 4/));
+        it("an empty state", () => refuse({ version: 4, resources: [] }, /holds no managed resources/));
+        it("a runtime workspace's state", () =>
+            refuse({ version: 4, resources: [{ mode: "managed", type: "aws_ecs_cluster", name: "main", instances: [{ attributes: { arn: "arn:aws:ecs:us-west-2:123456789012:cluster/x" } }] }] }, /is the state of a runtime workspace \(it holds aws_ecs_cluster and no VPC\); give the base workspace's state/));
+        it("a state in another region than aws:region", () => {
+            const state = fixture();
+            state.resources.find((resource: any) => resource.type === "aws_vpc").instances[0].attributes.arn = "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0d1e2f3a4b5c6d7e8";
+            return refuse(state, /the state's resources are in eu-west-1 but Pulumi\.base-dev\.yaml says aws:region us-west-2/);
+        });
+
+        it("an unknown resource type is listed in the report, not a crash", async () => {
+            const state = fixture();
+            state.resources.push({ mode: "managed", type: "aws_sns_topic", name: "alerts", instances: [{ attributes: { arn: "arn:aws:sns:us-west-2:123456789012:alerts" } }] });
+            writeFileSync(join(dir, "state.json"), JSON.stringify(state));
+            assert.equal(await run(["--terraform-state", join(dir, "state.json")]), 0);
+            assert.match(lines[1], /aws_sns_topic\.alerts +not known +no counterpart in this program's base \(type aws_sns_topic\)/);
+        });
+
+        it("an unreadable S3 object names the bucket, the key and the missing permission", async () => {
+            const s3 = new RecordingClient(() => {
+                throw Object.assign(new Error("Access Denied"), { name: "AccessDenied" });
+            });
+            await assert.rejects(run(["--terraform-state", "s3://acme-terraform-state/env:/base-dev/terraform.tfstate"], { s3 }), {
+                message: "cannot read the Terraform state in bucket acme-terraform-state, key env:/base-dev/terraform.tfstate: access denied: the caller needs s3:GetObject on arn:aws:s3:::acme-terraform-state/env:/base-dev/terraform.tfstate",
+            });
+            assert.deepEqual(s3.calls, [["GetObjectCommand", { Bucket: "acme-terraform-state", Key: "env:/base-dev/terraform.tfstate" }]]);
+        });
+    });
+});

@@ -1,0 +1,205 @@
+import { strict as assert } from "assert";
+import { bootstrap, BootstrapOptions, lifecycleRules, tlsOnlyPolicy } from "../../bootstrap/bootstrap";
+import { parseOptions } from "../../commands/bootstrap";
+import { SendsCommands } from "../../cli/sdk-client";
+
+/** Records every SDK command (its class name and input) and answers from a script keyed by class name. */
+class RecordingClient implements SendsCommands {
+    readonly calls: Array<[string, any]> = [];
+    constructor(private readonly answers: Record<string, (input: any) => any> = {}) {}
+    async send(command: { constructor: { name: string }; input: any }): Promise<any> {
+        const name = command.constructor.name;
+        this.calls.push([name, command.input]);
+        return this.answers[name]?.(command.input) ?? {};
+    }
+    names(): string[] {
+        return this.calls.map(([name]) => name);
+    }
+}
+
+const awsError = (name: string, status: number) => () => {
+    throw Object.assign(new Error(`${name} (${status})`), { name, $metadata: { httpStatusCode: status } });
+};
+const options = (overrides: Partial<BootstrapOptions> = {}): BootstrapOptions => ({ bucket: "acme-pulumi-state", region: "us-west-2", dryRun: false, keepOldVersionsDays: 90, ...overrides });
+const SETTINGS = ["PutBucketVersioningCommand", "PutPublicAccessBlockCommand", "PutBucketEncryptionCommand", "PutBucketPolicyCommand", "PutBucketLifecycleConfigurationCommand"];
+const notSet = (name: string) => () => {
+    throw Object.assign(new Error(name), { name, $metadata: { httpStatusCode: 404 } });
+};
+/** An existing bucket whose settings are all as bootstrap leaves them (S3's Get* answers). */
+const rightBucket = (overrides: Record<string, (input: any) => any> = {}) => ({
+    GetBucketVersioningCommand: () => ({ Status: "Enabled" }),
+    GetPublicAccessBlockCommand: () => ({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
+    GetBucketEncryptionCommand: () => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] } }),
+    GetBucketPolicyCommand: () => ({ Policy: JSON.stringify(tlsOnlyPolicy("acme-pulumi-state")) }),
+    GetBucketLifecycleConfigurationCommand: () => ({ Rules: lifecycleRules(90) }),
+    ...overrides,
+});
+
+describe("npm run bootstrap", () => {
+    const lines: string[] = [];
+    const log = (line: string) => lines.push(line);
+    beforeEach(() => (lines.length = 0));
+
+    it("creates a missing bucket with versioning, encryption, no public access, TLS only and old-version expiry", async () => {
+        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404) });
+        const kms = new RecordingClient();
+        const result = await bootstrap(options(), { s3, kms }, log);
+        assert.deepEqual(s3.names(), ["HeadBucketCommand", "CreateBucketCommand", ...SETTINGS]);
+        const input = (name: string) => s3.calls.find(([call]) => call === name)![1];
+        assert.deepEqual(input("CreateBucketCommand"), { Bucket: "acme-pulumi-state", CreateBucketConfiguration: { LocationConstraint: "us-west-2" } });
+        assert.deepEqual(input("PutBucketVersioningCommand").VersioningConfiguration, { Status: "Enabled" });
+        assert.deepEqual(input("PutPublicAccessBlockCommand").PublicAccessBlockConfiguration, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+        assert.equal(input("PutBucketEncryptionCommand").ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm, "AES256");
+        assert.deepEqual(JSON.parse(input("PutBucketPolicyCommand").Policy), tlsOnlyPolicy("acme-pulumi-state"));
+        const rules = input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules;
+        assert.deepEqual(rules[0].NoncurrentVersionExpiration, { NoncurrentDays: 90, NewerNoncurrentVersions: 10 });
+        // Every lock create and delete leaves a delete marker in a versioned bucket.
+        assert.deepEqual(rules[1], { ID: "expire-lock-delete-markers", Status: "Enabled", Filter: { Prefix: ".pulumi/locks/" }, Expiration: { ExpiredObjectDeleteMarker: true } });
+        assert.deepEqual(kms.calls, []);
+        assert.equal(result.loginUrl, "s3://acme-pulumi-state?region=us-west-2&awssdk=v2");
+        assert.ok(lines.includes("\nlog in with:\n  pulumi login 's3://acme-pulumi-state?region=us-west-2&awssdk=v2'"));
+    });
+
+    it("creates in us-east-1 without a location constraint, as S3 requires", async () => {
+        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404) });
+        await bootstrap(options({ region: "us-east-1" }), { s3, kms: new RecordingClient() }, log);
+        assert.deepEqual(s3.calls[1], ["CreateBucketCommand", { Bucket: "acme-pulumi-state" }]);
+    });
+
+    it("is idempotent: an existing bucket whose settings are right is only read", async () => {
+        const s3 = new RecordingClient(rightBucket());
+        const result = await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        assert.deepEqual(s3.names().filter((name) => name.startsWith("Put") || name.startsWith("Create")), []);
+        assert.deepEqual(result.actions, []);
+    });
+
+    it("merges into an existing bucket policy and lifecycle instead of replacing them", async () => {
+        const other = { Sid: "AllowAuditRole", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/audit" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-pulumi-state/*" };
+        const archive = { ID: "archive-reports", Status: "Enabled", Filter: { Prefix: "reports/" }, Transitions: [{ Days: 30, StorageClass: "GLACIER" }] };
+        const s3 = new RecordingClient(
+            rightBucket({
+                GetBucketPolicyCommand: () => ({ Policy: JSON.stringify({ Version: "2012-10-17", Statement: [other] }) }),
+                GetBucketLifecycleConfigurationCommand: () => ({ Rules: [archive] }),
+            }),
+        );
+        await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        const input = (name: string) => s3.calls.find(([call]) => call === name)![1];
+        assert.deepEqual(JSON.parse(input("PutBucketPolicyCommand").Policy).Statement, [other, tlsOnlyPolicy("acme-pulumi-state").Statement[0]]);
+        assert.deepEqual(input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules, [archive, ...lifecycleRules(90)]);
+    });
+
+    it("keeps SSE-KMS default encryption rather than downgrading it to SSE-S3", async () => {
+        const s3 = new RecordingClient(rightBucket({ GetBucketEncryptionCommand: () => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "key-1" } }] } }) }));
+        await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        assert.ok(!s3.names().includes("PutBucketEncryptionCommand"));
+        assert.ok(lines.includes("default encryption: aws:kms kept"));
+    });
+
+    it("puts back a setting someone loosened by hand", async () => {
+        const s3 = new RecordingClient(rightBucket({ GetPublicAccessBlockCommand: notSet("NoSuchPublicAccessBlockConfiguration") }));
+        await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        assert.deepEqual(s3.names().filter((name) => name.startsWith("Put")), ["PutPublicAccessBlockCommand"]);
+    });
+
+    describe("the KMS key for awskms:// secrets", () => {
+        it("creates it tagged for the bucket, names it, and turns on rotation", async () => {
+            const kms = new RecordingClient({ DescribeKeyCommand: awsError("NotFoundException", 400), ListKeysCommand: () => ({ Keys: [] }), CreateKeyCommand: () => ({ KeyMetadata: { KeyId: "key-123" } }) });
+            const result = await bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new RecordingClient(rightBucket()), kms }, log);
+            assert.deepEqual(kms.calls, [
+                ["DescribeKeyCommand", { KeyId: "alias/pulumi-durable-code" }],
+                ["ListKeysCommand", { Marker: undefined }],
+                ["CreateKeyCommand", { Description: "Pulumi secrets for the state in s3://acme-pulumi-state", KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT", Tags: [{ TagKey: "PulumiStateBucket", TagValue: "acme-pulumi-state" }] }],
+                ["CreateAliasCommand", { AliasName: "alias/pulumi-durable-code", TargetKeyId: "key-123" }],
+                ["EnableKeyRotationCommand", { KeyId: "key-123" }],
+            ]);
+            assert.equal(result.secretsProvider, "awskms://alias/pulumi-durable-code?region=us-west-2");
+        });
+
+        it("reuses the key behind the alias", async () => {
+            const kms = new RecordingClient({ DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: "key-9", KeyState: "Enabled" } }) });
+            await bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new RecordingClient(rightBucket()), kms }, log);
+            assert.deepEqual(kms.names(), ["DescribeKeyCommand", "EnableKeyRotationCommand"]);
+        });
+
+        it("after a run that stopped before CreateAlias, finds the key by its tag and makes no second one", async () => {
+            const kms = new RecordingClient({
+                DescribeKeyCommand: (input) => (input.KeyId === "key-orphan" ? { KeyMetadata: { KeyId: "key-orphan", KeyState: "Enabled" } } : awsError("NotFoundException", 400)()),
+                ListKeysCommand: () => ({ Keys: [{ KeyId: "key-other" }, { KeyId: "key-orphan" }] }),
+                ListResourceTagsCommand: (input) => ({ Tags: input.KeyId === "key-orphan" ? [{ TagKey: "PulumiStateBucket", TagValue: "acme-pulumi-state" }] : [] }),
+            });
+            await bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new RecordingClient(rightBucket()), kms }, log);
+            assert.ok(!kms.names().includes("CreateKeyCommand"));
+            assert.deepEqual(kms.calls.find(([name]) => name === "CreateAliasCommand")![1], { AliasName: "alias/pulumi-durable-code", TargetKeyId: "key-orphan" });
+        });
+
+        it("refuses a key that is disabled or pending deletion", async () => {
+            const kms = new RecordingClient({ DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: "key-9", KeyState: "PendingDeletion" } }) });
+            await assert.rejects(bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new RecordingClient(rightBucket()), kms }, log), {
+                message: "KMS key key-9 (alias/pulumi-durable-code) is PendingDeletion; Pulumi cannot use it for secrets. Enable it (or cancel its deletion), or choose another --kms-alias",
+            });
+        });
+    });
+
+    it("--dry-run reads what exists and says what it would create or change, changing nothing", async () => {
+        const s3 = new RecordingClient(rightBucket({ GetBucketVersioningCommand: () => ({}) }));
+        const kms = new RecordingClient({ DescribeKeyCommand: awsError("NotFoundException", 400), ListKeysCommand: () => ({ Keys: [] }) });
+        const result = await bootstrap(options({ dryRun: true, kmsAlias: "k" }), { s3, kms }, log);
+        assert.deepEqual([...s3.names(), ...kms.names()].filter((name) => /^(Put|Create|Enable)/.test(name)), []);
+        assert.deepEqual(result.actions, ["enable versioning", "create a KMS key for Pulumi secrets", "name it alias/k", "enable rotation of alias/k"]);
+        assert.ok(lines.includes("would enable versioning") && lines.includes("public access blocked: already right"));
+    });
+
+    it("--dry-run on a missing bucket says it would create it and its settings", async () => {
+        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404) });
+        const result = await bootstrap(options({ dryRun: true }), { s3, kms: new RecordingClient() }, log);
+        assert.deepEqual(s3.names(), ["HeadBucketCommand"]);
+        assert.equal(result.actions[0], "create bucket acme-pulumi-state in us-west-2");
+    });
+
+    describe("--github-oidc: the account's one GitHub OIDC provider", () => {
+        const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+
+        it("creates it when the account has none, for the sts.amazonaws.com audience", async () => {
+            const iam = new RecordingClient({ ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [{ Arn: "arn:aws:iam::123456789012:oidc-provider/accounts.google.com" }] }), CreateOpenIDConnectProviderCommand: () => ({ OpenIDConnectProviderArn: PROVIDER }) });
+            const result = await bootstrap(options({ githubOidc: true }), { s3: new RecordingClient(), kms: new RecordingClient(), iam }, log);
+            assert.deepEqual(iam.calls[1], ["CreateOpenIDConnectProviderCommand", { Url: "https://token.actions.githubusercontent.com", ClientIDList: ["sts.amazonaws.com"], Tags: [{ Key: "ManagedBy", Value: "npm run bootstrap" }] }]);
+            assert.ok(result.actions.includes(`GitHub OIDC provider ${PROVIDER}`));
+        });
+
+        it("is idempotent: an existing provider is kept", async () => {
+            const iam = new RecordingClient({ ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [{ Arn: PROVIDER }] }) });
+            await bootstrap(options({ githubOidc: true }), { s3: new RecordingClient(), kms: new RecordingClient(), iam }, log);
+            assert.deepEqual(iam.names(), ["ListOpenIDConnectProvidersCommand"]);
+            assert.ok(lines.includes(`GitHub OIDC provider exists (${PROVIDER})`));
+        });
+
+        it("--dry-run only looks", async () => {
+            const iam = new RecordingClient({ ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [] }) });
+            await bootstrap(options({ githubOidc: true, dryRun: true }), { s3: new RecordingClient(), kms: new RecordingClient(), iam }, log);
+            assert.deepEqual(iam.names(), ["ListOpenIDConnectProvidersCommand"]);
+        });
+    });
+
+    it("a bucket owned by another account is a clear error", async () => {
+        const s3 = new RecordingClient({ HeadBucketCommand: awsError("Forbidden", 403) });
+        await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
+            message: "bucket acme-pulumi-state exists but this account cannot use it (403); bucket names are global, choose another --bucket",
+        });
+        assert.deepEqual(s3.names(), ["HeadBucketCommand"]);
+    });
+
+    it("an AWS error midway names the step and says to run again", async () => {
+        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404), PutBucketPolicyCommand: awsError("AccessDenied", 403) });
+        await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
+            message: 'bootstrap stopped at "deny requests without TLS": AccessDenied: AccessDenied (403). What was done before is kept; fix the cause (credentials, permissions) and run the same command again.',
+        });
+        assert.equal(s3.names().at(-1), "PutBucketPolicyCommand");
+    });
+
+    it("rejects a bad bucket name and region together", () => {
+        assert.throws(() => parseOptions(["--bucket", "Bad_Name", "--region", "west"]), (error: Error) => {
+            assert.match(error.message, /^--bucket "Bad_Name" is not a valid S3 bucket name .*\n--region "west" is not an AWS region such as us-west-2\nusage: /);
+            return true;
+        });
+    });
+});

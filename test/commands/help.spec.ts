@@ -1,0 +1,61 @@
+import { strict as assert } from "assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { COST_SPEC } from "../../commands/cost";
+import { BOOTSTRAP_SPEC } from "../../commands/bootstrap";
+import { ADOPT_SPEC } from "../../commands/adopt";
+import { CHECK_SPEC } from "../../commands/check";
+import { runMain } from "../../cli/run-main";
+import { CommandSpec, helpText } from "../../cli/command";
+import { CYCLE_SPEC } from "../../commands/cycle";
+import { DESTROY_BASE_SPEC } from "../../commands/destroy-base";
+import { RELEASE_SPEC } from "../../commands/release";
+import { DOWN_SPEC, UP_SPEC } from "../../commands/runtime";
+import { STATUS_SPEC } from "../../commands/status";
+
+const ROOT = join(__dirname, "..", "..");
+const SPECS: Record<string, CommandSpec> = {
+    cycle: CYCLE_SPEC,
+    status: STATUS_SPEC,
+    up: UP_SPEC,
+    down: DOWN_SPEC,
+    "destroy-base": DESTROY_BASE_SPEC,
+    bootstrap: BOOTSTRAP_SPEC,
+    cost: COST_SPEC,
+    check: CHECK_SPEC,
+    release: RELEASE_SPEC,
+    adopt: ADOPT_SPEC,
+};
+
+describe("--help on every npm command", () => {
+    it("covers every npm script that runs a command", () => {
+        const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
+        const commands = Object.keys(scripts).filter((name) => scripts[name].startsWith("ts-node "));
+        assert.deepEqual(commands.sort(), Object.keys(SPECS).sort());
+    });
+
+    for (const [name, spec] of Object.entries(SPECS)) {
+        it(`${name}: usage, every flag with what it does and its default, and two examples`, () => {
+            const text = helpText(spec);
+            assert.match(text, new RegExp(`^usage: (npm run ${name}|ts-node)`));
+            for (const [flag, details] of Object.entries(spec.flags)) {
+                assert.ok(text.includes(`--${flag}`), flag);
+                assert.ok(details.help.length > 10, flag);
+            }
+            assert.ok(spec.examples.length >= 2 && spec.examples.every((example) => example.startsWith(`npm run ${name}`)));
+        });
+    }
+
+    it("runMain prints the help and exits 0, running nothing", () => {
+        const printed: string[] = [];
+        const log = console.log;
+        console.log = (text: string) => printed.push(text);
+        try {
+            runMain(() => assert.fail("main must not run for --help"), { spec: STATUS_SPEC }, ["--env", "dev", "--help"]);
+        } finally {
+            console.log = log;
+        }
+        assert.deepEqual(printed, [helpText(STATUS_SPEC)]);
+        assert.equal(process.exitCode, 0);
+    });
+});

@@ -1,0 +1,373 @@
+import { strict as assert } from "assert";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main as destroyBase } from "../../commands/destroy-base";
+import { main as runtime } from "../../commands/runtime";
+import { main as status } from "../../commands/status";
+import { elasticIpDemand } from "../../status/elastic-ips";
+import { PROJECT_DIR } from "../../offline/stack-files";
+import { Stacks } from "../../stacks/automation";
+import { AppServer } from "../fakes/app-server";
+import { FakePulumi } from "../fakes/fake-pulumi";
+
+const signal = new AbortController().signal;
+const mutations = (pulumi: FakePulumi) => pulumi.commandsFor().filter((command) => /^(up|destroy|preview|stack import)\b/.test(command));
+
+describe("stack commands", () => {
+    let pulumi: FakePulumi;
+    let lines: string[];
+    const log = (line: string) => lines.push(line);
+    beforeEach(() => {
+        pulumi = new FakePulumi();
+        lines = [];
+    });
+
+    describe("npm run status", () => {
+        it("shows each stack: existence, resources, lock, last update and the URL of a running runtime", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://dev.example.com" }).addStack("base-staging", { vpcId: "vpc-2" }).lock("base-staging");
+            const stacks = await Stacks.open(pulumi.asCommand());
+            await stacks.up("runtime-dev", { onOutput: () => undefined, signal });
+            pulumi.calls.length = 0;
+            assert.equal(await status(["--json"], signal, stacks, log), 0);
+            const statuses = JSON.parse(lines[0]);
+            assert.deepEqual(
+                statuses.map((s: any) => [s.stack, s.exists, s.resourceCount, s.locked, s.url]),
+                [
+                    ["base-dev", true, 20, false, undefined],
+                    ["runtime-dev", true, 20, false, "http://dev.example.com"],
+                    ["base-staging", true, 20, true, undefined],
+                    ["runtime-staging", false, undefined, undefined, undefined],
+                    ["base-prod", false, undefined, undefined, undefined],
+                    ["runtime-prod", false, undefined, undefined, undefined],
+                ],
+            );
+            assert.deepEqual(statuses[1].lastUpdate, { kind: "update", result: "succeeded", time: "2026-11-26T08:03:00.000Z" });
+            assert.deepEqual(mutations(pulumi), []);
+        });
+
+        it("prints a table and how to clear a lock", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).lock("base-dev");
+            await status(["--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log);
+            assert.match(lines[0], /^stack +exists +resources +locked +last update +images +url\nbase-dev +yes +20 +LOCKED/);
+            assert.match(lines[0], /runtime-dev +no +- +- +- +-/);
+            assert.match(lines[1], /^\nbase-dev is locked by runner@fv-az123 \(pid 4242\) since .* \(5 min ago\); if that run is no longer active, clear it with "pulumi cancel -s base-dev --yes"$/);
+        });
+    });
+
+    describe("the backend and secrets the commands use", () => {
+        it("refuse a CLI logged in to Pulumi Cloud instead of the self-managed backend, saying how to log in", async () => {
+            pulumi.backendUrl = "https://api.pulumi.com";
+            await assert.rejects(Stacks.open(pulumi.asCommand()), {
+                message:
+                    "the pulumi CLI is logged in to https://api.pulumi.com, not this project's self-managed state backend; log in to it first: pulumi login 's3://<state bucket>?region=<region>&awssdk=v2' (the line \"npm run bootstrap\" prints), or set PULUMI_BACKEND_URL",
+            });
+        });
+
+        it("accept s3:// and file:// backends", async () => {
+            for (const url of ["s3://acme-pulumi-state?region=us-west-2&awssdk=v2", "file:///srv/pulumi-state"]) {
+                pulumi.backendUrl = url;
+                await Stacks.open(pulumi.asCommand());
+            }
+        });
+
+        it("create a new stack with the configured secrets provider, not the passphrase default", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" });
+            const stacks = await Stacks.open(pulumi.asCommand(), {}, "awskms://alias/pulumi-durable-code?region=us-west-2");
+            await stacks.up("runtime-dev", { onOutput: () => undefined, signal });
+            assert.ok(pulumi.commandsFor().includes("stack init runtime-dev --secrets-provider awskms://alias/pulumi-durable-code?region=us-west-2"), pulumi.commandsFor().join("\n"));
+        });
+    });
+
+    describe("npm run status: Elastic IPs", () => {
+        let dir: string;
+        beforeEach(() => {
+            dir = mkdtempSync(join(tmpdir(), "durable-code-eips-"));
+            for (const name of readdirSync(PROJECT_DIR).filter((file) => /^Pulumi\..*yaml$/.test(file))) copyFileSync(join(PROJECT_DIR, name), join(dir, name));
+        });
+        afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+        it("the committed environments take exactly the default 5 per region: dev 1 + staging 1 + prod 3, no warning", async () => {
+            assert.deepEqual(elasticIpDemand().map((region) => [region.region, region.needed]), [["us-west-2", 5]]);
+            await status([], signal, await Stacks.open(pulumi.asCommand()), log);
+            assert.ok(!lines.some((line) => line.includes("Elastic IPs")));
+        });
+
+        it("warns when the environments configured in one region need more than the default quota", async () => {
+            writeFileSync(join(dir, "Pulumi.runtime-staging.yaml"), readFileSync(join(dir, "Pulumi.runtime-staging.yaml"), "utf8") + "  durable-code:egress: nat-per-az\n");
+            await status([], signal, await Stacks.open(pulumi.asCommand()), log, { dir });
+            assert.equal(
+                lines.at(-1),
+                '\nwarning: the runtime stacks in us-west-2 need 6 Elastic IPs at once (runtime-dev 1, runtime-staging 2, runtime-prod 3), more than the default quota of 5; request an increase (Service Quotas, "EC2-VPC Elastic IPs") before they are all up, or use egress nat-single',
+            );
+        });
+    });
+
+    describe("npm run up / down", () => {
+        it("down of prod needs --confirm runtime-prod, and runs nothing without it", async () => {
+            pulumi.addStack("base-prod", { vpcId: "vpc-1" }).addStack("runtime-prod", { url: "http://x" });
+            const stacks = await Stacks.open(pulumi.asCommand());
+            await assert.rejects(runtime(["down", "--env", "prod"], signal, stacks, log), {
+                message: "npm run down destroys runtime-prod, which serves production; confirm with --confirm runtime-prod",
+            });
+            assert.deepEqual(mutations(pulumi), []);
+            assert.equal(await runtime(["down", "--env", "prod", "--confirm", "runtime-prod"], signal, stacks, log), 0);
+            assert.deepEqual(mutations(pulumi), ["destroy --yes --skip-preview --stack runtime-prod"]);
+        });
+
+        it("down destroys runtime and nothing else", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://x" });
+            assert.equal(await runtime(["down", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+            assert.deepEqual(mutations(pulumi), ["destroy --yes --skip-preview --stack runtime-dev"]);
+        });
+
+        it("up deploys runtime and waits until the application answers", async () => {
+            const app = new AppServer(0);
+            const url = await app.start();
+            try {
+                pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+                pulumi.deployedOutputs.set("runtime-dev", { url });
+                assert.equal(await runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                assert.deepEqual(mutations(pulumi), ["up --yes --skip-preview --stack runtime-dev"]);
+                assert.deepEqual(app.requests.sort(), ["/", "/health"]);
+                assert.equal(lines.at(-1), `runtime-dev is up: ${url}`);
+            } finally {
+                await app.stop();
+            }
+        });
+
+        it("down --dry-run previews the destroy and deletes nothing", async () => {
+            pulumi.addStack("runtime-dev", { url: "http://x" });
+            await runtime(["down", "--env", "dev", "--dry-run"], signal, await Stacks.open(pulumi.asCommand()), log);
+            assert.deepEqual(mutations(pulumi), ["destroy --preview-only --stack runtime-dev"]);
+            assert.equal(pulumi.stacks.get("runtime-dev")!.resourceCount, 20);
+            assert.ok(lines.includes("preview destroy runtime-dev: delete 20"));
+        });
+
+        it("up --dry-run previews runtime and deploys nothing", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+            await runtime(["up", "--env", "dev", "--dry-run"], signal, await Stacks.open(pulumi.asCommand()), log);
+            assert.deepEqual(mutations(pulumi), ["preview --stack runtime-dev"]);
+        });
+
+        describe("locks, as real lock files in a file:// backend", () => {
+            const operationsOn = (stack: string) => pulumi.commandsFor(stack).filter((command) => /^(destroy|cancel|refresh|up)/.test(command));
+
+            it("down --retry-after-cancel clears a lock older than a job can run, naming its holder, refreshes, and destroys", async () => {
+                pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 240, username: "runner", hostname: "fv-az1" });
+                assert.equal(await runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                assert.deepEqual(operationsOn("runtime-dev"), [
+                    "destroy --yes --skip-preview --stack runtime-dev",
+                    "cancel --yes --stack runtime-dev",
+                    "refresh --skip-preview --yes --stack runtime-dev",
+                    "destroy --yes --skip-preview --stack runtime-dev",
+                ]);
+                assert.ok(lines.some((line) => /^runtime-dev is locked by runner@fv-az1 \(pid 4242\) since .* \(240 min ago\), older than 90 min: a killed run left it\./.test(line)));
+                assert.deepEqual(pulumi.lockFiles("runtime-dev"), []);
+            });
+
+            it("never clears a fresh lock (a laptop's live pulumi up): it says who holds it and stops", async () => {
+                pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 12, username: "alice", hostname: "alices-laptop", pid: 777 });
+                await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), {
+                    message: /runtime-dev is locked by alice@alices-laptop \(pid 777\) since .* \(12 min ago\); a lock younger than 90 min may belong to a live run, so it is not cleared/,
+                });
+                assert.deepEqual(operationsOn("runtime-dev"), ["destroy --yes --skip-preview --stack runtime-dev"]);
+                assert.equal(pulumi.lockFiles("runtime-dev").length, 1);
+            });
+
+            it("with several locks, clears only when every one is stale", async () => {
+                pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 300 }).lock("runtime-dev", { minutesAgo: 30, username: "bob" });
+                await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), { message: /bob@/ });
+                assert.equal(pulumi.lockFiles("runtime-dev").length, 2);
+                assert.equal(await runtime(["down", "--env", "dev", "--retry-after-cancel", "--stale-lock-minutes", "20"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                assert.deepEqual(pulumi.lockFiles("runtime-dev"), []);
+            });
+
+            it("the morning startup gets the same handling", async () => {
+                const app = new AppServer(0);
+                try {
+                    pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev").lock("runtime-dev", { minutesAgo: 600 });
+                    pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+                    assert.equal(await runtime(["up", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                    assert.deepEqual(operationsOn("runtime-dev"), ["up --yes --skip-preview --stack runtime-dev", "cancel --yes --stack runtime-dev", "refresh --skip-preview --yes --stack runtime-dev", "up --yes --skip-preview --stack runtime-dev"]);
+                } finally {
+                    await app.stop();
+                }
+            });
+
+            it("retries only a lock: any other failure is reported at once, with no cancel", async () => {
+                pulumi.addStack("runtime-dev", { url: "http://x" }).failNext("destroy", "runtime-dev", "error: deleting NAT Gateway: DependencyViolation");
+                await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), {
+                    message: /^destroy runtime-dev failed, runtime may still be running and costing money:\ndestroy runtime-dev failed:\n[\s\S]*DependencyViolation/,
+                });
+                assert.deepEqual(operationsOn("runtime-dev"), ["destroy --yes --skip-preview --stack runtime-dev"]);
+            });
+
+            it("npm run status shows who holds a lock and since when", async () => {
+                pulumi.addStack("runtime-staging", { url: "http://x" }).lock("runtime-staging", { minutesAgo: 3, username: "carol", hostname: "ci-7" });
+                await status(["--env", "staging", "--json"], signal, await Stacks.open(pulumi.asCommand()), log);
+                const [, runtimeStatus] = JSON.parse(lines[0]);
+                assert.equal(runtimeStatus.locked, true);
+                assert.match(runtimeStatus.lockedBy[0], /^carol@ci-7 \(pid 4242\) since \d{4}-\d\d-\d\dT.* \(3 min ago\)$/);
+            });
+        });
+
+        it("--on-demand deploys with a copy of the stack file that says spot: false, leaving the committed file alone", async () => {
+            const app = new AppServer(0);
+            try {
+                pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+                pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+                let copy = "";
+                pulumi.afterCommand = (args) => {
+                    const index = args.indexOf("--config-file");
+                    if (args[0] === "up" && index >= 0) copy = readFileSync(args[index + 1], "utf8");
+                };
+                const committed = readFileSync(join(PROJECT_DIR, "Pulumi.runtime-dev.yaml"), "utf8");
+                assert.equal(await runtime(["up", "--env", "dev", "--on-demand"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                assert.match(copy, /durable-code:spot: false/);
+                assert.equal(readFileSync(join(PROJECT_DIR, "Pulumi.runtime-dev.yaml"), "utf8"), committed);
+            } finally {
+                await app.stop();
+            }
+        });
+
+        it("--on-demand-fallback deploys again on demand when the services do not become healthy on Spot in time", async () => {
+            const app = new AppServer(0);
+            try {
+                pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+                const healthyUrl = await app.start();
+                pulumi.deployedOutputs.set("runtime-dev", { url: "http://127.0.0.1:9" });
+                pulumi.afterCommand = (args) => {
+                    if (args[0] === "up") pulumi.deployedOutputs.set("runtime-dev", { url: healthyUrl });
+                };
+                const dir = mkdtempSync(join(tmpdir(), "summary-"));
+                process.env.GITHUB_STEP_SUMMARY = join(dir, "summary.md");
+                try {
+                    assert.equal(await runtime(["up", "--env", "dev", "--on-demand-fallback", "--health-timeout", "0.5"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                    assert.match(readFileSync(join(dir, "summary.md"), "utf8"), /deploying again on demand for today/);
+                } finally {
+                    delete process.env.GITHUB_STEP_SUMMARY;
+                    rmSync(dir, { recursive: true, force: true });
+                }
+                const ups = pulumi.commandsFor("runtime-dev").filter((command) => command.startsWith("up "));
+                assert.equal(ups.length, 2);
+                assert.match(ups[1], /--config-file \S+Pulumi\.runtime-dev\.yaml/);
+                assert.ok(lines.some((line) => /did not become healthy on Fargate Spot within 1 s .*deploying again on demand/.test(line)));
+            } finally {
+                await app.stop();
+            }
+        });
+
+        it("--timeout beyond what a Node timer holds is refused, not turned into an instant cancel", async () => {
+            await assert.rejects(runtime(["down", "--env", "dev", "--timeout", "35792"], signal, await Stacks.open(pulumi.asCommand()), log), {
+                message: /^--timeout must be at most 35791 minutes \(got 35792\)/,
+                exitCode: 2,
+            } as object);
+        });
+
+        it("writes a job summary in GitHub Actions: what ran, how long, the URL, the result", async () => {
+            const dir = mkdtempSync(join(tmpdir(), "summary-"));
+            const file = join(dir, "summary.md");
+            process.env.GITHUB_STEP_SUMMARY = file;
+            let markdown: string;
+            try {
+                pulumi.addStack("runtime-dev", { url: "http://x" }).failNext("destroy", "runtime-dev", "error: AccessDenied");
+                await assert.rejects(runtime(["down", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log));
+                markdown = readFileSync(file, "utf8");
+            } finally {
+                delete process.env.GITHUB_STEP_SUMMARY;
+                rmSync(dir, { recursive: true, force: true });
+            }
+            assert.match(markdown, /^### teardown of runtime-dev\n/);
+            assert.match(markdown, /\| result \| ❌ failed \|/);
+            assert.match(markdown, /\| duration \| \d+ ms \|/);
+            assert.match(markdown, /AccessDenied/);
+        });
+
+        it("up refuses when the environment has no base", async () => {
+            await assert.rejects(runtime(["up", "--env", "qa"], signal, await Stacks.open(pulumi.asCommand()), log), { exitCode: 2 } as object);
+            await assert.rejects(runtime(["up", "--env", "staging"], signal, await Stacks.open(pulumi.asCommand()), log), {
+                message: 'runtime-staging: no base stack "base-staging" with resources in this backend; run "pulumi up -s base-staging" first (or set discovery: tags in Pulumi.runtime-staging.yaml)',
+            });
+            assert.deepEqual(mutations(pulumi), []);
+        });
+    });
+
+    describe("npm run destroy-base", () => {
+        /** ECR's ListImages / BatchDeleteImage (ECR API reference), recorded. */
+        class RecordingEcr {
+            readonly calls: Array<[string, any]> = [];
+            constructor(readonly images: Record<string, number> = {}) {}
+            async send(command: { constructor: { name: string }; input: any }): Promise<any> {
+                this.calls.push([command.constructor.name, command.input]);
+                if (command.constructor.name === "ListImagesCommand") {
+                    const count = this.images[command.input.repositoryName] ?? 0;
+                    return { imageIds: Array.from({ length: count }, (_, index) => ({ imageDigest: `sha256:${index}`, imageTag: `v${index}` })) };
+                }
+                return {};
+            }
+        }
+        let ecr: RecordingEcr;
+        beforeEach(() => (ecr = new RecordingEcr()));
+        const destroy = async (argv: string[]) => destroyBase(argv, signal, await Stacks.open(pulumi.asCommand()), log, ecr);
+
+        it("requires the stack name typed back", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" });
+            await assert.rejects(destroy(["--env", "dev", "--confirm", "yes"]), {
+                message: "destroying base-dev deletes the network, repositories, log groups and DNS of dev; confirm with --confirm base-dev",
+            });
+            assert.deepEqual(mutations(pulumi), []);
+        });
+
+        it("refuses while runtime still has resources", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://x" });
+            await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev"]), {
+                message: 'runtime-dev still has 20 resources that use base-dev; run "npm run down -- --env dev" first',
+            });
+            assert.deepEqual(mutations(pulumi), []);
+        });
+
+        it("previews, then destroys base once runtime is down", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+            assert.equal(await destroy(["--env", "dev", "--confirm", "base-dev"]), 0);
+            assert.deepEqual(mutations(pulumi), ["destroy --preview-only --exclude-protected --stack base-dev", "destroy --yes --skip-preview --stack base-dev"]);
+        });
+
+        it("stops with a clear message when a repository still holds images, and changes nothing", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" });
+            ecr.images["durable-code-dev-backend"] = 3;
+            await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev"]), {
+                message: "durable-code-dev-backend holds 3 images; a destroy never deletes images. Delete those you no longer need, or add --force-delete-images to delete them all. Nothing was changed",
+            });
+            assert.deepEqual(mutations(pulumi), ["destroy --preview-only --exclude-protected --stack base-dev"]);
+        });
+
+        it("--force-delete-images deletes them first", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" });
+            ecr.images["durable-code-dev-backend"] = 3;
+            assert.equal(await destroy(["--env", "dev", "--confirm", "base-dev", "--force-delete-images"]), 0);
+            assert.deepEqual(ecr.calls.filter(([name]) => name === "BatchDeleteImageCommand").map(([, input]) => [input.repositoryName, input.imageIds.length]), [["durable-code-dev-backend", 3]]);
+        });
+
+        it("in prod demands --unprotect, then checks everything before unprotecting all in one state write, then destroys", async () => {
+            pulumi.addStack("base-prod", { vpcId: "vpc-1" });
+            await assert.rejects(destroy(["--env", "prod", "--confirm", "base-prod"]), {
+                message: "base-prod protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them",
+            });
+            assert.deepEqual(mutations(pulumi), []);
+            assert.equal(await destroy(["--env", "prod", "--confirm", "base-prod", "--unprotect"]), 0);
+            assert.deepEqual(pulumi.commandsFor("base-prod").filter((command) => /^(destroy|state|stack export|stack import)/.test(command)), [
+                "destroy --preview-only --exclude-protected --stack base-prod",
+                "state unprotect --all --yes --stack base-prod",
+                "destroy --yes --skip-preview --stack base-prod",
+            ]);
+        });
+
+        it("in prod, a repository with images stops it before anything is unprotected", async () => {
+            pulumi.addStack("base-prod", { vpcId: "vpc-1" });
+            ecr.images["durable-code-prod-frontend"] = 1;
+            await assert.rejects(destroy(["--env", "prod", "--confirm", "base-prod", "--unprotect"]), { message: /holds 1 images/ });
+            assert.ok(!pulumi.commandsFor("base-prod").some((command) => command.startsWith("state unprotect")));
+        });
+    });
+});
