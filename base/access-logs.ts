@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../shared/config/types";
-import { accessLogsBucketPrefix, physicalName } from "../shared/naming";
+import { accessLogsBucketPrefix, accessLogsObjectsArn, NameScope, physicalName } from "../shared/naming";
 import { tagsFor } from "../shared/tags";
 
 export const ACCESS_LOG_EXPIRY_DAYS = 30;
@@ -24,12 +24,15 @@ export async function logDeliveryPrincipal(region: string): Promise<LogDeliveryP
     return { AWS: (await aws.elb.getServiceAccount({ region })).arn };
 }
 
-/** Delivery for the load balancer only, and nothing over plain HTTP. */
-export function accessLogsBucketPolicy(bucketArn: string, principal: LogDeliveryPrincipal) {
+/**
+ * Delivery for the load balancer only, under the prefix runtime gives it (ELB test-writes there when
+ * logging is turned on, and the load balancer fails to update if denied), and nothing over plain HTTP.
+ */
+export function accessLogsBucketPolicy(bucketArn: string, scope: NameScope, accountId: string, principal: LogDeliveryPrincipal) {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "LoadBalancerLogDelivery", Effect: "Allow", Principal: principal, Action: "s3:PutObject", Resource: `${bucketArn}/AWSLogs/*` },
+            { Sid: "LoadBalancerLogDelivery", Effect: "Allow", Principal: principal, Action: "s3:PutObject", Resource: accessLogsObjectsArn(bucketArn, scope, accountId) },
             {
                 Sid: "TlsOnly",
                 Effect: "Deny",
@@ -50,9 +53,9 @@ export function accessLogsBucketPolicy(bucketArn: string, principal: LogDelivery
 export class AccessLogsBucket extends pulumi.ComponentResource {
     readonly bucketName: pulumi.Output<string>;
 
-    constructor(name: string, args: { config: BaseConfig; principal: LogDeliveryPrincipal }, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(name: string, args: { config: BaseConfig; accountId: string; principal: LogDeliveryPrincipal }, opts: pulumi.ComponentResourceOptions = {}) {
         super("durable-code:base:AccessLogsBucket", name, {}, opts);
-        const { config, principal } = args;
+        const { config, accountId, principal } = args;
         const child = { parent: this };
         const bucket = new aws.s3.Bucket(
             `${name}-bucket`,
@@ -74,7 +77,7 @@ export class AccessLogsBucket extends pulumi.ComponentResource {
             { bucket: bucket.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: ACCESS_LOG_EXPIRY_DAYS } }] },
             child,
         );
-        new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(accessLogsBucketPolicy(arn, principal))) }, child);
+        new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(accessLogsBucketPolicy(arn, config, accountId, principal))) }, child);
         this.bucketName = bucket.bucket;
         this.registerOutputs({ bucketName: this.bucketName });
     }

@@ -39,7 +39,9 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
     const logs = new ServiceLogs("logs", { config });
     const dns = config.zoneName ? new Dns("dns", { config, zoneName: config.zoneName }) : undefined;
     const accessLogs =
-        config.accessLogs && !config.accessLogsBucket ? new AccessLogsBucket("access-logs", { config, principal: await logDeliveryPrincipal(config.region) }) : undefined;
+        config.accessLogs && !config.accessLogsBucket
+            ? new AccessLogsBucket("access-logs", { config, accountId: (await aws.getCallerIdentity()).accountId, principal: await logDeliveryPrincipal(config.region) })
+            : undefined;
     const providerArn = config.githubAccess || config.imagePublisherRepository ? await githubOidcProviderArn(config) : undefined;
     const github = config.githubAccess ? new GithubAccess("github", { config, providerArn: providerArn! }) : undefined;
     const publisher = config.imagePublisherRepository

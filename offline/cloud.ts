@@ -58,6 +58,8 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
             switch (token) {
                 case "aws:index/getAvailabilityZones:getAvailabilityZones":
                     return { names: [...zones], zoneIds: zones.map((_, index) => `usw2-az${index + 1}`), id: "zones" };
+                case "aws:index/getCallerIdentity:getCallerIdentity":
+                    return { id: MOCK_ACCOUNT, accountId: MOCK_ACCOUNT, arn: `arn:aws:sts::${MOCK_ACCOUNT}:assumed-role/deploy/session`, userId: "AROAEXAMPLE:session" };
                 case "aws:ec2/getVpc:getVpc": {
                     const vpc = exactlyOne("aws:ec2/vpc:Vpc", "EC2 VPC", inputs.filters);
                     return { id: vpc.id, cidrBlock: vpc.inputs.cidrBlock };

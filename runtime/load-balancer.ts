@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RuntimeConfig } from "../shared/config/types";
 import { BaseContract } from "../shared/contract";
-import { physicalName } from "../shared/naming";
+import { accessLogsPrefix, physicalName } from "../shared/naming";
 import { SERVICE_NAMES, ServiceName, SERVICES } from "../shared/services";
 import { tagsFor } from "../shared/tags";
 import { DEFAULT_SERVICE, routingRules, TLS_POLICY } from "./routing";
@@ -37,7 +37,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 enableHttp2: true,
                 dropInvalidHeaderFields: true,
                 enableDeletionProtection: config.protect,
-                accessLogs: accessLogsBucket ? { bucket: accessLogsBucket, prefix: physicalName(config), enabled: true } : undefined,
+                accessLogs: accessLogsBucket ? { bucket: accessLogsBucket, prefix: accessLogsPrefix(config), enabled: true } : undefined,
                 tags: tagsFor(config, physicalName(config)),
             },
             // Protected, `pulumi destroy -s runtime-prod` refuses before deleting anything; deletion

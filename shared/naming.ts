@@ -37,3 +37,16 @@ export function environmentZoneName(domain: string, env: string, atApex: boolean
 export function accessLogsBucketPrefix(scope: NameScope): string {
     return `${physicalName(scope)}-alb-logs-`;
 }
+
+/** The prefix runtime gives its load balancer's access logs: one environment's logs apart from another's. */
+export function accessLogsPrefix(scope: NameScope): string {
+    return physicalName(scope);
+}
+
+/**
+ * The objects ELB writes an environment's access logs as, and nothing else: keys are
+ * `<prefix>/AWSLogs/<account-id>/elasticloadbalancing/<region>/...` (ELB user guide, "Access log files").
+ */
+export function accessLogsObjectsArn(bucketArn: string, scope: NameScope, accountId: string): string {
+    return `${bucketArn}/${accessLogsPrefix(scope)}/AWSLogs/${accountId}/*`;
+}

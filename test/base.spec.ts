@@ -235,7 +235,8 @@ describe("base layer", () => {
             // us-west-2's ELB log account (ELB user guide, "Enable access logs"), from aws.elb.getServiceAccount.
             assert.deepEqual(delivery.Principal, { AWS: "arn:aws:iam::797873946194:root" });
             assert.equal(delivery.Action, "s3:PutObject");
-            assert.equal(delivery.Resource, `${single(bases.prod, "aws:s3/bucket:Bucket").state.arn}/AWSLogs/*`);
+            // Only under runtime-prod's prefix, in this account (123456789012 is the offline caller identity).
+            assert.equal(delivery.Resource, `${single(bases.prod, "aws:s3/bucket:Bucket").state.arn}/durable-code-prod/AWSLogs/123456789012/*`);
         });
 
         it("is closed to the public, TLS-only, SSE-S3 encrypted and expires logs after 30 days", () => {

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { evaluateEnvironment, EnvironmentEvaluation, stackConfig } from "../offline/evaluate";
 import { DeclaredResource, Evaluation } from "../offline/engine";
 import { awsModule, containerDefinitions, ofType, single, TYPES } from "./helpers";
+import { allows } from "./iam-evaluator";
 
 /** Whether a resource, or a component it is a child of, was declared depending on another. */
 function dependsOn(evaluation: Evaluation, resource: DeclaredResource, on: DeclaredResource): boolean {
@@ -97,6 +98,24 @@ describe("runtime layer", () => {
             const { base, runtime } = envs.prod;
             assert.deepEqual(single(runtime, TYPES.loadBalancer).inputs.accessLogs, { bucket: base.outputs.accessLogsBucket, prefix: "durable-code-prod", enabled: true });
             assert.equal(single(runtimeOf("dev"), TYPES.loadBalancer).inputs.accessLogs, undefined);
+        });
+
+        it("writes its access logs where base-prod's bucket policy lets ELB write (runtime-prod's first up test-writes there, and fails if denied)", () => {
+            const { base, runtime } = envs.prod;
+            const { bucket, prefix } = single(runtime, TYPES.loadBalancer).inputs.accessLogs;
+            const policy = JSON.parse(single(base, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
+            // The key of a log file, in the ELB user guide's format ("Access log files"):
+            // bucket[/prefix]/AWSLogs/aws-account-id/elasticloadbalancing/region/yyyy/mm/dd/
+            //   aws-account-id_elasticloadbalancing_region_app.load-balancer-id_end-time_ip-address_random-string.log.gz
+            const logFile = (logPrefix: string, account: string) =>
+                `arn:aws:s3:::${bucket}/${logPrefix}/AWSLogs/${account}/elasticloadbalancing/us-west-2/2027/03/01/` +
+                `${account}_elasticloadbalancing_us-west-2_app.durable-code-prod.50dc6c495c0c9188_20270301T0005Z_198.51.100.7_2soosksgsvd6o.log.gz`;
+            const delivers = (resource: string) => allows(policy.Statement, { action: "s3:PutObject", resource });
+            assert.equal(prefix, "durable-code-prod");
+            assert.equal(delivers(logFile(prefix, "123456789012")), true);
+            assert.equal(delivers(logFile("durable-code-dev", "123456789012")), false);
+            assert.equal(delivers(logFile(prefix, "210987654321")), false);
+            assert.equal(delivers(`arn:aws:s3:::${bucket}/AWSLogs/123456789012/elasticloadbalancing/us-west-2/2027/03/01/x.log.gz`), false);
         });
 
         it("checks the front end on / at 3000 and the back end on /health at 8000, targets by IP", () => {
