@@ -22,9 +22,13 @@ export const MAX_TIMEOUT_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
 /**
  * Runs a command's main function and exits with the code it returns (130 after a cancel).
  * - Ctrl-C in a terminal reaches the whole foreground process group, `pulumi` included, which then
- *   stops cleanly and releases its lock: only `signal` is aborted, so nothing new starts.
- * - SIGTERM (GitHub's cancel, `kill`) and the `--timeout` deadline reach node alone: both are
- *   aborted, and the running `pulumi` gets exactly one SIGINT.
+ *   stops cleanly and releases its lock: only `signal` is aborted, so nothing new starts. A second
+ *   Ctrl-C reaches `pulumi` too, which then terminates at once; node adds nothing to either.
+ * - GitHub's cancel and `timeout-minutes` send SIGINT to the step's process only, SIGTERM 7.5 s
+ *   later and a kill 2.5 s after that (actions/runner src/Runner.Sdk/ProcessInvoker.cs,
+ *   CancelAndKillProcessTree), and the runner sets GITHUB_ACTIONS=true for that process. There a
+ *   SIGINT reached node alone, so both are aborted and `pulumi` gets exactly one SIGINT.
+ * - SIGTERM (`kill`) and the `--timeout` deadline reach node alone: likewise one SIGINT to `pulumi`.
  * - `--help` / `-h` prints the command's help and exits 0.
  */
 export function runMain(
@@ -46,7 +50,8 @@ export function runMain(
         }
         if (forward && !interrupt.signal.aborted) interrupt.abort(new Error(why));
     };
-    process.on("SIGINT", () => cancel("interrupted", false));
+    const onGitHub = process.env.GITHUB_ACTIONS === "true";
+    process.on("SIGINT", () => (onGitHub ? cancel("cancelled (GitHub Actions)", true) : cancel("interrupted", false)));
     process.on("SIGTERM", () => cancel("terminated", true));
     const minutes = options.timeoutMinutes?.(argv);
     const timer = minutes && minutes <= MAX_TIMEOUT_MINUTES ? setTimeout(() => cancel(`timed out after ${minutes} min`, true), minutes * 60_000) : undefined;

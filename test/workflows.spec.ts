@@ -44,7 +44,7 @@ describe("workflows", () => {
         const runs = allSteps().filter((step) => step.run).map((step) => step.run as string);
         const npmScripts = runs.flatMap((run) => [...run.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((match) => match[1]));
         const paths = runs.flatMap((run) => [...run.matchAll(/\b((?:commands|scripts|policy|cost)\/[\w./-]+\.ts)\b/g)].map((match) => match[1]));
-        assert.ok(npmScripts.length >= 4 && paths.length >= 2);
+        assert.ok(npmScripts.length >= 3 && paths.length >= 4);
         assert.deepEqual(npmScripts.filter((name) => !(name in scripts)), []);
         assert.deepEqual(paths.filter((path) => !existsSync(join(ROOT, path))), []);
     });
@@ -124,9 +124,9 @@ describe("workflows", () => {
                 assert.deepEqual(RUNTIME_SCHEDULE.environments, ["dev", "staging"]);
             });
 
-            it(`${file} execs the command, so GitHub's cancel reaches node, and reports the lock after a cancel`, () => {
+            it(`${file} execs node itself, so GitHub's cancel (a SIGINT to the step's process alone) reaches it, and reports the lock after a cancel`, () => {
                 const steps = allSteps().filter((step) => step.file === file);
-                assert.match(steps.find((step) => /npm run (up|down)/.test(step.run ?? "")).run, /^exec npm run (up|down) -- /);
+                assert.match(steps.find((step) => /commands\/runtime\.ts (up|down)/.test(step.run ?? "")).run, /^exec node -r ts-node\/register\/transpile-only commands\/runtime\.ts (up|down) --env /);
                 const afterCancel = steps.find((step) => step.if === "cancelled()");
                 assert.match(afterCancel.run, /npm run --silent status -- --env "\$ENVIRONMENT"/);
             });
@@ -139,21 +139,21 @@ describe("workflows", () => {
         }
 
         it("teardown and startup clear a stale lock and retry once; startup waits for the application and falls back to on demand", () => {
-            const runOf = (file: string) => allSteps().filter((step) => step.file === file && /npm run (up|down)/.test(step.run ?? ""))[0].run;
-            assert.match(runOf("nightly-teardown.yml"), /npm run down -- --env "\$ENVIRONMENT" --retry-after-cancel/);
-            assert.match(runOf("morning-startup.yml"), /npm run up -- --env "\$ENVIRONMENT" --health-timeout \d+ --retry-after-cancel --on-demand-fallback/);
+            const runOf = (file: string) => allSteps().filter((step) => step.file === file && /commands\/runtime\.ts (up|down)/.test(step.run ?? ""))[0].run;
+            assert.match(runOf("nightly-teardown.yml"), /commands\/runtime\.ts down --env "\$ENVIRONMENT" --retry-after-cancel/);
+            assert.match(runOf("morning-startup.yml"), /commands\/runtime\.ts up --env "\$ENVIRONMENT" --health-timeout \d+ --retry-after-cancel --on-demand-fallback/);
         });
     });
 
     describe("the commands teardown and startup run, executed as written (with and without dry run)", () => {
-        const commandLine = (file: string) => allSteps().find((step) => step.file === file && /npm run (up|down)/.test(step.run ?? "")).run as string;
-        /** The argv the npm script receives, with the step's environment variables filled in. */
+        const commandLine = (file: string) => allSteps().find((step) => step.file === file && /commands\/runtime\.ts (up|down)/.test(step.run ?? "")).run as string;
+        /** The argv commands/runtime.ts receives, with the step's environment variables filled in. */
         const argvOf = (file: string, env: string, dryRun: boolean, catchUp = false) => {
             const line = commandLine(file)
                 .replace(/"\$ENVIRONMENT"/g, env)
                 .replace(/\$DRY_RUN/g, dryRun ? "--dry-run" : "")
                 .replace(/\$CATCH_UP/g, catchUp ? "--only-if-needed" : "");
-            const match = /^exec npm run (up|down) -- (.*)$/.exec(line.trim())!;
+            const match = /^exec node -r ts-node\/register\/transpile-only commands\/runtime\.ts (up|down) (.*)$/.exec(line.trim())!;
             return [match[1], ...match[2].trim().split(/\s+/)];
         };
         const operations = (pulumi: FakePulumi) => pulumi.commandsFor().filter((command) => /^(up|destroy|preview)\b/.test(command));
@@ -200,9 +200,9 @@ describe("workflows", () => {
     describe("release.yml, its commands executed as written by bash", () => {
         const releaseJob = () => workflow("release.yml").jobs.release;
         const step = (id: string) => releaseJob().steps.find((candidate: any) => candidate.id === id || candidate.name === id);
-        /** Runs a step's script with bash; `exec npm run <script> -- ...` prints the script's argv instead. */
+        /** Runs a step's script with bash; `exec node -r <register> <command file> ...` prints the command's argv instead. */
         const bash = (script: string, env: Record<string, string>, cwd = ROOT) =>
-            execFileSync("bash", ["-c", `exec() { "$@"; }; npm() { shift 3; printf '%s\\n' "$@"; }\n${script}`], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+            execFileSync("bash", ["-c", `exec() { "$@"; }; node() { shift 3; printf '%s\\n' "$@"; }\n${script}`], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
 
         it("is triggered by hand (environment, tag, service) and by the application's build (repository_dispatch release)", () => {
             const on = workflow("release.yml").on;
@@ -211,7 +211,7 @@ describe("workflows", () => {
             assert.equal(releaseJob().permissions.contents, "write");
         });
 
-        it("passes both services' release, or one service's, to npm run release with the environment's confirmation", () => {
+        it("passes both services' release, or one service's, to commands/release.ts with the environment's confirmation", () => {
             const run = step("release").run;
             assert.deepEqual(bash(run, { ENVIRONMENT: "staging", TAG: "v1.4.2", SERVICE: "both" }).trim().split("\n"), ["--env", "staging", "--tag", "v1.4.2", "--confirm", "runtime-staging"]);
             const one = bash(run, { ENVIRONMENT: "prod", TAG: "v1.4.2", SERVICE: "backend" }).trim().split("\n");
