@@ -9,6 +9,7 @@ import { AccessLogsBucket, logDeliveryPrincipal } from "./access-logs";
 import { GithubAccess, githubOidcProviderArn } from "./github-access";
 import { ImagePublisher } from "./image-publisher";
 import { CertificateStatus, Dns } from "./dns";
+import { FrontDoorLink } from "./front-door";
 import { ServiceLogs } from "./logs";
 import { Network } from "./network";
 import { Registries } from "./registries";
@@ -28,13 +29,22 @@ export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract
 
 /**
  * The persistent layer: network, security groups, registries, the services' log groups, DNS, the
- * access log bucket where configured, and optionally the GitHub deploy role. Nothing here costs by
+ * access log bucket where configured, the HTTP API front door's VPC link and namespace where
+ * configured, and optionally the GitHub deploy role. Nothing here costs by
  * the hour; a NAT gateway, load balancer or ECS resource in base is a defect (see test/base.spec.ts).
  */
 export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
     const availabilityZones = await firstAvailabilityZones(config);
     const network = new Network("network", { config, availabilityZones });
     const securityGroups = new SecurityGroups("security-groups", { config, vpcId: network.vpc.id, vpcCidr: config.vpcCidr });
+    const frontDoor = securityGroups.vpcLink
+        ? new FrontDoorLink("front-door", {
+              config,
+              vpcId: network.vpc.id,
+              privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
+              securityGroupId: securityGroups.vpcLink.id,
+          })
+        : undefined;
     const registries = new Registries("registries", { config });
     const logs = new ServiceLogs("logs", { config });
     const dns = config.zoneName ? new Dns("dns", { config, zoneName: config.zoneName }) : undefined;
@@ -74,6 +84,8 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         zoneId: dns?.zoneId ?? "",
         certificateArn: dns?.certificateArn ?? "",
         accessLogsBucket: accessLogs?.bucketName ?? config.accessLogsBucket ?? "",
+        vpcLinkId: frontDoor?.vpcLink.id ?? "",
+        serviceDiscoveryNamespaceId: frontDoor?.namespace.id ?? "",
         permissionsBoundaryArn: github?.boundary.arn ?? "",
         tags: contractTags(config),
         ...(github ? { deployRoleArn: github.deployRole.arn, previewRoleArn: github.previewRole.arn } : {}),

@@ -12,15 +12,18 @@ export interface SecurityGroupsArgs {
 }
 
 /**
- * Two groups: the load balancer's, open to the internet on HTTP and HTTPS only, and the services',
- * reachable on the container ports from the load balancer's group and nothing else. Rules are
- * separate resources with descriptions, so a change to one rule never rewrites the others; each
- * carries its group's Role tag, which the policy pack checks.
+ * The load balancer's group, open to the internet on HTTP and HTTPS only, and the services',
+ * reachable on the container ports from the front door's group and nothing else: the load
+ * balancer's, or with front door http-api the VPC link's (which takes no traffic in; API Gateway
+ * sends through its interfaces). Rules are separate resources with descriptions, so a change to one
+ * rule never rewrites the others; each carries its group's Role tag, which the policy pack checks.
  */
 export class SecurityGroups extends pulumi.ComponentResource {
     readonly loadBalancer: aws.ec2.SecurityGroup;
     readonly services: aws.ec2.SecurityGroup;
     readonly natInstance: aws.ec2.SecurityGroup;
+    /** Front door http-api only: the group of the VPC link's network interfaces. */
+    readonly vpcLink?: aws.ec2.SecurityGroup;
 
     constructor(name: string, args: SecurityGroupsArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super("durable-code:base:SecurityGroups", name, {}, opts);
@@ -48,6 +51,22 @@ export class SecurityGroups extends pulumi.ComponentResource {
             },
             child,
         );
+
+        this.vpcLink =
+            config.frontDoor === "http-api"
+                ? new aws.ec2.SecurityGroup(
+                      `${name}-vpc-link`,
+                      {
+                          name: physicalName(config, "vpc-link"),
+                          description: "API Gateway VPC link: to the container ports only",
+                          vpcId,
+                          tags: tagsFor(config, physicalName(config, "vpc-link"), { Role: "vpc-link" }),
+                      },
+                      child,
+                  )
+                : undefined;
+        const frontDoor = this.vpcLink ?? this.loadBalancer;
+        const frontDoorName = this.vpcLink ? "the API Gateway VPC link" : "the load balancer";
 
         for (const port of PUBLIC_LISTENER_PORTS) {
             new aws.vpc.SecurityGroupIngressRule(
@@ -79,15 +98,30 @@ export class SecurityGroups extends pulumi.ComponentResource {
                 },
                 child,
             );
+            if (this.vpcLink) {
+                new aws.vpc.SecurityGroupEgressRule(
+                    `${name}-vpc-link-to-${service}`,
+                    {
+                        securityGroupId: this.vpcLink.id,
+                        description: `To the ${service} containers on ${port}`,
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        referencedSecurityGroupId: this.services.id,
+                        tags: tagsFor(config, physicalName(config, `vpc-link-to-${service}`), { Role: "vpc-link" }),
+                    },
+                    child,
+                );
+            }
             new aws.vpc.SecurityGroupIngressRule(
                 `${name}-services-in-${service}`,
                 {
                     securityGroupId: this.services.id,
-                    description: `${service} port ${port} from the load balancer`,
+                    description: `${service} port ${port} from ${frontDoorName}`,
                     ipProtocol: "tcp",
                     fromPort: port,
                     toPort: port,
-                    referencedSecurityGroupId: this.loadBalancer.id,
+                    referencedSecurityGroupId: frontDoor.id,
                     tags: tagsFor(config, physicalName(config, `services-in-${service}`), { Role: "services" }),
                 },
                 child,

@@ -111,6 +111,12 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                     if (!account) throw new Error(`the offline cloud knows the ELB log delivery account of ${Object.keys(ELB_LOG_ACCOUNTS).join(", ")} only`);
                     return { id: account, arn: `arn:aws:iam::${account}:root`, region: inputs.region };
                 }
+                case "aws:servicediscovery/getDnsNamespace:getDnsNamespace": {
+                    // Cloud Map's namespaces by name and type; the provider words a miss as below.
+                    const type = inputs.type === "DNS_PRIVATE" ? "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace" : "aws:servicediscovery/publicDnsNamespace:PublicDnsNamespace";
+                    const namespace = named(type, `Service Discovery Namespace (${inputs.name}/${inputs.type})`, (candidate) => candidate.inputs.name === inputs.name);
+                    return { id: namespace.id, arn: namespace.state.arn, name: inputs.name, type: inputs.type, hostedZone: namespace.state.hostedZone, description: namespace.inputs.description ?? "", tags: namespace.inputs.tags ?? {} };
+                }
                 case "aws:acm/getCertificate:getCertificate": {
                     // ACM issues a DNS-validated certificate only once its zone answers, which base
                     // declares by waiting on a CertificateValidation; until then it is PENDING_VALIDATION.

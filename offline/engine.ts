@@ -49,6 +49,9 @@ export class EvaluationError extends Error {
 }
 
 export const MOCK_ACCOUNT = "123456789012";
+
+/** API Gateway's regional hosted zones, which a custom domain's alias records name (AWS general reference, "API Gateway endpoints"). */
+const API_GATEWAY_ZONES: Readonly<Record<string, string>> = { "us-east-1": "Z1UJRXOUMOOFQ8", "us-west-2": "Z2OJLYMUO9EFXC" };
 export const MOCK_ORGANIZATION = "organization";
 const PROJECT = "durable-code";
 
@@ -172,6 +175,15 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             return { arn, name: inputs.name };
         case "aws:ec2/instance:Instance":
             return { arn, primaryNetworkInterfaceId: `eni-${name}`, publicIp: "203.0.113.7" };
+        case "aws:apigatewayv2/api:Api":
+            return { arn, apiEndpoint: `https://${name}-0a1b2c.execute-api.${region}.amazonaws.com`, executionArn: `arn:aws:execute-api:${region}:${MOCK_ACCOUNT}:${name}` };
+        case "aws:apigatewayv2/domainName:DomainName":
+            // What API Gateway assigns a regional custom domain: a d-<id> name in its own hosted zone.
+            return { arn, domainNameConfiguration: { ...inputs.domainNameConfiguration, targetDomainName: `d-${name}.execute-api.${region}.amazonaws.com`, hostedZoneId: API_GATEWAY_ZONES[region] ?? "Z0MOCKAPIGW" } };
+        case "aws:servicediscovery/service:Service":
+            return { arn: `arn:aws:servicediscovery:${region}:${MOCK_ACCOUNT}:service/srv-${name}` };
+        case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+            return { arn: `arn:aws:servicediscovery:${region}:${MOCK_ACCOUNT}:namespace/ns-${name}`, hostedZone: "Z0MOCKNAMESPACE1" };
         case "aws:iam/role:Role":
             return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${inputs.name ?? name}` };
         case "aws:iam/policy:Policy":

@@ -21,22 +21,30 @@ export function hostnamesFor(config: RuntimeConfig, zoneName: string): Hostnames
     };
 }
 
-/** Alias A records from the hostnames to the load balancer; recreated with every restore. */
+/** Where an alias record points: the load balancer, or an HTTP API's custom domain. */
+export interface AliasTarget {
+    readonly name: pulumi.Input<string>;
+    readonly zoneId: pulumi.Input<string>;
+    /** Route 53 follows the load balancer's health; an API custom domain has none to follow. */
+    readonly evaluateTargetHealth: boolean;
+}
+
+/** Alias A records from the hostnames to the front door; recreated with every restore. */
 export class DnsRecords extends pulumi.ComponentResource {
     constructor(
         name: string,
-        args: { zoneId: string; hostnames: Hostnames; loadBalancer: aws.lb.LoadBalancer },
+        args: { zoneId: string; hostnames: Hostnames; targetOf: (role: keyof Hostnames) => AliasTarget },
         opts: pulumi.ComponentResourceOptions = {},
     ) {
         super("durable-code:runtime:DnsRecords", name, {}, opts);
-        for (const [role, hostname] of Object.entries(args.hostnames).filter((entry): entry is [string, string] => entry[1] !== undefined)) {
+        for (const [role, hostname] of Object.entries(args.hostnames).filter((entry): entry is [keyof Hostnames, string] => entry[1] !== undefined)) {
             new aws.route53.Record(
                 `${name}-${role}`,
                 {
                     zoneId: args.zoneId,
                     name: hostname,
                     type: "A",
-                    aliases: [{ name: args.loadBalancer.dnsName, zoneId: args.loadBalancer.zoneId, evaluateTargetHealth: true }],
+                    aliases: [args.targetOf(role)],
                 },
                 { parent: this },
             );

@@ -4,15 +4,20 @@ import { BaseContract } from "../shared/contract";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { Cluster } from "./cluster";
 import { discoverBase } from "./discovery";
-import { DnsRecords, hostnamesFor } from "./dns-records";
+import { AliasTarget, DnsRecords, Hostnames, hostnamesFor } from "./dns-records";
 import { Egress } from "./egress";
+import { HttpApi } from "./http-api";
 import { TaskRoles } from "./iam";
 import { LoadBalancer } from "./load-balancer";
-import { WebService } from "./service";
+import { WebService, WebServiceArgs } from "./service";
 
 export interface RuntimeOutputs {
     readonly url: pulumi.Output<string>;
-    readonly loadBalancerDnsName: pulumi.Output<string>;
+    readonly frontDoor: string;
+    /** Front door alb: the load balancer's own name. */
+    readonly loadBalancerDnsName?: pulumi.Output<string>;
+    /** Front door http-api: the API's own endpoint (off, with a certificate, in favour of the custom domains). */
+    readonly apiEndpoint?: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
     readonly serviceNames: Record<ServiceName, pulumi.Output<string>>;
     /** The services' log groups, which base keeps across the nightly destroy. */
@@ -32,7 +37,8 @@ export async function deployRuntime(config: RuntimeConfig): Promise<RuntimeOutpu
 
 export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<RuntimeOutputs, "baseLookups"> {
     const egress = new Egress("egress", { config, base });
-    const loadBalancer = new LoadBalancer("load-balancer", { config, base });
+    const hostnames = base.zoneId ? hostnamesFor(config, base.domain) : undefined;
+    const frontDoor = config.frontDoor === "http-api" ? httpApiFrontDoor(config, base, hostnames) : loadBalancerFrontDoor(config, base, hostnames);
     const cluster = new Cluster("ecs", { config });
     const roles = new TaskRoles("roles", { config, base, logGroupArns: SERVICE_NAMES.map((service) => base.logGroups[service].arn) });
 
@@ -49,31 +55,65 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
                     executionRoleArn: roles.executionRole.arn,
                     taskRoleArn: roles.taskRole.arn,
                     logGroupName: base.logGroups[service].name,
-                    targetGroupArn: loadBalancer.targetGroups[service].arn,
+                    frontDoor: frontDoor.reach(service),
                     subnetIds: egress.taskSubnetIds,
                     securityGroupId: base.servicesSecurityGroupId,
                     assignPublicIp: egress.assignPublicIp,
                 },
                 // Tasks need routes out (NAT) to pull images, a routed target group, the Spot provider, and
                 // the execution role's permissions in place before the first task pulls its image.
-                { dependsOn: [egress, cluster.capacityProviders, ...loadBalancer.routing, ...roles.policies] },
+                { dependsOn: [egress, cluster.capacityProviders, ...frontDoor.routing, ...roles.policies] },
             );
             return [service, webService.service.name];
         }),
     ) as Record<ServiceName, pulumi.Output<string>>;
 
-    const hostnames = base.zoneId ? hostnamesFor(config, base.domain) : undefined;
-    if (hostnames) {
-        new DnsRecords("dns", { zoneId: base.zoneId, hostnames, loadBalancer: loadBalancer.loadBalancer });
+    if (hostnames && frontDoor.targetOf) {
+        new DnsRecords("dns", { zoneId: base.zoneId, hostnames, targetOf: frontDoor.targetOf });
     }
-    const dnsName = loadBalancer.loadBalancer.dnsName;
     return {
-        url: hostnames ? pulumi.output(`${loadBalancer.https ? "https" : "http"}://${hostnames.app}`) : pulumi.interpolate`http://${dnsName}`,
-        loadBalancerDnsName: dnsName,
+        url: frontDoor.url,
+        frontDoor: config.frontDoor,
+        ...frontDoor.outputs,
         clusterName: cluster.cluster.name,
         serviceNames: services,
         logGroupNames: Object.fromEntries(SERVICE_NAMES.map((service) => [service, base.logGroups[service].name])) as Record<ServiceName, string>,
         egress: config.egress,
         imageTags: config.imageTags,
+    };
+}
+
+/** What the services and DNS records need from either front door. */
+interface FrontDoorParts {
+    readonly reach: (service: ServiceName) => WebServiceArgs["frontDoor"];
+    /** What tasks wait for before registering. */
+    readonly routing: pulumi.Resource[];
+    /** Where each hostname points; undefined when no record can point anywhere yet. */
+    readonly targetOf?: (role: keyof Hostnames) => AliasTarget;
+    readonly url: pulumi.Output<string>;
+    readonly outputs: Pick<RuntimeOutputs, "loadBalancerDnsName" | "apiEndpoint">;
+}
+
+function loadBalancerFrontDoor(config: RuntimeConfig, base: BaseContract, hostnames: Hostnames | undefined): FrontDoorParts {
+    const loadBalancer = new LoadBalancer("load-balancer", { config, base });
+    const dnsName = loadBalancer.loadBalancer.dnsName;
+    return {
+        reach: (service) => ({ targetGroupArn: loadBalancer.targetGroups[service].arn }),
+        routing: loadBalancer.routing,
+        targetOf: () => ({ name: dnsName, zoneId: loadBalancer.loadBalancer.zoneId, evaluateTargetHealth: true }),
+        url: hostnames ? pulumi.output(`${loadBalancer.https ? "https" : "http"}://${hostnames.app}`) : pulumi.interpolate`http://${dnsName}`,
+        outputs: { loadBalancerDnsName: dnsName },
+    };
+}
+
+function httpApiFrontDoor(config: RuntimeConfig, base: BaseContract, hostnames: Hostnames | undefined): FrontDoorParts {
+    const api = new HttpApi("front-door", { config, base, hostnames });
+    const domains = api.domains;
+    return {
+        reach: (service) => ({ registryArn: api.registries[service].arn }),
+        routing: [],
+        targetOf: Object.keys(domains).length > 0 ? (role) => domains[role]! : undefined,
+        url: api.url,
+        outputs: { apiEndpoint: api.api.apiEndpoint },
     };
 }

@@ -18,5 +18,17 @@ export function routingRules(): RoutingRule[] {
     }));
 }
 
+/**
+ * An HTTP API route key for a listener rule's path pattern: `/api/*` becomes `ANY /api/{proxy+}`, a
+ * greedy path variable that matches everything below /api/ (API Gateway developer guide, "Working
+ * with routes for HTTP APIs"); an exact path stays exact. ALB patterns with `*` or `?` elsewhere have
+ * no route key, and stop the program rather than route differently from the load balancer.
+ */
+export function routeKeyFor(pathPattern: string): string {
+    const prefix = pathPattern.endsWith("/*") ? pathPattern.slice(0, -2) : pathPattern;
+    if (/[*?]/.test(prefix)) throw new Error(`path pattern ${pathPattern} has no HTTP API route key; only "/path" and "/path/*" translate`);
+    return pathPattern.endsWith("/*") ? `ANY ${prefix}/{proxy+}` : `ANY ${prefix}`;
+}
+
 /** TLS 1.3 with TLS 1.2 fallback, AWS's recommended policy for application load balancers. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";

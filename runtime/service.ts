@@ -15,13 +15,18 @@ export interface WebServiceArgs {
     readonly executionRoleArn: pulumi.Input<string>;
     readonly taskRoleArn: pulumi.Input<string>;
     readonly logGroupName: pulumi.Input<string>;
-    readonly targetGroupArn: pulumi.Input<string>;
+    /** How the front door reaches the tasks: the load balancer's target group, or the HTTP API's Cloud Map service. */
+    readonly frontDoor: { readonly targetGroupArn: pulumi.Input<string> } | { readonly registryArn: pulumi.Input<string> };
     readonly subnetIds: readonly string[];
     readonly securityGroupId: string;
     readonly assignPublicIp: boolean;
 }
 
-/** One container as a Fargate service behind its target group, scaled on CPU. */
+/**
+ * One container as a Fargate service behind the front door, scaled on CPU. Behind the load balancer,
+ * its target group's health check gates traffic; behind the HTTP API there is none, and the container
+ * health check (reported to Cloud Map) and the deployment circuit breaker decide.
+ */
 export class WebService extends pulumi.ComponentResource {
     readonly service: aws.ecs.Service;
     readonly taskDefinition: aws.ecs.TaskDefinition;
@@ -83,7 +88,10 @@ export class WebService extends pulumi.ComponentResource {
                     securityGroups: [args.securityGroupId],
                     assignPublicIp: args.assignPublicIp,
                 },
-                loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: service, containerPort: port }],
+                loadBalancers: "targetGroupArn" in args.frontDoor ? [{ targetGroupArn: args.frontDoor.targetGroupArn, containerName: service, containerPort: port }] : undefined,
+                // awsvpc tasks reach an SRV record's port only through containerName and containerPort
+                // (ECS API reference, ServiceRegistry); API Gateway needs that port.
+                serviceRegistries: "registryArn" in args.frontDoor ? { registryArn: args.frontDoor.registryArn, containerName: service, containerPort: port } : undefined,
                 healthCheckGracePeriodSeconds: 60,
                 deploymentCircuitBreaker: { enable: true, rollback: true },
                 deploymentMinimumHealthyPercent: 100,

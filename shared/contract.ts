@@ -2,9 +2,10 @@ import { ServiceName } from "./services";
 
 /**
  * What base publishes and runtime consumes. Bump CONTRACT_VERSION when a field changes meaning or
- * disappears; adding a field keeps the version (runtime looks up what an older base lacks).
+ * disappears, or when runtime needs base to hold something new (runtime still looks up what an
+ * older base lacks). Version 2: the HTTP API front door's VPC link and Cloud Map namespace.
  */
-export const CONTRACT_VERSION = 1;
+export const CONTRACT_VERSION = 2;
 
 export interface RepositoryRef {
     readonly name: string;
@@ -41,6 +42,10 @@ export interface BaseContract {
     readonly certificateArn: string;
     /** Bucket for the load balancer's access logs; empty when off. */
     readonly accessLogsBucket: string;
+    /** Front door http-api: the VPC link the API reaches the tasks through; empty with the load balancer. */
+    readonly vpcLinkId: string;
+    /** Front door http-api: the Cloud Map namespace runtime registers the services in; empty with the load balancer. */
+    readonly serviceDiscoveryNamespaceId: string;
     /** The boundary runtime's roles are created with, so the deploy role may create them; empty when the GitHub roles are off. */
     readonly permissionsBoundaryArn: string;
     readonly tags: Readonly<Record<string, string>>;
@@ -66,6 +71,8 @@ export const CONTRACT_KEYS: readonly ContractKey[] = [
     "zoneId",
     "certificateArn",
     "accessLogsBucket",
+    "vpcLinkId",
+    "serviceDiscoveryNamespaceId",
     "permissionsBoundaryArn",
     "tags",
 ];

@@ -16,6 +16,18 @@ export function egressModesFor(env: string): readonly EgressMode[] {
     return env === "prod" ? PROD_EGRESS_MODES : EGRESS_MODES;
 }
 
+/**
+ * What answers the internet: an application load balancer (by the hour), or an API Gateway HTTP API
+ * (by the request) reaching the tasks through base's VPC link and Cloud Map. README "Front door".
+ */
+export const FRONT_DOORS = ["alb", "http-api"] as const;
+export type FrontDoor = (typeof FRONT_DOORS)[number];
+
+/** Prod keeps the load balancer: its access logs, and none of an HTTP API's limits (30 s, 10 MB, no WebSocket). */
+export function frontDoorsFor(env: string): readonly FrontDoor[] {
+    return env === "prod" ? ["alb"] : FRONT_DOORS;
+}
+
 export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
 export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
 
@@ -24,6 +36,8 @@ export interface EnvironmentDefaults {
     readonly azCount: number;
     /** How tasks reach the internet: a NAT gateway per AZ, one shared NAT gateway, one NAT instance, or a public IP per task. */
     readonly egress: EgressMode;
+    /** What answers the internet: the load balancer, or an HTTP API (both layers read it). */
+    readonly frontDoor: FrontDoor;
     /** Fargate task size in CPU units (1024 = 1 vCPU) and MiB, the same for both services. */
     readonly taskCpu: number;
     readonly taskMemory: number;
@@ -51,6 +65,7 @@ export const ENVIRONMENTS = {
     dev: {
         azCount: 2,
         egress: "nat-single",
+        frontDoor: "alb",
         taskCpu: 256,
         taskMemory: 512,
         cpuArchitecture: "X86_64",
@@ -69,6 +84,7 @@ export const ENVIRONMENTS = {
     staging: {
         azCount: 2,
         egress: "nat-single",
+        frontDoor: "alb",
         taskCpu: 512,
         taskMemory: 1024,
         cpuArchitecture: "X86_64",
@@ -87,6 +103,7 @@ export const ENVIRONMENTS = {
     prod: {
         azCount: 3,
         egress: "nat-per-az",
+        frontDoor: "alb",
         taskCpu: 1024,
         taskMemory: 2048,
         cpuArchitecture: "X86_64",

@@ -50,3 +50,11 @@ export function accessLogsPrefix(scope: NameScope): string {
 export function accessLogsObjectsArn(bucketArn: string, scope: NameScope, accountId: string): string {
     return `${bucketArn}/${accessLogsPrefix(scope)}/AWSLogs/${accountId}/*`;
 }
+
+/**
+ * The Cloud Map namespace of the HTTP API front door: a private DNS name inside the VPC, never
+ * resolvable outside it. Base creates it under this name; runtime's fallback lookup finds it by it.
+ */
+export function serviceDiscoveryNamespaceName(scope: NameScope): string {
+    return `${physicalName(scope)}.internal`;
+}

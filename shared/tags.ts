@@ -10,7 +10,7 @@ export const CONTRACT_TAG_KEYS = ["Project", "Environment", "Layer", "ManagedBy"
 
 /** Tags that mark what a base resource is, so runtime can find it among others. */
 export interface Markers {
-    readonly Role?: "vpc" | "load-balancer" | "services" | "nat-instance";
+    readonly Role?: "vpc" | "load-balancer" | "services" | "nat-instance" | "vpc-link";
     readonly Tier?: "public" | "private";
 }
 

@@ -15,6 +15,7 @@ describe("base layer", () => {
         for (const env of ["dev", "staging", "prod"]) bases[env] = await evaluateBase(env);
         bases.withDomain = await evaluateBase("dev", { domain: "example.com" });
         bases.prodWithDomain = await evaluateBase("prod", { domain: "example.com" });
+        bases.httpApi = await evaluateBase("dev", { frontDoor: "http-api" });
     });
 
     describe("costs nothing by the hour", () => {
@@ -255,6 +256,50 @@ describe("base layer", () => {
         });
     });
 
+    describe("front door http-api: what the API needs at rest", () => {
+        const VPC_LINK = "aws:apigatewayv2/vpcLink:VpcLink";
+        const NAMESPACE = "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace";
+        const rulesOf = (evaluation: Evaluation, type: string, groupId: string) =>
+            ofType(evaluation, type)
+                .filter((rule) => rule.inputs.securityGroupId === groupId)
+                .map((rule) => [rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.referencedSecurityGroupId ?? rule.inputs.cidrIpv4]);
+
+        it("is absent with the default front door, alb: no VPC link, no namespace, empty contract values", () => {
+            assert.deepEqual([...ofType(bases.dev, VPC_LINK), ...ofType(bases.dev, NAMESPACE)], []);
+            assert.deepEqual([bases.dev.outputs.vpcLinkId, bases.dev.outputs.serviceDiscoveryNamespaceId], ["", ""]);
+        });
+
+        it("puts the VPC link in the private subnets behind a group of its own", () => {
+            const link = single(bases.httpApi, VPC_LINK);
+            assert.deepEqual(link.inputs.subnetIds, ["subnet-network-private-0", "subnet-network-private-1"]);
+            assert.deepEqual(link.inputs.securityGroupIds, ["securityGroup-security-groups-vpc-link"]);
+            assert.equal(single(bases.httpApi, TYPES.securityGroup, "security-groups-vpc-link").inputs.name, "durable-code-dev-vpc-link");
+        });
+
+        it("lets the tasks take traffic from the VPC link's group only, on their own ports", () => {
+            assert.deepEqual(rulesOf(bases.httpApi, TYPES.ingressRule, "securityGroup-security-groups-services"), [
+                [3000, 3000, "securityGroup-security-groups-vpc-link"],
+                [8000, 8000, "securityGroup-security-groups-vpc-link"],
+            ]);
+            assert.deepEqual(rulesOf(bases.httpApi, TYPES.ingressRule, "securityGroup-security-groups-vpc-link"), []);
+            assert.deepEqual(rulesOf(bases.httpApi, TYPES.egressRule, "securityGroup-security-groups-vpc-link"), [
+                [3000, 3000, "securityGroup-security-groups-services"],
+                [8000, 8000, "securityGroup-security-groups-services"],
+            ]);
+        });
+
+        it("keeps a private DNS namespace in the VPC (SRV records carry the task's port, which API Gateway needs)", () => {
+            const namespace = single(bases.httpApi, NAMESPACE);
+            assert.equal(namespace.inputs.name, "durable-code-dev.internal");
+            assert.equal(namespace.inputs.vpc, "vpc-network-vpc");
+        });
+
+        it("publishes the link and the namespace in the contract", () => {
+            assert.equal(bases.httpApi.outputs.vpcLinkId, single(bases.httpApi, VPC_LINK).id);
+            assert.equal(bases.httpApi.outputs.serviceDiscoveryNamespaceId, single(bases.httpApi, NAMESPACE).id);
+        });
+    });
+
     describe("prod protections", () => {
         it("protect the repositories and the zone from deletion in prod", async () => {
             const stateful = [...ofType(bases.prodWithDomain, TYPES.repository), ...ofType(bases.prodWithDomain, TYPES.zone), ...ofType(bases.prodWithDomain, "aws:s3/bucket:Bucket")];
@@ -270,7 +315,7 @@ describe("base layer", () => {
     describe("outputs", () => {
         it("publish every contract key", () => {
             assert.deepEqual(Object.keys(bases.dev.outputs).sort(), [...CONTRACT_KEYS].sort());
-            assert.equal(bases.dev.outputs.contractVersion, 1);
+            assert.equal(bases.dev.outputs.contractVersion, 2);
         });
 
         it("list subnets and private route tables zone by zone", () => {

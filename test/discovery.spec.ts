@@ -50,10 +50,10 @@ describe("runtime finds base", () => {
         });
 
         it("refuses a base that publishes a newer contract", async () => {
-            const failure = await failureOf(runtime({}, { [BASE_STACK]: { ...base.outputs, contractVersion: 2 } }));
+            const failure = await failureOf(runtime({}, { [BASE_STACK]: { ...base.outputs, contractVersion: 3 } }));
             assert.equal(
                 failure.message,
-                `runtime-dev: base stack "${BASE_STACK}" publishes contract version 2, this program reads version 1; update this checkout (git pull) before deploying runtime`,
+                `runtime-dev: base stack "${BASE_STACK}" publishes contract version 3, this program reads version 2; update this checkout (git pull) before deploying runtime`,
             );
             assert.deepEqual(failure.resources.map((resource) => resource.type), [TYPES.stackReference]);
         });
@@ -72,6 +72,48 @@ describe("runtime finds base", () => {
                     "  - durable-code:apiHostname v1.api.dev.example.com is more than one label below dev.example.com; the certificate's *.dev.example.com does not cover it; change it in Pulumi.runtime-dev.yaml",
             );
             assert.deepEqual(failure.resources.map((resource) => resource.type), [TYPES.stackReference]);
+        });
+
+        describe("front door: both layers name the same one", () => {
+            let baseHttpApi: Evaluation;
+            before(async () => {
+                baseHttpApi = await evaluateStack("base-dev", stackConfig("base-dev", { frontDoor: "http-api" }), fakeCloud());
+            });
+
+            it("refuses runtime http-api on a base without the VPC link and namespace, before any runtime resource", async () => {
+                const failure = await failureOf(runtime({ frontDoor: "http-api" }, { [BASE_STACK]: base.outputs }));
+                assert.equal(
+                    failure.message,
+                    `runtime-dev: durable-code:frontDoor http-api needs the VPC link and Cloud Map namespace base holds for it, and base stack "${BASE_STACK}" publishes none; ` +
+                        'set durable-code:frontDoor http-api in Pulumi.base-dev.yaml and run "pulumi up -s base-dev" first',
+                );
+                assert.deepEqual(failure.resources.map((resource) => resource.type), [TYPES.stackReference]);
+            });
+
+            it("refuses runtime alb on a base whose tasks take traffic only from the VPC link", async () => {
+                const failure = await failureOf(runtime({}, { [BASE_STACK]: baseHttpApi.outputs }, baseHttpApi));
+                assert.equal(
+                    failure.message,
+                    `runtime-dev: base stack "${BASE_STACK}" serves front door http-api (it publishes a VPC link, and its tasks take traffic only from it), but durable-code:frontDoor is alb; ` +
+                        "set frontDoor to the same value in Pulumi.runtime-dev.yaml and Pulumi.base-dev.yaml",
+                );
+            });
+
+            it("looks the namespace up by name where an older base does not publish it; the VPC link has no lookup", async () => {
+                const { serviceDiscoveryNamespaceId, ...withoutNamespace } = baseHttpApi.outputs;
+                const evaluation = await runtime({ frontDoor: "http-api" }, { [BASE_STACK]: withoutNamespace }, baseHttpApi);
+                assert.deepEqual(evaluation.invokes, [{ token: "aws:servicediscovery/getDnsNamespace:getDnsNamespace", inputs: { name: "durable-code-dev.internal", type: "DNS_PRIVATE" } }]);
+                assert.deepEqual(evaluation.outputs.baseLookups, ["serviceDiscoveryNamespaceId"]);
+                assert.equal(serviceDiscoveryNamespaceId, "privateDnsNamespace-front-door-namespace");
+
+                const { vpcLinkId, ...withoutLink } = baseHttpApi.outputs;
+                const failure = await failureOf(runtime({ frontDoor: "http-api" }, { [BASE_STACK]: withoutLink }, baseHttpApi));
+                assert.equal(
+                    failure.message,
+                    `runtime-dev: durable-code:frontDoor http-api needs base-dev's VPC link, which only base's outputs carry; set durable-code:frontDoor http-api in Pulumi.base-dev.yaml and run "pulumi up -s base-dev"`,
+                );
+                assert.equal(vpcLinkId, "vpcLink-front-door-vpc-link");
+            });
         });
 
         it("fails as the engine does when the base stack does not exist, before creating anything", async () => {

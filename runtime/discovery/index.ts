@@ -52,5 +52,18 @@ function checkCompatible(config: RuntimeConfig, base: BaseContract): void {
         );
     }
     if (base.domain) problems.push(...hostnameProblems(config, base.domain));
+    // Base opens the tasks to one front door only, so both files must name the same one.
+    if (config.frontDoor === "http-api" && !(base.vpcLinkId && base.serviceDiscoveryNamespaceId)) {
+        problems.push(
+            `${config.project}:frontDoor http-api needs the VPC link and Cloud Map namespace base holds for it, and ${source} publishes none; ` +
+                `set ${config.project}:frontDoor http-api in Pulumi.base-${config.env}.yaml and run "pulumi up -s base-${config.env}" first`,
+        );
+    }
+    if (config.frontDoor === "alb" && base.vpcLinkId) {
+        problems.push(
+            `${source} serves front door http-api (it publishes a VPC link, and its tasks take traffic only from it), but ${config.project}:frontDoor is alb; ` +
+                `set frontDoor to the same value in Pulumi.${config.stack}.yaml and Pulumi.base-${config.env}.yaml`,
+        );
+    }
     if (problems.length > 0) throw new ConfigError(config.stack, problems);
 }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { RuntimeConfig } from "../../shared/config/types";
 import { BaseContract, CONTRACT_VERSION, ContractKey } from "../../shared/contract";
 import { ConfigError } from "../../shared/errors";
-import { boundaryName, logGroupName, repositoryName } from "../../shared/naming";
+import { boundaryName, logGroupName, repositoryName, serviceDiscoveryNamespaceName } from "../../shared/naming";
 import { SERVICE_NAMES } from "../../shared/services";
 import { baseLookupFilters, contractTags, Markers, TagFilter } from "../../shared/tags";
 
@@ -113,6 +113,21 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             return certificate?.arn ?? "";
         }),
         accessLogsBucket: async () => config.accessLogsBucket ?? "",
+        vpcLinkId: async () => {
+            if (config.frontDoor !== "http-api") return "";
+            // API Gateway lists VPC links by id only: no lookup by tags or name to fall back on.
+            throw new ConfigError(config.stack, [
+                `${config.project}:frontDoor http-api needs base-${config.env}'s VPC link, which only base's outputs carry; ` +
+                    `set ${config.project}:frontDoor http-api in Pulumi.base-${config.env}.yaml and run "pulumi up -s base-${config.env}"` +
+                    (config.discovery === "tags" ? `, and use ${config.project}:discovery stack` : ""),
+            ]);
+        },
+        serviceDiscoveryNamespaceId: async () => {
+            if (config.frontDoor !== "http-api") return "";
+            const name = serviceDiscoveryNamespaceName(config);
+            const namespace = await aws.servicediscovery.getDnsNamespace({ name, type: "DNS_PRIVATE" }).catch((cause) => Promise.reject(found(`Cloud Map namespace ${name}`, cause)));
+            return namespace.id;
+        },
         // Only a base with the GitHub roles has the boundary; without one, roles need none.
         permissionsBoundaryArn: once(async () => (await aws.iam.getPolicy({ name: boundaryName(config) }).catch(() => undefined))?.arn ?? ""),
         tags: async () => contractTags({ ...config, layer: "base" }),

@@ -1,4 +1,4 @@
-import { CPU_ARCHITECTURES, EGRESS_MODES } from "../environments";
+import { CPU_ARCHITECTURES, EGRESS_MODES, FRONT_DOORS } from "../environments";
 import { Layer } from "../stack-name";
 import { SERVICE_NAMES } from "../services";
 import { boolean, cidrBlock, jsonList, jsonRecord, listOf, matching, oneOf, Parser, stringMap, wholeNumber, within } from "./parsers";
@@ -65,6 +65,7 @@ export const CONFIG_KEYS = {
     securityGroupDescriptions: spec(BASE, jsonRecord(SECURITY_GROUP_ROLES, within(securityGroupText), '{"loadBalancer": "ALB", "services": "ECS tasks"}')),
     protect: spec(BOTH, boolean),
     egress: spec(RUNTIME, oneOf(EGRESS_MODES)),
+    frontDoor: spec(BOTH, oneOf(FRONT_DOORS)),
     natInstanceType: spec(RUNTIME, matching(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t4g.nano")),
     imageTag: spec(RUNTIME, imageTag),
     frontendImageTag: spec(RUNTIME, imageTag),

@@ -1,4 +1,4 @@
-import { ENVIRONMENTS } from "../environments";
+import { ENVIRONMENTS, frontDoorsFor } from "../environments";
 import { environmentZoneName } from "../naming";
 import { StackName, stackNameOf } from "../stack-name";
 import { ConfigError } from "../errors";
@@ -81,7 +81,11 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         domain: values.domain,
         zoneName,
         zoneId: values.zoneId,
+        frontDoor: values.frontDoor ?? defaults.frontDoor,
     };
+    if (!frontDoorsFor(env).includes(common.frontDoor)) {
+        problems.push(`${key("frontDoor")} ${common.frontDoor} is not allowed in ${env}: prod keeps the load balancer (access logs, no 30-second or 10 MB limit); use ${frontDoorsFor(env).join(" or ")}; ${where}`);
+    }
 
     if (layer === "base") {
         const vpcCidr = values.vpcCidr ?? DEFAULT_VPC_CIDR;

@@ -1,4 +1,4 @@
-import { CpuArchitecture, EgressMode } from "../environments";
+import { CpuArchitecture, EgressMode, FrontDoor } from "../environments";
 import { ServiceName } from "../services";
 import { StackName } from "../stack-name";
 import { DiscoveryMode, SecurityGroupRole } from "./keys";
@@ -21,6 +21,11 @@ export interface CommonConfig {
     readonly zoneName?: string;
     /** An existing hosted zone for `zoneName`, used instead of creating one. */
     readonly zoneId?: string;
+    /**
+     * What answers the internet. Base holds what an HTTP API needs at rest (the VPC link, the Cloud
+     * Map namespace) when its own file says http-api; runtime declares the load balancer or the API.
+     */
+    readonly frontDoor: FrontDoor;
 }
 
 export interface BaseConfig extends CommonConfig {
