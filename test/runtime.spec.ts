@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { evaluateEnvironment, EnvironmentEvaluation, stackConfig } from "../offline/evaluate";
 import { DeclaredResource, Evaluation } from "../offline/engine";
+import { routeKeyFor } from "../runtime/routing";
 import { awsModule, containerDefinitions, ofType, single, TYPES } from "./helpers";
 import { allows } from "./iam-evaluator";
 
@@ -17,6 +18,8 @@ describe("runtime layer", () => {
         for (const env of ["dev", "staging", "prod"] as const) envs[env] = await evaluateEnvironment(env);
         envs.https = await evaluateEnvironment("dev", { base: { domain: "example.com", dnsDelegated: "true" } });
         envs.publicIp = await evaluateEnvironment("dev", { runtime: { egress: "public-ip" } });
+        envs.httpApi = await evaluateEnvironment("dev", { base: { frontDoor: "http-api" }, runtime: { frontDoor: "http-api" } });
+        envs.httpApiDomain = await evaluateEnvironment("dev", { base: { frontDoor: "http-api", domain: "example.com", dnsDelegated: "true" }, runtime: { frontDoor: "http-api" } });
     });
     const runtimeOf = (name: string): Evaluation => envs[name].runtime;
 
@@ -158,6 +161,127 @@ describe("runtime layer", () => {
             const rule = single(https, TYPES.listenerRule);
             assert.equal(rule.inputs.listenerArn, secure.state.arn);
             assert.deepEqual(forwardsTo(https, rule.inputs.actions), [8000]);
+        });
+    });
+
+    describe("front door http-api", () => {
+        const API = {
+            api: "aws:apigatewayv2/api:Api",
+            stage: "aws:apigatewayv2/stage:Stage",
+            integration: "aws:apigatewayv2/integration:Integration",
+            route: "aws:apigatewayv2/route:Route",
+            domainName: "aws:apigatewayv2/domainName:DomainName",
+            apiMapping: "aws:apigatewayv2/apiMapping:ApiMapping",
+            registry: "aws:servicediscovery/service:Service",
+        };
+        const registryOf = (evaluation: Evaluation, arn: string) => ofType(evaluation, API.registry).find((registry) => registry.state.arn === arn)?.inputs.name;
+
+        it("declares no load balancer, listener or target group", () => {
+            const runtime = runtimeOf("httpApi");
+            assert.deepEqual(runtime.resources.filter((resource) => awsModule(resource.type) === "lb").map((resource) => resource.type), []);
+            assert.equal(runtime.outputs.loadBalancerDnsName, undefined);
+        });
+
+        it("is one HTTP API with the $default stage deploying every change", () => {
+            const runtime = runtimeOf("httpApi");
+            const api = single(runtime, API.api);
+            assert.deepEqual([api.inputs.name, api.inputs.protocolType, api.inputs.disableExecuteApiEndpoint], ["durable-code-dev", "HTTP", false]);
+            const stage = single(runtime, API.stage);
+            assert.deepEqual([stage.inputs.apiId, stage.inputs.name, stage.inputs.autoDeploy], [api.id, "$default", true]);
+        });
+
+        it("registers each service's tasks in a Cloud Map service of base's namespace with SRV records, and ECS names the container and port", () => {
+            const { base, runtime } = envs.httpApi;
+            const registries = ofType(runtime, API.registry).map((registry) => [registry.inputs.name, registry.inputs.dnsConfig, registry.inputs.forceDestroy]);
+            const dnsConfig = { namespaceId: base.outputs.serviceDiscoveryNamespaceId, dnsRecords: [{ type: "SRV", ttl: 10 }], routingPolicy: "MULTIVALUE" };
+            assert.deepEqual(registries, [
+                ["frontend", dnsConfig, true],
+                ["backend", dnsConfig, true],
+            ]);
+            const services = ofType(runtime, TYPES.service).map((service) => [service.inputs.loadBalancers, registryOf(runtime, service.inputs.serviceRegistries.registryArn), service.inputs.serviceRegistries.containerName, service.inputs.serviceRegistries.containerPort]);
+            assert.deepEqual(services, [
+                [undefined, "frontend", "frontend", 3000],
+                [undefined, "backend", "backend", 8000],
+            ]);
+        });
+
+        it("reaches each service through a private integration over base's VPC link, with the 30-second timeout", () => {
+            const { base, runtime } = envs.httpApi;
+            const integrations = ofType(runtime, API.integration).map((integration) => [
+                registryOf(runtime, integration.inputs.integrationUri),
+                integration.inputs.integrationType,
+                integration.inputs.connectionType,
+                integration.inputs.connectionId,
+                integration.inputs.payloadFormatVersion,
+                integration.inputs.timeoutMilliseconds,
+            ]);
+            assert.deepEqual(integrations, [
+                ["frontend", "HTTP_PROXY", "VPC_LINK", base.outputs.vpcLinkId, "1.0", 30000],
+                ["backend", "HTTP_PROXY", "VPC_LINK", base.outputs.vpcLinkId, "1.0", 30000],
+            ]);
+        });
+
+        it("routes /api/* and /health to the back end and everything else to the front end, as the listener rules do", () => {
+            const runtime = runtimeOf("httpApi");
+            const serviceOf = (target: string) => {
+                const integration = ofType(runtime, API.integration).find((candidate) => `integrations/${candidate.id}` === target)!;
+                return registryOf(runtime, integration.inputs.integrationUri);
+            };
+            assert.deepEqual(
+                ofType(runtime, API.route)
+                    .map((route) => [route.inputs.routeKey, serviceOf(route.inputs.target)])
+                    .sort(([a], [b]) => a.localeCompare(b)),
+                [
+                    ["$default", "frontend"],
+                    ["ANY /api/{proxy+}", "backend"],
+                    ["ANY /health", "backend"],
+                ],
+            );
+        });
+
+        it("translates the load balancer's path patterns into route keys, and refuses one it cannot", () => {
+            assert.deepEqual(["/api/*", "/health"].map(routeKeyFor), ["ANY /api/{proxy+}", "ANY /health"]);
+            assert.throws(() => routeKeyFor("/api/*/items"), { message: 'path pattern /api/*/items has no HTTP API route key; only "/path" and "/path/*" translate' });
+        });
+
+        it("without a certificate: no custom domain, no records, and the API's own HTTPS endpoint is the URL", () => {
+            const runtime = runtimeOf("httpApi");
+            assert.deepEqual([...ofType(runtime, API.domainName), ...ofType(runtime, TYPES.record)], []);
+            assert.equal(runtime.outputs.url, "https://front-door-api-0a1b2c.execute-api.us-west-2.amazonaws.com");
+            assert.equal(runtime.outputs.apiEndpoint, runtime.outputs.url);
+        });
+
+        it("with a zone and certificate: a regional TLS 1.2 custom domain per hostname on base's certificate, records pointing at them, the execute-api endpoint off", () => {
+            const { base, runtime } = envs.httpApiDomain;
+            const domains = ofType(runtime, API.domainName);
+            assert.deepEqual(
+                domains.map((domain) => [domain.inputs.domainName, domain.inputs.domainNameConfiguration]),
+                ["dev.example.com", "www.dev.example.com", "api.dev.example.com"].map((name) => [name, { certificateArn: base.outputs.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }]),
+            );
+            const api = single(runtime, API.api);
+            const stage = single(runtime, API.stage);
+            assert.deepEqual(
+                ofType(runtime, API.apiMapping).map((mapping) => [mapping.inputs.apiId, mapping.inputs.stage, mapping.inputs.domainName]),
+                domains.map((domain) => [api.id, stage.id, domain.id]),
+            );
+            assert.deepEqual(
+                ofType(runtime, TYPES.record).map((record) => [record.inputs.name, record.inputs.type, record.inputs.aliases]),
+                ["dev.example.com", "www.dev.example.com", "api.dev.example.com"].map((name, index) => [
+                    name,
+                    "A",
+                    [{ name: `d-front-door-${["app", "www", "api"][index]}.execute-api.us-west-2.amazonaws.com`, zoneId: "Z2OJLYMUO9EFXC", evaluateTargetHealth: false }],
+                ]),
+            );
+            assert.equal(api.inputs.disableExecuteApiEndpoint, true);
+            assert.equal(runtime.outputs.url, "https://dev.example.com");
+        });
+
+        it("leaves deployments to the container health checks and the circuit breaker, with no target group to wait for", () => {
+            for (const service of ofType(runtimeOf("httpApi"), TYPES.service)) {
+                assert.deepEqual(service.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+                assert.equal(service.inputs.waitForSteadyState, true);
+            }
+            for (const registry of ofType(runtimeOf("httpApi"), API.registry)) assert.deepEqual(registry.inputs.healthCheckCustomConfig, {});
         });
     });
 
