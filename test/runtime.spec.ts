@@ -18,8 +18,6 @@ describe("runtime layer", () => {
         for (const env of ["dev", "staging", "prod"] as const) envs[env] = await evaluateEnvironment(env);
         envs.https = await evaluateEnvironment("dev", { base: { domain: "example.com", dnsDelegated: "true" } });
         envs.publicIp = await evaluateEnvironment("dev", { runtime: { egress: "public-ip" } });
-        envs.httpApi = await evaluateEnvironment("dev", { base: { frontDoor: "http-api" }, runtime: { frontDoor: "http-api" } });
-        envs.httpApiDomain = await evaluateEnvironment("dev", { base: { frontDoor: "http-api", domain: "example.com", dnsDelegated: "true" }, runtime: { frontDoor: "http-api" } });
     });
     const runtimeOf = (name: string): Evaluation => envs[name].runtime;
 
@@ -165,6 +163,10 @@ describe("runtime layer", () => {
     });
 
     describe("front door http-api", () => {
+        before(async () => {
+            envs.httpApi = await evaluateEnvironment("dev", { base: { frontDoor: "http-api" }, runtime: { frontDoor: "http-api" } });
+            envs.httpApiDomain = await evaluateEnvironment("dev", { base: { frontDoor: "http-api", domain: "example.com", dnsDelegated: "true" }, runtime: { frontDoor: "http-api" } });
+        });
         const API = {
             api: "aws:apigatewayv2/api:Api",
             stage: "aws:apigatewayv2/stage:Stage",
