@@ -15,7 +15,6 @@ describe("base layer", () => {
         for (const env of ["dev", "staging", "prod"]) bases[env] = await evaluateBase(env);
         bases.withDomain = await evaluateBase("dev", { domain: "example.com" });
         bases.prodWithDomain = await evaluateBase("prod", { domain: "example.com" });
-        bases.httpApi = await evaluateBase("dev", { frontDoor: "http-api" });
     });
 
     describe("costs nothing by the hour", () => {
@@ -257,6 +256,9 @@ describe("base layer", () => {
     });
 
     describe("front door http-api: what the API needs at rest", () => {
+        before(async () => {
+            bases.httpApi = await evaluateBase("dev", { frontDoor: "http-api" });
+        });
         const VPC_LINK = "aws:apigatewayv2/vpcLink:VpcLink";
         const NAMESPACE = "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace";
         const rulesOf = (evaluation: Evaluation, type: string, groupId: string) =>
