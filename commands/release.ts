@@ -13,7 +13,7 @@ import { SendsCommands } from "../cli/sdk-client";
 import { ReleaseRequest, release } from "../release/release";
 
 export const RELEASE_SPEC: CommandSpec = {
-    usage: "npm run release -- --env <dev|staging|prod> (--tag TAG | --rollback) [--service frontend|backend] [--dry-run] [--confirm runtime-prod] [--health-timeout SECONDS]",
+    usage: "npm run release -- --env <dev|staging|prod> (--tag TAG | --rollback) [--service frontend|backend] [--dry-run] [--confirm runtime-prod] [--health-timeout SECONDS] [--wait-for-lock MINUTES]",
     summary: "Ships a version: checks the images in ECR, records the tags in Pulumi.runtime-<env>.yaml (commit it), rolls a running runtime and waits for / and /health.",
     flags: {
         env: { type: "string", value: "dev|staging|prod", help: "the environment to release to (required)" },
@@ -23,13 +23,14 @@ export const RELEASE_SPEC: CommandSpec = {
         "dry-run": { type: "boolean", help: "check the images and print what would change; change nothing", default: "off" },
         confirm: { type: "string", value: "runtime-prod", help: "required to release to prod" },
         "health-timeout": { type: "string", value: "SECONDS", help: "how long to wait for / and /health after the roll", default: "600" },
+        "wait-for-lock": { type: "string", value: "MINUTES", help: "first wait this long for another run's lock on runtime to be released", default: "0" },
     },
     examples: ["npm run release -- --env dev --tag v1.4.2", "npm run release -- --env staging --rollback --service backend"],
 };
 const USAGE = RELEASE_SPEC.usage;
 
 export function parseRequest(argv: string[]): ReleaseRequest {
-    const flags = parseCommand(argv, RELEASE_SPEC) as { env?: string; tag?: string; rollback?: boolean; service?: string; "dry-run"?: boolean; confirm?: string; "health-timeout"?: string };
+    const flags = parseCommand(argv, RELEASE_SPEC) as { env?: string; tag?: string; rollback?: boolean; service?: string; "dry-run"?: boolean; confirm?: string; "health-timeout"?: string; "wait-for-lock"?: string };
     exclusive(flags, [["tag", "rollback", "a rollback restores the previous tag"]], USAGE);
     const env = environmentFrom(flags.env, USAGE);
     if (flags.tag === undefined && !flags.rollback) throw new OpsError(`--tag is required (or --rollback)\nusage: ${USAGE}`, 2);
@@ -47,6 +48,7 @@ export function parseRequest(argv: string[]): ReleaseRequest {
         services: flags.service ? [flags.service as ServiceName] : SERVICE_NAMES,
         dryRun,
         healthDeadlineMs: positiveNumber(flags["health-timeout"], "--health-timeout", 600) * 1000,
+        waitForLockMinutes: positiveNumber(flags["wait-for-lock"], "--wait-for-lock", 0),
     };
 }
 

@@ -5,13 +5,15 @@ import { CommandSpec, parseCommand } from "../cli/command";
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
 import { appendJobSummary } from "../stacks/job-summary";
 import { OperationContext, Stacks } from "../stacks/automation";
-import { DEFAULT_STALE_LOCK_MINUTES, RuntimeCommandOptions, runtimeDown, runtimeUp } from "../stacks/runtime";
+import { RuntimeCommandOptions, runtimeDown, runtimeUp } from "../stacks/runtime";
+import { staleLockMinutes } from "../stacks/job-timeout";
 
 const FLAGS: CommandSpec["flags"] = {
     env: { type: "string", value: "dev|staging|prod", help: "the environment whose runtime to act on (required)" },
     "dry-run": { type: "boolean", help: "preview only; change nothing", default: "off" },
     "retry-after-cancel": { type: "boolean", help: "on a lock older than --stale-lock-minutes, clear it, refresh and retry once", default: "off" },
-    "stale-lock-minutes": { type: "string", value: "MINUTES", help: "age after which a lock counts as left by a killed run", default: String(DEFAULT_STALE_LOCK_MINUTES) },
+    "stale-lock-minutes": { type: "string", value: "MINUTES", help: "age after which a lock counts as left by a killed run", default: `${staleLockMinutes()}, the longest timeout-minutes of the deploy jobs in .github/workflows` },
+    "wait-for-lock": { type: "string", value: "MINUTES", help: "first wait this long for another run's lock to be released (or to turn stale)", default: "0" },
     "only-if-needed": { type: "boolean", help: "act only if runtime is not already up (up) or down (down): the schedule's catch-up", default: "off" },
     "health-timeout": { type: "string", value: "SECONDS", help: "how long up waits for / and /health to answer", default: "600" },
     timeout: { type: "string", value: "MINUTES", help: "cancel cleanly after this long", default: "none" },
@@ -45,7 +47,8 @@ export async function main(argv: string[], cancel: AbortSignal | Cancellation, s
     const options: RuntimeCommandOptions = {
         dryRun: flags["dry-run"] === true,
         retryAfterCancel: flags["retry-after-cancel"] === true,
-        staleLockMinutes: positiveNumber(flags["stale-lock-minutes"], "--stale-lock-minutes", DEFAULT_STALE_LOCK_MINUTES),
+        staleLockMinutes: positiveNumber(flags["stale-lock-minutes"], "--stale-lock-minutes", staleLockMinutes()),
+        waitForLockMinutes: positiveNumber(flags["wait-for-lock"], "--wait-for-lock", 0),
         onlyIfNeeded: flags["only-if-needed"] === true,
         onDemand: flags["on-demand"] === true,
         onDemandFallback: flags["on-demand-fallback"] === true,

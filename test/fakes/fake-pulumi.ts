@@ -61,6 +61,8 @@ export class FakePulumi {
     private readonly failures: Failure[] = [];
     /** Called with every argv after it ran, to change the world between commands. */
     afterCommand?: (args: readonly string[]) => void;
+    /** What `stack export` lists as `deployment.pending_operations` (pulumi apitype OperationV2), per stack. */
+    readonly pendingOperations = new Map<string, Array<{ type: string; resource: Record<string, unknown> }>>();
     /** Commands that wait until the operation's signal aborts, as a long `pulumi up` would. */
     readonly hangs = new Set<string>();
     /** Where `pulumi whoami --json` says the CLI is logged in. */
@@ -182,12 +184,16 @@ export class FakePulumi {
             }
             case "stack output":
                 return ok(JSON.stringify(stack.outputs));
+            case "stack export":
+                return ok(JSON.stringify({ version: 3, deployment: { manifest: {}, resources: [], pending_operations: this.pendingOperations.get(name!) ?? [] } }));
             case "stack history":
                 return ok(JSON.stringify(stack.history.slice(0, 1)));
             case "cancel":
                 rmSync(this.lockDir(name!), { recursive: true, force: true });
                 return ok("");
             case "refresh":
+                // Pending creates stay in the state unless the refresh is told to clear them.
+                if (args.includes("--clear-pending-creates")) this.pendingOperations.set(name!, (this.pendingOperations.get(name!) ?? []).filter((op) => op.type !== "creating"));
                 onOutput?.(`Refreshing (${name}):\n`);
                 stack.history.unshift({ kind: "refresh", result: "succeeded", startTime: "2026-11-26T08:00:00Z", endTime: "2026-11-26T08:01:00Z", resourceChanges: { same: stack.resourceCount }, version: stack.history.length + 1 });
                 return ok("refresh done");
