@@ -53,7 +53,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
             ? new AccessLogsBucket("access-logs", { config, accountId: (await aws.getCallerIdentity()).accountId, principal: await logDeliveryPrincipal(config.region) })
             : undefined;
     const providerArn = config.githubAccess || config.imagePublisherRepository ? await githubOidcProviderArn(config) : undefined;
-    const github = config.githubAccess ? new GithubAccess("github", { config, providerArn: providerArn! }) : undefined;
+    const github = config.githubAccess ? new GithubAccess("github", { config, providerArn: providerArn!, vpcId: network.vpc.id, zoneId: dns?.zoneId ?? "" }) : undefined;
     const publisher = config.imagePublisherRepository
         ? new ImagePublisher("image-publisher", { config, providerArn: providerArn!, repositoryArns: SERVICE_NAMES.map((service) => registries.repositories[service].arn) })
         : undefined;
@@ -88,7 +88,8 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         serviceDiscoveryNamespaceId: frontDoor?.namespace.id ?? "",
         permissionsBoundaryArn: github?.boundary.arn ?? "",
         tags: contractTags(config),
-        ...(github ? { deployRoleArn: github.deployRole.arn, previewRoleArn: github.previewRole.arn } : {}),
+        ...(github ? { deployRoleArn: github.deployRole.arn } : {}),
+        ...(github?.previewRole ? { previewRoleArn: github.previewRole.arn } : {}),
         ...(publisher ? { imagePublisherRoleArn: publisher.role.arn } : {}),
         ...(dns ? { nameServers: dns.nameServers, certificateStatus: dns.certificateStatus } : {}),
     };

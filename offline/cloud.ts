@@ -14,6 +14,8 @@ export interface CloudOptions {
     readonly base?: Evaluation;
     /** Whether `npm run bootstrap` created the account's GitHub OIDC provider (default: it did). */
     readonly githubOidcProvider?: boolean;
+    /** Whether IAM refuses the caller's reads (AccessDenied), as for a role without iam:GetPolicy. */
+    readonly iamDenied?: boolean;
     /** Hosted zones in the account besides base's (another stack's or a registrar's). */
     readonly extraZones?: readonly DeclaredResource[];
 }
@@ -102,9 +104,14 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                     if (!ami) throw new Error(`the offline cloud knows the parameters ${Object.keys(PUBLIC_AMI_PARAMETERS).join(", ")} only, not ${inputs.name}`);
                     return { id: inputs.name, name: inputs.name, type: "String", value: ami, insecureValue: ami };
                 }
+                case "aws:index/getCallerIdentity:getCallerIdentity":
+                    return { id: MOCK_ACCOUNT, accountId: MOCK_ACCOUNT, arn: `arn:aws:sts::${MOCK_ACCOUNT}:assumed-role/deploy/session`, userId: "AROAEXAMPLE:session" };
                 case "aws:iam/getPolicy:getPolicy": {
-                    const policy = named("aws:iam/policy:Policy", `IAM policy ${inputs.name}`, (candidate) => candidate.inputs.name === inputs.name);
-                    return { id: policy.state.arn, arn: policy.state.arn, name: inputs.name };
+                    if (options.iamDenied) throw new Error(`reading IAM Policy (${inputs.arn}): operation error IAM: GetPolicy, https response error StatusCode: 403, api error AccessDenied: not authorized to perform: iam:GetPolicy`);
+                    const policy = ofType("aws:iam/policy:Policy").find((candidate) => candidate.state.arn === inputs.arn);
+                    // IAM's error code for a policy that does not exist.
+                    if (!policy) throw new Error(`reading IAM Policy (${inputs.arn}): operation error IAM: GetPolicy, https response error StatusCode: 404, NoSuchEntity: Policy ${inputs.arn} was not found.`);
+                    return { id: policy.state.arn, arn: policy.state.arn, name: policy.inputs.name };
                 }
                 case "aws:elb/getServiceAccount:getServiceAccount": {
                     const account = ELB_LOG_ACCOUNTS[inputs.region];

@@ -185,7 +185,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
             return { arn: `arn:aws:servicediscovery:${region}:${MOCK_ACCOUNT}:namespace/ns-${name}`, hostedZone: "Z0MOCKNAMESPACE1" };
         case "aws:iam/role:Role":
-            return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${inputs.name ?? name}` };
+            // IAM puts a role's path into its ARN: arn:aws:iam::<account>:role<path><name>.
+            return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role${inputs.path ?? "/"}${inputs.name ?? name}` };
         case "aws:iam/policy:Policy":
             return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${inputs.name ?? name}` };
         default:

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RuntimeConfig } from "../shared/config/types";
 import { BaseContract } from "../shared/contract";
-import { physicalName } from "../shared/naming";
+import { physicalName, runtimeRolePath } from "../shared/naming";
 import { SERVICE_NAMES } from "../shared/services";
 import { tagsFor } from "../shared/tags";
 
@@ -68,6 +68,8 @@ export class TaskRoles extends pulumi.ComponentResource {
                 `${name}-${suffix}`,
                 {
                     name: physicalName(config, suffix),
+                    // Runtime's own path: the deploy role manages and passes roles under it only.
+                    path: runtimeRolePath(config),
                     assumeRolePolicy: ASSUMED_BY_ECS_TASKS,
                     // With base's GitHub roles, the deploy role may create roles only inside this boundary.
                     permissionsBoundary: base.permissionsBoundaryArn || undefined,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RuntimeConfig } from "../shared/config/types";
 import { BaseContract } from "../shared/contract";
-import { physicalName } from "../shared/naming";
+import { physicalName, runtimeRolePath } from "../shared/naming";
 import { tagsFor } from "../shared/tags";
 
 export type InstanceArchitecture = "arm64" | "x86_64";
@@ -71,6 +71,7 @@ export class NatInstance extends pulumi.ComponentResource {
             `${name}-role`,
             {
                 name: roleName,
+                path: runtimeRolePath(config),
                 assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
                 permissionsBoundary: base.permissionsBoundaryArn || undefined,
                 tags: tagsFor(config, roleName),
@@ -78,7 +79,7 @@ export class NatInstance extends pulumi.ComponentResource {
             child,
         );
         const sessionManager = new aws.iam.RolePolicyAttachment(`${name}-session-manager`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, child);
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { name: roleName, role: role.name, tags: tagsFor(config, roleName) }, child);
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { name: roleName, path: runtimeRolePath(config), role: role.name, tags: tagsFor(config, roleName) }, child);
         const ami = aws.ssm.getParameterOutput({ name: amiParameter(instanceArchitecture(config.natInstanceType)) }, child);
 
         this.instance = new aws.ec2.Instance(

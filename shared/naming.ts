@@ -58,3 +58,11 @@ export function accessLogsObjectsArn(bucketArn: string, scope: NameScope, accoun
 export function serviceDiscoveryNamespaceName(scope: NameScope): string {
     return `${physicalName(scope)}.internal`;
 }
+
+/**
+ * Runtime's IAM roles and the NAT instance profile live under this path, apart from base's own roles
+ * (at `/`): the deploy role manages and passes roles under it only.
+ */
+export function runtimeRolePath(scope: NameScope): string {
+    return `/${scope.project}/${scope.env}/runtime/`;
+}

@@ -144,8 +144,20 @@ describe("runtime finds base", () => {
                 { token: "aws:ecr/getRepository:getRepository", inputs: { name: "durable-code-dev-backend" } },
                 { token: "aws:cloudwatch/getLogGroup:getLogGroup", inputs: { name: "/ecs/durable-code-dev/frontend" } },
                 { token: "aws:cloudwatch/getLogGroup:getLogGroup", inputs: { name: "/ecs/durable-code-dev/backend" } },
-                { token: "aws:iam/getPolicy:getPolicy", inputs: { name: "durable-code-dev-boundary" } },
+                { token: "aws:index/getCallerIdentity:getCallerIdentity", inputs: {} },
+                { token: "aws:iam/getPolicy:getPolicy", inputs: { arn: "arn:aws:iam::123456789012:policy/durable-code-dev-boundary" } },
             ]);
+        });
+
+        it("reads the permissions boundary by its ARN, and stops naming the right when IAM refuses the read", async () => {
+            const failure = await failureOf(evaluateStack("runtime-dev", stackConfig("runtime-dev", { discovery: "tags" }), fakeCloud({ base, iamDenied: true })));
+            assert.equal(
+                failure.message,
+                "runtime-dev: cannot read the permissions boundary arn:aws:iam::123456789012:policy/durable-code-dev-boundary " +
+                    "(reading IAM Policy (arn:aws:iam::123456789012:policy/durable-code-dev-boundary): operation error IAM: GetPolicy, https response error StatusCode: 403, api error AccessDenied: not authorized to perform: iam:GetPolicy); " +
+                    'runtime\'s roles need it: allow iam:GetPolicy and iam:GetPolicyVersion on it (base-dev\'s deploy role has both after "pulumi up -s base-dev")',
+            );
+            assert.deepEqual(failure.resources.filter((resource) => resource.type === TYPES.role), []);
         });
 
         it("finds the same base values the StackReference gives", async () => {

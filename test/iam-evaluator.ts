@@ -30,6 +30,11 @@ function conditionHolds(condition: Statement["Condition"], context: Readonly<Rec
     for (const [operator, entries] of Object.entries(condition ?? {})) {
         for (const [key, expected] of Object.entries(entries)) {
             const actual = context[key];
+            // Null tests presence: "true" holds when the request lacks the key (IAM user guide, "Condition operator to check existence of condition keys").
+            if (operator === "Null") {
+                if (list(expected).every((value) => (value === "true") !== (actual === undefined))) return false;
+                continue;
+            }
             if (actual === undefined) return false;
             const matches = list(expected).some((value) => {
                 switch (operator) {

@@ -27,7 +27,7 @@ describe("security", () => {
         const boundary = () => single(withRoles, "aws:iam/policy:Policy");
         const deploy = (action: string, resource: string, context: Record<string, string> = {}) => decision(policyOf("deploy"), { action, resource, context });
         const OWN_ROLE = "arn:aws:iam::123456789012:role/durable-code-dev-github-deploy";
-        const TASK_ROLE = "arn:aws:iam::123456789012:role/durable-code-dev-execution";
+        const TASK_ROLE = "arn:aws:iam::123456789012:role/durable-code/dev/runtime/durable-code-dev-execution";
 
         it("do not exist unless githubRepository is set", async () => {
             const { base } = await evaluateEnvironment("dev");
@@ -51,7 +51,8 @@ describe("security", () => {
             assert.deepEqual(writes, []);
             assert.ok(allows(statements, { action: "s3:GetObject", resource: `arn:aws:s3:::${BUCKET}/.pulumi/stacks/durable-code/base-dev.json` }));
             assert.ok(!allows(statements, { action: "s3:PutObject", resource: `arn:aws:s3:::${BUCKET}/.pulumi/stacks/durable-code/base-dev.json` }));
-            assert.ok(allows(statements, { action: "kms:Decrypt", resource: KEY }) && !allows(statements, { action: "kms:Encrypt", resource: KEY }));
+            const devContext = { "kms:EncryptionContext:project": "durable-code", "kms:EncryptionContext:environment": "dev" };
+            assert.ok(allows(statements, { action: "kms:Decrypt", resource: KEY, context: devContext }) && !allows(statements, { action: "kms:Encrypt", resource: KEY, context: devContext }));
         });
 
         it("the deploy role may not write its own policy, trust or boundary, nor change the boundary policy", () => {
@@ -66,7 +67,7 @@ describe("security", () => {
             assert.equal(deploy("iam:CreateRole", TASK_ROLE), "implicitly denied", "no boundary");
             assert.equal(deploy("iam:CreateRole", TASK_ROLE, { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" }), "implicitly denied");
             assert.equal(deploy("iam:PutRolePolicy", TASK_ROLE), "implicitly denied");
-            assert.equal(deploy("iam:CreateRole", "arn:aws:iam::123456789012:role/durable-code-prod-execution", { "iam:PermissionsBoundary": boundary().state.arn }), "implicitly denied", "another environment");
+            assert.equal(deploy("iam:CreateRole", "arn:aws:iam::123456789012:role/durable-code/prod/runtime/durable-code-prod-execution", { "iam:PermissionsBoundary": boundary().state.arn }), "implicitly denied", "another environment");
             assert.equal(deploy("iam:PassRole", TASK_ROLE, { "iam:PassedToService": "ecs-tasks.amazonaws.com" }), "allowed");
             assert.equal(deploy("iam:PassRole", TASK_ROLE, { "iam:PassedToService": "lambda.amazonaws.com" }), "implicitly denied");
         });
@@ -78,13 +79,15 @@ describe("security", () => {
         });
 
         it("the deploy role covers a real up and destroy: scaling alarms, service-linked roles (ECS, ELB, autoscaling only), the state bucket and the secrets key", () => {
-            for (const action of ["cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"]) assert.equal(deploy(action, "*"), "allowed", action);
+            const alarm = "arn:aws:cloudwatch:us-west-2:123456789012:alarm:TargetTracking-service/durable-code-dev/durable-code-dev-backend-AlarmHigh-0b2f7a3e";
+            for (const action of ["cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"]) assert.equal(deploy(action, alarm), "allowed", action);
             const linked = "arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS";
             for (const service of ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"]) {
                 assert.equal(deploy("iam:CreateServiceLinkedRole", linked, { "iam:AWSServiceName": service }), "allowed", service);
             }
             assert.equal(deploy("iam:CreateServiceLinkedRole", linked, { "iam:AWSServiceName": "rds.amazonaws.com" }), "implicitly denied");
-            for (const action of ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]) assert.equal(deploy(action, KEY), "allowed", action);
+            const devContext = { "kms:EncryptionContext:project": "durable-code", "kms:EncryptionContext:environment": "dev" };
+            for (const action of ["kms:Encrypt", "kms:Decrypt"]) assert.equal(deploy(action, KEY, devContext), "allowed", action);
             assert.equal(deploy("s3:PutObject", `arn:aws:s3:::${BUCKET}/.pulumi/stacks/durable-code/runtime-dev.json`), "allowed");
             assert.equal(deploy("s3:PutObject", "arn:aws:s3:::someone-elses-bucket/x"), "implicitly denied");
         });

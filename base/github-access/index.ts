@@ -37,18 +37,24 @@ export async function githubOidcProviderArn(config: BaseConfig): Promise<string>
  * What GitHub Actions of `githubRepository` may do in this environment, with no stored keys:
  * - a deploy role for jobs that declare the GitHub Environment `<env>` (teardown, startup, releases),
  *   whose IAM rights are fenced by a permissions boundary so it can never grant itself more;
- * - a read-only preview role for pull requests, which present `pull_request` and no environment.
+ * - a read-only preview role for pull requests, which present `pull_request` and no environment, for
+ *   the environments `previewEnvironments` names (dev by default, staging if added, never prod).
  */
 export class GithubAccess extends pulumi.ComponentResource {
     readonly deployRole: aws.iam.Role;
-    readonly previewRole: aws.iam.Role;
+    /** Only where previewEnvironments names an environment (by default in dev only; never in prod). */
+    readonly previewRole?: aws.iam.Role;
     readonly boundary: aws.iam.Policy;
 
-    constructor(name: string, args: { config: BaseConfig; providerArn: string }, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(
+        name: string,
+        args: { config: BaseConfig; providerArn: string; vpcId: pulumi.Input<string>; zoneId: pulumi.Input<string> },
+        opts: pulumi.ComponentResourceOptions = {},
+    ) {
         super("durable-code:base:GithubAccess", name, {}, opts);
         const { config, providerArn } = args;
         const settings = config.githubAccess!;
-        const scope: AccessScope = { project: config.project, env: config.env, stateBucket: settings.stateBucket, secretsKeyArn: settings.secretsKeyArn };
+        const state = { project: config.project, env: config.env, stateBucket: settings.stateBucket, secretsKeyArn: settings.secretsKeyArn };
         const child = { parent: this };
 
         this.boundary = new aws.iam.Policy(
@@ -68,17 +74,22 @@ export class GithubAccess extends pulumi.ComponentResource {
                 child,
             );
         this.deployRole = role("deploy", deployRoleName(config), environmentSubject(settings.repository, config.env), `GitHub Actions of ${settings.repository}, environment ${config.env}: teardown, startup, releases`);
-        this.previewRole = role("preview", previewRoleName(config), pullRequestSubject(settings.repository), `GitHub Actions of ${settings.repository}, pull requests: read-only preview`);
-
         new aws.iam.RolePolicy(
             `${name}-deploy`,
             {
                 role: this.deployRole.id,
-                policy: pulumi.all([this.deployRole.arn, this.boundary.arn]).apply(([self, boundary]) => JSON.stringify(deployRolePermissions(scope, { self, boundary }))),
+                policy: pulumi.all([this.deployRole.arn, this.boundary.arn, args.vpcId, args.zoneId]).apply(([self, boundary, vpcId, zoneId]) => {
+                    const scope: AccessScope = { ...state, vpcId, zoneId: zoneId || undefined };
+                    return JSON.stringify(deployRolePermissions(scope, { self, boundary }));
+                }),
             },
             child,
         );
-        new aws.iam.RolePolicy(`${name}-preview`, { role: this.previewRole.id, policy: JSON.stringify(previewRolePermissions(scope)) }, child);
-        this.registerOutputs({ deployRoleArn: this.deployRole.arn, previewRoleArn: this.previewRole.arn });
+        const previewed = settings.previewEnvironments;
+        if (previewed.length > 0) {
+            this.previewRole = role("preview", previewRoleName(config), pullRequestSubject(settings.repository), `GitHub Actions of ${settings.repository}, pull requests: read-only preview of ${previewed.join(", ")}`);
+            new aws.iam.RolePolicy(`${name}-preview`, { role: this.previewRole.id, policy: JSON.stringify(previewRolePermissions(state, previewed)) }, child);
+        }
+        this.registerOutputs({ deployRoleArn: this.deployRole.arn, previewRoleArn: this.previewRole?.arn });
     }
 }

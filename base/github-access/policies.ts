@@ -1,6 +1,10 @@
-import { boundaryName, NameScope, physicalName } from "../../shared/naming";
+import { boundaryName, NameScope, physicalName, runtimeRolePath } from "../../shared/naming";
+import { document, PolicyDocument, Statement } from "./document";
+import { fenceStatements } from "./fence";
+import { deployStateStatements, previewStateStatements, StateScope } from "./state-access";
 
 export { boundaryName };
+export type { PolicyDocument, Statement };
 
 /**
  * The IAM documents of the GitHub access roles, as plain functions of the environment so tests can
@@ -8,21 +12,6 @@ export { boundaryName };
  */
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
-
-export interface Statement {
-    readonly Sid?: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Action: string | string[];
-    readonly Resource: string | string[];
-    readonly Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: Statement[];
-}
-
-const document = (statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
 /**
  * The `sub` GitHub presents: `repo:<owner>/<repo>:environment:<env>` for a job that declares an
@@ -45,15 +34,20 @@ export function githubTrustPolicy(providerArn: string, subject: string | readonl
     };
 }
 
-export interface AccessScope extends NameScope {
-    readonly stateBucket: string;
-    /** The KMS key of the awskms:// secrets provider, when the stacks use one. */
-    readonly secretsKeyArn?: string;
+export interface AccessScope extends StateScope {
+    /** Base's VPC, where the NAT instance's interface is created. */
+    readonly vpcId: string;
+    /** The environment's hosted zone, the only one whose records the deploy role may change; none without a domain. */
+    readonly zoneId?: string;
 }
 
 export const deployRoleName = (scope: NameScope) => physicalName(scope, "github-deploy");
 export const previewRoleName = (scope: NameScope) => physicalName(scope, "github-preview");
-const roleArns = (scope: NameScope) => `arn:aws:iam::*:role/${physicalName(scope)}-*`;
+const runtimeRoles = (scope: NameScope) => `arn:aws:iam::*:role${runtimeRolePath(scope)}*`;
+const runtimeInstanceProfiles = (scope: NameScope) => `arn:aws:iam::*:instance-profile${runtimeRolePath(scope)}*`;
+
+/** AWS's public parameters of the latest Amazon Linux AMIs (their ARN names no account; `*` also matches none), which the NAT instance boots from. */
+export const AMI_PARAMETERS = "arn:aws:ssm:*:*:parameter/aws/service/ami-amazon-linux-latest/*";
 
 /**
  * The most any role this environment's deploy role creates may ever do: what the task roles and the
@@ -67,20 +61,17 @@ export function permissionsBoundary(): PolicyDocument {
         {
             Sid: "SessionManager",
             Effect: "Allow",
-            Action: ["ssmmessages:*", "ec2messages:*", "ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations", "ssm:DescribeInstanceProperties", "ssm:DescribeDocumentParameters", "ssm:GetDocument", "ssm:PutInventory", "ssm:GetManifest", "ssm:ListAssociations", "ssm:UpdateInstanceAssociationStatus", "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult", "ssm:UpdateAssociationStatus", "ssm:DescribeAssociation", "ssm:GetParameter", "ssm:GetParameters"],
+            Action: ["ssmmessages:*", "ec2messages:*", "ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations", "ssm:DescribeInstanceProperties", "ssm:DescribeDocumentParameters", "ssm:GetDocument", "ssm:PutInventory", "ssm:GetManifest", "ssm:ListAssociations", "ssm:UpdateInstanceAssociationStatus", "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult", "ssm:UpdateAssociationStatus", "ssm:DescribeAssociation"],
             Resource: "*",
         },
     ]);
 }
 
-/** Services the teardown, startup and releases create and delete (runtime's resources). */
-const RUNTIME_SERVICES = ["ec2", "elasticloadbalancing", "ecs", "application-autoscaling", "route53"];
-
 /** Service-linked roles a new account's first cluster, load balancer or scalable target needs. */
 export const SERVICE_LINKED_ROLE_SERVICES = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"];
 
-/** IAM writes that could widen a role's permissions; allowed only with the boundary attached. */
-const BOUNDED_IAM_WRITES = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"];
+/** IAM writes that could widen a role's permissions; allowed only on runtime's roles and with the boundary attached. */
+const BOUNDED_IAM_WRITES = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRole"];
 
 /** IAM writes the deploy role may never make on itself or on the boundary. */
 const SELF_WRITES = [
@@ -98,54 +89,45 @@ const SELF_WRITES = [
 ];
 const POLICY_WRITES = ["iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:TagPolicy", "iam:UntagPolicy"];
 
-function statePermissions(scope: AccessScope, write: boolean): Statement[] {
-    const statements: Statement[] = [
-        { Sid: "StateBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketVersioning"], Resource: `arn:aws:s3:::${scope.stateBucket}` },
-        { Sid: "StateObjects", Effect: "Allow", Action: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : ["s3:GetObject"], Resource: `arn:aws:s3:::${scope.stateBucket}/*` },
+/** Reads of what base owns and runtime uses (images, certificates, log groups), and the NAT instance's AMI. */
+function baseReads(): Statement[] {
+    return [
+        { Sid: "ReadBase", Effect: "Allow", Action: ["ecr:Describe*", "ecr:Get*", "ecr:List*", "acm:Describe*", "acm:List*", "acm:GetCertificate", "logs:Describe*", "logs:ListTagsForResource", "sts:GetCallerIdentity"], Resource: "*" },
+        { Sid: "AmiParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: AMI_PARAMETERS },
     ];
-    if (scope.secretsKeyArn) {
-        statements.push({ Sid: "Secrets", Effect: "Allow", Action: write ? ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], Resource: scope.secretsKeyArn });
-    }
-    return statements;
 }
 
-/**
- * What deploying and destroying runtime needs, and no way to more: IAM writes only on this
- * environment's roles and only with the boundary attached, never on itself or the boundary.
- */
-export function deployRolePermissions(scope: AccessScope, arns: { readonly self: string; readonly boundary: string }): PolicyDocument {
-    const { self, boundary } = arns;
-    return document([
-        { Sid: "Runtime", Effect: "Allow", Action: RUNTIME_SERVICES.map((service) => `${service}:*`), Resource: "*" },
-        // Application Auto Scaling checks the caller's alarm rights when it manages a target-tracking policy.
-        { Sid: "ScalingAlarms", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"], Resource: "*" },
-        { Sid: "ReadBase", Effect: "Allow", Action: ["ecr:Describe*", "ecr:Get*", "ecr:List*", "acm:Describe*", "acm:List*", "acm:GetCertificate", "logs:Describe*", "logs:ListTagsForResource", "ssm:GetParameter", "sts:GetCallerIdentity"], Resource: "*" },
-        {
-            Sid: "RolesWithinBoundary",
-            Effect: "Allow",
-            Action: BOUNDED_IAM_WRITES,
-            Resource: roleArns(scope),
-            Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
-        },
+/** Records in this environment's own zone only; reading zones and change status is harmless. */
+function dnsStatements(zoneId: string | undefined): Statement[] {
+    const read: Statement = { Sid: "DnsRead", Effect: "Allow", Action: ["route53:Get*", "route53:List*"], Resource: "*" };
+    return zoneId ? [read, { Sid: "OwnZoneRecords", Effect: "Allow", Action: ["route53:ChangeResourceRecordSets"], Resource: `arn:aws:route53:::hostedzone/${zoneId}` }] : [read];
+}
+
+/** Runtime's roles and instance profile, under runtime's own IAM path: base's roles (at `/`) are out of reach. */
+function runtimeRoleStatements(scope: NameScope, boundary: string): Statement[] {
+    return [
+        { Sid: "RolesWithinBoundary", Effect: "Allow", Action: BOUNDED_IAM_WRITES, Resource: runtimeRoles(scope), Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } } },
         {
             Sid: "ManageRoles",
             Effect: "Allow",
-            Action: ["iam:DeleteRole", "iam:GetRole", "iam:TagRole", "iam:UntagRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:UpdateAssumeRolePolicy"],
-            Resource: roleArns(scope),
+            Action: ["iam:GetRole", "iam:TagRole", "iam:UntagRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:UpdateAssumeRolePolicy"],
+            Resource: runtimeRoles(scope),
         },
         {
             Sid: "PassRolesToTasksAndInstances",
             Effect: "Allow",
             Action: ["iam:PassRole"],
-            Resource: roleArns(scope),
+            Resource: runtimeRoles(scope),
             Condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "ec2.amazonaws.com"] } },
         },
         {
             Sid: "InstanceProfiles",
             Effect: "Allow",
             Action: ["iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile"],
-            Resource: `arn:aws:iam::*:instance-profile/${physicalName(scope)}-*`,
+            Resource: runtimeInstanceProfiles(scope),
         },
+        // Tag discovery (runtime/discovery) reads the boundary by its ARN.
+        { Sid: "ReadBoundary", Effect: "Allow", Action: ["iam:GetPolicy", "iam:GetPolicyVersion"], Resource: boundary },
         {
             Sid: "ServiceLinkedRoles",
             Effect: "Allow",
@@ -153,15 +135,34 @@ export function deployRolePermissions(scope: AccessScope, arns: { readonly self:
             Resource: "arn:aws:iam::*:role/aws-service-role/*",
             Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLE_SERVICES } },
         },
-        ...statePermissions(scope, true),
+    ];
+}
+
+/**
+ * What deploying and destroying runtime needs, and no way to more: runtime's services behind the tag
+ * fence (fence.ts), records in the environment's zone, IAM only on runtime's path and only with the
+ * boundary attached, runtime's own state, never itself or the boundary.
+ */
+export function deployRolePermissions(scope: AccessScope, arns: { readonly self: string; readonly boundary: string }): PolicyDocument {
+    const { self, boundary } = arns;
+    return document([
+        ...fenceStatements(scope),
+        ...dnsStatements(scope.zoneId),
+        ...baseReads(),
+        ...runtimeRoleStatements(scope, boundary),
+        ...deployStateStatements(scope),
         { Sid: "NeverWriteItself", Effect: "Deny", Action: SELF_WRITES, Resource: self },
         { Sid: "NeverWriteTheBoundary", Effect: "Deny", Action: POLICY_WRITES, Resource: boundary },
         { Sid: "NeverDropABoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: "*" },
     ]);
 }
 
-/** What `pulumi preview` reads (the program's lookups, the state, its secrets), and nothing it could write. */
-export function previewRolePermissions(scope: AccessScope): PolicyDocument {
+/**
+ * What `pulumi preview` of the given environments reads (the program's lookups, their state, their
+ * secrets), and nothing it could write. Never prod's: a pull request presents one subject to every
+ * environment, and prod's preview runs on main through prod's reviewed environment.
+ */
+export function previewRolePermissions(scope: StateScope, envs: readonly string[]): PolicyDocument {
     return document([
         {
             Sid: "ReadOnly",
@@ -189,11 +190,11 @@ export function previewRolePermissions(scope: AccessScope): PolicyDocument {
                 "iam:ListAttachedRolePolicies",
                 "iam:GetOpenIDConnectProvider",
                 "iam:ListOpenIDConnectProviders",
-                "ssm:GetParameter",
                 "sts:GetCallerIdentity",
             ],
             Resource: "*",
         },
-        ...statePermissions(scope, false),
+        { Sid: "AmiParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: AMI_PARAMETERS },
+        ...previewStateStatements(scope, envs),
     ]);
 }

@@ -128,10 +128,30 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             const namespace = await aws.servicediscovery.getDnsNamespace({ name, type: "DNS_PRIVATE" }).catch((cause) => Promise.reject(found(`Cloud Map namespace ${name}`, cause)));
             return namespace.id;
         },
-        // Only a base with the GitHub roles has the boundary; without one, roles need none.
-        permissionsBoundaryArn: once(async () => (await aws.iam.getPolicy({ name: boundaryName(config) }).catch(() => undefined))?.arn ?? ""),
+        permissionsBoundaryArn: once(() => boundaryLookup(config)),
         tags: async () => contractTags({ ...config, layer: "base" }),
     };
+}
+
+/**
+ * The boundary by its ARN (the account's, its name): by name the provider would list every policy in
+ * the account (iam:ListPolicies), a right the deploy role does not have. Only a base with the GitHub
+ * roles has a boundary, so a missing one means none; any other failure (AccessDenied) stops the
+ * deploy, naming the right, instead of creating roles without the boundary the deploy role requires.
+ */
+async function boundaryLookup(config: RuntimeConfig): Promise<string> {
+    const { accountId } = await aws.getCallerIdentity();
+    const arn = `arn:aws:iam::${accountId}:policy/${boundaryName(config)}`;
+    return aws.iam.getPolicy({ arn }).then(
+        (policy) => policy.arn,
+        (cause) => {
+            const reason = providerReason(cause);
+            if (/NoSuchEntity/.test(reason)) return "";
+            throw new ConfigError(config.stack, [
+                `cannot read the permissions boundary ${arn} (${reason}); runtime's roles need it: allow iam:GetPolicy and iam:GetPolicyVersion on it (base-${config.env}'s deploy role has both after "pulumi up -s base-${config.env}")`,
+            ]);
+        },
+    );
 }
 
 /** The provider's own reason, the last line of "invocation of <token> returned an error: ...\n\t* <reason>". */

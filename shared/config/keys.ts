@@ -1,7 +1,7 @@
 import { CPU_ARCHITECTURES, EGRESS_MODES, FRONT_DOORS } from "../environments";
 import { Layer } from "../stack-name";
 import { SERVICE_NAMES } from "../services";
-import { boolean, cidrBlock, jsonList, jsonRecord, listOf, matching, oneOf, Parser, stringMap, wholeNumber, within } from "./parsers";
+import { boolean, cidrBlock, jsonList, jsonRecord, listOf, matching, oneOf, Parsed, Parser, stringMap, wholeNumber, within } from "./parsers";
 
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -33,6 +33,13 @@ const hostedZoneId = matching(/^Z[A-Z0-9]{1,31}$/, "a Route53 hosted zone id suc
 const githubRepository = matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a GitHub repository as owner/name");
 
 const bucketName = matching(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)");
+
+/** Never prod: a pull request presents the same subject to every environment's roles, and prod previews on main through its reviewed environment. */
+const PREVIEWABLE_ENVIRONMENTS = ["dev", "staging"] as const;
+const previewEnvironment = (key: string, raw: unknown): Parsed<(typeof PREVIEWABLE_ENVIRONMENTS)[number]> =>
+    raw === "prod"
+        ? { ok: false, problem: `${key} is prod, which no pull request may read: a pull request presents one subject to every environment's roles; prod's preview runs on main through its reviewed environment` }
+        : within(oneOf(PREVIEWABLE_ENVIRONMENTS))(key, raw);
 
 interface KeySpec<T> {
     readonly layers: readonly Layer[];
@@ -91,6 +98,7 @@ export const CONFIG_KEYS = {
     imagePublisherRepository: spec(BASE, githubRepository),
     githubOidcProviderArn: spec(BASE, matching(/^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, "the ARN of the account's GitHub OIDC provider")),
     stateBucket: spec(BASE, bucketName),
+    previewEnvironments: spec(BASE, jsonList(previewEnvironment, '["dev", "staging"]')),
     secretsKeyArn: spec(BASE, matching(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "the ARN of the KMS key of the awskms:// secrets provider (arn:aws:kms:<region>:<account>:key/<id>)")),
 } as const;
 

@@ -56,7 +56,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
     problems.push(...namespaceProblems(raw, context.project, Object.keys(CONFIG_KEYS)));
     problems.push(...tagProblems(values.extraTags ?? {}, context.project, where));
     problems.push(...namingProblems({ project: context.project, env }, layer), ...portProblems());
-    const roleKeys = (["stateBucket", "secretsKeyArn"] as const).filter((key) => values[key] !== undefined);
+    const roleKeys = (["stateBucket", "secretsKeyArn", "previewEnvironments"] as const).filter((key) => values[key] !== undefined);
     if (roleKeys.length > 0 && !values.githubRepository) {
         problems.push(`${roleKeys.map((key) => `${context.project}:${key}`).join(", ")} configure the GitHub roles, which are off; set ${context.project}:githubRepository (owner/name) to turn them on`);
     }
@@ -106,10 +106,18 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         if (values.accessLogs === false && values.accessLogsBucket) {
             problems.push(`${key("accessLogsBucket")} is set but ${key("accessLogs")} is false; remove one of them; ${where}`);
         }
+        if (env === "prod" && (values.previewEnvironments ?? []).length > 0) {
+            problems.push(`${key("previewEnvironments")}: no role of base-prod may trust pull requests, which present one subject to every environment; set it in Pulumi.base-dev.yaml; ${where}`);
+        }
         throwIfAny(stack, problems);
         const githubAccess =
             values.githubRepository && values.stateBucket
-                ? { repository: values.githubRepository, stateBucket: values.stateBucket, secretsKeyArn: values.secretsKeyArn }
+                ? {
+                      repository: values.githubRepository,
+                      stateBucket: values.stateBucket,
+                      secretsKeyArn: values.secretsKeyArn,
+                      previewEnvironments: values.previewEnvironments ?? (env === "dev" ? ["dev"] : []),
+                  }
                 : undefined;
         return {
             ...common,

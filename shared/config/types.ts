@@ -65,6 +65,8 @@ export interface BaseConfig extends CommonConfig {
         readonly stateBucket: string;
         /** The KMS key of the awskms:// secrets provider, when the stacks use one. */
         readonly secretsKeyArn?: string;
+        /** Environments whose state this base's pull-request preview role reads (never prod); no preview role when empty. */
+        readonly previewEnvironments: readonly string[];
     };
 }
 

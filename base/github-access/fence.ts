@@ -1,0 +1,174 @@
+import { NameScope, physicalName } from "../../shared/naming";
+import { ConditionBlock, Statement } from "./document";
+
+/**
+ * The tag fence around runtime's services: what the deploy role of one environment may do to the
+ * resources runtime creates, and nothing of another environment or project. Every resource runtime
+ * creates carries `Project` and `Environment` from its first API call (shared/tags.ts, checked by the
+ * policy pack's contract-tags rule), so:
+ * - a create is allowed only with both tags in the request (`aws:RequestTag/...`);
+ * - a change or delete only on a resource that carries both (`aws:ResourceTag/...`), which also
+ *   covers base's subnets, route tables and security groups runtime uses;
+ * - tagging only as part of a create, so no resource can be retagged into this environment;
+ * - Describe, List and Get on `*` (lookups, refreshes and waits read everything, change nothing).
+ *
+ * Adding a service is one entry in FENCED_SERVICES; test/iam-catalog.spec.ts checks every action and
+ * condition key of it against the Service Authorization Reference.
+ */
+export interface FencedService {
+    /** Read-only actions, on `*`. */
+    readonly read: readonly string[];
+    /** Actions that create a resource: only with the fence tags in the request. */
+    readonly create?: readonly string[];
+    /**
+     * Creates whose resource is an existing parent (a listener is authorized on its load balancer):
+     * the fence tags in the request and on the parent, so nothing is added to another environment's.
+     */
+    readonly createWithin?: readonly string[];
+    /** Actions on existing resources (and the existing resources a create uses): only where the fence tags are. */
+    readonly change?: readonly string[];
+    /**
+     * The service's tagging action, allowed only inside a create: where the service has a key naming
+     * the create (`ec2:CreateAction`), only for these creates; where it has none, only on a resource
+     * that has no `Project` tag yet (the one being created).
+     */
+    readonly tagOnCreate?: { readonly action: string; readonly createActionKey?: string; readonly creates?: readonly string[] };
+}
+
+export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
+    ec2: {
+        read: ["ec2:Describe*", "ec2:Get*"],
+        // RunInstances and CreateNatGateway also authorize the base subnet, security group and Elastic
+        // IP they use: those carry the fence tags, so they are in `change` too.
+        create: ["ec2:AllocateAddress", "ec2:CreateNatGateway", "ec2:RunInstances"],
+        change: [
+            "ec2:CreateNatGateway",
+            "ec2:RunInstances",
+            "ec2:ReleaseAddress",
+            "ec2:DeleteNatGateway",
+            "ec2:CreateRoute",
+            "ec2:ReplaceRoute",
+            "ec2:DeleteRoute",
+            "ec2:TerminateInstances",
+            "ec2:StopInstances",
+            "ec2:StartInstances",
+            "ec2:ModifyInstanceAttribute",
+            "ec2:ModifyInstanceMetadataOptions",
+            "ec2:ModifyInstanceMaintenanceOptions",
+        ],
+        tagOnCreate: { action: "ec2:CreateTags", createActionKey: "ec2:CreateAction", creates: ["AllocateAddress", "CreateNatGateway", "RunInstances"] },
+    },
+    elasticloadbalancing: {
+        read: ["elasticloadbalancing:Describe*"],
+        create: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+        createWithin: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule"],
+        change: [
+            "elasticloadbalancing:DeleteLoadBalancer",
+            "elasticloadbalancing:ModifyLoadBalancerAttributes",
+            "elasticloadbalancing:SetSecurityGroups",
+            "elasticloadbalancing:SetSubnets",
+            "elasticloadbalancing:SetIpAddressType",
+            "elasticloadbalancing:DeleteTargetGroup",
+            "elasticloadbalancing:ModifyTargetGroup",
+            "elasticloadbalancing:ModifyTargetGroupAttributes",
+            "elasticloadbalancing:ModifyListener",
+            "elasticloadbalancing:ModifyListenerAttributes",
+            "elasticloadbalancing:DeleteListener",
+            "elasticloadbalancing:ModifyRule",
+            "elasticloadbalancing:DeleteRule",
+        ],
+        tagOnCreate: {
+            action: "elasticloadbalancing:AddTags",
+            createActionKey: "elasticloadbalancing:CreateAction",
+            creates: ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"],
+        },
+    },
+    ecs: {
+        read: ["ecs:Describe*", "ecs:List*"],
+        // CreateService is scoped to this environment's cluster below.
+        create: ["ecs:CreateCluster", "ecs:RegisterTaskDefinition"],
+        change: ["ecs:DeleteCluster", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:PutClusterCapacityProviders", "ecs:UpdateService", "ecs:DeleteService"],
+        tagOnCreate: { action: "ecs:TagResource", createActionKey: "ecs:CreateAction", creates: ["CreateCluster", "RegisterTaskDefinition", "CreateService"] },
+    },
+    "application-autoscaling": {
+        read: ["application-autoscaling:Describe*"],
+        // RegisterScalableTarget also updates an existing target's capacity, with no tags in the request.
+        create: ["application-autoscaling:RegisterScalableTarget"],
+        change: [
+            "application-autoscaling:RegisterScalableTarget",
+            "application-autoscaling:DeregisterScalableTarget",
+            "application-autoscaling:PutScalingPolicy",
+            "application-autoscaling:DeleteScalingPolicy",
+        ],
+        tagOnCreate: { action: "application-autoscaling:TagResource" },
+    },
+};
+
+/** The tags the fence checks: who a resource belongs to. Layer is left out, so runtime can use base's resources. */
+const fenceTags = (scope: NameScope) => ({ Project: scope.project, Environment: scope.env });
+
+const tagCondition = (prefix: "aws:RequestTag" | "aws:ResourceTag", scope: NameScope) =>
+    Object.fromEntries(Object.entries(fenceTags(scope)).map(([key, value]) => [`${prefix}/${key}`, value]));
+
+const sid = (service: string, what: string) => `${service.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase())}${what}`;
+
+function serviceStatements(service: string, fenced: FencedService, scope: NameScope): Statement[] {
+    const statements: Statement[] = [{ Sid: sid(service, "Read"), Effect: "Allow", Action: [...fenced.read], Resource: "*" }];
+    const add = (what: string, actions: readonly string[] | undefined, condition: ConditionBlock) => {
+        if (actions && actions.length > 0) statements.push({ Sid: sid(service, what), Effect: "Allow", Action: [...actions], Resource: "*", Condition: condition });
+    };
+    add("CreateTagged", fenced.create, { StringEquals: tagCondition("aws:RequestTag", scope) });
+    add("CreateWithinOwn", fenced.createWithin, { StringEquals: { ...tagCondition("aws:RequestTag", scope), ...tagCondition("aws:ResourceTag", scope) } });
+    add("ChangeOwn", fenced.change, { StringEquals: tagCondition("aws:ResourceTag", scope) });
+    const tagging = fenced.tagOnCreate;
+    if (tagging) {
+        const insideCreate: ConditionBlock = tagging.createActionKey
+            ? { StringEquals: { ...tagCondition("aws:RequestTag", scope), [tagging.createActionKey]: [...(tagging.creates ?? [])] } }
+            : { StringEquals: tagCondition("aws:RequestTag", scope), Null: { "aws:ResourceTag/Project": "true" } };
+        add("TagOnCreate", [tagging.action], insideCreate);
+    }
+    return statements;
+}
+
+/** What the deploy role needs beyond the table: resources a create uses that carry no fence tags. */
+export interface FenceScope extends NameScope {
+    /** Base's VPC: the NAT instance's network interface is created untagged, inside it. */
+    readonly vpcId: string;
+}
+
+/**
+ * The fence's statements for one environment. Where an action supports no tag condition, it is scoped
+ * by ARN or by another condition instead (each says why).
+ */
+export function fenceStatements(scope: FenceScope): Statement[] {
+    const statements = Object.entries(FENCED_SERVICES).flatMap(([service, fenced]) => serviceStatements(service, fenced, scope));
+    return [
+        ...statements,
+        // RunInstances also authorizes the primary network interface, which the provider creates
+        // without tags (no TagSpecification for it): allowed only inside this environment's VPC.
+        { Sid: "NatInstanceInterface", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: "arn:aws:ec2:*:*:network-interface/*", Condition: { ArnLike: { "ec2:Vpc": `arn:aws:ec2:*:*:vpc/${scope.vpcId}` } } },
+        // ... and the AMI, which AWS owns and tags as it likes: Amazon's own images only.
+        { Sid: "AmazonImages", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: "arn:aws:ec2:*::image/*", Condition: { StringEquals: { "ec2:Owner": "amazon" } } },
+        // A service's ARN names its cluster (service/<cluster>/<service>): created only in this environment's.
+        {
+            Sid: "EcsCreateServiceInOwnCluster",
+            Effect: "Allow",
+            Action: ["ecs:CreateService"],
+            Resource: `arn:aws:ecs:*:*:service/${physicalName(scope)}/*`,
+            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
+        },
+        // DeregisterTaskDefinition has no resource type and no condition key in the Service
+        // Authorization Reference: "*" is the only form AWS accepts. A deregistered revision keeps
+        // serving the services that use it; nothing else of another environment is reachable this way.
+        { Sid: "EcsDeregisterTaskDefinition", Effect: "Allow", Action: ["ecs:DeregisterTaskDefinition"], Resource: "*" },
+        // Application Auto Scaling creates the target-tracking alarms itself, untagged, and checks the
+        // caller's rights on them: scoped by the name it gives them, TargetTracking-service/<cluster>/...
+        { Sid: "ScalingAlarmsRead", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: "*" },
+        {
+            Sid: "ScalingAlarms",
+            Effect: "Allow",
+            Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
+            Resource: `arn:aws:cloudwatch:*:*:alarm:TargetTracking-service/${physicalName(scope)}/*`,
+        },
+    ];
+}
