@@ -29,10 +29,12 @@ export interface FencedService {
     readonly change?: readonly string[];
     /**
      * The service's tagging action, allowed only inside a create: where the service has a key naming
-     * the create (`ec2:CreateAction`), only for these creates; where it has none, only on a resource
-     * that has no `Project` tag yet (the one being created).
+     * the create (`ec2:CreateAction`), only for these creates; where it has none, only with the
+     * fence tags in the request.
      */
     readonly tagOnCreate?: { readonly action: string; readonly createActionKey?: string; readonly creates?: readonly string[] };
+    /** Actions the reference gives no tag key: allowed under the condition they do support; the entry says why that is safe enough. */
+    readonly untagged?: { readonly actions: readonly string[]; readonly condition: ConditionBlock };
 }
 
 export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
@@ -92,14 +94,21 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
     },
     "application-autoscaling": {
         read: ["application-autoscaling:Describe*"],
-        // RegisterScalableTarget also updates an existing target's capacity, with no tags in the request.
-        create: ["application-autoscaling:RegisterScalableTarget"],
-        change: [
-            "application-autoscaling:RegisterScalableTarget",
-            "application-autoscaling:DeregisterScalableTarget",
-            "application-autoscaling:PutScalingPolicy",
-            "application-autoscaling:DeleteScalingPolicy",
-        ],
+        // The reference gives these actions no tag key (only RegisterScalableTarget's request tags), and
+        // a scalable target's ARN is a random id. Application Auto Scaling checks the caller's rights
+        // on what it scales instead: registering needs ecs:UpdateService on the service, a
+        // target-tracking policy cloudwatch:PutMetricAlarm or DeleteAlarms on its alarms, both fenced.
+        // Deregistering checks nothing more: another environment's autoscaling could be stopped (never
+        // its service) until its next `pulumi up`.
+        untagged: {
+            actions: [
+                "application-autoscaling:RegisterScalableTarget",
+                "application-autoscaling:DeregisterScalableTarget",
+                "application-autoscaling:PutScalingPolicy",
+                "application-autoscaling:DeleteScalingPolicy",
+            ],
+            condition: { StringEquals: { "application-autoscaling:service-namespace": "ecs" } },
+        },
         tagOnCreate: { action: "application-autoscaling:TagResource" },
     },
 };
@@ -124,9 +133,10 @@ function serviceStatements(service: string, fenced: FencedService, scope: NameSc
     if (tagging) {
         const insideCreate: ConditionBlock = tagging.createActionKey
             ? { StringEquals: { ...tagCondition("aws:RequestTag", scope), [tagging.createActionKey]: [...(tagging.creates ?? [])] } }
-            : { StringEquals: tagCondition("aws:RequestTag", scope), Null: { "aws:ResourceTag/Project": "true" } };
+            : { StringEquals: tagCondition("aws:RequestTag", scope) };
         add("TagOnCreate", [tagging.action], insideCreate);
     }
+    if (fenced.untagged) add("Untagged", fenced.untagged.actions, fenced.untagged.condition);
     return statements;
 }
 

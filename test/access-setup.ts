@@ -1,0 +1,22 @@
+import { evaluateEnvironment } from "../offline/evaluate";
+
+export const STATE_BUCKET = "acme-pulumi-state";
+export const SECRETS_KEY = "arn:aws:kms:us-west-2:123456789012:key/0b2f7a3e-6f1d-4f0e-9a55-3c1d2e4f5a6b";
+
+/**
+ * Dev with every access feature on: GitHub roles with a zone, a secrets key, staging previews, the
+ * image publisher; runtime with the NAT instance and ECS Exec, so every statement and every resource
+ * the programs can write is there. Evaluated once per process (offline/evaluate.ts caches it).
+ */
+export const everythingOn = () =>
+    evaluateEnvironment("dev", {
+        base: {
+            domain: "example.com",
+            githubRepository: "acme/durable-code",
+            stateBucket: STATE_BUCKET,
+            secretsKeyArn: SECRETS_KEY,
+            previewEnvironments: JSON.stringify(["dev", "staging"]),
+            imagePublisherRepository: "acme/durable-code-app",
+        },
+        runtime: { egress: "nat-instance", enableExec: "true" },
+    });
