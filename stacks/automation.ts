@@ -3,7 +3,8 @@ import { CommandError, ConcurrentUpdateError, LocalWorkspace, PulumiCommand, Sta
 import { EnvironmentName } from "../shared/environments";
 import { repositoryName } from "../shared/naming";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
-import { stackNameOf } from "../shared/stack-name";
+import { environmentSecretsProvider } from "../shared/secrets-provider";
+import { parseStackName, stackNameOf } from "../shared/stack-name";
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
 import { LockStore, lockStoreFor, StackLock } from "./locks";
 
@@ -86,6 +87,9 @@ export class Stacks {
         /** Where the CLI is logged in, e.g. s3://bucket?region=us-west-2&awssdk=v2. */
         readonly backendUrl: string,
         private readonly lockStore: LockStore | undefined,
+        private readonly project: string,
+        /** What new stacks are created with; an awskms:// URL gets the stack's environment as encryption context. */
+        private readonly secretsProvider: string | undefined,
     ) {}
 
     /**
@@ -100,11 +104,11 @@ export class Stacks {
         lockStore?: LockStore,
     ): Promise<Stacks> {
         const command = pulumiCommand ?? (await PulumiCommand.get().catch(() => Promise.reject(missingCli())));
-        const workspace = await LocalWorkspace.create({ workDir: PROJECT_DIR, pulumiCommand: command, envVars, secretsProvider });
+        const workspace = await LocalWorkspace.create({ workDir: PROJECT_DIR, pulumiCommand: command, envVars });
         const who = await workspace.whoAmI().catch((error) => Promise.reject(explain("check the login (pulumi whoami)", "", error)));
         requireSelfManagedBackend(who.url);
         const project = (await workspace.projectSettings()).name;
-        return new Stacks(workspace, who.url!, lockStore ?? lockStoreFor(who.url!, project));
+        return new Stacks(workspace, who.url!, lockStore ?? lockStoreFor(who.url!, project), project, secretsProvider);
     }
 
     /** The lock objects the backend holds for a stack, oldest first. */
@@ -228,8 +232,15 @@ export class Stacks {
     }
 
     private async stack(name: string, create = false): Promise<Stack> {
-        const open = create ? Stack.createOrSelect(name, this.workspace) : Stack.select(name, this.workspace);
+        const open = create ? Stack.createOrSelect(name, await this.creatingWorkspace(name)) : Stack.select(name, this.workspace);
         return open.catch((error) => Promise.reject(explain("select", name, error)));
+    }
+
+    /** A workspace that creates `name` with its own environment's secrets provider (the CLI's stack init --secrets-provider). */
+    private async creatingWorkspace(name: string): Promise<LocalWorkspace> {
+        if (!this.secretsProvider) return this.workspace;
+        const secretsProvider = environmentSecretsProvider(this.secretsProvider, { project: this.project, env: parseStackName(name).env });
+        return LocalWorkspace.create({ workDir: this.workspace.workDir, pulumiCommand: this.workspace.pulumiCommand, envVars: this.workspace.envVars, secretsProvider });
     }
 }
 

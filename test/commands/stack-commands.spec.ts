@@ -71,11 +71,13 @@ describe("stack commands", () => {
             }
         });
 
-        it("create a new stack with the configured secrets provider, not the passphrase default", async () => {
+        it("create a new stack with the configured secrets provider, not the passphrase default, under its environment's encryption context", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
             const stacks = await Stacks.open(pulumi.asCommand(), {}, "awskms://alias/pulumi-durable-code?region=us-west-2");
             await stacks.up("runtime-dev", { onOutput: () => undefined, signal });
-            assert.ok(pulumi.commandsFor().includes("stack init runtime-dev --secrets-provider awskms://alias/pulumi-durable-code?region=us-west-2"), pulumi.commandsFor().join("\n"));
+            // go-cloud's awskms turns each context_<k>=<v> parameter into the KMS encryption context.
+            const expected = "stack init runtime-dev --secrets-provider awskms://alias/pulumi-durable-code?region=us-west-2&context_project=durable-code&context_environment=dev";
+            assert.ok(pulumi.commandsFor().includes(expected), pulumi.commandsFor().join("\n"));
         });
     });
 
