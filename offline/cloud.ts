@@ -104,8 +104,6 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                     if (!ami) throw new Error(`the offline cloud knows the parameters ${Object.keys(PUBLIC_AMI_PARAMETERS).join(", ")} only, not ${inputs.name}`);
                     return { id: inputs.name, name: inputs.name, type: "String", value: ami, insecureValue: ami };
                 }
-                case "aws:index/getCallerIdentity:getCallerIdentity":
-                    return { id: MOCK_ACCOUNT, accountId: MOCK_ACCOUNT, arn: `arn:aws:sts::${MOCK_ACCOUNT}:assumed-role/deploy/session`, userId: "AROAEXAMPLE:session" };
                 case "aws:iam/getPolicy:getPolicy": {
                     if (options.iamDenied) throw new Error(`reading IAM Policy (${inputs.arn}): operation error IAM: GetPolicy, https response error StatusCode: 403, api error AccessDenied: not authorized to perform: iam:GetPolicy`);
                     const policy = ofType("aws:iam/policy:Policy").find((candidate) => candidate.state.arn === inputs.arn);
