@@ -75,7 +75,9 @@ export class TaskRoles extends pulumi.ComponentResource {
                     permissionsBoundary: base.permissionsBoundaryArn || undefined,
                     tags: tagsFor(config, physicalName(config, suffix)),
                 },
-                { parent: this },
+                // A role's name is unique in the account whatever its path: a replacement (a new path)
+                // must delete the old role before creating the new one.
+                { parent: this, deleteBeforeReplace: true },
             );
             if (statements.length > 0) {
                 const policy = new aws.iam.RolePolicy(

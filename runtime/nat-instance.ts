@@ -76,10 +76,11 @@ export class NatInstance extends pulumi.ComponentResource {
                 permissionsBoundary: base.permissionsBoundaryArn || undefined,
                 tags: tagsFor(config, roleName),
             },
-            child,
+            // Role and profile names are unique in the account whatever the path: replace by deleting first.
+            { ...child, deleteBeforeReplace: true },
         );
         const sessionManager = new aws.iam.RolePolicyAttachment(`${name}-session-manager`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, child);
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { name: roleName, path: runtimeRolePath(config), role: role.name, tags: tagsFor(config, roleName) }, child);
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { name: roleName, path: runtimeRolePath(config), role: role.name, tags: tagsFor(config, roleName) }, { ...child, deleteBeforeReplace: true });
         const ami = aws.ssm.getParameterOutput({ name: amiParameter(instanceArchitecture(config.natInstanceType)) }, child);
 
         this.instance = new aws.ec2.Instance(
