@@ -22,6 +22,18 @@ async function imagesOf(ecr: SendsCommands, repository: string): Promise<Array<{
     return images;
 }
 
+/**
+ * The images BatchDeleteImage answered with a failure instead of deleting: it reports them in
+ * `failures` ({ imageId, failureCode, failureReason }) and still succeeds (ECR API reference,
+ * BatchDeleteImage and ImageFailure). ImageNotFound means already gone: an image listed under two
+ * tags goes with the first.
+ */
+function undeleted(failures: Array<{ imageId?: { imageDigest?: string; imageTag?: string }; failureCode?: string; failureReason?: string }> | undefined): string[] {
+    return (failures ?? [])
+        .filter((failure) => failure.failureCode !== "ImageNotFound")
+        .map((failure) => `${failure.imageId?.imageTag ?? failure.imageId?.imageDigest ?? "?"} ${failure.failureCode} (${failure.failureReason ?? "no reason given"})`);
+}
+
 export interface DestroyBaseOptions {
     /** Remove the protection of every resource first, in one state write (prod). */
     readonly unprotect: boolean;
@@ -56,8 +68,16 @@ export async function destroyBase(ops: Stacks, env: EnvironmentName, options: De
         );
     }
     for (const { repository, images } of nonEmpty) {
+        const failed: string[] = [];
         for (let start = 0; start < images.length; start += 100) {
-            await ecr.send(new BatchDeleteImageCommand({ repositoryName: repository, imageIds: images.slice(start, start + 100) }));
+            const response = await ecr.send(new BatchDeleteImageCommand({ repositoryName: repository, imageIds: images.slice(start, start + 100) }));
+            failed.push(...undeleted(response.failures));
+        }
+        if (failed.length > 0) {
+            throw new OpsError(
+                `ECR did not delete ${failed.length} of the ${images.length} images of ${repository}: ${failed.join("; ")}. ` +
+                    `Nothing was destroyed; delete them by hand (aws ecr batch-delete-image), or fix the cause, and run again`,
+            );
         }
         log(`deleted ${images.length} images of ${repository}`);
     }

@@ -219,10 +219,13 @@ describe("workflows", () => {
         const bash = (script: string, env: Record<string, string>, cwd = ROOT) =>
             execFileSync("bash", ["-c", `exec() { "$@"; }; node() { shift 3; printf '%s\\n' "$@"; }\n${script}`], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
 
-        it("is triggered by hand (environment, tag, service) and by the application's build (repository_dispatch release)", () => {
+        it("is triggered by hand (environment, tag, service) and by the application's build (repository_dispatch release, with the same three in client_payload)", () => {
             const on = workflow("release.yml").on;
             assert.deepEqual(Object.keys(on.workflow_dispatch.inputs), ["environment", "tag", "service"]);
             assert.deepEqual(on.repository_dispatch.types, ["release"]);
+            assert.deepEqual(releaseJob().env.ENVIRONMENT, "${{ inputs.environment || github.event.client_payload.environment }}");
+            assert.deepEqual(releaseJob().env.TAG, "${{ inputs.tag || github.event.client_payload.tag }}");
+            assert.deepEqual(releaseJob().env.SERVICE, "${{ inputs.service || github.event.client_payload.service || 'both' }}");
             assert.equal(releaseJob().permissions.contents, "write");
         });
 
@@ -253,6 +256,43 @@ describe("workflows", () => {
                 writeFileSync(join(dir, "work", "Pulumi.runtime-dev.yaml"), "config:\n  durable-code:imageTag: v1.1.0\n");
                 bash(step("Commit the release to main").run, { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "both", OUTCOME: "failure" }, join(dir, "work"));
                 assert.deepEqual(log(), ["release dev v1.1.0, health check failed", "init"]);
+            });
+
+            /** Another release, from a checkout of its own, lands on main first. */
+            const landsFirst = (file: string, text: string, subject: string) => {
+                const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8", stdio: "pipe" });
+                git(dir, "clone", "-q", "origin.git", "other");
+                writeFileSync(join(dir, "other", file), text);
+                git(join(dir, "other"), "add", file);
+                git(join(dir, "other"), "commit", "-qm", subject);
+                git(join(dir, "other"), "push", "-q", "origin", "HEAD:main");
+            };
+
+            it("rebases onto a main that moved since its checkout (another environment's release) and pushes", () => {
+                landsFirst("Pulumi.runtime-staging.yaml", "config:\n  durable-code:imageTag: v2.0.0\n", "release staging v2.0.0");
+                writeFileSync(join(dir, "work", "Pulumi.runtime-dev.yaml"), "config:\n  durable-code:imageTag: v1.1.0\n");
+                bash(step("Commit the release to main").run, { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "both", OUTCOME: "success" }, join(dir, "work"));
+                assert.deepEqual(log(), ["release dev v1.1.0", "release staging v2.0.0", "init"]);
+            });
+
+            it("when the push still fails, fails loudly: which tag runs unrecorded, and the one command that records it", () => {
+                landsFirst("Pulumi.runtime-dev.yaml", "config:\n  durable-code:imageTag: v1.0.1\n", "release dev v1.0.1");
+                writeFileSync(join(dir, "work", "Pulumi.runtime-dev.yaml"), "config:\n  durable-code:imageTag: v1.1.0\n");
+                const summary = join(dir, "summary.md");
+                writeFileSync(summary, "");
+                const failure = (() => {
+                    try {
+                        bash(step("Commit the release to main").run, { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "backend", OUTCOME: "success", GITHUB_STEP_SUMMARY: summary }, join(dir, "work"));
+                    } catch (error) {
+                        return error as { status: number; stdout: string };
+                    }
+                    throw new Error("the step succeeded");
+                })();
+                assert.equal(failure.status, 1);
+                const command = "gh workflow run release.yml -f environment=dev -f tag=v1.1.0 -f service=backend";
+                assert.ok(failure.stdout.includes(`::error title=Release not recorded::runtime-dev runs v1.1.0 (or starts it next), but main does not record it: the next startup would roll it back. Record it with: ${command}`), failure.stdout);
+                assert.match(readFileSync(summary, "utf8"), new RegExp(`^### runtime-dev runs v1\\.1\\.0, and main does not record it\\n[^\\n]*\\n\`\`\`\\n${command.replace(/\./g, "\\.")}\\n\`\`\`\\n$`));
+                assert.deepEqual(log(), ["release dev v1.0.1", "init"]);
             });
 
             it("commits nothing when the file did not change (the images were missing)", () => {

@@ -1,4 +1,9 @@
 import { strict as assert } from "assert";
+import { createServer, IncomingMessage, Server } from "node:http";
+import { AddressInfo } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { isStale, lockStoreFor, S3LockStore } from "../../stacks/locks";
 
 /**
@@ -45,6 +50,49 @@ describe("locks of an s3:// backend", () => {
     it("takes the bucket and prefix from the login URL", () => {
         const store = lockStoreFor("s3://acme-pulumi-state/team?region=us-west-2&awssdk=v2", "durable-code") as unknown as { bucket: string; prefix: string };
         assert.deepEqual([store.bucket, store.prefix], ["acme-pulumi-state", "team/"]);
+    });
+
+    describe("through the login URL's endpoint= and profile=, with a real S3 client and a real HTTP server on 127.0.0.1", () => {
+        let server: Server;
+        let dir: string;
+        const requests: IncomingMessage[] = [];
+        const saved = { ...process.env };
+        before(async () => {
+            // A stand-in for an S3-compatible store: ListObjectsV2 answers its XML, GetObject the lock's JSON (S3 API reference).
+            server = createServer((request, response) => {
+                requests.push(request);
+                const url = new URL(request.url!, "http://127.0.0.1");
+                if (url.searchParams.get("list-type") === "2") {
+                    const key = `${url.searchParams.get("prefix")}0b4e.json`;
+                    response.writeHead(200, { "content-type": "application/xml" }).end(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>acme-pulumi-state</Name><KeyCount>1</KeyCount><IsTruncated>false</IsTruncated><Contents><Key>${key}</Key><Size>90</Size></Contents></ListBucketResult>`);
+                } else {
+                    response.writeHead(200, { "content-type": "application/json" }).end(lock("ci", "2026-11-27T10:00:00Z"));
+                }
+            });
+            await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+            dir = mkdtempSync(join(tmpdir(), "durable-code-aws-"));
+            writeFileSync(join(dir, "credentials"), "[default]\naws_access_key_id = AKIADEFAULTPROFILE00\naws_secret_access_key = x\n[state]\naws_access_key_id = AKIASTATEPROFILE0000\naws_secret_access_key = y\n");
+            writeFileSync(join(dir, "config"), "");
+            for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]) delete process.env[name];
+            Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWS_CONFIG_FILE: join(dir, "config") });
+        });
+        after(async () => {
+            process.env = saved;
+            rmSync(dir, { recursive: true, force: true });
+            await new Promise<void>((resolve) => server.close(() => resolve()));
+        });
+
+        it("sends ListObjectsV2 and GetObject to the endpoint, path-style, signed with the profile's keys", async () => {
+            const port = (server.address() as AddressInfo).port;
+            const store = lockStoreFor(`s3://acme-pulumi-state/team?region=us-west-2&awssdk=v2&endpoint=http://127.0.0.1:${port}&s3ForcePathStyle=true&profile=state`, "durable-code")!;
+            const locks = await store.locks("runtime-dev");
+            assert.deepEqual(locks.map((found) => [found.key, found.username]), [["team/.pulumi/locks/organization/durable-code/runtime-dev/0b4e.json", "ci"]]);
+            assert.deepEqual(
+                requests.map((request) => new URL(request.url!, "http://127.0.0.1").pathname),
+                ["/acme-pulumi-state/", "/acme-pulumi-state/team/.pulumi/locks/organization/durable-code/runtime-dev/0b4e.json"],
+            );
+            for (const request of requests) assert.match(String(request.headers.authorization), /Credential=AKIASTATEPROFILE0000\/\d{8}\/us-west-2\/s3\/aws4_request/);
+        });
     });
 
     it("counts a lock as stale only past the maximum job duration", () => {

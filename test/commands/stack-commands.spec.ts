@@ -299,6 +299,8 @@ describe("stack commands", () => {
         /** ECR's ListImages / BatchDeleteImage (ECR API reference), recorded. */
         class RecordingEcr {
             readonly calls: Array<[string, any]> = [];
+            /** What BatchDeleteImage reports in `failures` per repository; it succeeds anyway, as ECR does. */
+            readonly failures: Record<string, Array<{ imageId: { imageDigest: string; imageTag: string }; failureCode: string; failureReason: string }>> = {};
             constructor(readonly images: Record<string, number> = {}) {}
             async send(command: { constructor: { name: string }; input: any }): Promise<any> {
                 this.calls.push([command.constructor.name, command.input]);
@@ -306,7 +308,9 @@ describe("stack commands", () => {
                     const count = this.images[command.input.repositoryName] ?? 0;
                     return { imageIds: Array.from({ length: count }, (_, index) => ({ imageDigest: `sha256:${index}`, imageTag: `v${index}` })) };
                 }
-                return {};
+                const failures = this.failures[command.input.repositoryName] ?? [];
+                const failed = new Set(failures.map((failure) => failure.imageId.imageDigest));
+                return { imageIds: command.input.imageIds.filter((id: { imageDigest: string }) => !failed.has(id.imageDigest)), failures };
             }
         }
         let ecr: RecordingEcr;
@@ -349,6 +353,21 @@ describe("stack commands", () => {
             ecr.images["durable-code-dev-backend"] = 3;
             assert.equal(await destroy(["--env", "dev", "--confirm", "base-dev", "--force-delete-images"]), 0);
             assert.deepEqual(ecr.calls.filter(([name]) => name === "BatchDeleteImageCommand").map(([, input]) => [input.repositoryName, input.imageIds.length]), [["durable-code-dev-backend", 3]]);
+        });
+
+        it("--force-delete-images stops, destroying nothing, when ECR reports images it did not delete (BatchDeleteImage's failures); one already gone is fine", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" });
+            ecr.images["durable-code-dev-backend"] = 3;
+            ecr.failures["durable-code-dev-backend"] = [
+                { imageId: { imageDigest: "sha256:1", imageTag: "v1" }, failureCode: "ImageReferencedByManifestList", failureReason: "Requested image referenced by manifest list: [sha256:9f2e]" },
+                { imageId: { imageDigest: "sha256:2", imageTag: "v2" }, failureCode: "ImageNotFound", failureReason: "Requested image not found" },
+            ];
+            await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev", "--force-delete-images"]), {
+                message:
+                    "ECR did not delete 1 of the 3 images of durable-code-dev-backend: v1 ImageReferencedByManifestList (Requested image referenced by manifest list: [sha256:9f2e]). " +
+                    "Nothing was destroyed; delete them by hand (aws ecr batch-delete-image), or fix the cause, and run again",
+            });
+            assert.deepEqual(mutations(pulumi), ["destroy --preview-only --exclude-protected --stack base-dev"]);
         });
 
         it("in prod demands --unprotect, then checks everything before unprotecting all in one state write, then destroys", async () => {
