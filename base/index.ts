@@ -53,7 +53,16 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
             ? new AccessLogsBucket("access-logs", { config, accountId: (await aws.getCallerIdentity()).accountId, principal: await logDeliveryPrincipal(config.region) })
             : undefined;
     const providerArn = config.githubAccess || config.imagePublisherRepository ? await githubOidcProviderArn(config) : undefined;
-    const github = config.githubAccess ? new GithubAccess("github", { config, providerArn: providerArn!, vpcId: network.vpc.id, zoneId: dns?.zoneId ?? "" }) : undefined;
+    const github = config.githubAccess
+        ? new GithubAccess("github", {
+              config,
+              providerArn: providerArn!,
+              vpcId: network.vpc.id,
+              zoneId: dns?.zoneId ?? "",
+              repositoryArns: SERVICE_NAMES.map((service) => registries.repositories[service].arn),
+              logGroupArns: SERVICE_NAMES.map((service) => logs.groups[service].arn),
+          })
+        : undefined;
     const publisher = config.imagePublisherRepository
         ? new ImagePublisher("image-publisher", { config, providerArn: providerArn!, repositoryArns: SERVICE_NAMES.map((service) => registries.repositories[service].arn) })
         : undefined;

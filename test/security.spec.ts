@@ -72,10 +72,16 @@ describe("security", () => {
             assert.equal(deploy("iam:PassRole", TASK_ROLE, { "iam:PassedToService": "lambda.amazonaws.com" }), "implicitly denied");
         });
 
-        it("the boundary allows what tasks and the NAT instance need, and no IAM at all", () => {
+        it("the boundary allows what tasks and the NAT instance need, on this environment's images and log groups only, and no IAM or SSM parameter at all", () => {
             const statements = JSON.parse(boundary().inputs.policy).Statement;
-            assert.ok(allows(statements, { action: "ecr:BatchGetImage", resource: "*" }) && allows(statements, { action: "logs:PutLogEvents", resource: "*" }));
+            const repository = withRoles.outputs.repositories.backend.arn;
+            const logGroup = withRoles.outputs.logGroups.backend.arn;
+            assert.ok(allows(statements, { action: "ecr:GetAuthorizationToken", resource: "*" }));
+            assert.ok(allows(statements, { action: "ecr:BatchGetImage", resource: repository }) && allows(statements, { action: "logs:PutLogEvents", resource: `${logGroup}:log-stream:backend/backend/0b2f7a3e` }));
+            assert.ok(!allows(statements, { action: "ecr:BatchGetImage", resource: "arn:aws:ecr:us-west-2:123456789012:repository/durable-code-prod-backend" }));
+            assert.ok(!allows(statements, { action: "logs:PutLogEvents", resource: "arn:aws:logs:us-west-2:123456789012:log-group:/ecs/durable-code-prod/backend:log-stream:backend/backend/0b2f7a3e" }));
             assert.ok(!allows(statements, { action: "iam:CreateRole", resource: "*" }) && !allows(statements, { action: "s3:GetObject", resource: "*" }));
+            assert.ok(!allows(statements, { action: "ssm:GetParameter", resource: "arn:aws:ssm:us-west-2::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-arm64" }));
         });
 
         it("the deploy role covers a real up and destroy: scaling alarms, service-linked roles (ECS, ELB, autoscaling only), the state bucket and the secrets key", () => {

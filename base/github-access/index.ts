@@ -48,7 +48,15 @@ export class GithubAccess extends pulumi.ComponentResource {
 
     constructor(
         name: string,
-        args: { config: BaseConfig; providerArn: string; vpcId: pulumi.Input<string>; zoneId: pulumi.Input<string> },
+        args: {
+            config: BaseConfig;
+            providerArn: string;
+            vpcId: pulumi.Input<string>;
+            zoneId: pulumi.Input<string>;
+            /** This environment's repositories and log groups: the boundary's only images and logs. */
+            repositoryArns: pulumi.Input<string>[];
+            logGroupArns: pulumi.Input<string>[];
+        },
         opts: pulumi.ComponentResourceOptions = {},
     ) {
         super("durable-code:base:GithubAccess", name, {}, opts);
@@ -62,7 +70,9 @@ export class GithubAccess extends pulumi.ComponentResource {
             {
                 name: boundaryName(config),
                 description: `The most any role the ${config.env} deploy role creates may do`,
-                policy: JSON.stringify(permissionsBoundary()),
+                policy: pulumi
+                    .all([pulumi.all(args.repositoryArns), pulumi.all(args.logGroupArns)])
+                    .apply(([repositoryArns, logGroupArns]) => JSON.stringify(permissionsBoundary({ repositoryArns, logGroupArns }))),
                 tags: tagsFor(config, boundaryName(config)),
             },
             child,

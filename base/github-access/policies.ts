@@ -51,13 +51,15 @@ export const AMI_PARAMETERS = "arn:aws:ssm:*:*:parameter/aws/service/ami-amazon-
 
 /**
  * The most any role this environment's deploy role creates may ever do: what the task roles and the
- * NAT instance need. A role's permissions are the intersection of its policies and this boundary,
+ * NAT instance need, on this environment's images and log groups only. A role's permissions are the intersection of its policies and this boundary,
  * so a role the deploy role creates can never be more than this, whatever policy it is given.
  */
-export function permissionsBoundary(): PolicyDocument {
+export function permissionsBoundary(own: { readonly repositoryArns: readonly string[]; readonly logGroupArns: readonly string[] }): PolicyDocument {
     return document([
-        { Sid: "PullImages", Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: "*" },
-        { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" },
+        // The registry login has no resource; pulls only from this environment's repositories.
+        { Sid: "RegistryLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+        { Sid: "PullImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [...own.repositoryArns] },
+        { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: own.logGroupArns.flatMap((arn) => [arn, `${arn}:*`]) },
         {
             Sid: "SessionManager",
             Effect: "Allow",
