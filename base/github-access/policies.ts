@@ -112,7 +112,17 @@ function runtimeRoleStatements(scope: NameScope, boundary: string): Statement[] 
         {
             Sid: "ManageRoles",
             Effect: "Allow",
-            Action: ["iam:GetRole", "iam:TagRole", "iam:UntagRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:UpdateAssumeRolePolicy"],
+            Action: [
+                "iam:GetRole",
+                "iam:ListRoleTags",
+                "iam:TagRole",
+                "iam:UntagRole",
+                "iam:GetRolePolicy",
+                "iam:ListRolePolicies",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListInstanceProfilesForRole",
+                "iam:UpdateAssumeRolePolicy",
+            ],
             Resource: runtimeRoles(scope),
         },
         {
@@ -125,7 +135,15 @@ function runtimeRoleStatements(scope: NameScope, boundary: string): Statement[] 
         {
             Sid: "InstanceProfiles",
             Effect: "Allow",
-            Action: ["iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile"],
+            Action: [
+                "iam:CreateInstanceProfile",
+                "iam:DeleteInstanceProfile",
+                "iam:GetInstanceProfile",
+                "iam:ListInstanceProfileTags",
+                "iam:AddRoleToInstanceProfile",
+                "iam:RemoveRoleFromInstanceProfile",
+                "iam:TagInstanceProfile",
+            ],
             Resource: runtimeInstanceProfiles(scope),
         },
         // Tag discovery (runtime/discovery) reads the boundary by its ARN.
@@ -185,6 +203,8 @@ export function previewRolePermissions(scope: StateScope, envs: readonly string[
                 "logs:ListTagsForResource",
                 "cloudwatch:DescribeAlarms",
                 "iam:GetRole",
+                "iam:ListRoleTags",
+                "iam:GetInstanceProfile",
                 "iam:GetRolePolicy",
                 "iam:GetPolicy",
                 "iam:GetPolicyVersion",
