@@ -20,7 +20,7 @@ export const COST_SPEC: CommandSpec = {
         env: { type: "string", value: "dev|staging|prod", help: "the environment to price" },
         egress: { type: "string", value: "MODE", help: `what-if: price this egress mode (${EGRESS_MODES.join(", ")})`, default: "the committed one" },
         region: { type: "string", value: "REGION", help: "what-if: price in this region (must have a price table)", default: "the committed aws:region" },
-        compare: { type: "boolean", help: "every egress mode and the old layout side by side", default: "off" },
+        compare: { type: "boolean", help: "every front door and egress mode, and the old layout, side by side", default: "off" },
         json: { type: "boolean", help: "the figures as JSON", default: "off" },
         markdown: { type: "boolean", help: "a table for a pull request comment", default: "off" },
         preview: { type: "string", value: "FILE", help: "price the output of pulumi preview --json instead" },
@@ -91,7 +91,7 @@ export async function main(argv: string[], _signal?: unknown, print: (text: stri
             ["preview", "compare", "a preview is of one layout"],
             ["preview", "markdown", "a preview prints a table or --json"],
             ["preview", "egress", "a preview is priced as it is"],
-            ["compare", "egress", "--compare shows every egress mode"],
+            ["compare", "egress", "--compare shows every egress mode and front door"],
         ],
         USAGE,
     );

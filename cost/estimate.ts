@@ -1,5 +1,5 @@
 import { EnvironmentOverrides, evaluateEnvironment, EnvironmentEvaluation, StackSource } from "../offline/evaluate";
-import { EgressMode, egressModesFor, EnvironmentName } from "../shared/environments";
+import { EgressMode, egressModesFor, EnvironmentName, FrontDoor, frontDoorsFor } from "../shared/environments";
 import { RUNTIME_SCHEDULE, weeklyUpHours } from "../shared/schedule";
 import { USAGE_ASSUMPTIONS, UsageAssumptions } from "./assumptions";
 import { LineItem, priceResources } from "./price-resources";
@@ -15,6 +15,7 @@ export interface CostSummary {
     readonly env: EnvironmentName;
     readonly region: string;
     readonly egress: string;
+    readonly frontDoor: string;
     readonly base: StackCost;
     readonly runtime: StackCost;
     readonly assumptions: UsageAssumptions;
@@ -40,7 +41,7 @@ const sum = (items: readonly LineItem[]) => items.reduce((total, item) => total 
  * Base is always on; what it charges by use while runtime runs (log ingestion into its log groups)
  * accrues only in runtime's up hours. Runtime's hourly and traffic charges accrue only while it is up.
  */
-export function summarize(label: string, env: EnvironmentName, region: string, egress: string, base: StackCost, runtime: StackCost, upHoursPerMonth: number): CostSummary {
+export function summarize(label: string, env: EnvironmentName, region: string, egress: string, frontDoor: string, base: StackCost, runtime: StackCost, upHoursPerMonth: number): CostSummary {
     const baseMonthly = sum(base.items.filter((item) => !item.whileUp)) + (sum(base.items.filter((item) => item.whileUp)) * upHoursPerMonth) / HOURS_PER_MONTH;
     const whileUp = sum(runtime.items.filter((item) => item.whileUp));
     const always = sum(runtime.items.filter((item) => !item.whileUp));
@@ -53,6 +54,7 @@ export function summarize(label: string, env: EnvironmentName, region: string, e
         env,
         region,
         egress,
+        frontDoor,
         base,
         runtime,
         assumptions: USAGE_ASSUMPTIONS[env],
@@ -76,13 +78,16 @@ export function priceEvaluation(label: string, env: EnvironmentName, evaluation:
         }
         return { stack: stack.stack, items: priced.items };
     };
-    return summarize(label, env, region, String(evaluation.runtime.outputs.egress), stackCost(evaluation.base), stackCost(evaluation.runtime), scheduledUpHoursPerMonth(env));
+    const { egress, frontDoor } = evaluation.runtime.outputs;
+    return summarize(label, env, region, String(egress), String(frontDoor), stackCost(evaluation.base), stackCost(evaluation.runtime), scheduledUpHoursPerMonth(env));
 }
 
 /** What to price: the committed stack files, and optionally a what-if on top of them. */
 export interface EstimateOptions {
     /** Price this egress mode instead of the committed one. */
     readonly egress?: EgressMode;
+    /** Price this front door instead of the committed one (in both stacks, as it must be). */
+    readonly frontDoor?: FrontDoor;
     /** Price both stacks in this region instead of their committed aws:region. */
     readonly region?: string;
     readonly source?: StackSource;
@@ -91,7 +96,8 @@ export interface EstimateOptions {
 function whatIf(options: EstimateOptions): EnvironmentOverrides {
     const region: Record<string, string> = options.region ? { "aws:region": options.region } : {};
     const egress: Record<string, string> = options.egress ? { egress: options.egress } : {};
-    return { base: region, runtime: { ...region, ...egress } };
+    const frontDoor: Record<string, string> = options.frontDoor ? { frontDoor: options.frontDoor } : {};
+    return { base: { ...region, ...frontDoor }, runtime: { ...region, ...egress, ...frontDoor } };
 }
 
 /** Prices an environment as its committed stack files declare it, offline (the tests' mock engine, no cloud calls). */
@@ -104,14 +110,15 @@ export async function estimate(env: EnvironmentName, options: EstimateOptions = 
 const OLD_BASE_TYPES = new Set(["aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:lb/loadBalancer:LoadBalancer"]);
 
 /**
- * The environment in every egress mode its config allows, and the old layout (a NAT per zone and
- * the load balancer in base, always on; only the services torn down), priced the same way.
+ * The environment in every front door and egress mode its config allows, and the old layout (a NAT
+ * per zone and the load balancer in base, always on; only the services torn down), priced the same way.
  */
-export async function compare(env: EnvironmentName, options: Omit<EstimateOptions, "egress"> = {}): Promise<CostSummary[]> {
-    const modes = egressModesFor(env);
+export async function compare(env: EnvironmentName, options: Omit<EstimateOptions, "egress" | "frontDoor"> = {}): Promise<CostSummary[]> {
     const summaries: CostSummary[] = [];
-    for (const mode of modes) summaries.push(await estimate(env, { ...options, egress: mode }));
-    const perAz = await evaluateEnvironment(env, whatIf({ ...options, egress: "nat-per-az" }), options.source);
+    for (const frontDoor of frontDoorsFor(env)) {
+        for (const egress of egressModesFor(env)) summaries.push(await estimate(env, { ...options, egress, frontDoor }));
+    }
+    const perAz = await evaluateEnvironment(env, whatIf({ ...options, egress: "nat-per-az", frontDoor: "alb" }), options.source);
     const split = priceEvaluation("nat-per-az", env, perAz);
     const moved = split.runtime.items.filter((item) => OLD_BASE_TYPES.has(item.type));
     const old = summarize(
@@ -119,6 +126,7 @@ export async function compare(env: EnvironmentName, options: Omit<EstimateOption
         env,
         split.region,
         "nat-per-az",
+        "alb",
         { stack: split.base.stack, items: [...split.base.items, ...moved.map((item) => ({ ...item, whileUp: false }))] },
         { stack: split.runtime.stack, items: split.runtime.items.filter((item) => !OLD_BASE_TYPES.has(item.type)) },
         split.upHoursPerMonth,

@@ -47,6 +47,14 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
     "aws:appautoscaling/target:Target",
+    // An HTTP API is charged by the request (priced on the API); its link, stage, routes, integrations
+    // and custom domains cost nothing by themselves (API Gateway pricing: no charge for HTTP APIs' VPC links).
+    "aws:apigatewayv2/vpcLink:VpcLink",
+    "aws:apigatewayv2/stage:Stage",
+    "aws:apigatewayv2/route:Route",
+    "aws:apigatewayv2/integration:Integration",
+    "aws:apigatewayv2/domainName:DomainName",
+    "aws:apigatewayv2/apiMapping:ApiMapping",
     "aws:appautoscaling/policy:Policy",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
@@ -101,6 +109,17 @@ export function priceResources(resources: readonly DeclaredResource[], region: s
                 add(resource, "hosted zone", "route53ZoneMonth", 1, false);
                 add(resource, "DNS queries", "route53MillionQueries", usage.route53MillionQueries, false);
                 break;
+            case "aws:apigatewayv2/api:Api":
+                add(resource, "HTTP API requests", "httpApiMillionRequests", usage.apiMillionRequestsPerMonth, true);
+                break;
+            case "aws:servicediscovery/service:Service":
+                // Each running task is one registered instance; tasks exist only while runtime is up.
+                add(resource, "registered tasks", "cloudMapInstanceMonth", tasksRegisteredIn(resource, resources), true);
+                break;
+            case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+                // Cloud Map makes a Route 53 private hosted zone for a DNS namespace, billed as one.
+                add(resource, "the namespace's private hosted zone", "route53ZoneMonth", 1, false);
+                break;
             case "aws:ecr/repository:Repository":
                 add(resource, "image storage", "ecrGbMonth", usage.imageGbPerRepository, false);
                 break;
@@ -130,6 +149,15 @@ export function priceResources(resources: readonly DeclaredResource[], region: s
         }
     }
     return { items, unpriced: [...unpriced] };
+}
+
+/** The tasks the ECS service registering into a Cloud Map service runs (by its ARN, or in a preview by name). */
+function tasksRegisteredIn(registry: DeclaredResource, resources: readonly DeclaredResource[]): number {
+    const services = resources.filter((resource) => resource.type === "aws:ecs/service:Service");
+    const service =
+        services.find((candidate) => candidate.inputs.serviceRegistries?.registryArn === registry.state.arn) ??
+        services.find((candidate) => String(candidate.inputs.name ?? "").endsWith(`-${registry.inputs.name}`));
+    return Number(service?.inputs.desiredCount ?? 0);
 }
 
 /** Fargate: tasks x (vCPU + GB) hours at the architecture's price, split between on-demand and Spot by weight. */

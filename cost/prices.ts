@@ -30,7 +30,9 @@ export type PriceKey =
     | "interfaceEndpointHour"
     | "interfaceEndpointGb"
     | "s3StandardGbMonth"
-    | "gp3GbMonth";
+    | "gp3GbMonth"
+    | "httpApiMillionRequests"
+    | "cloudMapInstanceMonth";
 
 const price = (usd: number, per: string, source: string, seen = "2026-11"): Price => ({ usd, per, source, seen });
 const VPC = "aws.amazon.com/vpc/pricing";
@@ -60,6 +62,9 @@ const US_STANDARD: Readonly<Record<PriceKey, Price>> = {
     interfaceEndpointGb: price(0.01, "GB processed by an interface endpoint", "aws.amazon.com/privatelink/pricing"),
     s3StandardGbMonth: price(0.023, "GB-month, S3 Standard", "aws.amazon.com/s3/pricing"),
     gp3GbMonth: price(0.08, "GB-month, EBS gp3", "aws.amazon.com/ebs/pricing"),
+    // The first 300 million a month; data transferred out is billed on top, as for the load balancer.
+    httpApiMillionRequests: price(1.0, "million HTTP API requests", "aws.amazon.com/api-gateway/pricing"),
+    cloudMapInstanceMonth: price(0.1, "registered Cloud Map instance-month", "aws.amazon.com/cloud-map/pricing"),
 };
 
 const EC2 = "aws.amazon.com/ec2/pricing/on-demand";

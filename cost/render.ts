@@ -28,7 +28,7 @@ function assumptionsLine(summary: CostSummary): string {
     const a = summary.assumptions;
     return (
         `assumptions (cost/assumptions.ts, ${summary.env}): ${a.natGbPerMonth} GB/month through NAT, ${a.averageLcu} LCU average, ` +
-        `${a.logGbIngestedPerMonth} GB/month of logs (${a.logGbStored} GB kept), ${a.imageGbPerRepository} GB of images per repository; ` +
+        `${a.logGbIngestedPerMonth} GB/month of logs (${a.logGbStored} GB kept), ${a.imageGbPerRepository} GB of images per repository, ${a.apiMillionRequestsPerMonth} million HTTP API requests (front door http-api); ` +
         `prices for ${summary.region} seen ${pricesFor(summary.region).natGatewayHour.seen} (cost/prices.ts)`
     );
 }
@@ -57,10 +57,10 @@ export function renderMarkdown(summary: CostSummary): string {
 }
 
 export function renderComparison(summaries: readonly CostSummary[], markdown: boolean): string {
-    const header = ["layout", "base/month", "runtime/hour", "runtime/month always on", "runtime/month scheduled", "total/month"];
-    const rows = summaries.map((s) => [s.label, usd(s.baseMonthly), `$${s.runtimePerHour.toFixed(4)}`, usd(s.runtimeMonthlyAlwaysOn), usd(s.runtimeMonthlyScheduled), usd(s.totalMonthly)]);
+    const header = ["layout", "front door", "base/month", "runtime/hour", "runtime/month always on", "runtime/month scheduled", "total/month"];
+    const rows = summaries.map((s) => [s.label, s.frontDoor, usd(s.baseMonthly), `$${s.runtimePerHour.toFixed(4)}`, usd(s.runtimeMonthlyAlwaysOn), usd(s.runtimeMonthlyScheduled), usd(s.totalMonthly)]);
     if (markdown) {
-        return [`### Cost of ${summaries[0].env} by layout`, "", `| ${header.join(" | ")} |`, `| --- |${" ---: |".repeat(header.length - 1)}`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+        return [`### Cost of ${summaries[0].env} by layout`, "", `| ${header.join(" | ")} |`, `| --- | --- |${" ---: |".repeat(header.length - 2)}`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
     }
-    return [`${summaries[0].env}, every egress mode and the old layout`, table([header, ...rows])].join("\n");
+    return [`${summaries[0].env}, every front door and egress mode, and the old layout`, table([header, ...rows])].join("\n");
 }

@@ -37,6 +37,11 @@ const T = {
     lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     service: "aws:ecs/service:Service",
+    vpcLink: "aws:apigatewayv2/vpcLink:VpcLink",
+    api: "aws:apigatewayv2/api:Api",
+    integration: "aws:apigatewayv2/integration:Integration",
+    domainName: "aws:apigatewayv2/domainName:DomainName",
+    cloudMapService: "aws:servicediscovery/service:Service",
 };
 
 /**
@@ -64,6 +69,9 @@ const UNTAGGABLE = new Set([
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketPolicy:BucketPolicy",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    T.integration,
+    "aws:apigatewayv2/route:Route",
+    "aws:apigatewayv2/apiMapping:ApiMapping",
 ]);
 
 const moduleOf = (type: string) => type.split(":")[1]?.split("/")[0] ?? "";
@@ -119,12 +127,48 @@ export const RULES: readonly Rule[] = [
     },
     {
         name: "services-reached-through-load-balancer-only",
-        description: "Ingress to the services' group comes from the load balancer's group, never from an address range.",
+        description: "Ingress to the services' group comes from the front door's group (the load balancer's or the VPC link's), never from an address range.",
         enforcementLevel: "mandatory",
         check: (stack) =>
             ofType(stack, T.ingressRule)
                 .filter((rule) => rule.props.tags?.Role === "services" && (rule.props.cidrIpv4 || rule.props.cidrIpv6 || rule.props.prefixListId))
                 .map((rule) => violation(rule, "lets an address range reach the services; reference the load balancer's security group instead")),
+    },
+    {
+        name: "front-door-split",
+        description:
+            "An HTTP API front door's VPC link and Cloud Map namespace belong to base (they persist, and the link takes minutes to create); the API, its stages, routes, integrations, domain names and Cloud Map services to runtime.",
+        enforcementLevel: "mandatory",
+        check: (stack) =>
+            stack.layer === "base"
+                ? stack.resources
+                      .filter((resource) => (moduleOf(resource.type) === "apigatewayv2" && resource.type !== T.vpcLink) || resource.type === T.cloudMapService)
+                      .map((resource) => violation(resource, "is part of the HTTP API runtime brings up each morning; declare it in runtime"))
+                : stack.resources
+                      .filter((resource) => resource.type === T.vpcLink || /^aws:servicediscovery\/\w+Namespace:/.test(resource.type))
+                      .map((resource) => violation(resource, "persists and would be rebuilt every morning (a VPC link takes minutes); declare it in base")),
+    },
+    {
+        name: "http-api-tls-only",
+        description: "HTTP APIs speak HTTP over TLS only (no WebSocket APIs), and their custom domains are regional with the TLS 1.2 policy.",
+        enforcementLevel: "mandatory",
+        check: (stack) => [
+            ...ofType(stack, T.api)
+                .filter((api) => api.props.protocolType !== "HTTP")
+                .map((api) => violation(api, `is a ${api.props.protocolType} API; the front door is an HTTP API`)),
+            ...ofType(stack, T.domainName)
+                .filter((domain) => domain.props.domainNameConfiguration?.securityPolicy !== "TLS_1_2" || domain.props.domainNameConfiguration?.endpointType !== "REGIONAL")
+                .map((domain) => violation(domain, "is not a regional custom domain with the TLS_1_2 security policy")),
+        ],
+    },
+    {
+        name: "http-api-integrations-private",
+        description: "Every HTTP API integration goes through the VPC link, so the API is the only public way in and forwards to nothing outside the VPC.",
+        enforcementLevel: "mandatory",
+        check: (stack) =>
+            ofType(stack, T.integration)
+                .filter((integration) => integration.props.connectionType !== "VPC_LINK" || !integration.props.connectionId)
+                .map((integration) => violation(integration, "is not a private integration over base's VPC link; set connectionType VPC_LINK and connectionId")),
     },
     {
         name: "no-public-ip-on-prod-tasks",

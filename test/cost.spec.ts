@@ -91,9 +91,37 @@ describe("cost model", () => {
         });
     });
 
+    describe("prices the HTTP API front door exactly", () => {
+        const inventory = [
+            resource("aws:apigatewayv2/api:Api", "api"),
+            resource("aws:servicediscovery/service:Service", "registry", { name: "backend" }, { arn: "registry-arn" }),
+            resource("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace", "namespace"),
+            resource("aws:ecs/taskDefinition:TaskDefinition", "task", { cpu: "256", memory: "512" }, { arn: "task-arn" }),
+            resource("aws:ecs/service:Service", "service", { taskDefinition: "task-arn", desiredCount: 3, serviceRegistries: { registryArn: "registry-arn" } }),
+            resource("aws:apigatewayv2/vpcLink:VpcLink", "link"),
+        ];
+        const items = priceResources(inventory, "us-west-2", { ...usage, apiMillionRequestsPerMonth: 4 }).items;
+        const line = (what: string) => items.find((item) => item.what === what)!;
+
+        it("requests at $1.00 a million, charged only while runtime is up", () => {
+            close(line("HTTP API requests").monthly, 4 * 1.0);
+            assert.equal(line("HTTP API requests").whileUp, true);
+        });
+
+        it("each task registered in Cloud Map at $0.10 a month, counted from the ECS service that registers there", () => {
+            close(line("registered tasks").monthly, 3 * 0.1);
+        });
+
+        it("the namespace's private hosted zone at $0.50 a month, all month; the VPC link nothing", () => {
+            close(line("the namespace's private hosted zone").monthly, 0.5);
+            assert.equal(line("the namespace's private hosted zone").whileUp, false);
+            assert.ok(!items.some((item) => item.resource === "link"));
+        });
+    });
+
     it("splits runtime into hourly charges (stop when torn down) and storage (all month)", () => {
         const item = (monthly: number, whileUp: boolean) => ({ resource: "r", type: "t", what: "w", quantity: 1, unit: "u", unitPrice: monthly, monthly, whileUp });
-        const summary = summarize("test", "dev", "us-west-2", "nat-single", { stack: "base-dev", items: [item(1, false)] }, { stack: "runtime-dev", items: [item(73, true), item(2, false)] }, 260);
+        const summary = summarize("test", "dev", "us-west-2", "nat-single", "alb", { stack: "base-dev", items: [item(1, false)] }, { stack: "runtime-dev", items: [item(73, true), item(2, false)] }, 260);
         close(summary.runtimePerHour, 0.1);
         close(summary.runtimeMonthlyAlwaysOn, 75);
         close(summary.runtimeMonthlyScheduled, 26 + 2);
@@ -121,7 +149,13 @@ describe("cost model", () => {
                 }
             }
         }
+        const { base, runtime } = await evaluateEnvironment("dev", { base: { frontDoor: "http-api", domain: "example.com", dnsDelegated: "true" }, runtime: { frontDoor: "http-api" } });
+        for (const evaluation of [base, runtime]) {
+            assert.deepEqual(priceResources(evaluation.resources, "us-west-2", USAGE_ASSUMPTIONS.dev).unpriced, [], `${evaluation.stack} with front door http-api`);
+            evaluation.resources.forEach((declared) => types.add(declared.type));
+        }
         assert.ok(types.size > 30);
+        assert.ok(types.has("aws:apigatewayv2/domainName:DomainName") && types.has("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace"));
     });
 
     it("refuses to price a stack with a cost-bearing type it does not know", () => {
@@ -154,6 +188,30 @@ describe("cost model", () => {
             assert.match(old.label, /^old layout/);
             assert.ok(old.totalMonthly > 90 && old.totalMonthly < 115, `old layout costs $${old.totalMonthly.toFixed(2)}`);
             assert.ok(old.totalMonthly > 4 * dev.totalMonthly);
+        });
+
+        it("--compare shows every front door beside every egress mode, then the old layout", () => {
+            assert.deepEqual(
+                layouts.map((summary) => [summary.label, summary.frontDoor]),
+                [
+                    ...["alb", "http-api"].flatMap((frontDoor) => ["nat-per-az", "nat-single", "nat-instance", "public-ip"].map((egress) => [egress, frontDoor])),
+                    ["old layout (NAT per zone and load balancer in base)", "alb"],
+                ],
+            );
+        });
+
+        it("dev with front door http-api and egress nat-instance: $6 a month or less on the schedule, a third of the load balancer's", () => {
+            const cheapest = layouts.find((summary) => summary.frontDoor === "http-api" && summary.egress === "nat-instance")!;
+            const onAlb = layouts.find((summary) => summary.frontDoor === "alb" && summary.egress === "nat-instance")!;
+            assert.ok(cheapest.totalMonthly <= 6, `http-api + nat-instance costs $${cheapest.totalMonthly.toFixed(2)}`);
+            assert.ok(cheapest.totalMonthly <= onAlb.totalMonthly / 2.5, `$${cheapest.totalMonthly.toFixed(2)} against $${onAlb.totalMonthly.toFixed(2)} on alb`);
+            assert.deepEqual(cheapest.runtime.items.filter((item) => /^aws:(lb|apigatewayv2\/vpcLink|ec2\/natGateway)/.test(item.type)), []);
+        });
+
+        it("dev's morning startup with http-api creates nothing that takes minutes: no load balancer, NAT gateway or VPC link in runtime", async () => {
+            const { runtime } = await evaluateEnvironment("dev", { base: { frontDoor: "http-api" }, runtime: { egress: "nat-instance", frontDoor: "http-api" } });
+            const slow = runtime.resources.filter((declared) => ["aws:lb/loadBalancer:LoadBalancer", "aws:ec2/natGateway:NatGateway", "aws:apigatewayv2/vpcLink:VpcLink", "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace"].includes(declared.type));
+            assert.deepEqual(slow, []);
         });
 
         it("runs dev up 60 hours a week, the workflows' schedule", () => {

@@ -3,7 +3,7 @@ import { Evaluation } from "../offline/engine";
 import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
 import { checkedStackFrom } from "../policy/policy-stack";
 import { CheckedResource, CheckedStack, checkStack, RULES } from "../policy/rules";
-import { egressModesFor } from "../shared/environments";
+import { egressModesFor, frontDoorsFor } from "../shared/environments";
 
 const checked = (evaluation: Evaluation): CheckedStack => {
     const [layer, env] = evaluation.stack.split("-") as ["base" | "runtime", string];
@@ -53,6 +53,13 @@ describe("policy pack", () => {
                     });
                 }
             }
+            for (const frontDoor of frontDoorsFor(env).filter((door) => door !== "alb")) {
+                it(`${env}, front door ${frontDoor}, with a validated certificate`, async () => {
+                    const { base, runtime } = await evaluateEnvironment(env, { base: { frontDoor, domain: "example.com", dnsDelegated: "true" }, runtime: { frontDoor } });
+                    assert.deepEqual(checkStack(checked(base)).map((found) => found.message), []);
+                    assert.deepEqual(checkStack(checked(runtime)).map((found) => found.message), []);
+                });
+            }
         }
     });
 
@@ -60,7 +67,9 @@ describe("policy pack", () => {
         let dev: EnvironmentEvaluation;
         let https: EnvironmentEvaluation;
         let prod: EnvironmentEvaluation;
+        let httpApi: EnvironmentEvaluation;
         before(async () => {
+            httpApi = await evaluateEnvironment("dev", { base: { frontDoor: "http-api", domain: "example.com", dnsDelegated: "true" }, runtime: { frontDoor: "http-api" } });
             dev = await evaluateEnvironment("dev");
             https = await evaluateEnvironment("dev", { base: { domain: "example.com", dnsDelegated: "true" } });
             prod = await evaluateEnvironment("prod");
@@ -83,6 +92,18 @@ describe("policy pack", () => {
             "prod-load-balancer-logs-access": () => withChange(checked(prod.runtime), named("load-balancer-alb"), (props) => ({ ...props, accessLogs: undefined })),
             "no-iam-wildcard-admin": () =>
                 withChange(checked(dev.runtime), (resource) => resource.name === "roles-task" && resource.type === "aws:iam/rolePolicy:RolePolicy", (props) => ({ ...props, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) })),
+            "front-door-split": () => withExtra(checked(httpApi.runtime), { type: "aws:apigatewayv2/vpcLink:VpcLink", name: "link", props: {} }),
+            "http-api-tls-only": () =>
+                withChange(checked(httpApi.runtime), (resource) => resource.name === "front-door-app" && resource.type.endsWith(":DomainName"), (props) => ({
+                    ...props,
+                    domainNameConfiguration: { ...props.domainNameConfiguration, securityPolicy: "TLS_1_0" },
+                })),
+            "http-api-integrations-private": () =>
+                withChange(checked(httpApi.runtime), (resource) => resource.name === "front-door-backend" && resource.type.endsWith(":Integration"), (props) => ({
+                    ...props,
+                    connectionType: "INTERNET",
+                    connectionId: undefined,
+                })),
             "contract-tags-everywhere": () => withChange(checked(dev.runtime), named("load-balancer-alb"), (props) => ({ ...props, tags: { Name: "alb" } })),
         };
 
@@ -97,6 +118,20 @@ describe("policy pack", () => {
                 assert.match(found[0].message, /^\S+ \(\S+\): .{20,}/);
             });
         }
+
+        it("front door split: an API part in base and a namespace in runtime are violations, each in its layer", () => {
+            const inBase = withExtra(checked(httpApi.base), { type: "aws:apigatewayv2/api:Api", name: "api", props: {} });
+            const inRuntime = withExtra(checked(httpApi.runtime), { type: "aws:servicediscovery/httpNamespace:HttpNamespace", name: "namespace", props: {} });
+            assert.deepEqual([...checkStack(inBase), ...checkStack(inRuntime)].filter((found) => found.rule === "front-door-split").map((found) => found.message), [
+                "api (aws:apigatewayv2/api:Api): is part of the HTTP API runtime brings up each morning; declare it in runtime",
+                "namespace (aws:servicediscovery/httpNamespace:HttpNamespace): persists and would be rebuilt every morning (a VPC link takes minutes); declare it in base",
+            ]);
+        });
+
+        it("HTTP API: a WebSocket API is a violation", () => {
+            const stack = withChange(checked(httpApi.runtime), (resource) => resource.type === "aws:apigatewayv2/api:Api", (props) => ({ ...props, protocolType: "WEBSOCKET" }));
+            assert.deepEqual(checkStack(stack).map((found) => found.message), ["front-door-api (aws:apigatewayv2/api:Api): is a WEBSOCKET API; the front door is an HTTP API"]);
+        });
 
         it("registries: a lifecycle rule that expires tagged images by age is a violation", () => {
             const stack = withChange(checked(dev.base), (resource) => resource.name === "registries-backend" && resource.type.includes("lifecyclePolicy"), (props) => ({
