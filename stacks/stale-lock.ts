@@ -37,8 +37,21 @@ export async function waitForLock(stacks: Stacks, stack: string, context: Operat
             log(`${stack} is locked by ${holdersOf(locks)}; waiting until it is released (or older than ${maxMinutes} min), up to ${new Date(deadline).toISOString()}`);
             said = keys(locks);
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(options.lockPollMs ?? 15_000, Math.max(deadline - Date.now(), 0))));
+        await pause(Math.min(options.lockPollMs ?? 15_000, Math.max(deadline - Date.now(), 0)), context.signal);
     }
+}
+
+/** A pause a cancel ends at once: no lock is held while waiting, so there is nothing to release. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener("abort", done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener("abort", done);
+    });
 }
 
 /**

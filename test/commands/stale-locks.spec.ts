@@ -111,6 +111,18 @@ describe("runs that were killed, queued or caught up", () => {
             ]);
         });
 
+        it("a cancel while waiting stops the wait at once, with nothing changed", async () => {
+            pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 5 });
+            const cancel = new AbortController();
+            setTimeout(() => cancel.abort(), 200);
+            const started = Date.now();
+            await assert.rejects(runtimeDown(await Stacks.open(pulumi.asCommand()), "dev", { onOutput: () => undefined, signal: cancel.signal }, { ...unattended, waitForLockMinutes: 5, lockPollMs: 60_000 }, log), {
+                message: "waiting for the lock of runtime-dev was cancelled; nothing was changed",
+            });
+            assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+            assert.deepEqual(operations(), []);
+        });
+
         it("gives up after --wait-for-lock, naming the holder, with nothing changed", async () => {
             pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 5, username: "alice", hostname: "alices-laptop", pid: 777 });
             await assert.rejects(runtimeDown(await Stacks.open(pulumi.asCommand()), "dev", context, { ...unattended, waitForLockMinutes: 0.005, lockPollMs: 50 }, log), {
