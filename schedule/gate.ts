@@ -13,9 +13,16 @@ export interface LocalTime {
 
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
+/** One formatter per time zone: making one costs far more than using it, and a year's simulation asks half a million times. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function localTime(instant: Date, timeZone: string): LocalTime {
+    if (!formatters.has(timeZone)) {
+        formatters.set(timeZone, new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }));
+    }
     const parts = Object.fromEntries(
-        new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+        formatters
+            .get(timeZone)!
             .formatToParts(instant)
             .map((part) => [part.type, part.value]),
     );

@@ -32,6 +32,14 @@ describe("npm run cycle", () => {
         runCycle(options(overrides), { stacks: await Stacks.open(pulumi.asCommand()), log: (line) => output.push(line), signal });
     const results = (report: RunReport) => report.steps.map((step) => `${step.step}: ${step.result}`);
     const operations = () => pulumi.commandsFor().filter((command) => /^(up|destroy|preview|cancel)\b/.test(command));
+    /** A Ctrl-C once the hung operation has started (its output is logged), however busy the machine is. */
+    const abortWhenRunning = (controller: AbortController, operation: string) => {
+        const poll = setInterval(() => {
+            if (!output.some((line) => line.includes(`${operation} running...`))) return;
+            clearInterval(poll);
+            controller.abort();
+        }, 10);
+    };
 
     it("deploys, checks, tears down, checks base, restores and checks again", async () => {
         const report = await cycle();
@@ -162,7 +170,7 @@ describe("npm run cycle", () => {
     it("Ctrl-C interrupts the running operation (Pulumi gets SIGINT and releases its lock) and runs nothing after", async () => {
         pulumi.hangs.add("up runtime-dev");
         const controller = new AbortController();
-        setTimeout(() => controller.abort(), 100);
+        abortWhenRunning(controller, "up runtime-dev");
         const report = await cycle({}, controller.signal);
         assert.equal(report.exitCode, 130);
         assert.equal(report.steps[1].result, "cancelled");
@@ -237,7 +245,7 @@ describe("npm run cycle", () => {
                 const file = join(dir, "report.json");
                 pulumi.hangs.add("up runtime-dev");
                 const controller = new AbortController();
-                setTimeout(() => controller.abort(), 100);
+                abortWhenRunning(controller, "up runtime-dev");
                 const code = await main(["--env", "dev", "--report", file], controller.signal, await Stacks.open(pulumi.asCommand()), (line) => output.push(line));
                 assert.equal(code, 130);
                 const report = JSON.parse(readFileSync(file, "utf8"));
