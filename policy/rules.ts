@@ -10,6 +10,8 @@ export interface CheckedResource {
 }
 
 export interface CheckedStack {
+    /** The project, when the stack's name says it: every resource's Project tag must name it. */
+    readonly project?: string;
     readonly layer: "base" | "runtime";
     readonly env: string;
     readonly resources: readonly CheckedResource[];
@@ -269,16 +271,17 @@ export const RULES: readonly Rule[] = [
     },
     {
         name: "contract-tags-everywhere",
-        description: `Every taggable AWS resource carries the contract tags (${CONTRACT_TAG_KEYS.join(", ")}), with this stack's environment and layer.`,
+        description: `Every taggable AWS resource carries the contract tags (${CONTRACT_TAG_KEYS.join(", ")}), with this stack's project, environment and layer, from its creation: the GitHub deploy role creates and changes only what is tagged with its project and environment.`,
         enforcementLevel: "mandatory",
         check: (stack) =>
             stack.resources
                 .filter((resource) => resource.type.startsWith("aws:") && !UNTAGGABLE.has(resource.type))
                 .filter((resource) => {
                     const tags = resource.props.tags ?? {};
-                    return !CONTRACT_TAG_KEYS.every((key) => typeof tags[key] === "string") || tags.Environment !== stack.env || tags.Layer !== stack.layer;
+                    const otherProject = stack.project !== undefined && tags.Project !== stack.project;
+                    return !CONTRACT_TAG_KEYS.every((key) => typeof tags[key] === "string") || otherProject || tags.Environment !== stack.env || tags.Layer !== stack.layer;
                 })
-                .map((resource) => violation(resource, `lacks the contract tags (${CONTRACT_TAG_KEYS.join(", ")}) for ${stack.layer}-${stack.env}`)),
+                .map((resource) => violation(resource, `lacks the contract tags (${CONTRACT_TAG_KEYS.join(", ")}) for ${stack.project ? `${stack.project} ` : ""}${stack.layer}-${stack.env}`)),
     },
 ];
 

@@ -7,7 +7,7 @@ import { egressModesFor, frontDoorsFor } from "../shared/environments";
 
 const checked = (evaluation: Evaluation): CheckedStack => {
     const [layer, env] = evaluation.stack.split("-") as ["base" | "runtime", string];
-    return { layer, env, resources: evaluation.resources.map((resource) => ({ type: resource.type, name: resource.name, props: resource.state })) };
+    return { project: "durable-code", layer, env, resources: evaluation.resources.map((resource) => ({ type: resource.type, name: resource.name, props: resource.state })) };
 };
 
 /** A copy of the stack with one resource's properties changed, or one resource added. */
@@ -24,7 +24,7 @@ describe("policy pack", () => {
 
         it("from the root resource, <project>-<layer>-<env>", () => {
             const stack = checkedStackFrom([resource("pulumi:pulumi:Stack", "durable-code-runtime-staging"), resource("aws:ecs/cluster:Cluster", "ecs-cluster")]);
-            assert.deepEqual([stack.layer, stack.env, stack.resources.length], ["runtime", "staging", 2]);
+            assert.deepEqual([stack.project, stack.layer, stack.env, stack.resources.length], ["durable-code", "runtime", "staging", 2]);
         });
 
         it("from the contract tags when there is no root resource", () => {
@@ -106,6 +106,14 @@ describe("policy pack", () => {
                 })),
             "contract-tags-everywhere": () => withChange(checked(dev.runtime), named("load-balancer-alb"), (props) => ({ ...props, tags: { Name: "alb" } })),
         };
+
+        it("contract-tags-everywhere also refuses another project's Project tag, which would put the resource inside that project's fence", () => {
+            const stack = withChange(checked(dev.runtime), named("load-balancer-alb"), (props) => ({ ...props, tags: { ...props.tags, Project: "billing" } }));
+            assert.deepEqual(
+                checkStack(stack).map((found) => found.message),
+                ["load-balancer-alb (aws:lb/loadBalancer:LoadBalancer): lacks the contract tags (Project, Environment, Layer, ManagedBy) for durable-code runtime-dev"],
+            );
+        });
 
         it("covers every rule", () => {
             assert.deepEqual(Object.keys(broken).sort(), RULES.map((rule) => rule.name).sort());
