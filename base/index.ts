@@ -59,6 +59,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
               providerArn: providerArn!,
               vpcId: network.vpc.id,
               zoneId: dns?.zoneId ?? "",
+              namespaceArn: frontDoor?.namespace.arn ?? "",
               repositoryArns: SERVICE_NAMES.map((service) => registries.repositories[service].arn),
               logGroupArns: SERVICE_NAMES.map((service) => logs.groups[service].arn),
           })

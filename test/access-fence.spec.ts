@@ -6,6 +6,7 @@ import { loadConfig } from "../shared/config/load";
 import { parseStackName } from "../shared/stack-name";
 import { everythingOn, SECRETS_KEY, STATE_BUCKET } from "./access-setup";
 import { ofType, single, TYPES } from "./helpers";
+import { catalogProblems } from "./iam-catalog";
 import { decision, Request } from "./iam-evaluator";
 
 /**
@@ -202,6 +203,69 @@ describe("each environment's access reaches its own environment only", () => {
         for (const [what, request] of denied) {
             it(`may not ${what}`, () => assert.notEqual(deploy(request), "allowed"));
         }
+    });
+
+    describe("dev's deploy role with front door http-api", () => {
+        const apigateway = (path: string) => `arn:aws:apigateway:us-west-2::${path}`;
+        const cloudMap = (what: string) => `arn:aws:servicediscovery:us-west-2:${ACCOUNT}:${what}`;
+        let statements: any[];
+        let namespaceArn: string;
+        let albStatements: any[];
+        before(async () => {
+            const access = { domain: "example.com", dnsDelegated: "true", githubRepository: "acme/durable-code", stateBucket: STATE_BUCKET };
+            const base = await evaluateStack("base-dev", stackConfig("base-dev", { ...access, frontDoor: "http-api" }), fakeCloud());
+            statements = JSON.parse(single(base, TYPES.rolePolicy, "github-deploy").state.policy).Statement;
+            namespaceArn = single(base, "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").state.arn;
+            const alb = await evaluateStack("base-dev", stackConfig("base-dev", access), fakeCloud());
+            albStatements = JSON.parse(single(alb, TYPES.rolePolicy, "github-deploy").state.policy).Statement;
+        });
+        // What runtime does to the API and Cloud Map coming up and going down (API Gateway's IAM
+        // actions are its HTTP verbs on the resource's path: API Gateway developer guide, "Control access
+        // to an HTTP API with IAM"; Cloud Map's are its API names).
+        const upAndDown = () => [
+            ask("apigateway:POST", apigateway("/apis"), creating("dev")),
+            ask("apigateway:PUT", apigateway("/tags/arn%3Aaws%3Aapigateway%3Aus-west-2%3A%3A%2Fapis%2Fa1b2c3"), creating("dev")),
+            ask("apigateway:POST", apigateway("/apis/a1b2c3/integrations")),
+            ask("apigateway:POST", apigateway("/apis/a1b2c3/routes")),
+            ask("apigateway:POST", apigateway("/apis/a1b2c3/stages"), creating("dev")),
+            ask("apigateway:DELETE", apigateway("/apis/a1b2c3")),
+            ask("apigateway:GET", apigateway("/apis/a1b2c3")),
+            ask("apigateway:POST", apigateway("/domainnames"), creating("dev")),
+            ask("apigateway:POST", apigateway("/domainnames/api.dev.example.com/apimappings")),
+            ask("apigateway:DELETE", apigateway("/domainnames/dev.example.com")),
+            ask("iam:CreateServiceLinkedRole", role("aws-service-role/ops.apigateway.amazonaws.com/AWSServiceRoleForAPIGateway"), { "iam:AWSServiceName": "ops.apigateway.amazonaws.com" }),
+            ask("servicediscovery:CreateService", cloudMap("service/*"), { ...creating("dev"), "servicediscovery:NamespaceArn": namespaceArn }),
+            ask("servicediscovery:TagResource", cloudMap("service/srv-1"), creating("dev")),
+            ask("servicediscovery:GetService", cloudMap("service/srv-1")),
+            ask("servicediscovery:GetOperation", cloudMap("namespace/ns-1")),
+            ask("servicediscovery:DeleteService", cloudMap("service/srv-1")),
+        ];
+
+        it("may do everything the HTTP API front door needs to come up and go down", () => {
+            assert.deepEqual(upAndDown().filter((request) => decision(statements, request) !== "allowed"), []);
+        });
+
+        const denied: Array<[string, () => Request]> = [
+            ["create an HTTP API tagged prod", () => ask("apigateway:POST", apigateway("/apis"), creating("prod"))],
+            ["create a custom domain tagged prod", () => ask("apigateway:POST", apigateway("/domainnames"), creating("prod"))],
+            ["delete prod's custom domain (the apex)", () => ask("apigateway:DELETE", apigateway("/domainnames/example.com"))],
+            ["map prod's custom domain to an API", () => ask("apigateway:POST", apigateway("/domainnames/api.example.com/apimappings"))],
+            ["change a REST API", () => ask("apigateway:PATCH", apigateway("/restapis/r1"))],
+            ["create a Cloud Map service tagged prod", () => ask("servicediscovery:CreateService", cloudMap("service/*"), { ...creating("prod"), "servicediscovery:NamespaceArn": namespaceArn })],
+            ["create a Cloud Map service in another namespace", () => ask("servicediscovery:CreateService", cloudMap("service/*"), { ...creating("dev"), "servicediscovery:NamespaceArn": cloudMap("namespace/ns-prod") })],
+            ["delete a Cloud Map namespace", () => ask("servicediscovery:DeleteNamespace", cloudMap("namespace/ns-1"))],
+        ];
+        for (const [what, request] of denied) {
+            it(`may not ${what}`, () => assert.notEqual(decision(statements, request()), "allowed"));
+        }
+
+        it("is granted none of it with the load balancer: no API Gateway or Cloud Map writes, no API Gateway service-linked role", () => {
+            assert.deepEqual(upAndDown().filter((request) => !request.action.endsWith(":GET") && !/:Get/.test(request.action) && decision(albStatements, request) === "allowed"), []);
+        });
+
+        it("names only actions and condition keys the Service Authorization Reference has", async () => {
+            assert.deepEqual(await catalogProblems("github-deploy (http-api)", statements), []);
+        });
     });
 
     it("a stack file may pin its account, so a stack cannot be deployed with another account's credentials", async () => {

@@ -47,7 +47,7 @@ describe("security", () => {
         it("the preview role trusts pull requests (sub repo:<r>:pull_request) and can write nothing", () => {
             assert.equal(trustOf("preview").Condition.StringEquals["token.actions.githubusercontent.com:sub"], "repo:acme/durable-code:pull_request");
             const statements = policyOf("preview");
-            const writes = statements.flatMap((statement: any) => [statement.Action].flat()).filter((action: string) => !/^[a-z0-9-]+:(Describe|List|Get)/.test(action) && action !== "kms:Decrypt");
+            const writes = statements.flatMap((statement: any) => [statement.Action].flat()).filter((action: string) => !/^[a-z0-9-]+:(Describe|List|Get)/.test(action) && action !== "kms:Decrypt" && action !== "apigateway:GET"); // API Gateway names its reads by HTTP verb
             assert.deepEqual(writes, []);
             assert.ok(allows(statements, { action: "s3:GetObject", resource: `arn:aws:s3:::${BUCKET}/.pulumi/stacks/durable-code/base-dev.json` }));
             assert.ok(!allows(statements, { action: "s3:PutObject", resource: `arn:aws:s3:::${BUCKET}/.pulumi/stacks/durable-code/base-dev.json` }));

@@ -121,7 +121,7 @@ const tagCondition = (prefix: "aws:RequestTag" | "aws:ResourceTag", scope: NameS
 
 const sid = (service: string, what: string) => `${service.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase())}${what}`;
 
-function serviceStatements(service: string, fenced: FencedService, scope: NameScope): Statement[] {
+export function serviceStatements(service: string, fenced: FencedService, scope: NameScope): Statement[] {
     const statements: Statement[] = [{ Sid: sid(service, "Read"), Effect: "Allow", Action: [...fenced.read], Resource: "*" }];
     const add = (what: string, actions: readonly string[] | undefined, condition: ConditionBlock) => {
         if (actions && actions.length > 0) statements.push({ Sid: sid(service, what), Effect: "Allow", Action: [...actions], Resource: "*", Condition: condition });

@@ -53,6 +53,8 @@ export class GithubAccess extends pulumi.ComponentResource {
             providerArn: string;
             vpcId: pulumi.Input<string>;
             zoneId: pulumi.Input<string>;
+            /** Front door http-api: base's Cloud Map namespace (empty otherwise). */
+            namespaceArn: pulumi.Input<string>;
             /** This environment's repositories and log groups: the boundary's only images and logs. */
             repositoryArns: pulumi.Input<string>[];
             logGroupArns: pulumi.Input<string>[];
@@ -88,8 +90,9 @@ export class GithubAccess extends pulumi.ComponentResource {
             `${name}-deploy`,
             {
                 role: this.deployRole.id,
-                policy: pulumi.all([this.deployRole.arn, this.boundary.arn, args.vpcId, args.zoneId]).apply(([self, boundary, vpcId, zoneId]) => {
-                    const scope: AccessScope = { ...state, vpcId, zoneId: zoneId || undefined };
+                policy: pulumi.all([this.deployRole.arn, this.boundary.arn, args.vpcId, args.zoneId, args.namespaceArn]).apply(([self, boundary, vpcId, zoneId, namespaceArn]) => {
+                    const frontDoor = namespaceArn ? { namespaceArn, zoneName: config.zoneName } : undefined;
+                    const scope: AccessScope = { ...state, vpcId, zoneId: zoneId || undefined, frontDoor };
                     return JSON.stringify(deployRolePermissions(scope, { self, boundary }));
                 }),
             },

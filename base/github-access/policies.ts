@@ -1,6 +1,7 @@
 import { boundaryName, NameScope, physicalName, runtimeRolePath } from "../../shared/naming";
 import { document, PolicyDocument, Statement } from "./document";
 import { fenceStatements } from "./fence";
+import { FrontDoorScope, frontDoorStatements } from "./front-door-access";
 import { deployStateStatements, previewStateStatements, StateScope } from "./state-access";
 
 export { boundaryName };
@@ -39,6 +40,8 @@ export interface AccessScope extends StateScope {
     readonly vpcId: string;
     /** The environment's hosted zone, the only one whose records the deploy role may change; none without a domain. */
     readonly zoneId?: string;
+    /** Front door http-api only: base's namespace and the zone name the API's custom domains carry. */
+    readonly frontDoor?: FrontDoorScope;
 }
 
 export const deployRoleName = (scope: NameScope) => physicalName(scope, "github-deploy");
@@ -71,6 +74,9 @@ export function permissionsBoundary(own: { readonly repositoryArns: readonly str
 
 /** Service-linked roles a new account's first cluster, load balancer or scalable target needs. */
 export const SERVICE_LINKED_ROLE_SERVICES = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"];
+
+/** With front door http-api: the first regional custom domain makes API Gateway create AWSServiceRoleForAPIGateway. */
+export const API_GATEWAY_SERVICE_LINKED_ROLE = "ops.apigateway.amazonaws.com";
 
 /** IAM writes that could widen a role's permissions; allowed only on runtime's roles and with the boundary attached. */
 const BOUNDED_IAM_WRITES = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRole"];
@@ -106,7 +112,7 @@ function dnsStatements(zoneId: string | undefined): Statement[] {
 }
 
 /** Runtime's roles and instance profile, under runtime's own IAM path: base's roles (at `/`) are out of reach. */
-function runtimeRoleStatements(scope: NameScope, boundary: string): Statement[] {
+function runtimeRoleStatements(scope: AccessScope, boundary: string): Statement[] {
     return [
         { Sid: "RolesWithinBoundary", Effect: "Allow", Action: BOUNDED_IAM_WRITES, Resource: runtimeRoles(scope), Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } } },
         {
@@ -153,7 +159,7 @@ function runtimeRoleStatements(scope: NameScope, boundary: string): Statement[] 
             Effect: "Allow",
             Action: ["iam:CreateServiceLinkedRole"],
             Resource: "arn:aws:iam::*:role/aws-service-role/*",
-            Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLE_SERVICES } },
+            Condition: { StringEquals: { "iam:AWSServiceName": scope.frontDoor ? [...SERVICE_LINKED_ROLE_SERVICES, API_GATEWAY_SERVICE_LINKED_ROLE] : SERVICE_LINKED_ROLE_SERVICES } },
         },
     ];
 }
@@ -167,6 +173,7 @@ export function deployRolePermissions(scope: AccessScope, arns: { readonly self:
     const { self, boundary } = arns;
     return document([
         ...fenceStatements(scope),
+        ...(scope.frontDoor ? frontDoorStatements(scope, scope.frontDoor) : []),
         ...dnsStatements(scope.zoneId),
         ...baseReads(),
         ...runtimeRoleStatements(scope, boundary),
@@ -199,6 +206,9 @@ export function previewRolePermissions(scope: StateScope, envs: readonly string[
                 "acm:List*",
                 "ecr:Describe*",
                 "ecr:List*",
+                "apigateway:GET",
+                "servicediscovery:Get*",
+                "servicediscovery:List*",
                 "logs:Describe*",
                 "logs:ListTagsForResource",
                 "cloudwatch:DescribeAlarms",
