@@ -11,9 +11,11 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 export function parseFlags<T extends Options>(argv: readonly string[], options: T, usage: string) {
     let parsed;
     try {
-        parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
+        parsed = parseArgs({ args: withNegativeValues(argv, options), options, strict: true, allowPositionals: false, tokens: true });
     } catch (error) {
-        throw new OpsError(`${(error as Error).message}\nusage: ${usage}`, 2);
+        const unknown = (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && /'(-[^']*)'/.exec((error as Error).message)?.[1];
+        const message = unknown ? `${unknown} is not a flag of this command (--help lists its flags)` : (error as Error).message;
+        throw new OpsError(`${message}\nusage: ${usage}`, 2);
     }
     const seen = new Set<string>();
     for (const token of parsed.tokens ?? []) {
@@ -25,12 +27,35 @@ export function parseFlags<T extends Options>(argv: readonly string[], options: 
 }
 
 /**
- * Prod's runtime is never torn down on a schedule; a command that would destroy it demands the
- * stack name typed back, as destroy-base does for base.
+ * `--minutes -5` as `--minutes=-5`: node's parser takes a value starting with a dash for a flag and
+ * refuses it with advice about `=`; given as the value, the flag's own check says what is allowed.
  */
-export function requireProdConfirmation(env: EnvironmentName, confirm: unknown, what: string): void {
+function withNegativeValues(argv: readonly string[], options: Options): string[] {
+    const args: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+        const flag = /^--([^=]+)$/.exec(argv[i])?.[1];
+        if (flag && options[flag]?.type === "string" && /^-\.?\d/.test(argv[i + 1] ?? "")) {
+            args.push(`${argv[i]}=${argv[i + 1]}`);
+            i++;
+        } else {
+            args.push(argv[i]);
+        }
+    }
+    return args;
+}
+
+/**
+ * Prod's runtime is never torn down on a schedule; a command that would destroy it demands the
+ * stack name typed back, as destroy-base does for base (a dry run changes nothing and needs none).
+ * `--confirm` for another environment confirms nothing and is refused: a command line written for
+ * prod is not quietly run against dev.
+ */
+export function requireProdConfirmation(env: EnvironmentName, confirm: unknown, what: string, dryRun = false): void {
     const stack = `runtime-${env}`;
-    if (env === "prod" && confirm !== stack) {
+    if (confirm !== undefined && env !== "prod") {
+        throw new OpsError(`--confirm ${String(confirm)} is for prod, and this run is for ${stack}, which needs no confirmation; leave --confirm out`, 2);
+    }
+    if (env === "prod" && !dryRun && confirm !== stack) {
         throw new OpsError(`${what} ${stack}, which serves production; confirm with --confirm ${stack}`, 2);
     }
 }

@@ -30,7 +30,7 @@ export async function main(argv: string[], cancel: AbortSignal | Cancellation, s
         keepDown: flags["keep-down"] === true,
         health: { deadlineMs: positiveNumber(flags["health-timeout"], "--health-timeout", 600) * 1000 },
     };
-    if (!options.dryRun) requireProdConfirmation(options.env, flags.confirm, "npm run cycle destroys");
+    requireProdConfirmation(options.env, flags.confirm, "npm run cycle destroys", options.dryRun);
     // runMain starts the --timeout timer before parsing; a bad value is still reported here.
     timeoutMinutes(flags.timeout);
     const reportFile = typeof flags.report === "string" ? flags.report : undefined;

@@ -32,6 +32,9 @@ export async function main(
     const flags = parseCommand(argv, DESTROY_BASE_SPEC);
     const env = environmentFrom(flags.env, DESTROY_BASE_SPEC.usage);
     const base = stackNameOf("base", env);
+    if (flags.unprotect && env !== "prod") {
+        throw new OpsError(`--unprotect removes prod's protection; ${base} protects nothing, so leave --unprotect out`, 2);
+    }
     if (flags.confirm !== base) {
         throw new OpsError(`destroying ${base} deletes the network, repositories, log groups and DNS of ${env}; confirm with --confirm ${base}`, 2);
     }

@@ -41,7 +41,7 @@ export function parseRequest(argv: string[]): ReleaseRequest {
         throw new OpsError(`--service must be one of ${SERVICE_NAMES.join(", ")} (got "${flags.service}"); leave it out to release both\nusage: ${USAGE}`, 2);
     }
     const dryRun = flags["dry-run"] === true;
-    if (!dryRun) requireProdConfirmation(env, flags.confirm, "npm run release rolls");
+    requireProdConfirmation(env, flags.confirm, "npm run release rolls", dryRun);
     return {
         env,
         tag: flags.tag,

@@ -9,7 +9,7 @@ import { Stacks } from "../stacks/automation";
 import { collectStatus, statusTable } from "../status/status";
 
 export const STATUS_SPEC: CommandSpec = {
-    usage: "npm run status [-- --env <dev|staging|prod>] [--json]",
+    usage: "npm run status [-- [--env <dev|staging|prod>] [--json]]",
     summary: "Per stack: exists, resources, lock (who, since when), last update, the images each service runs, the URL; and Elastic IP warnings.",
     flags: {
         env: { type: "string", value: "dev|staging|prod", help: "one environment only", default: "all" },

@@ -64,7 +64,7 @@ function isHealthTimeout(error: unknown): boolean {
 }
 
 /** Destroys an environment's runtime only; base is never touched. */
-export async function runtimeDown(stacks: Stacks, env: EnvironmentName, context: OperationContext, options: RuntimeCommandOptions, log: (line: string) => void): Promise<void> {
+export async function runtimeDown(stacks: Stacks, env: EnvironmentName, context: OperationContext, options: Omit<RuntimeCommandOptions, "healthDeadlineMs">, log: (line: string) => void): Promise<void> {
     const runtime = stackNameOf("runtime", env);
     if (!options.dryRun) await waitForLock(stacks, runtime, context, options, log);
     if (options.onlyIfNeeded && ((await stacks.list()).get(runtime)?.resourceCount ?? 0) === 0) {

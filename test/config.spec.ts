@@ -125,6 +125,7 @@ describe("configuration", () => {
             ["runtime-prod", { frontDoor: "http-api" }, `durable-code:frontDoor http-api is not allowed in prod: prod keeps the load balancer (access logs, no 30-second or 10 MB limit); use alb; ${fix("runtime-prod")}`],
             ["base-dev", { frontDoor: "api-gateway" }, `durable-code:frontDoor must be one of alb, http-api (got "api-gateway"); ${fix("base-dev")}`],
             ["runtime-dev", { natInstanceType: "nano" }, `durable-code:natInstanceType must be an EC2 instance type such as t4g.nano (got "nano"); ${fix("runtime-dev")}`],
+            ["runtime-dev", { natInstanceType: "t4g.micro" }, `durable-code:natInstanceType is read only with durable-code:egress nat-instance, and egress is nat-single; remove natInstanceType or set egress to nat-instance; ${fix("runtime-dev")}`],
             ["runtime-prod", { egress: "public-ip" }, `durable-code:egress public-ip gives prod tasks public IP addresses; use nat-per-az or nat-single; ${fix("runtime-prod")}`],
             ["runtime-dev", { discovery: "tags", domain: "example.com", appHostname: "app.example.org" }, `durable-code:appHostname app.example.org is outside dev.example.com, so the certificate cannot cover it; ${fix("runtime-dev")}`],
             ["base-dev", { "aws:region": "" }, 'aws:region is not set; run "pulumi config set aws:region us-west-2 -s base-dev"'],

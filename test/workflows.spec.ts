@@ -9,7 +9,8 @@ import { CronSchedule, lastFiring, parseCron } from "../schedule/cron";
 import { decide, localTime, ScheduledAction } from "../schedule/gate";
 import { main as gate } from "../commands/schedule-gate";
 import { parseRequest } from "../commands/release";
-import { main as runtimeCommand } from "../commands/runtime";
+import { main as down } from "../commands/down";
+import { main as up } from "../commands/up";
 import { Stacks } from "../stacks/automation";
 import { RUNTIME_SCHEDULE, RuntimeSchedule } from "../shared/schedule";
 import { AppServer } from "./fakes/app-server";
@@ -126,7 +127,7 @@ describe("workflows", () => {
 
             it(`${file} execs node itself, so GitHub's cancel (a SIGINT to the step's process alone) reaches it, and reports the lock after a cancel`, () => {
                 const steps = allSteps().filter((step) => step.file === file);
-                assert.match(steps.find((step) => /commands\/runtime\.ts (up|down)/.test(step.run ?? "")).run, /^exec node -r ts-node\/register\/transpile-only commands\/runtime\.ts (up|down) --env /);
+                assert.match(steps.find((step) => /commands\/(up|down)\.ts /.test(step.run ?? "")).run, new RegExp(`^exec node -r ts-node/register/transpile-only commands/${file === "nightly-teardown.yml" ? "down" : "up"}\\.ts --env `));
                 const afterCancel = steps.find((step) => step.if === "cancelled()");
                 assert.match(afterCancel.run, /npm run --silent status -- --env "\$ENVIRONMENT"/);
             });
@@ -143,7 +144,7 @@ describe("workflows", () => {
                 const definition = workflow(file);
                 assert.equal(definition.concurrency, undefined, file);
                 assert.deepEqual(Object.values<any>(definition.jobs).filter((job) => job.concurrency), [], file);
-                const run = allSteps().find((step) => step.file === file && /commands\/(runtime|release)\.ts/.test(step.run ?? "")).run;
+                const run = allSteps().find((step) => step.file === file && /commands\/(up|down|release)\.ts/.test(step.run ?? "")).run;
                 assert.match(run, /--wait-for-lock 30\b/, file);
             }
         });
@@ -154,21 +155,21 @@ describe("workflows", () => {
         });
 
         it("teardown and startup clear a stale lock and retry once; startup waits for the application and falls back to on demand", () => {
-            const runOf = (file: string) => allSteps().filter((step) => step.file === file && /commands\/runtime\.ts (up|down)/.test(step.run ?? ""))[0].run;
-            assert.match(runOf("nightly-teardown.yml"), /commands\/runtime\.ts down --env "\$ENVIRONMENT" --retry-after-cancel/);
-            assert.match(runOf("morning-startup.yml"), /commands\/runtime\.ts up --env "\$ENVIRONMENT" --health-timeout \d+ --retry-after-cancel --wait-for-lock 30 --on-demand-fallback/);
+            const runOf = (file: string) => allSteps().filter((step) => step.file === file && /commands\/(up|down)\.ts /.test(step.run ?? ""))[0].run;
+            assert.match(runOf("nightly-teardown.yml"), /commands\/down\.ts --env "\$ENVIRONMENT" --retry-after-cancel/);
+            assert.match(runOf("morning-startup.yml"), /commands\/up\.ts --env "\$ENVIRONMENT" --health-timeout \d+ --retry-after-cancel --wait-for-lock 30 --on-demand-fallback/);
         });
     });
 
     describe("the commands teardown and startup run, executed as written (with and without dry run)", () => {
-        const commandLine = (file: string) => allSteps().find((step) => step.file === file && /commands\/runtime\.ts (up|down)/.test(step.run ?? "")).run as string;
-        /** The argv commands/runtime.ts receives, with the step's environment variables filled in. */
+        const commandLine = (file: string) => allSteps().find((step) => step.file === file && /commands\/(up|down)\.ts /.test(step.run ?? "")).run as string;
+        /** The command (up or down) and the argv it receives, with the step's environment variables filled in. */
         const argvOf = (file: string, env: string, dryRun: boolean, catchUp = false) => {
             const line = commandLine(file)
                 .replace(/"\$ENVIRONMENT"/g, env)
                 .replace(/\$DRY_RUN/g, dryRun ? "--dry-run" : "")
                 .replace(/\$CATCH_UP/g, catchUp ? "--only-if-needed" : "");
-            const match = /^exec node -r ts-node\/register\/transpile-only commands\/runtime\.ts (up|down) (.*)$/.exec(line.trim())!;
+            const match = /^exec node -r ts-node\/register\/transpile-only commands\/(up|down)\.ts (.*)$/.exec(line.trim())!;
             return [match[1], ...match[2].trim().split(/\s+/)];
         };
         const operations = (pulumi: FakePulumi) => pulumi.commandsFor().filter((command) => /^(up|destroy|preview)\b/.test(command));
@@ -180,7 +181,7 @@ describe("workflows", () => {
             pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
         });
         afterEach(() => app.stop());
-        const run = async (argv: string[]) => runtimeCommand(argv, new AbortController().signal, await Stacks.open(pulumi.asCommand()), () => undefined);
+        const run = async ([command, ...argv]: string[]) => (command === "up" ? up : down)(argv, new AbortController().signal, await Stacks.open(pulumi.asCommand()), () => undefined);
 
         it("teardown destroys runtime-dev; its dry run only previews the destroy", async () => {
             assert.equal(await run(argvOf("nightly-teardown.yml", "dev", true)), 0);

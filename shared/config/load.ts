@@ -6,7 +6,7 @@ import { namingProblems, portProblems } from "../preflight";
 import { BaseConfig, CommonConfig, ProjectContext, RuntimeConfig, StackConfig } from "./types";
 import { CONFIG_KEYS, ConfigKey, ConfigValues } from "./keys";
 import { closest, namespaceProblems, regionProblem } from "./namespaces";
-import { MAX_SUBNET_PREFIX, runtimeProblems, subnetProblems, tagProblems } from "./problems";
+import { MAX_SUBNET_PREFIX, natInstanceTypeProblems, runtimeProblems, subnetProblems, tagProblems } from "./problems";
 import { subnetPrefixOf } from "../subnet-plan";
 
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
@@ -162,7 +162,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         apiHostname: values.apiHostname,
         accessLogsBucket: values.accessLogsBucket,
     };
-    problems.push(...runtimeProblems(runtime, where, invalid));
+    problems.push(...runtimeProblems(runtime, where, invalid), ...natInstanceTypeProblems(values.natInstanceType, runtime, where));
     throwIfAny(stack, problems);
     return runtime;
 }

@@ -42,6 +42,12 @@ export function runtimeProblems(config: RuntimeConfig, where: string, invalid: R
     return problems;
 }
 
+/** `natInstanceType` sizes the NAT instance of egress nat-instance; with another mode it would size nothing. */
+export function natInstanceTypeProblems(natInstanceType: string | undefined, config: RuntimeConfig, where: string): string[] {
+    if (natInstanceType === undefined || config.egress === "nat-instance") return [];
+    return [`${config.project}:natInstanceType is read only with ${config.project}:egress nat-instance, and egress is ${config.egress}; remove natInstanceType or set egress to nat-instance; ${where}`];
+}
+
 /** Explicit subnets: one per zone and tier, inside the VPC, big enough for a load balancer, not overlapping. */
 export function subnetProblems(subnets: { public: string[]; private: string[] } | undefined, vpcCidr: string, azCount: number, key: string, where: string): string[] {
     if (!subnets) return [];

@@ -10,7 +10,8 @@ import { CommandSpec, helpText } from "../../cli/command";
 import { CYCLE_SPEC } from "../../commands/cycle";
 import { DESTROY_BASE_SPEC } from "../../commands/destroy-base";
 import { RELEASE_SPEC } from "../../commands/release";
-import { DOWN_SPEC, UP_SPEC } from "../../commands/runtime";
+import { DOWN_SPEC } from "../../commands/down";
+import { UP_SPEC } from "../../commands/up";
 import { STATUS_SPEC } from "../../commands/status";
 
 const ROOT = join(__dirname, "..", "..");
@@ -27,6 +28,16 @@ const SPECS: Record<string, CommandSpec> = {
     adopt: ADOPT_SPEC,
 };
 
+/** Where the bracket opened at `open` closes. */
+const closingBracket = (text: string, open: number): number => {
+    let depth = 0;
+    for (let i = open; i < text.length; i++) {
+        depth += text[i] === "[" ? 1 : text[i] === "]" ? -1 : 0;
+        if (depth === 0) return i;
+    }
+    return -1;
+};
+
 describe("--help on every npm command", () => {
     it("covers every npm script that runs a command", () => {
         const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
@@ -38,6 +49,9 @@ describe("--help on every npm command", () => {
         it(`${name}: usage, every flag with what it does and its default, and two examples`, () => {
             const text = helpText(spec);
             assert.match(text, new RegExp(`^usage: (npm run ${name}|ts-node)`));
+            // npm keeps the flags before `--` for itself: `npm run status --json` never passes --json on.
+            assert.match(spec.usage, new RegExp(`^npm run ${name} \\[?-- `), "the usage puts the flags after --");
+            if (spec.usage.startsWith(`npm run ${name} [-- `)) assert.equal(closingBracket(spec.usage, spec.usage.indexOf("[")), spec.usage.length - 1, "every flag inside [-- ...]");
             for (const [flag, details] of Object.entries(spec.flags)) {
                 assert.ok(text.includes(`--${flag}`), flag);
                 assert.ok(details.help.length > 10, flag);

@@ -9,10 +9,10 @@ const ROOT = join(__dirname, "..", "..");
 const STAND_IN = join(__dirname, "..", "fakes", "pulumi-cli");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The script of a workflow's step that runs commands/runtime.ts, as written in the YAML. */
+/** The script of a workflow's step that runs commands/up.ts or commands/down.ts, as written in the YAML. */
 const stepScript = (file: string): string => {
     const jobs = Object.values<any>(parse(readFileSync(join(ROOT, ".github", "workflows", file), "utf8")).jobs);
-    return jobs.flatMap((job) => job.steps).find((step: any) => /commands\/runtime\.ts (up|down)/.test(step.run ?? "")).run;
+    return jobs.flatMap((job) => job.steps).find((step: any) => /commands\/(up|down)\.ts /.test(step.run ?? "")).run;
 };
 
 interface Run {
@@ -90,7 +90,7 @@ function startStep(file: string, env: Record<string, string> = {}): Run {
 }
 
 /** `npm run down -- --env dev` in a terminal: node, in a process group of its own, with pulumi as its child. */
-const startTerminalTeardown = (env: Record<string, string> = {}) => start(process.execPath, ["-r", "ts-node/register/transpile-only", "commands/runtime.ts", "down", "--env", "dev"], env);
+const startTerminalTeardown = (env: Record<string, string> = {}) => start(process.execPath, ["-r", "ts-node/register/transpile-only", "commands/down.ts", "--env", "dev"], env);
 
 /**
  * The ops commands as real processes, with a stand-in `pulumi` executable on the PATH that takes and

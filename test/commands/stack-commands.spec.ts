@@ -3,7 +3,8 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main as destroyBase } from "../../commands/destroy-base";
-import { main as runtime } from "../../commands/runtime";
+import { main as down } from "../../commands/down";
+import { main as up } from "../../commands/up";
 import { main as status } from "../../commands/status";
 import { elasticIpDemand } from "../../status/elastic-ips";
 import { PROJECT_DIR } from "../../offline/stack-files";
@@ -12,6 +13,8 @@ import { AppServer } from "../fakes/app-server";
 import { FakePulumi } from "../fakes/fake-pulumi";
 
 const signal = new AbortController().signal;
+/** `npm run up -- ...` or `npm run down -- ...`, by the first word. */
+const runtime = ([command, ...argv]: string[], cancel: AbortSignal, stacks: Stacks, log: (line: string) => void) => (command === "up" ? up : down)(argv, cancel, stacks, log);
 const mutations = (pulumi: FakePulumi) => pulumi.commandsFor().filter((command) => /^(up|destroy|preview|stack import)\b/.test(command));
 
 describe("stack commands", () => {
@@ -286,6 +289,31 @@ describe("stack commands", () => {
             assert.match(markdown, /AccessDenied/);
         });
 
+        describe("each command takes its own flags only, and refuses one that cannot apply before anything runs", () => {
+            const refusals: ReadonlyArray<readonly [string, string]> = [
+                ["down --env dev --on-demand", "--on-demand is not a flag of this command (--help lists its flags)\nusage: npm run down -- --env <dev|staging|prod> [flags]"],
+                ["down --env dev --health-timeout 30", "--health-timeout is not a flag of this command (--help lists its flags)\nusage: npm run down -- --env <dev|staging|prod> [flags]"],
+                ["up --env prod --confirm runtime-prod", "--confirm is not a flag of this command (--help lists its flags)\nusage: npm run up -- --env <dev|staging|prod> [flags]"],
+                [
+                    "up --env dev --on-demand --on-demand-fallback",
+                    "--on-demand and --on-demand-fallback cannot be used together: --on-demand runs on demand from the start, so there is no Spot run to fall back from\nusage: npm run up -- --env <dev|staging|prod> [flags]",
+                ],
+                ["down --env dev --confirm runtime-prod", "--confirm runtime-prod is for prod, and this run is for runtime-dev, which needs no confirmation; leave --confirm out"],
+                ["down --env dev --dry-run --confirm runtime-prod", "--confirm runtime-prod is for prod, and this run is for runtime-dev, which needs no confirmation; leave --confirm out"],
+                ["down --env dev --retry-after-cancel --stale-lock-minutes -5", '--stale-lock-minutes must be a positive number (got "-5")'],
+                ["up --env dev --health-timeout -30", '--health-timeout must be a positive number (got "-30")'],
+                ["down --env dev --timeout -1", '--timeout must be a positive number of minutes (got "-1")'],
+            ];
+            for (const [line, message] of refusals) {
+                it(`npm run ${line.replace(" ", " -- ")}`, async () => {
+                    pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev").addStack("base-prod", { vpcId: "vpc-2" }).addStack("runtime-prod");
+                    await assert.rejects(runtime(line.split(" "), signal, await Stacks.open(pulumi.asCommand()), log), { message, exitCode: 2 } as object);
+                    // Only the test's own Stacks.open asked the CLI anything.
+                    assert.deepEqual(pulumi.commandsFor(), ["whoami --json"]);
+                });
+            }
+        });
+
         it("up refuses when the environment has no base", async () => {
             await assert.rejects(runtime(["up", "--env", "qa"], signal, await Stacks.open(pulumi.asCommand()), log), { exitCode: 2 } as object);
             await assert.rejects(runtime(["up", "--env", "staging"], signal, await Stacks.open(pulumi.asCommand()), log), {
@@ -323,6 +351,15 @@ describe("stack commands", () => {
                 message: "destroying base-dev deletes the network, repositories, log groups and DNS of dev; confirm with --confirm base-dev",
             });
             assert.deepEqual(mutations(pulumi), []);
+        });
+
+        it("refuses --unprotect outside prod, where nothing is protected", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" });
+            await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev", "--unprotect"]), {
+                message: "--unprotect removes prod's protection; base-dev protects nothing, so leave --unprotect out",
+                exitCode: 2,
+            } as object);
+            assert.deepEqual(pulumi.commandsFor(), ["whoami --json"]);
         });
 
         it("refuses while runtime still has resources", async () => {
