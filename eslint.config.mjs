@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
 const PROGRAMS = ["index.ts", "base/**/*.ts", "runtime/**/*.ts", "shared/**/*.ts"];
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/"] },
+    { ignores: ["node_modules/", "bin/", ".stryker-tmp/", "reports/"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

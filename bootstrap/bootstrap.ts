@@ -17,6 +17,7 @@ import { OpsError } from "../cli/errors";
 import { ensureGithubOidcProvider } from "./github-oidc";
 import { secretsKey } from "./secrets-key";
 import { SendsCommands } from "../cli/sdk-client";
+import { lifecycleRules, TLS_SID, tlsOnlyPolicy } from "./bucket-settings";
 
 export interface BootstrapOptions {
     readonly bucket: string;
@@ -36,44 +37,6 @@ export interface BootstrapResult {
     readonly secretsProvider?: string;
     /** What was done (or, with dry run, would be done), one line per change. */
     readonly actions: string[];
-}
-
-const TLS_SID = "DenyInsecureTransport";
-const OLD_VERSIONS_RULE = "expire-old-state-versions";
-const DELETE_MARKERS_RULE = "expire-lock-delete-markers";
-
-export function tlsOnlyPolicy(bucket: string) {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: TLS_SID,
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-        ],
-    };
-}
-
-/**
- * The lifecycle rules bootstrap owns: replaced state versions expire, and so do the delete markers
- * every lock leaves behind (each lock is created and deleted once per update, and in a versioned
- * bucket a delete leaves a marker; S3 user guide, "Removing expired object delete markers").
- */
-export function lifecycleRules(keepOldVersionsDays: number) {
-    return [
-        {
-            ID: OLD_VERSIONS_RULE,
-            Status: "Enabled",
-            Filter: { Prefix: "" },
-            NoncurrentVersionExpiration: { NoncurrentDays: keepOldVersionsDays, NewerNoncurrentVersions: 10 },
-            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-        },
-        { ID: DELETE_MARKERS_RULE, Status: "Enabled", Filter: { Prefix: ".pulumi/locks/" }, Expiration: { ExpiredObjectDeleteMarker: true } },
-    ];
 }
 
 /**

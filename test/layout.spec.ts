@@ -7,7 +7,7 @@ import { dirname, join, normalize, relative } from "node:path";
  * Tests are left out: they stand beside the product, not in it.
  */
 const ROOT = join(__dirname, "..");
-const SKIP = new Set(["node_modules", "test", "bin", ".git", ".github"]);
+const SKIP = new Set(["node_modules", "test", "bin", ".git", ".github", ".stryker-tmp", "reports"]);
 
 function sourceFiles(dir = ROOT): string[] {
     return readdirSync(dir).flatMap((name) => {

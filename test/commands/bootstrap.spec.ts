@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { bootstrap, BootstrapOptions, lifecycleRules, tlsOnlyPolicy } from "../../bootstrap/bootstrap";
+import { bootstrap, BootstrapOptions } from "../../bootstrap/bootstrap";
+import { lifecycleRules, tlsOnlyPolicy } from "../../bootstrap/bucket-settings";
 import { parseOptions } from "../../commands/bootstrap";
 import { SendsCommands } from "../../cli/sdk-client";
 

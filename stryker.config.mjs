@@ -1,0 +1,56 @@
+// @ts-check
+/**
+ * The mutation run (npm run mutate; README, "Mutation testing"): StrykerJS changes the code whose
+ * mistakes cost the most, one small change at a time, and checks that a spec fails each time.
+ * Mutants kept on purpose are explained in mutation-survivors.md.
+ *
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+    testRunner: "mocha",
+    // Each mutant runs only the tests that reached its code.
+    coverageAnalysis: "perTest",
+    // Only what changed since the last run is tested again (reports/ is not committed).
+    incremental: true,
+    incrementalFile: "reports/stryker-incremental.json",
+    concurrency: 2,
+    // Stryker's mocha runner ignores .mocharc's parallel, jobs and timeout: it runs one mocha per
+    // worker with no mocha timeout, and ends a mutant's run after this long plus 1.5 times the
+    // tests' own time (an endless loop is reported as a timeout, which counts as killed).
+    timeoutMS: 30000,
+    reporters: ["clear-text", "progress", "html", "json"],
+    htmlReporter: { fileName: "reports/mutation/index.html" },
+    jsonReporter: { fileName: "reports/mutation/mutation.json" },
+    ignorePatterns: ["reports", ".github", "bin"],
+    mutate: [
+        "shared/tags.ts",
+        "shared/subnet-plan.ts",
+        "base/github-access/policies.ts",
+        "bootstrap/bucket-settings.ts",
+        "stacks/locks.ts",
+        "schedule/gate.ts",
+        "offline/stack-files.ts",
+        "cost/prices.ts",
+        "cost/price-resources.ts",
+    ],
+    mochaOptions: {
+        // .mocharc.json asks for parallel workers, which this runner cannot use: its settings are given here.
+        "no-config": true,
+        "no-package": true,
+        require: ["ts-node/register/transpile-only", "test/root-hooks.ts"],
+        extension: ["ts"],
+        // The specs that pin these files; the others only pass through them.
+        spec: [
+            "test/tag-contract.spec.ts",
+            "test/subnet-plan.spec.ts",
+            "test/config.spec.ts",
+            "test/security.spec.ts",
+            "test/base.spec.ts",
+            "test/commands/bootstrap.spec.ts",
+            "test/commands/locks.spec.ts",
+            "test/workflows.spec.ts",
+            "test/stack-files.spec.ts",
+            "test/cost.spec.ts",
+        ],
+    },
+};
