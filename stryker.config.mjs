@@ -21,7 +21,7 @@ export default {
     reporters: ["clear-text", "progress", "html", "json"],
     htmlReporter: { fileName: "reports/mutation/index.html" },
     jsonReporter: { fileName: "reports/mutation/mutation.json" },
-    ignorePatterns: ["reports", ".github", "bin"],
+    ignorePatterns: ["reports", "bin"],
     mutate: [
         "shared/tags.ts",
         "shared/subnet-plan.ts",

@@ -23,7 +23,7 @@ export interface LifecycleRule {
 export const LIFECYCLE_RULES: readonly LifecycleRule[] = [
     {
         rulePriority: 1,
-        description: `Keep the ${RELEASE_IMAGES_KEPT} newest release images (${RELEASE_TAG_PREFIXES.join(", ")}*)`,
+        description: `Keep the ${RELEASE_IMAGES_KEPT} newest release images (${RELEASE_TAG_PREFIXES.map((prefix) => `${prefix}*`).join(", ")})`,
         selection: { tagStatus: "tagged", tagPrefixList: RELEASE_TAG_PREFIXES, countType: "imageCountMoreThan", countNumber: RELEASE_IMAGES_KEPT },
         action: { type: "expire" },
     },

@@ -1,10 +1,16 @@
 /**
- * Enough of IAM's policy evaluation to read a policy document statement by statement, as AWS does
- * for a request within one account (IAM user guide, "Policy evaluation logic"): an explicit Deny
- * wins, else an Allow is needed; `*` and `?` are wildcards in actions (case-insensitive) and
- * resources; a condition key the request does not carry makes the condition false; a list of
- * values matches any of them. A role's effective rights are its policies intersected with its
- * permissions boundary.
+ * Enough of IAM's policy evaluation to read policy documents statement by statement, as AWS does
+ * for a request within one account (IAM User Guide, "Policy evaluation logic"): an explicit Deny
+ * in any policy wins, else an Allow is needed; `*` and `?` are wildcards in actions
+ * (case-insensitive) and resources; a condition key the request does not carry makes the condition
+ * false; a list of values matches any of them.
+ *
+ * What it leaves out: `Principal` is not read, so pass a resource-based policy (a bucket policy)
+ * only when its statements name the caller or `*`; its allows then add to the identity's, as they
+ * do within one account. A permissions boundary, when given, is intersected: the request must be
+ * allowed by the role's policies and by the boundary, and a Deny in either wins (IAM User Guide,
+ * "Evaluating identity-based policies with permissions boundaries"). No NotAction, NotResource,
+ * policy variables, session policies, SCPs or cross-account rules.
  */
 export interface Request {
     readonly action: string;
@@ -44,6 +50,9 @@ function conditionHolds(condition: Statement["Condition"], context: Readonly<Rec
                     case "StringLike":
                     case "ArnLike":
                         return wildcard(value, actual, false);
+                    // Boolean condition operators compare "true" and "false" (IAM User Guide, "Condition operators").
+                    case "Bool":
+                        return actual.toLowerCase() === value.toLowerCase();
                     default:
                         throw new Error(`the IAM evaluator does not know the condition operator ${operator}`);
                 }
@@ -59,11 +68,20 @@ const applies = (statement: Statement, request: Request) =>
     list(statement.Resource).some((resource) => wildcard(resource, request.resource, false)) &&
     conditionHolds(statement.Condition, request.context ?? {});
 
-export function decision(statements: readonly Statement[], request: Request): "allowed" | "denied" | "implicitly denied" {
+type Decision = "allowed" | "denied" | "implicitly denied";
+
+function decide(statements: readonly Statement[], request: Request): Decision {
     if (statements.some((statement) => statement.Effect === "Deny" && applies(statement, request))) return "denied";
     return statements.some((statement) => statement.Effect === "Allow" && applies(statement, request)) ? "allowed" : "implicitly denied";
 }
 
-export function allows(statements: readonly Statement[], request: Request): boolean {
-    return decision(statements, request) === "allowed";
+/** The decision on a request made with these policies, limited by a permissions boundary when one is given. */
+export function decision(statements: readonly Statement[], request: Request, boundary?: readonly Statement[]): Decision {
+    const decisions = [decide(statements, request), ...(boundary ? [decide(boundary, request)] : [])];
+    if (decisions.includes("denied")) return "denied";
+    return decisions.every((each) => each === "allowed") ? "allowed" : "implicitly denied";
+}
+
+export function allows(statements: readonly Statement[], request: Request, boundary?: readonly Statement[]): boolean {
+    return decision(statements, request, boundary) === "allowed";
 }

@@ -55,11 +55,24 @@ describe("security", () => {
             assert.ok(allows(statements, { action: "kms:Decrypt", resource: KEY, context: devContext }) && !allows(statements, { action: "kms:Encrypt", resource: KEY, context: devContext }));
         });
 
-        it("the deploy role may not write its own policy, trust or boundary, nor change the boundary policy", () => {
-            for (const action of ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:DeleteRole"]) {
-                assert.equal(deploy(action, OWN_ROLE, { "iam:PermissionsBoundary": boundary().state.arn }), "denied", action);
-            }
-            for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) assert.equal(deploy(action, boundary().state.arn), "denied", action);
+        it("the deploy role may not write its own policies, trust, tags or boundary, nor delete itself, nor change the boundary policy", () => {
+            const selfWrites = [
+                "iam:PutRolePolicy",
+                "iam:AttachRolePolicy",
+                "iam:DetachRolePolicy",
+                "iam:DeleteRolePolicy",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:UpdateRole",
+                "iam:DeleteRole",
+                "iam:PutRolePermissionsBoundary",
+                "iam:DeleteRolePermissionsBoundary",
+                "iam:TagRole",
+                "iam:UntagRole",
+            ];
+            // Explicitly denied, even in a request that carries the boundary an allow asks for.
+            for (const action of selfWrites) assert.equal(deploy(action, OWN_ROLE, { "iam:PermissionsBoundary": boundary().state.arn }), "denied", action);
+            const boundaryWrites = ["iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:TagPolicy", "iam:UntagPolicy"];
+            for (const action of boundaryWrites) assert.equal(deploy(action, boundary().state.arn), "denied", action);
         });
 
         it("the deploy role may create and change this environment's roles only with the boundary attached", () => {
@@ -120,9 +133,21 @@ describe("security", () => {
             assert.deepEqual(ofType(runtime, TYPES.role).map((created) => created.inputs.permissionsBoundary), [boundary().state.arn, boundary().state.arn]);
         });
 
-        it("pass the policy pack and are priced (free)", () => {
+        it("the boundary caps what any policy gives runtime's roles: even iam:* and s3:* leave only pulls, logs and Session Manager", () => {
+            const capped = JSON.parse(boundary().inputs.policy).Statement;
+            const anything = [{ Effect: "Allow" as const, Action: "*", Resource: "*" }];
+            assert.equal(decision(anything, { action: "iam:CreateRole", resource: TASK_ROLE }, capped), "implicitly denied");
+            assert.equal(decision(anything, { action: "s3:GetObject", resource: `arn:aws:s3:::${BUCKET}/.pulumi/stacks/durable-code/runtime-dev.json` }, capped), "implicitly denied");
+            assert.equal(decision(anything, { action: "ecr:BatchGetImage", resource: "arn:aws:ecr:us-west-2:123456789012:repository/durable-code-dev-frontend" }, capped), "allowed");
+            assert.equal(decision([], { action: "ecr:BatchGetImage", resource: "*" }, capped), "implicitly denied", "the boundary alone grants nothing");
+        });
+
+        it("pass the policy pack and are priced: free", () => {
             assert.deepEqual(checkStack({ layer: "base", env: "dev", resources: withRoles.resources.map((r) => ({ type: r.type, name: r.name, props: r.state })) }), []);
             assert.deepEqual(priceResources(withRoles.resources, "us-west-2", USAGE_ASSUMPTIONS.dev).unpriced, []);
+            const iam = withRoles.resources.filter((resource) => resource.type.startsWith("aws:iam/"));
+            assert.deepEqual(iam.map((resource) => resource.type).sort(), ["aws:iam/policy:Policy", "aws:iam/role:Role", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicy:RolePolicy"]);
+            assert.deepEqual(priceResources(iam, "us-west-2", USAGE_ASSUMPTIONS.dev), { items: [], unpriced: [] });
         });
 
         const refusals: Array<[Record<string, string>, string]> = [

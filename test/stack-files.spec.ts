@@ -47,7 +47,7 @@ describe("the committed stack files are what gets tested, checked and priced", (
             copy = projectCopy();
             writeFileSync(
                 join(copy.dir, "Pulumi.yaml"),
-                readFileSync(join(copy.dir, "Pulumi.yaml"), "utf8") + "config:\n  logRetentionDays: 14\n  durable-code:spot:\n    value: false\n  aws:region: us-east-1\n",
+                readFileSync(join(copy.dir, "Pulumi.yaml"), "utf8") + "config:\n  logRetentionDays: 14\n  durable-code:spot:\n    value: false\n  aws:region: us-east-1\n  durable-code:azCount:\n    type: integer\n    default: 3\n",
             );
             copy.edit("runtime-dev", (text) => `${text}  durable-code:spot: true\n  durable-code:extraTags:\n    CostCenter: web\n  durable-code:baseStack:\n    secure: AAABAKx1\n`);
         });
@@ -56,6 +56,7 @@ describe("the committed stack files are what gets tested, checked and priced", (
         it("takes Pulumi.yaml's project config as defaults and the stack file over it, keys namespaced", () => {
             const { config } = readStackFile("runtime-dev", { dir: copy.dir });
             assert.equal(config["durable-code:logRetentionDays"], "14");
+            assert.equal(config["durable-code:azCount"], "3", "the typed form, with default:");
             assert.equal(config["durable-code:spot"], "true");
             assert.equal(config["aws:region"], "us-west-2");
             assert.equal(readStackFile("base-dev", { dir: copy.dir }).config["aws:region"], "us-west-2");
@@ -69,7 +70,7 @@ describe("the committed stack files are what gets tested, checked and priced", (
 
         it("reads past the lines pulumi stack init writes (secretsprovider, encryptedkey), which are committed", () => {
             writeFileSync(stackFilePath("base-dev", copy.dir), "secretsprovider: awskms://alias/pulumi-durable-code?region=us-west-2\nencryptedkey: AQICAHh...\n" + readFileSync(stackFilePath("base-dev", copy.dir), "utf8"));
-            assert.deepEqual(readStackFile("base-dev", { dir: copy.dir }).config, { "aws:region": "us-west-2", "durable-code:logRetentionDays": "14", "durable-code:spot": "false" });
+            assert.deepEqual(readStackFile("base-dev", { dir: copy.dir }).config, { "aws:region": "us-west-2", "durable-code:azCount": "3", "durable-code:logRetentionDays": "14", "durable-code:spot": "false" });
         });
 
         it("rejects a key without a namespace, as the CLI does, naming the file", () => {

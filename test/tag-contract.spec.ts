@@ -3,7 +3,7 @@ import { fakeCloud } from "../offline/cloud";
 import { evaluateStack, Evaluation } from "../offline/engine";
 import { stackConfig } from "../offline/evaluate";
 import { ENVIRONMENT_NAMES } from "../shared/environments";
-import { contractTags, tagsFor } from "../shared/tags";
+import { tagsFor } from "../shared/tags";
 
 const LOOKUP_TYPES: Record<string, string> = {
     "aws:ec2/getVpc:getVpc": "aws:ec2/vpc:Vpc",
@@ -40,7 +40,7 @@ describe("tag contract", () => {
                     for (const resource of tagged) {
                         assert.deepEqual(
                             { ...resource.inputs.tags, Name: undefined, Role: undefined, Tier: undefined },
-                            { ...contractTags({ project: "durable-code", env, layer }), CostCenter: "web", Name: undefined, Role: undefined, Tier: undefined },
+                            { Project: "durable-code", Environment: env, Layer: layer, ManagedBy: "pulumi", CostCenter: "web", Name: undefined, Role: undefined, Tier: undefined },
                             `${resource.type} ${resource.name}`,
                         );
                     }

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { bootstrap, BootstrapOptions } from "../../bootstrap/bootstrap";
-import { lifecycleRules, tlsOnlyPolicy } from "../../bootstrap/bucket-settings";
 import { parseOptions } from "../../commands/bootstrap";
 import { SendsCommands } from "../../cli/sdk-client";
+import { decision } from "../iam-evaluator";
 
 /** Records every SDK command (its class name and input) and answers from a script keyed by class name. */
 class RecordingClient implements SendsCommands {
@@ -26,13 +26,39 @@ const SETTINGS = ["PutBucketVersioningCommand", "PutPublicAccessBlockCommand", "
 const notSet = (name: string) => () => {
     throw Object.assign(new Error(name), { name, $metadata: { httpStatusCode: 404 } });
 };
+/** The bucket policy bootstrap writes: every request without TLS is refused, whoever makes it. */
+const TLS_ONLY = {
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: ["arn:aws:s3:::acme-pulumi-state", "arn:aws:s3:::acme-pulumi-state/*"],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+    ],
+};
+/** Its lifecycle rules for --keep-old-versions-days 90. */
+const LIFECYCLE_90_DAYS = [
+    {
+        ID: "expire-old-state-versions",
+        Status: "Enabled",
+        Filter: { Prefix: "" },
+        NoncurrentVersionExpiration: { NoncurrentDays: 90, NewerNoncurrentVersions: 10 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+    },
+    // Every lock create and delete leaves a delete marker in a versioned bucket.
+    { ID: "expire-lock-delete-markers", Status: "Enabled", Filter: { Prefix: ".pulumi/locks/" }, Expiration: { ExpiredObjectDeleteMarker: true } },
+];
 /** An existing bucket whose settings are all as bootstrap leaves them (S3's Get* answers). */
 const rightBucket = (overrides: Record<string, (input: any) => any> = {}) => ({
     GetBucketVersioningCommand: () => ({ Status: "Enabled" }),
     GetPublicAccessBlockCommand: () => ({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
     GetBucketEncryptionCommand: () => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] } }),
-    GetBucketPolicyCommand: () => ({ Policy: JSON.stringify(tlsOnlyPolicy("acme-pulumi-state")) }),
-    GetBucketLifecycleConfigurationCommand: () => ({ Rules: lifecycleRules(90) }),
+    GetBucketPolicyCommand: () => ({ Policy: JSON.stringify(TLS_ONLY) }),
+    GetBucketLifecycleConfigurationCommand: () => ({ Rules: LIFECYCLE_90_DAYS }),
     ...overrides,
 });
 
@@ -51,14 +77,22 @@ describe("npm run bootstrap", () => {
         assert.deepEqual(input("PutBucketVersioningCommand").VersioningConfiguration, { Status: "Enabled" });
         assert.deepEqual(input("PutPublicAccessBlockCommand").PublicAccessBlockConfiguration, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
         assert.equal(input("PutBucketEncryptionCommand").ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm, "AES256");
-        assert.deepEqual(JSON.parse(input("PutBucketPolicyCommand").Policy), tlsOnlyPolicy("acme-pulumi-state"));
-        const rules = input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules;
-        assert.deepEqual(rules[0].NoncurrentVersionExpiration, { NoncurrentDays: 90, NewerNoncurrentVersions: 10 });
-        // Every lock create and delete leaves a delete marker in a versioned bucket.
-        assert.deepEqual(rules[1], { ID: "expire-lock-delete-markers", Status: "Enabled", Filter: { Prefix: ".pulumi/locks/" }, Expiration: { ExpiredObjectDeleteMarker: true } });
+        assert.deepEqual(JSON.parse(input("PutBucketPolicyCommand").Policy), TLS_ONLY);
+        assert.deepEqual(input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules, LIFECYCLE_90_DAYS);
         assert.deepEqual(kms.calls, []);
         assert.equal(result.loginUrl, "s3://acme-pulumi-state?region=us-west-2&awssdk=v2");
         assert.ok(lines.includes("\nlog in with:\n  pulumi login 's3://acme-pulumi-state?region=us-west-2&awssdk=v2'"));
+    });
+
+    it("its bucket policy refuses a request without TLS even from a role allowed everything, and lets the same request over TLS through", async () => {
+        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404) });
+        await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        const bucketPolicy = JSON.parse(s3.calls.find(([name]) => name === "PutBucketPolicyCommand")![1].Policy).Statement;
+        const administrator = [{ Effect: "Allow" as const, Action: "*", Resource: "*" }];
+        const read = (secureTransport: string) => ({ action: "s3:GetObject", resource: "arn:aws:s3:::acme-pulumi-state/.pulumi/stacks/durable-code/base-dev.json", context: { "aws:SecureTransport": secureTransport } });
+        assert.equal(decision([...administrator, ...bucketPolicy], read("false")), "denied");
+        assert.equal(decision([...administrator, ...bucketPolicy], read("true")), "allowed");
+        assert.equal(decision([...administrator, ...bucketPolicy], { ...read("false"), action: "s3:ListBucket", resource: "arn:aws:s3:::acme-pulumi-state" }), "denied");
     });
 
     it("creates in us-east-1 without a location constraint, as S3 requires", async () => {
@@ -85,8 +119,8 @@ describe("npm run bootstrap", () => {
         );
         await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
         const input = (name: string) => s3.calls.find(([call]) => call === name)![1];
-        assert.deepEqual(JSON.parse(input("PutBucketPolicyCommand").Policy).Statement, [other, tlsOnlyPolicy("acme-pulumi-state").Statement[0]]);
-        assert.deepEqual(input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules, [archive, ...lifecycleRules(90)]);
+        assert.deepEqual(JSON.parse(input("PutBucketPolicyCommand").Policy).Statement, [other, ...TLS_ONLY.Statement]);
+        assert.deepEqual(input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules, [archive, ...LIFECYCLE_90_DAYS]);
     });
 
     it("keeps SSE-KMS default encryption rather than downgrading it to SSE-S3", async () => {

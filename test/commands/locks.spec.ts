@@ -95,9 +95,12 @@ describe("locks of an s3:// backend", () => {
         });
     });
 
-    it("counts a lock as stale only past the maximum job duration", () => {
+    it("counts a lock as stale only past the maximum job duration: at exactly 90 minutes a job may still hold it", () => {
         const now = new Date("2026-11-27T12:00:00Z");
-        const at = (minutesAgo: number) => ({ key: "k", pid: 1, username: "u", hostname: "h", timestamp: new Date(now.getTime() - minutesAgo * 60_000) });
-        assert.deepEqual([isStale(at(89), 90, now), isStale(at(91), 90, now)], [false, true]);
+        const at = (timestamp: string) => ({ key: "k", pid: 1, username: "u", hostname: "h", timestamp: new Date(timestamp) });
+        assert.equal(isStale(at("2026-11-27T10:31:00Z"), 90, now), false, "89 minutes");
+        assert.equal(isStale(at("2026-11-27T10:30:00Z"), 90, now), false, "90 minutes exactly");
+        assert.equal(isStale(at("2026-11-27T10:29:59.999Z"), 90, now), true, "90 minutes and 1 ms");
+        assert.equal(isStale(at("2026-11-27T10:29:00Z"), 90, now), true, "91 minutes");
     });
 });

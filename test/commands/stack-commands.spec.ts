@@ -324,21 +324,43 @@ describe("stack commands", () => {
     });
 
     describe("npm run destroy-base", () => {
-        /** ECR's ListImages / BatchDeleteImage (ECR API reference), recorded. */
+        /**
+         * ECR's ListImages and BatchDeleteImage, recorded, as the ECR API reference describes them:
+         * ListImages answers at most maxResults (1 to 1000; 100 when not given) image ids and a
+         * nextToken while more remain; BatchDeleteImage takes 1 to 100 image ids. A repository not
+         * given images here does not exist: ECR answers RepositoryNotFoundException.
+         */
         class RecordingEcr {
             readonly calls: Array<[string, any]> = [];
-            /** What BatchDeleteImage reports in `failures` per repository; it succeeds anyway, as ECR does. */
+            /** What BatchDeleteImage reports in `failures` per repository: those images stay; it succeeds anyway, as ECR does. */
             readonly failures: Record<string, Array<{ imageId: { imageDigest: string; imageTag: string }; failureCode: string; failureReason: string }>> = {};
-            constructor(readonly images: Record<string, number> = {}) {}
+            private readonly stored = new Map<string, Array<{ imageDigest: string; imageTag: string }>>();
+            holds(repository: string, count: number): void {
+                this.stored.set(repository, Array.from({ length: count }, (_, index) => ({ imageDigest: `sha256:${index}`, imageTag: `v${index}` })));
+            }
             async send(command: { constructor: { name: string }; input: any }): Promise<any> {
                 this.calls.push([command.constructor.name, command.input]);
+                const { repositoryName, nextToken, maxResults = 100, imageIds } = command.input;
+                const images = this.stored.get(repositoryName);
+                if (!images) throw Object.assign(new Error(`The repository with name '${repositoryName}' does not exist`), { name: "RepositoryNotFoundException" });
                 if (command.constructor.name === "ListImagesCommand") {
-                    const count = this.images[command.input.repositoryName] ?? 0;
-                    return { imageIds: Array.from({ length: count }, (_, index) => ({ imageDigest: `sha256:${index}`, imageTag: `v${index}` })) };
+                    const start = nextToken === undefined ? 0 : Number(Buffer.from(nextToken, "base64").toString());
+                    const end = start + maxResults;
+                    return { imageIds: images.slice(start, end), nextToken: end < images.length ? Buffer.from(String(end)).toString("base64") : undefined };
                 }
-                const failures = this.failures[command.input.repositoryName] ?? [];
-                const failed = new Set(failures.map((failure) => failure.imageId.imageDigest));
-                return { imageIds: command.input.imageIds.filter((id: { imageDigest: string }) => !failed.has(id.imageDigest)), failures };
+                if (command.constructor.name === "BatchDeleteImageCommand") {
+                    if (imageIds.length < 1 || imageIds.length > 100) throw Object.assign(new Error("imageIds: 1 to 100 members"), { name: "InvalidParameterException" });
+                    const failures = this.failures[repositoryName] ?? [];
+                    const failed = new Set(failures.map((failure) => failure.imageId.imageDigest));
+                    const deleted = imageIds.filter((id: { imageDigest: string }) => !failed.has(id.imageDigest));
+                    const doomed = new Set(deleted.map((id: { imageDigest: string }) => id.imageDigest));
+                    this.stored.set(repositoryName, images.filter((image) => !doomed.has(image.imageDigest)));
+                    return { imageIds: deleted, failures };
+                }
+                throw new Error(`the ECR stand-in does not know ${command.constructor.name}`);
+            }
+            left(repository: string): number {
+                return this.stored.get(repository)?.length ?? 0;
             }
         }
         let ecr: RecordingEcr;
@@ -378,7 +400,7 @@ describe("stack commands", () => {
 
         it("stops with a clear message when a repository still holds images, and changes nothing", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
-            ecr.images["durable-code-dev-backend"] = 3;
+            ecr.holds("durable-code-dev-backend", 3);
             await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev"]), {
                 message: "durable-code-dev-backend holds 3 images; a destroy never deletes images. Delete those you no longer need, or add --force-delete-images to delete them all. Nothing was changed",
             });
@@ -387,14 +409,25 @@ describe("stack commands", () => {
 
         it("--force-delete-images deletes them first", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
-            ecr.images["durable-code-dev-backend"] = 3;
+            ecr.holds("durable-code-dev-backend", 3);
             assert.equal(await destroy(["--env", "dev", "--confirm", "base-dev", "--force-delete-images"]), 0);
             assert.deepEqual(ecr.calls.filter(([name]) => name === "BatchDeleteImageCommand").map(([, input]) => [input.repositoryName, input.imageIds.length]), [["durable-code-dev-backend", 3]]);
+            assert.equal(ecr.left("durable-code-dev-backend"), 0);
+        });
+
+        it("counts and deletes every page of images, 100 at a time", async () => {
+            pulumi.addStack("base-dev", { vpcId: "vpc-1" });
+            ecr.holds("durable-code-dev-frontend", 250);
+            await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev"]), { message: /^durable-code-dev-frontend holds 250 images;/ });
+            assert.equal(await destroy(["--env", "dev", "--confirm", "base-dev", "--force-delete-images"]), 0);
+            assert.deepEqual(ecr.calls.filter(([name]) => name === "BatchDeleteImageCommand").map(([, input]) => input.imageIds.length), [100, 100, 50]);
+            assert.equal(ecr.left("durable-code-dev-frontend"), 0);
+            assert.ok(lines.includes("deleted 250 images of durable-code-dev-frontend"));
         });
 
         it("--force-delete-images stops, destroying nothing, when ECR reports images it did not delete (BatchDeleteImage's failures); one already gone is fine", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
-            ecr.images["durable-code-dev-backend"] = 3;
+            ecr.holds("durable-code-dev-backend", 3);
             ecr.failures["durable-code-dev-backend"] = [
                 { imageId: { imageDigest: "sha256:1", imageTag: "v1" }, failureCode: "ImageReferencedByManifestList", failureReason: "Requested image referenced by manifest list: [sha256:9f2e]" },
                 { imageId: { imageDigest: "sha256:2", imageTag: "v2" }, failureCode: "ImageNotFound", failureReason: "Requested image not found" },
@@ -423,7 +456,7 @@ describe("stack commands", () => {
 
         it("in prod, a repository with images stops it before anything is unprotected", async () => {
             pulumi.addStack("base-prod", { vpcId: "vpc-1" });
-            ecr.images["durable-code-prod-frontend"] = 1;
+            ecr.holds("durable-code-prod-frontend", 1);
             await assert.rejects(destroy(["--env", "prod", "--confirm", "base-prod", "--unprotect"]), { message: /holds 1 images/ });
             assert.ok(!pulumi.commandsFor("base-prod").some((command) => command.startsWith("state unprotect")));
         });
