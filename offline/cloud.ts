@@ -22,15 +22,16 @@ export interface CloudOptions {
 
 export const DEFAULT_ZONES = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"];
 
-/**
- * The regional Elastic Load Balancing accounts that deliver access logs (ELB user guide, "Enable
- * access logs for your Application Load Balancer"), as aws.elb.getServiceAccount returns them.
- */
+/** AWS's public SSM parameters of the latest Amazon Linux 2023 images, and an image id for each. */
 const PUBLIC_AMI_PARAMETERS: Readonly<Record<string, string>> = {
     "/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-arm64": "ami-0a1b2c3d4e5f60718",
     "/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-x86_64": "ami-08f7e6d5c4b3a2910",
 };
 
+/**
+ * The regional Elastic Load Balancing accounts that deliver access logs (ELB user guide, "Enable
+ * access logs for your Application Load Balancer"), as aws.elb.getServiceAccount returns them.
+ */
 const ELB_LOG_ACCOUNTS: Readonly<Record<string, string>> = { "us-east-1": "127311923021", "us-west-2": "797873946194" };
 
 interface Filter {
@@ -43,9 +44,13 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
     const declared = options.base?.resources ?? [];
     const ofType = (type: string) => declared.filter((resource) => resource.type === type);
     const tagged = (type: string, filters: readonly Filter[]) => ofType(type).filter((resource) => matchesFilters(resource, filters));
+    // A singular data source's error when the filters match none or several, in the provider's words
+    // (terraform-provider-aws internal/tfresource/not_found_error.go, SingularDataSourceFindError,
+    // which the aws_vpc and aws_security_group data sources call with "EC2 VPC" and "EC2 Security Group").
     const exactlyOne = (type: string, what: string, filters: readonly Filter[]) => {
         const matches = tagged(type, filters);
-        if (matches.length !== 1) throw new Error(`${matches.length === 0 ? "no matching" : "multiple"} ${what} found`);
+        if (matches.length === 0) throw new Error(`no matching ${what} found`);
+        if (matches.length > 1) throw new Error(`multiple ${what}s matched; use additional constraints to reduce matches to a single ${what}`);
         return matches[0];
     };
     const named = (type: string, what: string, predicate: (resource: DeclaredResource) => boolean) => {
@@ -83,7 +88,7 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                     return { id: repository.id, name: inputs.name, repositoryUrl: repository.state.repositoryUrl, arn: repository.state.arn };
                 }
                 case "aws:route53/getZone:getZone": {
-                    // The provider's own wording (terraform-provider-aws route53 zone data source).
+                    // The provider's own wording (SingularDataSourceFindError, as above).
                     const zones = [...ofType("aws:route53/zone:Zone"), ...(options.extraZones ?? [])].filter((zone) => zone.inputs.name === inputs.name);
                     if (zones.length === 0) throw new Error("no matching Route 53 Hosted Zone found");
                     if (zones.length > 1) throw new Error("multiple Route 53 Hosted Zones matched; use additional constraints to reduce matches to a single Route 53 Hosted Zone");

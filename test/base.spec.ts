@@ -3,7 +3,7 @@ import { fakeCloud } from "../offline/cloud";
 import { evaluateStack, Evaluation } from "../offline/engine";
 import { stackConfig } from "../offline/evaluate";
 import { CONTRACT_KEYS } from "../shared/contract";
-import { awsModule, failureOf, ofType, single, TYPES } from "./helpers";
+import { awsModule, failureOf, nonEmpty, ofType, single, TYPES } from "./helpers";
 
 const evaluateBase = (env: string, settings: Record<string, string> = {}, zones?: string[]) =>
     evaluateStack(`base-${env}`, stackConfig(`base-${env}`, settings), fakeCloud({ availabilityZones: zones }));
@@ -50,7 +50,7 @@ describe("base layer", () => {
         });
 
         it("never gives an address to whatever starts in a subnet", () => {
-            assert.ok(ofType(bases.dev, TYPES.subnet).every((subnet) => subnet.inputs.mapPublicIpOnLaunch === false));
+            assert.ok(nonEmpty(ofType(bases.dev, TYPES.subnet)).every((subnet) => subnet.inputs.mapPublicIpOnLaunch === false));
         });
 
         it("routes the public subnets to the internet gateway", () => {
@@ -112,7 +112,7 @@ describe("base layer", () => {
 
         it("describe every rule", () => {
             const all = [...ofType(bases.dev, TYPES.ingressRule), ...ofType(bases.dev, TYPES.egressRule)];
-            assert.ok(all.every((rule) => typeof rule.inputs.description === "string" && rule.inputs.description.length > 0));
+            assert.ok(nonEmpty(all).every((rule) => typeof rule.inputs.description === "string" && rule.inputs.description.length > 0));
         });
     });
 
@@ -320,7 +320,7 @@ describe("base layer", () => {
         });
 
         it("leave dev and staging deletable", () => {
-            assert.ok([...ofType(bases.dev, TYPES.repository), ...ofType(bases.withDomain, TYPES.zone)].every((resource) => !resource.protect));
+            assert.ok(nonEmpty([...ofType(bases.dev, TYPES.repository), ...ofType(bases.withDomain, TYPES.zone)]).every((resource) => !resource.protect));
         });
     });
 

@@ -38,6 +38,12 @@ export function ofType(evaluation: Evaluation, type: string): DeclaredResource[]
     return evaluation.resources.filter((resource) => resource.type === type);
 }
 
+/** The list, after asserting it has something in it: a loop or `.every()` over an empty list checks nothing. */
+export function nonEmpty<T>(list: T[]): T[] {
+    assert.ok(list.length > 0, "expected at least one");
+    return list;
+}
+
 /** The one resource of a type (and logical name, when given); fails if there are none or several. */
 export function single(evaluation: Evaluation, type: string, name?: string): DeclaredResource {
     const matches = ofType(evaluation, type).filter((resource) => name === undefined || resource.name === name);

@@ -1,9 +1,11 @@
 import { strict as assert } from "assert";
 import { compare, estimate } from "../cost/estimate";
 import { Evaluation } from "../offline/engine";
-import { evaluateEnvironment } from "../offline/evaluate";
+import { evaluateEnvironment, stackConfig } from "../offline/evaluate";
 import { instanceArchitecture, natUserData } from "../runtime/nat-instance";
-import { ofType, single, TYPES } from "./helpers";
+import { loadConfig } from "../shared/config/load";
+import { parseStackName } from "../shared/stack-name";
+import { nonEmpty, ofType, single, TYPES } from "./helpers";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 
@@ -69,7 +71,7 @@ describe("egress nat-instance: private tasks for less than public IPs", () => {
             ["routeTable-network-private-0", "0.0.0.0/0", instance().state.primaryNetworkInterfaceId],
             ["routeTable-network-private-1", "0.0.0.0/0", instance().state.primaryNetworkInterfaceId],
         ]);
-        for (const service of ofType(dev, TYPES.service)) assert.equal(service.inputs.networkConfiguration.assignPublicIp, false);
+        for (const service of nonEmpty(ofType(dev, TYPES.service))) assert.equal(service.inputs.networkConfiguration.assignPublicIp, false);
     });
 
     describe("priced", () => {
@@ -92,6 +94,9 @@ describe("egress nat-instance: private tasks for less than public IPs", () => {
     });
 
     it("stays out of prod, and dev keeps nat-single as its default until this mode has run on a real account", async () => {
+        assert.throws(() => loadConfig(parseStackName("runtime-prod"), stackConfig("runtime-prod", { egress: "nat-instance" }), { project: "durable-code", organization: "organization" }), {
+            message: "runtime-prod: durable-code:egress nat-instance makes one instance prod's only way out; use nat-per-az or nat-single; change it in Pulumi.runtime-prod.yaml",
+        });
         const { runtime } = await evaluateEnvironment("dev");
         assert.equal(runtime.outputs.egress, "nat-single");
     });

@@ -33,10 +33,11 @@ describe("npm run cycle", () => {
     const results = (report: RunReport) => report.steps.map((step) => `${step.step}: ${step.result}`);
     const operations = () => pulumi.commandsFor().filter((command) => /^(up|destroy|preview|cancel)\b/.test(command));
     /** A Ctrl-C once the hung operation has started (its output is logged), however busy the machine is. */
-    const abortWhenRunning = (controller: AbortController, operation: string) => {
+    const abortWhenRunning = (controller: AbortController, operation: string, first?: () => void) => {
         const poll = setInterval(() => {
             if (!output.some((line) => line.includes(`${operation} running...`))) return;
             clearInterval(poll);
+            first?.();
             controller.abort();
         }, 10);
     };
@@ -170,11 +171,14 @@ describe("npm run cycle", () => {
     it("Ctrl-C interrupts the running operation (Pulumi gets SIGINT and releases its lock) and runs nothing after", async () => {
         pulumi.hangs.add("up runtime-dev");
         const controller = new AbortController();
-        abortWhenRunning(controller, "up runtime-dev");
+        let locksWhileRunning: string[] = [];
+        abortWhenRunning(controller, "up runtime-dev", () => (locksWhileRunning = pulumi.lockFiles("runtime-dev")));
         const report = await cycle({}, controller.signal);
         assert.equal(report.exitCode, 130);
         assert.equal(report.steps[1].result, "cancelled");
         assert.ok(pulumi.calls.some((call) => call.join(" ") === "SIGINT up runtime-dev"));
+        assert.equal(locksWhileRunning.length, 1, "the up held the stack's lock");
+        assert.deepEqual(pulumi.lockFiles("runtime-dev"), [], "and released it");
         assert.ok(report.steps.slice(2).every((step) => step.result === "skipped"));
         assert.deepEqual(operations(), ["up --yes --skip-preview --stack base-dev", "up --yes --skip-preview --stack runtime-dev"]);
     });

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main as destroyBase } from "../../commands/destroy-base";
@@ -67,10 +67,22 @@ describe("stack commands", () => {
             });
         });
 
-        it("accept s3:// and file:// backends", async () => {
-            for (const url of ["s3://acme-pulumi-state?region=us-west-2&awssdk=v2", "file:///srv/pulumi-state"]) {
-                pulumi.backendUrl = url;
-                await Stacks.open(pulumi.asCommand());
+        it("accept s3:// and file:// backends, and read locks from the one they are logged in to", async () => {
+            pulumi.backendUrl = "s3://acme-pulumi-state?region=us-west-2&awssdk=v2";
+            const s3 = await Stacks.open(pulumi.asCommand());
+            assert.equal(s3.backendUrl, "s3://acme-pulumi-state?region=us-west-2&awssdk=v2");
+            assert.equal((s3 as unknown as { lockStore: { bucket: string } }).lockStore.bucket, "acme-pulumi-state");
+            const dir = mkdtempSync(join(tmpdir(), "durable-code-backend-"));
+            try {
+                const lockDir = join(dir, ".pulumi/locks/organization/durable-code/runtime-dev");
+                mkdirSync(lockDir, { recursive: true });
+                writeFileSync(join(lockDir, "0b4e.json"), JSON.stringify({ pid: 7, username: "ci", hostname: "runner-1", timestamp: "2026-11-27T10:00:00Z" }));
+                pulumi.backendUrl = `file://${dir}`;
+                const file = await Stacks.open(pulumi.asCommand());
+                assert.equal(file.backendUrl, `file://${dir}`);
+                assert.deepEqual((await file.locks("runtime-dev")).map((lock) => `${lock.username}@${lock.hostname} ${lock.pid}`), ["ci@runner-1 7"]);
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
             }
         });
 

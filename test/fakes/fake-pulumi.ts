@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
@@ -39,7 +39,11 @@ interface Failure {
  * state per stack (outputs, resource count, history), and answers as the CLI does, including its
  * error texts for a missing stack and a held lock. Its backend is a real `file://` directory: locks
  * are lock files where the DIY backend keeps them, `stack ls` does not report them (the DIY backend
- * does not), and `pulumi cancel` deletes every one of a stack's lock files, live or not.
+ * does not). As pulumi/pulumi pkg/backend/diy does: `up`, `destroy` and `refresh` refuse a stack
+ * that has a lock file and otherwise hold one of their own until they return, cancelled or not
+ * (backend.go, Update/Destroy/Refresh: Lock, then `defer Unlock`; lock.go, checkForLock, whose
+ * error text this repeats), and `pulumi cancel` deletes every one of a stack's lock files, live or
+ * not (backend.go, CancelCurrentUpdate).
  */
 export class FakePulumi {
     private static readonly directories = new Set<string>();
@@ -149,13 +153,35 @@ export class FakePulumi {
         }
         if (!stack) return fail(`error: no stack named '${name}' found`);
         const mutating = verb === "up" || verb === "destroy" || verb === "refresh" || verb === "state unprotect";
-        if (mutating && this.lockFiles(name!).length > 0) {
-            return fail(`error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with \`pulumi cancel\`.`);
+        if (!mutating) return this.operate(verb, args, name!, stack, onOutput, signal);
+        const held = this.lockFiles(name!);
+        if (held.length > 0) {
+            return fail(
+                `error: the stack is currently locked by ${held.length} lock(s). Either wait for the other process(es) to end or delete the lock file with \`pulumi cancel\`.` +
+                    held.map((file) => `\n  ${this.backendUrl}/.pulumi/locks/organization/durable-code/${name}/${file}: created by ${this.holder(name!, file)}`).join(""),
+            );
         }
+        const own = this.lock(name!, { minutesAgo: 0, username: "ci", hostname: "this-runner", pid: process.pid }).lockFiles(name!)[0];
+        try {
+            return await this.operate(verb, args, name!, stack, onOutput, signal);
+        } finally {
+            rmSync(join(this.lockDir(name!), own), { force: true });
+        }
+    }
+
+    private holder(name: string, file: string): string {
+        const content = JSON.parse(readFileSync(join(this.lockDir(name), file), "utf8"));
+        return `${content.username}@${content.hostname} (pid ${content.pid}) at ${content.timestamp}`;
+    }
+
+    private async operate(verb: string, args: string[], name: string, stack: FakeStack, onOutput?: (data: string) => void, signal?: AbortSignal): Promise<CommandResult> {
+        const fail = (stderr: string): never => {
+            throw createCommandError(new CommandResult("", stderr, 255));
+        };
         if (this.hangs.has(`${verb} ${name}`)) {
             onOutput?.(`${verb} ${name} running...\n`);
             await new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve()));
-            this.calls.push(["SIGINT", verb, name!]);
+            this.calls.push(["SIGINT", verb, name]);
             return fail("error: update canceled");
         }
 
