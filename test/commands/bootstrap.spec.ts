@@ -18,14 +18,32 @@ class RecordingClient implements SendsCommands {
     }
 }
 
-const awsError = (name: string, status: number) => () => {
-    throw Object.assign(new Error(`${name} (${status})`), { name, $metadata: { httpStatusCode: status } });
+/**
+ * S3's error answers as the AWS SDK v3 raises them: `name` and `Code` are S3's error code, `message`
+ * its text and `$metadata.httpStatusCode` the status (S3 API reference, "Error responses", list of
+ * error codes; the texts are those S3 sends). A HEAD request's answer has no body, so the SDK names a
+ * HeadBucket error after its status (NotFound, Forbidden) and has no text from S3 ("UnknownError").
+ */
+const S3_ERRORS = {
+    NotFound: [404, "UnknownError"],
+    Forbidden: [403, "UnknownError"],
+    AccessDenied: [403, "Access Denied"],
+    NoSuchBucketPolicy: [404, "The bucket policy does not exist"],
+    NoSuchLifecycleConfiguration: [404, "The lifecycle configuration does not exist"],
+    ServerSideEncryptionConfigurationNotFoundError: [404, "The server side encryption configuration was not found"],
+    NoSuchPublicAccessBlockConfiguration: [404, "The public access block configuration was not found"],
+} as const;
+const s3Error = (code: keyof typeof S3_ERRORS) => () => {
+    const [status, message] = S3_ERRORS[code];
+    const head = code === "NotFound" || code === "Forbidden";
+    throw Object.assign(new Error(message), { name: code, ...(head ? {} : { Code: code }), $fault: "client", $metadata: { httpStatusCode: status } });
+};
+/** KMS's answer for an alias or key that does not exist (KMS API reference, DescribeKey errors). */
+const kmsNotFound = () => (input: { KeyId: string }) => {
+    throw Object.assign(new Error(`Alias arn:aws:kms:us-west-2:123456789012:${input.KeyId} is not found.`), { name: "NotFoundException", $fault: "client", $metadata: { httpStatusCode: 400 } });
 };
 const options = (overrides: Partial<BootstrapOptions> = {}): BootstrapOptions => ({ bucket: "acme-pulumi-state", region: "us-west-2", dryRun: false, keepOldVersionsDays: 90, ...overrides });
 const SETTINGS = ["PutBucketVersioningCommand", "PutPublicAccessBlockCommand", "PutBucketEncryptionCommand", "PutBucketPolicyCommand", "PutBucketLifecycleConfigurationCommand"];
-const notSet = (name: string) => () => {
-    throw Object.assign(new Error(name), { name, $metadata: { httpStatusCode: 404 } });
-};
 /** The bucket policy bootstrap writes: every request without TLS is refused, whoever makes it. */
 const TLS_ONLY = {
     Version: "2012-10-17",
@@ -68,7 +86,7 @@ describe("npm run bootstrap", () => {
     beforeEach(() => (lines.length = 0));
 
     it("creates a missing bucket with versioning, encryption, no public access, TLS only and old-version expiry", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404) });
+        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("NotFound") });
         const kms = new RecordingClient();
         const result = await bootstrap(options(), { s3, kms }, log);
         assert.deepEqual(s3.names(), ["HeadBucketCommand", "CreateBucketCommand", ...SETTINGS]);
@@ -85,7 +103,7 @@ describe("npm run bootstrap", () => {
     });
 
     it("its bucket policy refuses a request without TLS even from a role allowed everything, and lets the same request over TLS through", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404) });
+        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("NotFound") });
         await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
         const bucketPolicy = JSON.parse(s3.calls.find(([name]) => name === "PutBucketPolicyCommand")![1].Policy).Statement;
         const administrator = [{ Effect: "Allow" as const, Action: "*", Resource: "*" }];
@@ -96,7 +114,7 @@ describe("npm run bootstrap", () => {
     });
 
     it("creates in us-east-1 without a location constraint, as S3 requires", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404) });
+        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("NotFound") });
         await bootstrap(options({ region: "us-east-1" }), { s3, kms: new RecordingClient() }, log);
         assert.deepEqual(s3.calls[1], ["CreateBucketCommand", { Bucket: "acme-pulumi-state" }]);
     });
@@ -130,15 +148,36 @@ describe("npm run bootstrap", () => {
         assert.ok(lines.includes("default encryption: aws:kms kept"));
     });
 
+    it("reads an unset setting's error as unset, for each of S3's codes for one", async () => {
+        const s3 = new RecordingClient(
+            rightBucket({
+                GetPublicAccessBlockCommand: s3Error("NoSuchPublicAccessBlockConfiguration"),
+                GetBucketEncryptionCommand: s3Error("ServerSideEncryptionConfigurationNotFoundError"),
+                GetBucketPolicyCommand: s3Error("NoSuchBucketPolicy"),
+                GetBucketLifecycleConfigurationCommand: s3Error("NoSuchLifecycleConfiguration"),
+            }),
+        );
+        await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        assert.deepEqual(s3.names().filter((name) => name.startsWith("Put")), ["PutPublicAccessBlockCommand", "PutBucketEncryptionCommand", "PutBucketPolicyCommand", "PutBucketLifecycleConfigurationCommand"]);
+    });
+
+    it("stops on any other error reading a setting, before changing anything", async () => {
+        const s3 = new RecordingClient(rightBucket({ GetBucketPolicyCommand: s3Error("AccessDenied") }));
+        await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
+            message: "bootstrap cannot read the current settings: AccessDenied: Access Denied; check your AWS credentials and permissions",
+        });
+        assert.deepEqual(s3.names().filter((name) => name.startsWith("Put")), []);
+    });
+
     it("puts back a setting someone loosened by hand", async () => {
-        const s3 = new RecordingClient(rightBucket({ GetPublicAccessBlockCommand: notSet("NoSuchPublicAccessBlockConfiguration") }));
+        const s3 = new RecordingClient(rightBucket({ GetPublicAccessBlockCommand: s3Error("NoSuchPublicAccessBlockConfiguration") }));
         await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
         assert.deepEqual(s3.names().filter((name) => name.startsWith("Put")), ["PutPublicAccessBlockCommand"]);
     });
 
     describe("the KMS key for awskms:// secrets", () => {
         it("creates it tagged for the bucket, names it, and turns on rotation", async () => {
-            const kms = new RecordingClient({ DescribeKeyCommand: awsError("NotFoundException", 400), ListKeysCommand: () => ({ Keys: [] }), CreateKeyCommand: () => ({ KeyMetadata: { KeyId: "key-123" } }) });
+            const kms = new RecordingClient({ DescribeKeyCommand: kmsNotFound(), ListKeysCommand: () => ({ Keys: [] }), CreateKeyCommand: () => ({ KeyMetadata: { KeyId: "key-123" } }) });
             const result = await bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new RecordingClient(rightBucket()), kms }, log);
             assert.deepEqual(kms.calls, [
                 ["DescribeKeyCommand", { KeyId: "alias/pulumi-durable-code" }],
@@ -158,7 +197,7 @@ describe("npm run bootstrap", () => {
 
         it("after a run that stopped before CreateAlias, finds the key by its tag and makes no second one", async () => {
             const kms = new RecordingClient({
-                DescribeKeyCommand: (input) => (input.KeyId === "key-orphan" ? { KeyMetadata: { KeyId: "key-orphan", KeyState: "Enabled" } } : awsError("NotFoundException", 400)()),
+                DescribeKeyCommand: (input) => (input.KeyId === "key-orphan" ? { KeyMetadata: { KeyId: "key-orphan", KeyState: "Enabled" } } : kmsNotFound()(input)),
                 ListKeysCommand: () => ({ Keys: [{ KeyId: "key-other" }, { KeyId: "key-orphan" }] }),
                 ListResourceTagsCommand: (input) => ({ Tags: input.KeyId === "key-orphan" ? [{ TagKey: "PulumiStateBucket", TagValue: "acme-pulumi-state" }] : [] }),
             });
@@ -177,7 +216,7 @@ describe("npm run bootstrap", () => {
 
     it("--dry-run reads what exists and says what it would create or change, changing nothing", async () => {
         const s3 = new RecordingClient(rightBucket({ GetBucketVersioningCommand: () => ({}) }));
-        const kms = new RecordingClient({ DescribeKeyCommand: awsError("NotFoundException", 400), ListKeysCommand: () => ({ Keys: [] }) });
+        const kms = new RecordingClient({ DescribeKeyCommand: kmsNotFound(), ListKeysCommand: () => ({ Keys: [] }) });
         const result = await bootstrap(options({ dryRun: true, kmsAlias: "k" }), { s3, kms }, log);
         assert.deepEqual([...s3.names(), ...kms.names()].filter((name) => /^(Put|Create|Enable)/.test(name)), []);
         assert.deepEqual(result.actions, ["enable versioning", "create a KMS key for Pulumi secrets", "name it alias/k", "enable rotation of alias/k"]);
@@ -185,7 +224,7 @@ describe("npm run bootstrap", () => {
     });
 
     it("--dry-run on a missing bucket says it would create it and its settings", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404) });
+        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("NotFound") });
         const result = await bootstrap(options({ dryRun: true }), { s3, kms: new RecordingClient() }, log);
         assert.deepEqual(s3.names(), ["HeadBucketCommand"]);
         assert.equal(result.actions[0], "create bucket acme-pulumi-state in us-west-2");
@@ -216,7 +255,7 @@ describe("npm run bootstrap", () => {
     });
 
     it("a bucket owned by another account is a clear error", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: awsError("Forbidden", 403) });
+        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("Forbidden") });
         await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
             message: "bucket acme-pulumi-state exists but this account cannot use it (403); bucket names are global, choose another --bucket",
         });
@@ -224,9 +263,9 @@ describe("npm run bootstrap", () => {
     });
 
     it("an AWS error midway names the step and says to run again", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: awsError("NotFound", 404), PutBucketPolicyCommand: awsError("AccessDenied", 403) });
+        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("NotFound"), PutBucketPolicyCommand: s3Error("AccessDenied") });
         await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
-            message: 'bootstrap stopped at "deny requests without TLS": AccessDenied: AccessDenied (403). What was done before is kept; fix the cause (credentials, permissions) and run the same command again.',
+            message: 'bootstrap stopped at "deny requests without TLS": AccessDenied: Access Denied. What was done before is kept; fix the cause (credentials, permissions) and run the same command again.',
         });
         assert.equal(s3.names().at(-1), "PutBucketPolicyCommand");
     });
