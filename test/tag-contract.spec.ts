@@ -3,7 +3,7 @@ import { fakeCloud } from "../offline/cloud";
 import { evaluateStack, Evaluation } from "../offline/engine";
 import { stackConfig } from "../offline/evaluate";
 import { ENVIRONMENT_NAMES } from "../shared/environments";
-import { tagsFor } from "../shared/tags";
+import { baseLookupFilters, contractTags, RESERVED_TAG_KEYS, tagsFor } from "../shared/tags";
 
 const LOOKUP_TYPES: Record<string, string> = {
     "aws:ec2/getVpc:getVpc": "aws:ec2/vpc:Vpc",
@@ -48,6 +48,24 @@ describe("tag contract", () => {
             });
         });
     }
+
+    it("is four tags, the same keys on both layers: Project, Environment, Layer, ManagedBy", () => {
+        assert.deepEqual(contractTags({ project: "durable-code", env: "staging", layer: "base" }), { Project: "durable-code", Environment: "staging", Layer: "base", ManagedBy: "pulumi" });
+        assert.deepEqual(contractTags({ project: "durable-code", env: "prod", layer: "runtime" }), { Project: "durable-code", Environment: "prod", Layer: "runtime", ManagedBy: "pulumi" });
+        assert.deepEqual(RESERVED_TAG_KEYS, ["Project", "Environment", "Layer", "ManagedBy", "Role", "Tier", "Name"]);
+    });
+
+    it("runtime looks base up by base's contract tags and the markers it asks for, nothing more", () => {
+        const contract = [
+            { name: "tag:Project", values: ["durable-code"] },
+            { name: "tag:Environment", values: ["dev"] },
+            { name: "tag:Layer", values: ["base"] },
+            { name: "tag:ManagedBy", values: ["pulumi"] },
+        ];
+        assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, { Role: "vpc" }), [...contract, { name: "tag:Role", values: ["vpc"] }]);
+        assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, { Tier: "private" }), [...contract, { name: "tag:Tier", values: ["private"] }]);
+        assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, {}), contract);
+    });
 
     it("extra tags cannot override a contract key even if validation were bypassed", () => {
         const tags = tagsFor({ project: "durable-code", env: "dev", layer: "base", extraTags: { Environment: "Development", Project: "other", Owner: "web" } }, "vpc");
