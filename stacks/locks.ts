@@ -27,7 +27,7 @@ const lockPrefix = (project: string, stack: string) => `.pulumi/locks/organizati
 
 function parseLock(key: string, text: string): StackLock {
     const content = JSON.parse(text) as { pid?: number; username?: string; hostname?: string; timestamp?: string };
-    return { key, pid: Number(content.pid ?? 0), username: String(content.username ?? "?"), hostname: String(content.hostname ?? "?"), timestamp: new Date(String(content.timestamp ?? 0)) };
+    return { key, pid: Number(content.pid ?? 0), username: String(content.username ?? "?"), hostname: String(content.hostname ?? "?"), timestamp: new Date(content.timestamp ?? 0) };
 }
 
 /** Locks of a `file://` backend: files in its directory. */

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { tlsOnlyPolicy } from "../bootstrap/bootstrap";
+import { tlsOnlyPolicy } from "../bootstrap/bucket-settings";
 import { Evaluation } from "../offline/engine";
 import { everythingOn } from "./access-setup";
 import { catalogProblems } from "./iam-catalog";

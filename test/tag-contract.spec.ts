@@ -65,6 +65,7 @@ describe("tag contract", () => {
         assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, { Role: "vpc" }), [...contract, { name: "tag:Role", values: ["vpc"] }]);
         assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, { Tier: "private" }), [...contract, { name: "tag:Tier", values: ["private"] }]);
         assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, {}), contract);
+        assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, { Role: "vpc", Tier: undefined }), [...contract, { name: "tag:Role", values: ["vpc"] }], "a marker left undefined is not asked for");
     });
 
     it("extra tags cannot override a contract key even if validation were bypassed", () => {

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import { createServer, IncomingMessage, Server } from "node:http";
 import { AddressInfo } from "node:net";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isStale, lockStoreFor, S3LockStore } from "../../stacks/locks";
+import { describeLock, FileLockStore, isStale, lockStoreFor, S3LockStore } from "../../stacks/locks";
 
 /**
  * S3's ListObjectsV2 (Contents of Key) and GetObject as AWS SDK v3 returns them: the Body is a
@@ -47,11 +47,25 @@ describe("locks of an s3:// backend", () => {
         });
     });
 
-    it("takes the bucket and prefix from the login URL", () => {
-        const store = lockStoreFor("s3://acme-pulumi-state/team?region=us-west-2&awssdk=v2", "durable-code") as unknown as { bucket: string; prefix: string };
-        assert.deepEqual([store.bucket, store.prefix], ["acme-pulumi-state", "team/"]);
+    it("takes the bucket and prefix from the login URL", async () => {
+        const store = lockStoreFor("s3://acme-pulumi-state/team?region=us-west-2&awssdk=v2", "durable-code") as unknown as { bucket: string; prefix: string; s3: { config: { region: () => Promise<string> } } };
+        assert.deepEqual([store.bucket, store.prefix, await store.s3.config.region()], ["acme-pulumi-state", "team/", "us-west-2"]);
+        const atRoot = lockStoreFor("s3://acme-pulumi-state?region=us-west-2", "durable-code") as unknown as { prefix: string };
+        assert.equal(atRoot.prefix, "");
+        const slash = lockStoreFor("s3://acme-pulumi-state/team/?region=us-west-2", "durable-code") as unknown as { prefix: string };
+        assert.equal(slash.prefix, "team/");
+        assert.equal(lockStoreFor("https://api.pulumi.com", "durable-code"), undefined);
     });
 
+    it("reads the .json lock objects only, and a lock file with fields missing as unknown", async () => {
+        const s3 = new RecordingS3({
+            ".pulumi/locks/organization/durable-code/runtime-dev/0b4e.json": "{}",
+            ".pulumi/locks/organization/durable-code/runtime-dev/notes.txt": "not a lock",
+        });
+        const [lock, ...others] = await new S3LockStore(s3, "acme-pulumi-state", "", "durable-code").locks("runtime-dev");
+        assert.deepEqual(others, []);
+        assert.deepEqual([lock.key, lock.pid, lock.username, lock.hostname, lock.timestamp.getTime()], [".pulumi/locks/organization/durable-code/runtime-dev/0b4e.json", 0, "?", "?", 0]);
+    });
     describe("through the login URL's endpoint= and profile=, with a real S3 client and a real HTTP server on 127.0.0.1", () => {
         let server: Server;
         let dir: string;
@@ -102,5 +116,30 @@ describe("locks of an s3:// backend", () => {
         assert.equal(isStale(at("2026-11-27T10:30:00Z"), 90, now), false, "90 minutes exactly");
         assert.equal(isStale(at("2026-11-27T10:29:59.999Z"), 90, now), true, "90 minutes and 1 ms");
         assert.equal(isStale(at("2026-11-27T10:29:00Z"), 90, now), true, "91 minutes");
+    });
+});
+
+describe("locks of a file:// backend", () => {
+    let dir: string;
+    before(() => {
+        dir = mkdtempSync(join(tmpdir(), "durable-code-locks-"));
+        const stackDir = join(dir, ".pulumi/locks/organization/durable-code/runtime-dev");
+        mkdirSync(stackDir, { recursive: true });
+        writeFileSync(join(stackDir, "0b4e.json"), JSON.stringify({ pid: 4242, username: "ci", hostname: "runner-1", timestamp: "2026-11-27T10:00:00Z" }));
+        writeFileSync(join(stackDir, "0b4e.json.attrs"), "{}");
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("reads the lock files under .pulumi/locks/organization/<project>/<stack>/, and none for a stack without the folder", async () => {
+        const store = lockStoreFor(`file://${dir}?no_tmp_dir=true`, "durable-code");
+        assert.ok(store instanceof FileLockStore);
+        const locks = await store.locks("runtime-dev");
+        assert.deepEqual(locks.map((lock) => [lock.key, lock.username, lock.hostname, lock.pid, lock.timestamp.toISOString()]), [[join(dir, ".pulumi/locks/organization/durable-code/runtime-dev/0b4e.json"), "ci", "runner-1", 4242, "2026-11-27T10:00:00.000Z"]]);
+        assert.deepEqual(await store.locks("runtime-staging"), []);
+    });
+
+    it("describes a lock by holder, process, start and age", () => {
+        const lock = { key: "k", pid: 4242, username: "ci", hostname: "runner-1", timestamp: new Date("2026-11-27T10:00:00Z") };
+        assert.equal(describeLock(lock, new Date("2026-11-27T11:29:40Z")), "ci@runner-1 (pid 4242) since 2026-11-27T10:00:00.000Z (90 min ago)");
     });
 });
