@@ -138,7 +138,8 @@ describe("security", () => {
             const anything = [{ Effect: "Allow" as const, Action: "*", Resource: "*" }];
             assert.equal(decision(anything, { action: "iam:CreateRole", resource: TASK_ROLE }, capped), "implicitly denied");
             assert.equal(decision(anything, { action: "s3:GetObject", resource: `arn:aws:s3:::${BUCKET}/.pulumi/stacks/durable-code/runtime-dev.json` }, capped), "implicitly denied");
-            assert.equal(decision(anything, { action: "ecr:BatchGetImage", resource: "arn:aws:ecr:us-west-2:123456789012:repository/durable-code-dev-frontend" }, capped), "allowed");
+            assert.equal(decision(anything, { action: "ecr:BatchGetImage", resource: withRoles.outputs.repositories.frontend.arn }, capped), "allowed");
+            assert.equal(decision(anything, { action: "ecr:BatchGetImage", resource: "arn:aws:ecr:us-west-2:123456789012:repository/durable-code-prod-frontend" }, capped), "implicitly denied", "another environment's images");
             assert.equal(decision([], { action: "ecr:BatchGetImage", resource: "*" }, capped), "implicitly denied", "the boundary alone grants nothing");
         });
 
