@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { priceEvaluation } from "../cost/estimate";
+import { baseMonthlyCost, priceEvaluation, scheduledUpHoursPerMonth } from "../cost/estimate";
 import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
 import { priceResources } from "../cost/price-resources";
 import { Evaluation, EvaluationError } from "../offline/engine";
@@ -52,7 +52,8 @@ export class StackChecker {
 
     private base(env: EnvironmentName): Promise<Evaluation> {
         if (!this.bases.has(env)) {
-            const base = evaluateBase(env, {}, this.source).catch((error) => {
+            // evaluateBase throws at once on an unreadable file: run it inside the promise so the catch sees that too.
+            const base = Promise.resolve().then(() => evaluateBase(env, {}, this.source)).catch((error) => {
                 const problems = problemsOf(error);
                 throw new ConfigError(stackNameOf("runtime", env), [`its base's file ${path.basename(stackFilePath(stackNameOf("base", env)))} has problems: ${problems.join("; ")}`]);
             });
@@ -84,7 +85,7 @@ function summarizeBase(base: Evaluation): string {
     return [
         `  vpc ${base.outputs.vpcCidr} over ${base.outputs.publicSubnetIds.length} zones in ${base.outputs.region}; domain ${base.outputs.domain || "none"}`,
         resourceCounts(base),
-        `  cost: $${priced.items.reduce((total, item) => total + item.monthly, 0).toFixed(2)} a month, always on`,
+        `  cost: $${baseMonthlyCost(priced.items, scheduledUpHoursPerMonth(env)).toFixed(2)} a month, always on`,
     ].join("\n");
 }
 

@@ -1,6 +1,10 @@
+import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { StackSource } from "../offline/evaluate";
-import { committedStacks, stackOfFile } from "../offline/stack-files";
+import { committedStacks, stackOfFile, StackFileError } from "../offline/stack-files";
+import { ConfigError } from "../shared/errors";
+import { parseStackName } from "../shared/stack-name";
+import { OpsError } from "../cli/errors";
 import { exclusive } from "../cli/args";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { runMain } from "../cli/run-main";
@@ -22,7 +26,7 @@ export async function main(argv: string[], _signal?: unknown, print: (text: stri
     const flags = parseCommand(argv, CHECK_SPEC) as { stack?: string; file?: string };
     exclusive(flags, [["stack", "file", "a file names its own stack"]], USAGE);
     const fromFile = flags.file ? { dir: path.dirname(path.resolve(flags.file)) } : source;
-    const stacks = flags.file ? [stackOfFile(flags.file)] : flags.stack ? [flags.stack] : committedStacks(source.dir);
+    const stacks = flags.file ? [stackOfFileFlag(flags.file)] : flags.stack ? [stackFlag(flags.stack)] : committedStacks(source.dir);
     const checker = new StackChecker(fromFile);
     let failed = 0;
     for (const stack of stacks) {
@@ -36,6 +40,34 @@ export async function main(argv: string[], _signal?: unknown, print: (text: stri
         }
     }
     return failed > 0 ? 2 : 0;
+}
+
+/** `--stack`: a stack name of this project, refused before any file is read. */
+function stackFlag(stack: string): string {
+    if (/\.ya?ml$/.test(stack) || stack.includes("/")) throw new OpsError(`--stack takes a stack name such as runtime-dev; for a file use --file ${stack}\nusage: ${USAGE}`, 2);
+    return knownStack(stack);
+}
+
+/** `--file`: an existing `Pulumi.<stack>.yaml` of a known stack. */
+function stackOfFileFlag(file: string): string {
+    if (!existsSync(file)) throw new OpsError(`--file ${file}: no such file`, 2);
+    if (statSync(file).isDirectory()) throw new OpsError(`--file ${file} is a directory; give a stack file in it, such as ${path.join(file, "Pulumi.runtime-dev.yaml")}`, 2);
+    try {
+        return knownStack(stackOfFile(file));
+    } catch (error) {
+        if (error instanceof StackFileError) throw new OpsError(`--file ${file}: ${error.problems.join("; ")}`, 2);
+        throw error;
+    }
+}
+
+function knownStack(stack: string): string {
+    try {
+        parseStackName(stack);
+        return stack;
+    } catch (error) {
+        if (error instanceof ConfigError) throw new OpsError(error.problems.join("; "), 2);
+        throw error;
+    }
 }
 
 if (require.main === module) runMain((argv) => main(argv), { spec: CHECK_SPEC });

@@ -41,8 +41,13 @@ const sum = (items: readonly LineItem[]) => items.reduce((total, item) => total 
  * Base is always on; what it charges by use while runtime runs (log ingestion into its log groups)
  * accrues only in runtime's up hours. Runtime's hourly and traffic charges accrue only while it is up.
  */
+/** Base's month: what it costs at rest, plus what it costs while runtime is up (e.g. log ingestion) for the hours runtime is up. */
+export function baseMonthlyCost(items: readonly LineItem[], upHoursPerMonth: number): number {
+    return sum(items.filter((item) => !item.whileUp)) + (sum(items.filter((item) => item.whileUp)) * upHoursPerMonth) / HOURS_PER_MONTH;
+}
+
 export function summarize(label: string, env: EnvironmentName, region: string, egress: string, frontDoor: string, base: StackCost, runtime: StackCost, upHoursPerMonth: number): CostSummary {
-    const baseMonthly = sum(base.items.filter((item) => !item.whileUp)) + (sum(base.items.filter((item) => item.whileUp)) * upHoursPerMonth) / HOURS_PER_MONTH;
+    const baseMonthly = baseMonthlyCost(base.items, upHoursPerMonth);
     const whileUp = sum(runtime.items.filter((item) => item.whileUp));
     const always = sum(runtime.items.filter((item) => !item.whileUp));
     const runtimePerHour = whileUp / HOURS_PER_MONTH;

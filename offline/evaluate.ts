@@ -4,7 +4,8 @@ import { EnvironmentName } from "../shared/environments";
 import { parseStackName, stackNameOf } from "../shared/stack-name";
 import { fakeCloud } from "./cloud";
 import { evaluateStack, Evaluation, MOCK_ORGANIZATION } from "./engine";
-import { RawConfig, readStackFile } from "./stack-files";
+import { ConfigError } from "../shared/errors";
+import { RawConfig, readStackFile, StackFile, StackFileError } from "./stack-files";
 
 export interface EnvironmentEvaluation {
     readonly base: Evaluation;
@@ -13,8 +14,25 @@ export interface EnvironmentEvaluation {
 
 /** A committed stack's config, validated as the program validates it (ConfigError or StackFileError otherwise). */
 export function committedConfig(stack: string, source: StackSource = {}): StackConfig {
-    const file = readStackFile(stack, source);
-    return loadConfig(parseStackName(stack), file.config, { project: file.project, organization: MOCK_ORGANIZATION });
+    let file: StackFile;
+    let fileProblems: readonly string[] = [];
+    try {
+        file = readStackFile(stack, source);
+    } catch (error) {
+        if (!(error instanceof StackFileError) || !error.readable) throw error;
+        // Keys the CLI would refuse hide nothing else: the rest of the file is validated as well.
+        file = error.readable;
+        fileProblems = error.problems;
+    }
+    let config: StackConfig;
+    try {
+        config = loadConfig(parseStackName(stack), file.config, { project: file.project, organization: MOCK_ORGANIZATION });
+    } catch (error) {
+        if (fileProblems.length > 0 && error instanceof ConfigError) throw new StackFileError(file.file, [...fileProblems, ...error.problems]);
+        throw error;
+    }
+    if (fileProblems.length > 0) throw new StackFileError(file.file, fileProblems);
+    return config;
 }
 
 /** Keys to layer over a committed stack file; a key without a namespace is the project's (`durable-code:`). */

@@ -31,6 +31,8 @@ export class StackFileError extends Error {
     constructor(
         readonly file: string,
         readonly problems: readonly string[],
+        /** What could be read nonetheless (the keys without a problem), so a check can report the rest of the file's problems too. */
+        readonly readable?: StackFile,
     ) {
         super(problems.length === 1 ? `${file}: ${problems[0]}` : `${file}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
         this.name = "StackFileError";
@@ -59,9 +61,8 @@ export function committedStacks(dir = PROJECT_DIR): string[] {
 /** Reads the stack file of `stack` (or the file given) merged over the project's defaults. */
 export function readStackFile(stack: string, options: { dir?: string; file?: string } = {}): StackFile {
     const file = options.file ?? stackFilePath(stack, options.dir);
-    const projectFile = path.join(path.dirname(file), "Pulumi.yaml");
-    const project = readProject(projectFile);
-    if (!existsSync(file)) throw new StackFileError(file, [`no such stack file; create it with "pulumi stack init ${stack}" or copy another Pulumi.<stack>.yaml`]);
+    if (!existsSync(file)) throw new StackFileError(file, [`no such stack file ${path.basename(file)}; create it with "pulumi stack init ${stack}" or copy another Pulumi.<stack>.yaml`]);
+    const project = readProject(path.join(path.dirname(file), "Pulumi.yaml"));
     const document = parseYaml(file);
     const problems: string[] = [];
     const stackConfig: RawConfig = {};
@@ -78,8 +79,9 @@ export function readStackFile(stack: string, options: { dir?: string; file?: str
             stackConfig[key] = configValue(value);
         }
     }
-    if (problems.length > 0) throw new StackFileError(file, problems);
-    return { stack, file, project: project.name, config: { ...project.defaults, ...stackConfig } };
+    const read = { stack, file, project: project.name, config: { ...project.defaults, ...stackConfig } };
+    if (problems.length > 0) throw new StackFileError(file, problems, read);
+    return read;
 }
 
 interface Project {

@@ -125,6 +125,62 @@ describe("the committed stack files are what gets tested, checked and priced", (
             assert.equal(out.lines.length, committedStacks().length);
         });
 
+        describe("refuses what is not a stack of this project before reading anything, exit 2", () => {
+            const refusals: ReadonlyArray<readonly [string[], string]> = [
+                [["--file", "README.md"], "--file README.md: a stack file is named Pulumi.<stack>.yaml, e.g. Pulumi.runtime-dev.yaml"],
+                [["--file", "package.json"], "--file package.json: a stack file is named Pulumi.<stack>.yaml, e.g. Pulumi.runtime-dev.yaml"],
+                [["--file", "cli"], "--file cli is a directory; give a stack file in it, such as cli/Pulumi.runtime-dev.yaml"],
+                [["--file", "/nonexistent/Pulumi.runtime-dev.yaml"], "--file /nonexistent/Pulumi.runtime-dev.yaml: no such file"],
+                [
+                    ["--stack", "runtime-qa"],
+                    'unknown environment "qa": stacks are named <layer>-<env> with layer base or runtime and env dev, staging, prod; select one with "pulumi stack select base-dev", or add it to shared/environments.ts',
+                ],
+                [["--stack", "Pulumi.runtime-dev.yaml"], "--stack takes a stack name such as runtime-dev; for a file use --file Pulumi.runtime-dev.yaml\nusage: npm run check [-- --stack <layer>-<env> | --file path/to/Pulumi.<layer>-<env>.yaml]"],
+            ];
+            for (const [argv, message] of refusals) {
+                it(`npm run check -- ${argv.join(" ")}`, async () => {
+                    await assert.rejects(check(argv, undefined, () => assert.fail("nothing is checked")), { message, exitCode: 2 } as object);
+                });
+            }
+
+            it("a runtime-qa file of its own does not get past the unknown environment either", async () => {
+                writeFileSync(stackFilePath("runtime-qa", copy.dir), "config:\n  aws:region: us-west-2\n");
+                await assert.rejects(check(["--file", stackFilePath("runtime-qa", copy.dir)], undefined, () => assert.fail("nothing is checked")), {
+                    message: 'unknown environment "qa": stacks are named <layer>-<env> with layer base or runtime and env dev, staging, prod; select one with "pulumi stack select base-dev", or add it to shared/environments.ts',
+                    exitCode: 2,
+                } as object);
+            });
+        });
+
+        it("a key without a namespace hides no other problem of the file", async () => {
+            copy.edit("runtime-dev", (text) => `${text}  azCount: 3\n  durable-code:egress: bogus\n  durable-code:taskCpu: 300\n`);
+            const out = output();
+            assert.equal(await check(["--file", stackFilePath("runtime-dev", copy.dir)], undefined, out.print), 2);
+            assert.deepEqual(out.lines[0].split("\n").slice(1), [
+                '  - "azCount" is not a config key of the form <namespace>:<key>; did you mean durable-code:azCount?',
+                '  - durable-code:egress must be one of nat-per-az, nat-single, nat-instance, public-ip (got "bogus"); change it in Pulumi.runtime-dev.yaml',
+                "  - taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; change it in Pulumi.runtime-dev.yaml",
+            ]);
+        });
+
+        it("names the base file a runtime file needs when it is missing", async () => {
+            rmSync(stackFilePath("base-dev", copy.dir));
+            const out = output();
+            assert.equal(await check(["--file", stackFilePath("runtime-dev", copy.dir)], undefined, out.print), 2);
+            assert.deepEqual(out.lines[0].split("\n").slice(1), [
+                '  - its base\'s file Pulumi.base-dev.yaml has problems: no such stack file Pulumi.base-dev.yaml; create it with "pulumi stack init base-dev" or copy another Pulumi.<stack>.yaml',
+            ]);
+        });
+
+        it("prices base as npm run cost does: one model, one figure", async () => {
+            const checked = output();
+            const priced = output();
+            assert.equal(await check(["--stack", "base-dev"], undefined, checked.print), 0);
+            assert.equal(await cost(["--env", "dev"], undefined, priced.print), 0);
+            const checkFigure = /cost: (\$\d+\.\d\d) a month, always on/.exec(checked.text())![1];
+            assert.match(priced.text(), new RegExp(`base, always on, per month +\\${checkFigure}\\n`));
+        });
+
         it("refuses a flag given twice", async () => {
             await assert.rejects(check(["--stack", "base-dev", "--stack", "base-prod"]), { message: /^--stack is given more than once; give it once\nusage: npm run check/ });
         });
