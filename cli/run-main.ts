@@ -36,6 +36,11 @@ export function runMain(
     options: { spec?: CommandSpec | ((argv: readonly string[]) => CommandSpec); timeoutMinutes?: (argv: readonly string[]) => number | undefined } = {},
     argv: string[] = process.argv.slice(2),
 ): void {
+    // On Node before 22 the AWS SDK's first client prints 9 lines saying its releases after January
+    // 2027 need Node 22 (@aws-sdk/core, emitWarningIfUnsupportedVersion, which skips them when this
+    // variable is "true"). The versions package.json pins run on Node 20 and the README says when
+    // to move, so a command's own message is not buried under them.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     if (options.spec && wantsHelp(argv)) {
         console.log(helpText(typeof options.spec === "function" ? options.spec(argv) : options.spec));
         process.exitCode = 0;

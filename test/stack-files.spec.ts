@@ -108,7 +108,7 @@ describe("the committed stack files are what gets tested, checked and priced", (
             copy.edit("base-dev", (text) => `${text}  durable-code:vpcCidr: 999.0.0.0/99\n`);
             const out = output();
             assert.equal(await check(["--stack", "runtime-dev"], undefined, out.print, { dir: copy.dir }), 2);
-            assert.match(out.text(), /runtime-dev .*: 1 problem\n {2}- its base's file Pulumi\.base-dev\.yaml has problems: durable-code:vpcCidr must be an IPv4 CIDR block from \/16 to \/24 such as 10\.0\.0\.0\/16 \(got "999\.0\.0\.0\/99"\)/);
+            assert.match(out.text(), /runtime-dev .*: 1 problem\n {2}- its base's file Pulumi\.base-dev\.yaml has problems: durable-code:vpcCidr must be an IPv4 CIDR block from \/16 to \/23 such as 10\.0\.0\.0\/16 \(got "999\.0\.0\.0\/99"\)/);
         });
 
         it("summarises a good stack: egress, sizes, resource counts by type and the cost line", async () => {

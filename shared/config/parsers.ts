@@ -38,7 +38,7 @@ export const cidrBlock: Parser<string> = (key, raw) => {
     const octets = match ? match.slice(1, 5).map(Number) : [];
     const prefix = match ? Number(match[5]) : -1;
     if (!match || octets.some((octet) => octet > 255) || prefix < 16 || prefix > 24) {
-        return fail(`${key} must be an IPv4 CIDR block from /16 to /24 such as 10.0.0.0/16 (got "${raw}")`);
+        return fail(`${key} must be an IPv4 CIDR block from /16 to /23 such as 10.0.0.0/16 (got "${raw}")`);
     }
     const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
     if (address % 2 ** (32 - prefix) !== 0) {

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { COST_SPEC } from "../../commands/cost";
@@ -59,6 +60,13 @@ describe("--help on every npm command", () => {
             assert.ok(spec.examples.length >= 2 && spec.examples.every((example) => example.startsWith(`npm run ${name}`)));
         });
     }
+
+    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _set, ...withoutSdkSetting } = process.env;
+    it("a command's own message is all it prints: no AWS SDK notice about Node 22 before it (a real process, on this Node)", () => {
+        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "commands/destroy-base.ts"], { cwd: ROOT, encoding: "utf8", env: withoutSdkSetting });
+        assert.equal(run.status, 2);
+        assert.equal(run.stderr, "error: --env is required (one of dev, staging, prod)\nusage: npm run destroy-base -- --env <dev|staging|prod> --confirm base-<env> [--unprotect] [--force-delete-images]\n");
+    });
 
     it("runMain prints the help and exits 0, running nothing", () => {
         const printed: string[] = [];
