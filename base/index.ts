@@ -93,6 +93,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         domain: config.zoneName ?? "",
         zoneId: dns?.zoneId ?? "",
         certificateArn: dns?.certificateArn ?? "",
+        zoneDelegated: dns !== undefined && config.dnsDelegated,
         accessLogsBucket: accessLogs?.bucketName ?? config.accessLogsBucket ?? "",
         vpcLinkId: frontDoor?.vpcLink.id ?? "",
         serviceDiscoveryNamespaceId: frontDoor?.namespace.id ?? "",

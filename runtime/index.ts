@@ -12,7 +12,10 @@ import { LoadBalancer } from "./load-balancer";
 import { WebService, WebServiceArgs } from "./service";
 
 export interface RuntimeOutputs {
+    /** Where the application and every health check are reached: the zone's name once it resolves, else the front door's own. */
     readonly url: pulumi.Output<string>;
+    /** Only while base's zone is not yet delegated: why `url` is the front door's own name, and what to do. */
+    readonly urlNote?: string;
     readonly frontDoor: string;
     /** Front door alb: the load balancer's own name. */
     readonly loadBalancerDnsName?: pulumi.Output<string>;
@@ -38,7 +41,10 @@ export async function deployRuntime(config: RuntimeConfig): Promise<RuntimeOutpu
 export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<RuntimeOutputs, "baseLookups"> {
     const egress = new Egress("egress", { config, base });
     const hostnames = base.zoneId ? hostnamesFor(config, base.domain) : undefined;
-    const frontDoor = config.frontDoor === "http-api" ? httpApiFrontDoor(config, base, hostnames) : loadBalancerFrontDoor(config, base, hostnames);
+    // An undelegated zone's names do not resolve (ENOTFOUND): url stays the front door's own name until
+    // base says the zone is delegated; the records wait in the zone.
+    const resolvable = base.zoneDelegated ? hostnames : undefined;
+    const frontDoor = config.frontDoor === "http-api" ? httpApiFrontDoor(config, base, hostnames) : loadBalancerFrontDoor(config, base, resolvable);
     const cluster = new Cluster("ecs", { config });
     const roles = new TaskRoles("roles", { config, base, logGroupArns: SERVICE_NAMES.map((service) => base.logGroups[service].arn) });
 
@@ -73,6 +79,7 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
     }
     return {
         url: frontDoor.url,
+        ...(hostnames && !resolvable ? { urlNote: undelegatedNote(config, base.domain) } : {}),
         frontDoor: config.frontDoor,
         ...frontDoor.outputs,
         clusterName: cluster.cluster.name,
@@ -116,4 +123,13 @@ function httpApiFrontDoor(config: RuntimeConfig, base: BaseContract, hostnames: 
         url: api.url,
         outputs: { apiEndpoint: api.api.apiEndpoint },
     };
+}
+
+function undelegatedNote(config: RuntimeConfig, zoneName: string): string {
+    const base = `base-${config.env}`;
+    return (
+        `url is ${config.frontDoor === "http-api" ? "the API's own endpoint" : "the load balancer's own name"}: ${zoneName} is not delegated yet, so its names do not resolve. ` +
+        `Delegate it to "pulumi stack output nameServers -s ${base}", run "pulumi config set dnsDelegated true -s ${base}", ` +
+        `"pulumi up -s ${base}", then "pulumi up -s ${config.stack}"`
+    );
 }

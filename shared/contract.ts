@@ -4,8 +4,9 @@ import { ServiceName } from "./services";
  * What base publishes and runtime consumes. Bump CONTRACT_VERSION when a field changes meaning or
  * disappears, or when runtime needs base to hold something new (runtime still looks up what an
  * older base lacks). Version 2: the HTTP API front door's VPC link and Cloud Map namespace.
+ * Version 3: whether the zone is delegated.
  */
-export const CONTRACT_VERSION = 2;
+export const CONTRACT_VERSION = 3;
 
 export interface RepositoryRef {
     readonly name: string;
@@ -40,6 +41,11 @@ export interface BaseContract {
     readonly zoneId: string;
     /** Only once the certificate is validated (the zone is delegated); empty means HTTP only. */
     readonly certificateArn: string;
+    /**
+     * Whether the zone's parent delegates to it, so its names resolve. Until then runtime's url and
+     * every health check use the front door's own name. Since version 3: an older base lacks it.
+     */
+    readonly zoneDelegated: boolean;
     /** Bucket for the load balancer's access logs; empty when off. */
     readonly accessLogsBucket: string;
     /** Front door http-api: the VPC link the API reaches the tasks through; empty with the load balancer. */
@@ -70,6 +76,7 @@ export const CONTRACT_KEYS: readonly ContractKey[] = [
     "domain",
     "zoneId",
     "certificateArn",
+    "zoneDelegated",
     "accessLogsBucket",
     "vpcLinkId",
     "serviceDiscoveryNamespaceId",

@@ -327,7 +327,7 @@ describe("base layer", () => {
     describe("outputs", () => {
         it("publish every contract key", () => {
             assert.deepEqual(Object.keys(bases.dev.outputs).sort(), [...CONTRACT_KEYS].sort());
-            assert.equal(bases.dev.outputs.contractVersion, 2);
+            assert.equal(bases.dev.outputs.contractVersion, 3);
         });
 
         it("list subnets and private route tables zone by zone", () => {

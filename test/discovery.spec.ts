@@ -49,11 +49,49 @@ describe("runtime finds base", () => {
             assert.deepEqual(service.inputs.networkConfiguration.securityGroups, [servicesSecurityGroupId]);
         });
 
+        describe("a zone that is not delegated yet (its names do not resolve: ENOTFOUND)", () => {
+            let awaiting: Evaluation;
+            before(async () => {
+                awaiting = await runtime({}, { [BASE_STACK]: baseAwaitingDelegation.outputs }, baseAwaitingDelegation);
+            });
+
+            it("base says so in its outputs", () => {
+                assert.deepEqual([baseAwaitingDelegation.outputs.zoneDelegated, baseWithDomain.outputs.zoneDelegated, base.outputs.zoneDelegated], [false, true, false]);
+            });
+
+            it("gives the load balancer's own name as url, which every health check uses, over HTTP", () => {
+                assert.equal(awaiting.outputs.url, `http://${awaiting.outputs.loadBalancerDnsName}`);
+            });
+
+            it("says why in an output, and what to do", () => {
+                assert.equal(
+                    awaiting.outputs.urlNote,
+                    'url is the load balancer\'s own name: dev.example.com is not delegated yet, so its names do not resolve. Delegate it to "pulumi stack output nameServers -s base-dev", ' +
+                        'run "pulumi config set dnsDelegated true -s base-dev", "pulumi up -s base-dev", then "pulumi up -s runtime-dev"',
+                );
+            });
+
+            it("still writes the records into the zone, so they answer once it is delegated", () => {
+                assert.deepEqual(awaiting.resources.filter((resource) => resource.type === TYPES.record).map((record) => record.inputs.name), ["dev.example.com", "www.dev.example.com", "api.dev.example.com"]);
+            });
+
+            it("gives the zone's name, and no note, once base says the zone is delegated", async () => {
+                const delegated = await runtime({}, { [BASE_STACK]: baseWithDomain.outputs }, baseWithDomain);
+                assert.deepEqual([delegated.outputs.url, delegated.outputs.urlNote], ["https://dev.example.com", undefined]);
+            });
+
+            it("an older base without the output counts as delegated once its certificate is issued", async () => {
+                const { zoneDelegated, ...older } = baseWithDomain.outputs;
+                const evaluation = await runtime({}, { [BASE_STACK]: older }, baseWithDomain);
+                assert.deepEqual([zoneDelegated, evaluation.outputs.baseLookups, evaluation.outputs.url], [true, ["zoneDelegated"], "https://dev.example.com"]);
+            });
+        });
+
         it("refuses a base that publishes a newer contract", async () => {
-            const failure = await failureOf(runtime({}, { [BASE_STACK]: { ...base.outputs, contractVersion: 3 } }));
+            const failure = await failureOf(runtime({}, { [BASE_STACK]: { ...base.outputs, contractVersion: 4 } }));
             assert.equal(
                 failure.message,
-                `runtime-dev: base stack "${BASE_STACK}" publishes contract version 3, this program reads version 2; update this checkout (git pull) before deploying runtime`,
+                `runtime-dev: base stack "${BASE_STACK}" publishes contract version 4, this program reads version 3; update this checkout (git pull) before deploying runtime`,
             );
             assert.deepEqual(failure.resources.map((resource) => resource.type), [TYPES.stackReference]);
         });
@@ -188,9 +226,10 @@ describe("runtime finds base", () => {
             assert.equal(evaluation.outputs.url, "https://dev.example.com");
         });
 
-        it("serves HTTP while the certificate awaits the zone's delegation (no issued certificate yet)", async () => {
+        it("serves HTTP on the load balancer's own name while the zone awaits delegation (no issued certificate yet)", async () => {
             const evaluation = await runtime({ discovery: "tags", domain: "example.com" }, {}, baseAwaitingDelegation);
-            assert.equal(evaluation.outputs.url, "http://dev.example.com");
+            assert.equal(evaluation.outputs.url, `http://${evaluation.outputs.loadBalancerDnsName}`);
+            assert.ok(evaluation.outputs.baseLookups.includes("zoneDelegated"));
         });
 
         it("refuses a zone name several hosted zones share, and says to set zoneId", async () => {

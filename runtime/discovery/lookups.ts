@@ -112,6 +112,9 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             const certificate = await aws.acm.getCertificate({ domain: config.zoneName, statuses: ["ISSUED"], mostRecent: true }).catch(() => undefined);
             return certificate?.arn ?? "";
         }),
+        // A base that predates the output: an issued certificate proves the zone answers (ACM validated
+        // through it), and an existing zone given by id is delegated, as base treats it.
+        zoneDelegated: async (known) => (known.domain ?? "") !== "" && (config.zoneId !== undefined || (known.certificateArn ?? "") !== ""),
         accessLogsBucket: async () => config.accessLogsBucket ?? "",
         vpcLinkId: async () => {
             if (config.frontDoor !== "http-api") return "";
