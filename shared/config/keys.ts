@@ -63,7 +63,8 @@ export const CONFIG_KEYS = {
     domain: spec(BOTH, hostname),
     zoneId: spec(BOTH, hostedZoneId),
     zoneName: spec(BOTH, hostname),
-    certificateAlternativeNames: spec(BASE, jsonList(within(wildcardHostname), '["*.example.com", "api-dev.example.com"]')),
+    // Names in the environment's zone (dev.example.com): ACM validates each through a record there.
+    certificateAlternativeNames: spec(BASE, jsonList(within(wildcardHostname), '["*.dev.example.com", "api.dev.example.com"]')),
     parentZoneId: spec(BASE, hostedZoneId),
     dnsDelegated: spec(BASE, boolean),
     extraTags: spec(BOTH, stringMap),

@@ -6,7 +6,7 @@ import { namingProblems, portProblems } from "../preflight";
 import { BaseConfig, CommonConfig, ProjectContext, RuntimeConfig, StackConfig } from "./types";
 import { CONFIG_KEYS, ConfigKey, ConfigValues } from "./keys";
 import { closest, namespaceProblems, regionProblem } from "./namespaces";
-import { MAX_SUBNET_PREFIX, natInstanceTypeProblems, runtimeProblems, subnetProblems, tagProblems } from "./problems";
+import { alternativeNameProblems, MAX_SUBNET_PREFIX, natInstanceTypeProblems, runtimeProblems, subnetProblems, tagProblems } from "./problems";
 import { subnetPrefixOf } from "../subnet-plan";
 
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
@@ -102,6 +102,7 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         if (values.parentZoneId && defaults.zoneAtApex) {
             problems.push(`${key("parentZoneId")}: ${stack}'s zone is the apex ${values.domain}, which only its registrar can delegate; remove parentZoneId and set the registrar's name servers to base's nameServers output; ${where}`);
         }
+        if (zoneName && values.certificateAlternativeNames) problems.push(...alternativeNameProblems(values.certificateAlternativeNames, zoneName, key("certificateAlternativeNames"), where));
         problems.push(...subnetProblems(values.subnetCidrs as { public: string[]; private: string[] } | undefined, vpcCidr, values.azCount ?? defaults.azCount, key("subnetCidrs"), where));
         if (values.accessLogs === false && values.accessLogsBucket) {
             problems.push(`${key("accessLogsBucket")} is set but ${key("accessLogs")} is false; remove one of them; ${where}`);

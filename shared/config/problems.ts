@@ -93,6 +93,20 @@ export function hostnameProblems(config: RuntimeConfig, domain: string): string[
     return problems;
 }
 
+/**
+ * ACM validates each name of a certificate through a DNS record under it (ACM user guide, "DNS
+ * validation"), and base writes those records into the environment's zone only. A name that is
+ * neither the zone name nor under it would need a record in another zone, and base's up fails.
+ */
+export function alternativeNameProblems(names: readonly string[], zoneName: string, key: string, where: string): string[] {
+    return names
+        .filter((name) => {
+            const covered = name.replace(/^\*\./, "");
+            return covered !== zoneName && !covered.endsWith(`.${zoneName}`);
+        })
+        .map((name) => `${key} "${name}" is outside the zone ${zoneName}, so base cannot write its validation record; use ${zoneName} or a name under it; ${where}`);
+}
+
 export function tagProblems(tags: Record<string, string>, project: string, where: string): string[] {
     return Object.entries(tags).flatMap(([tagKey, tagValue]) => {
         if (RESERVED_TAG_KEYS.includes(tagKey)) {
