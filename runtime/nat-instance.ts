@@ -29,25 +29,44 @@ export function amiParameter(architecture: InstanceArchitecture): string {
 /** The minimal AMI's root snapshot is 2 GiB (the standard one's 8); a root volume may not be smaller than its snapshot. */
 export const ROOT_VOLUME_GIB = 2;
 
+/** How often the boot installs before it gives up: right after launch the network and the mirrors may not answer yet. */
+export const INSTALL_ATTEMPTS = 5;
+
 /**
- * Boot script: forward IPv4 and masquerade the VPC's traffic out of the primary interface (the one
- * the default route uses), both kept across reboots (a sysctl.d file, the iptables service). The
- * minimal AMI ships neither iptables nor the SSM agent, so both are installed.
+ * Boot script, in an order where every failure is visible: install iptables and the SSM agent the
+ * minimal AMI lacks (retried), masquerade the VPC's traffic out of the default route's interface and
+ * check the rule is there (`iptables -C`), and only then forward, so the instance never forwards
+ * without translating. Any failing step powers the instance off (state "stopped", instead of a
+ * running instance whose status checks pass while tasks cannot reach out). The rule and forwarding
+ * are kept across reboots (the iptables service, a sysctl.d file).
+ *
+ * Compared with AWS CDK's NatInstanceProviderV2 (aws-ec2/lib/nat.ts, DEFAULT_USER_DATA_COMMANDS:
+ * install, forwarding, masquerade, no check, no stop on failure) and fck-nat (packages baked into
+ * its AMI by packer; service/fck-nat.sh turns on forwarding before adding its rule, every boot).
  */
 export function natUserData(vpcCidr: string): string {
+    const rule = `POSTROUTING -s ${vpcCidr} -o "$interface" -j MASQUERADE`;
     return [
         "#!/bin/bash",
         "set -euo pipefail",
+        `trap 'echo "nat-instance: boot failed at line $LINENO; powering off" >&2; poweroff' ERR`,
+        `for attempt in $(seq ${INSTALL_ATTEMPTS}); do`,
+        "  dnf install -y iptables-services amazon-ssm-agent && break",
+        "  sleep $((attempt * 10))",
+        "done",
+        "rpm -q iptables-services amazon-ssm-agent",
+        "systemctl enable --now amazon-ssm-agent",
+        'interface="$(ip -4 route show default | awk \'{print $5; exit}\')"',
+        'test -n "$interface"',
+        `iptables -t nat -A ${rule}`,
+        "iptables-save > /etc/sysconfig/iptables",
+        "systemctl enable --now iptables",
+        `iptables -t nat -C ${rule}`,
         "cat > /etc/sysctl.d/90-nat.conf <<'CONF'",
         "net.ipv4.ip_forward = 1",
         "CONF",
         "sysctl --system",
-        "dnf install -y iptables-services amazon-ssm-agent",
-        'interface="$(ip -4 route show default | awk \'{print $5; exit}\')"',
-        `iptables -t nat -A POSTROUTING -s ${vpcCidr} -o "$interface" -j MASQUERADE`,
-        "iptables-save > /etc/sysconfig/iptables",
-        "systemctl enable --now iptables",
-        "systemctl enable --now amazon-ssm-agent",
+        'test "$(sysctl -n net.ipv4.ip_forward)" = 1',
         "",
     ].join("\n");
 }
@@ -57,7 +76,7 @@ export function natUserData(vpcCidr: string): string {
  * gateway's hourly price and nothing per GB, at the cost of one instance as the only way out. It
  * runs in the first public subnet with base's NAT instance security group (the VPC in, anything
  * out), IMDSv2 only, an encrypted gp3 root, no SSH key: Session Manager is the way in, through a
- * role with only AmazonSSMManagedInstanceCore. A fresh AMI every morning keeps it patched.
+ * role with only AmazonSSMManagedInstanceCore. A fresh AMI every morning (runtime is recreated) keeps it patched.
  */
 export class NatInstance extends pulumi.ComponentResource {
     readonly instance: aws.ec2.Instance;
@@ -98,12 +117,17 @@ export class NatInstance extends pulumi.ComponentResource {
                 rootBlockDevice: { volumeType: "gp3", volumeSize: ROOT_VOLUME_GIB, encrypted: true, deleteOnTermination: true },
                 // EC2 recovers a failed instance on healthy hardware (simplified automatic recovery).
                 maintenanceOptions: { autoRecovery: "default" },
+                // A failed boot powers off; stopped, not terminated, so it can be inspected and started again.
+                instanceInitiatedShutdownBehavior: "stop",
                 userData: natUserData(base.vpcCidr),
                 userDataReplaceOnChange: true,
                 tags: tagsFor(config, physicalName(config, "nat-instance")),
                 volumeTags: tagsFor(config, physicalName(config, "nat-instance")),
             },
-            { parent: this, dependsOn: [sessionManager] },
+            // The AMI parameter moves often; a new id on a midday up (a release) would replace the
+            // instance and cut egress while the new one boots. The running instance keeps its image
+            // until runtime is next created, which the nightly teardown and morning restore do daily.
+            { parent: this, dependsOn: [sessionManager], ignoreChanges: ["ami"] },
         );
         this.registerOutputs({ instanceId: this.instance.id });
     }

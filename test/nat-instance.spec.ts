@@ -1,4 +1,8 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { compare, estimate } from "../cost/estimate";
 import { Evaluation } from "../offline/engine";
 import { evaluateEnvironment, stackConfig } from "../offline/evaluate";
@@ -42,8 +46,73 @@ describe("egress nat-instance: private tasks for less than public IPs", () => {
         assert.match(script, /^iptables-save > \/etc\/sysconfig\/iptables$/m);
         assert.match(script, /^systemctl enable --now iptables$/m);
         // The minimal AMI lacks the SSM agent that Session Manager needs.
-        assert.match(script, /^dnf install -y iptables-services amazon-ssm-agent$/m);
+        assert.match(script, /^ {2}dnf install -y iptables-services amazon-ssm-agent && break$/m);
         assert.match(script, /^systemctl enable --now amazon-ssm-agent$/m);
+    });
+
+    describe("boots in an order where every failure shows (a NAT that forwards without translating passes EC2's status checks)", () => {
+        const script = natUserData("10.0.0.0/16");
+        const lines = script.split("\n");
+        const at = (line: string) => {
+            const index = lines.indexOf(line);
+            assert.ok(index >= 0, `no line ${JSON.stringify(line)} in the user data`);
+            return index;
+        };
+
+        it("installs (retried), checks the install, masquerades, checks the rule with iptables -C, and only then forwards", () => {
+            const order = [
+                "trap 'echo \"nat-instance: boot failed at line $LINENO; powering off\" >&2; poweroff' ERR",
+                "for attempt in $(seq 5); do",
+                "  dnf install -y iptables-services amazon-ssm-agent && break",
+                "rpm -q iptables-services amazon-ssm-agent",
+                'iptables -t nat -A POSTROUTING -s 10.0.0.0/16 -o "$interface" -j MASQUERADE',
+                "systemctl enable --now iptables",
+                'iptables -t nat -C POSTROUTING -s 10.0.0.0/16 -o "$interface" -j MASQUERADE',
+                "net.ipv4.ip_forward = 1",
+                "sysctl --system",
+                'test "$(sysctl -n net.ipv4.ip_forward)" = 1',
+            ].map(at);
+            assert.deepEqual(order, [...order].sort((a, b) => a - b));
+            assert.deepEqual(lines.slice(0, 2), ["#!/bin/bash", "set -euo pipefail"]);
+        });
+
+        it("is valid bash (bash -n)", () => {
+            const check = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
+            assert.deepEqual([check.status, check.stderr], [0, ""]);
+        });
+
+        it("powers off, and touches neither iptables nor forwarding, when the install keeps failing (run by the real bash, with stand-ins for the system's commands)", () => {
+            const stubs = mkdtempSync(join(tmpdir(), "nat-boot-"));
+            try {
+                const calls = join(stubs, "calls");
+                const stub = (name: string, exitCode: number) => {
+                    writeFileSync(join(stubs, name), `#!/bin/bash\necho "${name} $*" >> "$CALLS"\nexit ${exitCode}\n`);
+                    chmodSync(join(stubs, name), 0o755);
+                };
+                // A mirror that never answers: dnf and rpm -q fail; the rest would succeed if reached.
+                for (const name of ["dnf", "rpm"]) stub(name, 1);
+                for (const name of ["sleep", "poweroff", "systemctl", "ip", "iptables", "iptables-save", "sysctl"]) stub(name, 0);
+                const run = spawnSync("bash", [], { input: script, encoding: "utf8", env: { PATH: `${stubs}:${process.env.PATH}`, CALLS: calls } });
+                assert.notEqual(run.status, 0);
+                assert.match(run.stderr, /^nat-instance: boot failed at line 8; powering off$/m);
+                const install = "dnf install -y iptables-services amazon-ssm-agent";
+                assert.deepEqual(readFileSync(calls, "utf8").trim().split("\n"), [
+                    install, "sleep 10", install, "sleep 20", install, "sleep 30", install, "sleep 40", install, "sleep 50",
+                    "rpm -q iptables-services amazon-ssm-agent",
+                    "poweroff",
+                ]);
+            } finally {
+                rmSync(stubs, { recursive: true, force: true });
+            }
+        });
+
+        it("stops rather than terminates on that power-off, so the instance can be inspected and started", () => {
+            assert.equal(instance().inputs.instanceInitiatedShutdownBehavior, "stop");
+        });
+    });
+
+    it("keeps the running instance's AMI when AWS's parameter moves (a midday up would otherwise replace it and cut egress); the morning restore boots the newest", () => {
+        assert.deepEqual(instance().ignoreChanges, ["ami"]);
     });
 
     it("is hardened: IMDSv2 only, encrypted gp3 root of the AMI's 2 GiB, no SSH key, Session Manager through AmazonSSMManagedInstanceCore alone", () => {
