@@ -1,4 +1,5 @@
 import { ECRClient } from "@aws-sdk/client-ecr";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { StackSource } from "../offline/evaluate";
 import { IMAGE_TAG_PATTERN } from "../shared/config/keys";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
@@ -53,7 +54,7 @@ export function parseRequest(argv: string[]): ReleaseRequest {
 }
 
 /** `npm run release`: prints the tags per service before and after, and writes the job summary. */
-export async function main(argv: string[], cancel: AbortSignal | Cancellation, deps: { stacks?: Stacks; ecr?: SendsCommands; log?: (line: string) => void; source?: StackSource } = {}): Promise<number> {
+export async function main(argv: string[], cancel: AbortSignal | Cancellation, deps: { stacks?: Stacks; ecr?: SendsCommands; ecs?: SendsCommands; log?: (line: string) => void; source?: StackSource } = {}): Promise<number> {
     const request = parseRequest(argv);
     const log = deps.log ?? console.log;
     const stacks = deps.stacks ?? (await Stacks.open());
@@ -61,7 +62,7 @@ export async function main(argv: string[], cancel: AbortSignal | Cancellation, d
     const runtime = stackNameOf("runtime", request.env);
     const action = request.tag ? `release of ${request.tag} to` : "rollback of";
     try {
-        const outcome = await release(request, { stacks, ecr: deps.ecr ?? new ECRClient({}), log, ...cancellationOf(cancel), source: deps.source });
+        const outcome = await release(request, { stacks, ecr: deps.ecr ?? new ECRClient({}), ecs: deps.ecs ?? new ECSClient({}), log, ...cancellationOf(cancel), source: deps.source });
         const detail = SERVICE_NAMES.map((service) => `${service}: ${outcome.previous[service]} -> ${outcome.next[service]}`).join("\n");
         const health = outcome.rolled ? "healthy" : request.dryRun ? "dry run" : "runtime down; recorded for the next startup";
         appendJobSummary({ action, stack: runtime, result: "succeeded", durationMs: Date.now() - started, url: outcome.url, detail: `${detail}\n${health}` });

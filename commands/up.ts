@@ -1,13 +1,15 @@
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { exclusive, positiveNumber } from "../cli/args";
 import { CommandSpec } from "../cli/command";
 import { Cancellation, runMain, timeoutFlag } from "../cli/run-main";
+import { SendsCommands } from "../cli/sdk-client";
 import { Stacks } from "../stacks/automation";
 import { runtimeUp } from "../stacks/runtime";
 import { parseRuntimeCommand, RUNTIME_FLAGS, runRuntimeCommand } from "../stacks/runtime-command";
 
 export const UP_SPEC: CommandSpec = {
     usage: "npm run up -- --env <dev|staging|prod> [flags]",
-    summary: "Brings an environment's runtime back (refusing when base is missing) and waits until / and /health answer.",
+    summary: "Brings an environment's runtime back (refusing when base is missing), checks with ECS that each service runs what was deployed, and waits until / and /health answer.",
     flags: {
         ...RUNTIME_FLAGS,
         "only-if-needed": { type: "boolean", help: "act only if runtime is not already up: the schedule's catch-up", default: "off" },
@@ -19,7 +21,7 @@ export const UP_SPEC: CommandSpec = {
 };
 
 /** `npm run up`: restores runtime and waits until it answers. */
-export async function main(argv: string[], cancel: AbortSignal | Cancellation, stacks?: Stacks, log: (line: string) => void = console.log): Promise<number> {
+export async function main(argv: string[], cancel: AbortSignal | Cancellation, stacks?: Stacks, log: (line: string) => void = console.log, ecs?: SendsCommands): Promise<number> {
     const command = parseRuntimeCommand(argv, UP_SPEC);
     exclusive(command.flags, [["on-demand", "on-demand-fallback", "--on-demand runs on demand from the start, so there is no Spot run to fall back from"]], UP_SPEC.usage);
     const options = {
@@ -30,7 +32,7 @@ export async function main(argv: string[], cancel: AbortSignal | Cancellation, s
         onDemandFallback: command.flags["on-demand-fallback"] === true,
         healthDeadlineMs: positiveNumber(command.flags["health-timeout"], "--health-timeout", 600) * 1000,
     };
-    return runRuntimeCommand("startup", command, cancel, stacks, log, (ops, context, logged) => runtimeUp(ops, command.env, context, options, logged));
+    return runRuntimeCommand("startup", command, cancel, stacks, log, (ops, context, logged) => runtimeUp(ops, command.env, context, options, logged, ecs ?? new ECSClient({})));
 }
 
 if (require.main === module) runMain(main, { spec: UP_SPEC, timeoutMinutes: timeoutFlag });

@@ -188,6 +188,9 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         }
         case "aws:ecs/service:Service":
             return { arn, name: inputs.name };
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            // ECS names a task definition by family and revision (ECS API reference, RegisterTaskDefinition).
+            return { arn: `arn:aws:ecs:${region}:${MOCK_ACCOUNT}:task-definition/${inputs.family}:1`, revision: 1 };
         case "aws:ec2/instance:Instance":
             return { arn, primaryNetworkInterfaceId: `eni-${name}`, publicIp: "203.0.113.7" };
         case "aws:apigatewayv2/api:Api":

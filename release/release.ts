@@ -7,6 +7,7 @@ import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { stackNameOf } from "../shared/stack-name";
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
 import { previousTags, ServiceTags, tagsOf, withTags } from "./ledger";
+import { RolledBackError } from "../stacks/deployments";
 import { runtimeUp } from "../stacks/runtime";
 import { waitForLock } from "../stacks/stale-lock";
 import { OperationContext, Stacks } from "../stacks/automation";
@@ -39,7 +40,7 @@ export interface ReleaseOutcome {
  */
 export async function release(
     request: ReleaseRequest,
-    deps: { stacks: Stacks; ecr: SendsCommands; log: (line: string) => void; signal: AbortSignal; interrupt?: AbortSignal; source?: StackSource },
+    deps: { stacks: Stacks; ecr: SendsCommands; ecs: SendsCommands; log: (line: string) => void; signal: AbortSignal; interrupt?: AbortSignal; source?: StackSource },
 ): Promise<ReleaseOutcome> {
     const runtime = stackNameOf("runtime", request.env);
     const { file, project } = readStackFile(runtime, deps.source);
@@ -70,15 +71,31 @@ export async function release(
         return { previous, next, rolled: false };
     }
     try {
-        const url = await runtimeUp(deps.stacks, request.env, context, { dryRun: false, retryAfterCancel: false, healthDeadlineMs: request.healthDeadlineMs }, deps.log);
+        const url = await runtimeUp(deps.stacks, request.env, context, { dryRun: false, retryAfterCancel: false, healthDeadlineMs: request.healthDeadlineMs }, deps.log, deps.ecs);
         return { previous, next, url, rolled: true };
     } catch (error) {
         if (error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE) throw error;
+        if (error instanceof RolledBackError) throw recordWhatRuns(error, file, project, next, request);
         throw new OpsError(
             `${(error as Error).message}\n${runtime} did not come up healthy with ${describe(next)}; ${file} keeps the new tags. ` +
                 `Roll back with: npm run release -- --env ${request.env} --rollback${request.env === "prod" ? " --confirm runtime-prod" : ""}`,
         );
     }
+}
+
+/**
+ * ECS rolled some services back: the ledger must say what really runs, or the next morning restores
+ * a version that never ran. Each rolled-back service gets the tag its running task definition names.
+ */
+function recordWhatRuns(error: RolledBackError, file: string, project: string, next: ServiceTags, request: ReleaseRequest): OpsError {
+    const running = { ...next };
+    for (const { service, runningTag } of error.rolledBack) if (runningTag) running[service] = runningTag;
+    writeFileSync(file, withTags(readFileSync(file, "utf8"), project, running));
+    const names = error.rolledBack.map(({ service }) => service).join(" and ");
+    return new OpsError(
+        `${error.message}\n${names} rolled back; ${file} now records what runs: ${describe(running)}. Commit it, fix the release, and release again` +
+            `${request.env === "prod" ? " (with --confirm runtime-prod)" : ""}`,
+    );
 }
 
 const describe = (tags: ServiceTags) => SERVICE_NAMES.map((service) => `${service} ${tags[service]}`).join(", ");

@@ -23,6 +23,8 @@ export interface RuntimeOutputs {
     readonly apiEndpoint?: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
     readonly serviceNames: Record<ServiceName, pulumi.Output<string>>;
+    /** The task definition each service was deployed with; after an up, ECS's primary deployment must run it (stacks/deployments.ts). */
+    readonly taskDefinitions: Record<ServiceName, pulumi.Output<string>>;
     /** The services' log groups, which base keeps across the nightly destroy. */
     readonly logGroupNames: Record<ServiceName, string>;
     readonly egress: string;
@@ -70,9 +72,9 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
                 // the execution role's permissions in place before the first task pulls its image.
                 { dependsOn: [egress, cluster.capacityProviders, ...frontDoor.routing, ...roles.policies] },
             );
-            return [service, webService.service.name];
+            return [service, webService];
         }),
-    ) as Record<ServiceName, pulumi.Output<string>>;
+    ) as Record<ServiceName, WebService>;
 
     if (hostnames && frontDoor.targetOf) {
         new DnsRecords("dns", { zoneId: base.zoneId, hostnames, targetOf: frontDoor.targetOf });
@@ -83,7 +85,8 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
         frontDoor: config.frontDoor,
         ...frontDoor.outputs,
         clusterName: cluster.cluster.name,
-        serviceNames: services,
+        serviceNames: perService((service) => services[service].service.name),
+        taskDefinitions: perService((service) => services[service].taskDefinition.arn),
         logGroupNames: Object.fromEntries(SERVICE_NAMES.map((service) => [service, base.logGroups[service].name])) as Record<ServiceName, string>,
         egress: config.egress,
         imageTags: config.imageTags,
@@ -132,4 +135,8 @@ function undelegatedNote(config: RuntimeConfig, zoneName: string): string {
         `Delegate it to "pulumi stack output nameServers -s ${base}", run "pulumi config set dnsDelegated true -s ${base}", ` +
         `"pulumi up -s ${base}", then "pulumi up -s ${config.stack}"`
     );
+}
+
+function perService<T>(value: (service: ServiceName) => T): Record<ServiceName, T> {
+    return Object.fromEntries(SERVICE_NAMES.map((service) => [service, value(service)])) as Record<ServiceName, T>;
 }

@@ -1,6 +1,8 @@
 import { EnvironmentName } from "../shared/environments";
 import { stackNameOf } from "../shared/stack-name";
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
+import { SendsCommands } from "../cli/sdk-client";
+import { requireDeployed } from "./deployments";
 import { waitForHealthy } from "./health";
 import { withOnDemand } from "./on-demand";
 import { describeChanges } from "./report";
@@ -18,8 +20,18 @@ export interface RuntimeCommandOptions extends LockOptions {
     readonly onDemandFallback?: boolean;
 }
 
-/** Brings an environment's runtime up (after checking its base exists) and waits for it to answer. */
-export async function runtimeUp(stacks: Stacks, env: EnvironmentName, context: OperationContext, options: RuntimeCommandOptions, log: (line: string) => void): Promise<string | undefined> {
+/**
+ * Brings an environment's runtime up (after checking its base exists), checks with ECS that every
+ * service runs what was deployed (not a rolled-back version), and waits for it to answer.
+ */
+export async function runtimeUp(
+    stacks: Stacks,
+    env: EnvironmentName,
+    context: OperationContext,
+    options: RuntimeCommandOptions,
+    log: (line: string) => void,
+    ecs: SendsCommands,
+): Promise<string | undefined> {
     const base = stackNameOf("base", env);
     const runtime = stackNameOf("runtime", env);
     if (!options.dryRun) await waitForLock(stacks, runtime, context, options, log);
@@ -43,7 +55,9 @@ export async function runtimeUp(stacks: Stacks, env: EnvironmentName, context: O
     const deploy = async (onDemand: boolean) => {
         const changes = await withStaleLockRetry(stacks, runtime, context, options, log, () => (onDemand ? withOnDemand(runtime, (configFile) => stacks.up(runtime, context, configFile)) : stacks.up(runtime, context)));
         log(`up ${runtime}${onDemand ? " (on demand)" : ""}: ${describeChanges(changes)}`);
-        const url = String((await stacks.outputs(runtime)).url ?? "");
+        const outputs = await stacks.outputs(runtime);
+        await requireDeployed(ecs, runtime, outputs);
+        const url = String(outputs.url ?? "");
         await waitForHealthy(url, { deadlineMs: options.healthDeadlineMs, log, signal: context.signal });
         return url;
     };

@@ -446,5 +446,12 @@ describe("runtime layer", () => {
             assert.deepEqual(serviceNames, { frontend: "durable-code-staging-frontend", backend: "durable-code-staging-backend" });
             assert.deepEqual(Object.keys(logGroupNames), ["frontend", "backend"]);
         });
+
+        it("publish the task definition each service was deployed with, which up checks ECS's primary deployment against", () => {
+            const staging = runtimeOf("staging");
+            const arns = ofType(staging, TYPES.taskDefinition).map((definition) => definition.state.arn);
+            assert.deepEqual(staging.outputs.taskDefinitions, { frontend: arns[0], backend: arns[1] });
+            assert.match(arns[0], /^arn:aws:ecs:us-west-2:123456789012:task-definition\/durable-code-staging-frontend:\d+$/);
+        });
     });
 });

@@ -15,6 +15,7 @@ import { main as up } from "../commands/up";
 import { Stacks } from "../stacks/automation";
 import { RUNTIME_SCHEDULE, RuntimeSchedule } from "../shared/schedule";
 import { AppServer } from "./fakes/app-server";
+import { FakeEcs, runtimeOutputs } from "./fakes/ecs";
 import { FakePulumi } from "./fakes/fake-pulumi";
 
 const ROOT = join(__dirname, "..");
@@ -210,10 +211,14 @@ describe("workflows", () => {
         beforeEach(async () => {
             app = new AppServer(0);
             pulumi = new FakePulumi().addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://old" });
-            pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+            pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start()));
         });
         afterEach(() => app.stop());
-        const run = async ([command, ...argv]: string[]) => (command === "up" ? up : down)(argv, new AbortController().signal, await Stacks.open(pulumi.asCommand()), () => undefined);
+        const run = async ([command, ...argv]: string[]) => {
+            const stacks = await Stacks.open(pulumi.asCommand());
+            const signal = new AbortController().signal;
+            return command === "up" ? up(argv, signal, stacks, () => undefined, new FakeEcs(() => pulumi.stacks.get("runtime-dev")?.outputs)) : down(argv, signal, stacks, () => undefined);
+        };
 
         it("teardown destroys runtime-dev; its dry run only previews the destroy", async () => {
             assert.equal(await run(argvOf("nightly-teardown.yml", "dev", true)), 0);

@@ -9,6 +9,7 @@ import { main as status } from "../../commands/status";
 import { Stacks } from "../../stacks/automation";
 import { PROJECT_DIR } from "../../offline/stack-files";
 import { AppServer } from "../fakes/app-server";
+import { FakeEcs, runtimeOutputs, taskDefinitionArn } from "../fakes/ecs";
 import { FakePulumi } from "../fakes/fake-pulumi";
 
 /**
@@ -39,6 +40,7 @@ describe("npm run release", () => {
     let pulumi: FakePulumi;
     let app: AppServer;
     let ecr: RecordingEcr;
+    let ecs: FakeEcs;
     let lines: string[];
     const log = (line: string) => lines.push(line);
     const stackFile = () => readFileSync(join(dir, FILE), "utf8");
@@ -46,7 +48,7 @@ describe("npm run release", () => {
         writeFileSync(join(dir, FILE), withTags(stackFile(), "durable-code", { frontend: tag, backend: tag }));
         git(dir, "commit", "--allow-empty", "-qam", `release dev ${tag}`);
     };
-    const run = async (argv: string[]) => release(argv, new AbortController().signal, { stacks: await Stacks.open(pulumi.asCommand()), ecr, log, source: { dir } });
+    const run = async (argv: string[]) => release(argv, new AbortController().signal, { stacks: await Stacks.open(pulumi.asCommand()), ecr, ecs, log, source: { dir } });
     const mutations = () => pulumi.commandsFor().filter((command) => /^(up|destroy|preview)\b/.test(command));
 
     beforeEach(async () => {
@@ -61,7 +63,8 @@ describe("npm run release", () => {
         pulumi = new FakePulumi()
             .addStack("base-dev", { repositories: { frontend: { name: "durable-code-dev-frontend" }, backend: { name: "durable-code-dev-backend" } } })
             .addStack("runtime-dev", { url: "http://old" });
-        pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+        pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start(), 8));
+        ecs = new FakeEcs(() => pulumi.stacks.get("runtime-dev")?.outputs);
         ecr = new RecordingEcr(new Set(["v0.1.0", "v0.2.0", "v0.3.0"].flatMap((tag) => [`durable-code-dev-frontend:${tag}`, `durable-code-dev-backend:${tag}`])));
         lines = [];
     });
@@ -124,6 +127,18 @@ describe("npm run release", () => {
             return true;
         });
         assert.equal(tagsOf(stackFile(), "durable-code").frontend, "v0.3.0");
+    });
+
+    it("a release ECS rolled back fails, names the service, and leaves the stack file at the tag that really runs", async () => {
+        ecs.rollBack("durable-code-dev-backend", "backend", taskDefinitionArn("durable-code-dev-backend", 8), taskDefinitionArn("durable-code-dev-backend", 7), "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:v0.2.0");
+        await assert.rejects(run(["--env", "dev", "--tag", "v0.3.0"]), (error: Error & { exitCode: number }) => {
+            assert.equal(error.exitCode, 1);
+            assert.match(error.message, /^runtime-dev is not running what was deployed, although Pulumi reported success:\n {2}- backend rolled back: ECS runs durable-code-dev-backend:7 \(v0\.2\.0\), not durable-code-dev-backend:8 that up deployed/);
+            assert.match(error.message, /\nbackend rolled back; \S*Pulumi\.runtime-dev\.yaml now records what runs: frontend v0\.3\.0, backend v0\.2\.0\. Commit it, fix the release, and release again$/);
+            return true;
+        });
+        assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.3.0", backend: "v0.2.0" });
+        assert.deepEqual(app.requests, []);
     });
 
     it("a locked runtime is reported with what to do", async () => {

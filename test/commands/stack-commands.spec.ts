@@ -10,19 +10,23 @@ import { elasticIpDemand } from "../../status/elastic-ips";
 import { PROJECT_DIR } from "../../offline/stack-files";
 import { Stacks } from "../../stacks/automation";
 import { AppServer } from "../fakes/app-server";
+import { FakeEcs, runtimeOutputs, taskDefinitionArn } from "../fakes/ecs";
 import { FakePulumi } from "../fakes/fake-pulumi";
 
 const signal = new AbortController().signal;
 /** `npm run up -- ...` or `npm run down -- ...`, by the first word. */
-const runtime = ([command, ...argv]: string[], cancel: AbortSignal, stacks: Stacks, log: (line: string) => void) => (command === "up" ? up : down)(argv, cancel, stacks, log);
+const runtime = ([command, ...argv]: string[], cancel: AbortSignal, stacks: Stacks, log: (line: string) => void, ecs?: FakeEcs) =>
+    command === "up" ? up(argv, cancel, stacks, log, ecs) : down(argv, cancel, stacks, log);
 const mutations = (pulumi: FakePulumi) => pulumi.commandsFor().filter((command) => /^(up|destroy|preview|stack import)\b/.test(command));
 
 describe("stack commands", () => {
     let pulumi: FakePulumi;
     let lines: string[];
+    let ecs: FakeEcs;
     const log = (line: string) => lines.push(line);
     beforeEach(() => {
         pulumi = new FakePulumi();
+        ecs = new FakeEcs(() => pulumi.stacks.get("runtime-dev")?.outputs);
         lines = [];
     });
 
@@ -143,14 +147,58 @@ describe("stack commands", () => {
             const url = await app.start();
             try {
                 pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
-                pulumi.deployedOutputs.set("runtime-dev", { url });
-                assert.equal(await runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", url));
+                assert.equal(await runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), 0);
                 assert.deepEqual(mutations(pulumi), ["up --yes --skip-preview --stack runtime-dev"]);
                 assert.deepEqual(app.requests.sort(), ["/", "/health"]);
                 assert.equal(lines.at(-1), `runtime-dev is up: ${url}`);
             } finally {
                 await app.stop();
             }
+        });
+
+        describe("a deployment ECS rolled back is not healthy (the provider's steady-state wait succeeds on the old version: terraform-provider-aws #19519, #20858)", () => {
+            it("up asks ECS for each service's deployments once Pulumi is done, and passes when the primary one runs what was deployed, rollout COMPLETED", async () => {
+                const app = new AppServer(0);
+                try {
+                    pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+                    pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start()));
+                    assert.equal(await runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), 0);
+                    assert.deepEqual(ecs.calls, [["DescribeServicesCommand", { cluster: "durable-code-dev", services: ["durable-code-dev-frontend", "durable-code-dev-backend"] }]]);
+                } finally {
+                    await app.stop();
+                }
+            });
+
+            it("up fails when a service was rolled back, naming it and what it runs instead, before any health check", async () => {
+                const app = new AppServer(0);
+                try {
+                    pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+                    pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start(), 8));
+                    ecs.rollBack("durable-code-dev-backend", "backend", taskDefinitionArn("durable-code-dev-backend", 8), taskDefinitionArn("durable-code-dev-backend", 7), "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:v0.2.0");
+                    await assert.rejects(runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), {
+                        message:
+                            "runtime-dev is not running what was deployed, although Pulumi reported success:\n" +
+                            "  - backend rolled back: ECS runs durable-code-dev-backend:7 (v0.2.0), not durable-code-dev-backend:8 that up deployed (ECS deployment circuit breaker: tasks failed to start.)\n" +
+                            "Read the service's events (aws ecs describe-services --cluster durable-code-dev --services durable-code-dev-frontend durable-code-dev-backend) and the log groups in the stack's outputs",
+                    });
+                    assert.deepEqual(app.requests, []);
+                    assert.deepEqual(ecs.calls.map(([name]) => name), ["DescribeServicesCommand", "DescribeTaskDefinitionCommand"]);
+                } finally {
+                    await app.stop();
+                }
+            });
+
+            it("up fails while the primary deployment of what was deployed has not COMPLETED", async () => {
+                pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+                pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", "http://127.0.0.1:9"));
+                ecs.deployments.set("durable-code-dev-frontend", [
+                    { id: "ecs-svc/3", status: "PRIMARY", taskDefinition: taskDefinitionArn("durable-code-dev-frontend", 7), rolloutState: "IN_PROGRESS", rolloutStateReason: "ECS deployment ecs-svc/3 in progress." },
+                ]);
+                await assert.rejects(runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), {
+                    message: /^runtime-dev is not running what was deployed, although Pulumi reported success:\n {2}- frontend: the deployment of durable-code-dev-frontend:7 is IN_PROGRESS, not COMPLETED \(ECS deployment ecs-svc\/3 in progress\.\)\n/,
+                });
+            });
         });
 
         it("down --dry-run previews the destroy and deletes nothing", async () => {
@@ -163,7 +211,7 @@ describe("stack commands", () => {
 
         it("up --dry-run previews runtime and deploys nothing", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
-            await runtime(["up", "--env", "dev", "--dry-run"], signal, await Stacks.open(pulumi.asCommand()), log);
+            await runtime(["up", "--env", "dev", "--dry-run"], signal, await Stacks.open(pulumi.asCommand()), log, ecs);
             assert.deepEqual(mutations(pulumi), ["preview --stack runtime-dev"]);
         });
 
@@ -204,8 +252,8 @@ describe("stack commands", () => {
                 const app = new AppServer(0);
                 try {
                     pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev").lock("runtime-dev", { minutesAgo: 600 });
-                    pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
-                    assert.equal(await runtime(["up", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                    pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start()));
+                    assert.equal(await runtime(["up", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), 0);
                     assert.deepEqual(operationsOn("runtime-dev"), ["up --yes --skip-preview --stack runtime-dev", "cancel --yes --stack runtime-dev", "refresh --skip-preview --yes --clear-pending-creates --stack runtime-dev", "up --yes --skip-preview --stack runtime-dev"]);
                 } finally {
                     await app.stop();
@@ -233,14 +281,14 @@ describe("stack commands", () => {
             const app = new AppServer(0);
             try {
                 pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
-                pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+                pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start()));
                 let copy = "";
                 pulumi.afterCommand = (args) => {
                     const index = args.indexOf("--config-file");
                     if (args[0] === "up" && index >= 0) copy = readFileSync(args[index + 1], "utf8");
                 };
                 const committed = readFileSync(join(PROJECT_DIR, "Pulumi.runtime-dev.yaml"), "utf8");
-                assert.equal(await runtime(["up", "--env", "dev", "--on-demand"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                assert.equal(await runtime(["up", "--env", "dev", "--on-demand"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), 0);
                 assert.match(copy, /durable-code:spot: false/);
                 assert.equal(readFileSync(join(PROJECT_DIR, "Pulumi.runtime-dev.yaml"), "utf8"), committed);
             } finally {
@@ -253,14 +301,14 @@ describe("stack commands", () => {
             try {
                 pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
                 const healthyUrl = await app.start();
-                pulumi.deployedOutputs.set("runtime-dev", { url: "http://127.0.0.1:9" });
+                pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", "http://127.0.0.1:9"));
                 pulumi.afterCommand = (args) => {
-                    if (args[0] === "up") pulumi.deployedOutputs.set("runtime-dev", { url: healthyUrl });
+                    if (args[0] === "up") pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", healthyUrl));
                 };
                 const dir = mkdtempSync(join(tmpdir(), "summary-"));
                 process.env.GITHUB_STEP_SUMMARY = join(dir, "summary.md");
                 try {
-                    assert.equal(await runtime(["up", "--env", "dev", "--on-demand-fallback", "--health-timeout", "0.5"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                    assert.equal(await runtime(["up", "--env", "dev", "--on-demand-fallback", "--health-timeout", "0.5"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), 0);
                     assert.match(readFileSync(join(dir, "summary.md"), "utf8"), /deploying again on demand for today/);
                 } finally {
                     delete process.env.GITHUB_STEP_SUMMARY;
@@ -327,8 +375,8 @@ describe("stack commands", () => {
         });
 
         it("up refuses when the environment has no base", async () => {
-            await assert.rejects(runtime(["up", "--env", "qa"], signal, await Stacks.open(pulumi.asCommand()), log), { exitCode: 2 } as object);
-            await assert.rejects(runtime(["up", "--env", "staging"], signal, await Stacks.open(pulumi.asCommand()), log), {
+            await assert.rejects(runtime(["up", "--env", "qa"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), { exitCode: 2 } as object);
+            await assert.rejects(runtime(["up", "--env", "staging"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), {
                 message: 'runtime-staging: no base stack "base-staging" with resources in this backend; run "pulumi up -s base-staging" first (or set discovery: tags in Pulumi.runtime-staging.yaml)',
             });
             assert.deepEqual(mutations(pulumi), []);

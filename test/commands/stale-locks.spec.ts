@@ -8,6 +8,7 @@ import { deployJobTimeouts, staleLockMinutes, WORKFLOW_DIR } from "../../stacks/
 import { FileLockStore } from "../../stacks/locks";
 import { RuntimeCommandOptions, runtimeDown, runtimeUp } from "../../stacks/runtime";
 import { AppServer } from "../fakes/app-server";
+import { FakeEcs, runtimeOutputs } from "../fakes/ecs";
 import { FakePulumi } from "../fakes/fake-pulumi";
 
 const context = { onOutput: () => undefined, signal: new AbortController().signal };
@@ -137,8 +138,9 @@ describe("runs that were killed, queued or caught up", () => {
         try {
             pulumi.addStack("runtime-dev", { url: "http://x" });
             pulumi.stacks.get("runtime-dev")!.history.unshift({ kind: "update", result: "failed", startTime: "2026-11-26T16:05:00Z", endTime: "2026-11-26T16:20:00Z", resourceChanges: { create: 9 }, version: 1 });
-            pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
-            await runtimeUp(await Stacks.open(pulumi.asCommand()), "dev", context, { ...unattended, onlyIfNeeded: true }, log);
+            pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start()));
+            const ecs = new FakeEcs(() => pulumi.stacks.get("runtime-dev")?.outputs);
+            await runtimeUp(await Stacks.open(pulumi.asCommand()), "dev", context, { ...unattended, onlyIfNeeded: true }, log, ecs);
             assert.deepEqual(operations(), ["up --yes --skip-preview --stack runtime-dev"]);
             assert.ok(lines.includes("runtime-dev has resources, but its last operation (update) failed: bringing it up"), lines.join("\n"));
         } finally {
