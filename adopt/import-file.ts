@@ -1,3 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_DIR } from "../offline/stack-files";
+
 /** The shapes of what adoption writes: `pulumi import --file` entries and the report beside them. */
 
 /** An entry of a `pulumi import --file` file. Components are created empty, as parents (pulumi 3.94+). */
@@ -9,9 +13,11 @@ export interface ImportEntry {
     readonly id?: string;
     readonly parent?: string;
     readonly component?: boolean;
+    /** The provider plugin version to import with: the one the project pins, so import and up agree. */
+    readonly version?: string;
 }
 
-export type Outcome = "adopted" | "adopted, changes in place" | "replaced" | "left behind" | "created anew" | "not known";
+export type Outcome = "adopted" | "adopted, changes in place" | "replaced" | "left behind" | "created anew" | "not known" | "to resolve";
 
 export interface ReportLine {
     readonly address: string;
@@ -24,5 +30,14 @@ export const COMPONENTS = {
     "security-groups": "durable-code:base:SecurityGroups",
     registries: "durable-code:base:Registries",
     dns: "durable-code:base:Dns",
+    logs: "durable-code:base:ServiceLogs",
 } as const;
 export type Component = keyof typeof COMPONENTS;
+
+/** The @pulumi/aws version package.json pins; its provider plugin has the same version. */
+export function pinnedAwsProviderVersion(dir = PROJECT_DIR): string {
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    const version = manifest.dependencies?.["@pulumi/aws"];
+    if (!/^\d+\.\d+\.\d+$/.test(version ?? "")) throw new Error(`package.json pins @pulumi/aws as "${version}"; pin an exact version, which pulumi import needs`);
+    return version;
+}

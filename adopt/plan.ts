@@ -1,12 +1,12 @@
-import { environmentZoneName, repositoryName } from "../shared/naming";
+import { environmentZoneName, logGroupName, repositoryName } from "../shared/naming";
 import { ENVIRONMENTS, EnvironmentName } from "../shared/environments";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { planSubnets } from "../shared/subnet-plan";
 import { DEFAULT_VPC_CIDR } from "../shared/config/load";
 import { validationDomains } from "../base/dns";
 import { OpsError } from "../cli/errors";
-import { Component, COMPONENTS, ImportEntry, ReportLine } from "./import-file";
-import { adoptRules, SecurityGroupRule } from "./security-group-rules";
+import { Component, COMPONENTS, ImportEntry, pinnedAwsProviderVersion, ReportLine } from "./import-file";
+import { adoptRules, rulesToResolve, SecurityGroupRule } from "./security-group-rules";
 import { StateObject } from "./terraform-state";
 
 /**
@@ -41,7 +41,12 @@ const GROUP_LOGICAL: Record<"loadBalancer" | "services", string> = { loadBalance
 
 const stripDot = (name: string) => String(name).replace(/\.$/, "");
 
-export function planAdoption(objects: readonly StateObject[], scope: { project: string; env: EnvironmentName }, rules: readonly SecurityGroupRule[]): AdoptionPlan {
+/**
+ * `rules`: the inline security group rules as EC2 lists them, with ids; undefined for an offline run,
+ * whose report lists the rules still to resolve.
+ */
+export function planAdoption(objects: readonly StateObject[], scope: { project: string; env: EnvironmentName }, rules: readonly SecurityGroupRule[] | undefined): AdoptionPlan {
+    const version = pinnedAwsProviderVersion();
     const entries: ImportEntry[] = [];
     const report: ReportLine[] = [];
     const expectations: Expectation[] = [];
@@ -52,7 +57,7 @@ export function planAdoption(objects: readonly StateObject[], scope: { project: 
     const adopt = (object: StateObject, type: string, logicalName: string, parent: Component, id: string, changes: string[] = []) => {
         used.add(parent);
         const fileName = entries.some((entry) => entry.name === logicalName) ? `${logicalName}:${type.split(":").pop()}` : logicalName;
-        entries.push({ type, name: fileName, ...(fileName !== logicalName ? { logicalName } : {}), id, parent });
+        entries.push({ type, name: fileName, ...(fileName !== logicalName ? { logicalName } : {}), id, parent, version });
         report.push({ address: object.address, outcome: changes.length > 0 ? "adopted, changes in place" : "adopted", detail: `${logicalName} (${type}) ${id}${changes.length > 0 ? `; changes in place: ${changes.join("; ")}` : ""}` });
     };
     const expect = (object: StateObject, type: string, logicalName: string, property: string, value: unknown, forcesReplacement = true) =>
@@ -120,7 +125,7 @@ export function planAdoption(objects: readonly StateObject[], scope: { project: 
         config.securityGroupNames = JSON.stringify({ loadBalancer: names.loadBalancer, services: names.services });
         config.securityGroupDescriptions = JSON.stringify({ loadBalancer: descriptions.loadBalancer, services: descriptions.services });
     }
-    report.push(...adoptRules(groupIds, rules, entries, used));
+    report.push(...(rules ? adoptRules(groupIds, rules, entries, used, version) : rulesToResolve(find("aws_security_group").filter((group) => GROUP_ROLES[group.name]))));
 
     // Registries.
     const repositoryNames = {} as Record<ServiceName, string>;
@@ -182,7 +187,17 @@ export function planAdoption(objects: readonly StateObject[], scope: { project: 
             handled(certificate);
             if (JSON.stringify(alternatives) !== JSON.stringify([`*.${zoneName}`])) config.certificateAlternativeNames = JSON.stringify(alternatives);
             const domains = validationDomains(zoneName, alternatives);
+            // HashiCorp's documented for_each over domain_validation_options keys x and *.x apart,
+            // but ACM gives them one record, so both instances hold one id: import it once.
+            const firstOfRecord = new Map<string, string>();
             for (const record of find("aws_route53_record", "cert_validation")) {
+                const shared = firstOfRecord.get(record.attributes.id);
+                if (shared) {
+                    report.push({ address: record.address, outcome: "adopted", detail: `the same record as ${shared} (a name and its wildcard share one validation record); imported once` });
+                    handled(record);
+                    continue;
+                }
+                firstOfRecord.set(record.attributes.id, record.address);
                 const domain = String(record.index).replace(/^\*\./, "");
                 const logicalName = domain === domains[0] ? "dns-certificate-validation" : `dns-certificate-validation-${domain}`;
                 adopt(record, "aws:route53/record:Record", logicalName, "dns", `${record.attributes.zone_id}_${stripDot(record.attributes.name)}_${record.attributes.type}`);
@@ -194,6 +209,16 @@ export function planAdoption(objects: readonly StateObject[], scope: { project: 
             report.push({ address: validation.address, outcome: "created anew", detail: "no cloud object of its own: the program's CertificateValidation only waits for the already issued certificate" });
             handled(validation);
         }
+    }
+
+    // Log groups the old state holds under the names base declares (else up fails: "already exists").
+    for (const group of find("aws_cloudwatch_log_group")) {
+        const service = SERVICE_NAMES.find((candidate) => logGroupName(scope, candidate) === group.attributes.name);
+        if (!service) continue;
+        const retention = group.attributes.retention_in_days ? `retention ${group.attributes.retention_in_days} -> ${ENVIRONMENTS[scope.env].logRetentionDays} days; ` : "";
+        adopt(group, "aws:cloudwatch/logGroup:LogGroup", `logs-${service}`, "logs", group.attributes.name, [`${retention}tags become the contract tags`]);
+        expect(group, "aws:cloudwatch/logGroup:LogGroup", `logs-${service}`, "name", group.attributes.name);
+        handled(group);
     }
 
     for (const object of objects.filter((candidate) => !done.has(candidate.address))) {

@@ -1,5 +1,6 @@
 import { PUBLIC_LISTENER_PORTS, SERVICE_NAMES, SERVICES } from "../shared/services";
 import type { Component, ImportEntry, ReportLine } from "./import-file";
+import type { StateObject } from "./terraform-state";
 
 /** A security group rule as EC2's DescribeSecurityGroupRules returns it (EC2 API reference). */
 export interface SecurityGroupRule {
@@ -43,7 +44,7 @@ function programRules(): ProgramRule[] {
  * the program's rule resources (import id: the rule id sgr-...). A rule the program does not declare
  * is left behind; the program's rules that do not exist yet are created.
  */
-export function adoptRules(groupIds: Partial<Record<Role, string>>, rules: readonly SecurityGroupRule[], entries: ImportEntry[], used: Set<Component>): ReportLine[] {
+export function adoptRules(groupIds: Partial<Record<Role, string>>, rules: readonly SecurityGroupRule[], entries: ImportEntry[], used: Set<Component>, version: string): ReportLine[] {
     const lines: ReportLine[] = [];
     const roleOf = (groupId?: string) => (Object.entries(groupIds).find(([, id]) => id === groupId)?.[0] as Role | undefined) ?? undefined;
     for (const rule of rules) {
@@ -61,7 +62,7 @@ export function adoptRules(groupIds: Partial<Record<Role, string>>, rules: reado
         const address = `${rule.GroupId} ${rule.IsEgress ? "egress" : "ingress"} ${rule.IpProtocol}${rule.FromPort !== undefined && rule.FromPort !== -1 ? ` ${rule.FromPort}` : ""} ${rule.CidrIpv4 ?? rule.ReferencedGroupInfo?.GroupId ?? ""} (${rule.SecurityGroupRuleId})`;
         if (match) {
             used.add("security-groups");
-            entries.push({ type: match.type, name: match.logicalName, id: rule.SecurityGroupRuleId, parent: "security-groups" });
+            entries.push({ type: match.type, name: match.logicalName, id: rule.SecurityGroupRuleId, parent: "security-groups", version });
             lines.push({ address, outcome: "adopted, changes in place", detail: `${match.logicalName} (${match.type}) ${rule.SecurityGroupRuleId}; changes in place: description and tags` });
         } else {
             lines.push({
@@ -72,4 +73,24 @@ export function adoptRules(groupIds: Partial<Record<Role, string>>, rules: reado
         }
     }
     return lines;
+}
+
+/**
+ * Offline, without EC2: the inline rules as the state holds them (`ingress` and `egress` blocks,
+ * without ids), each still to resolve before the import can adopt it.
+ */
+export function rulesToResolve(groups: readonly StateObject[]): ReportLine[] {
+    return groups.flatMap((group) =>
+        (["ingress", "egress"] as const).flatMap((direction) =>
+            ((group.attributes[direction] ?? []) as Array<Record<string, any>>).map((rule) => {
+                const port = rule.from_port === rule.to_port ? `${rule.from_port}` : `${rule.from_port}-${rule.to_port}`;
+                const peers = [...(rule.cidr_blocks ?? []), ...(rule.security_groups ?? [])].join(",");
+                return {
+                    address: `${group.address} ${direction} ${rule.protocol} ${port} ${peers}`,
+                    outcome: "to resolve" as const,
+                    detail: `its rule id comes from EC2 (DescribeSecurityGroupRules on ${group.attributes.id}); run adopt again with AWS credentials, without --offline, before pulumi import`,
+                };
+            }),
+        ),
+    );
 }

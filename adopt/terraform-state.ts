@@ -1,20 +1,27 @@
 import { OpsError } from "../cli/errors";
 
 /**
- * A Terraform state file as `terraform state pull` writes it, format version 4: `resources`, each
- * with `mode` (managed or data), `type`, `name` and `instances`, whose `index_key` is an integer for
- * `count` and a string for `for_each` (Terraform's internal/states/statefile, version 4).
+ * A Terraform state file as `terraform state pull` writes it, format version 4 (hashicorp/terraform
+ * internal/states/statefile/version4.go, resourceStateV4 and instanceObjectStateV4): `resources`,
+ * each with `module` (absent for the root module), `mode` (managed or data), `type`, `name` and
+ * `instances`, whose `index_key` is an integer for `count` and a string for `for_each`. An instance
+ * may be a `deposed` object (a key, left by a create_before_destroy replacement), may have `status`
+ * "tainted", and holds `attributes`, or `attributes_flat` in a state written before Terraform 0.12.
  */
 export interface StateInstance {
     readonly index_key?: number | string;
-    readonly attributes: Record<string, any>;
+    readonly status?: string;
+    readonly deposed?: string;
+    readonly attributes?: Record<string, any>;
+    readonly attributes_flat?: Record<string, string>;
 }
 
 export interface StateResource {
+    readonly module?: string;
     readonly mode: "managed" | "data";
     readonly type: string;
     readonly name: string;
-    readonly instances: readonly StateInstance[];
+    readonly instances?: readonly StateInstance[];
 }
 
 export interface TerraformState {
@@ -49,9 +56,13 @@ export function parseTerraformState(text: string, source: string): StateObject[]
         throw new OpsError(`${source} is Terraform state format version ${state.version}; this reads version 4 (Terraform 0.12 and later): run "terraform state pull" with a current Terraform`, 2);
     }
     const managed = (state.resources ?? []).filter((resource) => resource.mode === "managed");
+    const refusals = managed.flatMap((resource) => unreadable(resource));
+    if (refusals.length > 0) {
+        throw new OpsError(`${source} holds what this adoption cannot map; nothing was written:\n${refusals.map((refusal) => `  - ${refusal}`).join("\n")}`, 2);
+    }
     const objects = managed.flatMap((resource) =>
-        resource.instances.map((instance) => ({
-            address: `${resource.type}.${resource.name}${instance.index_key === undefined ? "" : typeof instance.index_key === "number" ? `[${instance.index_key}]` : `["${instance.index_key}"]`}`,
+        (resource.instances ?? []).map((instance) => ({
+            address: addressOf(resource, instance),
             type: resource.type,
             name: resource.name,
             index: instance.index_key,
@@ -66,6 +77,35 @@ export function parseTerraformState(text: string, source: string): StateObject[]
     return objects;
 }
 
+function addressOf(resource: StateResource, instance?: StateInstance): string {
+    const key = instance?.index_key;
+    const index = key === undefined ? "" : typeof key === "number" ? `[${key}]` : `["${key}"]`;
+    return `${resource.module ? `${resource.module}.` : ""}${resource.type}.${resource.name}${index}`;
+}
+
+/** What the mapping would misread, each with the address and what to do in Terraform first. */
+function unreadable(resource: StateResource): string[] {
+    if (resource.module) {
+        return [`${addressOf(resource)} is inside ${resource.module}: this reads the old base's root module only; move it out first (terraform state mv ${addressOf(resource)} ${resource.type}.${resource.name}) or adopt it by hand`];
+    }
+    if (!Array.isArray(resource.instances)) {
+        return [`${addressOf(resource)} has no instances list; the file is damaged or hand-edited: pull the state again (terraform state pull)`];
+    }
+    return resource.instances.flatMap((instance) => {
+        const address = addressOf(resource, instance);
+        if (instance.deposed) {
+            return [`${address} has a deposed object (${instance.deposed}), left by a replacement that did not finish: run terraform apply in the old workspace to remove it, then pull the state again`];
+        }
+        if (instance.status === "tainted") {
+            return [`${address} is tainted, so Terraform would replace it: terraform untaint ${address} if it is sound (or terraform apply to replace it), then pull the state again`];
+        }
+        if (!instance.attributes && instance.attributes_flat) {
+            return [`${address} holds only attributes_flat (written before Terraform 0.12): run terraform apply -refresh-only with a current Terraform to rewrite it, then pull the state again`];
+        }
+        return [];
+    });
+}
+
 /** The region the state's resources live in, read from their ARNs. */
 export function stateRegion(objects: readonly StateObject[]): string | undefined {
     for (const object of objects) {
@@ -74,4 +114,25 @@ export function stateRegion(objects: readonly StateObject[]): string | undefined
         if (region) return region;
     }
     return undefined;
+}
+
+/**
+ * The environments the state's resources say they belong to: their Environment and Workspace tags
+ * (the old setup's tag contract) and the environment part of the names it gave security groups and
+ * repositories (`<project>-<env>-...`), each with the address that says so.
+ */
+export function stateEnvironments(objects: readonly StateObject[], environments: readonly string[]): Map<string, string[]> {
+    const found = new Map<string, string[]>();
+    const note = (env: string, evidence: string) => found.set(env, [...(found.get(env) ?? []), evidence]);
+    for (const object of objects) {
+        const tags: Record<string, string> = object.attributes.tags ?? {};
+        if (tags.Environment) note(tags.Environment, `${object.address} tag Environment=${tags.Environment}`);
+        const workspace = /^[a-z]+-(.+)$/.exec(tags.Workspace ?? "")?.[1];
+        if (workspace) note(workspace, `${object.address} tag Workspace=${tags.Workspace}`);
+        if (["aws_security_group", "aws_ecr_repository"].includes(object.type)) {
+            const named = String(object.attributes.name ?? "").split(/[-_.]/).find((part) => environments.includes(part));
+            if (named) note(named, `${object.address} name ${object.attributes.name}`);
+        }
+    }
+    return found;
 }

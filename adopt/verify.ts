@@ -52,6 +52,20 @@ export async function verifyAdoption(plan: AdoptionPlan, env: EnvironmentName, s
         const matches = findDeclared(entry.type, name).filter((resource) => entry.component || parentName(resource) === entry.parent);
         if (matches.length !== 1) problems.push(`the import names ${entry.type} "${name}"${entry.parent ? ` under "${entry.parent}"` : ""}, which the program does not declare`);
     }
+    // pulumi import builds each URN from the parent's type, the type and the logical name, and refuses
+    // the whole file when two entries share one: "has an ambiguous URN" (pulumi/pulumi
+    // pkg/cmd/pulumi/operations/import.go, parseImportFile).
+    const urns = new Map<string, string>();
+    for (const entry of plan.entries) {
+        const logicalName = entry.logicalName ?? entry.name;
+        const parentType = plan.entries.find((candidate) => candidate.name === entry.parent)?.type ?? "";
+        const urn = `${parentType}$${entry.type}::${logicalName}`;
+        const earlier = urns.get(urn);
+        if (earlier !== undefined) {
+            problems.push(`the import entries "${earlier}" and "${entry.name}" have one URN (${entry.type} "${logicalName}"${entry.parent ? ` under "${entry.parent}"` : ""}): pulumi import would refuse the whole file as ambiguous`);
+        }
+        urns.set(urn, earlier ?? entry.name);
+    }
     for (const resource of declared) {
         const counterpart = COUNTERPARTS.some((candidate) => candidate.type === resource.type && candidate.name.test(resource.name));
         const imported = plan.entries.some((entry) => entry.type === resource.type && (entry.logicalName ?? entry.name) === resource.name);

@@ -11,12 +11,13 @@ import { OpsError } from "../cli/errors";
 import { textTable } from "../cli/text-table";
 import { planAdoption } from "../adopt/plan";
 import { readState, rulesOf } from "../adopt/sources";
-import { parseTerraformState, stateRegion } from "../adopt/terraform-state";
+import { parseTerraformState, stateEnvironments, stateRegion } from "../adopt/terraform-state";
+import { ENVIRONMENT_NAMES } from "../shared/environments";
 import { verifyAdoption } from "../adopt/verify";
 import { SendsCommands } from "../cli/sdk-client";
 
 export const ADOPT_SPEC: CommandSpec = {
-    usage: "npm run adopt -- --env <dev|staging|prod> --terraform-state <FILE | s3://bucket/key> [--import-file FILE] [--write]",
+    usage: "npm run adopt -- --env <dev|staging|prod> --terraform-state <FILE | s3://bucket/key> [--import-file FILE] [--write] [--offline]",
     summary:
         "Adopts the old Terraform base workspace: maps its state onto this program's base, checks the import offline against the program, prints the config and a report, and writes a pulumi import file.",
     flags: {
@@ -24,8 +25,9 @@ export const ADOPT_SPEC: CommandSpec = {
         "terraform-state": { type: "string", value: "FILE|s3://bucket/key", help: "the old base workspace's state, as terraform state pull writes it (required)" },
         "import-file": { type: "string", value: "FILE", help: "where to write the file for pulumi import --file", default: "import-base-<env>.json" },
         write: { type: "boolean", help: "apply the config to Pulumi.base-<env>.yaml (comments kept)", default: "off: print it" },
+        offline: { type: "boolean", help: "no AWS: read a state file, write everything else, and list the security group rules still to resolve (their ids come from EC2)", default: "off" },
     },
-    examples: ["npm run adopt -- --env dev --terraform-state base-dev.tfstate", "npm run adopt -- --env dev --terraform-state s3://acme-terraform-state/env:/base-dev/terraform.tfstate --write"],
+    examples: ["npm run adopt -- --env dev --terraform-state base-dev.tfstate --offline", "npm run adopt -- --env dev --terraform-state s3://acme-terraform-state/env:/base-dev/terraform.tfstate --write"],
 };
 
 export async function main(
@@ -33,7 +35,7 @@ export async function main(
     _cancel?: unknown,
     deps: { s3?: SendsCommands; ec2?: SendsCommands; log?: (line: string) => void; source?: StackSource } = {},
 ): Promise<number> {
-    const flags = parseCommand(argv, ADOPT_SPEC) as { env?: string; "terraform-state"?: string; "import-file"?: string; write?: boolean };
+    const flags = parseCommand(argv, ADOPT_SPEC) as { env?: string; "terraform-state"?: string; "import-file"?: string; write?: boolean; offline?: boolean };
     const log = deps.log ?? console.log;
     const env = environmentFrom(flags.env, ADOPT_SPEC.usage);
     const location = flags["terraform-state"];
@@ -42,12 +44,23 @@ export async function main(
     const stackFile = readStackFile(stack, deps.source);
     const region = stackFile.config["aws:region"];
 
+    if (flags.offline && location.startsWith("s3://")) {
+        throw new OpsError(`--offline reads a state file, not ${location}; pull it first (terraform state pull > base-${env}.tfstate) and give the file`, 2);
+    }
     const objects = parseTerraformState(await readState(location, region, deps.s3), location);
+    const otherEnvironments = [...stateEnvironments(objects, ENVIRONMENT_NAMES)].filter(([found]) => found !== env);
+    if (otherEnvironments.length > 0) {
+        const [found, evidence] = otherEnvironments[0];
+        throw new OpsError(
+            `${location} is the state of environment "${found}", not "${env}" (${evidence.slice(0, 3).join("; ")}); give base-${env}'s state, or run with --env ${found}. Nothing was written`,
+            2,
+        );
+    }
     const fromState = stateRegion(objects);
     if (fromState && fromState !== region) {
         throw new OpsError(`the state's resources are in ${fromState} but ${path.basename(stackFile.file)} says aws:region ${region}; set aws:region to ${fromState}, or give the state of the workspace in ${region}`, 2);
     }
-    const plan = planAdoption(objects, { project: stackFile.project, env }, await rulesOf(objects, region, deps.ec2));
+    const plan = planAdoption(objects, { project: stackFile.project, env }, flags.offline ? undefined : await rulesOf(objects, region, deps.ec2));
     const { problems } = await verifyAdoption(plan, env, deps.source);
 
     log(`${stack}: ${plan.entries.filter((entry) => !entry.component).length} resources to import, ${plan.report.filter((line) => line.outcome === "left behind").length} left behind\n`);
@@ -61,7 +74,12 @@ export async function main(
     log(`\nconfig for ${path.basename(stackFile.file)} (reproduces the old layout):\n${namespaced.map(([key, value]) => `  ${key}: ${value}`).join("\n")}`);
     const importFile = flags["import-file"] ?? `import-${stack}.json`;
     writeFileSync(importFile, `${JSON.stringify({ nameTable: {}, resources: plan.entries }, null, 2)}\n`);
-    log(`\nwrote ${importFile}: pulumi import --file ${importFile} -s ${stack}`);
+    const unresolved = plan.report.filter((line) => line.outcome === "to resolve");
+    if (unresolved.length > 0) {
+        log(`\nwrote ${importFile} for review, without the ${unresolved.length} security group rules still to resolve: import it only after running adopt again without --offline`);
+    } else {
+        log(`\nwrote ${importFile}: pulumi import --file ${importFile} -s ${stack}`);
+    }
     if (flags.write) {
         const file = stackFilePath(stack, deps.source?.dir);
         const document = parseDocument(readFileSync(file, "utf8"));

@@ -64,7 +64,7 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
         it("looks up the inline rules' ids with DescribeSecurityGroupRules, filtered to the two groups", async () => {
             await run(["--terraform-state", FIXTURE]);
             assert.deepEqual(ec2.calls, [["DescribeSecurityGroupRulesCommand", { Filters: [{ Name: "group-id", Values: [ALB, TASKS] }] }]]);
-            assert.deepEqual(entry("security-groups-services-in-frontend"), { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "security-groups-services-in-frontend", id: "sgr-0000000000003000t", parent: "security-groups" });
+            assert.deepEqual(entry("security-groups-services-in-frontend"), { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "security-groups-services-in-frontend", id: "sgr-0000000000003000t", parent: "security-groups", version: "7.48.0" });
         });
 
         it("writes ids in each type's import format, parents as components created by the import", async () => {
@@ -76,7 +76,7 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
                 ["durable-code:base:Registries", "registries"],
                 ["durable-code:base:Dns", "dns"],
             ]);
-            assert.deepEqual(entry("network-vpc"), { type: "aws:ec2/vpc:Vpc", name: "network-vpc", id: "vpc-0d1e2f3a4b5c6d7e8", parent: "network" });
+            assert.deepEqual(entry("network-vpc"), { type: "aws:ec2/vpc:Vpc", name: "network-vpc", id: "vpc-0d1e2f3a4b5c6d7e8", parent: "network", version: "7.48.0" });
             const association = imported().resources.find((candidate: any) => candidate.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" && candidate.logicalName === "network-public-1");
             assert.deepEqual([association.name, association.id], ["network-public-1:RouteTableAssociation", "subnet-0ee55ff66aa77bb88/rtb-0f1e2d3c4b5a69788"]);
             assert.equal(entry("dns-delegation").id, "Z0APEXZONE00001_durableai.com_NS");
@@ -121,6 +121,94 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
         });
     });
 
+    describe("what a real state holds", () => {
+        const fixture = () => JSON.parse(readFileSync(FIXTURE, "utf8"));
+        const runWith = async (state: unknown, argv: string[] = []) => {
+            writeFileSync(join(dir, "state.json"), JSON.stringify(state));
+            return run(["--terraform-state", join(dir, "state.json"), ...argv]);
+        };
+
+        it("imports the record x and *.x share once: HashiCorp's for_each over domain_validation_options keys both, with one record id", async () => {
+            const state = fixture();
+            const validation = state.resources.find((resource: any) => resource.name === "cert_validation");
+            const apex = validation.instances.find((instance: any) => instance.index_key === "durableai.com");
+            validation.instances.push({ ...apex, index_key: "*.durableai.com" });
+            assert.equal(await runWith(state), 0, lines.join("\n"));
+            const records = imported().resources.filter((candidate: any) => candidate.id === "Z0DURABLEAI0001__v0c9d8e7.durableai.com_CNAME");
+            assert.deepEqual(records.map((candidate: any) => candidate.name), ["dns-certificate-validation"]);
+            assert.match(lines[1], /aws_route53_record\.cert_validation\["\*\.durableai\.com"\] +adopted +the same record as aws_route53_record\.cert_validation\["durableai\.com"\]/);
+        });
+
+        it("the offline check refuses two entries with one URN (type, logical name, parent's type), which pulumi import refuses as ambiguous", async () => {
+            const plan = planAdoption(parseTerraformState(readFileSync(FIXTURE, "utf8"), "fixture"), { project: "durable-code", env: "dev" }, RULES);
+            const record = plan.entries.find((candidate) => candidate.name === "dns-certificate-validation")!;
+            const twice = { ...plan, entries: [...plan.entries, { ...record, name: "dns-certificate-validation-again", logicalName: "dns-certificate-validation", id: "Z0DURABLEAI0001__v9.durableai.com_CNAME" }] };
+            const { problems } = await verifyAdoption(twice, "dev", { dir });
+            assert.deepEqual(problems, [
+                'the import entries "dns-certificate-validation" and "dns-certificate-validation-again" have one URN (aws:route53/record:Record "dns-certificate-validation" under "dns"): pulumi import would refuse the whole file as ambiguous',
+            ]);
+        });
+
+        it("maps log groups under the names base declares, so up does not fail with \"already exists\"", async () => {
+            const state = fixture();
+            state.resources.push({
+                mode: "managed",
+                type: "aws_cloudwatch_log_group",
+                name: "frontend",
+                instances: [{ schema_version: 0, attributes: { id: "/ecs/durable-code-dev/frontend", name: "/ecs/durable-code-dev/frontend", retention_in_days: 30, arn: "arn:aws:logs:us-west-2:123456789012:log-group:/ecs/durable-code-dev/frontend" } }],
+            });
+            assert.equal(await runWith(state), 0, lines.join("\n"));
+            assert.deepEqual(entry("logs-frontend"), { type: "aws:cloudwatch/logGroup:LogGroup", name: "logs-frontend", id: "/ecs/durable-code-dev/frontend", parent: "logs", version: "7.48.0" });
+            assert.ok(imported().resources.some((candidate: any) => candidate.component && candidate.name === "logs" && candidate.type === "durable-code:base:ServiceLogs"));
+            assert.match(lines[1], /aws_cloudwatch_log_group\.frontend +adopted, changes in place +logs-frontend .*retention 30 -> 7 days/);
+        });
+
+        it("gives every entry the provider version package.json pins (@pulumi/aws 7.48.0)", async () => {
+            await run(["--terraform-state", FIXTURE]);
+            const versions = imported().resources.filter((candidate: any) => !candidate.component).map((candidate: any) => candidate.version);
+            assert.deepEqual([...new Set(versions)], ["7.48.0"]);
+            assert.equal(JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")).dependencies["@pulumi/aws"], "7.48.0");
+        });
+
+        it("--offline needs no AWS: writes the config and the import, and lists the rules still to resolve", async () => {
+            assert.equal(await run(["--terraform-state", FIXTURE, "--offline", "--write"]), 0, lines.join("\n"));
+            assert.deepEqual(ec2.calls, []);
+            assert.equal(imported().resources.filter((candidate: any) => /securityGroup(Ingress|Egress)Rule/.test(candidate.type)).length, 0);
+            assert.ok(entry("network-vpc"));
+            const toResolve = lines[1].split("\n").filter((row) => / to resolve /.test(row)).map((row) => row.split(/ {2,}/)[0]);
+            assert.deepEqual(toResolve, [
+                "aws_security_group.alb ingress tcp 80 0.0.0.0/0",
+                "aws_security_group.alb ingress tcp 443 0.0.0.0/0",
+                "aws_security_group.alb egress -1 0 0.0.0.0/0",
+                "aws_security_group.ecs_tasks ingress tcp 3000 sg-0a1b2c3d4e5f6a7b8",
+                "aws_security_group.ecs_tasks ingress tcp 8000 sg-0a1b2c3d4e5f6a7b8",
+                "aws_security_group.ecs_tasks egress -1 0 0.0.0.0/0",
+            ]);
+            assert.match(lines.join("\n"), /wrote \S+import\.json for review, without the 6 security group rules still to resolve: import it only after running adopt again without --offline/);
+            assert.match(readFileSync(join(dir, "Pulumi.base-dev.yaml"), "utf8"), /durable-code:dnsDelegated: true\n/);
+        });
+
+        it("--offline refuses an s3:// state, which would need AWS", async () => {
+            await assert.rejects(run(["--terraform-state", "s3://acme-terraform-state/env:/base-dev/terraform.tfstate", "--offline"]), {
+                message: "--offline reads a state file, not s3://acme-terraform-state/env:/base-dev/terraform.tfstate; pull it first (terraform state pull > base-dev.tfstate) and give the file",
+            });
+        });
+
+        it("refuses another environment's state (--env staging with base-dev's), and writes nothing", async () => {
+            copyFileSync(join(PROJECT_DIR, "Pulumi.base-staging.yaml"), join(dir, "Pulumi.base-staging.yaml"));
+            await assert.rejects(
+                adopt(["--env", "staging", "--import-file", importFile(), "--terraform-state", FIXTURE], undefined, { ec2, log: (line: string) => lines.push(line), source: { dir } }),
+                (error: Error & { exitCode: number }) => {
+                    assert.equal(error.exitCode, 2);
+                    assert.match(error.message, /^\S+terraform-base-dev\.tfstate\.json is the state of environment "dev", not "staging" \(aws_vpc\.main tag Environment=dev; aws_vpc\.main tag Workspace=base-dev; .*\); give base-staging's state, or run with --env dev\. Nothing was written$/);
+                    return true;
+                },
+            );
+            assert.ok(!existsSync(importFile()));
+            assert.deepEqual(ec2.calls, []);
+        });
+    });
+
     describe("the import must match the program", () => {
         it("a property that forces replacement and differs is an error naming it, and nothing is written", async () => {
             const state = JSON.parse(readFileSync(FIXTURE, "utf8"));
@@ -162,6 +250,20 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
             state.resources.find((resource: any) => resource.type === "aws_vpc").instances[0].attributes.arn = "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0d1e2f3a4b5c6d7e8";
             return refuse(state, /the state's resources are in eu-west-1 but Pulumi\.base-dev\.yaml says aws:region us-west-2/);
         });
+
+        // Terraform's state format v4 (hashicorp/terraform internal/states/statefile/version4.go):
+        // resources may carry `module`; instances `deposed`, `status: "tainted"`, or `attributes_flat`.
+        const withVpc = (change: (vpc: any) => void) => {
+            const state = fixture();
+            change(state.resources.find((resource: any) => resource.type === "aws_vpc"));
+            return state;
+        };
+        it("a resource inside a module", () => refuse(withVpc((vpc) => (vpc.module = "module.network")), /- module\.network\.aws_vpc\.main is inside module\.network: this reads the old base's root module only; move it out first \(terraform state mv module\.network\.aws_vpc\.main aws_vpc\.main\)/));
+        it("a deposed object", () => refuse(withVpc((vpc) => vpc.instances.push({ ...vpc.instances[0], deposed: "00000001" })), /- aws_vpc\.main has a deposed object \(00000001\), left by a replacement that did not finish: run terraform apply/));
+        it("a tainted instance", () => refuse(withVpc((vpc) => (vpc.instances[0].status = "tainted")), /- aws_vpc\.main is tainted, so Terraform would replace it: terraform untaint aws_vpc\.main if it is sound/));
+        it("attributes_flat from before Terraform 0.12", () =>
+            refuse(withVpc((vpc) => (vpc.instances[0] = { schema_version: 0, attributes_flat: { id: "vpc-0d1e2f3a4b5c6d7e8", cidr_block: "10.0.0.0/16" } })), /- aws_vpc\.main holds only attributes_flat \(written before Terraform 0\.12\): run terraform apply -refresh-only/));
+        it("a resource without instances (was a stack trace)", () => refuse(withVpc((vpc) => delete vpc.instances), /holds what this adoption cannot map; nothing was written:\n {2}- aws_vpc\.main has no instances list; the file is damaged or hand-edited/));
 
         it("an unknown resource type is listed in the report, not a crash", async () => {
             const state = fixture();
