@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../../shared/config/types";
 import { ConfigError } from "../../shared/errors";

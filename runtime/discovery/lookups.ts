@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../../shared/aws";
 import { RuntimeConfig } from "../../shared/config/types";
 import { BaseContract, CONTRACT_VERSION, ContractKey } from "../../shared/contract";
 import { ConfigError } from "../../shared/errors";
