@@ -18,6 +18,12 @@ export default tseslint.config(
         },
     },
     {
+        // cli/register.cjs: the one CommonJS file, loaded by `node -r` before TypeScript can be.
+        files: ["**/*.cjs"],
+        languageOptions: { sourceType: "commonjs" },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+    {
         files: PROGRAMS,
         languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
         plugins: { "@pulumi": pulumi },

@@ -43,7 +43,7 @@ export default {
         "no-config": true,
         "no-package": true,
         // mutation-hooks.ts credits what a describe's `before` hook reaches to that describe's tests.
-        require: ["ts-node/register/transpile-only", "test/root-hooks.ts", "test/mutation-hooks.ts"],
+        require: ["./cli/register.cjs", "test/root-hooks.ts", "test/mutation-hooks.ts"],
         extension: ["ts"],
         // Left out: the specs that evaluate whole stacks or run the commands end to end (minutes
         // per mutant); the files above are pinned by the direct specs that stay.

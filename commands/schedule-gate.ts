@@ -8,7 +8,7 @@ import { OpsError } from "../cli/errors";
 import { Decision, decide } from "../schedule/gate";
 
 export const GATE_SPEC: CommandSpec = {
-    usage: "ts-node commands/schedule-gate.ts --action startup|teardown [--cron '<the cron line that fired>'] [--at ISO-TIME] [--environment dev|staging] [--skip-dates YYYY-MM-DD,...]",
+    usage: "node -r ./cli/register.cjs commands/schedule-gate.ts --action startup|teardown [--cron '<the cron line that fired>'] [--at ISO-TIME] [--environment dev|staging] [--skip-dates YYYY-MM-DD,...]",
     summary: "Decides whether a scheduled run is due, a catch-up, or not for today, and writes run, catch_up, reason and environments to $GITHUB_OUTPUT.",
     flags: {
         action: { type: "string", value: "startup|teardown", help: "which workflow asks (required)" },
@@ -17,7 +17,7 @@ export const GATE_SPEC: CommandSpec = {
         environment: { type: "string", value: "dev|staging", help: "a manual run of one environment: always runs", default: "the schedule's environments" },
         "skip-dates": { type: "string", value: "YYYY-MM-DD,...", help: "more dates without startup or teardown", default: "none" },
     },
-    examples: ["ts-node commands/schedule-gate.ts --action teardown --cron '5 3 * * 2-6'", "ts-node commands/schedule-gate.ts --action startup --environment staging"],
+    examples: ["node -r ./cli/register.cjs commands/schedule-gate.ts --action teardown --cron '5 3 * * 2-6'", "node -r ./cli/register.cjs commands/schedule-gate.ts --action startup --environment staging"],
 };
 const USAGE = GATE_SPEC.usage;
 

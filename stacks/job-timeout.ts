@@ -11,9 +11,11 @@ const GITHUB_DEFAULT_TIMEOUT_MINUTES = 360;
 /**
  * The `timeout-minutes` of every job that can take a stack's lock, by "<file> <job>": the jobs that
  * declare a GitHub Environment, the only ones that get a deploy role (the pull request preview
- * declares none, and a preview takes no lock).
+ * declares none, and a preview takes no lock). Read once per process and folder.
  */
 export function deployJobTimeouts(dir = WORKFLOW_DIR): Record<string, number> {
+    const known = timeoutsByFolder.get(dir);
+    if (known) return { ...known };
     const timeouts: Record<string, number> = {};
     for (const file of readdirSync(dir).filter((name) => /\.ya?ml$/.test(name))) {
         const jobs = parse(readFileSync(path.join(dir, file), "utf8"))?.jobs ?? {};
@@ -21,8 +23,10 @@ export function deployJobTimeouts(dir = WORKFLOW_DIR): Record<string, number> {
             if (job.environment !== undefined) timeouts[`${file} ${name}`] = Number(job["timeout-minutes"] ?? GITHUB_DEFAULT_TIMEOUT_MINUTES);
         }
     }
-    return timeouts;
+    timeoutsByFolder.set(dir, timeouts);
+    return { ...timeouts };
 }
+const timeoutsByFolder = new Map<string, Record<string, number>>();
 
 /**
  * The age after which a lock counts as left by a killed run: the longest a deploy job may run, read

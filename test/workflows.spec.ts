@@ -160,7 +160,7 @@ describe("workflows", () => {
 
             it(`${file} execs node itself, so GitHub's cancel (a SIGINT to the step's process alone) reaches it, and reports the lock after a cancel`, () => {
                 const steps = allSteps().filter((step) => step.file === file);
-                assert.match(steps.find((step) => /commands\/(up|down)\.ts /.test(step.run ?? "")).run, new RegExp(`^exec node -r ts-node/register/transpile-only commands/${file === "nightly-teardown.yml" ? "down" : "up"}\\.ts --env `));
+                assert.match(steps.find((step) => /commands\/(up|down)\.ts /.test(step.run ?? "")).run, new RegExp(`^exec node -r \\./cli/register\\.cjs commands/${file === "nightly-teardown.yml" ? "down" : "up"}\\.ts --env `));
                 const afterCancel = steps.find((step) => step.if === "cancelled()");
                 assert.match(afterCancel.run, /npm run --silent status -- --env "\$ENVIRONMENT"/);
             });
@@ -202,7 +202,7 @@ describe("workflows", () => {
                 .replace(/"\$ENVIRONMENT"/g, env)
                 .replace(/\$DRY_RUN/g, dryRun ? "--dry-run" : "")
                 .replace(/\$CATCH_UP/g, catchUp ? "--only-if-needed" : "");
-            const match = /^exec node -r ts-node\/register\/transpile-only commands\/(up|down)\.ts (.*)$/.exec(line.trim())!;
+            const match = /^exec node -r \.\/cli\/register\.cjs commands\/(up|down)\.ts (.*)$/.exec(line.trim())!;
             return [match[1], ...match[2].trim().split(/\s+/)];
         };
         const operations = (pulumi: FakePulumi) => pulumi.commandsFor().filter((command) => /^(up|destroy|preview)\b/.test(command));

@@ -42,14 +42,14 @@ const closingBracket = (text: string, open: number): number => {
 describe("--help on every npm command", () => {
     it("covers every npm script that runs a command", () => {
         const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
-        const commands = Object.keys(scripts).filter((name) => scripts[name].startsWith("ts-node "));
+        const commands = Object.keys(scripts).filter((name) => scripts[name].startsWith("node -r ./cli/register.cjs commands/"));
         assert.deepEqual(commands.sort(), Object.keys(SPECS).sort());
     });
 
     for (const [name, spec] of Object.entries(SPECS)) {
         it(`${name}: usage, every flag with what it does and its default, and two examples`, () => {
             const text = helpText(spec);
-            assert.match(text, new RegExp(`^usage: (npm run ${name}|ts-node)`));
+            assert.match(text, new RegExp(`^usage: npm run ${name}`));
             // npm keeps the flags before `--` for itself: `npm run status --json` never passes --json on.
             assert.match(spec.usage, new RegExp(`^npm run ${name} \\[?-- `), "the usage puts the flags after --");
             if (spec.usage.startsWith(`npm run ${name} [-- `)) assert.equal(closingBracket(spec.usage, spec.usage.indexOf("[")), spec.usage.length - 1, "every flag inside [-- ...]");
@@ -63,7 +63,7 @@ describe("--help on every npm command", () => {
 
     const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _set, ...withoutSdkSetting } = process.env;
     it("a command's own message is all it prints: no AWS SDK notice about Node 22 before it (a real process, on this Node)", () => {
-        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "commands/destroy-base.ts"], { cwd: ROOT, encoding: "utf8", env: withoutSdkSetting });
+        const run = spawnSync(process.execPath, ["-r", "./cli/register.cjs", "commands/destroy-base.ts"], { cwd: ROOT, encoding: "utf8", env: withoutSdkSetting });
         assert.equal(run.status, 2);
         assert.equal(run.stderr, "error: --env is required (one of dev, staging, prod)\nusage: npm run destroy-base -- --env <dev|staging|prod> --confirm base-<env> [--unprotect] [--force-delete-images]\n");
     });

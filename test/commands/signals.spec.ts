@@ -90,7 +90,7 @@ function startStep(file: string, env: Record<string, string> = {}): Run {
 }
 
 /** `npm run down -- --env dev` in a terminal: node, in a process group of its own, with pulumi as its child. */
-const startTerminalTeardown = (env: Record<string, string> = {}) => start(process.execPath, ["-r", "ts-node/register/transpile-only", "commands/down.ts", "--env", "dev"], env);
+const startTerminalTeardown = (env: Record<string, string> = {}) => start(process.execPath, ["-r", "./cli/register.cjs", "commands/down.ts", "--env", "dev"], env);
 
 /**
  * The ops commands as real processes, with a stand-in `pulumi` executable on the PATH that takes and
