@@ -1,13 +1,37 @@
+import { execFile } from "node:child_process";
+import * as path from "node:path";
 import { ESLint } from "eslint";
 import * as ts from "typescript";
 
 /**
- * `tsc --noEmit` and `eslint .` over one TypeScript program. Loading @pulumi/aws's declarations is
- * most of a type check (over a million lines), and ESLint's type-aware rules would load them a
- * second time through its project service: here ESLint is handed the program tsc built instead.
- * `npm run typecheck` and `npm run lint` still run each tool alone.
+ * npm test's type check and lint, side by side:
+ * - the type check is TypeScript 7's native compiler (the `typescript-7` package) on tsconfig.json:
+ *   a fifth of TypeScript 5.9's time for the same files and options. 5.9 stays the `typescript`
+ *   package, which ts-node, typescript-eslint and @pulumi/pulumi (peer range below 7) load;
+ * - ESLint's type-aware rules, which eslint.config.mjs gives the programs' files alone, get a
+ *   TypeScript 5.9 program of those files instead of a project service loading all of tsconfig.json.
+ * `npm run typecheck` and `npm run lint` run each one alone.
  */
-async function main(): Promise<number> {
+const TYPESCRIPT_7 = path.join(path.dirname(require.resolve("typescript-7/package.json")), "bin", "tsc");
+
+function typeCheck(): Promise<boolean> {
+    return new Promise((resolve) => {
+        execFile(process.execPath, [TYPESCRIPT_7, "--noEmit", "--pretty", String(Boolean(process.stdout.isTTY))], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+            process.stdout.write(stdout);
+            process.stderr.write(stderr);
+            if (error) console.error("npm test: the type check failed (TypeScript 7: tsc --noEmit)");
+            resolve(!error);
+        });
+    });
+}
+
+/** The program the type-aware rules need: the files whose ESLint config asks for type information. */
+async function typedProgram(eslint: ESLint, files: readonly string[]): Promise<{ files: string[]; program: ts.Program }> {
+    const typed: string[] = [];
+    for (const file of files) {
+        const parserOptions = (await eslint.calculateConfigForFile(file))?.languageOptions?.parserOptions;
+        if (parserOptions?.projectService || parserOptions?.project) typed.push(file);
+    }
     const host: ts.ParseConfigFileHost = {
         ...ts.sys,
         onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
@@ -15,22 +39,27 @@ async function main(): Promise<number> {
         },
     };
     const config = ts.getParsedCommandLineOfConfigFile("tsconfig.json", { noEmit: true }, host)!;
-    const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, configFileParsingDiagnostics: config.errors });
-    const diagnostics = ts.getPreEmitDiagnostics(program);
-    if (diagnostics.length > 0) {
-        const formatHost = { getCanonicalFileName: (name: string) => name, getCurrentDirectory: ts.sys.getCurrentDirectory, getNewLine: () => "\n" };
-        process.stdout.write(process.stdout.isTTY ? ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost) : ts.formatDiagnostics(diagnostics, formatHost));
-        console.error(`npm test: the type check failed (tsc --noEmit): ${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}`);
-    }
+    // The rules read types, never documentation: leaving JSDoc unparsed saves a fifth of the parse.
+    const compilerHost = ts.createCompilerHost(config.options);
+    compilerHost.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
+    return { files: typed, program: ts.createProgram({ rootNames: typed, options: config.options, host: compilerHost }) };
+}
 
-    const eslint = new ESLint({ overrideConfig: [{ files: ["**/*.ts"], languageOptions: { parserOptions: { projectService: false, programs: [program] } } }] });
+async function lint(): Promise<boolean> {
+    const files = ts.sys.readDirectory(".", [".ts"], ["node_modules", "bin", ".stryker-tmp", "reports"]).map((file) => path.relative(".", file));
+    const { files: typed, program } = await typedProgram(new ESLint(), files);
+    const eslint = new ESLint({ overrideConfig: [{ files: typed, languageOptions: { parserOptions: { projectService: false, programs: [program] } } }] });
     const results = await eslint.lintFiles(["."]);
-    const errors = results.reduce((total, result) => total + result.errorCount, 0);
     const report = await (await eslint.loadFormatter("stylish")).format(results);
     if (report) process.stdout.write(report);
+    const errors = results.reduce((total, result) => total + result.errorCount, 0);
     if (errors > 0) console.error("npm test: the lint failed (eslint .)");
+    return errors === 0;
+}
 
-    return diagnostics.length > 0 || errors > 0 ? 1 : 0;
+async function main(): Promise<number> {
+    const [typed, linted] = await Promise.all([typeCheck(), lint()]);
+    return typed && linted ? 0 : 1;
 }
 
 main().then(
