@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main as release, parseRequest } from "../../commands/release";
@@ -51,14 +51,22 @@ describe("npm run release", () => {
     const run = async (argv: string[]) => release(argv, new AbortController().signal, { stacks: await Stacks.open(pulumi.asCommand()), ecr, ecs, log, source: { dir } });
     const mutations = () => pulumi.commandsFor().filter((command) => /^(up|destroy|preview)\b/.test(command));
 
-    beforeEach(async () => {
-        dir = mkdtempSync(join(tmpdir(), "durable-code-release-"));
+    /** A repository with the stack files and two releases, v0.1.0 and v0.2.0; each test gets a copy. */
+    let template: string;
+    before(() => {
+        template = dir = mkdtempSync(join(tmpdir(), "durable-code-release-template-"));
         for (const name of ["Pulumi.yaml", "Pulumi.base-dev.yaml", FILE]) copyFileSync(join(PROJECT_DIR, name), join(dir, name));
         git(dir, "init", "-q");
         git(dir, "add", ".");
         git(dir, "commit", "-qm", "stack files");
         commitTag("v0.1.0");
         commitTag("v0.2.0");
+    });
+    after(() => rmSync(template, { recursive: true, force: true }));
+
+    beforeEach(async () => {
+        dir = mkdtempSync(join(tmpdir(), "durable-code-release-"));
+        cpSync(template, dir, { recursive: true });
         app = new AppServer(0);
         pulumi = new FakePulumi()
             .addStack("base-dev", { repositories: { frontend: { name: "durable-code-dev-frontend" }, backend: { name: "durable-code-dev-backend" } } })
