@@ -255,7 +255,7 @@ describe("workflows", () => {
         const step = (id: string) => releaseJob().steps.find((candidate: any) => candidate.id === id || candidate.name === id);
         /** Runs a step's script with bash; `exec node -r <register> <command file> ...` prints the command's argv instead. */
         const bash = (script: string, env: Record<string, string>, cwd = ROOT) =>
-            execFileSync("bash", ["-c", `exec() { "$@"; }; node() { shift 3; printf '%s\\n' "$@"; }\n${script}`], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+            execFileSync("bash", ["-c", `exec() { "$@"; }; node() { shift 3; printf '%s\\n' "$@"; }\n${script}`], { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: "pipe" });
 
         it("is triggered by hand (environment, tag, service) and by the application's build (repository_dispatch release, with the same three in client_payload)", () => {
             const on = workflow("release.yml").on;
@@ -279,7 +279,7 @@ describe("workflows", () => {
             let dir: string;
             beforeEach(() => {
                 dir = mkdtempSync(join(tmpdir(), "durable-code-release-commit-"));
-                const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8" });
+                const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8", stdio: "pipe" });
                 git(dir, "init", "-q", "--bare", "-b", "main", "origin.git");
                 git(dir, "clone", "-q", "origin.git", "work");
                 writeFileSync(join(dir, "work", "Pulumi.runtime-dev.yaml"), "config:\n  durable-code:imageTag: v1.0.0\n");
