@@ -1,8 +1,8 @@
-import { FakePulumi } from "./fakes/fake-pulumi";
+import { removeBackendDirectories } from "./fakes/backend-dirs";
 
 /** Mocha root hooks: the suite leaves nothing behind in the temp directory. */
 export const mochaHooks = {
     afterAll(): void {
-        FakePulumi.cleanup();
+        removeBackendDirectories();
     },
 };

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { keepForCleanup } from "./backend-dirs";
 
 // Internals of the Automation API the real PulumiCommand uses to report results; not in its typings.
 // semver comes with @pulumi/pulumi, which reads the CLI version through it.
@@ -46,13 +47,7 @@ interface Failure {
  * not (backend.go, CancelCurrentUpdate).
  */
 export class FakePulumi {
-    private static readonly directories = new Set<string>();
-    /** Removes every backend directory the fakes made (the root hook calls it after the suite). */
-    static cleanup(): void {
-        for (const dir of FakePulumi.directories) rmSync(dir, { recursive: true, force: true });
-        FakePulumi.directories.clear();
-    }
-    readonly backendDir = mkdtempSync(join(tmpdir(), "fake-pulumi-backend-"));
+    readonly backendDir = keepForCleanup(mkdtempSync(join(tmpdir(), "fake-pulumi-backend-")));
     readonly command = "pulumi";
     // 3.205 makes the Automation API read engine events from a file, which this fake writes.
     readonly version = new SemVer("3.205.0");
@@ -71,10 +66,6 @@ export class FakePulumi {
     readonly hangs = new Set<string>();
     /** Where `pulumi whoami --json` says the CLI is logged in. */
     backendUrl = `file://${this.backendDir}`;
-
-    constructor() {
-        FakePulumi.directories.add(this.backendDir);
-    }
 
     private lockDir(name: string): string {
         return join(this.backendDir, ".pulumi", "locks", "organization", "durable-code", name);
