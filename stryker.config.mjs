@@ -39,7 +39,7 @@ export default {
         "cost/price-resources.ts",
     ],
     mochaOptions: {
-        // .mocharc.json asks for parallel workers, which this runner cannot use: its settings are given here.
+        // .mocharc.cjs asks for parallel workers, which this runner cannot use: its settings are given here.
         "no-config": true,
         "no-package": true,
         // mutation-hooks.ts credits what a describe's `before` hook reaches to that describe's tests.
