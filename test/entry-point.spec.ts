@@ -1,4 +1,6 @@
 import { strict as assert } from "assert";
+import { join } from "node:path";
+import * as ts from "typescript";
 import { fakeCloud } from "../offline/cloud";
 import { evaluateStack } from "../offline/engine";
 import { stackConfig } from "../offline/evaluate";
@@ -28,5 +30,22 @@ describe("entry point", () => {
         assert.match(failure.message, /^runtime-dev: 2 problems in the configuration:\n {2}- durable-code:egress must be one of/);
         assert.equal(failure.cause.name, "ConfigError");
         assert.deepEqual(failure.resources, []);
+    });
+
+    it("loads under pulumi up's TypeScript options: the CLI's defaults with tsconfig.json's on top, as CommonJS", () => {
+        // @pulumi/pulumi cmd/run/run.js (the pinned version) registers ts-node with these defaults,
+        // spread under tsconfig.json's compilerOptions as its tsutils.loadTypeScriptCompilerOptions
+        // reads them; ts-node (dist/configuration.js) puts them over the same file's, and its own
+        // TS_NODE_COMPILER_OPTIONS over everything. A key the file leaves out takes the CLI's
+        // default: without moduleResolution, "nodenext" beside "commonjs" stops every pulumi up (TS5110).
+        const root = join(__dirname, "..");
+        const project = ts.readConfigFile(join(root, "tsconfig.json"), ts.sys.readFile).config.compilerOptions;
+        const cliDefaults = { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true" };
+        const tsNodeFixed = { sourceMap: true, inlineSourceMap: false, inlineSources: true, declaration: false, noEmit: false, outDir: ".ts-node" };
+        const { options, errors } = ts.convertCompilerOptionsFromJson({ ...project, ...cliDefaults, ...project, ...tsNodeFixed }, root);
+        assert.deepEqual(errors.map((error) => ts.flattenDiagnosticMessageText(error.messageText, "\n")), []);
+        const problems = ts.createProgram({ rootNames: [], options }).getOptionsDiagnostics();
+        assert.deepEqual(problems.map((problem) => `TS${problem.code}: ${ts.flattenDiagnosticMessageText(problem.messageText, "\n")}`), []);
+        assert.equal(options.module, ts.ModuleKind.CommonJS);
     });
 });
