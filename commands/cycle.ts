@@ -1,13 +1,15 @@
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { environmentFrom, positiveNumber, requireProdConfirmation } from "../cli/args";
 import { Cancellation, cancellationOf, runMain, timeoutFlag, timeoutMinutes } from "../cli/run-main";
 import { CommandSpec, parseCommand } from "../cli/command";
+import { SendsCommands } from "../cli/sdk-client";
 import { writeReport } from "../stacks/report";
 import { Stacks } from "../stacks/automation";
 import { CycleOptions, runCycle } from "../stacks/cycle";
 
 export const CYCLE_SPEC: CommandSpec = {
     usage: "npm run cycle -- --env <dev|staging|prod> [flags]",
-    summary: "The end-to-end check of the split: base up, runtime up, health, runtime destroy, base intact, restore, health.",
+    summary: "The end-to-end check of the split: base up, runtime up, health (ECS runs what was deployed, / and /health answer), runtime destroy, base intact, restore, health.",
     flags: {
         env: { type: "string", value: "dev|staging|prod", help: "the environment to cycle (required)" },
         "skip-base": { type: "boolean", help: "do not deploy base; require it to exist with no pending changes", default: "off" },
@@ -21,7 +23,7 @@ export const CYCLE_SPEC: CommandSpec = {
     examples: ["npm run cycle -- --env dev --report cycle-dev.json", "npm run cycle -- --env staging --skip-base --keep-down"],
 };
 
-export async function main(argv: string[], cancel: AbortSignal | Cancellation, stacks?: Stacks, log: (line: string) => void = console.log): Promise<number> {
+export async function main(argv: string[], cancel: AbortSignal | Cancellation, stacks?: Stacks, log: (line: string) => void = console.log, ecs?: SendsCommands): Promise<number> {
     const flags = parseCommand(argv, CYCLE_SPEC);
     const options: CycleOptions = {
         env: environmentFrom(flags.env, CYCLE_SPEC.usage),
@@ -37,7 +39,7 @@ export async function main(argv: string[], cancel: AbortSignal | Cancellation, s
     // A report that cannot be written fails now, not after an hour of deploys.
     if (reportFile) writeReport(reportFile, { command: "cycle", env: options.env, startedAt: new Date().toISOString(), passed: false, exitCode: 1, steps: [] }, 2);
     const { signal, interrupt } = cancellationOf(cancel);
-    const report = await runCycle(options, { stacks: stacks ?? (await Stacks.open()), log, signal, interrupt, onStep: reportFile ? (partial) => writeReport(reportFile, partial) : undefined });
+    const report = await runCycle(options, { stacks: stacks ?? (await Stacks.open()), ecs: ecs ?? new ECSClient({}), log, signal, interrupt, onStep: reportFile ? (partial) => writeReport(reportFile, partial) : undefined });
     if (reportFile) writeReport(reportFile, report);
     return report.exitCode;
 }

@@ -91,8 +91,10 @@ async function evaluate(stack: string, config: Record<string, string>, cloud: Cl
     pulumi.runtime.setAllConfig(config);
 
     try {
-        // Imported only now: the program must load after setMocks.
-        const program = (await import("../index")).default;
+        // Loaded only now: the program must load after setMocks. A require, as the CommonJS that
+        // pulumi up runs: under "module": "node16" an import() here would stay an ES module import.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const program: typeof import("../index") = require("../index");
         const outputs = await program();
         const resolved = await new Promise<Record<string, any>>((resolve) => pulumi.output(outputs).apply((value) => resolve(value as Record<string, any>)));
         await waitForRegistrations();

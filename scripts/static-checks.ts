@@ -7,9 +7,7 @@ import * as ts from "typescript";
  * npm test's type check and lint, side by side:
  * - the type check is TypeScript 7's native compiler (the `typescript-7` package) on tsconfig.json:
  *   a fifth of TypeScript 5.9's time for the same files. 5.9 stays the `typescript` package, which
- *   ts-node, typescript-eslint and @pulumi/pulumi (peer range below 7) load. TypeScript 7 no longer
- *   has the "node" module resolution that tsconfig.json keeps for 5.9 and pulumi up, so it resolves
- *   as "bundler", its default for CommonJS;
+ *   ts-node, typescript-eslint and @pulumi/pulumi (peer range below 7) load;
  * - ESLint's type-aware rules, which eslint.config.mjs gives the programs' files alone, get a
  *   TypeScript 5.9 program of those files instead of a project service loading all of tsconfig.json.
  * `npm run typecheck` and `npm run lint` run each one alone.
@@ -18,7 +16,7 @@ const TYPESCRIPT_7 = path.join(path.dirname(require.resolve("typescript-7/packag
 
 function typeCheck(): Promise<boolean> {
     return new Promise((resolve) => {
-        execFile(process.execPath, [TYPESCRIPT_7, "--noEmit", "--moduleResolution", "bundler", "--pretty", String(Boolean(process.stdout.isTTY))], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        execFile(process.execPath, [TYPESCRIPT_7, "--noEmit", "--pretty", String(Boolean(process.stdout.isTTY))], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
             process.stdout.write(stdout);
             process.stderr.write(stderr);
             if (error) console.error("npm test: the type check failed (TypeScript 7: tsc --noEmit)");

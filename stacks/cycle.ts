@@ -2,6 +2,8 @@ import { isDeepStrictEqual } from "node:util";
 import { stackNameOf } from "../shared/stack-name";
 import { EnvironmentName } from "../shared/environments";
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
+import { SendsCommands } from "../cli/sdk-client";
+import { requireDeployed } from "./deployments";
 import { HealthOptions, waitForHealthy } from "./health";
 import { RunReport, StepRecord, summaryTable } from "./report";
 import { OperationContext, Stacks } from "./automation";
@@ -20,6 +22,8 @@ export interface CycleOptions {
 
 export interface CycleDependencies {
     readonly stacks: Stacks;
+    /** ECS, asked whether each service runs what `up` deployed (DescribeServices). */
+    readonly ecs: SendsCommands;
     readonly log: (line: string) => void;
     /** Aborted on a cancel: nothing new starts. */
     readonly signal: AbortSignal;
@@ -30,8 +34,8 @@ export interface CycleDependencies {
 }
 
 /**
- * The end-to-end check of the split: base up, runtime up, health, runtime destroy, base intact,
- * restore, health. After a failed runtime step the teardown and the base check still run (they
+ * The end-to-end check of the split: base up, runtime up, health (ECS runs what was deployed, and
+ * / and /health answer), runtime destroy, base intact, restore, health. After a failed runtime step the teardown and the base check still run (they
  * return the environment to its nightly state); after a failed teardown or base check nothing does.
  */
 export async function runCycle(options: CycleOptions, deps: CycleDependencies): Promise<RunReport> {
@@ -40,11 +44,15 @@ export async function runCycle(options: CycleOptions, deps: CycleDependencies): 
     const runtime = stackNameOf("runtime", options.env);
     const steps = new StepRunner(deps.log, deps.signal, (records) => deps.onStep?.(reportOf(options, startedAt, records, exitCodeOf(records, deps.signal))));
     const context: OperationContext = { onOutput: (text) => deps.log(text.replace(/\n$/, "")), signal: deps.signal, interrupt: deps.interrupt };
+    // ECS may roll a failing deployment back while Pulumi reports success, and the version it
+    // rolled back to answers the health check: each check first asks ECS what runs (deployments.ts).
     const healthy = async () => {
-        const url = String((await deps.stacks.outputs(runtime)).url ?? "");
+        const outputs = await deps.stacks.outputs(runtime);
+        const url = String(outputs.url ?? "");
         if (!url) throw new OpsError(`${runtime} has no "url" output; is it deployed?`);
+        await requireDeployed(deps.ecs, runtime, outputs);
         const result = await waitForHealthy(url, { ...options.health, log: deps.log, signal: deps.signal });
-        return { detail: `${url} healthy after ${result.attempts} attempt(s)` };
+        return { detail: `ECS runs what was deployed; ${url} healthy after ${result.attempts} attempt(s)` };
     };
 
     if (options.dryRun) {

@@ -7,6 +7,7 @@ import { main } from "../../commands/cycle";
 import { RunReport } from "../../stacks/report";
 import { Stacks } from "../../stacks/automation";
 import { AppServer } from "../fakes/app-server";
+import { FakeEcs, runtimeOutputs, taskDefinitionArn } from "../fakes/ecs";
 import { FakePulumi } from "../fakes/fake-pulumi";
 
 const BASE_OUTPUTS = { vpcId: "vpc-1", contractVersion: 1 };
@@ -17,19 +18,21 @@ describe("npm run cycle", () => {
     let app: AppServer;
     let url: string;
     let pulumi: FakePulumi;
+    let ecs: FakeEcs;
     let output: string[];
     beforeEach(async () => {
         app = new AppServer(2);
         url = await app.start();
         pulumi = new FakePulumi().addStack("base-dev").addStack("runtime-dev");
         pulumi.deployedOutputs.set("base-dev", BASE_OUTPUTS);
-        pulumi.deployedOutputs.set("runtime-dev", { url });
+        pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", url));
+        ecs = new FakeEcs(() => pulumi.stacks.get("runtime-dev")?.outputs);
         output = [];
     });
     afterEach(() => app.stop());
 
     const cycle = async (overrides: Partial<CycleOptions> = {}, signal = new AbortController().signal): Promise<RunReport> =>
-        runCycle(options(overrides), { stacks: await Stacks.open(pulumi.asCommand()), log: (line) => output.push(line), signal });
+        runCycle(options(overrides), { stacks: await Stacks.open(pulumi.asCommand()), ecs, log: (line) => output.push(line), signal });
     const results = (report: RunReport) => report.steps.map((step) => `${step.step}: ${step.result}`);
     const operations = () => pulumi.commandsFor().filter((command) => /^(up|destroy|preview|cancel)\b/.test(command));
     /** A Ctrl-C once the hung operation has started (its output is logged), however busy the machine is. */
@@ -111,7 +114,7 @@ describe("npm run cycle", () => {
     it("a health check that never turns green fails the cycle but still tears runtime down", async () => {
         await app.stop();
         app = new AppServer(1_000_000);
-        pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+        pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start()));
         const report = await cycle({ health: { ...fastHealth, deadlineMs: 300 } });
         assert.equal(report.passed, false);
         assert.deepEqual(results(report), [
@@ -125,6 +128,26 @@ describe("npm run cycle", () => {
         ]);
         assert.match(report.steps[2].detail!, /did not become healthy within 0 s \(\d+ attempts; last: .*answered 503/);
         assert.match(output.join("\n"), /cycle of dev FAILED at "health check"/);
+    });
+
+    it("asks ECS before each health check whether every service runs the task definition up deployed", async () => {
+        const report = await cycle();
+        assert.deepEqual(
+            ecs.calls.map(([command, input]) => `${command} ${input.cluster} ${input.services.join(" ")}`),
+            Array(2).fill("DescribeServicesCommand durable-code-dev durable-code-dev-frontend durable-code-dev-backend"),
+        );
+        assert.match(report.steps[2].detail!, /^ECS runs what was deployed; http:\/\/127\.0\.0\.1:\d+ healthy after 2 attempt\(s\)$/);
+    });
+
+    it("a deployment ECS rolled back fails the health check, naming the service and what runs, though the old version answers; runtime is still torn down", async () => {
+        const deployed = taskDefinitionArn("durable-code-dev-backend", 7);
+        const previous = taskDefinitionArn("durable-code-dev-backend", 6);
+        ecs.rollBack("durable-code-dev-backend", "backend", deployed, previous, "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:v0.1.0");
+        const report = await cycle();
+        assert.equal(report.steps[2].result, "failed");
+        assert.match(report.steps[2].detail!, /^runtime-dev is not running what was deployed, although Pulumi reported success:\n {2}- backend rolled back: ECS runs durable-code-dev-backend:6 \(v0\.1\.0\), not durable-code-dev-backend:7 that up deployed \(ECS deployment circuit breaker: tasks failed to start\.\)/);
+        assert.deepEqual(results(report).slice(3), ["destroy runtime-dev: passed", "base-dev intact: passed", "restore runtime-dev: skipped", "health check after restore: skipped"]);
+        assert.deepEqual(app.requests, [], "the version ECS rolled back to is never taken for the one deployed");
     });
 
     it("an AWS error midway is reported with Pulumi's message, and runtime is still torn down", async () => {
@@ -186,10 +209,11 @@ describe("npm run cycle", () => {
     it("a cancel during the health check starts nothing after it: runtime is not destroyed", async () => {
         await app.stop();
         app = new AppServer(1_000_000);
-        pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+        pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start()));
         const controller = new AbortController();
         const report = runCycle(options({ health: { ...fastHealth, deadlineMs: 60_000 } }), {
             stacks: await Stacks.open(pulumi.asCommand()),
+            ecs,
             log: (line) => {
                 output.push(line);
                 if (line.startsWith("not healthy yet")) controller.abort();
@@ -220,11 +244,11 @@ describe("npm run cycle", () => {
         it("writes the report as JSON with --report and exits 0 only when every step passed", async () => {
             await app.stop();
             app = new AppServer(0);
-            pulumi.deployedOutputs.set("runtime-dev", { url: await app.start() });
+            pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start()));
             const dir = mkdtempSync(join(tmpdir(), "cycle-"));
             try {
                 const file = join(dir, "report.json");
-                const code = await main(["--env", "dev", "--report", file], new AbortController().signal, await Stacks.open(pulumi.asCommand()), (line) => output.push(line));
+                const code = await main(["--env", "dev", "--report", file], new AbortController().signal, await Stacks.open(pulumi.asCommand()), (line) => output.push(line), ecs);
                 assert.equal(code, 0);
                 const report = JSON.parse(readFileSync(file, "utf8"));
                 assert.equal(report.passed, true);
@@ -250,7 +274,7 @@ describe("npm run cycle", () => {
                 pulumi.hangs.add("up runtime-dev");
                 const controller = new AbortController();
                 abortWhenRunning(controller, "up runtime-dev");
-                const code = await main(["--env", "dev", "--report", file], controller.signal, await Stacks.open(pulumi.asCommand()), (line) => output.push(line));
+                const code = await main(["--env", "dev", "--report", file], controller.signal, await Stacks.open(pulumi.asCommand()), (line) => output.push(line), ecs);
                 assert.equal(code, 130);
                 const report = JSON.parse(readFileSync(file, "utf8"));
                 assert.deepEqual([report.exitCode, report.steps[0].result, report.steps[1].result], [130, "passed", "cancelled"]);
