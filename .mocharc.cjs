@@ -1,5 +1,5 @@
 const { readdirSync } = require("node:fs");
-const { join } = require("node:path");
+const { join, relative } = require("node:path");
 
 /**
  * Mocha hands spec files to its two workers in this order, each to the first one free. The longest
@@ -8,10 +8,14 @@ const { join } = require("node:path");
  * under test/ runs; the list only orders them.
  */
 const LONGEST_FIRST = ["test/commands/signals.spec.ts", "test/workflows.spec.ts", "test/cost.spec.ts", "test/discovery.spec.ts", "test/commands/release.spec.ts", "test/policy.spec.ts"];
-const specs = readdirSync("test", { recursive: true })
-    .filter((file) => file.endsWith(".spec.ts"))
-    .map((file) => join("test", file))
-    .sort();
+/** Every `*.spec.ts` below `dir`, as a path from the repository root. */
+const specsIn = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) return specsIn(path);
+        return entry.name.endsWith(".spec.ts") ? [relative(__dirname, path)] : [];
+    });
+const specs = specsIn(join(__dirname, "test")).sort();
 
 module.exports = {
     require: ["cli/register.cjs", "test/root-hooks.ts"],

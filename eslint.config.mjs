@@ -18,9 +18,9 @@ export default tseslint.config(
         },
     },
     {
-        // cli/register.cjs: the one CommonJS file, loaded by `node -r` before TypeScript can be.
+        // The CommonJS files Node loads before TypeScript can be: cli/register.cjs and .mocharc.cjs.
         files: ["**/*.cjs"],
-        languageOptions: { sourceType: "commonjs" },
+        languageOptions: { sourceType: "commonjs", globals: { __dirname: "readonly" } },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
     {

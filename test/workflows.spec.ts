@@ -77,8 +77,9 @@ describe("workflows", () => {
         const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
         const runs = allSteps().filter((step) => step.run).map((step) => step.run as string);
         const npmScripts = runs.flatMap((run) => [...run.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((match) => match[1]));
-        const paths = runs.flatMap((run) => [...run.matchAll(/\b((?:commands|scripts|policy|cost)\/[\w./-]+\.ts)\b/g)].map((match) => match[1]));
+        const paths = runs.flatMap((run) => [...run.matchAll(/\b((?:commands|scripts|policy|cost)\/[\w./-]+\.ts)\b|-r \.\/([\w./-]+)/g)].map((match) => match[1] ?? match[2]));
         assert.ok(npmScripts.length >= 3 && paths.length >= 4);
+        assert.ok(paths.includes("cli/register.cjs"), "the TypeScript loader the steps preload");
         assert.deepEqual(npmScripts.filter((name) => !(name in scripts)), []);
         assert.deepEqual(paths.filter((path) => !existsSync(join(ROOT, path))), []);
     });
