@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withoutStackTraces } from "./stack-traces";
 
 /**
  * Evaluates the real program (index.ts) for one stack with Pulumi's mock engine: no CLI, no cloud.
@@ -102,33 +103,6 @@ async function evaluate(stack: string, config: Record<string, string>, cloud: Cl
     } catch (error) {
         await waitForRegistrations().catch(() => undefined);
         throw new EvaluationError(error instanceof Error ? error : new Error(String(error)), resources);
-    }
-}
-
-/**
- * Pulumi's runtime captures a stack trace for every promise it makes (`debuggablePromise` in its
- * runtime/debuggable.js), kept for a leak report that prints it only under
- * PULUMI_DEBUG_PROMISE_LEAKS, and formats one of unlimited depth for every resource's source
- * position (`Resource.callsites`), which ts-node's source-map-support maps frame by frame. Together
- * they took a third of an evaluation's time, so while a program runs no trace is captured and none
- * is source-mapped: an error it throws carries its message alone. Setting
- * PULUMI_DEBUG_PROMISE_LEAKS=1, Pulumi's own switch for those traces, keeps every trace.
- */
-let evaluating = 0;
-/** Error as V8 reads it: without prepareStackTrace, V8 formats a trace itself (@types/node declares it always set). */
-const v8Error: { stackTraceLimit: number; prepareStackTrace?: ErrorConstructor["prepareStackTrace"] } = Error;
-let saved: typeof v8Error = { stackTraceLimit: v8Error.stackTraceLimit };
-async function withoutStackTraces<T>(run: () => Promise<T>): Promise<T> {
-    if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return run();
-    if (evaluating++ === 0) {
-        saved = { stackTraceLimit: v8Error.stackTraceLimit, prepareStackTrace: v8Error.prepareStackTrace };
-        v8Error.stackTraceLimit = 0;
-        v8Error.prepareStackTrace = undefined;
-    }
-    try {
-        return await run();
-    } finally {
-        if (--evaluating === 0) Object.assign(v8Error, saved);
     }
 }
 
