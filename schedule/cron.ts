@@ -7,22 +7,23 @@ export interface CronSchedule {
     matches(instant: Date): boolean;
 }
 
-const FIELD_RANGES: ReadonlyArray<[number, number]> = [
-    [0, 59],
-    [0, 23],
-    [1, 31],
-    [1, 12],
-    [0, 6],
+/** Each field's range and how to read it from an instant, in the expression's order. */
+const FIELDS: ReadonlyArray<{ range: [number, number]; of: (instant: Date) => number }> = [
+    { range: [0, 59], of: (instant) => instant.getUTCMinutes() },
+    { range: [0, 23], of: (instant) => instant.getUTCHours() },
+    { range: [1, 31], of: (instant) => instant.getUTCDate() },
+    { range: [1, 12], of: (instant) => instant.getUTCMonth() + 1 },
+    { range: [0, 6], of: (instant) => instant.getUTCDay() },
 ];
 
 export function parseCron(expression: string): CronSchedule {
     const fields = expression.trim().split(/\s+/);
     if (fields.length !== 5) throw new Error(`cron "${expression}" must have five fields`);
-    const allowed = fields.map((field, index) => parseField(field, FIELD_RANGES[index], expression));
+    const allowed = fields.map((field, index) => parseField(field, FIELDS[index].range, expression));
     return {
         expression,
-        matches: (instant) =>
-            [instant.getUTCMinutes(), instant.getUTCHours(), instant.getUTCDate(), instant.getUTCMonth() + 1, instant.getUTCDay()].every((value, index) => allowed[index].has(value)),
+        // Field by field, minute first: most instants fail there (a year's simulation asks two million times).
+        matches: (instant) => FIELDS.every((field, index) => allowed[index].has(field.of(instant))),
     };
 }
 

@@ -359,7 +359,8 @@ describe("workflows", () => {
             const crons = (["teardown", "startup"] as const).flatMap((action) => cronLines(action === "teardown" ? "nightly-teardown.yml" : "morning-startup.yml").map((line) => ({ action, cron: parseCron(line) })));
             firings = [];
             for (let time = Date.UTC(YEAR, 0, 1); time < Date.UTC(YEAR + 1, 0, 2); time += 60_000) {
-                for (const { action, cron } of crons) if (cron.matches(new Date(time))) firings.push({ time, action, cron, local: localTime(new Date(time), RUNTIME_SCHEDULE.timeZone) });
+                const instant = new Date(time);
+                for (const { action, cron } of crons) if (cron.matches(instant)) firings.push({ time, action, cron, local: localTime(instant, RUNTIME_SCHEDULE.timeZone) });
             }
         });
         const simulate = (schedule: RuntimeSchedule, options: { delayMinutes?: number; dropped?: readonly string[] } = {}): Acted[] => {

@@ -64,7 +64,15 @@ async function until(run: Run, line: string, whileRunning = true): Promise<void>
  */
 async function cancelAsTheRunnerDoes(run: Run, scale = 1): Promise<string[]> {
     const sent: string[] = [];
-    const exitsWithin = (ms: number) => Promise.race([run.exited.then(() => true), sleep(ms).then(() => false)]);
+    const exitsWithin = async (ms: number) => {
+        let timer: NodeJS.Timeout | undefined;
+        const waited = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+        try {
+            return await Promise.race([run.exited.then(() => true), waited]);
+        } finally {
+            clearTimeout(timer);
+        }
+    };
     for (const [signal, ms] of [["SIGINT", 7500], ["SIGTERM", 2500]] as const) {
         process.kill(run.child.pid!, signal);
         sent.push(signal);
