@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { ESLint } from "eslint";
-import { typeCheck } from "./type-check";
+import { runCheck, typeCheck } from "./type-check";
 
 /**
  * npm test's static checks, side by side: the type check with Pulumi's template-string rule
@@ -25,15 +25,7 @@ async function typesAndTemplates(): Promise<boolean> {
     return problems.length === 0;
 }
 
-async function main(): Promise<number> {
+runCheck("npm test: static checks", async () => {
     const [typed, linted] = await Promise.all([typesAndTemplates(), lint()]);
-    return typed && linted ? 0 : 1;
-}
-
-main().then(
-    (code) => (process.exitCode = code),
-    (error) => {
-        console.error(error);
-        process.exitCode = 1;
-    },
-);
+    return typed && linted;
+});
