@@ -21,7 +21,12 @@ import { FakePulumi } from "./fakes/fake-pulumi";
 const ROOT = join(__dirname, "..");
 const WORKFLOW_DIR = join(ROOT, ".github", "workflows");
 const files = readdirSync(WORKFLOW_DIR).filter((file) => file.endsWith(".yml"));
-const workflow = (file: string) => parse(readFileSync(join(WORKFLOW_DIR, file), "utf8"));
+const parsed = new Map<string, any>();
+/** A workflow file as YAML data: parsed once, a fresh copy for each caller to read or change. */
+const workflow = (file: string) => {
+    if (!parsed.has(file)) parsed.set(file, parse(readFileSync(join(WORKFLOW_DIR, file), "utf8")));
+    return structuredClone(parsed.get(file));
+};
 const cronLines = (file: string): string[] => workflow(file).on.schedule.map((entry: { cron: string }) => entry.cron);
 const allSteps = () => files.flatMap((file) => Object.values<any>(workflow(file).jobs).flatMap((job) => job.steps.map((step: any) => ({ file, ...step }))));
 
