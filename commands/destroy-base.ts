@@ -5,7 +5,7 @@ import { OpsError } from "../cli/errors";
 import { Cancellation, cancellationOf, runMain } from "../cli/run-main";
 import { SendsCommands } from "../cli/sdk-client";
 import { stackNameOf } from "../shared/stack-name";
-import { OperationContext, Stacks } from "../stacks/automation";
+import { loggedContext, Stacks } from "../stacks/automation";
 import { destroyBase } from "../stacks/destroy-base";
 
 export const DESTROY_BASE_SPEC: CommandSpec = {
@@ -42,8 +42,7 @@ export async function main(
         throw new OpsError(`${base} protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them`, 2);
     }
     const ops = stacks ?? (await Stacks.open());
-    const { signal, interrupt } = cancellationOf(cancel);
-    const context: OperationContext = { onOutput: (text: string) => log(text.replace(/\n$/, "")), signal, interrupt };
+    const context = loggedContext(log, cancellationOf(cancel));
     await destroyBase(ops, env, { unprotect: flags.unprotect === true, forceDeleteImages: flags["force-delete-images"] === true }, ecr, context, log);
     return 0;
 }

@@ -10,7 +10,7 @@ import { previousTags, ServiceTags, tagsOf, withTags } from "./ledger";
 import { RolledBackError } from "../stacks/deployments";
 import { runtimeUp } from "../stacks/runtime";
 import { waitForLock } from "../stacks/stale-lock";
-import { OperationContext, Stacks } from "../stacks/automation";
+import { loggedContext, Stacks } from "../stacks/automation";
 import { textTable } from "../cli/text-table";
 import { SendsCommands } from "../cli/sdk-client";
 
@@ -62,7 +62,7 @@ export async function release(
     writeFileSync(file, withTags(text, project, next));
     deps.log(`\nrecorded in ${file}; commit it: the morning startup restores what is committed`);
 
-    const context: OperationContext = { onOutput: (line) => deps.log(line.replace(/\n$/, "")), signal: deps.signal, interrupt: deps.interrupt };
+    const context = loggedContext(deps.log, deps);
     // Whether runtime is up is read only once no other run (a teardown, say) holds its lock.
     await waitForLock(deps.stacks, runtime, context, { retryAfterCancel: false, waitForLockMinutes: request.waitForLockMinutes }, deps.log);
     const up = ((await deps.stacks.list()).get(runtime)?.resourceCount ?? 0) > 0;

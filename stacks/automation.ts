@@ -24,6 +24,11 @@ export interface OperationContext {
     readonly interrupt?: AbortSignal;
 }
 
+/** A context that logs Pulumi's output a line at a time (the Automation API hands each with its newline). */
+export function loggedContext(log: (line: string) => void, cancel: { readonly signal: AbortSignal; readonly interrupt?: AbortSignal }): OperationContext {
+    return { onOutput: (text) => log(text.replace(/\n$/, "")), signal: cancel.signal, interrupt: cancel.interrupt };
+}
+
 /** Ask the CLI to stop what it runs only through `interrupt`, and start nothing once cancelled. */
 function operationSignal(name: string, operation: string, context: OperationContext): AbortSignal {
     if (context.signal.aborted) throw cancelledError(operation, name);

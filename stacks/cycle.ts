@@ -6,7 +6,7 @@ import { SendsCommands } from "../cli/sdk-client";
 import { requireDeployed } from "./deployments";
 import { HealthOptions, waitForHealthy } from "./health";
 import { RunReport, StepRecord, summaryTable } from "./report";
-import { OperationContext, Stacks } from "./automation";
+import { loggedContext, Stacks } from "./automation";
 import { StepRunner } from "./steps";
 
 export interface CycleOptions {
@@ -35,15 +35,16 @@ export interface CycleDependencies {
 
 /**
  * The end-to-end check of the split: base up, runtime up, health (ECS runs what was deployed, and
- * / and /health answer), runtime destroy, base intact, restore, health. After a failed runtime step the teardown and the base check still run (they
- * return the environment to its nightly state); after a failed teardown or base check nothing does.
+ * / and /health answer), runtime destroy, base intact, restore, health. After a failed runtime step
+ * the teardown and the base check still run (they return the environment to its nightly state);
+ * after a failed teardown or base check nothing does.
  */
 export async function runCycle(options: CycleOptions, deps: CycleDependencies): Promise<RunReport> {
     const startedAt = new Date().toISOString();
     const base = stackNameOf("base", options.env);
     const runtime = stackNameOf("runtime", options.env);
     const steps = new StepRunner(deps.log, deps.signal, (records) => deps.onStep?.(reportOf(options, startedAt, records, exitCodeOf(records, deps.signal))));
-    const context: OperationContext = { onOutput: (text) => deps.log(text.replace(/\n$/, "")), signal: deps.signal, interrupt: deps.interrupt };
+    const context = loggedContext(deps.log, deps);
     // ECS may roll a failing deployment back while Pulumi reports success, and the version it
     // rolled back to answers the health check: each check first asks ECS what runs (deployments.ts).
     const healthy = async () => {

@@ -4,7 +4,7 @@ import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
 import { Cancellation, cancellationOf, timeoutMinutes } from "../cli/run-main";
 import { EnvironmentName } from "../shared/environments";
 import { stackNameOf } from "../shared/stack-name";
-import { OperationContext, Stacks } from "./automation";
+import { loggedContext, OperationContext, Stacks } from "./automation";
 import { staleLockMinutes } from "./job-timeout";
 import { appendJobSummary } from "./job-summary";
 import { LockOptions } from "./stale-lock";
@@ -57,9 +57,8 @@ export async function runRuntimeCommand(
     log: (line: string) => void,
     operation: (ops: Stacks, context: OperationContext, log: (line: string) => void) => Promise<string | undefined>,
 ): Promise<number> {
-    const { signal, interrupt } = cancellationOf(cancel);
     const ops = stacks ?? (await Stacks.open());
-    const context: OperationContext = { onOutput: (text) => log(text.replace(/\n$/, "")), signal, interrupt };
+    const context = loggedContext(log, cancellationOf(cancel));
     const started = Date.now();
     const summary = { action: `${command.dryRun ? "preview " : ""}${action} of`, stack: stackNameOf("runtime", command.env) };
     const notes: string[] = [];
