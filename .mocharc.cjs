@@ -7,7 +7,15 @@ const { join, relative } = require("node:path");
  * ended seconds after one worker went idle when they came in alphabetical order). Every spec file
  * under test/ runs; the list only orders them.
  */
-const LONGEST_FIRST = ["test/commands/signals.spec.ts", "test/workflows.spec.ts", "test/type-check.spec.ts", "test/cost.spec.ts", "test/discovery.spec.ts", "test/commands/release.spec.ts", "test/policy.spec.ts"];
+const LONGEST_FIRST = [
+    "test/commands/signals.spec.ts",
+    "test/workflows.spec.ts",
+    "test/type-check.spec.ts",
+    "test/cost.spec.ts",
+    "test/discovery.spec.ts",
+    "test/commands/release.spec.ts",
+    "test/policy.spec.ts",
+];
 /** Every `*.spec.ts` below `dir`, as a path from the repository root. */
 const specsIn = (dir) =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -19,7 +27,10 @@ const specs = specsIn(join(__dirname, "test")).sort();
 
 module.exports = {
     require: ["cli/register.cjs", "test/root-hooks.ts"],
-    spec: [...LONGEST_FIRST.filter((file) => specs.includes(file)), ...specs.filter((file) => !LONGEST_FIRST.includes(file))],
+    spec: [
+        ...LONGEST_FIRST.filter((file) => specs.includes(file)),
+        ...specs.filter((file) => !LONGEST_FIRST.includes(file)),
+    ],
     extension: ["ts"],
     parallel: true,
     jobs: 2,

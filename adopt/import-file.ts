@@ -17,7 +17,8 @@ export interface ImportEntry {
     readonly version?: string;
 }
 
-export type Outcome = "adopted" | "adopted, changes in place" | "replaced" | "left behind" | "created anew" | "not known" | "to resolve";
+export type Outcome =
+    "adopted" | "adopted, changes in place" | "replaced" | "left behind" | "created anew" | "not known" | "to resolve";
 
 export interface ReportLine {
     readonly address: string;
@@ -38,6 +39,9 @@ export type Component = keyof typeof COMPONENTS;
 export function pinnedAwsProviderVersion(dir = PROJECT_DIR): string {
     const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
     const version = manifest.dependencies?.["@pulumi/aws"];
-    if (!/^\d+\.\d+\.\d+$/.test(version ?? "")) throw new Error(`package.json pins @pulumi/aws as "${version}"; pin an exact version, which pulumi import needs`);
+    if (!/^\d+\.\d+\.\d+$/.test(version ?? ""))
+        throw new Error(
+            `package.json pins @pulumi/aws as "${version}"; pin an exact version, which pulumi import needs`,
+        );
     return version;
 }

@@ -37,7 +37,10 @@ export interface AdoptionPlan {
 
 const SERVICE_OF_REPOSITORY: Record<string, ServiceName> = { frontend: "frontend", backend: "backend" };
 const GROUP_ROLES: Record<string, "loadBalancer" | "services"> = { alb: "loadBalancer", ecs_tasks: "services" };
-const GROUP_LOGICAL: Record<"loadBalancer" | "services", string> = { loadBalancer: "security-groups-load-balancer", services: "security-groups-services" };
+const GROUP_LOGICAL: Record<"loadBalancer" | "services", string> = {
+    loadBalancer: "security-groups-load-balancer",
+    services: "security-groups-services",
+};
 
 const stripDot = (name: string) => String(name).replace(/\.$/, "");
 
@@ -45,23 +48,54 @@ const stripDot = (name: string) => String(name).replace(/\.$/, "");
  * `rules`: the inline security group rules as EC2 lists them, with ids; undefined for an offline run,
  * whose report lists the rules still to resolve.
  */
-export function planAdoption(objects: readonly StateObject[], scope: { project: string; env: EnvironmentName }, rules: readonly SecurityGroupRule[] | undefined): AdoptionPlan {
+export function planAdoption(
+    objects: readonly StateObject[],
+    scope: { project: string; env: EnvironmentName },
+    rules: readonly SecurityGroupRule[] | undefined,
+): AdoptionPlan {
     const version = pinnedAwsProviderVersion();
     const entries: ImportEntry[] = [];
     const report: ReportLine[] = [];
     const expectations: Expectation[] = [];
     const config: Record<string, string> = {};
     const used = new Set<Component>();
-    const find = (type: string, name?: string) => objects.filter((object) => object.type === type && (name === undefined || object.name === name));
+    const find = (type: string, name?: string) =>
+        objects.filter((object) => object.type === type && (name === undefined || object.name === name));
     const one = (type: string, name: string) => find(type, name)[0];
-    const adopt = (object: StateObject, type: string, logicalName: string, parent: Component, id: string, changes: string[] = []) => {
+    const adopt = (
+        object: StateObject,
+        type: string,
+        logicalName: string,
+        parent: Component,
+        id: string,
+        changes: string[] = [],
+    ) => {
         used.add(parent);
-        const fileName = entries.some((entry) => entry.name === logicalName) ? `${logicalName}:${type.split(":").pop()}` : logicalName;
-        entries.push({ type, name: fileName, ...(fileName !== logicalName ? { logicalName } : {}), id, parent, version });
-        report.push({ address: object.address, outcome: changes.length > 0 ? "adopted, changes in place" : "adopted", detail: `${logicalName} (${type}) ${id}${changes.length > 0 ? `; changes in place: ${changes.join("; ")}` : ""}` });
+        const fileName = entries.some((entry) => entry.name === logicalName)
+            ? `${logicalName}:${type.split(":").pop()}`
+            : logicalName;
+        entries.push({
+            type,
+            name: fileName,
+            ...(fileName !== logicalName ? { logicalName } : {}),
+            id,
+            parent,
+            version,
+        });
+        report.push({
+            address: object.address,
+            outcome: changes.length > 0 ? "adopted, changes in place" : "adopted",
+            detail: `${logicalName} (${type}) ${id}${changes.length > 0 ? `; changes in place: ${changes.join("; ")}` : ""}`,
+        });
     };
-    const expect = (object: StateObject, type: string, logicalName: string, property: string, value: unknown, forcesReplacement = true) =>
-        expectations.push({ address: object.address, type, logicalName, property, value, forcesReplacement });
+    const expect = (
+        object: StateObject,
+        type: string,
+        logicalName: string,
+        property: string,
+        value: unknown,
+        forcesReplacement = true,
+    ) => expectations.push({ address: object.address, type, logicalName, property, value, forcesReplacement });
     const done = new Set<string>();
     const handled = (object: StateObject) => done.add(object.address);
 
@@ -74,35 +108,61 @@ export function planAdoption(objects: readonly StateObject[], scope: { project: 
     if (vpc.attributes.cidr_block !== DEFAULT_VPC_CIDR) config.vpcCidr = vpc.attributes.cidr_block;
 
     for (const gateway of find("aws_internet_gateway")) {
-        adopt(gateway, "aws:ec2/internetGateway:InternetGateway", "network-igw", "network", gateway.attributes.id, ["tags become the contract tags"]);
+        adopt(gateway, "aws:ec2/internetGateway:InternetGateway", "network-igw", "network", gateway.attributes.id, [
+            "tags become the contract tags",
+        ]);
         handled(gateway);
     }
-    const subnets = (tier: "public" | "private") => find("aws_subnet", tier).sort((a, b) => Number(a.index) - Number(b.index));
+    const subnets = (tier: "public" | "private") =>
+        find("aws_subnet", tier).sort((a, b) => Number(a.index) - Number(b.index));
     const zones: string[] = subnets("public").map((subnet) => subnet.attributes.availability_zone);
     for (const tier of ["public", "private"] as const) {
         for (const subnet of subnets(tier)) {
             const logicalName = `network-${tier}-${subnet.index}`;
-            const changes = [subnet.attributes.map_public_ip_on_launch ? "map_public_ip_on_launch true -> false (nothing gets an address by accident)" : "", "tags become the contract tags"].filter(Boolean);
+            const changes = [
+                subnet.attributes.map_public_ip_on_launch
+                    ? "map_public_ip_on_launch true -> false (nothing gets an address by accident)"
+                    : "",
+                "tags become the contract tags",
+            ].filter(Boolean);
             adopt(subnet, "aws:ec2/subnet:Subnet", logicalName, "network", subnet.attributes.id, changes);
             expect(subnet, "aws:ec2/subnet:Subnet", logicalName, "cidrBlock", subnet.attributes.cidr_block);
-            expect(subnet, "aws:ec2/subnet:Subnet", logicalName, "availabilityZone", subnet.attributes.availability_zone);
+            expect(
+                subnet,
+                "aws:ec2/subnet:Subnet",
+                logicalName,
+                "availabilityZone",
+                subnet.attributes.availability_zone,
+            );
             handled(subnet);
         }
     }
     const azCount = subnets("public").length;
     if (azCount !== ENVIRONMENTS[scope.env].azCount) config.azCount = String(azCount);
     const plan = planSubnets(vpc.attributes.cidr_block, azCount);
-    const cidrs = { public: subnets("public").map((subnet) => subnet.attributes.cidr_block), private: subnets("private").map((subnet) => subnet.attributes.cidr_block) };
-    if (JSON.stringify(cidrs) !== JSON.stringify({ public: plan.public, private: plan.private })) config.subnetCidrs = JSON.stringify(cidrs);
+    const cidrs = {
+        public: subnets("public").map((subnet) => subnet.attributes.cidr_block),
+        private: subnets("private").map((subnet) => subnet.attributes.cidr_block),
+    };
+    if (JSON.stringify(cidrs) !== JSON.stringify({ public: plan.public, private: plan.private }))
+        config.subnetCidrs = JSON.stringify(cidrs);
 
     const publicTable = one("aws_route_table", "public");
     if (publicTable) {
-        adopt(publicTable, "aws:ec2/routeTable:RouteTable", "network-public", "network", publicTable.attributes.id, ["tags become the contract tags"]);
+        adopt(publicTable, "aws:ec2/routeTable:RouteTable", "network-public", "network", publicTable.attributes.id, [
+            "tags become the contract tags",
+        ]);
         handled(publicTable);
     }
     for (const association of find("aws_route_table_association", "public")) {
         // Import id of an association: <subnet-id>/<route-table-id> (aws.ec2.RouteTableAssociation docs).
-        adopt(association, "aws:ec2/routeTableAssociation:RouteTableAssociation", `network-public-${association.index}`, "network", `${association.attributes.subnet_id}/${association.attributes.route_table_id}`);
+        adopt(
+            association,
+            "aws:ec2/routeTableAssociation:RouteTableAssociation",
+            `network-public-${association.index}`,
+            "network",
+            `${association.attributes.subnet_id}/${association.attributes.route_table_id}`,
+        );
         handled(association);
     }
 
@@ -116,16 +176,36 @@ export function planAdoption(objects: readonly StateObject[], scope: { project: 
         groupIds[role] = group.attributes.id;
         names[role] = group.attributes.name;
         descriptions[role] = group.attributes.description;
-        adopt(group, "aws:ec2/securityGroup:SecurityGroup", GROUP_LOGICAL[role], "security-groups", group.attributes.id, ["tags become the contract tags"]);
+        adopt(
+            group,
+            "aws:ec2/securityGroup:SecurityGroup",
+            GROUP_LOGICAL[role],
+            "security-groups",
+            group.attributes.id,
+            ["tags become the contract tags"],
+        );
         expect(group, "aws:ec2/securityGroup:SecurityGroup", GROUP_LOGICAL[role], "name", group.attributes.name);
-        expect(group, "aws:ec2/securityGroup:SecurityGroup", GROUP_LOGICAL[role], "description", group.attributes.description);
+        expect(
+            group,
+            "aws:ec2/securityGroup:SecurityGroup",
+            GROUP_LOGICAL[role],
+            "description",
+            group.attributes.description,
+        );
         handled(group);
     }
     if (Object.keys(names).length === 2) {
         config.securityGroupNames = JSON.stringify({ loadBalancer: names.loadBalancer, services: names.services });
-        config.securityGroupDescriptions = JSON.stringify({ loadBalancer: descriptions.loadBalancer, services: descriptions.services });
+        config.securityGroupDescriptions = JSON.stringify({
+            loadBalancer: descriptions.loadBalancer,
+            services: descriptions.services,
+        });
     }
-    report.push(...(rules ? adoptRules(groupIds, rules, entries, used, version) : rulesToResolve(find("aws_security_group").filter((group) => GROUP_ROLES[group.name]))));
+    report.push(
+        ...(rules
+            ? adoptRules(groupIds, rules, entries, used, version)
+            : rulesToResolve(find("aws_security_group").filter((group) => GROUP_ROLES[group.name]))),
+    );
 
     // Registries.
     const repositoryNames = {} as Record<ServiceName, string>;
@@ -133,22 +213,52 @@ export function planAdoption(objects: readonly StateObject[], scope: { project: 
         const service = SERVICE_OF_REPOSITORY[repository.name];
         if (!service) continue;
         repositoryNames[service] = repository.attributes.name;
-        adopt(repository, "aws:ecr/repository:Repository", `registries-${service}`, "registries", repository.attributes.name, ["tags become the contract tags"]);
-        expect(repository, "aws:ecr/repository:Repository", `registries-${service}`, "name", repository.attributes.name);
+        adopt(
+            repository,
+            "aws:ecr/repository:Repository",
+            `registries-${service}`,
+            "registries",
+            repository.attributes.name,
+            ["tags become the contract tags"],
+        );
+        expect(
+            repository,
+            "aws:ecr/repository:Repository",
+            `registries-${service}`,
+            "name",
+            repository.attributes.name,
+        );
         const encryption = repository.attributes.encryption_configuration?.[0]?.encryption_type ?? "AES256";
-        expect(repository, "aws:ecr/repository:Repository", `registries-${service}`, "encryptionConfigurations.0.encryptionType", encryption);
+        expect(
+            repository,
+            "aws:ecr/repository:Repository",
+            `registries-${service}`,
+            "encryptionConfigurations.0.encryptionType",
+            encryption,
+        );
         handled(repository);
     }
-    if (SERVICE_NAMES.some((service) => repositoryNames[service] && repositoryNames[service] !== repositoryName(scope, service))) {
+    if (
+        SERVICE_NAMES.some(
+            (service) => repositoryNames[service] && repositoryNames[service] !== repositoryName(scope, service),
+        )
+    ) {
         config.repositoryNames = JSON.stringify(repositoryNames);
     }
     for (const policy of find("aws_ecr_lifecycle_policy")) {
         const service = SERVICE_OF_REPOSITORY[policy.name];
         if (!service) continue;
         // Import id of a lifecycle policy: the repository's name.
-        adopt(policy, "aws:ecr/lifecyclePolicy:LifecyclePolicy", `registries-${service}`, "registries", policy.attributes.repository, [
-            "rules replaced by this project's: release tags kept by count, never expired by age (the old rules expired dev* tags after 7 days)",
-        ]);
+        adopt(
+            policy,
+            "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+            `registries-${service}`,
+            "registries",
+            policy.attributes.repository,
+            [
+                "rules replaced by this project's: release tags kept by count, never expired by age (the old rules expired dev* tags after 7 days)",
+            ],
+        );
         handled(policy);
     }
     for (const policy of find("aws_ecr_repository_policy")) {
@@ -164,28 +274,53 @@ export function planAdoption(objects: readonly StateObject[], scope: { project: 
     const zone = find("aws_route53_zone")[0];
     if (zone) {
         const zoneName = stripDot(zone.attributes.name);
-        adopt(zone, "aws:route53/zone:Zone", "dns-zone", "dns", zone.attributes.zone_id, ["comment and tags become this project's"]);
+        adopt(zone, "aws:route53/zone:Zone", "dns-zone", "dns", zone.attributes.zone_id, [
+            "comment and tags become this project's",
+        ]);
         expect(zone, "aws:route53/zone:Zone", "dns-zone", "name", zoneName);
         handled(zone);
         config.domain = zoneName;
-        if (environmentZoneName(zoneName, scope.env, ENVIRONMENTS[scope.env].zoneAtApex) !== zoneName) config.zoneName = zoneName;
+        if (environmentZoneName(zoneName, scope.env, ENVIRONMENTS[scope.env].zoneAtApex) !== zoneName)
+            config.zoneName = zoneName;
         config.dnsDelegated = "true";
         const delegation = find("aws_route53_record", "zone_delegation")[0];
         if (delegation) {
             // Import id of a record: <zone id>_<name>_<type> (aws.route53.Record docs).
-            adopt(delegation, "aws:route53/record:Record", "dns-delegation", "dns", `${delegation.attributes.zone_id}_${stripDot(delegation.attributes.name)}_NS`);
+            adopt(
+                delegation,
+                "aws:route53/record:Record",
+                "dns-delegation",
+                "dns",
+                `${delegation.attributes.zone_id}_${stripDot(delegation.attributes.name)}_NS`,
+            );
             config.parentZoneId = delegation.attributes.zone_id;
             handled(delegation);
         }
         const certificate = find("aws_acm_certificate")[0];
         if (certificate) {
             const domainName = certificate.attributes.domain_name;
-            const alternatives: string[] = (certificate.attributes.subject_alternative_names ?? []).filter((name: string) => name !== domainName);
-            adopt(certificate, "aws:acm/certificate:Certificate", "dns-certificate", "dns", certificate.attributes.arn, ["tags become the contract tags"]);
+            const alternatives: string[] = (certificate.attributes.subject_alternative_names ?? []).filter(
+                (name: string) => name !== domainName,
+            );
+            adopt(
+                certificate,
+                "aws:acm/certificate:Certificate",
+                "dns-certificate",
+                "dns",
+                certificate.attributes.arn,
+                ["tags become the contract tags"],
+            );
             expect(certificate, "aws:acm/certificate:Certificate", "dns-certificate", "domainName", domainName);
-            expect(certificate, "aws:acm/certificate:Certificate", "dns-certificate", "subjectAlternativeNames", [...alternatives].sort());
+            expect(
+                certificate,
+                "aws:acm/certificate:Certificate",
+                "dns-certificate",
+                "subjectAlternativeNames",
+                [...alternatives].sort(),
+            );
             handled(certificate);
-            if (JSON.stringify(alternatives) !== JSON.stringify([`*.${zoneName}`])) config.certificateAlternativeNames = JSON.stringify(alternatives);
+            if (JSON.stringify(alternatives) !== JSON.stringify([`*.${zoneName}`]))
+                config.certificateAlternativeNames = JSON.stringify(alternatives);
             const domains = validationDomains(zoneName, alternatives);
             // HashiCorp's documented for_each over domain_validation_options keys x and *.x apart,
             // but ACM gives them one record, so both instances hold one id: import it once.
@@ -193,20 +328,35 @@ export function planAdoption(objects: readonly StateObject[], scope: { project: 
             for (const record of find("aws_route53_record", "cert_validation")) {
                 const shared = firstOfRecord.get(record.attributes.id);
                 if (shared) {
-                    report.push({ address: record.address, outcome: "adopted", detail: `the same record as ${shared} (a name and its wildcard share one validation record); imported once` });
+                    report.push({
+                        address: record.address,
+                        outcome: "adopted",
+                        detail: `the same record as ${shared} (a name and its wildcard share one validation record); imported once`,
+                    });
                     handled(record);
                     continue;
                 }
                 firstOfRecord.set(record.attributes.id, record.address);
                 const domain = String(record.index).replace(/^\*\./, "");
-                const logicalName = domain === domains[0] ? "dns-certificate-validation" : `dns-certificate-validation-${domain}`;
-                adopt(record, "aws:route53/record:Record", logicalName, "dns", `${record.attributes.zone_id}_${stripDot(record.attributes.name)}_${record.attributes.type}`);
+                const logicalName =
+                    domain === domains[0] ? "dns-certificate-validation" : `dns-certificate-validation-${domain}`;
+                adopt(
+                    record,
+                    "aws:route53/record:Record",
+                    logicalName,
+                    "dns",
+                    `${record.attributes.zone_id}_${stripDot(record.attributes.name)}_${record.attributes.type}`,
+                );
                 expect(record, "aws:route53/record:Record", logicalName, "type", record.attributes.type);
                 handled(record);
             }
         }
         for (const validation of find("aws_acm_certificate_validation")) {
-            report.push({ address: validation.address, outcome: "created anew", detail: "no cloud object of its own: the program's CertificateValidation only waits for the already issued certificate" });
+            report.push({
+                address: validation.address,
+                outcome: "created anew",
+                detail: "no cloud object of its own: the program's CertificateValidation only waits for the already issued certificate",
+            });
             handled(validation);
         }
     }
@@ -215,14 +365,22 @@ export function planAdoption(objects: readonly StateObject[], scope: { project: 
     for (const group of find("aws_cloudwatch_log_group")) {
         const service = SERVICE_NAMES.find((candidate) => logGroupName(scope, candidate) === group.attributes.name);
         if (!service) continue;
-        const retention = group.attributes.retention_in_days ? `retention ${group.attributes.retention_in_days} -> ${ENVIRONMENTS[scope.env].logRetentionDays} days; ` : "";
-        adopt(group, "aws:cloudwatch/logGroup:LogGroup", `logs-${service}`, "logs", group.attributes.name, [`${retention}tags become the contract tags`]);
+        const retention = group.attributes.retention_in_days
+            ? `retention ${group.attributes.retention_in_days} -> ${ENVIRONMENTS[scope.env].logRetentionDays} days; `
+            : "";
+        adopt(group, "aws:cloudwatch/logGroup:LogGroup", `logs-${service}`, "logs", group.attributes.name, [
+            `${retention}tags become the contract tags`,
+        ]);
         expect(group, "aws:cloudwatch/logGroup:LogGroup", `logs-${service}`, "name", group.attributes.name);
         handled(group);
     }
 
     for (const object of objects.filter((candidate) => !done.has(candidate.address))) {
-        report.push({ address: object.address, outcome: "not known", detail: `no counterpart in this program's base (type ${object.type}); it stays as it is: decide whether to keep it outside any stack, or delete it with Terraform before "terraform state rm"` });
+        report.push({
+            address: object.address,
+            outcome: "not known",
+            detail: `no counterpart in this program's base (type ${object.type}); it stays as it is: decide whether to keep it outside any stack, or delete it with Terraform before "terraform state rm"`,
+        });
     }
     const components = [...used].map((name): ImportEntry => ({ type: COMPONENTS[name], name, component: true }));
     return { config, entries: [...components, ...entries], report, expectations, zones };

@@ -32,10 +32,41 @@ function programRules(): ProgramRule[] {
     const ingress = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
     const egress = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
     return [
-        ...PUBLIC_LISTENER_PORTS.map((port): ProgramRule => ({ logicalName: `security-groups-load-balancer-in-${port}`, type: ingress, role: "loadBalancer", egress: false, protocol: "tcp", port, cidr: "0.0.0.0/0" })),
-        ...SERVICE_NAMES.map((service): ProgramRule => ({ logicalName: `security-groups-services-in-${service}`, type: ingress, role: "services", egress: false, protocol: "tcp", port: SERVICES[service].port, from: "loadBalancer" })),
-        ...SERVICE_NAMES.map((service): ProgramRule => ({ logicalName: `security-groups-load-balancer-to-${service}`, type: egress, role: "loadBalancer", egress: true, protocol: "tcp", port: SERVICES[service].port, from: "services" })),
-        { logicalName: "security-groups-services-out", type: egress, role: "services", egress: true, protocol: "-1", cidr: "0.0.0.0/0" },
+        ...PUBLIC_LISTENER_PORTS.map((port): ProgramRule => ({
+            logicalName: `security-groups-load-balancer-in-${port}`,
+            type: ingress,
+            role: "loadBalancer",
+            egress: false,
+            protocol: "tcp",
+            port,
+            cidr: "0.0.0.0/0",
+        })),
+        ...SERVICE_NAMES.map((service): ProgramRule => ({
+            logicalName: `security-groups-services-in-${service}`,
+            type: ingress,
+            role: "services",
+            egress: false,
+            protocol: "tcp",
+            port: SERVICES[service].port,
+            from: "loadBalancer",
+        })),
+        ...SERVICE_NAMES.map((service): ProgramRule => ({
+            logicalName: `security-groups-load-balancer-to-${service}`,
+            type: egress,
+            role: "loadBalancer",
+            egress: true,
+            protocol: "tcp",
+            port: SERVICES[service].port,
+            from: "services",
+        })),
+        {
+            logicalName: "security-groups-services-out",
+            type: egress,
+            role: "services",
+            egress: true,
+            protocol: "-1",
+            cidr: "0.0.0.0/0",
+        },
     ];
 }
 
@@ -44,9 +75,16 @@ function programRules(): ProgramRule[] {
  * the program's rule resources (import id: the rule id sgr-...). A rule the program does not declare
  * is left behind; the program's rules that do not exist yet are created.
  */
-export function adoptRules(groupIds: Partial<Record<Role, string>>, rules: readonly SecurityGroupRule[], entries: ImportEntry[], used: Set<Component>, version: string): ReportLine[] {
+export function adoptRules(
+    groupIds: Partial<Record<Role, string>>,
+    rules: readonly SecurityGroupRule[],
+    entries: ImportEntry[],
+    used: Set<Component>,
+    version: string,
+): ReportLine[] {
     const lines: ReportLine[] = [];
-    const roleOf = (groupId?: string) => (Object.entries(groupIds).find(([, id]) => id === groupId)?.[0] as Role | undefined) ?? undefined;
+    const roleOf = (groupId?: string) =>
+        (Object.entries(groupIds).find(([, id]) => id === groupId)?.[0] as Role | undefined) ?? undefined;
     for (const rule of rules) {
         const role = roleOf(rule.GroupId);
         if (!role) continue;
@@ -55,15 +93,26 @@ export function adoptRules(groupIds: Partial<Record<Role, string>>, rules: reado
                 candidate.role === role &&
                 candidate.egress === rule.IsEgress &&
                 candidate.protocol === rule.IpProtocol &&
-                (candidate.port === undefined || (candidate.port === rule.FromPort && candidate.port === rule.ToPort)) &&
+                (candidate.port === undefined ||
+                    (candidate.port === rule.FromPort && candidate.port === rule.ToPort)) &&
                 (candidate.cidr === undefined || candidate.cidr === rule.CidrIpv4) &&
                 (candidate.from === undefined || groupIds[candidate.from] === rule.ReferencedGroupInfo?.GroupId),
         );
         const address = `${rule.GroupId} ${rule.IsEgress ? "egress" : "ingress"} ${rule.IpProtocol}${rule.FromPort !== undefined && rule.FromPort !== -1 ? ` ${rule.FromPort}` : ""} ${rule.CidrIpv4 ?? rule.ReferencedGroupInfo?.GroupId ?? ""} (${rule.SecurityGroupRuleId})`;
         if (match) {
             used.add("security-groups");
-            entries.push({ type: match.type, name: match.logicalName, id: rule.SecurityGroupRuleId, parent: "security-groups", version });
-            lines.push({ address, outcome: "adopted, changes in place", detail: `${match.logicalName} (${match.type}) ${rule.SecurityGroupRuleId}; changes in place: description and tags` });
+            entries.push({
+                type: match.type,
+                name: match.logicalName,
+                id: rule.SecurityGroupRuleId,
+                parent: "security-groups",
+                version,
+            });
+            lines.push({
+                address,
+                outcome: "adopted, changes in place",
+                detail: `${match.logicalName} (${match.type}) ${rule.SecurityGroupRuleId}; changes in place: description and tags`,
+            });
         } else {
             lines.push({
                 address,
@@ -83,7 +132,8 @@ export function rulesToResolve(groups: readonly StateObject[]): ReportLine[] {
     return groups.flatMap((group) =>
         (["ingress", "egress"] as const).flatMap((direction) =>
             ((group.attributes[direction] ?? []) as Array<Record<string, any>>).map((rule) => {
-                const port = rule.from_port === rule.to_port ? `${rule.from_port}` : `${rule.from_port}-${rule.to_port}`;
+                const port =
+                    rule.from_port === rule.to_port ? `${rule.from_port}` : `${rule.from_port}-${rule.to_port}`;
                 const peers = [...(rule.cidr_blocks ?? []), ...(rule.security_groups ?? [])].join(",");
                 return {
                     address: `${group.address} ${direction} ${rule.protocol} ${port} ${peers}`,

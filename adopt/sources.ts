@@ -12,7 +12,10 @@ export async function readState(location: string, region: string, s3?: SendsComm
         try {
             return readFileSync(location, "utf8");
         } catch (error) {
-            throw new OpsError(`--terraform-state ${location}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 2);
+            throw new OpsError(
+                `--terraform-state ${location}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+                2,
+            );
         }
     }
     const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
@@ -35,11 +38,19 @@ export async function readState(location: string, region: string, s3?: SendsComm
 }
 
 /** Inline rules have no ids in Terraform's state; EC2 lists them with their ids. */
-export async function rulesOf(objects: readonly StateObject[], region: string, ec2?: SendsCommands): Promise<SecurityGroupRule[]> {
-    const groupIds = objects.filter((object) => object.type === "aws_security_group").map((object) => object.attributes.id as string);
+export async function rulesOf(
+    objects: readonly StateObject[],
+    region: string,
+    ec2?: SendsCommands,
+): Promise<SecurityGroupRule[]> {
+    const groupIds = objects
+        .filter((object) => object.type === "aws_security_group")
+        .map((object) => object.attributes.id as string);
     if (groupIds.length === 0) return [];
     try {
-        const listed = await (ec2 ?? new EC2Client({ region })).send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: groupIds }] }));
+        const listed = await (ec2 ?? new EC2Client({ region })).send(
+            new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: groupIds }] }),
+        );
         return listed.SecurityGroupRules ?? [];
     } catch (error: any) {
         throw new OpsError(

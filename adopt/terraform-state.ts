@@ -39,7 +39,14 @@ export interface StateObject {
 }
 
 /** Resource types only the old runtime workspace held. */
-const RUNTIME_TYPES = ["aws_ecs_cluster", "aws_ecs_service", "aws_lb", "aws_lb_listener", "aws_nat_gateway", "aws_ecs_task_definition"];
+const RUNTIME_TYPES = [
+    "aws_ecs_cluster",
+    "aws_ecs_service",
+    "aws_lb",
+    "aws_lb_listener",
+    "aws_nat_gateway",
+    "aws_ecs_task_definition",
+];
 
 /** Parses and checks a state; every problem is an OpsError that names what is wrong, and nothing is written. */
 export function parseTerraformState(text: string, source: string): StateObject[] {
@@ -47,18 +54,27 @@ export function parseTerraformState(text: string, source: string): StateObject[]
     try {
         state = JSON.parse(text);
     } catch (error) {
-        throw new OpsError(`${source} is not JSON (${(error as Error).message}); give the file "terraform state pull" writes`, 2);
+        throw new OpsError(
+            `${source} is not JSON (${(error as Error).message}); give the file "terraform state pull" writes`,
+            2,
+        );
     }
     if (typeof state !== "object" || state === null || typeof state.version !== "number") {
         throw new OpsError(`${source} is not a Terraform state file: it has no format version`, 2);
     }
     if (state.version !== 4) {
-        throw new OpsError(`${source} is Terraform state format version ${state.version}; this reads version 4 (Terraform 0.12 and later): run "terraform state pull" with a current Terraform`, 2);
+        throw new OpsError(
+            `${source} is Terraform state format version ${state.version}; this reads version 4 (Terraform 0.12 and later): run "terraform state pull" with a current Terraform`,
+            2,
+        );
     }
     const managed = (state.resources ?? []).filter((resource) => resource.mode === "managed");
     const refusals = managed.flatMap((resource) => unreadable(resource));
     if (refusals.length > 0) {
-        throw new OpsError(`${source} holds what this adoption cannot map; nothing was written:\n${refusals.map((refusal) => `  - ${refusal}`).join("\n")}`, 2);
+        throw new OpsError(
+            `${source} holds what this adoption cannot map; nothing was written:\n${refusals.map((refusal) => `  - ${refusal}`).join("\n")}`,
+            2,
+        );
     }
     const objects = managed.flatMap((resource) =>
         (resource.instances ?? []).map((instance) => ({
@@ -69,10 +85,19 @@ export function parseTerraformState(text: string, source: string): StateObject[]
             attributes: instance.attributes ?? {},
         })),
     );
-    if (objects.length === 0) throw new OpsError(`${source} holds no managed resources; is it the state of the right workspace (terraform workspace select base-<env>)?`, 2);
-    const runtimeTypes = [...new Set(objects.map((object) => object.type).filter((type) => RUNTIME_TYPES.includes(type)))];
+    if (objects.length === 0)
+        throw new OpsError(
+            `${source} holds no managed resources; is it the state of the right workspace (terraform workspace select base-<env>)?`,
+            2,
+        );
+    const runtimeTypes = [
+        ...new Set(objects.map((object) => object.type).filter((type) => RUNTIME_TYPES.includes(type))),
+    ];
     if (runtimeTypes.length > 0 && !objects.some((object) => object.type === "aws_vpc")) {
-        throw new OpsError(`${source} is the state of a runtime workspace (it holds ${runtimeTypes.join(", ")} and no VPC); give the base workspace's state (terraform workspace select base-<env> && terraform state pull)`, 2);
+        throw new OpsError(
+            `${source} is the state of a runtime workspace (it holds ${runtimeTypes.join(", ")} and no VPC); give the base workspace's state (terraform workspace select base-<env> && terraform state pull)`,
+            2,
+        );
     }
     return objects;
 }
@@ -86,21 +111,31 @@ function addressOf(resource: StateResource, instance?: StateInstance): string {
 /** What the mapping would misread, each with the address and what to do in Terraform first. */
 function unreadable(resource: StateResource): string[] {
     if (resource.module) {
-        return [`${addressOf(resource)} is inside ${resource.module}: this reads the old base's root module only; move it out first (terraform state mv ${addressOf(resource)} ${resource.type}.${resource.name}) or adopt it by hand`];
+        return [
+            `${addressOf(resource)} is inside ${resource.module}: this reads the old base's root module only; move it out first (terraform state mv ${addressOf(resource)} ${resource.type}.${resource.name}) or adopt it by hand`,
+        ];
     }
     if (!Array.isArray(resource.instances)) {
-        return [`${addressOf(resource)} has no instances list; the file is damaged or hand-edited: pull the state again (terraform state pull)`];
+        return [
+            `${addressOf(resource)} has no instances list; the file is damaged or hand-edited: pull the state again (terraform state pull)`,
+        ];
     }
     return resource.instances.flatMap((instance) => {
         const address = addressOf(resource, instance);
         if (instance.deposed) {
-            return [`${address} has a deposed object (${instance.deposed}), left by a replacement that did not finish: run terraform apply in the old workspace to remove it, then pull the state again`];
+            return [
+                `${address} has a deposed object (${instance.deposed}), left by a replacement that did not finish: run terraform apply in the old workspace to remove it, then pull the state again`,
+            ];
         }
         if (instance.status === "tainted") {
-            return [`${address} is tainted, so Terraform would replace it: terraform untaint ${address} if it is sound (or terraform apply to replace it), then pull the state again`];
+            return [
+                `${address} is tainted, so Terraform would replace it: terraform untaint ${address} if it is sound (or terraform apply to replace it), then pull the state again`,
+            ];
         }
         if (!instance.attributes && instance.attributes_flat) {
-            return [`${address} holds only attributes_flat (written before Terraform 0.12): run terraform apply -refresh-only with a current Terraform to rewrite it, then pull the state again`];
+            return [
+                `${address} holds only attributes_flat (written before Terraform 0.12): run terraform apply -refresh-only with a current Terraform to rewrite it, then pull the state again`,
+            ];
         }
         return [];
     });
@@ -121,7 +156,10 @@ export function stateRegion(objects: readonly StateObject[]): string | undefined
  * (the old setup's tag contract) and the environment part of the names it gave security groups and
  * repositories (`<project>-<env>-...`), each with the address that says so.
  */
-export function stateEnvironments(objects: readonly StateObject[], environments: readonly string[]): Map<string, string[]> {
+export function stateEnvironments(
+    objects: readonly StateObject[],
+    environments: readonly string[],
+): Map<string, string[]> {
     const found = new Map<string, string[]>();
     const note = (env: string, evidence: string) => found.set(env, [...(found.get(env) ?? []), evidence]);
     for (const object of objects) {
@@ -130,7 +168,9 @@ export function stateEnvironments(objects: readonly StateObject[], environments:
         const workspace = /^[a-z]+-(.+)$/.exec(tags.Workspace ?? "")?.[1];
         if (workspace) note(workspace, `${object.address} tag Workspace=${tags.Workspace}`);
         if (["aws_security_group", "aws_ecr_repository"].includes(object.type)) {
-            const named = String(object.attributes.name ?? "").split(/[-_.]/).find((part) => environments.includes(part));
+            const named = String(object.attributes.name ?? "")
+                .split(/[-_.]/)
+                .find((part) => environments.includes(part));
             if (named) note(named, `${object.address} name ${object.attributes.name}`);
         }
     }

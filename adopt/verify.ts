@@ -23,7 +23,8 @@ const COUNTERPARTS: ReadonlyArray<{ readonly type: string; readonly name: RegExp
     { type: "aws:acm/certificate:Certificate", name: /./ },
 ];
 
-const valueAt = (inputs: Record<string, any>, path: string) => path.split(".").reduce<any>((value, key) => value?.[key], inputs);
+const valueAt = (inputs: Record<string, any>, path: string) =>
+    path.split(".").reduce<any>((value, key) => value?.[key], inputs);
 const normalize = (value: unknown) => (Array.isArray(value) ? [...value].sort() : value);
 
 /**
@@ -32,25 +33,41 @@ const normalize = (value: unknown) => (Array.isArray(value) ? [...value].sort() 
  * every declared resource with a Terraform counterpart has an entry, and no property that forces a
  * replacement differs between the state and the program. Returns every mismatch.
  */
-export async function verifyAdoption(plan: AdoptionPlan, env: EnvironmentName, source: StackSource = {}): Promise<{ problems: string[]; declared: DeclaredResource[] }> {
+export async function verifyAdoption(
+    plan: AdoptionPlan,
+    env: EnvironmentName,
+    source: StackSource = {},
+): Promise<{ problems: string[]; declared: DeclaredResource[] }> {
     const stack = stackNameOf("base", env);
     let declared: DeclaredResource[];
     try {
-        const zones = plan.zones.length > 0 ? [...plan.zones, ...["x", "y", "z", "w"].map((suffix) => `${plan.zones[0].slice(0, -1)}${suffix}`)] : undefined;
+        const zones =
+            plan.zones.length > 0
+                ? [...plan.zones, ...["x", "y", "z", "w"].map((suffix) => `${plan.zones[0].slice(0, -1)}${suffix}`)]
+                : undefined;
         declared = (await evaluateBase(env, plan.config, source, zones)).resources;
     } catch (error) {
         const cause = error instanceof EvaluationError ? error.cause : error;
         const problems = cause instanceof ConfigError ? cause.problems : [(cause as Error).message];
-        return { problems: problems.map((problem) => `the adopted config does not pass ${stack}'s validation: ${problem}`), declared: [] };
+        return {
+            problems: problems.map((problem) => `the adopted config does not pass ${stack}'s validation: ${problem}`),
+            declared: [],
+        };
     }
     const problems: string[] = [];
     const parentName = (resource: DeclaredResource) => resource.parent.slice(resource.parent.lastIndexOf("::") + 2);
-    const findDeclared = (type: string, name: string) => declared.filter((resource) => resource.type === type && resource.name === name);
+    const findDeclared = (type: string, name: string) =>
+        declared.filter((resource) => resource.type === type && resource.name === name);
 
     for (const entry of plan.entries) {
         const name = entry.logicalName ?? entry.name;
-        const matches = findDeclared(entry.type, name).filter((resource) => entry.component || parentName(resource) === entry.parent);
-        if (matches.length !== 1) problems.push(`the import names ${entry.type} "${name}"${entry.parent ? ` under "${entry.parent}"` : ""}, which the program does not declare`);
+        const matches = findDeclared(entry.type, name).filter(
+            (resource) => entry.component || parentName(resource) === entry.parent,
+        );
+        if (matches.length !== 1)
+            problems.push(
+                `the import names ${entry.type} "${name}"${entry.parent ? ` under "${entry.parent}"` : ""}, which the program does not declare`,
+            );
     }
     // pulumi import builds each URN from the parent's type, the type and the logical name, and refuses
     // the whole file when two entries share one: "has an ambiguous URN" (pulumi/pulumi
@@ -62,14 +79,23 @@ export async function verifyAdoption(plan: AdoptionPlan, env: EnvironmentName, s
         const urn = `${parentType}$${entry.type}::${logicalName}`;
         const earlier = urns.get(urn);
         if (earlier !== undefined) {
-            problems.push(`the import entries "${earlier}" and "${entry.name}" have one URN (${entry.type} "${logicalName}"${entry.parent ? ` under "${entry.parent}"` : ""}): pulumi import would refuse the whole file as ambiguous`);
+            problems.push(
+                `the import entries "${earlier}" and "${entry.name}" have one URN (${entry.type} "${logicalName}"${entry.parent ? ` under "${entry.parent}"` : ""}): pulumi import would refuse the whole file as ambiguous`,
+            );
         }
         urns.set(urn, earlier ?? entry.name);
     }
     for (const resource of declared) {
-        const counterpart = COUNTERPARTS.some((candidate) => candidate.type === resource.type && candidate.name.test(resource.name));
-        const imported = plan.entries.some((entry) => entry.type === resource.type && (entry.logicalName ?? entry.name) === resource.name);
-        if (counterpart && !imported) problems.push(`the program declares ${resource.type} "${resource.name}", which the old base holds, but the import has no entry for it: pulumi up would create a second one`);
+        const counterpart = COUNTERPARTS.some(
+            (candidate) => candidate.type === resource.type && candidate.name.test(resource.name),
+        );
+        const imported = plan.entries.some(
+            (entry) => entry.type === resource.type && (entry.logicalName ?? entry.name) === resource.name,
+        );
+        if (counterpart && !imported)
+            problems.push(
+                `the program declares ${resource.type} "${resource.name}", which the old base holds, but the import has no entry for it: pulumi up would create a second one`,
+            );
     }
     for (const expectation of plan.expectations) {
         const [resource] = findDeclared(expectation.type, expectation.logicalName);

@@ -32,7 +32,11 @@ export class Dns extends pulumi.ComponentResource {
     readonly certificateArn: pulumi.Output<string>;
     readonly certificateStatus: CertificateStatus;
 
-    constructor(name: string, args: { config: BaseConfig; zoneName: string }, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(
+        name: string,
+        args: { config: BaseConfig; zoneName: string },
+        opts: pulumi.ComponentResourceOptions = {},
+    ) {
         super("durable-code:base:Dns", name, {}, opts);
         const { config, zoneName } = args;
         const child = { parent: this };
@@ -41,7 +45,11 @@ export class Dns extends pulumi.ComponentResource {
             ? undefined
             : new aws.route53.Zone(
                   `${name}-zone`,
-                  { name: zoneName, comment: `${physicalName(config)}: managed by Pulumi`, tags: tagsFor(config, zoneName) },
+                  {
+                      name: zoneName,
+                      comment: `${physicalName(config)}: managed by Pulumi`,
+                      tags: tagsFor(config, zoneName),
+                  },
                   { parent: this, protect: config.protect },
               );
         this.zoneId = zone ? zone.zoneId : pulumi.output(config.zoneId!);
@@ -51,7 +59,13 @@ export class Dns extends pulumi.ComponentResource {
             zone && config.parentZoneId
                 ? new aws.route53.Record(
                       `${name}-delegation`,
-                      { zoneId: config.parentZoneId, name: zoneName, type: "NS", ttl: DELEGATION_TTL_SECONDS, records: zone.nameServers },
+                      {
+                          zoneId: config.parentZoneId,
+                          name: zoneName,
+                          type: "NS",
+                          ttl: DELEGATION_TTL_SECONDS,
+                          records: zone.nameServers,
+                      },
                       child,
                   )
                 : undefined;
@@ -71,7 +85,11 @@ export class Dns extends pulumi.ComponentResource {
         // stack writes them (no allowOverwrite), so deleting another environment never removes a
         // record this certificate's renewal needs.
         const records = validationDomains(zoneName, config.certificateAlternativeNames).map((domain, index) => {
-            const validation = certificate.domainValidationOptions.apply((options) => options.find((option) => option.domainName === domain) ?? options.find((option) => option.domainName === `*.${domain}`)!);
+            const validation = certificate.domainValidationOptions.apply(
+                (options) =>
+                    options.find((option) => option.domainName === domain) ??
+                    options.find((option) => option.domainName === `*.${domain}`)!,
+            );
             return new aws.route53.Record(
                 index === 0 ? `${name}-certificate-validation` : `${name}-certificate-validation-${domain}`,
                 {
@@ -93,6 +111,10 @@ export class Dns extends pulumi.ComponentResource {
               ).certificateArn
             : pulumi.output("");
 
-        this.registerOutputs({ zoneId: this.zoneId, nameServers: this.nameServers, certificateArn: this.certificateArn });
+        this.registerOutputs({
+            zoneId: this.zoneId,
+            nameServers: this.nameServers,
+            certificateArn: this.certificateArn,
+        });
     }
 }

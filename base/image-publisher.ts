@@ -10,7 +10,10 @@ import { githubTrustPolicy } from "./github-access/policies";
  * refs its build pushes images from (GitHub's `sub` is `repo:<owner>/<repo>:ref:<ref>` for a job
  * without an environment).
  */
-export const imagePublisherSubjects = (repository: string) => [`repo:${repository}:ref:refs/heads/main`, `repo:${repository}:ref:refs/tags/*`];
+export const imagePublisherSubjects = (repository: string) => [
+    `repo:${repository}:ref:refs/heads/main`,
+    `repo:${repository}:ref:refs/tags/*`,
+];
 
 /** Push to and read from exactly this environment's repositories; the registry login has no resource. */
 export function imagePublisherPermissions(repositoryArns: readonly string[]) {
@@ -40,7 +43,11 @@ export function imagePublisherPermissions(repositoryArns: readonly string[]) {
 export class ImagePublisher extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
 
-    constructor(name: string, args: { config: BaseConfig; providerArn: string; repositoryArns: pulumi.Input<string>[] }, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(
+        name: string,
+        args: { config: BaseConfig; providerArn: string; repositoryArns: pulumi.Input<string>[] },
+        opts: pulumi.ComponentResourceOptions = {},
+    ) {
         super("durable-code:base:ImagePublisher", name, {}, opts);
         const { config, providerArn } = args;
         const repository = config.imagePublisherRepository!;
@@ -58,7 +65,12 @@ export class ImagePublisher extends pulumi.ComponentResource {
         );
         new aws.iam.RolePolicy(
             `${name}-push`,
-            { role: this.role.id, policy: pulumi.all(args.repositoryArns).apply((arns) => JSON.stringify(imagePublisherPermissions(arns))) },
+            {
+                role: this.role.id,
+                policy: pulumi
+                    .all(args.repositoryArns)
+                    .apply((arns) => JSON.stringify(imagePublisherPermissions(arns))),
+            },
             { parent: this },
         );
         this.registerOutputs({ roleArn: this.role.arn });

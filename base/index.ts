@@ -36,7 +36,11 @@ export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract
 export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
     const availabilityZones = await firstAvailabilityZones(config);
     const network = new Network("network", { config, availabilityZones });
-    const securityGroups = new SecurityGroups("security-groups", { config, vpcId: network.vpc.id, vpcCidr: config.vpcCidr });
+    const securityGroups = new SecurityGroups("security-groups", {
+        config,
+        vpcId: network.vpc.id,
+        vpcCidr: config.vpcCidr,
+    });
     const frontDoor = securityGroups.vpcLink
         ? new FrontDoorLink("front-door", {
               config,
@@ -50,9 +54,14 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
     const dns = config.zoneName ? new Dns("dns", { config, zoneName: config.zoneName }) : undefined;
     const accessLogs =
         config.accessLogs && !config.accessLogsBucket
-            ? new AccessLogsBucket("access-logs", { config, accountId: (await aws.getCallerIdentity()).accountId, principal: await logDeliveryPrincipal(config.region) })
+            ? new AccessLogsBucket("access-logs", {
+                  config,
+                  accountId: (await aws.getCallerIdentity()).accountId,
+                  principal: await logDeliveryPrincipal(config.region),
+              })
             : undefined;
-    const providerArn = config.githubAccess || config.imagePublisherRepository ? await githubOidcProviderArn(config) : undefined;
+    const providerArn =
+        config.githubAccess || config.imagePublisherRepository ? await githubOidcProviderArn(config) : undefined;
     const github = config.githubAccess
         ? new GithubAccess("github", {
               config,
@@ -65,7 +74,11 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
           })
         : undefined;
     const publisher = config.imagePublisherRepository
-        ? new ImagePublisher("image-publisher", { config, providerArn: providerArn!, repositoryArns: SERVICE_NAMES.map((service) => registries.repositories[service].arn) })
+        ? new ImagePublisher("image-publisher", {
+              config,
+              providerArn: providerArn!,
+              repositoryArns: SERVICE_NAMES.map((service) => registries.repositories[service].arn),
+          })
         : undefined;
 
     const repositories = Object.fromEntries(
@@ -88,7 +101,12 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         natInstanceSecurityGroupId: securityGroups.natInstance.id,
         repositories: pulumi.output(repositories),
         logGroups: pulumi.output(
-            Object.fromEntries(SERVICE_NAMES.map((service) => [service, { name: logs.groups[service].name, arn: logs.groups[service].arn }])) as Record<ServiceName, { name: pulumi.Output<string>; arn: pulumi.Output<string> }>,
+            Object.fromEntries(
+                SERVICE_NAMES.map((service) => [
+                    service,
+                    { name: logs.groups[service].name, arn: logs.groups[service].arn },
+                ]),
+            ) as Record<ServiceName, { name: pulumi.Output<string>; arn: pulumi.Output<string> }>,
         ),
         domain: config.zoneName ?? "",
         zoneId: dns?.zoneId ?? "",

@@ -24,13 +24,23 @@ export const LIFECYCLE_RULES: readonly LifecycleRule[] = [
     {
         rulePriority: 1,
         description: `Keep the ${RELEASE_IMAGES_KEPT} newest release images (${RELEASE_TAG_PREFIXES.map((prefix) => `${prefix}*`).join(", ")})`,
-        selection: { tagStatus: "tagged", tagPrefixList: RELEASE_TAG_PREFIXES, countType: "imageCountMoreThan", countNumber: RELEASE_IMAGES_KEPT },
+        selection: {
+            tagStatus: "tagged",
+            tagPrefixList: RELEASE_TAG_PREFIXES,
+            countType: "imageCountMoreThan",
+            countNumber: RELEASE_IMAGES_KEPT,
+        },
         action: { type: "expire" },
     },
     {
         rulePriority: 2,
         description: `Expire untagged images after ${UNTAGGED_EXPIRY_DAYS} days; no deployment refers to them`,
-        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: UNTAGGED_EXPIRY_DAYS },
+        selection: {
+            tagStatus: "untagged",
+            countType: "sinceImagePushed",
+            countUnit: "days",
+            countNumber: UNTAGGED_EXPIRY_DAYS,
+        },
         action: { type: "expire" },
     },
     {

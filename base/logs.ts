@@ -19,7 +19,11 @@ export class ServiceLogs extends pulumi.ComponentResource {
         const entries = SERVICE_NAMES.map((service) => {
             const group = new aws.cloudwatch.LogGroup(
                 `${name}-${service}`,
-                { name: logGroupName(config, service), retentionInDays: config.logRetentionDays, tags: tagsFor(config, logGroupName(config, service)) },
+                {
+                    name: logGroupName(config, service),
+                    retentionInDays: config.logRetentionDays,
+                    tags: tagsFor(config, logGroupName(config, service)),
+                },
                 { parent: this },
             );
             return [service, group] as const;

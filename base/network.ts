@@ -90,7 +90,10 @@ export class Network extends pulumi.ComponentResource {
             );
             const privateRouteTable = new aws.ec2.RouteTable(
                 `${name}-private-${index}`,
-                { vpcId: this.vpc.id, tags: tagsFor(config, physicalName(config, `private-${zone}`), { Tier: "private" }) },
+                {
+                    vpcId: this.vpc.id,
+                    tags: tagsFor(config, physicalName(config, `private-${zone}`), { Tier: "private" }),
+                },
                 child,
             );
             new aws.ec2.RouteTableAssociation(

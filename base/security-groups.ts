@@ -35,7 +35,8 @@ export class SecurityGroups extends pulumi.ComponentResource {
             `${name}-load-balancer`,
             {
                 name: config.securityGroupNames?.loadBalancer ?? physicalName(config, "load-balancer"),
-                description: config.securityGroupDescriptions?.loadBalancer ?? "Load balancer: HTTP and HTTPS from the internet",
+                description:
+                    config.securityGroupDescriptions?.loadBalancer ?? "Load balancer: HTTP and HTTPS from the internet",
                 vpcId,
                 tags: tagsFor(config, physicalName(config, "load-balancer"), { Role: "load-balancer" }),
             },
@@ -45,7 +46,9 @@ export class SecurityGroups extends pulumi.ComponentResource {
             `${name}-services`,
             {
                 name: config.securityGroupNames?.services ?? physicalName(config, "services"),
-                description: config.securityGroupDescriptions?.services ?? "ECS services: container ports from the load balancer only",
+                description:
+                    config.securityGroupDescriptions?.services ??
+                    "ECS services: container ports from the load balancer only",
                 vpcId,
                 tags: tagsFor(config, physicalName(config, "services"), { Role: "services" }),
             },
@@ -94,7 +97,9 @@ export class SecurityGroups extends pulumi.ComponentResource {
                     fromPort: port,
                     toPort: port,
                     referencedSecurityGroupId: this.services.id,
-                    tags: tagsFor(config, physicalName(config, `load-balancer-to-${service}`), { Role: "load-balancer" }),
+                    tags: tagsFor(config, physicalName(config, `load-balancer-to-${service}`), {
+                        Role: "load-balancer",
+                    }),
                 },
                 child,
             );
@@ -175,6 +180,10 @@ export class SecurityGroups extends pulumi.ComponentResource {
             child,
         );
 
-        this.registerOutputs({ loadBalancerId: this.loadBalancer.id, servicesId: this.services.id, natInstanceId: this.natInstance.id });
+        this.registerOutputs({
+            loadBalancerId: this.loadBalancer.id,
+            servicesId: this.services.id,
+            natInstanceId: this.natInstance.id,
+        });
     }
 }

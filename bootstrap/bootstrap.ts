@@ -49,7 +49,9 @@ async function readOr<T>(send: () => Promise<T>, missing: readonly string[]): Pr
         return await send();
     } catch (error: any) {
         if (missing.includes(error?.name) || missing.includes(error?.Code)) return undefined;
-        throw new OpsError(`bootstrap cannot read the current settings: ${error?.name ?? "Error"}: ${error?.message ?? error}; check your AWS credentials and permissions`);
+        throw new OpsError(
+            `bootstrap cannot read the current settings: ${error?.name ?? "Error"}: ${error?.message ?? error}; check your AWS credentials and permissions`,
+        );
     }
 }
 
@@ -58,7 +60,11 @@ async function readOr<T>(send: () => Promise<T>, missing: readonly string[]): Pr
  * reads each setting and changes only what is missing or wrong, merging into what is there: other
  * policy statements and lifecycle rules are kept, and SSE-KMS encryption is never downgraded.
  */
-export async function bootstrap(options: BootstrapOptions, clients: { s3: SendsCommands; kms: SendsCommands; iam?: SendsCommands }, log: (line: string) => void): Promise<BootstrapResult> {
+export async function bootstrap(
+    options: BootstrapOptions,
+    clients: { s3: SendsCommands; kms: SendsCommands; iam?: SendsCommands },
+    log: (line: string) => void,
+): Promise<BootstrapResult> {
     const actions: string[] = [];
     const change = async (description: string, send: () => Promise<unknown>) => {
         actions.push(description);
@@ -78,29 +84,64 @@ export async function bootstrap(options: BootstrapOptions, clients: { s3: SendsC
     const exists = await bucketExists(s3, bucket);
     if (!exists) {
         await change(`create bucket ${bucket} in ${region}`, () =>
-            s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) })),
+            s3.send(
+                new CreateBucketCommand({
+                    Bucket: bucket,
+                    ...(region === "us-east-1"
+                        ? {}
+                        : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+                }),
+            ),
         );
     } else {
         log(`bucket ${bucket} exists; checking its settings`);
     }
-    const read = <T>(send: () => Promise<T>, missing: readonly string[]) => (exists ? readOr(send, missing) : Promise.resolve(undefined));
+    const read = <T>(send: () => Promise<T>, missing: readonly string[]) =>
+        exists ? readOr(send, missing) : Promise.resolve(undefined);
 
     const versioning = await read(() => s3.send(new GetBucketVersioningCommand({ Bucket: bucket })), []);
     if (versioning?.Status === "Enabled") ok("versioning");
-    else await change("enable versioning", () => s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } })));
+    else
+        await change("enable versioning", () =>
+            s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } })),
+        );
 
-    const blocked = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
-    const access = await read(() => s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })), ["NoSuchPublicAccessBlockConfiguration"]);
+    const blocked = {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+    };
+    const access = await read(
+        () => s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })),
+        ["NoSuchPublicAccessBlockConfiguration"],
+    );
     if (isDeepStrictEqual({ ...access?.PublicAccessBlockConfiguration }, blocked)) ok("public access blocked");
-    else await change("block all public access", () => s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: blocked })));
+    else
+        await change("block all public access", () =>
+            s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: blocked })),
+        );
 
-    const encryption = await read(() => s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })), ["ServerSideEncryptionConfigurationNotFoundError"]);
-    const algorithm = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
+    const encryption = await read(
+        () => s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })),
+        ["ServerSideEncryptionConfigurationNotFoundError"],
+    );
+    const algorithm =
+        encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
     if (algorithm === "aws:kms" || algorithm === "aws:kms:dsse") log(`default encryption: ${algorithm} kept`);
     else if (algorithm === "AES256") ok("default encryption (SSE-S3)");
     else {
         await change("encrypt objects by default (SSE-S3)", () =>
-            s3.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: true }] } })),
+            s3.send(
+                new PutBucketEncryptionCommand({
+                    Bucket: bucket,
+                    ServerSideEncryptionConfiguration: {
+                        Rules: [
+                            { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: true },
+                        ],
+                    },
+                }),
+            ),
         );
     }
 
@@ -109,26 +150,43 @@ export async function bootstrap(options: BootstrapOptions, clients: { s3: SendsC
     const wanted = tlsOnlyPolicy(bucket).Statement[0];
     if (statements.some((statement) => isDeepStrictEqual(statement, wanted))) ok("TLS-only policy");
     else {
-        const merged = { Version: "2012-10-17", Statement: [...statements.filter((statement) => statement.Sid !== TLS_SID), wanted] };
-        await change(statements.length > 0 ? `add the TLS-only statement to the bucket policy (keeping its ${statements.length} other statements)` : "deny requests without TLS", () =>
-            s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(merged) })),
+        const merged = {
+            Version: "2012-10-17",
+            Statement: [...statements.filter((statement) => statement.Sid !== TLS_SID), wanted],
+        };
+        await change(
+            statements.length > 0
+                ? `add the TLS-only statement to the bucket policy (keeping its ${statements.length} other statements)`
+                : "deny requests without TLS",
+            () => s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(merged) })),
         );
     }
 
-    const lifecycle = await read(() => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })), ["NoSuchLifecycleConfiguration"]);
+    const lifecycle = await read(
+        () => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })),
+        ["NoSuchLifecycleConfiguration"],
+    );
     const existingRules: any[] = lifecycle?.Rules ?? [];
     const ours = lifecycleRules(keepOldVersionsDays);
     const missingRules = ours.filter((rule) => !existingRules.some((existing) => isDeepStrictEqual(existing, rule)));
     if (missingRules.length === 0) ok("lifecycle rules");
     else {
         const merged = [...existingRules.filter((rule) => !ours.some((own) => own.ID === rule.ID)), ...ours];
-        await change(`set lifecycle rules ${missingRules.map((rule) => rule.ID).join(", ")} (expire state versions after ${keepOldVersionsDays} days keeping the 10 newest, and lock delete markers)`, () =>
-            s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: merged as never } })),
+        await change(
+            `set lifecycle rules ${missingRules.map((rule) => rule.ID).join(", ")} (expire state versions after ${keepOldVersionsDays} days keeping the 10 newest, and lock delete markers)`,
+            () =>
+                s3.send(
+                    new PutBucketLifecycleConfigurationCommand({
+                        Bucket: bucket,
+                        LifecycleConfiguration: { Rules: merged as never },
+                    }),
+                ),
         );
     }
 
     let secretsProvider: string | undefined;
-    if (options.kmsAlias) secretsProvider = await secretsKey(clients.kms, { ...options, kmsAlias: options.kmsAlias }, change, log);
+    if (options.kmsAlias)
+        secretsProvider = await secretsKey(clients.kms, { ...options, kmsAlias: options.kmsAlias }, change, log);
 
     if (options.githubOidc) {
         if (!clients.iam) throw new OpsError("--github-oidc needs an IAM client");
@@ -140,7 +198,10 @@ export async function bootstrap(options: BootstrapOptions, clients: { s3: SendsC
     log(`\nlog in with:\n  pulumi login '${loginUrl}'`);
     // Each environment's stacks under its own KMS encryption context, so one key serves every environment
     // and each environment's roles decrypt only their own (README, "Access: one environment's reach").
-    if (secretsProvider) log(`create stacks with their environment's context:\n  pulumi stack init base-dev --secrets-provider '${secretsProvider}&context_project=<project>&context_environment=dev'`);
+    if (secretsProvider)
+        log(
+            `create stacks with their environment's context:\n  pulumi stack init base-dev --secrets-provider '${secretsProvider}&context_project=<project>&context_environment=dev'`,
+        );
     return { loginUrl, secretsProvider, actions };
 }
 
@@ -151,7 +212,12 @@ async function bucketExists(s3: SendsCommands, bucket: string): Promise<boolean>
     } catch (error: any) {
         const status = error?.$metadata?.httpStatusCode;
         if (error?.name === "NotFound" || status === 404) return false;
-        if (status === 403) throw new OpsError(`bucket ${bucket} exists but this account cannot use it (403); bucket names are global, choose another --bucket`);
-        throw new OpsError(`cannot check bucket ${bucket}: ${error?.name ?? "Error"}: ${error?.message ?? error}; check your AWS credentials and --region`);
+        if (status === 403)
+            throw new OpsError(
+                `bucket ${bucket} exists but this account cannot use it (403); bucket names are global, choose another --bucket`,
+            );
+        throw new OpsError(
+            `cannot check bucket ${bucket}: ${error?.name ?? "Error"}: ${error?.message ?? error}; check your AWS credentials and --region`,
+        );
     }
 }

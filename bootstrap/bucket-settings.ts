@@ -37,6 +37,11 @@ export function lifecycleRules(keepOldVersionsDays: number) {
             NoncurrentVersionExpiration: { NoncurrentDays: keepOldVersionsDays, NewerNoncurrentVersions: 10 },
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
         },
-        { ID: DELETE_MARKERS_RULE, Status: "Enabled", Filter: { Prefix: ".pulumi/locks/" }, Expiration: { ExpiredObjectDeleteMarker: true } },
+        {
+            ID: DELETE_MARKERS_RULE,
+            Status: "Enabled",
+            Filter: { Prefix: ".pulumi/locks/" },
+            Expiration: { ExpiredObjectDeleteMarker: true },
+        },
     ];
 }

@@ -53,10 +53,14 @@ export class StackChecker {
     private base(env: EnvironmentName): Promise<Evaluation> {
         if (!this.bases.has(env)) {
             // evaluateBase throws at once on an unreadable file: run it inside the promise so the catch sees that too.
-            const base = Promise.resolve().then(() => evaluateBase(env, {}, this.source)).catch((error) => {
-                const problems = problemsOf(error);
-                throw new ConfigError(stackNameOf("runtime", env), [`its base's file ${path.basename(stackFilePath(stackNameOf("base", env)))} has problems: ${problems.join("; ")}`]);
-            });
+            const base = Promise.resolve()
+                .then(() => evaluateBase(env, {}, this.source))
+                .catch((error) => {
+                    const problems = problemsOf(error);
+                    throw new ConfigError(stackNameOf("runtime", env), [
+                        `its base's file ${path.basename(stackFilePath(stackNameOf("base", env)))} has problems: ${problems.join("; ")}`,
+                    ]);
+                });
             this.bases.set(env, base);
         }
         return this.bases.get(env)!;
@@ -76,7 +80,10 @@ function resourceCounts(stack: Evaluation): string {
     for (const resource of stack.resources) {
         if (!resource.type.startsWith("durable-code:")) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
     }
-    return textTable([...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => [`  ${type}`, String(count)]), { rightAlignFrom: 1 });
+    return textTable(
+        [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => [`  ${type}`, String(count)]),
+        { rightAlignFrom: 1 },
+    );
 }
 
 function summarizeBase(base: Evaluation): string {

@@ -11,16 +11,27 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 export function parseFlags<T extends Options>(argv: readonly string[], options: T, usage: string) {
     let parsed;
     try {
-        parsed = parseArgs({ args: withNegativeValues(argv, options), options, strict: true, allowPositionals: false, tokens: true });
+        parsed = parseArgs({
+            args: withNegativeValues(argv, options),
+            options,
+            strict: true,
+            allowPositionals: false,
+            tokens: true,
+        });
     } catch (error) {
-        const unknown = (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && /'(-[^']*)'/.exec((error as Error).message)?.[1];
-        const message = unknown ? `${unknown} is not a flag of this command (--help lists its flags)` : (error as Error).message;
+        const unknown =
+            (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" &&
+            /'(-[^']*)'/.exec((error as Error).message)?.[1];
+        const message = unknown
+            ? `${unknown} is not a flag of this command (--help lists its flags)`
+            : (error as Error).message;
         throw new OpsError(`${message}\nusage: ${usage}`, 2);
     }
     const seen = new Set<string>();
     for (const token of parsed.tokens ?? []) {
         if (token.kind !== "option") continue;
-        if (seen.has(token.name)) throw new OpsError(`--${token.name} is given more than once; give it once\nusage: ${usage}`, 2);
+        if (seen.has(token.name))
+            throw new OpsError(`--${token.name} is given more than once; give it once\nusage: ${usage}`, 2);
         seen.add(token.name);
     }
     return parsed.values;
@@ -53,7 +64,10 @@ function withNegativeValues(argv: readonly string[], options: Options): string[]
 export function requireProdConfirmation(env: EnvironmentName, confirm: unknown, what: string, dryRun = false): void {
     const stack = `runtime-${env}`;
     if (confirm !== undefined && env !== "prod") {
-        throw new OpsError(`--confirm ${String(confirm)} is for prod, and this run is for ${stack}, which needs no confirmation; leave --confirm out`, 2);
+        throw new OpsError(
+            `--confirm ${String(confirm)} is for prod, and this run is for ${stack}, which needs no confirmation; leave --confirm out`,
+            2,
+        );
     }
     if (env === "prod" && !dryRun && confirm !== stack) {
         throw new OpsError(`${what} ${stack}, which serves production; confirm with --confirm ${stack}`, 2);
@@ -61,10 +75,17 @@ export function requireProdConfirmation(env: EnvironmentName, confirm: unknown, 
 }
 
 /** Flags that cannot be combined: the first pair both given is an error naming them. */
-export function exclusive(flags: Record<string, unknown>, pairs: ReadonlyArray<readonly [string, string, string?]>, usage: string): void {
+export function exclusive(
+    flags: Record<string, unknown>,
+    pairs: ReadonlyArray<readonly [string, string, string?]>,
+    usage: string,
+): void {
     for (const [first, second, why] of pairs) {
         if (flags[first] !== undefined && flags[second] !== undefined) {
-            throw new OpsError(`--${first} and --${second} cannot be used together${why ? `: ${why}` : ""}\nusage: ${usage}`, 2);
+            throw new OpsError(
+                `--${first} and --${second} cannot be used together${why ? `: ${why}` : ""}\nusage: ${usage}`,
+                2,
+            );
         }
     }
 }
@@ -74,7 +95,10 @@ export function environmentFrom(value: unknown, usage: string): EnvironmentName 
         throw new OpsError(`--env is required (one of ${ENVIRONMENT_NAMES.join(", ")})\nusage: ${usage}`, 2);
     }
     if (!isEnvironmentName(value)) {
-        throw new OpsError(`unknown environment "${value}"; use one of ${ENVIRONMENT_NAMES.join(", ")}\nusage: ${usage}`, 2);
+        throw new OpsError(
+            `unknown environment "${value}"; use one of ${ENVIRONMENT_NAMES.join(", ")}\nusage: ${usage}`,
+            2,
+        );
     }
     return value;
 }
@@ -82,6 +106,7 @@ export function environmentFrom(value: unknown, usage: string): EnvironmentName 
 export function positiveNumber(value: unknown, flag: string, fallback: number): number {
     if (value === undefined) return fallback;
     const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0) throw new OpsError(`${flag} must be a positive number (got "${String(value)}")`, 2);
+    if (!Number.isFinite(parsed) || parsed <= 0)
+        throw new OpsError(`${flag} must be a positive number (got "${String(value)}")`, 2);
     return parsed;
 }

@@ -22,7 +22,18 @@ export function helpText(spec: CommandSpec): string {
         const left = `  --${name}${flag.value ? ` ${flag.value}` : ""}`;
         return `${left.padEnd(32)} ${flag.help}${flag.default !== undefined ? ` (default: ${flag.default})` : ""}`;
     });
-    return [`usage: ${spec.usage}`, "", spec.summary, "", "flags:", ...rows, `${"  --help, -h".padEnd(32)} this help`, "", "examples:", ...spec.examples.map((example) => `  ${example}`)].join("\n");
+    return [
+        `usage: ${spec.usage}`,
+        "",
+        spec.summary,
+        "",
+        "flags:",
+        ...rows,
+        `${"  --help, -h".padEnd(32)} this help`,
+        "",
+        "examples:",
+        ...spec.examples.map((example) => `  ${example}`),
+    ].join("\n");
 }
 
 export function wantsHelp(argv: readonly string[]): boolean {

@@ -33,7 +33,10 @@ export const MAX_TIMEOUT_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
  */
 export function runMain(
     main: (argv: string[], cancellation: Cancellation) => Promise<number>,
-    options: { spec?: CommandSpec | ((argv: readonly string[]) => CommandSpec); timeoutMinutes?: (argv: readonly string[]) => number | undefined } = {},
+    options: {
+        spec?: CommandSpec | ((argv: readonly string[]) => CommandSpec);
+        timeoutMinutes?: (argv: readonly string[]) => number | undefined;
+    } = {},
     argv: string[] = process.argv.slice(2),
 ): void {
     // On Node before 22 the AWS SDK's first client prints 9 lines saying its releases after January
@@ -50,7 +53,9 @@ export function runMain(
     const interrupt = new AbortController();
     const cancel = (why: string, forward: boolean) => {
         if (!requested.signal.aborted) {
-            console.error(`\n${why}: cancelling; nothing new starts${forward ? ", and Pulumi is asked to stop cleanly (it releases the stack lock)" : "; Pulumi got the same Ctrl-C and stops cleanly"}...`);
+            console.error(
+                `\n${why}: cancelling; nothing new starts${forward ? ", and Pulumi is asked to stop cleanly (it releases the stack lock)" : "; Pulumi got the same Ctrl-C and stops cleanly"}...`,
+            );
             requested.abort(new Error(why));
         }
         if (forward && !interrupt.signal.aborted) interrupt.abort(new Error(why));
@@ -59,7 +64,10 @@ export function runMain(
     process.on("SIGINT", () => (onGitHub ? cancel("cancelled (GitHub Actions)", true) : cancel("interrupted", false)));
     process.on("SIGTERM", () => cancel("terminated", true));
     const minutes = options.timeoutMinutes?.(argv);
-    const timer = minutes && minutes <= MAX_TIMEOUT_MINUTES ? setTimeout(() => cancel(`timed out after ${minutes} min`, true), minutes * 60_000) : undefined;
+    const timer =
+        minutes && minutes <= MAX_TIMEOUT_MINUTES
+            ? setTimeout(() => cancel(`timed out after ${minutes} min`, true), minutes * 60_000)
+            : undefined;
     timer?.unref();
 
     main(argv, { signal: requested.signal, interrupt: interrupt.signal })
@@ -68,7 +76,11 @@ export function runMain(
         })
         .catch((error) => {
             console.error(error instanceof OpsError ? `error: ${error.message}` : error);
-            process.exitCode = requested.signal.aborted ? CANCELLED_EXIT_CODE : error instanceof OpsError ? error.exitCode : 1;
+            process.exitCode = requested.signal.aborted
+                ? CANCELLED_EXIT_CODE
+                : error instanceof OpsError
+                  ? error.exitCode
+                  : 1;
         })
         .finally(() => clearTimeout(timer));
 }
@@ -84,9 +96,13 @@ export function timeoutFlag(argv: readonly string[]): number | undefined {
 export function timeoutMinutes(value: unknown): number | undefined {
     if (value === undefined) return undefined;
     const minutes = Number(value);
-    if (!Number.isFinite(minutes) || minutes <= 0) throw new OpsError(`--timeout must be a positive number of minutes (got "${String(value)}")`, 2);
+    if (!Number.isFinite(minutes) || minutes <= 0)
+        throw new OpsError(`--timeout must be a positive number of minutes (got "${String(value)}")`, 2);
     if (minutes > MAX_TIMEOUT_MINUTES) {
-        throw new OpsError(`--timeout must be at most ${MAX_TIMEOUT_MINUTES} minutes (got ${minutes}): Node's timers hold at most 2^31-1 ms, and a longer one would cancel at once`, 2);
+        throw new OpsError(
+            `--timeout must be at most ${MAX_TIMEOUT_MINUTES} minutes (got ${minutes}): Node's timers hold at most 2^31-1 ms, and a longer one would cancel at once`,
+            2,
+        );
     }
     return minutes;
 }

@@ -22,12 +22,32 @@ export const ADOPT_SPEC: CommandSpec = {
         "Adopts the old Terraform base workspace: maps its state onto this program's base, checks the import offline against the program, prints the config and a report, and writes a pulumi import file.",
     flags: {
         env: { type: "string", value: "dev|staging|prod", help: "the environment whose base to adopt (required)" },
-        "terraform-state": { type: "string", value: "FILE|s3://bucket/key", help: "the old base workspace's state, as terraform state pull writes it (required)" },
-        "import-file": { type: "string", value: "FILE", help: "where to write the file for pulumi import --file", default: "import-base-<env>.json" },
-        write: { type: "boolean", help: "apply the config to Pulumi.base-<env>.yaml (comments kept)", default: "off: print it" },
-        offline: { type: "boolean", help: "no AWS: read a state file, write everything else, and list the security group rules still to resolve (their ids come from EC2)", default: "off" },
+        "terraform-state": {
+            type: "string",
+            value: "FILE|s3://bucket/key",
+            help: "the old base workspace's state, as terraform state pull writes it (required)",
+        },
+        "import-file": {
+            type: "string",
+            value: "FILE",
+            help: "where to write the file for pulumi import --file",
+            default: "import-base-<env>.json",
+        },
+        write: {
+            type: "boolean",
+            help: "apply the config to Pulumi.base-<env>.yaml (comments kept)",
+            default: "off: print it",
+        },
+        offline: {
+            type: "boolean",
+            help: "no AWS: read a state file, write everything else, and list the security group rules still to resolve (their ids come from EC2)",
+            default: "off",
+        },
     },
-    examples: ["npm run adopt -- --env dev --terraform-state base-dev.tfstate --offline", "npm run adopt -- --env dev --terraform-state s3://acme-terraform-state/env:/base-dev/terraform.tfstate --write"],
+    examples: [
+        "npm run adopt -- --env dev --terraform-state base-dev.tfstate --offline",
+        "npm run adopt -- --env dev --terraform-state s3://acme-terraform-state/env:/base-dev/terraform.tfstate --write",
+    ],
 };
 
 export async function main(
@@ -35,7 +55,13 @@ export async function main(
     _cancel?: unknown,
     deps: { s3?: SendsCommands; ec2?: SendsCommands; log?: (line: string) => void; source?: StackSource } = {},
 ): Promise<number> {
-    const flags = parseCommand(argv, ADOPT_SPEC) as { env?: string; "terraform-state"?: string; "import-file"?: string; write?: boolean; offline?: boolean };
+    const flags = parseCommand(argv, ADOPT_SPEC) as {
+        env?: string;
+        "terraform-state"?: string;
+        "import-file"?: string;
+        write?: boolean;
+        offline?: boolean;
+    };
     const log = deps.log ?? console.log;
     const env = environmentFrom(flags.env, ADOPT_SPEC.usage);
     const location = flags["terraform-state"];
@@ -45,7 +71,10 @@ export async function main(
     const region = stackFile.config["aws:region"];
 
     if (flags.offline && location.startsWith("s3://")) {
-        throw new OpsError(`--offline reads a state file, not ${location}; pull it first (terraform state pull > base-${env}.tfstate) and give the file`, 2);
+        throw new OpsError(
+            `--offline reads a state file, not ${location}; pull it first (terraform state pull > base-${env}.tfstate) and give the file`,
+            2,
+        );
     }
     const objects = parseTerraformState(await readState(location, region, deps.s3), location);
     const otherEnvironments = [...stateEnvironments(objects, ENVIRONMENT_NAMES)].filter(([found]) => found !== env);
@@ -58,25 +87,47 @@ export async function main(
     }
     const fromState = stateRegion(objects);
     if (fromState && fromState !== region) {
-        throw new OpsError(`the state's resources are in ${fromState} but ${path.basename(stackFile.file)} says aws:region ${region}; set aws:region to ${fromState}, or give the state of the workspace in ${region}`, 2);
+        throw new OpsError(
+            `the state's resources are in ${fromState} but ${path.basename(stackFile.file)} says aws:region ${region}; set aws:region to ${fromState}, or give the state of the workspace in ${region}`,
+            2,
+        );
     }
-    const plan = planAdoption(objects, { project: stackFile.project, env }, flags.offline ? undefined : await rulesOf(objects, region, deps.ec2));
+    const plan = planAdoption(
+        objects,
+        { project: stackFile.project, env },
+        flags.offline ? undefined : await rulesOf(objects, region, deps.ec2),
+    );
     const { problems } = await verifyAdoption(plan, env, deps.source);
 
-    log(`${stack}: ${plan.entries.filter((entry) => !entry.component).length} resources to import, ${plan.report.filter((line) => line.outcome === "left behind").length} left behind\n`);
-    log(textTable([["terraform", "outcome", "detail"], ...plan.report.map((line) => [line.address, line.outcome, line.detail])]));
+    log(
+        `${stack}: ${plan.entries.filter((entry) => !entry.component).length} resources to import, ${plan.report.filter((line) => line.outcome === "left behind").length} left behind\n`,
+    );
+    log(
+        textTable([
+            ["terraform", "outcome", "detail"],
+            ...plan.report.map((line) => [line.address, line.outcome, line.detail]),
+        ]),
+    );
     if (problems.length > 0) {
-        log(`\nthe import does not match the program (${problems.length}); nothing was written:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        log(
+            `\nthe import does not match the program (${problems.length}); nothing was written:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+        );
         return 1;
     }
 
-    const namespaced = Object.entries(plan.config).map(([key, value]) => [`${stackFile.project}:${key}`, value] as const);
-    log(`\nconfig for ${path.basename(stackFile.file)} (reproduces the old layout):\n${namespaced.map(([key, value]) => `  ${key}: ${value}`).join("\n")}`);
+    const namespaced = Object.entries(plan.config).map(
+        ([key, value]) => [`${stackFile.project}:${key}`, value] as const,
+    );
+    log(
+        `\nconfig for ${path.basename(stackFile.file)} (reproduces the old layout):\n${namespaced.map(([key, value]) => `  ${key}: ${value}`).join("\n")}`,
+    );
     const importFile = flags["import-file"] ?? `import-${stack}.json`;
     writeFileSync(importFile, `${JSON.stringify({ nameTable: {}, resources: plan.entries }, null, 2)}\n`);
     const unresolved = plan.report.filter((line) => line.outcome === "to resolve");
     if (unresolved.length > 0) {
-        log(`\nwrote ${importFile} for review, without the ${unresolved.length} security group rules still to resolve: import it only after running adopt again without --offline`);
+        log(
+            `\nwrote ${importFile} for review, without the ${unresolved.length} security group rules still to resolve: import it only after running adopt again without --offline`,
+        );
     } else {
         log(`\nwrote ${importFile}: pulumi import --file ${importFile} -s ${stack}`);
     }

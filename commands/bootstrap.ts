@@ -10,27 +10,60 @@ import { BootstrapOptions, bootstrap } from "../bootstrap/bootstrap";
 
 export const BOOTSTRAP_SPEC: CommandSpec = {
     usage: "npm run bootstrap -- --bucket NAME --region REGION [--kms-alias NAME] [--github-oidc] [--keep-old-versions-days 90] [--dry-run]",
-    summary: "Creates or fixes, idempotently, the state bucket, the secrets key and the account's GitHub OIDC provider, merging into what exists; prints the pulumi login line.",
+    summary:
+        "Creates or fixes, idempotently, the state bucket, the secrets key and the account's GitHub OIDC provider, merging into what exists; prints the pulumi login line.",
     flags: {
         bucket: { type: "string", value: "NAME", help: "the state bucket (required)" },
         region: { type: "string", value: "REGION", help: "its region (required)" },
-        "kms-alias": { type: "string", value: "NAME", help: "a KMS key under alias/NAME for the awskms:// secrets provider", default: "none (passphrase)" },
-        "github-oidc": { type: "boolean", help: "the account's GitHub OIDC provider, which every base's GitHub roles trust", default: "off" },
-        "keep-old-versions-days": { type: "string", value: "DAYS", help: "how long a replaced state version is kept", default: "90" },
-        "dry-run": { type: "boolean", help: "read what exists and say what would be created or changed", default: "off" },
+        "kms-alias": {
+            type: "string",
+            value: "NAME",
+            help: "a KMS key under alias/NAME for the awskms:// secrets provider",
+            default: "none (passphrase)",
+        },
+        "github-oidc": {
+            type: "boolean",
+            help: "the account's GitHub OIDC provider, which every base's GitHub roles trust",
+            default: "off",
+        },
+        "keep-old-versions-days": {
+            type: "string",
+            value: "DAYS",
+            help: "how long a replaced state version is kept",
+            default: "90",
+        },
+        "dry-run": {
+            type: "boolean",
+            help: "read what exists and say what would be created or changed",
+            default: "off",
+        },
     },
-    examples: ["npm run bootstrap -- --bucket acme-pulumi-state --region us-west-2 --kms-alias pulumi-durable-code --github-oidc", "npm run bootstrap -- --bucket acme-pulumi-state --region us-west-2 --dry-run"],
+    examples: [
+        "npm run bootstrap -- --bucket acme-pulumi-state --region us-west-2 --kms-alias pulumi-durable-code --github-oidc",
+        "npm run bootstrap -- --bucket acme-pulumi-state --region us-west-2 --dry-run",
+    ],
 };
 const USAGE = BOOTSTRAP_SPEC.usage;
 
 export function parseOptions(argv: string[]): BootstrapOptions {
-    const flags = parseCommand(argv, BOOTSTRAP_SPEC) as { bucket?: string; region?: string; "kms-alias"?: string; "github-oidc"?: boolean; "keep-old-versions-days"?: string; "dry-run"?: boolean };
+    const flags = parseCommand(argv, BOOTSTRAP_SPEC) as {
+        bucket?: string;
+        region?: string;
+        "kms-alias"?: string;
+        "github-oidc"?: boolean;
+        "keep-old-versions-days"?: string;
+        "dry-run"?: boolean;
+    };
     const problems: string[] = [];
     const bucket = flags.bucket ?? "";
     const region = flags.region ?? "";
-    if (!/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) problems.push(`--bucket "${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`);
+    if (!/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+        problems.push(
+            `--bucket "${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`,
+        );
     if (!AWS_REGIONS.includes(region)) problems.push(`--region "${region}" is not an AWS region such as us-west-2`);
-    if (flags["kms-alias"] !== undefined && !/^[a-zA-Z0-9/_-]{1,250}$/.test(flags["kms-alias"])) problems.push(`--kms-alias "${flags["kms-alias"]}" may only use letters, digits, /, _ and -`);
+    if (flags["kms-alias"] !== undefined && !/^[a-zA-Z0-9/_-]{1,250}$/.test(flags["kms-alias"]))
+        problems.push(`--kms-alias "${flags["kms-alias"]}" may only use letters, digits, /, _ and -`);
     if (problems.length > 0) throw new OpsError(`${problems.join("\n")}\nusage: ${USAGE}`, 2);
     return {
         bucket,
@@ -44,7 +77,11 @@ export function parseOptions(argv: string[]): BootstrapOptions {
 
 export async function main(argv: string[]): Promise<number> {
     const options = parseOptions(argv);
-    const clients = { s3: new S3Client({ region: options.region }), kms: new KMSClient({ region: options.region }), iam: new IAMClient({ region: options.region }) };
+    const clients = {
+        s3: new S3Client({ region: options.region }),
+        kms: new KMSClient({ region: options.region }),
+        iam: new IAMClient({ region: options.region }),
+    };
     await bootstrap(options, clients, (line) => console.log(line));
     return 0;
 }

@@ -12,21 +12,43 @@ import { StackChecker } from "../check/check";
 
 export const CHECK_SPEC: CommandSpec = {
     usage: "npm run check [-- --stack <layer>-<env> | --file path/to/Pulumi.<layer>-<env>.yaml]",
-    summary: "Validates stack files offline, with no CLI and no AWS: every config problem at once (exit 2), or what the stack declares and costs.",
+    summary:
+        "Validates stack files offline, with no CLI and no AWS: every config problem at once (exit 2), or what the stack declares and costs.",
     flags: {
-        stack: { type: "string", value: "<layer>-<env>", help: "the committed stack file to check", default: "every committed stack" },
-        file: { type: "string", value: "PATH", help: "a stack file elsewhere; Pulumi.yaml and the base's file are read beside it" },
+        stack: {
+            type: "string",
+            value: "<layer>-<env>",
+            help: "the committed stack file to check",
+            default: "every committed stack",
+        },
+        file: {
+            type: "string",
+            value: "PATH",
+            help: "a stack file elsewhere; Pulumi.yaml and the base's file are read beside it",
+        },
     },
-    examples: ["npm run check -- --stack runtime-dev", "npm run check -- --file ../other-checkout/Pulumi.base-prod.yaml"],
+    examples: [
+        "npm run check -- --stack runtime-dev",
+        "npm run check -- --file ../other-checkout/Pulumi.base-prod.yaml",
+    ],
 };
 const USAGE = CHECK_SPEC.usage;
 
 /** `npm run check`: one stack file, or every committed one; exit 2 when any has a problem. */
-export async function main(argv: string[], _signal?: unknown, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
+export async function main(
+    argv: string[],
+    _signal?: unknown,
+    print: (text: string) => void = console.log,
+    source: StackSource = {},
+): Promise<number> {
     const flags = parseCommand(argv, CHECK_SPEC) as { stack?: string; file?: string };
     exclusive(flags, [["stack", "file", "a file names its own stack"]], USAGE);
     const fromFile = flags.file ? { dir: path.dirname(path.resolve(flags.file)) } : source;
-    const stacks = flags.file ? [stackOfFileFlag(flags.file)] : flags.stack ? [stackFlag(flags.stack)] : committedStacks(source.dir);
+    const stacks = flags.file
+        ? [stackOfFileFlag(flags.file)]
+        : flags.stack
+          ? [stackFlag(flags.stack)]
+          : committedStacks(source.dir);
     const checker = new StackChecker(fromFile);
     let failed = 0;
     for (const stack of stacks) {
@@ -34,7 +56,9 @@ export async function main(argv: string[], _signal?: unknown, print: (text: stri
         const where = path.relative(process.cwd(), result.file) || result.file;
         if (result.problems.length > 0) {
             failed += 1;
-            print(`${stack} (${where}): ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}\n${result.problems.map((problem) => `  - ${problem}`).join("\n")}`);
+            print(
+                `${stack} (${where}): ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}\n${result.problems.map((problem) => `  - ${problem}`).join("\n")}`,
+            );
         } else {
             print(`${stack} (${where}): ok\n${result.summary}`);
         }
@@ -44,14 +68,22 @@ export async function main(argv: string[], _signal?: unknown, print: (text: stri
 
 /** `--stack`: a stack name of this project, refused before any file is read. */
 function stackFlag(stack: string): string {
-    if (/\.ya?ml$/.test(stack) || stack.includes("/")) throw new OpsError(`--stack takes a stack name such as runtime-dev; for a file use --file ${stack}\nusage: ${USAGE}`, 2);
+    if (/\.ya?ml$/.test(stack) || stack.includes("/"))
+        throw new OpsError(
+            `--stack takes a stack name such as runtime-dev; for a file use --file ${stack}\nusage: ${USAGE}`,
+            2,
+        );
     return knownStack(stack);
 }
 
 /** `--file`: an existing `Pulumi.<stack>.yaml` of a known stack. */
 function stackOfFileFlag(file: string): string {
     if (!existsSync(file)) throw new OpsError(`--file ${file}: no such file`, 2);
-    if (statSync(file).isDirectory()) throw new OpsError(`--file ${file} is a directory; give a stack file in it, such as ${path.join(file, "Pulumi.runtime-dev.yaml")}`, 2);
+    if (statSync(file).isDirectory())
+        throw new OpsError(
+            `--file ${file} is a directory; give a stack file in it, such as ${path.join(file, "Pulumi.runtime-dev.yaml")}`,
+            2,
+        );
     try {
         return knownStack(stackOfFile(file));
     } catch (error) {

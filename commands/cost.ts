@@ -15,12 +15,27 @@ import { PreviewFileError, resourcesFromPreview } from "../cost/preview-file";
 
 export const COST_SPEC: CommandSpec = {
     usage: "npm run cost -- --env <dev|staging|prod> [--egress MODE] [--region REGION] [--compare] [--json | --markdown]  |  npm run cost -- --preview FILE [--region REGION] [--json]",
-    summary: "Prices what the committed stack files declare, offline, from the dated prices in cost/prices.ts; or a pulumi preview --json file.",
+    summary:
+        "Prices what the committed stack files declare, offline, from the dated prices in cost/prices.ts; or a pulumi preview --json file.",
     flags: {
         env: { type: "string", value: "dev|staging|prod", help: "the environment to price" },
-        egress: { type: "string", value: "MODE", help: `what-if: price this egress mode (${EGRESS_MODES.join(", ")})`, default: "the committed one" },
-        region: { type: "string", value: "REGION", help: "what-if: price in this region (must have a price table)", default: "the committed aws:region" },
-        compare: { type: "boolean", help: "every front door and egress mode, and the old layout, side by side", default: "off" },
+        egress: {
+            type: "string",
+            value: "MODE",
+            help: `what-if: price this egress mode (${EGRESS_MODES.join(", ")})`,
+            default: "the committed one",
+        },
+        region: {
+            type: "string",
+            value: "REGION",
+            help: "what-if: price in this region (must have a price table)",
+            default: "the committed aws:region",
+        },
+        compare: {
+            type: "boolean",
+            help: "every front door and egress mode, and the old layout, side by side",
+            default: "off",
+        },
         json: { type: "boolean", help: "the figures as JSON", default: "off" },
         markdown: { type: "boolean", help: "a table for a pull request comment", default: "off" },
         preview: { type: "string", value: "FILE", help: "price the output of pulumi preview --json instead" },
@@ -35,7 +50,10 @@ function pricePreview(file: string, region: string, print: (text: string) => voi
     try {
         text = readFileSync(file, "utf8");
     } catch (error) {
-        throw new OpsError(`--preview ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 2);
+        throw new OpsError(
+            `--preview ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+            2,
+        );
     }
     let inventory;
     try {
@@ -48,24 +66,45 @@ function pricePreview(file: string, region: string, print: (text: string) => voi
     try {
         env = parseStackName(inventory.stack).env;
     } catch {
-        throw new OpsError(`--preview ${file} is a preview of stack "${inventory.stack}", not one of this project's <layer>-<env> stacks`, 2);
+        throw new OpsError(
+            `--preview ${file} is a preview of stack "${inventory.stack}", not one of this project's <layer>-<env> stacks`,
+            2,
+        );
     }
     const priced = priceResources(inventory.resources, region, USAGE_ASSUMPTIONS[env]);
     const monthly = priced.items.reduce((total, item) => total + item.monthly, 0);
-    const hourly = priced.items.filter((item) => item.whileUp).reduce((total, item) => total + item.monthly, 0) / HOURS_PER_MONTH;
+    const hourly =
+        priced.items.filter((item) => item.whileUp).reduce((total, item) => total + item.monthly, 0) / HOURS_PER_MONTH;
     if (json) {
-        print(JSON.stringify({ stack: inventory.stack, region, items: priced.items, unpriced: priced.unpriced, monthlyAlwaysOn: monthly, perHourUp: hourly }, null, 2));
+        print(
+            JSON.stringify(
+                {
+                    stack: inventory.stack,
+                    region,
+                    items: priced.items,
+                    unpriced: priced.unpriced,
+                    monthlyAlwaysOn: monthly,
+                    perHourUp: hourly,
+                },
+                null,
+                2,
+            ),
+        );
     } else {
         print(priced.items.map((item) => `${item.resource}: ${item.what}  $${item.monthly.toFixed(2)}`).join("\n"));
         print(`${inventory.stack}: $${monthly.toFixed(2)} a month always on, $${hourly.toFixed(4)} an hour up`);
-        if (priced.unpriced.length > 0) print(`not priced (unknown to cost/price-resources.ts): ${priced.unpriced.join(", ")}`);
+        if (priced.unpriced.length > 0)
+            print(`not priced (unknown to cost/price-resources.ts): ${priced.unpriced.join(", ")}`);
     }
     return priced.unpriced.length > 0 ? 1 : 0;
 }
 
 function pricedRegion(value: string | undefined): string | undefined {
     if (value !== undefined && !PRICES[value]) {
-        throw new OpsError(`--region ${value} is not priced; cost/prices.ts has ${Object.keys(PRICES).join(", ")} (add a dated table for another region)\nusage: ${USAGE}`, 2);
+        throw new OpsError(
+            `--region ${value} is not priced; cost/prices.ts has ${Object.keys(PRICES).join(", ")} (add a dated table for another region)\nusage: ${USAGE}`,
+            2,
+        );
     }
     return value;
 }
@@ -81,8 +120,21 @@ function egressMode(value: string | undefined): EgressMode | undefined {
  * `npm run cost`: prices an environment as its committed stack files declare it, offline; `--egress`
  * and `--region` price a what-if on top of them and say so in the header.
  */
-export async function main(argv: string[], _signal?: unknown, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
-    const flags = parseCommand(argv, COST_SPEC) as { env?: string; egress?: string; compare?: boolean; json?: boolean; markdown?: boolean; preview?: string; region?: string };
+export async function main(
+    argv: string[],
+    _signal?: unknown,
+    print: (text: string) => void = console.log,
+    source: StackSource = {},
+): Promise<number> {
+    const flags = parseCommand(argv, COST_SPEC) as {
+        env?: string;
+        egress?: string;
+        compare?: boolean;
+        json?: boolean;
+        markdown?: boolean;
+        preview?: string;
+        region?: string;
+    };
     exclusive(
         flags,
         [
@@ -100,15 +152,21 @@ export async function main(argv: string[], _signal?: unknown, print: (text: stri
 
     const env = environmentFrom(flags.env, USAGE);
     const egress = egressMode(flags.egress);
-    if (egress && !egressModesFor(env).includes(egress)) throw new OpsError(`--egress ${egress} is not allowed in ${env}; use ${egressModesFor(env).join(" or ")}`, 2);
+    if (egress && !egressModesFor(env).includes(egress))
+        throw new OpsError(`--egress ${egress} is not allowed in ${env}; use ${egressModesFor(env).join(" or ")}`, 2);
     if (flags.compare) {
         const summaries = await compare(env, { region, source });
         print(flags.json ? JSON.stringify(summaries, null, 2) : renderComparison(summaries, flags.markdown === true));
         return 0;
     }
     const summary = await estimate(env, { egress, region, source });
-    const whatIf = [egress && `--egress ${egress}`, region && `--region ${region}`].filter((flag): flag is string => Boolean(flag));
-    const priced = { ...summary, label: whatIf.length > 0 ? `${summary.label}; what-if ${whatIf.join(" ")}` : summary.label };
+    const whatIf = [egress && `--egress ${egress}`, region && `--region ${region}`].filter((flag): flag is string =>
+        Boolean(flag),
+    );
+    const priced = {
+        ...summary,
+        label: whatIf.length > 0 ? `${summary.label}; what-if ${whatIf.join(" ")}` : summary.label,
+    };
     print(flags.json ? JSON.stringify(priced, null, 2) : flags.markdown ? renderMarkdown(priced) : renderText(priced));
     return 0;
 }

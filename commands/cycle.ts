@@ -9,21 +9,40 @@ import { CycleOptions, runCycle } from "../stacks/cycle";
 
 export const CYCLE_SPEC: CommandSpec = {
     usage: "npm run cycle -- --env <dev|staging|prod> [flags]",
-    summary: "The end-to-end check of the split: base up, runtime up, health (ECS runs what was deployed, / and /health answer), runtime destroy, base intact, restore, health.",
+    summary:
+        "The end-to-end check of the split: base up, runtime up, health (ECS runs what was deployed, / and /health answer), runtime destroy, base intact, restore, health.",
     flags: {
         env: { type: "string", value: "dev|staging|prod", help: "the environment to cycle (required)" },
-        "skip-base": { type: "boolean", help: "do not deploy base; require it to exist with no pending changes", default: "off" },
+        "skip-base": {
+            type: "boolean",
+            help: "do not deploy base; require it to exist with no pending changes",
+            default: "off",
+        },
         "dry-run": { type: "boolean", help: "previews only; nothing changes", default: "off" },
         "keep-down": { type: "boolean", help: "stop after the base check, leaving runtime down", default: "off" },
         report: { type: "string", value: "FILE", help: "write the summary as JSON, after every step", default: "none" },
-        "health-timeout": { type: "string", value: "SECONDS", help: "how long each health check waits", default: "600" },
+        "health-timeout": {
+            type: "string",
+            value: "SECONDS",
+            help: "how long each health check waits",
+            default: "600",
+        },
         timeout: { type: "string", value: "MINUTES", help: "cancel cleanly after this long", default: "none" },
         confirm: { type: "string", value: "runtime-prod", help: "required to cycle prod, which destroys runtime-prod" },
     },
-    examples: ["npm run cycle -- --env dev --report cycle-dev.json", "npm run cycle -- --env staging --skip-base --keep-down"],
+    examples: [
+        "npm run cycle -- --env dev --report cycle-dev.json",
+        "npm run cycle -- --env staging --skip-base --keep-down",
+    ],
 };
 
-export async function main(argv: string[], cancel: AbortSignal | Cancellation, stacks?: Stacks, log: (line: string) => void = console.log, ecs?: SendsCommands): Promise<number> {
+export async function main(
+    argv: string[],
+    cancel: AbortSignal | Cancellation,
+    stacks?: Stacks,
+    log: (line: string) => void = console.log,
+    ecs?: SendsCommands,
+): Promise<number> {
     const flags = parseCommand(argv, CYCLE_SPEC);
     const options: CycleOptions = {
         env: environmentFrom(flags.env, CYCLE_SPEC.usage),
@@ -37,9 +56,28 @@ export async function main(argv: string[], cancel: AbortSignal | Cancellation, s
     timeoutMinutes(flags.timeout);
     const reportFile = typeof flags.report === "string" ? flags.report : undefined;
     // A report that cannot be written fails now, not after an hour of deploys.
-    if (reportFile) writeReport(reportFile, { command: "cycle", env: options.env, startedAt: new Date().toISOString(), passed: false, exitCode: 1, steps: [] }, 2);
+    if (reportFile)
+        writeReport(
+            reportFile,
+            {
+                command: "cycle",
+                env: options.env,
+                startedAt: new Date().toISOString(),
+                passed: false,
+                exitCode: 1,
+                steps: [],
+            },
+            2,
+        );
     const { signal, interrupt } = cancellationOf(cancel);
-    const report = await runCycle(options, { stacks: stacks ?? (await Stacks.open()), ecs: ecs ?? new ECSClient({}), log, signal, interrupt, onStep: reportFile ? (partial) => writeReport(reportFile, partial) : undefined });
+    const report = await runCycle(options, {
+        stacks: stacks ?? (await Stacks.open()),
+        ecs: ecs ?? new ECSClient({}),
+        log,
+        signal,
+        interrupt,
+        onStep: reportFile ? (partial) => writeReport(reportFile, partial) : undefined,
+    });
     if (reportFile) writeReport(reportFile, report);
     return report.exitCode;
 }

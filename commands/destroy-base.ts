@@ -15,10 +15,21 @@ export const DESTROY_BASE_SPEC: CommandSpec = {
     flags: {
         env: { type: "string", value: "dev|staging|prod", help: "the environment whose base to destroy (required)" },
         confirm: { type: "string", value: "base-<env>", help: "the stack name, typed back (required)" },
-        unprotect: { type: "boolean", help: "remove the protection of prod's repositories, zone and bucket (prod only)", default: "off" },
-        "force-delete-images": { type: "boolean", help: "delete the images in the repositories first; without it a repository holding images stops the destroy", default: "off" },
+        unprotect: {
+            type: "boolean",
+            help: "remove the protection of prod's repositories, zone and bucket (prod only)",
+            default: "off",
+        },
+        "force-delete-images": {
+            type: "boolean",
+            help: "delete the images in the repositories first; without it a repository holding images stops the destroy",
+            default: "off",
+        },
     },
-    examples: ["npm run destroy-base -- --env dev --confirm base-dev", "npm run destroy-base -- --env prod --confirm base-prod --unprotect --force-delete-images"],
+    examples: [
+        "npm run destroy-base -- --env dev --confirm base-dev",
+        "npm run destroy-base -- --env prod --confirm base-prod --unprotect --force-delete-images",
+    ],
 };
 
 /** `npm run destroy-base`: the typed-back confirmation, prod's --unprotect, then the destroy. */
@@ -33,17 +44,33 @@ export async function main(
     const env = environmentFrom(flags.env, DESTROY_BASE_SPEC.usage);
     const base = stackNameOf("base", env);
     if (flags.unprotect && env !== "prod") {
-        throw new OpsError(`--unprotect removes prod's protection; ${base} protects nothing, so leave --unprotect out`, 2);
+        throw new OpsError(
+            `--unprotect removes prod's protection; ${base} protects nothing, so leave --unprotect out`,
+            2,
+        );
     }
     if (flags.confirm !== base) {
-        throw new OpsError(`destroying ${base} deletes the network, repositories, log groups and DNS of ${env}; confirm with --confirm ${base}`, 2);
+        throw new OpsError(
+            `destroying ${base} deletes the network, repositories, log groups and DNS of ${env}; confirm with --confirm ${base}`,
+            2,
+        );
     }
     if (env === "prod" && !flags.unprotect) {
-        throw new OpsError(`${base} protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them`, 2);
+        throw new OpsError(
+            `${base} protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them`,
+            2,
+        );
     }
     const ops = stacks ?? (await Stacks.open());
     const context = loggedContext(log, cancellationOf(cancel));
-    await destroyBase(ops, env, { unprotect: flags.unprotect === true, forceDeleteImages: flags["force-delete-images"] === true }, ecr, context, log);
+    await destroyBase(
+        ops,
+        env,
+        { unprotect: flags.unprotect === true, forceDeleteImages: flags["force-delete-images"] === true },
+        ecr,
+        context,
+        log,
+    );
     return 0;
 }
 

@@ -9,15 +9,34 @@ import { Decision, decide } from "../schedule/gate";
 
 export const GATE_SPEC: CommandSpec = {
     usage: "node -r ./cli/register.cjs commands/schedule-gate.ts --action startup|teardown [--cron '<the cron line that fired>'] [--at ISO-TIME] [--environment dev|staging] [--skip-dates YYYY-MM-DD,...]",
-    summary: "Decides whether a scheduled run is due, a catch-up, or not for today, and writes run, catch_up, reason and environments to $GITHUB_OUTPUT.",
+    summary:
+        "Decides whether a scheduled run is due, a catch-up, or not for today, and writes run, catch_up, reason and environments to $GITHUB_OUTPUT.",
     flags: {
         action: { type: "string", value: "startup|teardown", help: "which workflow asks (required)" },
-        cron: { type: "string", value: "LINE", help: "the cron line that fired (github.event.schedule)", default: "none: judge --at itself" },
+        cron: {
+            type: "string",
+            value: "LINE",
+            help: "the cron line that fired (github.event.schedule)",
+            default: "none: judge --at itself",
+        },
         at: { type: "string", value: "ISO-TIME", help: "the time to judge", default: "now" },
-        environment: { type: "string", value: "dev|staging", help: "a manual run of one environment: always runs", default: "the schedule's environments" },
-        "skip-dates": { type: "string", value: "YYYY-MM-DD,...", help: "more dates without startup or teardown", default: "none" },
+        environment: {
+            type: "string",
+            value: "dev|staging",
+            help: "a manual run of one environment: always runs",
+            default: "the schedule's environments",
+        },
+        "skip-dates": {
+            type: "string",
+            value: "YYYY-MM-DD,...",
+            help: "more dates without startup or teardown",
+            default: "none",
+        },
     },
-    examples: ["node -r ./cli/register.cjs commands/schedule-gate.ts --action teardown --cron '5 3 * * 2-6'", "node -r ./cli/register.cjs commands/schedule-gate.ts --action startup --environment staging"],
+    examples: [
+        "node -r ./cli/register.cjs commands/schedule-gate.ts --action teardown --cron '5 3 * * 2-6'",
+        "node -r ./cli/register.cjs commands/schedule-gate.ts --action startup --environment staging",
+    ],
 };
 const USAGE = GATE_SPEC.usage;
 
@@ -25,16 +44,40 @@ const USAGE = GATE_SPEC.usage;
  * Writes `run`, `catch_up`, `reason` and `environments` (a JSON list for the job matrix) to
  * $GITHUB_OUTPUT. A manual run (--environment) always runs, for that environment only.
  */
-export async function main(argv: string[], _signal?: unknown, now: Date = new Date(), output: (line: string) => void = writeOutput): Promise<number> {
-    const flags = parseCommand(argv, GATE_SPEC) as { action?: string; cron?: string; at?: string; environment?: string; "skip-dates"?: string };
-    if (flags.action !== "startup" && flags.action !== "teardown") throw new OpsError(`--action must be startup or teardown\nusage: ${USAGE}`, 2);
-    const schedule: RuntimeSchedule = { ...RUNTIME_SCHEDULE, skipDates: [...RUNTIME_SCHEDULE.skipDates, ...(flags["skip-dates"]?.split(",").map((date) => date.trim()).filter(Boolean) ?? [])] };
+export async function main(
+    argv: string[],
+    _signal?: unknown,
+    now: Date = new Date(),
+    output: (line: string) => void = writeOutput,
+): Promise<number> {
+    const flags = parseCommand(argv, GATE_SPEC) as {
+        action?: string;
+        cron?: string;
+        at?: string;
+        environment?: string;
+        "skip-dates"?: string;
+    };
+    if (flags.action !== "startup" && flags.action !== "teardown")
+        throw new OpsError(`--action must be startup or teardown\nusage: ${USAGE}`, 2);
+    const schedule: RuntimeSchedule = {
+        ...RUNTIME_SCHEDULE,
+        skipDates: [
+            ...RUNTIME_SCHEDULE.skipDates,
+            ...(flags["skip-dates"]
+                ?.split(",")
+                .map((date) => date.trim())
+                .filter(Boolean) ?? []),
+        ],
+    };
 
     let decision: Decision;
     let environments: readonly string[] = schedule.environments;
     if (flags.environment) {
         if (!isEnvironmentName(flags.environment) || !schedule.environments.includes(flags.environment)) {
-            throw new OpsError(`--environment must be one of ${schedule.environments.join(", ")} (the schedule never touches ${flags.environment})`, 2);
+            throw new OpsError(
+                `--environment must be one of ${schedule.environments.join(", ")} (the schedule never touches ${flags.environment})`,
+                2,
+            );
         }
         environments = [flags.environment];
         decision = { run: true, reason: `manual ${flags.action} of ${flags.environment}` };
@@ -42,7 +85,8 @@ export async function main(argv: string[], _signal?: unknown, now: Date = new Da
         const at = flags.at ? new Date(flags.at) : now;
         if (Number.isNaN(at.getTime())) throw new OpsError(`--at "${flags.at}" is not a time`, 2);
         const scheduledAt = flags.cron ? lastFiring(parseCron(flags.cron), at) : at;
-        if (!scheduledAt) throw new OpsError(`cron "${flags.cron}" did not fire in the day before ${at.toISOString()}`, 2);
+        if (!scheduledAt)
+            throw new OpsError(`cron "${flags.cron}" did not fire in the day before ${at.toISOString()}`, 2);
         decision = decide(flags.action, scheduledAt, schedule);
     }
     output(`run=${decision.run}`);

@@ -10,7 +10,8 @@ import { collectStatus, statusTable } from "../status/status";
 
 export const STATUS_SPEC: CommandSpec = {
     usage: "npm run status [-- [--env <dev|staging|prod>] [--json]]",
-    summary: "Per stack: exists, resources, lock (who, since when), last update, the images each service runs, the URL; and Elastic IP warnings.",
+    summary:
+        "Per stack: exists, resources, lock (who, since when), last update, the images each service runs, the URL; and Elastic IP warnings.",
     flags: {
         env: { type: "string", value: "dev|staging|prod", help: "one environment only", default: "all" },
         json: { type: "boolean", help: "the statuses as JSON", default: "off" },
@@ -19,13 +20,21 @@ export const STATUS_SPEC: CommandSpec = {
 };
 const USAGE = STATUS_SPEC.usage;
 
-export async function main(argv: string[], _signal: unknown, stacks?: Stacks, print: (text: string) => void = console.log, source: StackSource = {}): Promise<number> {
+export async function main(
+    argv: string[],
+    _signal: unknown,
+    stacks?: Stacks,
+    print: (text: string) => void = console.log,
+    source: StackSource = {},
+): Promise<number> {
     const flags = parseCommand(argv, STATUS_SPEC);
     const envs = flags.env === undefined ? ENVIRONMENT_NAMES : [environmentFrom(flags.env, USAGE)];
     const statuses = await collectStatus(stacks ?? (await Stacks.open()), envs, source);
     print(flags.json ? JSON.stringify(statuses, null, 2) : statusTable(statuses));
     for (const status of flags.json ? [] : statuses.filter((candidate) => candidate.locked)) {
-        print(`\n${status.stack} is locked by ${status.lockedBy!.join("; ")}; if that run is no longer active, clear it with "pulumi cancel -s ${status.stack} --yes"`);
+        print(
+            `\n${status.stack} is locked by ${status.lockedBy!.join("; ")}; if that run is no longer active, clear it with "pulumi cancel -s ${status.stack} --yes"`,
+        );
     }
     for (const status of statuses.filter((candidate) => candidate.committedImages)) {
         const committed = status.committedImages!;

@@ -9,21 +9,55 @@ import { parseRuntimeCommand, RUNTIME_FLAGS, runRuntimeCommand } from "../stacks
 
 export const UP_SPEC: CommandSpec = {
     usage: "npm run up -- --env <dev|staging|prod> [flags]",
-    summary: "Brings an environment's runtime back (refusing when base is missing), checks with ECS that each service runs what was deployed, and waits until / and /health answer.",
+    summary:
+        "Brings an environment's runtime back (refusing when base is missing), checks with ECS that each service runs what was deployed, and waits until / and /health answer.",
     flags: {
         ...RUNTIME_FLAGS,
-        "only-if-needed": { type: "boolean", help: "act only if runtime is not already up: the schedule's catch-up", default: "off" },
-        "health-timeout": { type: "string", value: "SECONDS", help: "how long to wait for / and /health to answer", default: "600" },
-        "on-demand": { type: "boolean", help: "run on FARGATE for this run whatever spot says, without changing the stack file", default: "off" },
-        "on-demand-fallback": { type: "boolean", help: "if the services are not healthy on Spot within the health window, deploy again on demand", default: "off" },
+        "only-if-needed": {
+            type: "boolean",
+            help: "act only if runtime is not already up: the schedule's catch-up",
+            default: "off",
+        },
+        "health-timeout": {
+            type: "string",
+            value: "SECONDS",
+            help: "how long to wait for / and /health to answer",
+            default: "600",
+        },
+        "on-demand": {
+            type: "boolean",
+            help: "run on FARGATE for this run whatever spot says, without changing the stack file",
+            default: "off",
+        },
+        "on-demand-fallback": {
+            type: "boolean",
+            help: "if the services are not healthy on Spot within the health window, deploy again on demand",
+            default: "off",
+        },
     },
     examples: ["npm run up -- --env dev", "npm run up -- --env staging --on-demand --health-timeout 900"],
 };
 
 /** `npm run up`: restores runtime and waits until it answers. */
-export async function main(argv: string[], cancel: AbortSignal | Cancellation, stacks?: Stacks, log: (line: string) => void = console.log, ecs?: SendsCommands): Promise<number> {
+export async function main(
+    argv: string[],
+    cancel: AbortSignal | Cancellation,
+    stacks?: Stacks,
+    log: (line: string) => void = console.log,
+    ecs?: SendsCommands,
+): Promise<number> {
     const command = parseRuntimeCommand(argv, UP_SPEC);
-    exclusive(command.flags, [["on-demand", "on-demand-fallback", "--on-demand runs on demand from the start, so there is no Spot run to fall back from"]], UP_SPEC.usage);
+    exclusive(
+        command.flags,
+        [
+            [
+                "on-demand",
+                "on-demand-fallback",
+                "--on-demand runs on demand from the start, so there is no Spot run to fall back from",
+            ],
+        ],
+        UP_SPEC.usage,
+    );
     const options = {
         ...command.lock,
         dryRun: command.dryRun,
@@ -32,7 +66,9 @@ export async function main(argv: string[], cancel: AbortSignal | Cancellation, s
         onDemandFallback: command.flags["on-demand-fallback"] === true,
         healthDeadlineMs: positiveNumber(command.flags["health-timeout"], "--health-timeout", 600) * 1000,
     };
-    return runRuntimeCommand("startup", command, cancel, stacks, log, (ops, context, logged) => runtimeUp(ops, command.env, context, options, logged, ecs ?? new ECSClient({})));
+    return runRuntimeCommand("startup", command, cancel, stacks, log, (ops, context, logged) =>
+        runtimeUp(ops, command.env, context, options, logged, ecs ?? new ECSClient({})),
+    );
 }
 
 if (require.main === module) runMain(main, { spec: UP_SPEC, timeoutMinutes: timeoutFlag });

@@ -23,7 +23,34 @@ export interface UsageAssumptions {
 }
 
 export const USAGE_ASSUMPTIONS: Readonly<Record<EnvironmentName, UsageAssumptions>> = {
-    dev: { natGbPerMonth: 5, averageLcu: 0.5, logGbIngestedPerMonth: 1, logGbStored: 0.25, imageGbPerRepository: 1, route53MillionQueries: 0.1, s3GbPerBucket: 1, apiMillionRequestsPerMonth: 0.5 },
-    staging: { natGbPerMonth: 10, averageLcu: 1, logGbIngestedPerMonth: 2, logGbStored: 1, imageGbPerRepository: 1, route53MillionQueries: 0.2, s3GbPerBucket: 1, apiMillionRequestsPerMonth: 2 },
-    prod: { natGbPerMonth: 100, averageLcu: 5, logGbIngestedPerMonth: 20, logGbStored: 20, imageGbPerRepository: 2, route53MillionQueries: 5, s3GbPerBucket: 10, apiMillionRequestsPerMonth: 50 },
+    dev: {
+        natGbPerMonth: 5,
+        averageLcu: 0.5,
+        logGbIngestedPerMonth: 1,
+        logGbStored: 0.25,
+        imageGbPerRepository: 1,
+        route53MillionQueries: 0.1,
+        s3GbPerBucket: 1,
+        apiMillionRequestsPerMonth: 0.5,
+    },
+    staging: {
+        natGbPerMonth: 10,
+        averageLcu: 1,
+        logGbIngestedPerMonth: 2,
+        logGbStored: 1,
+        imageGbPerRepository: 1,
+        route53MillionQueries: 0.2,
+        s3GbPerBucket: 1,
+        apiMillionRequestsPerMonth: 2,
+    },
+    prod: {
+        natGbPerMonth: 100,
+        averageLcu: 5,
+        logGbIngestedPerMonth: 20,
+        logGbStored: 20,
+        imageGbPerRepository: 2,
+        route53MillionQueries: 5,
+        s3GbPerBucket: 10,
+        apiMillionRequestsPerMonth: 50,
+    },
 };

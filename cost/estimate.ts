@@ -43,10 +43,22 @@ const sum = (items: readonly LineItem[]) => items.reduce((total, item) => total 
  */
 /** Base's month: what it costs at rest, plus what it costs while runtime is up (e.g. log ingestion) for the hours runtime is up. */
 export function baseMonthlyCost(items: readonly LineItem[], upHoursPerMonth: number): number {
-    return sum(items.filter((item) => !item.whileUp)) + (sum(items.filter((item) => item.whileUp)) * upHoursPerMonth) / HOURS_PER_MONTH;
+    return (
+        sum(items.filter((item) => !item.whileUp)) +
+        (sum(items.filter((item) => item.whileUp)) * upHoursPerMonth) / HOURS_PER_MONTH
+    );
 }
 
-export function summarize(label: string, env: EnvironmentName, region: string, egress: string, frontDoor: string, base: StackCost, runtime: StackCost, upHoursPerMonth: number): CostSummary {
+export function summarize(
+    label: string,
+    env: EnvironmentName,
+    region: string,
+    egress: string,
+    frontDoor: string,
+    base: StackCost,
+    runtime: StackCost,
+    upHoursPerMonth: number,
+): CostSummary {
     const baseMonthly = baseMonthlyCost(base.items, upHoursPerMonth);
     const whileUp = sum(runtime.items.filter((item) => item.whileUp));
     const always = sum(runtime.items.filter((item) => !item.whileUp));
@@ -70,7 +82,8 @@ export function summarize(label: string, env: EnvironmentName, region: string, e
         runtimeMonthlyScheduled,
         totalMonthly: baseMonthly + runtimeMonthlyScheduled,
         saving,
-        savingPercent: baseMonthly + runtimeMonthlyAlwaysOn > 0 ? (100 * saving) / (baseMonthly + runtimeMonthlyAlwaysOn) : 0,
+        savingPercent:
+            baseMonthly + runtimeMonthlyAlwaysOn > 0 ? (100 * saving) / (baseMonthly + runtimeMonthlyAlwaysOn) : 0,
     };
 }
 
@@ -79,12 +92,23 @@ export function priceEvaluation(label: string, env: EnvironmentName, evaluation:
     const stackCost = (stack: EnvironmentEvaluation["base"]): StackCost => {
         const priced = priceResources(stack.resources, region, USAGE_ASSUMPTIONS[env]);
         if (priced.unpriced.length > 0) {
-            throw new Error(`${stack.stack} declares resource types with no price and not known to be free: ${priced.unpriced.join(", ")}; price them in cost/price-resources.ts or list them in FREE_TYPES`);
+            throw new Error(
+                `${stack.stack} declares resource types with no price and not known to be free: ${priced.unpriced.join(", ")}; price them in cost/price-resources.ts or list them in FREE_TYPES`,
+            );
         }
         return { stack: stack.stack, items: priced.items };
     };
     const { egress, frontDoor } = evaluation.runtime.outputs;
-    return summarize(label, env, region, String(egress), String(frontDoor), stackCost(evaluation.base), stackCost(evaluation.runtime), scheduledUpHoursPerMonth(env));
+    return summarize(
+        label,
+        env,
+        region,
+        String(egress),
+        String(frontDoor),
+        stackCost(evaluation.base),
+        stackCost(evaluation.runtime),
+        scheduledUpHoursPerMonth(env),
+    );
 }
 
 /** What to price: the committed stack files, and optionally a what-if on top of them. */
@@ -112,18 +136,30 @@ export async function estimate(env: EnvironmentName, options: EstimateOptions = 
 }
 
 /** Types the old Terraform layout kept in base, running around the clock. */
-const OLD_BASE_TYPES = new Set(["aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:lb/loadBalancer:LoadBalancer"]);
+const OLD_BASE_TYPES = new Set([
+    "aws:ec2/natGateway:NatGateway",
+    "aws:ec2/eip:Eip",
+    "aws:lb/loadBalancer:LoadBalancer",
+]);
 
 /**
  * The environment in every front door and egress mode its config allows, and the old layout (a NAT
  * per zone and the load balancer in base, always on; only the services torn down), priced the same way.
  */
-export async function compare(env: EnvironmentName, options: Omit<EstimateOptions, "egress" | "frontDoor"> = {}): Promise<CostSummary[]> {
+export async function compare(
+    env: EnvironmentName,
+    options: Omit<EstimateOptions, "egress" | "frontDoor"> = {},
+): Promise<CostSummary[]> {
     const summaries: CostSummary[] = [];
     for (const frontDoor of frontDoorsFor(env)) {
-        for (const egress of egressModesFor(env)) summaries.push(await estimate(env, { ...options, egress, frontDoor }));
+        for (const egress of egressModesFor(env))
+            summaries.push(await estimate(env, { ...options, egress, frontDoor }));
     }
-    const perAz = await evaluateEnvironment(env, whatIf({ ...options, egress: "nat-per-az", frontDoor: "alb" }), options.source);
+    const perAz = await evaluateEnvironment(
+        env,
+        whatIf({ ...options, egress: "nat-per-az", frontDoor: "alb" }),
+        options.source,
+    );
     const split = priceEvaluation("nat-per-az", env, perAz);
     const moved = split.runtime.items.filter((item) => OLD_BASE_TYPES.has(item.type));
     const old = summarize(
@@ -132,7 +168,10 @@ export async function compare(env: EnvironmentName, options: Omit<EstimateOption
         split.region,
         "nat-per-az",
         "alb",
-        { stack: split.base.stack, items: [...split.base.items, ...moved.map((item) => ({ ...item, whileUp: false }))] },
+        {
+            stack: split.base.stack,
+            items: [...split.base.items, ...moved.map((item) => ({ ...item, whileUp: false }))],
+        },
         { stack: split.runtime.stack, items: split.runtime.items.filter((item) => !OLD_BASE_TYPES.has(item.type)) },
         split.upHoursPerMonth,
     );

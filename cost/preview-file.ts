@@ -32,7 +32,16 @@ export class PreviewFileError extends Error {}
  * Steps whose resource is not in the stack afterwards: deletions (a replacement's old half
  * included) and reads of resources the stack does not manage.
  */
-const NOT_LEFT_IN_STACK = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace", "read", "read-replacement", "refresh"]);
+const NOT_LEFT_IN_STACK = new Set([
+    "delete",
+    "delete-replaced",
+    "discard",
+    "discard-replaced",
+    "remove-pending-replace",
+    "read",
+    "read-replacement",
+    "refresh",
+]);
 
 /**
  * The resources a `pulumi preview --json` leaves in the stack: created, updated, replaced or kept
@@ -40,18 +49,24 @@ const NOT_LEFT_IN_STACK = new Set(["delete", "delete-replaced", "discard", "disc
  * (`create-replacement`, `replace`, `delete-replaced`) for one URN, and is priced once.
  */
 export function resourcesFromPreview(json: string): PreviewInventory {
-    if (json.trim() === "") throw new PreviewFileError('is empty; write it with "pulumi preview --json -s <stack> > preview.json"');
+    if (json.trim() === "")
+        throw new PreviewFileError('is empty; write it with "pulumi preview --json -s <stack> > preview.json"');
     let preview: unknown;
     try {
         preview = JSON.parse(json);
     } catch (error) {
-        throw new PreviewFileError(`is not JSON (${(error as Error).message}); write it with "pulumi preview --json -s <stack> > preview.json"`);
+        throw new PreviewFileError(
+            `is not JSON (${(error as Error).message}); write it with "pulumi preview --json -s <stack> > preview.json"`,
+        );
     }
     const steps = (preview as { steps?: unknown })?.steps;
-    if (!Array.isArray(steps)) throw new PreviewFileError('is not the output of "pulumi preview --json": it has no steps list');
+    if (!Array.isArray(steps))
+        throw new PreviewFileError('is not the output of "pulumi preview --json": it has no steps list');
     steps.forEach((step, index) => {
         if (typeof step?.op !== "string" || typeof step?.urn !== "string" || !/^urn:pulumi:[^:]+::/.test(step.urn)) {
-            throw new PreviewFileError(`is not the output of "pulumi preview --json": step ${index + 1} has no op and urn:pulumi:... URN`);
+            throw new PreviewFileError(
+                `is not the output of "pulumi preview --json": step ${index + 1} has no op and urn:pulumi:... URN`,
+            );
         }
     });
 
@@ -59,11 +74,17 @@ export function resourcesFromPreview(json: string): PreviewInventory {
     for (const step of steps as PreviewStep[]) {
         const state = step.newState ?? step.oldState;
         if (NOT_LEFT_IN_STACK.has(step.op) || !state || byUrn.has(step.urn)) continue;
-        if (typeof state.type !== "string") throw new PreviewFileError(`is not the output of "pulumi preview --json": the state of ${step.urn} has no type`);
+        if (typeof state.type !== "string")
+            throw new PreviewFileError(
+                `is not the output of "pulumi preview --json": the state of ${step.urn} has no type`,
+            );
         byUrn.set(step.urn, state);
     }
     const stacks = new Set((steps as PreviewStep[]).map((step) => /^urn:pulumi:([^:]+)::/.exec(step.urn)![1]));
-    if (stacks.size !== 1) throw new PreviewFileError(`holds steps of ${stacks.size} stacks (${[...stacks].join(", ")}); price one stack's preview at a time`);
+    if (stacks.size !== 1)
+        throw new PreviewFileError(
+            `holds steps of ${stacks.size} stacks (${[...stacks].join(", ")}); price one stack's preview at a time`,
+        );
 
     const resources = [...byUrn].map(([urn, state]): DeclaredResource => {
         const inputs = state.inputs ?? {};

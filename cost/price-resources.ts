@@ -67,7 +67,8 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
  * Component resources (`durable-code:<layer>:<Name>`) only group their children; a preview also
  * lists the stack's root resource and its provider instances, which cost nothing either.
  */
-const isComponent = (type: string) => type.startsWith("durable-code:") || type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
+const isComponent = (type: string) =>
+    type.startsWith("durable-code:") || type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
 
 export interface PricedStack {
     readonly items: LineItem[];
@@ -75,13 +76,26 @@ export interface PricedStack {
     readonly unpriced: string[];
 }
 
-export function priceResources(resources: readonly DeclaredResource[], region: string, usage: UsageAssumptions): PricedStack {
+export function priceResources(
+    resources: readonly DeclaredResource[],
+    region: string,
+    usage: UsageAssumptions,
+): PricedStack {
     const prices = pricesFor(region);
     const items: LineItem[] = [];
     const unpriced = new Set<string>();
     const add = (resource: DeclaredResource, what: string, key: PriceKey, quantity: number, whileUp: boolean) => {
         const price = prices[key];
-        items.push({ resource: resource.name, type: resource.type, what, quantity, unit: price.per, unitPrice: price.usd, monthly: quantity * price.usd, whileUp });
+        items.push({
+            resource: resource.name,
+            type: resource.type,
+            what,
+            quantity,
+            unit: price.per,
+            unitPrice: price.usd,
+            monthly: quantity * price.usd,
+            whileUp,
+        });
     };
     const ofType = (type: string) => resources.filter((resource) => resource.type === type);
     const natCount = ofType("aws:ec2/natGateway:NatGateway").length;
@@ -100,7 +114,13 @@ export function priceResources(resources: readonly DeclaredResource[], region: s
             case "aws:lb/loadBalancer:LoadBalancer":
                 add(resource, "application load balancer", "albHour", HOURS_PER_MONTH, true);
                 add(resource, "load balancer capacity units", "albLcuHour", usage.averageLcu * HOURS_PER_MONTH, true);
-                add(resource, "public IPv4, one per zone", "publicIpv4Hour", (inputs.subnets?.length ?? 0) * HOURS_PER_MONTH, true);
+                add(
+                    resource,
+                    "public IPv4, one per zone",
+                    "publicIpv4Hour",
+                    (inputs.subnets?.length ?? 0) * HOURS_PER_MONTH,
+                    true,
+                );
                 break;
             case "aws:ecs/service:Service":
                 items.push(...priceService(resource, resources, prices));
@@ -114,7 +134,13 @@ export function priceResources(resources: readonly DeclaredResource[], region: s
                 break;
             case "aws:servicediscovery/service:Service":
                 // Each running task is one registered instance; tasks exist only while runtime is up.
-                add(resource, "registered tasks", "cloudMapInstanceMonth", tasksRegisteredIn(resource, resources), true);
+                add(
+                    resource,
+                    "registered tasks",
+                    "cloudMapInstanceMonth",
+                    tasksRegisteredIn(resource, resources),
+                    true,
+                );
                 break;
             case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
                 // Cloud Map makes a Route 53 private hosted zone for a DNS namespace, billed as one.
@@ -129,15 +155,31 @@ export function priceResources(resources: readonly DeclaredResource[], region: s
                 break;
             case "aws:ec2/vpcEndpoint:VpcEndpoint":
                 if (inputs.vpcEndpointType === "Interface") {
-                    add(resource, "interface endpoint, per zone", "interfaceEndpointHour", (inputs.subnetIds?.length ?? 1) * HOURS_PER_MONTH, true);
+                    add(
+                        resource,
+                        "interface endpoint, per zone",
+                        "interfaceEndpointHour",
+                        (inputs.subnetIds?.length ?? 1) * HOURS_PER_MONTH,
+                        true,
+                    );
                 }
                 break;
             case "aws:ec2/instance:Instance": {
                 const hourly = instanceHourPrice(region, inputs.instanceType);
-                items.push({ resource: resource.name, type: resource.type, what: `EC2 ${inputs.instanceType}`, quantity: HOURS_PER_MONTH, unit: hourly.per, unitPrice: hourly.usd, monthly: HOURS_PER_MONTH * hourly.usd, whileUp: true });
+                items.push({
+                    resource: resource.name,
+                    type: resource.type,
+                    what: `EC2 ${inputs.instanceType}`,
+                    quantity: HOURS_PER_MONTH,
+                    unit: hourly.per,
+                    unitPrice: hourly.usd,
+                    monthly: HOURS_PER_MONTH * hourly.usd,
+                    whileUp: true,
+                });
                 // The root volume is deleted with the instance, so it too costs only while runtime is up.
                 add(resource, "gp3 root volume", "gp3GbMonth", Number(inputs.rootBlockDevice?.volumeSize ?? 0), true);
-                if (inputs.associatePublicIpAddress) add(resource, "public IPv4", "publicIpv4Hour", HOURS_PER_MONTH, true);
+                if (inputs.associatePublicIpAddress)
+                    add(resource, "public IPv4", "publicIpv4Hour", HOURS_PER_MONTH, true);
                 break;
             }
             case "aws:s3/bucket:Bucket":
@@ -161,19 +203,33 @@ function tasksRegisteredIn(registry: DeclaredResource, resources: readonly Decla
 }
 
 /** Fargate: tasks x (vCPU + GB) hours at the architecture's price, split between on-demand and Spot by weight. */
-function priceService(service: DeclaredResource, resources: readonly DeclaredResource[], prices: ReturnType<typeof pricesFor>): LineItem[] {
+function priceService(
+    service: DeclaredResource,
+    resources: readonly DeclaredResource[],
+    prices: ReturnType<typeof pricesFor>,
+): LineItem[] {
     const tasks = resources.filter((resource) => resource.type === "aws:ecs/taskDefinition:TaskDefinition");
     // In a preview of a new stack the ARN is not known yet; the family carries the service's name.
-    const task = tasks.find((candidate) => candidate.state.arn === service.inputs.taskDefinition) ?? tasks.find((candidate) => candidate.inputs.family === service.inputs.name);
+    const task =
+        tasks.find((candidate) => candidate.state.arn === service.inputs.taskDefinition) ??
+        tasks.find((candidate) => candidate.inputs.family === service.inputs.name);
     if (!task) throw new Error(`service ${service.name} runs a task definition the stack does not declare`);
     const count = Number(service.inputs.desiredCount ?? 1);
     const vcpu = Number(task.inputs.cpu) / 1024;
     const gb = Number(task.inputs.memory) / 1024;
     const arm = task.inputs.runtimePlatform?.cpuArchitecture === "ARM64";
-    const strategy: Array<{ capacityProvider: string; weight: number }> = service.inputs.capacityProviderStrategies ?? [{ capacityProvider: "FARGATE", weight: 1 }];
+    const strategy: Array<{ capacityProvider: string; weight: number }> = service.inputs.capacityProviderStrategies ?? [
+        { capacityProvider: "FARGATE", weight: 1 },
+    ];
     const totalWeight = strategy.reduce((sum, item) => sum + item.weight, 0) || 1;
-    const spotShare = strategy.filter((item) => item.capacityProvider === "FARGATE_SPOT").reduce((sum, item) => sum + item.weight, 0) / totalWeight;
-    if (arm && spotShare > 0) throw new Error(`service ${service.name}: Fargate Spot is not priced for ARM64 here; add ARM Spot prices to cost/prices.ts`);
+    const spotShare =
+        strategy
+            .filter((item) => item.capacityProvider === "FARGATE_SPOT")
+            .reduce((sum, item) => sum + item.weight, 0) / totalWeight;
+    if (arm && spotShare > 0)
+        throw new Error(
+            `service ${service.name}: Fargate Spot is not priced for ARM64 here; add ARM Spot prices to cost/prices.ts`,
+        );
 
     const hours = count * HOURS_PER_MONTH;
     const item = (what: string, quantity: number, key: PriceKey): LineItem => ({
@@ -190,7 +246,9 @@ function priceService(service: DeclaredResource, resources: readonly DeclaredRes
     const size = `${count} x ${vcpu} vCPU / ${gb} GB`;
     if (spotShare < 1) {
         const share = 1 - spotShare;
-        lines.push(item(`Fargate vCPU (${size})`, hours * vcpu * share, arm ? "fargateArmVcpuHour" : "fargateVcpuHour"));
+        lines.push(
+            item(`Fargate vCPU (${size})`, hours * vcpu * share, arm ? "fargateArmVcpuHour" : "fargateVcpuHour"),
+        );
         lines.push(item(`Fargate memory (${size})`, hours * gb * share, arm ? "fargateArmGbHour" : "fargateGbHour"));
     }
     if (spotShare > 0) {

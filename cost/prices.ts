@@ -87,7 +87,10 @@ export const INSTANCE_HOUR_PRICES: Readonly<Record<string, Readonly<Record<strin
 export function instanceHourPrice(region: string, instanceType: string): Price {
     const table = INSTANCE_HOUR_PRICES[region] ?? {};
     const found = table[instanceType];
-    if (!found) throw new Error(`no price for instance type ${instanceType} in ${region}; add it to cost/prices.ts (priced: ${Object.keys(table).join(", ")})`);
+    if (!found)
+        throw new Error(
+            `no price for instance type ${instanceType} in ${region}; add it to cost/prices.ts (priced: ${Object.keys(table).join(", ")})`,
+        );
     return found;
 }
 
@@ -101,6 +104,9 @@ export const HOURS_PER_MONTH = 730;
 
 export function pricesFor(region: string): Readonly<Record<PriceKey, Price>> {
     const table = PRICES[region];
-    if (!table) throw new Error(`no prices for ${region}; add a dated table to cost/prices.ts (priced: ${Object.keys(PRICES).join(", ")})`);
+    if (!table)
+        throw new Error(
+            `no prices for ${region}; add a dated table to cost/prices.ts (priced: ${Object.keys(PRICES).join(", ")})`,
+        );
     return table;
 }

@@ -10,7 +10,13 @@ const quantity = (value: number) => (Number.isInteger(value) ? String(value) : v
 const table = (rows: string[][]) => textTable(rows, { rightAlignFrom: 2 });
 
 function stackRows(stack: StackCost): string[][] {
-    return stack.items.map((item) => [`${item.resource}: ${item.what}`, item.unit, quantity(item.quantity), unitUsd(item.unitPrice), usd(item.monthly)]);
+    return stack.items.map((item) => [
+        `${item.resource}: ${item.what}`,
+        item.unit,
+        quantity(item.quantity),
+        unitUsd(item.unitPrice),
+        usd(item.monthly),
+    ]);
 }
 
 function summaryLines(summary: CostSummary): Array<[string, string]> {
@@ -18,7 +24,10 @@ function summaryLines(summary: CostSummary): Array<[string, string]> {
         ["base, always on, per month", usd(summary.baseMonthly)],
         ["runtime, per hour up", `$${summary.runtimePerHour.toFixed(4)}`],
         ["runtime, per month if always on", usd(summary.runtimeMonthlyAlwaysOn)],
-        [`runtime, per month on the schedule (${Math.round(summary.upHoursPerMonth)} h up)`, usd(summary.runtimeMonthlyScheduled)],
+        [
+            `runtime, per month on the schedule (${Math.round(summary.upHoursPerMonth)} h up)`,
+            usd(summary.runtimeMonthlyScheduled),
+        ],
         ["total per month", usd(summary.totalMonthly)],
         ["saving from the teardown schedule", `${usd(summary.saving)} (${summary.savingPercent.toFixed(0)}%)`],
     ];
@@ -53,14 +62,46 @@ export function renderText(summary: CostSummary): string {
 
 export function renderMarkdown(summary: CostSummary): string {
     const rows = summaryLines(summary).map(([label, value]) => `| ${label} | ${value} |`);
-    return [`### Cost of ${summary.env} (${summary.label})`, "", "| | |", "| --- | ---: |", ...rows, "", `<sub>${assumptionsLine(summary)}</sub>`].join("\n");
+    return [
+        `### Cost of ${summary.env} (${summary.label})`,
+        "",
+        "| | |",
+        "| --- | ---: |",
+        ...rows,
+        "",
+        `<sub>${assumptionsLine(summary)}</sub>`,
+    ].join("\n");
 }
 
 export function renderComparison(summaries: readonly CostSummary[], markdown: boolean): string {
-    const header = ["layout", "front door", "base/month", "runtime/hour", "runtime/month always on", "runtime/month scheduled", "total/month"];
-    const rows = summaries.map((s) => [s.label, s.frontDoor, usd(s.baseMonthly), `$${s.runtimePerHour.toFixed(4)}`, usd(s.runtimeMonthlyAlwaysOn), usd(s.runtimeMonthlyScheduled), usd(s.totalMonthly)]);
+    const header = [
+        "layout",
+        "front door",
+        "base/month",
+        "runtime/hour",
+        "runtime/month always on",
+        "runtime/month scheduled",
+        "total/month",
+    ];
+    const rows = summaries.map((s) => [
+        s.label,
+        s.frontDoor,
+        usd(s.baseMonthly),
+        `$${s.runtimePerHour.toFixed(4)}`,
+        usd(s.runtimeMonthlyAlwaysOn),
+        usd(s.runtimeMonthlyScheduled),
+        usd(s.totalMonthly),
+    ]);
     if (markdown) {
-        return [`### Cost of ${summaries[0].env} by layout`, "", `| ${header.join(" | ")} |`, `| --- | --- |${" ---: |".repeat(header.length - 2)}`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+        return [
+            `### Cost of ${summaries[0].env} by layout`,
+            "",
+            `| ${header.join(" | ")} |`,
+            `| --- | --- |${" ---: |".repeat(header.length - 2)}`,
+            ...rows.map((row) => `| ${row.join(" | ")} |`),
+        ].join("\n");
     }
-    return [`${summaries[0].env}, every front door and egress mode, and the old layout`, table([header, ...rows])].join("\n");
+    return [`${summaries[0].env}, every front door and egress mode, and the old layout`, table([header, ...rows])].join(
+        "\n",
+    );
 }

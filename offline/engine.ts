@@ -52,7 +52,10 @@ export class EvaluationError extends Error {
 export const MOCK_ACCOUNT = "123456789012";
 
 /** API Gateway's regional hosted zones, which a custom domain's alias records name (AWS general reference, "API Gateway endpoints"). */
-const API_GATEWAY_ZONES: Readonly<Record<string, string>> = { "us-east-1": "Z1UJRXOUMOOFQ8", "us-west-2": "Z2OJLYMUO9EFXC" };
+const API_GATEWAY_ZONES: Readonly<Record<string, string>> = {
+    "us-east-1": "Z1UJRXOUMOOFQ8",
+    "us-west-2": "Z2OJLYMUO9EFXC",
+};
 export const MOCK_ORGANIZATION = "organization";
 const PROJECT = "durable-code";
 
@@ -71,7 +74,13 @@ async function evaluate(stack: string, config: Record<string, string>, cloud: Cl
             newResource(args) {
                 const inputs = args.inputs as Record<string, any>;
                 const result = mockResult(args.type, args.name, inputs, region, cloud);
-                resources.push({ type: args.type, name: args.name, inputs, ...result, ...options.get(`${args.type}::${args.name}`)! });
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs,
+                    ...result,
+                    ...options.get(`${args.type}::${args.name}`)!,
+                });
                 return result;
             },
             call(args) {
@@ -97,7 +106,9 @@ async function evaluate(stack: string, config: Record<string, string>, cloud: Cl
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const program: typeof import("../index") = require("../index");
         const outputs = await program();
-        const resolved = await new Promise<Record<string, any>>((resolve) => pulumi.output(outputs).apply((value) => resolve(value as Record<string, any>)));
+        const resolved = await new Promise<Record<string, any>>((resolve) =>
+            pulumi.output(outputs).apply((value) => resolve(value as Record<string, any>)),
+        );
         await waitForRegistrations();
         return { stack, resources, invokes, outputs: resolved };
     } catch (error) {
@@ -107,7 +118,9 @@ async function evaluate(stack: string, config: Record<string, string>, cloud: Cl
 }
 
 /** Resource options are not passed to mocks; read them off the registration request instead. */
-function recordOptions(options: Map<string, Omit<DeclaredResource, "type" | "name" | "id" | "inputs" | "state">>): void {
+function recordOptions(
+    options: Map<string, Omit<DeclaredResource, "type" | "name" | "id" | "inputs" | "state">>,
+): void {
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (request: any, callback: unknown) => {
@@ -129,7 +142,9 @@ function recordOptions(options: Map<string, Omit<DeclaredResource, "type" | "nam
  */
 function asProviderFailure(token: string, error: unknown): Error {
     const reason = error instanceof Error ? error.message : String(error);
-    return Object.assign(new Error(reason), { details: `invocation of ${token} returned an error: invoking ${token}: 1 error occurred:\n\t* ${reason}` });
+    return Object.assign(new Error(reason), {
+        details: `invocation of ${token} returned an error: invoking ${token}: 1 error occurred:\n\t* ${reason}`,
+    });
 }
 
 async function waitForRegistrations(): Promise<void> {
@@ -140,18 +155,32 @@ async function waitForRegistrations(): Promise<void> {
     await settings.waitForRPCs();
 }
 
-function mockResult(type: string, name: string, inputs: Record<string, any>, region: string, cloud: CloudDouble): { id: string; state: Record<string, any> } {
+function mockResult(
+    type: string,
+    name: string,
+    inputs: Record<string, any>,
+    region: string,
+    cloud: CloudDouble,
+): { id: string; state: Record<string, any> } {
     if (type === "pulumi:pulumi:StackReference") {
         const outputs = cloud.stackOutputs(inputs.name);
         // The engine fails the whole update on a missing stack; the program never sees a value.
         if (!outputs) throw new Error(`unknown stack "${inputs.name}"`);
         return { id: inputs.name, state: { ...inputs, outputs, secretOutputNames: [] } };
     }
-    return { id: `${type.split(":")[1].split("/").pop()}-${name}`, state: { ...inputs, ...computedState(type, name, inputs, region) } };
+    return {
+        id: `${type.split(":")[1].split("/").pop()}-${name}`,
+        state: { ...inputs, ...computedState(type, name, inputs, region) },
+    };
 }
 
 /** Attributes AWS computes on create, as far as the programs read them. */
-function computedState(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
+function computedState(
+    type: string,
+    name: string,
+    inputs: Record<string, any>,
+    region: string,
+): Record<string, unknown> {
     const arn = `arn:aws:${type.split(":")[1]?.split("/")[0] ?? "mock"}:${region}:${MOCK_ACCOUNT}:${name}`;
     switch (type) {
         case "aws:ecr/repository:Repository":
@@ -159,16 +188,22 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         case "aws:lb/loadBalancer:LoadBalancer":
             return { arn, dnsName: `${inputs.name}-1234567890.${region}.elb.amazonaws.com`, zoneId: "Z1H1FL5HABSF5C" };
         case "aws:route53/zone:Zone":
-            return { arn, zoneId: "Z0MOCKZONE0001", nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"] };
+            return {
+                arn,
+                zoneId: "Z0MOCKZONE0001",
+                nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"],
+            };
         case "aws:acm/certificate:Certificate":
             return {
                 arn,
-                domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((domainName: string) => ({
-                    domainName,
-                    resourceRecordName: `_validation.${String(domainName).replace(/^\*\./, "")}.`,
-                    resourceRecordType: "CNAME",
-                    resourceRecordValue: "_answer.acm-validations.aws.",
-                })),
+                domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
+                    (domainName: string) => ({
+                        domainName,
+                        resourceRecordName: `_validation.${String(domainName).replace(/^\*\./, "")}.`,
+                        resourceRecordType: "CNAME",
+                        resourceRecordValue: "_answer.acm-validations.aws.",
+                    }),
+                ),
             };
         case "aws:route53/record:Record":
             return { fqdn: inputs.name };
@@ -186,14 +221,28 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         case "aws:ec2/instance:Instance":
             return { arn, primaryNetworkInterfaceId: `eni-${name}`, publicIp: "203.0.113.7" };
         case "aws:apigatewayv2/api:Api":
-            return { arn, apiEndpoint: `https://${name}-0a1b2c.execute-api.${region}.amazonaws.com`, executionArn: `arn:aws:execute-api:${region}:${MOCK_ACCOUNT}:${name}` };
+            return {
+                arn,
+                apiEndpoint: `https://${name}-0a1b2c.execute-api.${region}.amazonaws.com`,
+                executionArn: `arn:aws:execute-api:${region}:${MOCK_ACCOUNT}:${name}`,
+            };
         case "aws:apigatewayv2/domainName:DomainName":
             // What API Gateway assigns a regional custom domain: a d-<id> name in its own hosted zone.
-            return { arn, domainNameConfiguration: { ...inputs.domainNameConfiguration, targetDomainName: `d-${name}.execute-api.${region}.amazonaws.com`, hostedZoneId: API_GATEWAY_ZONES[region] ?? "Z0MOCKAPIGW" } };
+            return {
+                arn,
+                domainNameConfiguration: {
+                    ...inputs.domainNameConfiguration,
+                    targetDomainName: `d-${name}.execute-api.${region}.amazonaws.com`,
+                    hostedZoneId: API_GATEWAY_ZONES[region] ?? "Z0MOCKAPIGW",
+                },
+            };
         case "aws:servicediscovery/service:Service":
             return { arn: `arn:aws:servicediscovery:${region}:${MOCK_ACCOUNT}:service/srv-${name}` };
         case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
-            return { arn: `arn:aws:servicediscovery:${region}:${MOCK_ACCOUNT}:namespace/ns-${name}`, hostedZone: "Z0MOCKNAMESPACE1" };
+            return {
+                arn: `arn:aws:servicediscovery:${region}:${MOCK_ACCOUNT}:namespace/ns-${name}`,
+                hostedZone: "Z0MOCKNAMESPACE1",
+            };
         case "aws:iam/role:Role":
             // IAM puts a role's path into its ARN: arn:aws:iam::<account>:role<path><name>.
             return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role${inputs.path ?? "/"}${inputs.name ?? name}` };

@@ -26,9 +26,13 @@ export function committedConfig(stack: string, source: StackSource = {}): StackC
     }
     let config: StackConfig;
     try {
-        config = loadConfig(parseStackName(stack), file.config, { project: file.project, organization: MOCK_ORGANIZATION });
+        config = loadConfig(parseStackName(stack), file.config, {
+            project: file.project,
+            organization: MOCK_ORGANIZATION,
+        });
     } catch (error) {
-        if (fileProblems.length > 0 && error instanceof ConfigError) throw new StackFileError(file.file, [...fileProblems, ...error.problems]);
+        if (fileProblems.length > 0 && error instanceof ConfigError)
+            throw new StackFileError(file.file, [...fileProblems, ...error.problems]);
         throw error;
     }
     if (fileProblems.length > 0) throw new StackFileError(file.file, fileProblems);
@@ -66,11 +70,18 @@ let nextBaseId = 1;
  * The program is deterministic: one evaluation per stack, config and base per process, keyed by the
  * config itself so an edited stack file is evaluated afresh. Callers must not modify what they get.
  */
-function evaluateOnce(stack: string, config: RawConfig, base?: Evaluation, availabilityZones?: readonly string[]): Promise<Evaluation> {
+function evaluateOnce(
+    stack: string,
+    config: RawConfig,
+    base?: Evaluation,
+    availabilityZones?: readonly string[],
+): Promise<Evaluation> {
     if (base && !baseIds.has(base)) baseIds.set(base, nextBaseId++);
     const key = JSON.stringify([stack, config, base ? baseIds.get(base) : 0, availabilityZones ?? []]);
     if (!evaluated.has(key)) {
-        const cloud = base ? fakeCloud({ base, stacks: { [`${MOCK_ORGANIZATION}/durable-code/${base.stack}`]: base.outputs } }) : fakeCloud({ availabilityZones });
+        const cloud = base
+            ? fakeCloud({ base, stacks: { [`${MOCK_ORGANIZATION}/durable-code/${base.stack}`]: base.outputs } })
+            : fakeCloud({ availabilityZones });
         evaluated.set(key, evaluateStack(stack, config, cloud));
     }
     return evaluated.get(key)!;
@@ -80,7 +91,11 @@ function evaluateOnce(stack: string, config: RawConfig, base?: Evaluation, avail
  * Base, then runtime reading base's outputs through the StackReference, as a real deployment does,
  * each from its committed stack file plus overrides.
  */
-export async function evaluateEnvironment(env: EnvironmentName, overrides: EnvironmentOverrides = {}, source: StackSource = {}): Promise<EnvironmentEvaluation> {
+export async function evaluateEnvironment(
+    env: EnvironmentName,
+    overrides: EnvironmentOverrides = {},
+    source: StackSource = {},
+): Promise<EnvironmentEvaluation> {
     const baseConfig = stackConfig(stackNameOf("base", env), overrides.base, source);
     const runtimeConfig = stackConfig(stackNameOf("runtime", env), overrides.runtime, source);
     const base = await evaluateOnce(stackNameOf("base", env), baseConfig);
@@ -89,13 +104,23 @@ export async function evaluateEnvironment(env: EnvironmentName, overrides: Envir
 }
 
 /** Base from its committed file and overrides; `availabilityZones` stands in for the region's zones, in order. */
-export function evaluateBase(env: EnvironmentName, overrides: Overrides = {}, source: StackSource = {}, availabilityZones?: readonly string[]): Promise<Evaluation> {
+export function evaluateBase(
+    env: EnvironmentName,
+    overrides: Overrides = {},
+    source: StackSource = {},
+    availabilityZones?: readonly string[],
+): Promise<Evaluation> {
     const stack = stackNameOf("base", env);
     return evaluateOnce(stack, stackConfig(stack, overrides, source), undefined, availabilityZones);
 }
 
 /** Runtime against a base evaluation, found through the StackReference as in a real backend. */
-export function evaluateRuntime(env: EnvironmentName, base: Evaluation, overrides: Overrides = {}, source: StackSource = {}): Promise<Evaluation> {
+export function evaluateRuntime(
+    env: EnvironmentName,
+    base: Evaluation,
+    overrides: Overrides = {},
+    source: StackSource = {},
+): Promise<Evaluation> {
     const stack = stackNameOf("runtime", env);
     return evaluateOnce(stack, stackConfig(stack, overrides, source), base);
 }

@@ -34,7 +34,11 @@ export class StackFileError extends Error {
         /** What could be read nonetheless (the keys without a problem), so a check can report the rest of the file's problems too. */
         readonly readable?: StackFile,
     ) {
-        super(problems.length === 1 ? `${file}: ${problems[0]}` : `${file}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        super(
+            problems.length === 1
+                ? `${file}: ${problems[0]}`
+                : `${file}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+        );
         this.name = "StackFileError";
     }
 }
@@ -46,7 +50,8 @@ export function stackFilePath(stack: string, dir = PROJECT_DIR): string {
 
 export function stackOfFile(file: string): string {
     const match = /^Pulumi\.(.+)\.yaml$/.exec(path.basename(file));
-    if (!match || match[1] === "") throw new StackFileError(file, ["a stack file is named Pulumi.<stack>.yaml, e.g. Pulumi.runtime-dev.yaml"]);
+    if (!match || match[1] === "")
+        throw new StackFileError(file, ["a stack file is named Pulumi.<stack>.yaml, e.g. Pulumi.runtime-dev.yaml"]);
     return match[1];
 }
 
@@ -61,7 +66,10 @@ export function committedStacks(dir = PROJECT_DIR): string[] {
 /** Reads the stack file of `stack` (or the file given) merged over the project's defaults. */
 export function readStackFile(stack: string, options: { dir?: string; file?: string } = {}): StackFile {
     const file = options.file ?? stackFilePath(stack, options.dir);
-    if (!existsSync(file)) throw new StackFileError(file, [`no such stack file ${path.basename(file)}; create it with "pulumi stack init ${stack}" or copy another Pulumi.<stack>.yaml`]);
+    if (!existsSync(file))
+        throw new StackFileError(file, [
+            `no such stack file ${path.basename(file)}; create it with "pulumi stack init ${stack}" or copy another Pulumi.<stack>.yaml`,
+        ]);
     const project = readProject(path.join(path.dirname(file), "Pulumi.yaml"));
     const document = parseYaml(file);
     const problems: string[] = [];
@@ -69,11 +77,14 @@ export function readStackFile(stack: string, options: { dir?: string; file?: str
     if (document !== null && document !== undefined) {
         if (!isMap(document)) throw new StackFileError(file, ["expected a YAML map with a config: section"]);
         const section = document.config;
-        if (section !== undefined && section !== null && !isMap(section)) problems.push("config: must be a map of <namespace>:<key> to values");
+        if (section !== undefined && section !== null && !isMap(section))
+            problems.push("config: must be a map of <namespace>:<key> to values");
         for (const [key, value] of Object.entries(isMap(section) ? section : {})) {
             if (!key.includes(":")) {
                 // The CLI rejects keys without a namespace in a stack file.
-                problems.push(`"${key}" is not a config key of the form <namespace>:<key>; did you mean ${project.name}:${key}?`);
+                problems.push(
+                    `"${key}" is not a config key of the form <namespace>:<key>; did you mean ${project.name}:${key}?`,
+                );
                 continue;
             }
             stackConfig[key] = configValue(value);
@@ -90,9 +101,13 @@ interface Project {
 }
 
 function readProject(file: string): Project {
-    if (!existsSync(file)) throw new StackFileError(file, ["no Pulumi.yaml beside the stack file; a stack file belongs to a project directory"]);
+    if (!existsSync(file))
+        throw new StackFileError(file, [
+            "no Pulumi.yaml beside the stack file; a stack file belongs to a project directory",
+        ]);
     const document = parseYaml(file);
-    if (!isMap(document) || typeof document.name !== "string") throw new StackFileError(file, ["expected a project file with a name:"]);
+    if (!isMap(document) || typeof document.name !== "string")
+        throw new StackFileError(file, ["expected a project file with a name:"]);
     const defaults: RawConfig = {};
     // Project-level config: `key: value`, or `key: {value|default: ...}`; a key without a namespace is the project's own.
     for (const [key, entry] of Object.entries(isMap(document.config) ? document.config : {})) {

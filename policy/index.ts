@@ -12,7 +12,8 @@ new PolicyPack("durable-code", {
         description: rule.description,
         enforcementLevel: rule.enforcementLevel,
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            for (const found of rule.check(checkedStackFrom(args.resources))) reportViolation(found.message, found.resource?.urn);
+            for (const found of rule.check(checkedStackFrom(args.resources)))
+                reportViolation(found.message, found.resource?.urn);
         },
     })),
 });

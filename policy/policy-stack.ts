@@ -17,12 +17,19 @@ export function checkedStackFrom(resources: readonly EngineResource[]): CheckedS
     const tags = resources.find((resource) => resource.props.tags?.Layer)?.props.tags;
     const layer = match?.[2] ?? tags?.Layer;
     if (layer !== "base" && layer !== "runtime") {
-        throw new Error(`cannot tell whether this stack is base or runtime: its root resource "${root?.name ?? "(none)"}" does not end in -<layer>-<env> and no resource carries a Layer tag`);
+        throw new Error(
+            `cannot tell whether this stack is base or runtime: its root resource "${root?.name ?? "(none)"}" does not end in -<layer>-<env> and no resource carries a Layer tag`,
+        );
     }
     return {
         project: match?.[1],
         layer,
         env: match?.[3] ?? tags?.Environment ?? "",
-        resources: resources.map((resource) => ({ type: resource.type, name: resource.name, urn: resource.urn, props: resource.props })),
+        resources: resources.map((resource) => ({
+            type: resource.type,
+            name: resource.name,
+            urn: resource.urn,
+            props: resource.props,
+        })),
     };
 }

@@ -52,7 +52,15 @@ const T = {
  */
 const HOURLY_IN_BASE = ["lb", "alb", "ecs", "cloudwatch", "appautoscaling"];
 const FREE_AT_REST_IN_BASE = [T.logGroup];
-const PERSISTENT_IN_RUNTIME_TYPES = ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable", T.securityGroup, "aws:route53/zone:Zone", T.logGroup];
+const PERSISTENT_IN_RUNTIME_TYPES = [
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/routeTable:RouteTable",
+    T.securityGroup,
+    "aws:route53/zone:Zone",
+    T.logGroup,
+];
 const PERSISTENT_IN_RUNTIME_MODULES = ["ecr", "acm", "s3"];
 const OPEN = ["0.0.0.0/0", "::/0"];
 
@@ -78,49 +86,82 @@ const UNTAGGABLE = new Set([
 
 const moduleOf = (type: string) => type.split(":")[1]?.split("/")[0] ?? "";
 const ofType = (stack: CheckedStack, type: string) => stack.resources.filter((resource) => resource.type === type);
-const violation = (resource: CheckedResource, message: string): Violation => ({ resource, message: `${resource.name} (${resource.type}): ${message}` });
+const violation = (resource: CheckedResource, message: string): Violation => ({
+    resource,
+    message: `${resource.name} (${resource.type}): ${message}`,
+});
 
 export const RULES: readonly Rule[] = [
     {
         name: "base-costs-nothing-at-rest",
-        description: "Base declares no NAT gateway, Elastic IP, load balancer, ECS, metric or autoscaling resource: they cost by the hour and belong to runtime.",
+        description:
+            "Base declares no NAT gateway, Elastic IP, load balancer, ECS, metric or autoscaling resource: they cost by the hour and belong to runtime.",
         enforcementLevel: "mandatory",
         check: (stack) =>
             stack.layer !== "base"
                 ? []
                 : stack.resources
-                      .filter((resource) => resource.type === T.nat || resource.type === T.eip || HOURLY_IN_BASE.includes(moduleOf(resource.type)))
+                      .filter(
+                          (resource) =>
+                              resource.type === T.nat ||
+                              resource.type === T.eip ||
+                              HOURLY_IN_BASE.includes(moduleOf(resource.type)),
+                      )
                       .filter((resource) => !FREE_AT_REST_IN_BASE.includes(resource.type))
-                      .map((resource) => violation(resource, "costs by the hour; declare it in runtime, which is torn down nightly")),
+                      .map((resource) =>
+                          violation(resource, "costs by the hour; declare it in runtime, which is torn down nightly"),
+                      ),
     },
     {
         name: "runtime-owns-nothing-persistent",
-        description: "Runtime declares no VPC, subnet, route table, security group, repository, zone, certificate, log group or bucket: they must survive the nightly destroy.",
+        description:
+            "Runtime declares no VPC, subnet, route table, security group, repository, zone, certificate, log group or bucket: they must survive the nightly destroy.",
         enforcementLevel: "mandatory",
         check: (stack) =>
             stack.layer !== "runtime"
                 ? []
                 : stack.resources
-                      .filter((resource) => PERSISTENT_IN_RUNTIME_TYPES.includes(resource.type) || PERSISTENT_IN_RUNTIME_MODULES.includes(moduleOf(resource.type)))
+                      .filter(
+                          (resource) =>
+                              PERSISTENT_IN_RUNTIME_TYPES.includes(resource.type) ||
+                              PERSISTENT_IN_RUNTIME_MODULES.includes(moduleOf(resource.type)),
+                      )
                       .map((resource) => violation(resource, "would be destroyed every night; declare it in base")),
     },
     {
         name: "internet-ingress-only-to-load-balancer",
-        description: "Only the load balancer's group takes traffic from 0.0.0.0/0 or ::/0, and only on ports 80 and 443.",
+        description:
+            "Only the load balancer's group takes traffic from 0.0.0.0/0 or ::/0, and only on ports 80 and 443.",
         enforcementLevel: "mandatory",
         check: (stack) => {
             const violations: Violation[] = [];
             for (const rule of ofType(stack, T.ingressRule)) {
                 const open = OPEN.includes(rule.props.cidrIpv4) || OPEN.includes(rule.props.cidrIpv6);
-                const webPort = (PUBLIC_LISTENER_PORTS as readonly number[]).includes(rule.props.fromPort) && rule.props.fromPort === rule.props.toPort;
+                const webPort =
+                    (PUBLIC_LISTENER_PORTS as readonly number[]).includes(rule.props.fromPort) &&
+                    rule.props.fromPort === rule.props.toPort;
                 if (open && !(rule.props.tags?.Role === "load-balancer" && webPort)) {
-                    violations.push(violation(rule, `opens ports ${rule.props.fromPort}-${rule.props.toPort} to the internet; only the load balancer's 80 and 443 may be`));
+                    violations.push(
+                        violation(
+                            rule,
+                            `opens ports ${rule.props.fromPort}-${rule.props.toPort} to the internet; only the load balancer's 80 and 443 may be`,
+                        ),
+                    );
                 }
             }
             for (const group of ofType(stack, T.securityGroup)) {
                 for (const inline of group.props.ingress ?? []) {
-                    if ([...(inline.cidrBlocks ?? []), ...(inline.ipv6CidrBlocks ?? [])].some((cidr: string) => OPEN.includes(cidr))) {
-                        violations.push(violation(group, `has an inline rule open to the internet on ${inline.fromPort}-${inline.toPort}; use SecurityGroupIngressRule resources`));
+                    if (
+                        [...(inline.cidrBlocks ?? []), ...(inline.ipv6CidrBlocks ?? [])].some((cidr: string) =>
+                            OPEN.includes(cidr),
+                        )
+                    ) {
+                        violations.push(
+                            violation(
+                                group,
+                                `has an inline rule open to the internet on ${inline.fromPort}-${inline.toPort}; use SecurityGroupIngressRule resources`,
+                            ),
+                        );
                     }
                 }
             }
@@ -129,12 +170,22 @@ export const RULES: readonly Rule[] = [
     },
     {
         name: "services-reached-through-load-balancer-only",
-        description: "Ingress to the services' group comes from the front door's group (the load balancer's or the VPC link's), never from an address range.",
+        description:
+            "Ingress to the services' group comes from the front door's group (the load balancer's or the VPC link's), never from an address range.",
         enforcementLevel: "mandatory",
         check: (stack) =>
             ofType(stack, T.ingressRule)
-                .filter((rule) => rule.props.tags?.Role === "services" && (rule.props.cidrIpv4 || rule.props.cidrIpv6 || rule.props.prefixListId))
-                .map((rule) => violation(rule, "lets an address range reach the services; reference the load balancer's security group instead")),
+                .filter(
+                    (rule) =>
+                        rule.props.tags?.Role === "services" &&
+                        (rule.props.cidrIpv4 || rule.props.cidrIpv6 || rule.props.prefixListId),
+                )
+                .map((rule) =>
+                    violation(
+                        rule,
+                        "lets an address range reach the services; reference the load balancer's security group instead",
+                    ),
+                ),
     },
     {
         name: "front-door-split",
@@ -144,33 +195,63 @@ export const RULES: readonly Rule[] = [
         check: (stack) =>
             stack.layer === "base"
                 ? stack.resources
-                      .filter((resource) => (moduleOf(resource.type) === "apigatewayv2" && resource.type !== T.vpcLink) || resource.type === T.cloudMapService)
-                      .map((resource) => violation(resource, "is part of the HTTP API runtime brings up each morning; declare it in runtime"))
+                      .filter(
+                          (resource) =>
+                              (moduleOf(resource.type) === "apigatewayv2" && resource.type !== T.vpcLink) ||
+                              resource.type === T.cloudMapService,
+                      )
+                      .map((resource) =>
+                          violation(
+                              resource,
+                              "is part of the HTTP API runtime brings up each morning; declare it in runtime",
+                          ),
+                      )
                 : stack.resources
-                      .filter((resource) => resource.type === T.vpcLink || /^aws:servicediscovery\/\w+Namespace:/.test(resource.type))
-                      .map((resource) => violation(resource, "persists and would be rebuilt every morning (a VPC link takes minutes); declare it in base")),
+                      .filter(
+                          (resource) =>
+                              resource.type === T.vpcLink || /^aws:servicediscovery\/\w+Namespace:/.test(resource.type),
+                      )
+                      .map((resource) =>
+                          violation(
+                              resource,
+                              "persists and would be rebuilt every morning (a VPC link takes minutes); declare it in base",
+                          ),
+                      ),
     },
     {
         name: "http-api-tls-only",
-        description: "HTTP APIs speak HTTP over TLS only (no WebSocket APIs), and their custom domains are regional with the TLS 1.2 policy.",
+        description:
+            "HTTP APIs speak HTTP over TLS only (no WebSocket APIs), and their custom domains are regional with the TLS 1.2 policy.",
         enforcementLevel: "mandatory",
         check: (stack) => [
             ...ofType(stack, T.api)
                 .filter((api) => api.props.protocolType !== "HTTP")
                 .map((api) => violation(api, `is a ${api.props.protocolType} API; the front door is an HTTP API`)),
             ...ofType(stack, T.domainName)
-                .filter((domain) => domain.props.domainNameConfiguration?.securityPolicy !== "TLS_1_2" || domain.props.domainNameConfiguration?.endpointType !== "REGIONAL")
+                .filter(
+                    (domain) =>
+                        domain.props.domainNameConfiguration?.securityPolicy !== "TLS_1_2" ||
+                        domain.props.domainNameConfiguration?.endpointType !== "REGIONAL",
+                )
                 .map((domain) => violation(domain, "is not a regional custom domain with the TLS_1_2 security policy")),
         ],
     },
     {
         name: "http-api-integrations-private",
-        description: "Every HTTP API integration goes through the VPC link, so the API is the only public way in and forwards to nothing outside the VPC.",
+        description:
+            "Every HTTP API integration goes through the VPC link, so the API is the only public way in and forwards to nothing outside the VPC.",
         enforcementLevel: "mandatory",
         check: (stack) =>
             ofType(stack, T.integration)
-                .filter((integration) => integration.props.connectionType !== "VPC_LINK" || !integration.props.connectionId)
-                .map((integration) => violation(integration, "is not a private integration over base's VPC link; set connectionType VPC_LINK and connectionId")),
+                .filter(
+                    (integration) => integration.props.connectionType !== "VPC_LINK" || !integration.props.connectionId,
+                )
+                .map((integration) =>
+                    violation(
+                        integration,
+                        "is not a private integration over base's VPC link; set connectionType VPC_LINK and connectionId",
+                    ),
+                ),
     },
     {
         name: "no-public-ip-on-prod-tasks",
@@ -181,7 +262,9 @@ export const RULES: readonly Rule[] = [
                 ? []
                 : ofType(stack, T.service)
                       .filter((service) => service.props.networkConfiguration?.assignPublicIp === true)
-                      .map((service) => violation(service, "assigns public IPs to prod tasks; use egress nat-per-az or nat-single")),
+                      .map((service) =>
+                          violation(service, "assigns public IPs to prod tasks; use egress nat-per-az or nat-single"),
+                      ),
     },
     {
         name: "https-uses-tls12-or-newer",
@@ -189,8 +272,17 @@ export const RULES: readonly Rule[] = [
         enforcementLevel: "mandatory",
         check: (stack) =>
             ofType(stack, T.listener)
-                .filter((listener) => listener.props.protocol === "HTTPS" && !/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)/.test(listener.props.sslPolicy ?? ""))
-                .map((listener) => violation(listener, `uses ${listener.props.sslPolicy ?? "the default policy"}, which allows TLS older than 1.2; use ELBSecurityPolicy-TLS13-1-2-2021-06`)),
+                .filter(
+                    (listener) =>
+                        listener.props.protocol === "HTTPS" &&
+                        !/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)/.test(listener.props.sslPolicy ?? ""),
+                )
+                .map((listener) =>
+                    violation(
+                        listener,
+                        `uses ${listener.props.sslPolicy ?? "the default policy"}, which allows TLS older than 1.2; use ELBSecurityPolicy-TLS13-1-2-2021-06`,
+                    ),
+                ),
     },
     {
         name: "http-redirects-to-https",
@@ -201,28 +293,49 @@ export const RULES: readonly Rule[] = [
             if (!listeners.some((listener) => listener.props.protocol === "HTTPS")) return [];
             return listeners
                 .filter((listener) => listener.props.protocol === "HTTP")
-                .filter((listener) => !(listener.props.defaultActions ?? []).every((action: any) => action.type === "redirect" && action.redirect?.protocol === "HTTPS"))
-                .map((listener) => violation(listener, "serves plain HTTP although a certificate exists; redirect to HTTPS"));
+                .filter(
+                    (listener) =>
+                        !(listener.props.defaultActions ?? []).every(
+                            (action: any) => action.type === "redirect" && action.redirect?.protocol === "HTTPS",
+                        ),
+                )
+                .map((listener) =>
+                    violation(listener, "serves plain HTTP although a certificate exists; redirect to HTTPS"),
+                );
         },
     },
     {
         name: "registries-keep-deployable-images",
-        description: "Repositories scan on push, have immutable tags and a lifecycle policy that never expires tagged images by age.",
+        description:
+            "Repositories scan on push, have immutable tags and a lifecycle policy that never expires tagged images by age.",
         enforcementLevel: "mandatory",
         check: (stack) => {
             const violations: Violation[] = [];
             const policies = ofType(stack, T.lifecyclePolicy);
             for (const repository of ofType(stack, T.repository)) {
-                if (repository.props.imageScanningConfiguration?.scanOnPush !== true) violations.push(violation(repository, "does not scan images on push"));
-                if (repository.props.imageTagMutability !== "IMMUTABLE") violations.push(violation(repository, "lets a tag be overwritten; set imageTagMutability IMMUTABLE"));
+                if (repository.props.imageScanningConfiguration?.scanOnPush !== true)
+                    violations.push(violation(repository, "does not scan images on push"));
+                if (repository.props.imageTagMutability !== "IMMUTABLE")
+                    violations.push(
+                        violation(repository, "lets a tag be overwritten; set imageTagMutability IMMUTABLE"),
+                    );
                 const policy = policies.find((candidate) => candidate.props.repository === repository.props.name);
                 if (!policy) {
                     violations.push(violation(repository, "has no lifecycle policy; old images would pile up"));
                     continue;
                 }
                 const rules: any[] = JSON.parse(policy.props.policy ?? "{}").rules ?? [];
-                const byAge = rules.filter((rule) => rule.selection?.countType === "sinceImagePushed" && rule.selection?.tagStatus !== "untagged");
-                if (byAge.length > 0) violations.push(violation(policy, "expires tagged images by age; a restore after a long break could not pull its image"));
+                const byAge = rules.filter(
+                    (rule) =>
+                        rule.selection?.countType === "sinceImagePushed" && rule.selection?.tagStatus !== "untagged",
+                );
+                if (byAge.length > 0)
+                    violations.push(
+                        violation(
+                            policy,
+                            "expires tagged images by age; a restore after a long break could not pull its image",
+                        ),
+                    );
             }
             return violations;
         },
@@ -235,8 +348,16 @@ export const RULES: readonly Rule[] = [
             stack.env !== "prod"
                 ? []
                 : stack.resources
-                      .filter((resource) => resource.type === "aws:ec2/instance:Instance" && resource.props.sourceDestCheck === false)
-                      .map((resource) => violation(resource, "is a NAT instance, one instance as prod's only way out; use egress nat-per-az or nat-single")),
+                      .filter(
+                          (resource) =>
+                              resource.type === "aws:ec2/instance:Instance" && resource.props.sourceDestCheck === false,
+                      )
+                      .map((resource) =>
+                          violation(
+                              resource,
+                              "is a NAT instance, one instance as prod's only way out; use egress nat-per-az or nat-single",
+                          ),
+                      ),
     },
     {
         name: "prod-load-balancer-logs-access",
@@ -247,13 +368,21 @@ export const RULES: readonly Rule[] = [
                 ? []
                 : ofType(stack, "aws:lb/loadBalancer:LoadBalancer")
                       .filter((alb) => !(alb.props.accessLogs?.enabled === true && alb.props.accessLogs?.bucket))
-                      .map((alb) => violation(alb, "writes no access logs; base-prod publishes accessLogsBucket, or set accessLogsBucket")),
+                      .map((alb) =>
+                          violation(
+                              alb,
+                              "writes no access logs; base-prod publishes accessLogsBucket, or set accessLogsBucket",
+                          ),
+                      ),
     },
     {
         name: "logs-have-retention",
         description: "Every log group has a retention period.",
         enforcementLevel: "mandatory",
-        check: (stack) => ofType(stack, T.logGroup).filter((group) => !(group.props.retentionInDays > 0)).map((group) => violation(group, "keeps logs forever; set retentionInDays")),
+        check: (stack) =>
+            ofType(stack, T.logGroup)
+                .filter((group) => !(group.props.retentionInDays > 0))
+                .map((group) => violation(group, "keeps logs forever; set retentionInDays")),
     },
     {
         name: "no-iam-wildcard-admin",
@@ -265,7 +394,12 @@ export const RULES: readonly Rule[] = [
                 .filter((resource) => {
                     const statements = [JSON.parse(resource.props.policy).Statement].flat();
                     const list = (value: unknown) => [value].flat();
-                    return statements.some((statement: any) => statement.Effect === "Allow" && list(statement.Action).includes("*") && list(statement.Resource).includes("*"));
+                    return statements.some(
+                        (statement: any) =>
+                            statement.Effect === "Allow" &&
+                            list(statement.Action).includes("*") &&
+                            list(statement.Resource).includes("*"),
+                    );
                 })
                 .map((resource) => violation(resource, 'allows "*" on "*"; name the actions and resources')),
     },
@@ -279,9 +413,19 @@ export const RULES: readonly Rule[] = [
                 .filter((resource) => {
                     const tags = resource.props.tags ?? {};
                     const otherProject = stack.project !== undefined && tags.Project !== stack.project;
-                    return !CONTRACT_TAG_KEYS.every((key) => typeof tags[key] === "string") || otherProject || tags.Environment !== stack.env || tags.Layer !== stack.layer;
+                    return (
+                        !CONTRACT_TAG_KEYS.every((key) => typeof tags[key] === "string") ||
+                        otherProject ||
+                        tags.Environment !== stack.env ||
+                        tags.Layer !== stack.layer
+                    );
                 })
-                .map((resource) => violation(resource, `lacks the contract tags (${CONTRACT_TAG_KEYS.join(", ")}) for ${stack.project ? `${stack.project} ` : ""}${stack.layer}-${stack.env}`)),
+                .map((resource) =>
+                    violation(
+                        resource,
+                        `lacks the contract tags (${CONTRACT_TAG_KEYS.join(", ")}) for ${stack.project ? `${stack.project} ` : ""}${stack.layer}-${stack.env}`,
+                    ),
+                ),
     },
 ];
 

@@ -19,7 +19,9 @@ const serviceKey = (project: string, service: ServiceName) => `${project}:${serv
 export function tagsOf(text: string, project: string): ServiceTags {
     const config = parseDocument(text).toJS()?.config ?? {};
     const fallback = config[defaultKey(project)];
-    return Object.fromEntries(SERVICE_NAMES.map((service) => [service, String(config[serviceKey(project, service)] ?? fallback ?? "")])) as ServiceTags;
+    return Object.fromEntries(
+        SERVICE_NAMES.map((service) => [service, String(config[serviceKey(project, service)] ?? fallback ?? "")]),
+    ) as ServiceTags;
 }
 
 /**
@@ -58,7 +60,12 @@ async function git(cwd: string, args: string[]): Promise<string> {
  * The tag each service ran before its current one, from the stack file's committed history: the
  * newest committed version whose tag for that service differs from `current`.
  */
-export async function previousTags(file: string, project: string, current: ServiceTags, services: readonly ServiceName[] = SERVICE_NAMES): Promise<Partial<ServiceTags>> {
+export async function previousTags(
+    file: string,
+    project: string,
+    current: ServiceTags,
+    services: readonly ServiceName[] = SERVICE_NAMES,
+): Promise<Partial<ServiceTags>> {
     const dir = path.dirname(file);
     const prefix = (await git(dir, ["rev-parse", "--show-prefix"])).trim();
     const relative = `${prefix}${path.basename(file)}`;
@@ -67,13 +74,16 @@ export async function previousTags(file: string, project: string, current: Servi
     for (const commit of commits) {
         const tags = tagsOf(await git(dir, ["show", `${commit}:${relative}`]), project);
         for (const service of services) {
-            if (previous[service] === undefined && tags[service] && tags[service] !== current[service]) previous[service] = tags[service];
+            if (previous[service] === undefined && tags[service] && tags[service] !== current[service])
+                previous[service] = tags[service];
         }
         if (services.every((service) => previous[service] !== undefined)) break;
     }
     const missing = services.filter((service) => previous[service] === undefined);
     if (missing.length > 0) {
-        throw new OpsError(`no earlier release of ${missing.join(" and ")} in the git history of ${path.basename(file)} (${commits.length} commits); release a tag with --tag instead`);
+        throw new OpsError(
+            `no earlier release of ${missing.join(" and ")} in the git history of ${path.basename(file)} (${commits.length} commits); release a tag with --tag instead`,
+        );
     }
     return previous;
 }

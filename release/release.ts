@@ -40,7 +40,15 @@ export interface ReleaseOutcome {
  */
 export async function release(
     request: ReleaseRequest,
-    deps: { stacks: Stacks; ecr: SendsCommands; ecs: SendsCommands; log: (line: string) => void; signal: AbortSignal; interrupt?: AbortSignal; source?: StackSource },
+    deps: {
+        stacks: Stacks;
+        ecr: SendsCommands;
+        ecs: SendsCommands;
+        log: (line: string) => void;
+        signal: AbortSignal;
+        interrupt?: AbortSignal;
+        source?: StackSource;
+    },
 ): Promise<ReleaseOutcome> {
     const runtime = stackNameOf("runtime", request.env);
     const { file, project } = readStackFile(runtime, deps.source);
@@ -54,7 +62,12 @@ export async function release(
     const repositories = await deps.stacks.baseRepositoryNames(request.env, project);
     for (const service of request.services) await requireImage(deps.ecr, repositories[service], next[service]);
 
-    deps.log(textTable([["service", "running now (committed)", request.dryRun ? "would release" : "released"], ...SERVICE_NAMES.map((service) => [service, previous[service], next[service]])]));
+    deps.log(
+        textTable([
+            ["service", "running now (committed)", request.dryRun ? "would release" : "released"],
+            ...SERVICE_NAMES.map((service) => [service, previous[service], next[service]]),
+        ]),
+    );
     if (request.dryRun) {
         deps.log(`\ndry run: ${file} unchanged, nothing rolled`);
         return { previous, next, rolled: false };
@@ -64,14 +77,29 @@ export async function release(
 
     const context = loggedContext(deps.log, deps);
     // Whether runtime is up is read only once no other run (a teardown, say) holds its lock.
-    await waitForLock(deps.stacks, runtime, context, { retryAfterCancel: false, waitForLockMinutes: request.waitForLockMinutes }, deps.log);
+    await waitForLock(
+        deps.stacks,
+        runtime,
+        context,
+        { retryAfterCancel: false, waitForLockMinutes: request.waitForLockMinutes },
+        deps.log,
+    );
     const up = ((await deps.stacks.list()).get(runtime)?.resourceCount ?? 0) > 0;
     if (!up) {
-        deps.log(`${runtime} is down; the next startup (or npm run up -- --env ${request.env}) brings up ${describe(next)}`);
+        deps.log(
+            `${runtime} is down; the next startup (or npm run up -- --env ${request.env}) brings up ${describe(next)}`,
+        );
         return { previous, next, rolled: false };
     }
     try {
-        const url = await runtimeUp(deps.stacks, request.env, context, { dryRun: false, retryAfterCancel: false, healthDeadlineMs: request.healthDeadlineMs }, deps.log, deps.ecs);
+        const url = await runtimeUp(
+            deps.stacks,
+            request.env,
+            context,
+            { dryRun: false, retryAfterCancel: false, healthDeadlineMs: request.healthDeadlineMs },
+            deps.log,
+            deps.ecs,
+        );
         return { previous, next, url, rolled: true };
     } catch (error) {
         if (error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE) throw error;
@@ -87,7 +115,13 @@ export async function release(
  * ECS rolled some services back: the ledger must say what really runs, or the next morning restores
  * a version that never ran. Each rolled-back service gets the tag its running task definition names.
  */
-function recordWhatRuns(error: RolledBackError, file: string, project: string, next: ServiceTags, request: ReleaseRequest): OpsError {
+function recordWhatRuns(
+    error: RolledBackError,
+    file: string,
+    project: string,
+    next: ServiceTags,
+    request: ReleaseRequest,
+): OpsError {
     const running = { ...next };
     for (const { service, runningTag } of error.rolledBack) if (runningTag) running[service] = runningTag;
     writeFileSync(file, withTags(readFileSync(file, "utf8"), project, running));
@@ -107,13 +141,21 @@ async function requireImage(ecr: SendsCommands, repository: string, tag: string)
     } catch (error: any) {
         switch (error?.name) {
             case "ImageNotFoundException":
-                throw new OpsError(`image ${repository}:${tag} is not in ECR; push it first (the application's build, with base's imagePublisherRoleArn), then release again. Nothing was changed`);
+                throw new OpsError(
+                    `image ${repository}:${tag} is not in ECR; push it first (the application's build, with base's imagePublisherRoleArn), then release again. Nothing was changed`,
+                );
             case "RepositoryNotFoundException":
-                throw new OpsError(`no ECR repository ${repository}; deploy base first ("pulumi up -s base-<env>"). Nothing was changed`);
+                throw new OpsError(
+                    `no ECR repository ${repository}; deploy base first ("pulumi up -s base-<env>"). Nothing was changed`,
+                );
             case "CredentialsProviderError":
-                throw new OpsError(`no AWS credentials (${error.message}); log in (aws sso login, or the workflow's role) and release again. Nothing was changed`);
+                throw new OpsError(
+                    `no AWS credentials (${error.message}); log in (aws sso login, or the workflow's role) and release again. Nothing was changed`,
+                );
             default:
-                throw new OpsError(`cannot check image ${repository}:${tag}: ${error?.name ?? "Error"}: ${error?.message ?? error}. Nothing was changed`);
+                throw new OpsError(
+                    `cannot check image ${repository}:${tag}: ${error?.name ?? "Error"}: ${error?.message ?? error}. Nothing was changed`,
+                );
         }
     }
 }

@@ -37,7 +37,9 @@ export class DnsRecords extends pulumi.ComponentResource {
         opts: pulumi.ComponentResourceOptions = {},
     ) {
         super("durable-code:runtime:DnsRecords", name, {}, opts);
-        for (const [role, hostname] of Object.entries(args.hostnames).filter((entry): entry is [keyof Hostnames, string] => entry[1] !== undefined)) {
+        for (const [role, hostname] of Object.entries(args.hostnames).filter(
+            (entry): entry is [keyof Hostnames, string] => entry[1] !== undefined,
+        )) {
             new aws.route53.Record(
                 `${name}-${role}`,
                 {

@@ -31,17 +31,30 @@ export class Egress extends pulumi.ComponentResource {
     readonly taskSubnetIds: readonly string[];
     readonly assignPublicIp: boolean;
 
-    constructor(name: string, args: { config: RuntimeConfig; base: BaseContract }, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(
+        name: string,
+        args: { config: RuntimeConfig; base: BaseContract },
+        opts: pulumi.ComponentResourceOptions = {},
+    ) {
         super("durable-code:runtime:Egress", name, {}, opts);
         const { config, base } = args;
         const child = { parent: this };
         const count = natGatewayCount(config.egress, base.publicSubnetIds.length);
 
         const gateways = base.publicSubnetIds.slice(0, count).map((subnetId, index) => {
-            const address = new aws.ec2.Eip(`${name}-nat-${index}`, { domain: "vpc", tags: tagsFor(config, physicalName(config, `nat-${index}`)) }, child);
+            const address = new aws.ec2.Eip(
+                `${name}-nat-${index}`,
+                { domain: "vpc", tags: tagsFor(config, physicalName(config, `nat-${index}`)) },
+                child,
+            );
             return new aws.ec2.NatGateway(
                 `${name}-nat-${index}`,
-                { allocationId: address.id, subnetId, connectivityType: "public", tags: tagsFor(config, physicalName(config, `nat-${index}`)) },
+                {
+                    allocationId: address.id,
+                    subnetId,
+                    connectivityType: "public",
+                    tags: tagsFor(config, physicalName(config, `nat-${index}`)),
+                },
                 child,
             );
         });
@@ -50,7 +63,11 @@ export class Egress extends pulumi.ComponentResource {
             base.privateRouteTableIds.forEach((routeTableId, index) => {
                 new aws.ec2.Route(
                     `${name}-default-${index}`,
-                    { routeTableId, destinationCidrBlock: "0.0.0.0/0", natGatewayId: gateways[index % gateways.length].id },
+                    {
+                        routeTableId,
+                        destinationCidrBlock: "0.0.0.0/0",
+                        natGatewayId: gateways[index % gateways.length].id,
+                    },
                     child,
                 );
             });
@@ -61,7 +78,11 @@ export class Egress extends pulumi.ComponentResource {
             base.privateRouteTableIds.forEach((routeTableId, index) => {
                 new aws.ec2.Route(
                     `${name}-default-${index}`,
-                    { routeTableId, destinationCidrBlock: "0.0.0.0/0", networkInterfaceId: nat.instance.primaryNetworkInterfaceId },
+                    {
+                        routeTableId,
+                        destinationCidrBlock: "0.0.0.0/0",
+                        networkInterfaceId: nat.instance.primaryNetworkInterfaceId,
+                    },
                     child,
                 );
             });

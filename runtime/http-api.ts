@@ -31,7 +31,11 @@ export class HttpApi extends pulumi.ComponentResource {
     readonly domains: Partial<Record<keyof Hostnames, AliasTarget>>;
     readonly url: pulumi.Output<string>;
 
-    constructor(name: string, args: { config: RuntimeConfig; base: BaseContract; hostnames?: Hostnames }, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(
+        name: string,
+        args: { config: RuntimeConfig; base: BaseContract; hostnames?: Hostnames },
+        opts: pulumi.ComponentResourceOptions = {},
+    ) {
         super("durable-code:runtime:HttpApi", name, {}, opts);
         const { config, base } = args;
         const child = { parent: this };
@@ -48,7 +52,16 @@ export class HttpApi extends pulumi.ComponentResource {
             },
             child,
         );
-        const stage = new aws.apigatewayv2.Stage(`${name}-stage`, { apiId: this.api.id, name: "$default", autoDeploy: true, tags: tagsFor(config, physicalName(config, "api-stage")) }, child);
+        const stage = new aws.apigatewayv2.Stage(
+            `${name}-stage`,
+            {
+                apiId: this.api.id,
+                name: "$default",
+                autoDeploy: true,
+                tags: tagsFor(config, physicalName(config, "api-stage")),
+            },
+            child,
+        );
 
         this.registries = Object.fromEntries(
             SERVICE_NAMES.map((service) => {
@@ -58,7 +71,11 @@ export class HttpApi extends pulumi.ComponentResource {
                     `${name}-${service}`,
                     {
                         name: service,
-                        dnsConfig: { namespaceId: base.serviceDiscoveryNamespaceId, dnsRecords: [{ type: "SRV", ttl: 10 }], routingPolicy: "MULTIVALUE" },
+                        dnsConfig: {
+                            namespaceId: base.serviceDiscoveryNamespaceId,
+                            dnsRecords: [{ type: "SRV", ttl: 10 }],
+                            routingPolicy: "MULTIVALUE",
+                        },
                         healthCheckCustomConfig: {},
                         // The nightly destroy may find a task still registered; remove it with the service.
                         forceDestroy: true,
@@ -93,19 +110,34 @@ export class HttpApi extends pulumi.ComponentResource {
         ) as Record<ServiceName, aws.apigatewayv2.Integration>;
 
         const routes = [
-            ...routingRules().flatMap((rule) => rule.pathPatterns.map((pattern) => ({ key: routeKeyFor(pattern), service: rule.service }))),
+            ...routingRules().flatMap((rule) =>
+                rule.pathPatterns.map((pattern) => ({ key: routeKeyFor(pattern), service: rule.service })),
+            ),
             { key: "$default", service: DEFAULT_SERVICE },
         ];
         for (const route of routes) {
             new aws.apigatewayv2.Route(
-                `${name}-route-${route.key === "$default" ? "default" : route.key.slice("ANY ".length).replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "")}`,
-                { apiId: this.api.id, routeKey: route.key, target: pulumi.interpolate`integrations/${integrations[route.service].id}` },
+                `${name}-route-${
+                    route.key === "$default"
+                        ? "default"
+                        : route.key
+                              .slice("ANY ".length)
+                              .replace(/[^a-z0-9]+/gi, "-")
+                              .replace(/^-|-$/g, "")
+                }`,
+                {
+                    apiId: this.api.id,
+                    routeKey: route.key,
+                    target: pulumi.interpolate`integrations/${integrations[route.service].id}`,
+                },
                 child,
             );
         }
 
         this.domains = {};
-        for (const [role, hostname] of Object.entries(hostnames ?? {}).filter((entry): entry is [keyof Hostnames, string] => entry[1] !== undefined)) {
+        for (const [role, hostname] of Object.entries(hostnames ?? {}).filter(
+            (entry): entry is [keyof Hostnames, string] => entry[1] !== undefined,
+        )) {
             // Required: domainName and domainNameConfiguration's certificateArn, endpointType and
             // securityPolicy (provider docs, aws.apigatewayv2.DomainName). A regional custom domain makes
             // API Gateway create its service-linked role, AWSServiceRoleForAPIGateway, once per account.
@@ -113,12 +145,20 @@ export class HttpApi extends pulumi.ComponentResource {
                 `${name}-${role}`,
                 {
                     domainName: hostname,
-                    domainNameConfiguration: { certificateArn: base.certificateArn, endpointType: "REGIONAL", securityPolicy: API_TLS_POLICY },
+                    domainNameConfiguration: {
+                        certificateArn: base.certificateArn,
+                        endpointType: "REGIONAL",
+                        securityPolicy: API_TLS_POLICY,
+                    },
                     tags: tagsFor(config, hostname),
                 },
                 child,
             );
-            new aws.apigatewayv2.ApiMapping(`${name}-${role}`, { apiId: this.api.id, domainName: domain.id, stage: stage.id }, child);
+            new aws.apigatewayv2.ApiMapping(
+                `${name}-${role}`,
+                { apiId: this.api.id, domainName: domain.id, stage: stage.id },
+                child,
+            );
             this.domains[role] = {
                 name: domain.domainNameConfiguration.apply((configuration) => configuration.targetDomainName!),
                 zoneId: domain.domainNameConfiguration.apply((configuration) => configuration.hostedZoneId!),

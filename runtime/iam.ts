@@ -42,7 +42,12 @@ export function taskRoleStatements(enableExec: boolean): PolicyStatement[] {
               {
                   Effect: "Allow",
                   // Session Manager channels have no resource-level permissions; AWS requires "*".
-                  Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+                  Action: [
+                      "ssmmessages:CreateControlChannel",
+                      "ssmmessages:CreateDataChannel",
+                      "ssmmessages:OpenControlChannel",
+                      "ssmmessages:OpenDataChannel",
+                  ],
                   Resource: "*",
               },
           ]
@@ -82,7 +87,10 @@ export class TaskRoles extends pulumi.ComponentResource {
             if (statements.length > 0) {
                 const policy = new aws.iam.RolePolicy(
                     `${name}-${suffix}`,
-                    { role: created.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
+                    {
+                        role: created.id,
+                        policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
+                    },
                     { parent: this },
                 );
                 this.policies.push(policy);

@@ -46,9 +46,16 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
     // An undelegated zone's names do not resolve (ENOTFOUND): url stays the front door's own name until
     // base says the zone is delegated; the records wait in the zone.
     const resolvable = base.zoneDelegated ? hostnames : undefined;
-    const frontDoor = config.frontDoor === "http-api" ? httpApiFrontDoor(config, base, hostnames) : loadBalancerFrontDoor(config, base, resolvable);
+    const frontDoor =
+        config.frontDoor === "http-api"
+            ? httpApiFrontDoor(config, base, hostnames)
+            : loadBalancerFrontDoor(config, base, resolvable);
     const cluster = new Cluster("ecs", { config });
-    const roles = new TaskRoles("roles", { config, base, logGroupArns: SERVICE_NAMES.map((service) => base.logGroups[service].arn) });
+    const roles = new TaskRoles("roles", {
+        config,
+        base,
+        logGroupArns: SERVICE_NAMES.map((service) => base.logGroups[service].arn),
+    });
 
     const services = Object.fromEntries(
         SERVICE_NAMES.map((service) => {
@@ -87,7 +94,9 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
         clusterName: cluster.cluster.name,
         serviceNames: perService((service) => services[service].service.name),
         taskDefinitions: perService((service) => services[service].taskDefinition.arn),
-        logGroupNames: Object.fromEntries(SERVICE_NAMES.map((service) => [service, base.logGroups[service].name])) as Record<ServiceName, string>,
+        logGroupNames: Object.fromEntries(
+            SERVICE_NAMES.map((service) => [service, base.logGroups[service].name]),
+        ) as Record<ServiceName, string>,
         egress: config.egress,
         imageTags: config.imageTags,
     };
@@ -104,14 +113,20 @@ interface FrontDoorParts {
     readonly outputs: Pick<RuntimeOutputs, "loadBalancerDnsName" | "apiEndpoint">;
 }
 
-function loadBalancerFrontDoor(config: RuntimeConfig, base: BaseContract, hostnames: Hostnames | undefined): FrontDoorParts {
+function loadBalancerFrontDoor(
+    config: RuntimeConfig,
+    base: BaseContract,
+    hostnames: Hostnames | undefined,
+): FrontDoorParts {
     const loadBalancer = new LoadBalancer("load-balancer", { config, base });
     const dnsName = loadBalancer.loadBalancer.dnsName;
     return {
         reach: (service) => ({ targetGroupArn: loadBalancer.targetGroups[service].arn }),
         routing: loadBalancer.routing,
         targetOf: () => ({ name: dnsName, zoneId: loadBalancer.loadBalancer.zoneId, evaluateTargetHealth: true }),
-        url: hostnames ? pulumi.output(`${loadBalancer.https ? "https" : "http"}://${hostnames.app}`) : pulumi.interpolate`http://${dnsName}`,
+        url: hostnames
+            ? pulumi.output(`${loadBalancer.https ? "https" : "http"}://${hostnames.app}`)
+            : pulumi.interpolate`http://${dnsName}`,
         outputs: { loadBalancerDnsName: dnsName },
     };
 }

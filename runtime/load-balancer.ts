@@ -19,7 +19,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
     readonly routing: pulumi.Resource[];
     readonly https: boolean;
 
-    constructor(name: string, args: { config: RuntimeConfig; base: BaseContract }, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(
+        name: string,
+        args: { config: RuntimeConfig; base: BaseContract },
+        opts: pulumi.ComponentResourceOptions = {},
+    ) {
         super("durable-code:runtime:LoadBalancer", name, {}, opts);
         const { config, base } = args;
         const child = { parent: this };
@@ -37,7 +41,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 enableHttp2: true,
                 dropInvalidHeaderFields: true,
                 enableDeletionProtection: config.protect,
-                accessLogs: accessLogsBucket ? { bucket: accessLogsBucket, prefix: accessLogsPrefix(config), enabled: true } : undefined,
+                accessLogs: accessLogsBucket
+                    ? { bucket: accessLogsBucket, prefix: accessLogsPrefix(config), enabled: true }
+                    : undefined,
                 tags: tagsFor(config, physicalName(config)),
             },
             // Protected, `pulumi destroy -s runtime-prod` refuses before deleting anything; deletion
@@ -60,7 +66,14 @@ export class LoadBalancer extends pulumi.ComponentResource {
                         targetType: "ip",
                         vpcId: base.vpcId,
                         deregistrationDelay: 30,
-                        healthCheck: { path: healthPath, matcher: "200-299", interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+                        healthCheck: {
+                            path: healthPath,
+                            matcher: "200-299",
+                            interval: 30,
+                            timeout: 5,
+                            healthyThreshold: 2,
+                            unhealthyThreshold: 3,
+                        },
                         tags: tagsFor(config, physicalName(config, service)),
                     },
                     child,
@@ -69,7 +82,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
             }),
         ) as Record<ServiceName, aws.lb.TargetGroup>;
 
-        const forwardTo = (service: ServiceName) => [{ type: "forward", targetGroupArn: this.targetGroups[service].arn }];
+        const forwardTo = (service: ServiceName) => [
+            { type: "forward", targetGroupArn: this.targetGroups[service].arn },
+        ];
         const http = new aws.lb.Listener(
             `${name}-http`,
             {

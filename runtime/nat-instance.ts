@@ -56,7 +56,7 @@ export function natUserData(vpcCidr: string): string {
         "done",
         "rpm -q iptables-services amazon-ssm-agent",
         "systemctl enable --now amazon-ssm-agent",
-        'interface="$(ip -4 route show default | awk \'{print $5; exit}\')"',
+        "interface=\"$(ip -4 route show default | awk '{print $5; exit}')\"",
         'test -n "$interface"',
         `iptables -t nat -A ${rule}`,
         "iptables-save > /etc/sysconfig/iptables",
@@ -81,7 +81,11 @@ export function natUserData(vpcCidr: string): string {
 export class NatInstance extends pulumi.ComponentResource {
     readonly instance: aws.ec2.Instance;
 
-    constructor(name: string, args: { config: RuntimeConfig; base: BaseContract }, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(
+        name: string,
+        args: { config: RuntimeConfig; base: BaseContract },
+        opts: pulumi.ComponentResourceOptions = {},
+    ) {
         super("durable-code:runtime:NatInstance", name, {}, opts);
         const { config, base } = args;
         const child = { parent: this };
@@ -91,16 +95,32 @@ export class NatInstance extends pulumi.ComponentResource {
             {
                 name: roleName,
                 path: runtimeRolePath(config),
-                assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+                    ],
+                }),
                 permissionsBoundary: base.permissionsBoundaryArn || undefined,
                 tags: tagsFor(config, roleName),
             },
             // Role and profile names are unique in the account whatever the path: replace by deleting first.
             { ...child, deleteBeforeReplace: true },
         );
-        const sessionManager = new aws.iam.RolePolicyAttachment(`${name}-session-manager`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, child);
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { name: roleName, path: runtimeRolePath(config), role: role.name, tags: tagsFor(config, roleName) }, { ...child, deleteBeforeReplace: true });
-        const ami = aws.ssm.getParameterOutput({ name: amiParameter(instanceArchitecture(config.natInstanceType)) }, child);
+        const sessionManager = new aws.iam.RolePolicyAttachment(
+            `${name}-session-manager`,
+            { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" },
+            child,
+        );
+        const profile = new aws.iam.InstanceProfile(
+            `${name}-profile`,
+            { name: roleName, path: runtimeRolePath(config), role: role.name, tags: tagsFor(config, roleName) },
+            { ...child, deleteBeforeReplace: true },
+        );
+        const ami = aws.ssm.getParameterOutput(
+            { name: amiParameter(instanceArchitecture(config.natInstanceType)) },
+            child,
+        );
 
         this.instance = new aws.ec2.Instance(
             `${name}-instance`,
@@ -114,7 +134,12 @@ export class NatInstance extends pulumi.ComponentResource {
                 sourceDestCheck: false,
                 iamInstanceProfile: profile.name,
                 metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-                rootBlockDevice: { volumeType: "gp3", volumeSize: ROOT_VOLUME_GIB, encrypted: true, deleteOnTermination: true },
+                rootBlockDevice: {
+                    volumeType: "gp3",
+                    volumeSize: ROOT_VOLUME_GIB,
+                    encrypted: true,
+                    deleteOnTermination: true,
+                },
                 // EC2 recovers a failed instance on healthy hardware (simplified automatic recovery).
                 maintenanceOptions: { autoRecovery: "default" },
                 // A failed boot powers off; stopped, not terminated, so it can be inspected and started again.

@@ -26,7 +26,8 @@ export function routingRules(): RoutingRule[] {
  */
 export function routeKeyFor(pathPattern: string): string {
     const prefix = pathPattern.endsWith("/*") ? pathPattern.slice(0, -2) : pathPattern;
-    if (/[*?]/.test(prefix)) throw new Error(`path pattern ${pathPattern} has no HTTP API route key; only "/path" and "/path/*" translate`);
+    if (/[*?]/.test(prefix))
+        throw new Error(`path pattern ${pathPattern} has no HTTP API route key; only "/path" and "/path/*" translate`);
     return pathPattern.endsWith("/*") ? `ANY ${prefix}/{proxy+}` : `ANY ${prefix}`;
 }
 

@@ -16,7 +16,8 @@ export interface WebServiceArgs {
     readonly taskRoleArn: pulumi.Input<string>;
     readonly logGroupName: pulumi.Input<string>;
     /** How the front door reaches the tasks: the load balancer's target group, or the HTTP API's Cloud Map service. */
-    readonly frontDoor: { readonly targetGroupArn: pulumi.Input<string> } | { readonly registryArn: pulumi.Input<string> };
+    readonly frontDoor:
+        { readonly targetGroupArn: pulumi.Input<string> } | { readonly registryArn: pulumi.Input<string> };
     readonly subnetIds: readonly string[];
     readonly securityGroupId: string;
     readonly assignPublicIp: boolean;
@@ -45,9 +46,19 @@ export class WebService extends pulumi.ComponentResource {
             environment: [{ name: "PORT", value: String(port) }],
             logConfiguration: {
                 logDriver: "awslogs",
-                options: { "awslogs-group": args.logGroupName, "awslogs-region": config.region, "awslogs-stream-prefix": service },
+                options: {
+                    "awslogs-group": args.logGroupName,
+                    "awslogs-region": config.region,
+                    "awslogs-stream-prefix": service,
+                },
             },
-            healthCheck: containerHealthCheck && { command: [...containerHealthCheck], interval: 30, timeout: 5, retries: 3, startPeriod: 30 },
+            healthCheck: containerHealthCheck && {
+                command: [...containerHealthCheck],
+                interval: 30,
+                timeout: 5,
+                retries: 3,
+                startPeriod: 30,
+            },
             // ECS Exec needs an init process to reap the session's child processes.
             linuxParameters: config.enableExec ? { initProcessEnabled: true } : undefined,
         };
@@ -88,10 +99,22 @@ export class WebService extends pulumi.ComponentResource {
                     securityGroups: [args.securityGroupId],
                     assignPublicIp: args.assignPublicIp,
                 },
-                loadBalancers: "targetGroupArn" in args.frontDoor ? [{ targetGroupArn: args.frontDoor.targetGroupArn, containerName: service, containerPort: port }] : undefined,
+                loadBalancers:
+                    "targetGroupArn" in args.frontDoor
+                        ? [
+                              {
+                                  targetGroupArn: args.frontDoor.targetGroupArn,
+                                  containerName: service,
+                                  containerPort: port,
+                              },
+                          ]
+                        : undefined,
                 // awsvpc tasks reach an SRV record's port only through containerName and containerPort
                 // (ECS API reference, ServiceRegistry); API Gateway needs that port.
-                serviceRegistries: "registryArn" in args.frontDoor ? { registryArn: args.frontDoor.registryArn, containerName: service, containerPort: port } : undefined,
+                serviceRegistries:
+                    "registryArn" in args.frontDoor
+                        ? { registryArn: args.frontDoor.registryArn, containerName: service, containerPort: port }
+                        : undefined,
                 healthCheckGracePeriodSeconds: 60,
                 deploymentCircuitBreaker: { enable: true, rollback: true },
                 deploymentMinimumHealthyPercent: 100,

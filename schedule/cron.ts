@@ -31,10 +31,12 @@ function parseField(field: string, [min, max]: [number, number], expression: str
     const values = new Set<number>();
     for (const part of field.split(",")) {
         const match = /^(\*|(\d+)(?:-(\d+))?)$/.exec(part);
-        if (!match) throw new Error(`cron "${expression}": "${part}" is not supported (use numbers, ranges, lists or *)`);
+        if (!match)
+            throw new Error(`cron "${expression}": "${part}" is not supported (use numbers, ranges, lists or *)`);
         const from = match[1] === "*" ? min : Number(match[2]);
         const to = match[1] === "*" ? max : Number(match[3] ?? match[2]);
-        if (from < min || to > max || from > to) throw new Error(`cron "${expression}": "${part}" is outside ${min}-${max}`);
+        if (from < min || to > max || from > to)
+            throw new Error(`cron "${expression}": "${part}" is outside ${min}-${max}`);
         for (let value = from; value <= to; value += 1) values.add(value);
     }
     return values;

@@ -13,7 +13,9 @@ const USAGE = "usage: npm run lint:workflows [-- path/to/workflow.yml ...]";
 export async function main(argv: readonly string[], print: (line: string) => void = console.log): Promise<number> {
     const flag = argv.find((arg) => arg.startsWith("-"));
     if (flag) {
-        print(`error: ${flag} is not a flag of this command; give workflow files, or nothing for every one in .github/workflows\n${USAGE}`);
+        print(
+            `error: ${flag} is not a flag of this command; give workflow files, or nothing for every one in .github/workflows\n${USAGE}`,
+        );
         return 2;
     }
     const missing = argv.filter((file) => !existsSync(file));
@@ -21,15 +23,26 @@ export async function main(argv: readonly string[], print: (line: string) => voi
         print(`error: no such file: ${missing.join(", ")}\n${USAGE}`);
         return 2;
     }
-    const files = argv.length > 0 ? [...argv] : readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name)).map((name) => path.join(WORKFLOWS, name));
+    const files =
+        argv.length > 0
+            ? [...argv]
+            : readdirSync(WORKFLOWS)
+                  .filter((name) => /\.ya?ml$/.test(name))
+                  .map((name) => path.join(WORKFLOWS, name));
     let problems = 0;
     for (const file of files) {
         for (const problem of await runLint(readFileSync(file, "utf8"), file)) {
             problems += 1;
-            print(`${path.relative(process.cwd(), file)}:${problem.line}:${problem.column}: ${problem.message} [${problem.kind}]`);
+            print(
+                `${path.relative(process.cwd(), file)}:${problem.line}:${problem.column}: ${problem.message} [${problem.kind}]`,
+            );
         }
     }
-    print(problems > 0 ? `${problems} problem${problems === 1 ? "" : "s"} in ${files.length} workflow files` : `${files.length} workflow files passed actionlint`);
+    print(
+        problems > 0
+            ? `${problems} problem${problems === 1 ? "" : "s"} in ${files.length} workflow files`
+            : `${files.length} workflow files passed actionlint`,
+    );
     return problems > 0 ? 1 : 0;
 }
 

@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { ESLint } from "eslint";
 import { runCheck, typeCheck } from "./type-check";
@@ -9,7 +10,11 @@ import { runCheck, typeCheck } from "./type-check";
  * and the config alone: ESLint's cache keeps it (by content) until either changes.
  */
 async function lint(): Promise<boolean> {
-    const eslint = new ESLint({ cache: true, cacheLocation: path.join("node_modules", ".cache", "eslint", "lint"), cacheStrategy: "content" });
+    const eslint = new ESLint({
+        cache: true,
+        cacheLocation: path.join("node_modules", ".cache", "eslint", "lint"),
+        cacheStrategy: "content",
+    });
     const results = await eslint.lintFiles(["."]);
     const report = await (await eslint.loadFormatter("stylish")).format(results);
     if (report) process.stdout.write(report);
@@ -25,7 +30,21 @@ async function typesAndTemplates(): Promise<boolean> {
     return problems.length === 0;
 }
 
+/** Prettier's check (`npm run format` fixes); its cache keeps each file's answer until the file or the config changes. */
+function formatted(): Promise<boolean> {
+    const prettier = path.join("node_modules", "prettier", "bin", "prettier.cjs");
+    const args = [prettier, "--check", ".", "--cache", "--cache-strategy", "content", "--log-level", "warn"];
+    return new Promise((resolve) =>
+        execFile(process.execPath, args, (error, stdout, stderr) => {
+            process.stdout.write(stdout);
+            process.stderr.write(stderr);
+            if (error) console.error("npm test: files are not formatted (npm run format writes them)");
+            resolve(!error);
+        }),
+    );
+}
+
 runCheck("npm test: static checks", async () => {
-    const [typed, linted] = await Promise.all([typesAndTemplates(), lint()]);
-    return typed && linted;
+    const [typed, linted, tidy] = await Promise.all([typesAndTemplates(), lint(), formatted()]);
+    return typed && linted && tidy;
 });

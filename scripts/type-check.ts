@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import type { Checker, CompilerOptions, Diagnostic, Program } from "typescript-7/unstable/async" with { "resolution-mode": "import" };
+import type { Checker, CompilerOptions, Diagnostic, Program } from "typescript-7/unstable/async" with {
+    "resolution-mode": "import",
+};
 import type { Node, SourceFile } from "typescript-7/unstable/ast" with { "resolution-mode": "import" };
 
 /**
@@ -23,10 +25,15 @@ export async function typeCheck(tsconfig = "tsconfig.json"): Promise<string[]> {
     try {
         const project = (await api.updateSnapshot({ openProjects: [configFile] })).getProject(configFile);
         if (!project) throw new Error(`TypeScript 7 opened no project for ${tsconfig}`);
-        const files = (await Promise.all(project.rootFiles.map((fileName) => project.program.getSourceFile(fileName)))).filter((file) => file !== undefined);
+        const files = (
+            await Promise.all(project.rootFiles.map((fileName) => project.program.getSourceFile(fileName)))
+        ).filter((file) => file !== undefined);
         const diagnostics = await diagnosticsOf(project.program, project.compilerOptions);
         const texts = new Texts(project.program, files);
-        return [...(await Promise.all(diagnostics.map((diagnostic) => describe(diagnostic, texts)))), ...(await outputsInTemplates(project.checker, files))];
+        return [
+            ...(await Promise.all(diagnostics.map((diagnostic) => describe(diagnostic, texts)))),
+            ...(await outputsInTemplates(project.checker, files)),
+        ];
     } finally {
         await api.close();
     }
@@ -42,26 +49,41 @@ async function diagnosticsOf(program: Program, options: CompilerOptions): Promis
     if (found.length === 0) {
         found.push(...(await program.getProgramDiagnostics()), ...(await program.getGlobalDiagnostics()));
         if (found.length === 0) found.push(...(await program.getSemanticDiagnostics()));
-        if (found.length === 0 && (options.declaration || options.composite)) found.push(...(await program.getDeclarationDiagnostics()));
+        if (found.length === 0 && (options.declaration || options.composite))
+            found.push(...(await program.getDeclarationDiagnostics()));
     }
-    const unique = new Map([...(await program.getConfigFileParsingDiagnostics()), ...found].map((diagnostic) => [key(diagnostic), diagnostic]));
+    const unique = new Map(
+        [...(await program.getConfigFileParsingDiagnostics()), ...found].map((diagnostic) => [
+            key(diagnostic),
+            diagnostic,
+        ]),
+    );
     return [...unique.values()].sort(inTscOrder);
 }
 
-const key = (diagnostic: Diagnostic) => `${diagnostic.fileName}\0${diagnostic.pos}\0${diagnostic.end}\0${diagnostic.code}\0${diagnostic.text}`;
+const key = (diagnostic: Diagnostic) =>
+    `${diagnostic.fileName}\0${diagnostic.pos}\0${diagnostic.end}\0${diagnostic.code}\0${diagnostic.text}`;
 
 /** tsc's sort: by file (none first), start, length, code, message. */
 function inTscOrder(a: Diagnostic, b: Diagnostic): number {
     const file = (a.fileName ?? "") < (b.fileName ?? "") ? -1 : (a.fileName ?? "") > (b.fileName ?? "") ? 1 : 0;
-    return file || a.pos - b.pos || a.end - a.pos - (b.end - b.pos) || a.code - b.code || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+    return (
+        file ||
+        a.pos - b.pos ||
+        a.end - a.pos - (b.end - b.pos) ||
+        a.code - b.code ||
+        (a.text < b.text ? -1 : a.text > b.text ? 1 : 0)
+    );
 }
 
 async function outputsInTemplates(checker: Checker, files: readonly SourceFile[]): Promise<string[]> {
-    const { isParenthesizedExpression, isTaggedTemplateExpression, isTemplateExpression } = await import("typescript-7/unstable/ast/is");
+    const { isParenthesizedExpression, isTaggedTemplateExpression, isTemplateExpression } =
+        await import("typescript-7/unstable/ast/is");
     const expressions: { file: SourceFile; node: Node }[] = [];
     for (const file of files) {
         const visit = (node: Node): void => {
-            if (isTemplateExpression(node) && !isTaggedTemplateExpression(node.parent)) expressions.push(...node.templateSpans.map((span) => ({ file, node: span.expression })));
+            if (isTemplateExpression(node) && !isTaggedTemplateExpression(node.parent))
+                expressions.push(...node.templateSpans.map((span) => ({ file, node: span.expression })));
             node.forEachChild(visit);
         };
         visit(file);
@@ -76,7 +98,9 @@ async function outputsInTemplates(checker: Checker, files: readonly SourceFile[]
         while (isParenthesizedExpression(shown)) shown = shown.expression;
         const rule = alias === "Output" ? "no-output-in-template-literal" : "no-output-instance-in-template-literal";
         const { line, column } = lineAndColumn(file.text, shown.getStart(file));
-        return [`${path.relative(".", file.fileName)}(${line},${column}): error @pulumi/${rule}: a pulumi.${alias} in a template string renders as a warning text, not its value; use pulumi.interpolate or .apply()`];
+        return [
+            `${path.relative(".", file.fileName)}(${line},${column}): error @pulumi/${rule}: a pulumi.${alias} in a template string renders as a warning text, not its value; use pulumi.interpolate or .apply()`,
+        ];
     });
 }
 
@@ -90,7 +114,12 @@ class Texts {
         this.known = new Map(files.map((file) => [file.fileName, file.text]));
     }
     async of(fileName: string): Promise<string | undefined> {
-        if (!this.known.has(fileName)) this.known.set(fileName, (await this.program.getSourceFile(fileName))?.text ?? (existsSync(fileName) ? readFileSync(fileName, "utf8") : undefined));
+        if (!this.known.has(fileName))
+            this.known.set(
+                fileName,
+                (await this.program.getSourceFile(fileName))?.text ??
+                    (existsSync(fileName) ? readFileSync(fileName, "utf8") : undefined),
+            );
         return this.known.get(fileName);
     }
 }
@@ -110,7 +139,10 @@ async function describe(diagnostic: Diagnostic, texts: Texts): Promise<string> {
 
 /** The chained messages under a diagnostic, indented by depth as tsc prints them. */
 function chain(messages: readonly Diagnostic[] | undefined, depth: number): string[] {
-    return (messages ?? []).flatMap((message) => [`${"  ".repeat(depth)}${message.text}`, ...chain(message.messageChain, depth + 1)]);
+    return (messages ?? []).flatMap((message) => [
+        `${"  ".repeat(depth)}${message.text}`,
+        ...chain(message.messageChain, depth + 1),
+    ]);
 }
 
 /** 1-based line and column (in UTF-16 units, as tsc counts) of a position in a text. */

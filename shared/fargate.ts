@@ -24,7 +24,10 @@ export function fargateSizeProblem(cpu: number, memory: number): string | undefi
         return `taskCpu ${cpu} is not a Fargate size; use one of ${FARGATE_CPU_SIZES.join(", ")}`;
     }
     if (!memories.includes(memory)) {
-        const shown = memories.length > 6 ? `${memories[0]} to ${memories[memories.length - 1]} in steps of ${memories[1] - memories[0]}` : memories.join(", ");
+        const shown =
+            memories.length > 6
+                ? `${memories[0]} to ${memories[memories.length - 1]} in steps of ${memories[1] - memories[0]}`
+                : memories.join(", ");
         return `taskMemory ${memory} does not fit taskCpu ${cpu}; Fargate allows ${shown}`;
     }
     return undefined;

@@ -1,5 +1,12 @@
 import * as path from "node:path";
-import { CommandError, ConcurrentUpdateError, LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import {
+    CommandError,
+    ConcurrentUpdateError,
+    LocalWorkspace,
+    PulumiCommand,
+    Stack,
+    StackNotFoundError,
+} from "@pulumi/pulumi/automation";
 import { EnvironmentName } from "../shared/environments";
 import { repositoryName } from "../shared/naming";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
@@ -25,7 +32,10 @@ export interface OperationContext {
 }
 
 /** A context that logs Pulumi's output a line at a time (the Automation API hands each with its newline). */
-export function loggedContext(log: (line: string) => void, cancel: { readonly signal: AbortSignal; readonly interrupt?: AbortSignal }): OperationContext {
+export function loggedContext(
+    log: (line: string) => void,
+    cancel: { readonly signal: AbortSignal; readonly interrupt?: AbortSignal },
+): OperationContext {
     return { onOutput: (text) => log(text.replace(/\n$/, "")), signal: cancel.signal, interrupt: cancel.interrupt };
 }
 
@@ -36,7 +46,10 @@ function operationSignal(name: string, operation: string, context: OperationCont
 }
 
 function cancelledError(operation: string, stack: string): OpsError {
-    return new OpsError(`${operation} ${stack} was cancelled; Pulumi was asked to stop cleanly and release the lock`, CANCELLED_EXIT_CODE);
+    return new OpsError(
+        `${operation} ${stack} was cancelled; Pulumi was asked to stop cleanly and release the lock`,
+        CANCELLED_EXIT_CODE,
+    );
 }
 
 /** The stack is locked by another update (the CLI's ConcurrentUpdateError). */
@@ -110,7 +123,9 @@ export class Stacks {
     ): Promise<Stacks> {
         const command = pulumiCommand ?? (await PulumiCommand.get().catch(() => Promise.reject(missingCli())));
         const workspace = await LocalWorkspace.create({ workDir: PROJECT_DIR, pulumiCommand: command, envVars });
-        const who = await workspace.whoAmI().catch((error) => Promise.reject(explain("check the login (pulumi whoami)", "", error)));
+        const who = await workspace
+            .whoAmI()
+            .catch((error) => Promise.reject(explain("check the login (pulumi whoami)", "", error)));
         requireSelfManagedBackend(who.url);
         const project = (await workspace.projectSettings()).name;
         return new Stacks(workspace, who.url!, lockStore ?? lockStoreFor(who.url!, project), project, secretsProvider);
@@ -123,22 +138,30 @@ export class Stacks {
     }
 
     async list(): Promise<Map<string, StackListing>> {
-        const stacks = await this.workspace.listStacks().catch((error) => Promise.reject(explain("list stacks", "", error)));
-        return new Map(stacks.map((stack) => [stack.name, { ...stack, updateInProgress: stack.updateInProgress === true }]));
+        const stacks = await this.workspace
+            .listStacks()
+            .catch((error) => Promise.reject(explain("list stacks", "", error)));
+        return new Map(
+            stacks.map((stack) => [stack.name, { ...stack, updateInProgress: stack.updateInProgress === true }]),
+        );
     }
 
     /** `configFile`: another config file for this run only (see stacks/on-demand.ts). */
     async up(name: string, context: OperationContext, configFile?: string): Promise<ResourceChanges> {
         const signal = operationSignal(name, "up", context);
         const stack = await this.stack(name, true);
-        const result = await stack.up({ onOutput: context.onOutput, signal, color: "never", ...(configFile ? { configFile } : {}) }).catch((error) => Promise.reject(explain("up", name, error, context.signal)));
+        const result = await stack
+            .up({ onOutput: context.onOutput, signal, color: "never", ...(configFile ? { configFile } : {}) })
+            .catch((error) => Promise.reject(explain("up", name, error, context.signal)));
         return result.summary.resourceChanges ?? {};
     }
 
     async destroy(name: string, context: OperationContext): Promise<ResourceChanges> {
         const signal = operationSignal(name, "destroy", context);
         const stack = await this.stack(name);
-        const result = await stack.destroy({ onOutput: context.onOutput, signal, color: "never" }).catch((error) => Promise.reject(explain("destroy", name, error, context.signal)));
+        const result = await stack
+            .destroy({ onOutput: context.onOutput, signal, color: "never" })
+            .catch((error) => Promise.reject(explain("destroy", name, error, context.signal)));
         return result.summary.resourceChanges ?? {};
     }
 
@@ -147,10 +170,16 @@ export class Stacks {
      * pending creates from the state (`--clear-pending-creates`), which a non-interactive refresh
      * otherwise keeps.
      */
-    async refresh(name: string, context: OperationContext, options: { clearPendingCreates?: boolean } = {}): Promise<ResourceChanges> {
+    async refresh(
+        name: string,
+        context: OperationContext,
+        options: { clearPendingCreates?: boolean } = {},
+    ): Promise<ResourceChanges> {
         const signal = operationSignal(name, "refresh", context);
         const stack = await this.stack(name);
-        const result = await stack.refresh({ onOutput: context.onOutput, signal, color: "never", ...options }).catch((error) => Promise.reject(explain("refresh", name, error, context.signal)));
+        const result = await stack
+            .refresh({ onOutput: context.onOutput, signal, color: "never", ...options })
+            .catch((error) => Promise.reject(explain("refresh", name, error, context.signal)));
         return result.summary.resourceChanges ?? {};
     }
 
@@ -160,12 +189,25 @@ export class Stacks {
         const stack = await this.stack(name);
         const result = await stack
             .preview({ onOutput: context.onOutput, signal, expectNoChanges, color: "never" })
-            .catch((error) => Promise.reject(explain(expectNoChanges ? "preview (expecting no changes)" : "preview", name, error, context.signal)));
+            .catch((error) =>
+                Promise.reject(
+                    explain(
+                        expectNoChanges ? "preview (expecting no changes)" : "preview",
+                        name,
+                        error,
+                        context.signal,
+                    ),
+                ),
+            );
         return result.changeSummary as ResourceChanges;
     }
 
     /** What a destroy would delete, without deleting anything. */
-    async previewDestroy(name: string, context: OperationContext, options: { excludeProtected?: boolean } = {}): Promise<ResourceChanges> {
+    async previewDestroy(
+        name: string,
+        context: OperationContext,
+        options: { excludeProtected?: boolean } = {},
+    ): Promise<ResourceChanges> {
         const signal = operationSignal(name, "preview the destroy of", context);
         const stack = await this.stack(name);
         const result = await stack
@@ -190,13 +232,28 @@ export class Stacks {
     async baseRepositoryNames(env: EnvironmentName, project: string): Promise<Record<ServiceName, string>> {
         const outputs = await this.outputs(stackNameOf("base", env)).catch(() => ({}) as Record<string, unknown>);
         const published = outputs.repositories as Partial<Record<ServiceName, { name?: string }>> | undefined;
-        return Object.fromEntries(SERVICE_NAMES.map((service) => [service, published?.[service]?.name ?? repositoryName({ project, env }, service)])) as Record<ServiceName, string>;
+        return Object.fromEntries(
+            SERVICE_NAMES.map((service) => [
+                service,
+                published?.[service]?.name ?? repositoryName({ project, env }, service),
+            ]),
+        ) as Record<ServiceName, string>;
     }
 
     async lastUpdate(name: string): Promise<LastUpdate | undefined> {
         const stack = await this.stack(name);
-        const [last] = await stack.history(1, 1).catch((error) => Promise.reject(explain("read history of", name, error)));
-        return last && { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime, resourceChanges: last.resourceChanges ?? {} };
+        const [last] = await stack
+            .history(1, 1)
+            .catch((error) => Promise.reject(explain("read history of", name, error)));
+        return (
+            last && {
+                kind: last.kind,
+                result: last.result,
+                startTime: last.startTime,
+                endTime: last.endTime,
+                resourceChanges: last.resourceChanges ?? {},
+            }
+        );
     }
 
     /**
@@ -206,7 +263,9 @@ export class Stacks {
      */
     async unprotectAll(name: string): Promise<void> {
         await this.stack(name);
-        await this.cli(["state", "unprotect", "--all", "--yes", "--stack", name]).catch((error: unknown) => Promise.reject(explain("unprotect the resources of", name, error)));
+        await this.cli(["state", "unprotect", "--all", "--yes", "--stack", name]).catch((error: unknown) =>
+            Promise.reject(explain("unprotect the resources of", name, error)),
+        );
     }
 
     /**
@@ -217,9 +276,13 @@ export class Stacks {
      */
     async pendingOperations(name: string): Promise<PendingOperation[]> {
         await this.stack(name);
-        const exported = await this.cli(["stack", "export", "--stack", name]).catch((error: unknown) => Promise.reject(explain("export the state of", name, error)));
-        const operations: Array<{ type: string; resource: { urn: string; type: string; id?: string; inputs?: { tags?: { Name?: string } } } }> =
-            JSON.parse(exported.stdout).deployment?.pending_operations ?? [];
+        const exported = await this.cli(["stack", "export", "--stack", name]).catch((error: unknown) =>
+            Promise.reject(explain("export the state of", name, error)),
+        );
+        const operations: Array<{
+            type: string;
+            resource: { urn: string; type: string; id?: string; inputs?: { tags?: { Name?: string } } };
+        }> = JSON.parse(exported.stdout).deployment?.pending_operations ?? [];
         return operations.map(({ type, resource }) => ({
             operation: type,
             type: resource.type,
@@ -232,20 +295,32 @@ export class Stacks {
     // The Automation API has no method for `state unprotect` or a plain `stack export`; every command
     // it runs goes through PulumiCommand.run, which its typings keep private.
     private cli(args: string[]): Promise<{ stdout: string }> {
-        const command = this.workspace.pulumiCommand as unknown as { run(args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string }> };
+        const command = this.workspace.pulumiCommand as unknown as {
+            run(args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string }>;
+        };
         return command.run(args, this.workspace.workDir, this.workspace.envVars);
     }
 
     private async stack(name: string, create = false): Promise<Stack> {
-        const open = create ? Stack.createOrSelect(name, await this.creatingWorkspace(name)) : Stack.select(name, this.workspace);
+        const open = create
+            ? Stack.createOrSelect(name, await this.creatingWorkspace(name))
+            : Stack.select(name, this.workspace);
         return open.catch((error) => Promise.reject(explain("select", name, error)));
     }
 
     /** A workspace that creates `name` with its own environment's secrets provider (the CLI's stack init --secrets-provider). */
     private async creatingWorkspace(name: string): Promise<LocalWorkspace> {
         if (!this.secretsProvider) return this.workspace;
-        const secretsProvider = environmentSecretsProvider(this.secretsProvider, { project: this.project, env: parseStackName(name).env });
-        return LocalWorkspace.create({ workDir: this.workspace.workDir, pulumiCommand: this.workspace.pulumiCommand, envVars: this.workspace.envVars, secretsProvider });
+        const secretsProvider = environmentSecretsProvider(this.secretsProvider, {
+            project: this.project,
+            env: parseStackName(name).env,
+        });
+        return LocalWorkspace.create({
+            workDir: this.workspace.workDir,
+            pulumiCommand: this.workspace.pulumiCommand,
+            envVars: this.workspace.envVars,
+            secretsProvider,
+        });
     }
 }
 
@@ -261,7 +336,9 @@ export function requireSelfManagedBackend(url: string | undefined): void {
 }
 
 function missingCli(): OpsError {
-    return new OpsError('the pulumi CLI was not found; install it (https://www.pulumi.com/docs/install/) and run "pulumi login" with the state backend URL');
+    return new OpsError(
+        'the pulumi CLI was not found; install it (https://www.pulumi.com/docs/install/) and run "pulumi login" with the state backend URL',
+    );
 }
 
 /** Turns an Automation API failure into a sentence about the stack and the next command to run. */
@@ -275,7 +352,9 @@ export function explain(operation: string, stack: string, error: unknown, signal
         );
     }
     if (error instanceof StackNotFoundError) {
-        return new OpsError(`no stack ${stack} in this backend; check "pulumi login", or create it with "pulumi stack init ${stack}"`);
+        return new OpsError(
+            `no stack ${stack} in this backend; check "pulumi login", or create it with "pulumi stack init ${stack}"`,
+        );
     }
     if (error instanceof CommandError) {
         return new OpsError(`${operation} ${stack} failed:\n${lastLines(error.message, 15)}`);

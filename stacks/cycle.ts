@@ -43,7 +43,9 @@ export async function runCycle(options: CycleOptions, deps: CycleDependencies): 
     const startedAt = new Date().toISOString();
     const base = stackNameOf("base", options.env);
     const runtime = stackNameOf("runtime", options.env);
-    const steps = new StepRunner(deps.log, deps.signal, (records) => deps.onStep?.(reportOf(options, startedAt, records, exitCodeOf(records, deps.signal))));
+    const steps = new StepRunner(deps.log, deps.signal, (records) =>
+        deps.onStep?.(reportOf(options, startedAt, records, exitCodeOf(records, deps.signal))),
+    );
     const context = loggedContext(deps.log, deps);
     // ECS may roll a failing deployment back while Pulumi reports success, and the version it
     // rolled back to answers the health check: each check first asks ECS what runs (deployments.ts).
@@ -65,7 +67,11 @@ export async function runCycle(options: CycleOptions, deps: CycleDependencies): 
     let baseOutputs: Record<string, unknown> = {};
     if (options.skipBase) {
         await steps.run(`check ${base}`, async () => {
-            await requireStack(deps.stacks, base, `run "npm run cycle -- --env ${options.env}" without --skip-base, or "pulumi up -s ${base}"`);
+            await requireStack(
+                deps.stacks,
+                base,
+                `run "npm run cycle -- --env ${options.env}" without --skip-base, or "pulumi up -s ${base}"`,
+            );
             const changes = await deps.stacks.preview(base, context, true);
             baseOutputs = await deps.stacks.outputs(base);
             return { changes, detail: "exists, no pending changes" };
@@ -78,21 +84,43 @@ export async function runCycle(options: CycleOptions, deps: CycleDependencies): 
         });
     }
 
-    const deployed = await steps.run(`up ${runtime}`, async () => ({ changes: await deps.stacks.up(runtime, context) }), { stopOnFailure: false });
-    const firstCheck = await steps.run("health check", healthy, { stopOnFailure: false, skipWhen: deployed ? undefined : `skipped: up ${runtime} failed` });
+    const deployed = await steps.run(
+        `up ${runtime}`,
+        async () => ({ changes: await deps.stacks.up(runtime, context) }),
+        { stopOnFailure: false },
+    );
+    const firstCheck = await steps.run("health check", healthy, {
+        stopOnFailure: false,
+        skipWhen: deployed ? undefined : `skipped: up ${runtime} failed`,
+    });
     await steps.run(`destroy ${runtime}`, async () => ({ changes: await deps.stacks.destroy(runtime, context) }));
     await steps.run(`${base} intact`, async () => {
         const after = await deps.stacks.outputs(base);
         if (!isDeepStrictEqual(after, baseOutputs)) {
-            const changed = Object.keys({ ...after, ...baseOutputs }).filter((key) => !isDeepStrictEqual(after[key], baseOutputs[key]));
+            const changed = Object.keys({ ...after, ...baseOutputs }).filter(
+                (key) => !isDeepStrictEqual(after[key], baseOutputs[key]),
+            );
             throw new OpsError(`${base} outputs changed while runtime was torn down: ${changed.join(", ")}`);
         }
-        return { changes: await deps.stacks.preview(base, context, true), detail: "outputs unchanged, preview shows no changes" };
+        return {
+            changes: await deps.stacks.preview(base, context, true),
+            detail: "outputs unchanged, preview shows no changes",
+        };
     });
 
-    const restoreSkip = options.keepDown ? "skipped: --keep-down" : !(deployed && firstCheck) ? "skipped: the first deployment did not pass" : undefined;
-    const restored = await steps.run(`restore ${runtime}`, async () => ({ changes: await deps.stacks.up(runtime, context) }), { skipWhen: restoreSkip });
-    await steps.run("health check after restore", healthy, { skipWhen: restoreSkip ?? (restored ? undefined : `skipped: restore ${runtime} failed`) });
+    const restoreSkip = options.keepDown
+        ? "skipped: --keep-down"
+        : !(deployed && firstCheck)
+          ? "skipped: the first deployment did not pass"
+          : undefined;
+    const restored = await steps.run(
+        `restore ${runtime}`,
+        async () => ({ changes: await deps.stacks.up(runtime, context) }),
+        { skipWhen: restoreSkip },
+    );
+    await steps.run("health check after restore", healthy, {
+        skipWhen: restoreSkip ?? (restored ? undefined : `skipped: restore ${runtime} failed`),
+    });
     return finish(options, startedAt, steps, deps);
 }
 
@@ -100,7 +128,13 @@ function finish(options: CycleOptions, startedAt: string, steps: StepRunner, dep
     deps.log(`\n${summaryTable(steps.records)}`);
     const exitCode = steps.exitCode();
     const firstFailure = steps.records.find((record) => record.result === "failed" || record.result === "cancelled");
-    deps.log(exitCode === 0 ? `\ncycle of ${options.env} passed` : exitCode === CANCELLED_EXIT_CODE ? `\ncycle of ${options.env} was CANCELLED` : `\ncycle of ${options.env} FAILED at "${firstFailure?.step}"`);
+    deps.log(
+        exitCode === 0
+            ? `\ncycle of ${options.env} passed`
+            : exitCode === CANCELLED_EXIT_CODE
+              ? `\ncycle of ${options.env} was CANCELLED`
+              : `\ncycle of ${options.env} FAILED at "${firstFailure?.step}"`,
+    );
     return reportOf(options, startedAt, steps.records, exitCode);
 }
 

@@ -30,29 +30,51 @@ export class RolledBackError extends OpsError {
  * and the Deployment data type). After a rollback the PRIMARY deployment runs the previous task
  * definition and the failed one is gone from the list or marked FAILED.
  */
-export async function requireDeployed(ecs: SendsCommands, runtime: string, outputs: Record<string, unknown>): Promise<void> {
+export async function requireDeployed(
+    ecs: SendsCommands,
+    runtime: string,
+    outputs: Record<string, unknown>,
+): Promise<void> {
     const clusterName = outputs.clusterName as string | undefined;
     const serviceNames = outputs.serviceNames as Partial<Record<ServiceName, string>> | undefined;
     const deployed = outputs.taskDefinitions as Partial<Record<ServiceName, string>> | undefined;
     if (!clusterName || !serviceNames || !deployed) {
-        throw new OpsError(`${runtime} has no clusterName, serviceNames or taskDefinitions output to check its deployment against; run "pulumi up -s ${runtime}" with this checkout`);
+        throw new OpsError(
+            `${runtime} has no clusterName, serviceNames or taskDefinitions output to check its deployment against; run "pulumi up -s ${runtime}" with this checkout`,
+        );
     }
-    const answer = await ecs.send(new DescribeServicesCommand({ cluster: clusterName, services: SERVICE_NAMES.map((service) => serviceNames[service]!) }));
+    const answer = await ecs.send(
+        new DescribeServicesCommand({
+            cluster: clusterName,
+            services: SERVICE_NAMES.map((service) => serviceNames[service]!),
+        }),
+    );
     const problems: string[] = [];
     const rolledBack: RolledBack[] = [];
     for (const service of SERVICE_NAMES) {
         const name = serviceNames[service]!;
-        const described = (answer.services ?? []).find((candidate: { serviceName?: string }) => candidate.serviceName === name);
+        const described = (answer.services ?? []).find(
+            (candidate: { serviceName?: string }) => candidate.serviceName === name,
+        );
         if (!described) {
-            const reason = (answer.failures ?? []).find((failure: { arn?: string }) => failure.arn?.endsWith(`/${name}`))?.reason ?? "not found";
+            const reason =
+                (answer.failures ?? []).find((failure: { arn?: string }) => failure.arn?.endsWith(`/${name}`))
+                    ?.reason ?? "not found";
             problems.push(`${service}: ECS does not describe service ${name} in cluster ${clusterName} (${reason})`);
             continue;
         }
-        const deployments: Array<{ status?: string; taskDefinition?: string; rolloutState?: string; rolloutStateReason?: string }> = described.deployments ?? [];
+        const deployments: Array<{
+            status?: string;
+            taskDefinition?: string;
+            rolloutState?: string;
+            rolloutStateReason?: string;
+        }> = described.deployments ?? [];
         const primary = deployments.find((deployment) => deployment.status === "PRIMARY");
         if (primary && primary.taskDefinition === deployed[service] && primary.rolloutState === "COMPLETED") continue;
         if (primary && primary.taskDefinition === deployed[service]) {
-            problems.push(`${service}: the deployment of ${shortName(deployed[service]!)} is ${primary.rolloutState ?? "in an unknown state"}, not COMPLETED${reasonOf(primary)}`);
+            problems.push(
+                `${service}: the deployment of ${shortName(deployed[service]!)} is ${primary.rolloutState ?? "in an unknown state"}, not COMPLETED${reasonOf(primary)}`,
+            );
             continue;
         }
         const failed = deployments.find((deployment) => deployment.taskDefinition === deployed[service]);
@@ -82,7 +104,9 @@ function reasonOf(deployment: { rolloutStateReason?: string }): string {
 /** The tag of the service's container image in a task definition (ECS API reference, DescribeTaskDefinition). */
 async function imageTag(ecs: SendsCommands, taskDefinition: string, service: ServiceName): Promise<string | undefined> {
     const answer = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
-    const image: string | undefined = answer.taskDefinition?.containerDefinitions?.find((container: { name?: string }) => container.name === service)?.image;
+    const image: string | undefined = answer.taskDefinition?.containerDefinitions?.find(
+        (container: { name?: string }) => container.name === service,
+    )?.image;
     const tag = image?.split("/").pop()?.split(":")[1];
     return tag || undefined;
 }

@@ -8,14 +8,21 @@ import { OperationContext, Stacks } from "./automation";
 import { SendsCommands } from "../cli/sdk-client";
 
 /** Image ids of a repository, all pages (ECR ListImages). */
-async function imagesOf(ecr: SendsCommands, repository: string): Promise<Array<{ imageDigest?: string; imageTag?: string }>> {
+async function imagesOf(
+    ecr: SendsCommands,
+    repository: string,
+): Promise<Array<{ imageDigest?: string; imageTag?: string }>> {
     const images: Array<{ imageDigest?: string; imageTag?: string }> = [];
     let nextToken: string | undefined;
     do {
-        const page = await ecr.send(new ListImagesCommand({ repositoryName: repository, nextToken })).catch((error: any) => {
-            if (error?.name === "RepositoryNotFoundException") return { imageIds: [] };
-            throw new OpsError(`cannot list the images of ${repository}: ${error?.name ?? "Error"}: ${error?.message ?? error}`);
-        });
+        const page = await ecr
+            .send(new ListImagesCommand({ repositoryName: repository, nextToken }))
+            .catch((error: any) => {
+                if (error?.name === "RepositoryNotFoundException") return { imageIds: [] };
+                throw new OpsError(
+                    `cannot list the images of ${repository}: ${error?.name ?? "Error"}: ${error?.message ?? error}`,
+                );
+            });
         images.push(...(page.imageIds ?? []));
         nextToken = page.nextToken;
     } while (nextToken);
@@ -28,10 +35,17 @@ async function imagesOf(ecr: SendsCommands, repository: string): Promise<Array<{
  * BatchDeleteImage and ImageFailure). ImageNotFound means already gone: an image listed under two
  * tags goes with the first.
  */
-function undeleted(failures: Array<{ imageId?: { imageDigest?: string; imageTag?: string }; failureCode?: string; failureReason?: string }> | undefined): string[] {
+function undeleted(
+    failures:
+        | Array<{ imageId?: { imageDigest?: string; imageTag?: string }; failureCode?: string; failureReason?: string }>
+        | undefined,
+): string[] {
     return (failures ?? [])
         .filter((failure) => failure.failureCode !== "ImageNotFound")
-        .map((failure) => `${failure.imageId?.imageTag ?? failure.imageId?.imageDigest ?? "?"} ${failure.failureCode} (${failure.failureReason ?? "no reason given"})`);
+        .map(
+            (failure) =>
+                `${failure.imageId?.imageTag ?? failure.imageId?.imageDigest ?? "?"} ${failure.failureCode} (${failure.failureReason ?? "no reason given"})`,
+        );
 }
 
 export interface DestroyBaseOptions {
@@ -46,20 +60,33 @@ export interface DestroyBaseOptions {
  * dealt with, a preview of the destroy of everything unprotected), then protection is removed in one
  * state write (`pulumi state unprotect --all`), then the destroy.
  */
-export async function destroyBase(ops: Stacks, env: EnvironmentName, options: DestroyBaseOptions, ecr: SendsCommands, context: OperationContext, log: (line: string) => void): Promise<void> {
+export async function destroyBase(
+    ops: Stacks,
+    env: EnvironmentName,
+    options: DestroyBaseOptions,
+    ecr: SendsCommands,
+    context: OperationContext,
+    log: (line: string) => void,
+): Promise<void> {
     const base = stackNameOf("base", env);
     const runtime = stackNameOf("runtime", env);
     const listing = await ops.list();
     const runtimeResources = listing.get(runtime)?.resourceCount ?? 0;
     if (runtimeResources > 0) {
-        throw new OpsError(`${runtime} still has ${runtimeResources} resources that use ${base}; run "npm run down -- --env ${env}" first`);
+        throw new OpsError(
+            `${runtime} still has ${runtimeResources} resources that use ${base}; run "npm run down -- --env ${env}" first`,
+        );
     }
     if (!listing.has(base)) throw new OpsError(`no stack ${base} in this backend; nothing to destroy`);
 
-    log(`preview destroy ${base} (protected resources aside): ${describeChanges(await ops.previewDestroy(base, context, { excludeProtected: true }))}`);
+    log(
+        `preview destroy ${base} (protected resources aside): ${describeChanges(await ops.previewDestroy(base, context, { excludeProtected: true }))}`,
+    );
 
     const repositories = Object.values(await ops.baseRepositoryNames(env, readStackFile(base).project));
-    const held = await Promise.all(repositories.map(async (repository) => ({ repository, images: await imagesOf(ecr, repository) })));
+    const held = await Promise.all(
+        repositories.map(async (repository) => ({ repository, images: await imagesOf(ecr, repository) })),
+    );
     const nonEmpty = held.filter((entry) => entry.images.length > 0);
     if (nonEmpty.length > 0 && !options.forceDeleteImages) {
         throw new OpsError(
@@ -70,7 +97,9 @@ export async function destroyBase(ops: Stacks, env: EnvironmentName, options: De
     for (const { repository, images } of nonEmpty) {
         const failed: string[] = [];
         for (let start = 0; start < images.length; start += 100) {
-            const response = await ecr.send(new BatchDeleteImageCommand({ repositoryName: repository, imageIds: images.slice(start, start + 100) }));
+            const response = await ecr.send(
+                new BatchDeleteImageCommand({ repositoryName: repository, imageIds: images.slice(start, start + 100) }),
+            );
             failed.push(...undeleted(response.failures));
         }
         if (failed.length > 0) {
@@ -89,7 +118,9 @@ export async function destroyBase(ops: Stacks, env: EnvironmentName, options: De
     try {
         log(`destroy ${base}: ${describeChanges(await ops.destroy(base, context))}`);
     } catch (error) {
-        const again = options.unprotect ? `; ${base} is unprotected now: "pulumi up -s ${base}" puts the protection back` : "";
+        const again = options.unprotect
+            ? `; ${base} is unprotected now: "pulumi up -s ${base}" puts the protection back`
+            : "";
         throw new OpsError(`${(error as Error).message}${again}`, (error as OpsError).exitCode ?? 1);
     }
 }

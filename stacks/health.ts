@@ -30,12 +30,17 @@ export async function waitForHealthy(baseUrl: string, options: HealthOptions): P
     let attempts = 0;
     let lastProblem = "";
     for (;;) {
-        if (options.signal?.aborted) throw new OpsError(`the health check of ${baseUrl} was cancelled`, CANCELLED_EXIT_CODE);
+        if (options.signal?.aborted)
+            throw new OpsError(`the health check of ${baseUrl} was cancelled`, CANCELLED_EXIT_CODE);
         attempts += 1;
-        const problems = await Promise.all(HEALTH_PATHS.map((path) => probe(new URL(path, baseUrl).toString(), options.requestTimeoutMs ?? 5_000)));
+        const problems = await Promise.all(
+            HEALTH_PATHS.map((path) => probe(new URL(path, baseUrl).toString(), options.requestTimeoutMs ?? 5_000)),
+        );
         const failing = problems.filter((problem): problem is string => problem !== undefined);
         if (failing.length === 0) {
-            log(`healthy: ${HEALTH_PATHS.map((path) => new URL(path, baseUrl).toString()).join(" and ")} answered 2xx (attempt ${attempts})`);
+            log(
+                `healthy: ${HEALTH_PATHS.map((path) => new URL(path, baseUrl).toString()).join(" and ")} answered 2xx (attempt ${attempts})`,
+            );
             return { attempts, elapsedMs: Date.now() - started };
         }
         lastProblem = failing.join("; ");

@@ -20,7 +20,8 @@ export function deployJobTimeouts(dir = WORKFLOW_DIR): Record<string, number> {
     for (const file of readdirSync(dir).filter((name) => /\.ya?ml$/.test(name))) {
         const jobs = parse(readFileSync(path.join(dir, file), "utf8"))?.jobs ?? {};
         for (const [name, job] of Object.entries<{ environment?: unknown; "timeout-minutes"?: number }>(jobs)) {
-            if (job.environment !== undefined) timeouts[`${file} ${name}`] = Number(job["timeout-minutes"] ?? GITHUB_DEFAULT_TIMEOUT_MINUTES);
+            if (job.environment !== undefined)
+                timeouts[`${file} ${name}`] = Number(job["timeout-minutes"] ?? GITHUB_DEFAULT_TIMEOUT_MINUTES);
         }
     }
     timeoutsByFolder.set(dir, timeouts);

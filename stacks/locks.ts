@@ -27,7 +27,13 @@ const lockPrefix = (project: string, stack: string) => `.pulumi/locks/organizati
 
 function parseLock(key: string, text: string): StackLock {
     const content = JSON.parse(text) as { pid?: number; username?: string; hostname?: string; timestamp?: string };
-    return { key, pid: Number(content.pid ?? 0), username: String(content.username ?? "?"), hostname: String(content.hostname ?? "?"), timestamp: new Date(content.timestamp ?? 0) };
+    return {
+        key,
+        pid: Number(content.pid ?? 0),
+        username: String(content.username ?? "?"),
+        hostname: String(content.hostname ?? "?"),
+        timestamp: new Date(content.timestamp ?? 0),
+    };
 }
 
 /** Locks of a `file://` backend: files in its directory. */
@@ -62,7 +68,9 @@ export class S3LockStore implements LockStore {
         const prefix = `${this.prefix}${lockPrefix(this.project, stack)}`;
         try {
             const listed = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix }));
-            const keys: string[] = (listed.Contents ?? []).map((entry: { Key: string }) => entry.Key).filter((key: string) => key.endsWith(".json"));
+            const keys: string[] = (listed.Contents ?? [])
+                .map((entry: { Key: string }) => entry.Key)
+                .filter((key: string) => key.endsWith(".json"));
             return await Promise.all(
                 keys.map(async (key) => {
                     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -70,7 +78,9 @@ export class S3LockStore implements LockStore {
                 }),
             );
         } catch (error: any) {
-            throw new OpsError(`cannot read the locks of ${stack} in s3://${this.bucket}/${prefix}: ${error?.name ?? "Error"}: ${error?.message ?? error}; the caller needs s3:ListBucket and s3:GetObject`);
+            throw new OpsError(
+                `cannot read the locks of ${stack} in s3://${this.bucket}/${prefix}: ${error?.name ?? "Error"}: ${error?.message ?? error}; the caller needs s3:ListBucket and s3:GetObject`,
+            );
         }
     }
 }

@@ -11,7 +11,11 @@ import { readStackFile } from "../offline/stack-files";
  * file, which the next startup restores, still says what the team chose. The copy keeps the
  * secrets provider lines, and is removed afterwards.
  */
-export async function withOnDemand<T>(stack: string, operation: (configFile: string) => Promise<T>, source: StackSource = {}): Promise<T> {
+export async function withOnDemand<T>(
+    stack: string,
+    operation: (configFile: string) => Promise<T>,
+    source: StackSource = {},
+): Promise<T> {
     const file = readStackFile(stack, source);
     const document = parseDocument(readFileSync(file.file, "utf8"));
     document.setIn(["config", `${file.project}:spot`], false);

@@ -37,7 +37,15 @@ export function formatDuration(ms: number): string {
 }
 
 export function summaryTable(steps: readonly StepRecord[]): string {
-    const rows = [["step", "result", "duration", "resources changed"], ...steps.map((step) => [step.step, step.result, formatDuration(step.durationMs), describeChanges(step.changes)])];
+    const rows = [
+        ["step", "result", "duration", "resources changed"],
+        ...steps.map((step) => [
+            step.step,
+            step.result,
+            formatDuration(step.durationMs),
+            describeChanges(step.changes),
+        ]),
+    ];
     return textTable(rows, { headerRule: true });
 }
 
@@ -46,6 +54,9 @@ export function writeReport(file: string, report: RunReport, failureExitCode = 1
     try {
         writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     } catch (error) {
-        throw new OpsError(`--report ${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); choose a writable path`, failureExitCode);
+        throw new OpsError(
+            `--report ${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); choose a writable path`,
+            failureExitCode,
+        );
     }
 }

@@ -13,9 +13,23 @@ import { LockOptions } from "./stale-lock";
 export const RUNTIME_FLAGS: Readonly<Record<string, FlagSpec>> = {
     env: { type: "string", value: "dev|staging|prod", help: "the environment whose runtime to act on (required)" },
     "dry-run": { type: "boolean", help: "preview only; change nothing", default: "off" },
-    "retry-after-cancel": { type: "boolean", help: "on a lock older than --stale-lock-minutes, clear it, refresh and retry once", default: "off" },
-    "stale-lock-minutes": { type: "string", value: "MINUTES", help: "age after which a lock counts as left by a killed run", default: `${staleLockMinutes()}, the longest timeout-minutes of the deploy jobs in .github/workflows` },
-    "wait-for-lock": { type: "string", value: "MINUTES", help: "first wait this long for another run's lock to be released (or to turn stale)", default: "0" },
+    "retry-after-cancel": {
+        type: "boolean",
+        help: "on a lock older than --stale-lock-minutes, clear it, refresh and retry once",
+        default: "off",
+    },
+    "stale-lock-minutes": {
+        type: "string",
+        value: "MINUTES",
+        help: "age after which a lock counts as left by a killed run",
+        default: `${staleLockMinutes()}, the longest timeout-minutes of the deploy jobs in .github/workflows`,
+    },
+    "wait-for-lock": {
+        type: "string",
+        value: "MINUTES",
+        help: "first wait this long for another run's lock to be released (or to turn stale)",
+        default: "0",
+    },
     timeout: { type: "string", value: "MINUTES", help: "cancel cleanly after this long", default: "none" },
 };
 
@@ -60,7 +74,10 @@ export async function runRuntimeCommand(
     const ops = stacks ?? (await Stacks.open());
     const context = loggedContext(log, cancellationOf(cancel));
     const started = Date.now();
-    const summary = { action: `${command.dryRun ? "preview " : ""}${action} of`, stack: stackNameOf("runtime", command.env) };
+    const summary = {
+        action: `${command.dryRun ? "preview " : ""}${action} of`,
+        stack: stackNameOf("runtime", command.env),
+    };
     const notes: string[] = [];
     const logged = (line: string) => {
         if (/on demand/.test(line)) notes.push(line);
@@ -69,11 +86,22 @@ export async function runRuntimeCommand(
     try {
         const url = await operation(ops, context, logged);
         if (url) log(`runtime-${command.env} is up: ${url}`);
-        appendJobSummary({ ...summary, result: "succeeded", durationMs: Date.now() - started, url, detail: notes.join("\n") || undefined });
+        appendJobSummary({
+            ...summary,
+            result: "succeeded",
+            durationMs: Date.now() - started,
+            url,
+            detail: notes.join("\n") || undefined,
+        });
         return 0;
     } catch (error) {
         const cancelled = error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE;
-        appendJobSummary({ ...summary, result: cancelled ? "cancelled" : "failed", durationMs: Date.now() - started, detail: [...notes, (error as Error).message].join("\n") });
+        appendJobSummary({
+            ...summary,
+            result: cancelled ? "cancelled" : "failed",
+            durationMs: Date.now() - started,
+            detail: [...notes, (error as Error).message].join("\n"),
+        });
         throw error;
     }
 }

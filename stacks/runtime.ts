@@ -43,17 +43,25 @@ export async function runtimeUp(
             log(`${runtime} is already up (the scheduled startup ran); nothing to do`);
             return undefined;
         }
-        log(`${runtime} has resources, but ${last ? `its last operation (${last.kind}) ${last.result}` : "it has no history"}: bringing it up`);
+        log(
+            `${runtime} has resources, but ${last ? `its last operation (${last.kind}) ${last.result}` : "it has no history"}: bringing it up`,
+        );
     }
     if ((listing.get(base)?.resourceCount ?? 0) === 0) {
-        throw new OpsError(`${runtime}: no base stack "${base}" with resources in this backend; run "pulumi up -s ${base}" first (or set discovery: tags in Pulumi.${runtime}.yaml)`);
+        throw new OpsError(
+            `${runtime}: no base stack "${base}" with resources in this backend; run "pulumi up -s ${base}" first (or set discovery: tags in Pulumi.${runtime}.yaml)`,
+        );
     }
     if (options.dryRun) {
         log(`preview ${runtime}: ${describeChanges(await stacks.preview(runtime, context))}`);
         return undefined;
     }
     const deploy = async (onDemand: boolean) => {
-        const changes = await withStaleLockRetry(stacks, runtime, context, options, log, () => (onDemand ? withOnDemand(runtime, (configFile) => stacks.up(runtime, context, configFile)) : stacks.up(runtime, context)));
+        const changes = await withStaleLockRetry(stacks, runtime, context, options, log, () =>
+            onDemand
+                ? withOnDemand(runtime, (configFile) => stacks.up(runtime, context, configFile))
+                : stacks.up(runtime, context),
+        );
         log(`up ${runtime}${onDemand ? " (on demand)" : ""}: ${describeChanges(changes)}`);
         const outputs = await stacks.outputs(runtime);
         await requireDeployed(ecs, runtime, outputs);
@@ -66,7 +74,9 @@ export async function runtimeUp(
     } catch (error) {
         const spotOnly = !options.onDemand && options.onDemandFallback && isHealthTimeout(error);
         if (!spotOnly) throw error;
-        log(`${runtime} did not become healthy on Fargate Spot within ${Math.round(options.healthDeadlineMs / 1000)} s (a Spot shortage starts no tasks); deploying again on demand for today`);
+        log(
+            `${runtime} did not become healthy on Fargate Spot within ${Math.round(options.healthDeadlineMs / 1000)} s (a Spot shortage starts no tasks); deploying again on demand for today`,
+        );
         const url = await deploy(true);
         log(`${runtime} runs on demand until the next deploy; the stack file still says spot`);
         return url;
@@ -74,11 +84,21 @@ export async function runtimeUp(
 }
 
 function isHealthTimeout(error: unknown): boolean {
-    return error instanceof OpsError && error.exitCode !== CANCELLED_EXIT_CODE && /did not become healthy/.test(error.message);
+    return (
+        error instanceof OpsError &&
+        error.exitCode !== CANCELLED_EXIT_CODE &&
+        /did not become healthy/.test(error.message)
+    );
 }
 
 /** Destroys an environment's runtime only; base is never touched. */
-export async function runtimeDown(stacks: Stacks, env: EnvironmentName, context: OperationContext, options: Omit<RuntimeCommandOptions, "healthDeadlineMs">, log: (line: string) => void): Promise<void> {
+export async function runtimeDown(
+    stacks: Stacks,
+    env: EnvironmentName,
+    context: OperationContext,
+    options: Omit<RuntimeCommandOptions, "healthDeadlineMs">,
+    log: (line: string) => void,
+): Promise<void> {
     const runtime = stackNameOf("runtime", env);
     if (!options.dryRun) await waitForLock(stacks, runtime, context, options, log);
     if (options.onlyIfNeeded && ((await stacks.list()).get(runtime)?.resourceCount ?? 0) === 0) {
@@ -90,9 +110,13 @@ export async function runtimeDown(stacks: Stacks, env: EnvironmentName, context:
         return;
     }
     try {
-        log(`destroy ${runtime}: ${describeChanges(await withStaleLockRetry(stacks, runtime, context, options, log, () => stacks.destroy(runtime, context)))}`);
+        log(
+            `destroy ${runtime}: ${describeChanges(await withStaleLockRetry(stacks, runtime, context, options, log, () => stacks.destroy(runtime, context)))}`,
+        );
     } catch (error) {
         if (error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE) throw error;
-        throw new OpsError(`destroy ${runtime} failed, runtime may still be running and costing money:\n${(error as Error).message}`);
+        throw new OpsError(
+            `destroy ${runtime} failed, runtime may still be running and costing money:\n${(error as Error).message}`,
+        );
     }
 }

@@ -15,8 +15,13 @@ export interface LockOptions {
     readonly lockPollMs?: number;
 }
 
-const holdersOf = (locks: readonly StackLock[]) => locks.map((lock) => describeLock(lock)).join("; ") || "no lock object found";
-const keys = (locks: readonly StackLock[]) => locks.map((lock) => lock.key).sort().join("\n");
+const holdersOf = (locks: readonly StackLock[]) =>
+    locks.map((lock) => describeLock(lock)).join("; ") || "no lock object found";
+const keys = (locks: readonly StackLock[]) =>
+    locks
+        .map((lock) => lock.key)
+        .sort()
+        .join("\n");
 
 /**
  * Waits, before an operation reads or changes a stack, until no live run holds its lock: until every
@@ -25,16 +30,28 @@ const keys = (locks: readonly StackLock[]) => locks.map((lock) => lock.key).sort
  * runs of one environment queue: GitHub's concurrency groups keep one pending run and cancel it for
  * a newer one, so the workflows do not use them.
  */
-export async function waitForLock(stacks: Stacks, stack: string, context: OperationContext, options: LockOptions, log: (line: string) => void): Promise<void> {
+export async function waitForLock(
+    stacks: Stacks,
+    stack: string,
+    context: OperationContext,
+    options: LockOptions,
+    log: (line: string) => void,
+): Promise<void> {
     const maxMinutes = options.staleLockMinutes ?? staleLockMinutes();
     const deadline = Date.now() + (options.waitForLockMinutes ?? 0) * 60_000;
     let said = "";
     for (;;) {
-        if (context.signal.aborted) throw new OpsError(`waiting for the lock of ${stack} was cancelled; nothing was changed`, CANCELLED_EXIT_CODE);
+        if (context.signal.aborted)
+            throw new OpsError(
+                `waiting for the lock of ${stack} was cancelled; nothing was changed`,
+                CANCELLED_EXIT_CODE,
+            );
         const locks = await stacks.locks(stack);
         if (locks.every((lock) => isStale(lock, maxMinutes)) || Date.now() >= deadline) return;
         if (keys(locks) !== said) {
-            log(`${stack} is locked by ${holdersOf(locks)}; waiting until it is released (or older than ${maxMinutes} min), up to ${new Date(deadline).toISOString()}`);
+            log(
+                `${stack} is locked by ${holdersOf(locks)}; waiting until it is released (or older than ${maxMinutes} min), up to ${new Date(deadline).toISOString()}`,
+            );
             said = keys(locks);
         }
         await pause(Math.min(options.lockPollMs ?? 15_000, Math.max(deadline - Date.now(), 0)), context.signal);
@@ -61,33 +78,59 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
  * object of the stack, a live one included: pulumi pkg/backend/diy/backend.go, CancelCurrentUpdate); lists the killed run's pending operations, drops its pending creates
  * with a refresh, names the AWS objects to check by hand, and tries once more.
  */
-export async function withStaleLockRetry<T>(stacks: Stacks, stack: string, context: OperationContext, options: LockOptions, log: (line: string) => void, operation: () => Promise<T>): Promise<T> {
+export async function withStaleLockRetry<T>(
+    stacks: Stacks,
+    stack: string,
+    context: OperationContext,
+    options: LockOptions,
+    log: (line: string) => void,
+    operation: () => Promise<T>,
+): Promise<T> {
     try {
         return await operation();
     } catch (error) {
         if (!(error instanceof StackLockedError)) throw error;
         const locks = await stacks.locks(stack);
         const maxMinutes = options.staleLockMinutes ?? staleLockMinutes();
-        if (!options.retryAfterCancel) throw new StackLockedError(stack, `${stack} is locked by ${holdersOf(locks)}. ${error.message}`);
+        if (!options.retryAfterCancel)
+            throw new StackLockedError(stack, `${stack} is locked by ${holdersOf(locks)}. ${error.message}`);
         const fresh = locks.filter((lock) => !isStale(lock, maxMinutes));
         if (fresh.length > 0) {
-            throw new StackLockedError(stack, `${stack} is locked by ${holdersOf(locks)}; a lock younger than ${maxMinutes} min may belong to a live run, so it is not cleared. Wait for that run to end, then try again`);
+            throw new StackLockedError(
+                stack,
+                `${stack} is locked by ${holdersOf(locks)}; a lock younger than ${maxMinutes} min may belong to a live run, so it is not cleared. Wait for that run to end, then try again`,
+            );
         }
-        log(`${stack} is locked by ${holdersOf(locks)}, older than ${maxMinutes} min: a killed run left it. Clearing it (pulumi cancel), refreshing, and trying once more`);
+        log(
+            `${stack} is locked by ${holdersOf(locks)}, older than ${maxMinutes} min: a killed run left it. Clearing it (pulumi cancel), refreshing, and trying once more`,
+        );
         const now = await stacks.locks(stack);
         if (keys(now) !== keys(locks)) {
-            throw new StackLockedError(stack, `${stack} was locked again since its stale lock was read (now: ${holdersOf(now)}); nothing was cleared. Wait for that run to end, then try again`);
+            throw new StackLockedError(
+                stack,
+                `${stack} was locked again since its stale lock was read (now: ${holdersOf(now)}); nothing was cleared. Wait for that run to end, then try again`,
+            );
         }
         await stacks.cancel(stack);
         const pending = await stacks.pendingOperations(stack);
-        if (pending.length > 0) log(`${stack}: the killed run left ${pending.length} pending operations:\n${pending.map((op) => `  ${describePending(op)}`).join("\n")}`);
-        log(`refresh ${stack}: ${describeChanges(await stacks.refresh(stack, context, { clearPendingCreates: true }))}`);
+        if (pending.length > 0)
+            log(
+                `${stack}: the killed run left ${pending.length} pending operations:\n${pending.map((op) => `  ${describePending(op)}`).join("\n")}`,
+            );
+        log(
+            `refresh ${stack}: ${describeChanges(await stacks.refresh(stack, context, { clearPendingCreates: true }))}`,
+        );
         const creates = pending.filter((op) => op.operation === "creating");
         if (creates.length > 0) {
             log(
                 `${stack}: the refresh dropped ${creates.length} pending creates from the state; AWS may hold them half created, ` +
                     `untracked (no destroy deletes them, and they cost until deleted). Check by hand and delete what exists:\n` +
-                    creates.map((op) => `  ${op.type} ${op.nameTag ? `tagged Name=${op.nameTag}` : `named like ${op.name}`}${op.id ? ` (id ${op.id})` : ""}`).join("\n"),
+                    creates
+                        .map(
+                            (op) =>
+                                `  ${op.type} ${op.nameTag ? `tagged Name=${op.nameTag}` : `named like ${op.name}`}${op.id ? ` (id ${op.id})` : ""}`,
+                        )
+                        .join("\n"),
             );
         }
         return operation();

@@ -37,7 +37,11 @@ export class StepRunner {
      *        safe and useful (tearing down after a failed health check).
      * @param skipWhen a reason to skip this step although nothing stopped the run.
      */
-    async run(step: string, action: () => Promise<StepOutcome | void>, options: { stopOnFailure?: boolean; skipWhen?: string } = {}): Promise<boolean> {
+    async run(
+        step: string,
+        action: () => Promise<StepOutcome | void>,
+        options: { stopOnFailure?: boolean; skipWhen?: string } = {},
+    ): Promise<boolean> {
         if (this.signal?.aborted && !this.stoppedBy) this.stoppedBy = "the run was cancelled";
         const skipReason = this.stoppedBy ? `skipped: ${this.stoppedBy}` : options.skipWhen;
         if (skipReason) {
@@ -50,7 +54,11 @@ export class StepRunner {
         return passed;
     }
 
-    private async attempt(step: string, action: () => Promise<StepOutcome | void>, options: { stopOnFailure?: boolean }): Promise<boolean> {
+    private async attempt(
+        step: string,
+        action: () => Promise<StepOutcome | void>,
+        options: { stopOnFailure?: boolean },
+    ): Promise<boolean> {
         this.log(`\n=== ${step} ===`);
         const started = Date.now();
         try {
@@ -58,9 +66,15 @@ export class StepRunner {
             this.records.push({ step, result: "passed", durationMs: Date.now() - started, ...outcome });
             return true;
         } catch (error) {
-            const cancelled = (error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE) || this.signal?.aborted === true;
+            const cancelled =
+                (error instanceof OpsError && error.exitCode === CANCELLED_EXIT_CODE) || this.signal?.aborted === true;
             const detail = error instanceof Error ? error.message : String(error);
-            this.records.push({ step, result: cancelled ? "cancelled" : "failed", durationMs: Date.now() - started, detail });
+            this.records.push({
+                step,
+                result: cancelled ? "cancelled" : "failed",
+                durationMs: Date.now() - started,
+                detail,
+            });
             this.failures += 1;
             this.log(`${step} ${cancelled ? "was cancelled" : "FAILED"}: ${detail}`);
             if (cancelled) this.stoppedBy = `"${step}" was cancelled`;

@@ -30,7 +30,11 @@ export function elasticIpDemand(source: StackSource = {}): RegionDemand[] {
             continue;
         }
     }
-    return [...byRegion].map(([region, stacks]) => ({ region, stacks, needed: stacks.reduce((total, [, count]) => total + count, 0) }));
+    return [...byRegion].map(([region, stacks]) => ({
+        region,
+        stacks,
+        needed: stacks.reduce((total, [, count]) => total + count, 0),
+    }));
 }
 
 /** A warning per region where the environments need more addresses than the default quota. */

@@ -34,7 +34,11 @@ function committedTags(stack: string, source: StackSource): ServiceTags | undefi
 }
 
 /** Both stacks of each environment: do they exist, how big, last update, lock, URL. */
-export async function collectStatus(stacks: Stacks, envs: readonly EnvironmentName[], source: StackSource = {}): Promise<StackStatus[]> {
+export async function collectStatus(
+    stacks: Stacks,
+    envs: readonly EnvironmentName[],
+    source: StackSource = {},
+): Promise<StackStatus[]> {
     const listing = await stacks.list();
     const statuses: StackStatus[] = [];
     for (const env of envs) {
@@ -52,14 +56,19 @@ export async function collectStatus(stacks: Stacks, envs: readonly EnvironmentNa
             const url = outputs.url;
             const images = outputs.imageTags as Record<string, string> | undefined;
             const committed = images ? committedTags(stack, source) : undefined;
-            const drifted = images && committed && SERVICE_NAMES.some((service) => images[service] !== committed[service]);
+            const drifted =
+                images && committed && SERVICE_NAMES.some((service) => images[service] !== committed[service]);
             statuses.push({
                 stack,
                 exists: true,
                 resourceCount: listed.resourceCount,
                 locked: locks.length > 0,
                 ...(locks.length > 0 ? { lockedBy: locks.map((lock) => describeLock(lock)) } : {}),
-                lastUpdate: last && { kind: last.kind, result: last.result, time: (last.endTime ?? last.startTime)?.toISOString() },
+                lastUpdate: last && {
+                    kind: last.kind,
+                    result: last.result,
+                    time: (last.endTime ?? last.startTime)?.toISOString(),
+                },
                 url: typeof url === "string" ? url : undefined,
                 ...(images ? { images } : {}),
                 ...(drifted ? { committedImages: committed } : {}),
@@ -77,8 +86,13 @@ export function statusTable(statuses: readonly StackStatus[]): string {
             status.exists ? "yes" : "no",
             status.exists ? String(status.resourceCount ?? "?") : "-",
             status.locked ? `LOCKED by ${status.lockedBy!.length}` : status.exists ? "no" : "-",
-            status.lastUpdate ? `${status.lastUpdate.kind} ${status.lastUpdate.result} ${status.lastUpdate.time ?? ""}`.trim() : "-",
-            status.images ? SERVICE_NAMES.map((service) => `${service} ${status.images![service]}`).join(", ") + (status.committedImages ? " (DIFFERS from committed)" : "") : "-",
+            status.lastUpdate
+                ? `${status.lastUpdate.kind} ${status.lastUpdate.result} ${status.lastUpdate.time ?? ""}`.trim()
+                : "-",
+            status.images
+                ? SERVICE_NAMES.map((service) => `${service} ${status.images![service]}`).join(", ") +
+                  (status.committedImages ? " (DIFFERS from committed)" : "")
+                : "-",
             status.url ?? "-",
         ]),
     ];

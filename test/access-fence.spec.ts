@@ -19,15 +19,28 @@ const elb = (what: string) => `arn:aws:elasticloadbalancing:us-west-2:${ACCOUNT}
 const ecs = (what: string) => `arn:aws:ecs:us-west-2:${ACCOUNT}:${what}`;
 const role = (path: string) => `arn:aws:iam::${ACCOUNT}:role/${path}`;
 const state = (key: string) => `arn:aws:s3:::${STATE_BUCKET}/${key}`;
-const tags = (kind: "ResourceTag" | "RequestTag", project: string, env: string) => ({ [`aws:${kind}/Project`]: project, [`aws:${kind}/Environment`]: env });
+const tags = (kind: "ResourceTag" | "RequestTag", project: string, env: string) => ({
+    [`aws:${kind}/Project`]: project,
+    [`aws:${kind}/Environment`]: env,
+});
 const on = (env: string, project = "durable-code") => tags("ResourceTag", project, env);
 const creating = (env: string, project = "durable-code") => tags("RequestTag", project, env);
-const secrets = (env: string) => ({ "kms:EncryptionContext:project": "durable-code", "kms:EncryptionContext:environment": env });
-const ask = (action: string, resource: string, context: Record<string, string> = {}): Request => ({ action, resource, context });
+const secrets = (env: string) => ({
+    "kms:EncryptionContext:project": "durable-code",
+    "kms:EncryptionContext:environment": env,
+});
+const ask = (action: string, resource: string, context: Record<string, string> = {}): Request => ({
+    action,
+    resource,
+    context,
+});
 
 /** What dev's runtime does to come up and go down, resource type by resource type (with the NAT instance, a zone and ECS Exec). */
 const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
-    "aws:ec2/eip:Eip": [ask("ec2:AllocateAddress", ec2("elastic-ip/*"), creating("dev")), ask("ec2:ReleaseAddress", ec2("elastic-ip/eipalloc-1"), on("dev"))],
+    "aws:ec2/eip:Eip": [
+        ask("ec2:AllocateAddress", ec2("elastic-ip/*"), creating("dev")),
+        ask("ec2:ReleaseAddress", ec2("elastic-ip/eipalloc-1"), on("dev")),
+    ],
     "aws:ec2/natGateway:NatGateway": [
         ask("ec2:CreateNatGateway", ec2("natgateway/*"), creating("dev")),
         ask("ec2:CreateNatGateway", ec2("subnet/subnet-public-0"), on("dev")),
@@ -36,7 +49,10 @@ const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
         ask("ec2:DeleteNatGateway", ec2("natgateway/nat-1"), on("dev")),
     ],
     // Base's private route tables carry Project and Environment too (Layer is base).
-    "aws:ec2/route:Route": [ask("ec2:CreateRoute", ec2("route-table/rtb-private-0"), on("dev")), ask("ec2:DeleteRoute", ec2("route-table/rtb-private-0"), on("dev"))],
+    "aws:ec2/route:Route": [
+        ask("ec2:CreateRoute", ec2("route-table/rtb-private-0"), on("dev")),
+        ask("ec2:DeleteRoute", ec2("route-table/rtb-private-0"), on("dev")),
+    ],
     "aws:ec2/instance:Instance": [
         ask("ec2:RunInstances", ec2("instance/*"), creating("dev")),
         ask("ec2:RunInstances", ec2("volume/*"), creating("dev")),
@@ -45,32 +61,67 @@ const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
         ask("ec2:RunInstances", ec2("security-group/sg-nat-instance"), on("dev")),
         ask("ec2:RunInstances", "arn:aws:ec2:us-west-2::image/ami-0a1b2c3d4e5f60718", { "ec2:Owner": "amazon" }),
         ask("ec2:CreateTags", ec2("instance/*"), { ...creating("dev"), "ec2:CreateAction": "RunInstances" }),
-        ask("ssm:GetParameter", `arn:aws:ssm:us-west-2::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-arm64`),
+        ask(
+            "ssm:GetParameter",
+            `arn:aws:ssm:us-west-2::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-arm64`,
+        ),
         ask("ec2:ModifyInstanceAttribute", ec2("instance/i-1"), on("dev")),
         ask("ec2:TerminateInstances", ec2("instance/i-1"), on("dev")),
     ],
     "aws:iam/role:Role": [
-        ask("iam:CreateRole", role("durable-code/dev/runtime/durable-code-dev-execution"), { "iam:PermissionsBoundary": "BOUNDARY" }),
-        ask("iam:PutRolePolicy", role("durable-code/dev/runtime/durable-code-dev-execution"), { "iam:PermissionsBoundary": "BOUNDARY" }),
-        ask("iam:PassRole", role("durable-code/dev/runtime/durable-code-dev-execution"), { "iam:PassedToService": "ecs-tasks.amazonaws.com" }),
-        ask("iam:PassRole", role("durable-code/dev/runtime/durable-code-dev-nat-instance"), { "iam:PassedToService": "ec2.amazonaws.com" }),
-        ask("iam:DeleteRolePolicy", role("durable-code/dev/runtime/durable-code-dev-execution"), { "iam:PermissionsBoundary": "BOUNDARY" }),
-        ask("iam:DeleteRole", role("durable-code/dev/runtime/durable-code-dev-execution"), { "iam:PermissionsBoundary": "BOUNDARY" }),
+        ask("iam:CreateRole", role("durable-code/dev/runtime/durable-code-dev-execution"), {
+            "iam:PermissionsBoundary": "BOUNDARY",
+        }),
+        ask("iam:PutRolePolicy", role("durable-code/dev/runtime/durable-code-dev-execution"), {
+            "iam:PermissionsBoundary": "BOUNDARY",
+        }),
+        ask("iam:PassRole", role("durable-code/dev/runtime/durable-code-dev-execution"), {
+            "iam:PassedToService": "ecs-tasks.amazonaws.com",
+        }),
+        ask("iam:PassRole", role("durable-code/dev/runtime/durable-code-dev-nat-instance"), {
+            "iam:PassedToService": "ec2.amazonaws.com",
+        }),
+        ask("iam:DeleteRolePolicy", role("durable-code/dev/runtime/durable-code-dev-execution"), {
+            "iam:PermissionsBoundary": "BOUNDARY",
+        }),
+        ask("iam:DeleteRole", role("durable-code/dev/runtime/durable-code-dev-execution"), {
+            "iam:PermissionsBoundary": "BOUNDARY",
+        }),
         ask("iam:GetPolicy", "BOUNDARY"),
     ],
-    "aws:iam/rolePolicy:RolePolicy": [ask("iam:PutRolePolicy", role("durable-code/dev/runtime/durable-code-dev-task"), { "iam:PermissionsBoundary": "BOUNDARY" })],
+    "aws:iam/rolePolicy:RolePolicy": [
+        ask("iam:PutRolePolicy", role("durable-code/dev/runtime/durable-code-dev-task"), {
+            "iam:PermissionsBoundary": "BOUNDARY",
+        }),
+    ],
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [
-        ask("iam:AttachRolePolicy", role("durable-code/dev/runtime/durable-code-dev-nat-instance"), { "iam:PermissionsBoundary": "BOUNDARY" }),
-        ask("iam:DetachRolePolicy", role("durable-code/dev/runtime/durable-code-dev-nat-instance"), { "iam:PermissionsBoundary": "BOUNDARY" }),
+        ask("iam:AttachRolePolicy", role("durable-code/dev/runtime/durable-code-dev-nat-instance"), {
+            "iam:PermissionsBoundary": "BOUNDARY",
+        }),
+        ask("iam:DetachRolePolicy", role("durable-code/dev/runtime/durable-code-dev-nat-instance"), {
+            "iam:PermissionsBoundary": "BOUNDARY",
+        }),
     ],
     "aws:iam/instanceProfile:InstanceProfile": [
-        ask("iam:CreateInstanceProfile", `arn:aws:iam::${ACCOUNT}:instance-profile/durable-code/dev/runtime/durable-code-dev-nat-instance`),
-        ask("iam:AddRoleToInstanceProfile", `arn:aws:iam::${ACCOUNT}:instance-profile/durable-code/dev/runtime/durable-code-dev-nat-instance`),
-        ask("iam:DeleteInstanceProfile", `arn:aws:iam::${ACCOUNT}:instance-profile/durable-code/dev/runtime/durable-code-dev-nat-instance`),
+        ask(
+            "iam:CreateInstanceProfile",
+            `arn:aws:iam::${ACCOUNT}:instance-profile/durable-code/dev/runtime/durable-code-dev-nat-instance`,
+        ),
+        ask(
+            "iam:AddRoleToInstanceProfile",
+            `arn:aws:iam::${ACCOUNT}:instance-profile/durable-code/dev/runtime/durable-code-dev-nat-instance`,
+        ),
+        ask(
+            "iam:DeleteInstanceProfile",
+            `arn:aws:iam::${ACCOUNT}:instance-profile/durable-code/dev/runtime/durable-code-dev-nat-instance`,
+        ),
     ],
     "aws:lb/loadBalancer:LoadBalancer": [
         ask("elasticloadbalancing:CreateLoadBalancer", elb("loadbalancer/app/durable-code-dev/*"), creating("dev")),
-        ask("elasticloadbalancing:AddTags", elb("loadbalancer/app/durable-code-dev/*"), { ...creating("dev"), "elasticloadbalancing:CreateAction": "CreateLoadBalancer" }),
+        ask("elasticloadbalancing:AddTags", elb("loadbalancer/app/durable-code-dev/*"), {
+            ...creating("dev"),
+            "elasticloadbalancing:CreateAction": "CreateLoadBalancer",
+        }),
         ask("elasticloadbalancing:ModifyLoadBalancerAttributes", elb("loadbalancer/app/durable-code-dev/1"), on("dev")),
         ask("elasticloadbalancing:DeleteLoadBalancer", elb("loadbalancer/app/durable-code-dev/1"), on("dev")),
     ],
@@ -80,19 +131,30 @@ const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
         ask("elasticloadbalancing:DeleteTargetGroup", elb("targetgroup/be-1/1"), on("dev")),
     ],
     "aws:lb/listener:Listener": [
-        ask("elasticloadbalancing:CreateListener", elb("loadbalancer/app/durable-code-dev/1"), { ...creating("dev"), ...on("dev") }),
+        ask("elasticloadbalancing:CreateListener", elb("loadbalancer/app/durable-code-dev/1"), {
+            ...creating("dev"),
+            ...on("dev"),
+        }),
         ask("elasticloadbalancing:DeleteListener", elb("listener/app/durable-code-dev/1/1"), on("dev")),
     ],
     "aws:lb/listenerRule:ListenerRule": [
-        ask("elasticloadbalancing:CreateRule", elb("listener/app/durable-code-dev/1/1"), { ...creating("dev"), ...on("dev") }),
+        ask("elasticloadbalancing:CreateRule", elb("listener/app/durable-code-dev/1/1"), {
+            ...creating("dev"),
+            ...on("dev"),
+        }),
         ask("elasticloadbalancing:DeleteRule", elb("listener-rule/app/durable-code-dev/1/1/1"), on("dev")),
     ],
     "aws:ecs/cluster:Cluster": [
         ask("ecs:CreateCluster", ecs("cluster/durable-code-dev"), creating("dev")),
-        ask("ecs:TagResource", ecs("cluster/durable-code-dev"), { ...creating("dev"), "ecs:CreateAction": "CreateCluster" }),
+        ask("ecs:TagResource", ecs("cluster/durable-code-dev"), {
+            ...creating("dev"),
+            "ecs:CreateAction": "CreateCluster",
+        }),
         ask("ecs:DeleteCluster", ecs("cluster/durable-code-dev"), on("dev")),
     ],
-    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": [ask("ecs:PutClusterCapacityProviders", ecs("cluster/durable-code-dev"), on("dev"))],
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": [
+        ask("ecs:PutClusterCapacityProviders", ecs("cluster/durable-code-dev"), on("dev")),
+    ],
     "aws:ecs/taskDefinition:TaskDefinition": [
         ask("ecs:RegisterTaskDefinition", ecs("task-definition/durable-code-dev-backend:*"), creating("dev")),
         ask("ecs:DeregisterTaskDefinition", "*"),
@@ -103,24 +165,41 @@ const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
         ask("ecs:DeleteService", ecs("service/durable-code-dev/durable-code-dev-backend"), on("dev")),
     ],
     "aws:appautoscaling/target:Target": [
-        ask("application-autoscaling:RegisterScalableTarget", "*", { "application-autoscaling:service-namespace": "ecs", ...creating("dev") }),
+        ask("application-autoscaling:RegisterScalableTarget", "*", {
+            "application-autoscaling:service-namespace": "ecs",
+            ...creating("dev"),
+        }),
         ask("application-autoscaling:TagResource", "*", creating("dev")),
-        ask("application-autoscaling:DeregisterScalableTarget", "*", { "application-autoscaling:service-namespace": "ecs" }),
+        ask("application-autoscaling:DeregisterScalableTarget", "*", {
+            "application-autoscaling:service-namespace": "ecs",
+        }),
     ],
     "aws:appautoscaling/policy:Policy": [
         ask("application-autoscaling:PutScalingPolicy", "*", { "application-autoscaling:service-namespace": "ecs" }),
-        ask("cloudwatch:PutMetricAlarm", `arn:aws:cloudwatch:us-west-2:${ACCOUNT}:alarm:TargetTracking-service/durable-code-dev/durable-code-dev-backend-AlarmHigh-1`),
-        ask("cloudwatch:DeleteAlarms", `arn:aws:cloudwatch:us-west-2:${ACCOUNT}:alarm:TargetTracking-service/durable-code-dev/durable-code-dev-backend-AlarmLow-1`),
+        ask(
+            "cloudwatch:PutMetricAlarm",
+            `arn:aws:cloudwatch:us-west-2:${ACCOUNT}:alarm:TargetTracking-service/durable-code-dev/durable-code-dev-backend-AlarmHigh-1`,
+        ),
+        ask(
+            "cloudwatch:DeleteAlarms",
+            `arn:aws:cloudwatch:us-west-2:${ACCOUNT}:alarm:TargetTracking-service/durable-code-dev/durable-code-dev-backend-AlarmLow-1`,
+        ),
         ask("application-autoscaling:DeleteScalingPolicy", "*", { "application-autoscaling:service-namespace": "ecs" }),
     ],
-    "aws:route53/record:Record": [ask("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0MOCKZONE0001"), ask("route53:GetChange", "arn:aws:route53:::change/C1")],
+    "aws:route53/record:Record": [
+        ask("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0MOCKZONE0001"),
+        ask("route53:GetChange", "arn:aws:route53:::change/C1"),
+    ],
     // The stack itself: its state and lock, base's outputs and the secrets of both.
     "pulumi:pulumi:Stack": [
         ask("s3:GetObject", state(".pulumi/meta.yaml")),
         ask("s3:GetObject", state(".pulumi/stacks/durable-code/base-dev.json")),
         ask("s3:PutObject", state(".pulumi/stacks/durable-code/runtime-dev.json")),
         ask("s3:PutObject", state(".pulumi/stacks/durable-code/runtime-dev.json.bak")),
-        ask("s3:PutObject", state(".pulumi/history/durable-code/runtime-dev/runtime-dev-1764460000000000000.history.json")),
+        ask(
+            "s3:PutObject",
+            state(".pulumi/history/durable-code/runtime-dev/runtime-dev-1764460000000000000.history.json"),
+        ),
         ask("s3:PutObject", state(".pulumi/backups/durable-code/runtime-dev/runtime-dev.1764460000000000000.json")),
         ask("s3:PutObject", state(".pulumi/locks/organization/durable-code/runtime-dev/0b2f7a3e.json")),
         ask("s3:DeleteObject", state(".pulumi/locks/organization/durable-code/runtime-dev/0b2f7a3e.json")),
@@ -141,8 +220,14 @@ describe("each environment's access reaches its own environment only", () => {
         boundary = single(base, "aws:iam/policy:Policy").state.arn;
     });
     const deploy = (request: Request) => {
-        const context = Object.fromEntries(Object.entries(request.context ?? {}).map(([key, value]) => [key, value === "BOUNDARY" ? boundary : value]));
-        return decision(deployStatements, { ...request, resource: request.resource === "BOUNDARY" ? boundary : request.resource, context });
+        const context = Object.fromEntries(
+            Object.entries(request.context ?? {}).map(([key, value]) => [key, value === "BOUNDARY" ? boundary : value]),
+        );
+        return decision(deployStatements, {
+            ...request,
+            resource: request.resource === "BOUNDARY" ? boundary : request.resource,
+            context,
+        });
     };
 
     describe("dev's deploy role", () => {
@@ -154,51 +239,169 @@ describe("each environment's access reaches its own environment only", () => {
         });
 
         it("the list above covers every kind of resource runtime declares, and runtime tags each taggable one Project=durable-code, Environment=dev at creation", () => {
-            const declared = [...new Set(runtime.resources.filter((resource) => resource.type.startsWith("aws:") || resource.type === "pulumi:pulumi:Stack").map((resource) => resource.type))];
-            assert.deepEqual(declared.filter((type) => !RUNTIME_UP_AND_DOWN[type]), []);
-            const untagged = runtime.resources.filter((resource) => "tags" in resource.inputs && !(resource.inputs.tags.Project === "durable-code" && resource.inputs.tags.Environment === "dev"));
-            assert.deepEqual(untagged.map((resource) => resource.name), []);
+            const declared = [
+                ...new Set(
+                    runtime.resources
+                        .filter(
+                            (resource) => resource.type.startsWith("aws:") || resource.type === "pulumi:pulumi:Stack",
+                        )
+                        .map((resource) => resource.type),
+                ),
+            ];
+            assert.deepEqual(
+                declared.filter((type) => !RUNTIME_UP_AND_DOWN[type]),
+                [],
+            );
+            const untagged = runtime.resources.filter(
+                (resource) =>
+                    "tags" in resource.inputs &&
+                    !(resource.inputs.tags.Project === "durable-code" && resource.inputs.tags.Environment === "dev"),
+            );
+            assert.deepEqual(
+                untagged.map((resource) => resource.name),
+                [],
+            );
             assert.deepEqual(single(runtime, "aws:ec2/instance:Instance").inputs.volumeTags.Environment, "dev");
         });
 
         const denied: Array<[string, Request]> = [
             ["terminate prod's NAT instance", ask("ec2:TerminateInstances", ec2("instance/i-prod"), on("prod"))],
             ["delete a route in prod's route table", ask("ec2:DeleteRoute", ec2("route-table/rtb-prod"), on("prod"))],
-            ["open prod's security group", ask("ec2:AuthorizeSecurityGroupIngress", ec2("security-group/sg-prod"), on("prod"))],
-            ["delete prod's load balancer", ask("elasticloadbalancing:DeleteLoadBalancer", elb("loadbalancer/app/durable-code-prod/1"), on("prod"))],
-            ["change prod's listener", ask("elasticloadbalancing:ModifyListener", elb("listener/app/durable-code-prod/1/1"), on("prod"))],
-            ["update prod's service", ask("ecs:UpdateService", ecs("service/durable-code-prod/durable-code-prod-backend"), on("prod"))],
+            [
+                "open prod's security group",
+                ask("ec2:AuthorizeSecurityGroupIngress", ec2("security-group/sg-prod"), on("prod")),
+            ],
+            [
+                "delete prod's load balancer",
+                ask("elasticloadbalancing:DeleteLoadBalancer", elb("loadbalancer/app/durable-code-prod/1"), on("prod")),
+            ],
+            [
+                "change prod's listener",
+                ask("elasticloadbalancing:ModifyListener", elb("listener/app/durable-code-prod/1/1"), on("prod")),
+            ],
+            [
+                "update prod's service",
+                ask("ecs:UpdateService", ecs("service/durable-code-prod/durable-code-prod-backend"), on("prod")),
+            ],
             ["delete prod's cluster", ask("ecs:DeleteCluster", ecs("cluster/durable-code-prod"), on("prod"))],
-            ["delete prod's scaling alarms", ask("cloudwatch:DeleteAlarms", `arn:aws:cloudwatch:us-west-2:${ACCOUNT}:alarm:TargetTracking-service/durable-code-prod/durable-code-prod-backend-AlarmHigh-1`)],
-            ["terminate another project's dev instance", ask("ec2:TerminateInstances", ec2("instance/i-other"), on("dev", "billing"))],
-            ["delete another project's dev load balancer", ask("elasticloadbalancing:DeleteLoadBalancer", elb("loadbalancer/app/billing-dev/1"), on("dev", "billing"))],
-            ["update another project's dev service", ask("ecs:UpdateService", ecs("service/billing-dev/billing-dev-api"), on("dev", "billing"))],
+            [
+                "delete prod's scaling alarms",
+                ask(
+                    "cloudwatch:DeleteAlarms",
+                    `arn:aws:cloudwatch:us-west-2:${ACCOUNT}:alarm:TargetTracking-service/durable-code-prod/durable-code-prod-backend-AlarmHigh-1`,
+                ),
+            ],
+            [
+                "terminate another project's dev instance",
+                ask("ec2:TerminateInstances", ec2("instance/i-other"), on("dev", "billing")),
+            ],
+            [
+                "delete another project's dev load balancer",
+                ask(
+                    "elasticloadbalancing:DeleteLoadBalancer",
+                    elb("loadbalancer/app/billing-dev/1"),
+                    on("dev", "billing"),
+                ),
+            ],
+            [
+                "update another project's dev service",
+                ask("ecs:UpdateService", ecs("service/billing-dev/billing-dev-api"), on("dev", "billing")),
+            ],
             ["launch an instance tagged prod", ask("ec2:RunInstances", ec2("instance/*"), creating("prod"))],
             ["allocate an address tagged prod", ask("ec2:AllocateAddress", ec2("elastic-ip/*"), creating("prod"))],
-            ["create a load balancer tagged prod", ask("elasticloadbalancing:CreateLoadBalancer", elb("loadbalancer/app/x/*"), creating("prod"))],
+            [
+                "create a load balancer tagged prod",
+                ask("elasticloadbalancing:CreateLoadBalancer", elb("loadbalancer/app/x/*"), creating("prod")),
+            ],
             ["create a cluster tagged prod", ask("ecs:CreateCluster", ecs("cluster/x"), creating("prod"))],
-            ["create a service in prod's cluster, even tagged dev", ask("ecs:CreateService", ecs("service/durable-code-prod/x"), creating("dev"))],
-            ["add a listener to prod's load balancer, even tagged dev", ask("elasticloadbalancing:CreateListener", elb("loadbalancer/app/durable-code-prod/1"), { ...creating("dev"), ...on("prod") })],
-            ["tag a new instance prod", ask("ec2:CreateTags", ec2("instance/*"), { ...creating("prod"), "ec2:CreateAction": "RunInstances" })],
-            ["retag a live resource (no create)", ask("ec2:CreateTags", ec2("instance/i-prod"), { ...creating("dev"), ...on("prod") })],
-            ["launch from an image someone else owns", ask("ec2:RunInstances", "arn:aws:ec2:us-west-2::image/ami-0badbadbad", { "ec2:Owner": "210987654321" })],
-            ["change records in prod's zone", ask("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0PRODZONE0001")],
+            [
+                "create a service in prod's cluster, even tagged dev",
+                ask("ecs:CreateService", ecs("service/durable-code-prod/x"), creating("dev")),
+            ],
+            [
+                "add a listener to prod's load balancer, even tagged dev",
+                ask("elasticloadbalancing:CreateListener", elb("loadbalancer/app/durable-code-prod/1"), {
+                    ...creating("dev"),
+                    ...on("prod"),
+                }),
+            ],
+            [
+                "tag a new instance prod",
+                ask("ec2:CreateTags", ec2("instance/*"), { ...creating("prod"), "ec2:CreateAction": "RunInstances" }),
+            ],
+            [
+                "retag a live resource (no create)",
+                ask("ec2:CreateTags", ec2("instance/i-prod"), { ...creating("dev"), ...on("prod") }),
+            ],
+            [
+                "launch from an image someone else owns",
+                ask("ec2:RunInstances", "arn:aws:ec2:us-west-2::image/ami-0badbadbad", { "ec2:Owner": "210987654321" }),
+            ],
+            [
+                "change records in prod's zone",
+                ask("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0PRODZONE0001"),
+            ],
             ["read prod's runtime state", ask("s3:GetObject", state(".pulumi/stacks/durable-code/runtime-prod.json"))],
-            ["overwrite prod's runtime state", ask("s3:PutObject", state(".pulumi/stacks/durable-code/runtime-prod.json"))],
+            [
+                "overwrite prod's runtime state",
+                ask("s3:PutObject", state(".pulumi/stacks/durable-code/runtime-prod.json")),
+            ],
             ["read base-prod's state", ask("s3:GetObject", state(".pulumi/stacks/durable-code/base-prod.json.gz"))],
-            ["delete prod's history", ask("s3:DeleteObject", state(".pulumi/history/durable-code/runtime-prod/runtime-prod-1.history.json"))],
-            ["clear prod's lock", ask("s3:DeleteObject", state(".pulumi/locks/organization/durable-code/runtime-prod/0b2f7a3e.json"))],
-            ["write base-dev's state (base is deployed by people)", ask("s3:PutObject", state(".pulumi/stacks/durable-code/base-dev.json"))],
+            [
+                "delete prod's history",
+                ask("s3:DeleteObject", state(".pulumi/history/durable-code/runtime-prod/runtime-prod-1.history.json")),
+            ],
+            [
+                "clear prod's lock",
+                ask("s3:DeleteObject", state(".pulumi/locks/organization/durable-code/runtime-prod/0b2f7a3e.json")),
+            ],
+            [
+                "write base-dev's state (base is deployed by people)",
+                ask("s3:PutObject", state(".pulumi/stacks/durable-code/base-dev.json")),
+            ],
             ["decrypt prod's secrets", ask("kms:Decrypt", SECRETS_KEY, secrets("prod"))],
             ["decrypt without an environment's context", ask("kms:Decrypt", SECRETS_KEY)],
-            ["rewrite the image publisher's trust", ask("iam:UpdateAssumeRolePolicy", role("durable-code-dev-image-publisher"))],
+            [
+                "rewrite the image publisher's trust",
+                ask("iam:UpdateAssumeRolePolicy", role("durable-code-dev-image-publisher")),
+            ],
             ["delete the preview role", ask("iam:DeleteRole", role("durable-code-dev-github-preview"))],
-            ["pass the preview role to a task", ask("iam:PassRole", role("durable-code-dev-github-preview"), { "iam:PassedToService": "ecs-tasks.amazonaws.com" })],
-            ["write its own policy", ask("iam:PutRolePolicy", role("durable-code-dev-github-deploy"), { "iam:PermissionsBoundary": "BOUNDARY" })],
-            ["create a role on prod's runtime path", ask("iam:CreateRole", role("durable-code/prod/runtime/durable-code-prod-execution"), { "iam:PermissionsBoundary": "BOUNDARY" })],
-            ["create a runtime role without the boundary", ask("iam:CreateRole", role("durable-code/dev/runtime/durable-code-dev-execution"))],
-            ["read a parameter outside the AMI path", ask("ssm:GetParameter", `arn:aws:ssm:us-west-2:${ACCOUNT}:parameter/durable-code/prod/database-password`)],
-            ["read another public parameter", ask("ssm:GetParameter", "arn:aws:ssm:us-west-2::parameter/aws/service/ecs/optimized-ami/amazon-linux-2/recommended")],
+            [
+                "pass the preview role to a task",
+                ask("iam:PassRole", role("durable-code-dev-github-preview"), {
+                    "iam:PassedToService": "ecs-tasks.amazonaws.com",
+                }),
+            ],
+            [
+                "write its own policy",
+                ask("iam:PutRolePolicy", role("durable-code-dev-github-deploy"), {
+                    "iam:PermissionsBoundary": "BOUNDARY",
+                }),
+            ],
+            [
+                "create a role on prod's runtime path",
+                ask("iam:CreateRole", role("durable-code/prod/runtime/durable-code-prod-execution"), {
+                    "iam:PermissionsBoundary": "BOUNDARY",
+                }),
+            ],
+            [
+                "create a runtime role without the boundary",
+                ask("iam:CreateRole", role("durable-code/dev/runtime/durable-code-dev-execution")),
+            ],
+            [
+                "read a parameter outside the AMI path",
+                ask(
+                    "ssm:GetParameter",
+                    `arn:aws:ssm:us-west-2:${ACCOUNT}:parameter/durable-code/prod/database-password`,
+                ),
+            ],
+            [
+                "read another public parameter",
+                ask(
+                    "ssm:GetParameter",
+                    "arn:aws:ssm:us-west-2::parameter/aws/service/ecs/optimized-ami/amazon-linux-2/recommended",
+                ),
+            ],
         ];
         for (const [what, request] of denied) {
             it(`may not ${what}`, () => assert.notEqual(deploy(request), "allowed"));
@@ -212,8 +415,17 @@ describe("each environment's access reaches its own environment only", () => {
         let namespaceArn: string;
         let albStatements: any[];
         before(async () => {
-            const access = { domain: "example.com", dnsDelegated: "true", githubRepository: "acme/durable-code", stateBucket: STATE_BUCKET };
-            const base = await evaluateStack("base-dev", stackConfig("base-dev", { ...access, frontDoor: "http-api" }), fakeCloud());
+            const access = {
+                domain: "example.com",
+                dnsDelegated: "true",
+                githubRepository: "acme/durable-code",
+                stateBucket: STATE_BUCKET,
+            };
+            const base = await evaluateStack(
+                "base-dev",
+                stackConfig("base-dev", { ...access, frontDoor: "http-api" }),
+                fakeCloud(),
+            );
             statements = JSON.parse(single(base, TYPES.rolePolicy, "github-deploy").state.policy).Statement;
             namespaceArn = single(base, "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").state.arn;
             const alb = await evaluateStack("base-dev", stackConfig("base-dev", access), fakeCloud());
@@ -224,7 +436,11 @@ describe("each environment's access reaches its own environment only", () => {
         // to an HTTP API with IAM"; Cloud Map's are its API names).
         const upAndDown = () => [
             ask("apigateway:POST", apigateway("/apis"), creating("dev")),
-            ask("apigateway:PUT", apigateway("/tags/arn%3Aaws%3Aapigateway%3Aus-west-2%3A%3A%2Fapis%2Fa1b2c3"), creating("dev")),
+            ask(
+                "apigateway:PUT",
+                apigateway("/tags/arn%3Aaws%3Aapigateway%3Aus-west-2%3A%3A%2Fapis%2Fa1b2c3"),
+                creating("dev"),
+            ),
             ask("apigateway:POST", apigateway("/apis/a1b2c3/integrations")),
             ask("apigateway:POST", apigateway("/apis/a1b2c3/routes")),
             ask("apigateway:POST", apigateway("/apis/a1b2c3/stages"), creating("dev")),
@@ -233,8 +449,15 @@ describe("each environment's access reaches its own environment only", () => {
             ask("apigateway:POST", apigateway("/domainnames"), creating("dev")),
             ask("apigateway:POST", apigateway("/domainnames/api.dev.example.com/apimappings")),
             ask("apigateway:DELETE", apigateway("/domainnames/dev.example.com")),
-            ask("iam:CreateServiceLinkedRole", role("aws-service-role/ops.apigateway.amazonaws.com/AWSServiceRoleForAPIGateway"), { "iam:AWSServiceName": "ops.apigateway.amazonaws.com" }),
-            ask("servicediscovery:CreateService", cloudMap("service/*"), { ...creating("dev"), "servicediscovery:NamespaceArn": namespaceArn }),
+            ask(
+                "iam:CreateServiceLinkedRole",
+                role("aws-service-role/ops.apigateway.amazonaws.com/AWSServiceRoleForAPIGateway"),
+                { "iam:AWSServiceName": "ops.apigateway.amazonaws.com" },
+            ),
+            ask("servicediscovery:CreateService", cloudMap("service/*"), {
+                ...creating("dev"),
+                "servicediscovery:NamespaceArn": namespaceArn,
+            }),
             ask("servicediscovery:TagResource", cloudMap("service/srv-1"), creating("dev")),
             ask("servicediscovery:GetService", cloudMap("service/srv-1")),
             ask("servicediscovery:GetOperation", cloudMap("namespace/ns-1")),
@@ -242,17 +465,43 @@ describe("each environment's access reaches its own environment only", () => {
         ];
 
         it("may do everything the HTTP API front door needs to come up and go down", () => {
-            assert.deepEqual(upAndDown().filter((request) => decision(statements, request) !== "allowed"), []);
+            assert.deepEqual(
+                upAndDown().filter((request) => decision(statements, request) !== "allowed"),
+                [],
+            );
         });
 
         const denied: Array<[string, () => Request]> = [
             ["create an HTTP API tagged prod", () => ask("apigateway:POST", apigateway("/apis"), creating("prod"))],
-            ["create a custom domain tagged prod", () => ask("apigateway:POST", apigateway("/domainnames"), creating("prod"))],
-            ["delete prod's custom domain (the apex)", () => ask("apigateway:DELETE", apigateway("/domainnames/example.com"))],
-            ["map prod's custom domain to an API", () => ask("apigateway:POST", apigateway("/domainnames/api.example.com/apimappings"))],
+            [
+                "create a custom domain tagged prod",
+                () => ask("apigateway:POST", apigateway("/domainnames"), creating("prod")),
+            ],
+            [
+                "delete prod's custom domain (the apex)",
+                () => ask("apigateway:DELETE", apigateway("/domainnames/example.com")),
+            ],
+            [
+                "map prod's custom domain to an API",
+                () => ask("apigateway:POST", apigateway("/domainnames/api.example.com/apimappings")),
+            ],
             ["change a REST API", () => ask("apigateway:PATCH", apigateway("/restapis/r1"))],
-            ["create a Cloud Map service tagged prod", () => ask("servicediscovery:CreateService", cloudMap("service/*"), { ...creating("prod"), "servicediscovery:NamespaceArn": namespaceArn })],
-            ["create a Cloud Map service in another namespace", () => ask("servicediscovery:CreateService", cloudMap("service/*"), { ...creating("dev"), "servicediscovery:NamespaceArn": cloudMap("namespace/ns-prod") })],
+            [
+                "create a Cloud Map service tagged prod",
+                () =>
+                    ask("servicediscovery:CreateService", cloudMap("service/*"), {
+                        ...creating("prod"),
+                        "servicediscovery:NamespaceArn": namespaceArn,
+                    }),
+            ],
+            [
+                "create a Cloud Map service in another namespace",
+                () =>
+                    ask("servicediscovery:CreateService", cloudMap("service/*"), {
+                        ...creating("dev"),
+                        "servicediscovery:NamespaceArn": cloudMap("namespace/ns-prod"),
+                    }),
+            ],
             ["delete a Cloud Map namespace", () => ask("servicediscovery:DeleteNamespace", cloudMap("namespace/ns-1"))],
         ];
         for (const [what, request] of denied) {
@@ -260,7 +509,15 @@ describe("each environment's access reaches its own environment only", () => {
         }
 
         it("is granted none of it with the load balancer: no API Gateway or Cloud Map writes, no API Gateway service-linked role", () => {
-            assert.deepEqual(upAndDown().filter((request) => !request.action.endsWith(":GET") && !/:Get/.test(request.action) && decision(albStatements, request) === "allowed"), []);
+            assert.deepEqual(
+                upAndDown().filter(
+                    (request) =>
+                        !request.action.endsWith(":GET") &&
+                        !/:Get/.test(request.action) &&
+                        decision(albStatements, request) === "allowed",
+                ),
+                [],
+            );
         });
 
         it("names only actions and condition keys the Service Authorization Reference has", async () => {
@@ -271,29 +528,70 @@ describe("each environment's access reaches its own environment only", () => {
     it("a stack file may pin its account, so a stack cannot be deployed with another account's credentials", async () => {
         // `pulumi config set --path 'aws:allowedAccountIds[0]' ...` writes a list; the AWS provider refuses any other account.
         const pinned = stackConfig("runtime-prod", { "aws:allowedAccountIds": '["210987654321"]' });
-        assert.equal(loadConfig(parseStackName("runtime-prod"), pinned, { project: "durable-code", organization: "organization" }).env, "prod");
+        assert.equal(
+            loadConfig(parseStackName("runtime-prod"), pinned, {
+                project: "durable-code",
+                organization: "organization",
+            }).env,
+            "prod",
+        );
     });
 
     describe("the pull-request preview role", () => {
         let devOnly: any[];
         let withStaging: any[];
         before(async () => {
-            const defaults = await evaluateStack("base-dev", stackConfig("base-dev", { githubRepository: "acme/durable-code", stateBucket: STATE_BUCKET, secretsKeyArn: SECRETS_KEY }), fakeCloud());
+            const defaults = await evaluateStack(
+                "base-dev",
+                stackConfig("base-dev", {
+                    githubRepository: "acme/durable-code",
+                    stateBucket: STATE_BUCKET,
+                    secretsKeyArn: SECRETS_KEY,
+                }),
+                fakeCloud(),
+            );
             devOnly = JSON.parse(single(defaults, TYPES.rolePolicy, "github-preview").state.policy).Statement;
             withStaging = JSON.parse(single(base, TYPES.rolePolicy, "github-preview").state.policy).Statement;
         });
-        const reads = (env: string) => [ask("s3:GetObject", state(`.pulumi/stacks/durable-code/base-${env}.json`)), ask("s3:GetObject", state(`.pulumi/stacks/durable-code/runtime-${env}.json.zst`)), ask("kms:Decrypt", SECRETS_KEY, secrets(env))];
+        const reads = (env: string) => [
+            ask("s3:GetObject", state(`.pulumi/stacks/durable-code/base-${env}.json`)),
+            ask("s3:GetObject", state(`.pulumi/stacks/durable-code/runtime-${env}.json.zst`)),
+            ask("kms:Decrypt", SECRETS_KEY, secrets(env)),
+        ];
 
         it("reads dev's state and secrets, the backend's meta.yaml and what the programs look up", () => {
-            const requests = [...reads("dev"), ask("s3:GetObject", state(".pulumi/meta.yaml")), ask("ec2:DescribeVpcs", "*"), ask("ssm:GetParameter", "arn:aws:ssm:us-west-2::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-x86_64")];
-            assert.deepEqual(requests.filter((request) => decision(devOnly, request) !== "allowed"), []);
+            const requests = [
+                ...reads("dev"),
+                ask("s3:GetObject", state(".pulumi/meta.yaml")),
+                ask("ec2:DescribeVpcs", "*"),
+                ask(
+                    "ssm:GetParameter",
+                    "arn:aws:ssm:us-west-2::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-x86_64",
+                ),
+            ];
+            assert.deepEqual(
+                requests.filter((request) => decision(devOnly, request) !== "allowed"),
+                [],
+            );
         });
 
         it("reads no staging or prod state by default, and never prod's", () => {
-            assert.deepEqual(reads("staging").filter((request) => decision(devOnly, request) === "allowed"), []);
-            assert.deepEqual(reads("prod").filter((request) => decision(devOnly, request) === "allowed"), []);
-            assert.deepEqual(reads("staging").filter((request) => decision(withStaging, request) !== "allowed"), []);
-            assert.deepEqual(reads("prod").filter((request) => decision(withStaging, request) === "allowed"), []);
+            assert.deepEqual(
+                reads("staging").filter((request) => decision(devOnly, request) === "allowed"),
+                [],
+            );
+            assert.deepEqual(
+                reads("prod").filter((request) => decision(devOnly, request) === "allowed"),
+                [],
+            );
+            assert.deepEqual(
+                reads("staging").filter((request) => decision(withStaging, request) !== "allowed"),
+                [],
+            );
+            assert.deepEqual(
+                reads("prod").filter((request) => decision(withStaging, request) === "allowed"),
+                [],
+            );
         });
 
         it("writes nothing, locks nothing, reads no parameter outside the AMI path", () => {
@@ -302,16 +600,30 @@ describe("each environment's access reaches its own environment only", () => {
                 ask("s3:PutObject", state(".pulumi/locks/organization/durable-code/runtime-dev/0b2f7a3e.json")),
                 ask("s3:GetObject", state(".pulumi/history/durable-code/runtime-dev/runtime-dev-1.checkpoint.json")),
                 ask("kms:Encrypt", SECRETS_KEY, secrets("dev")),
-                ask("ssm:GetParameter", `arn:aws:ssm:us-west-2:${ACCOUNT}:parameter/durable-code/dev/database-password`),
+                ask(
+                    "ssm:GetParameter",
+                    `arn:aws:ssm:us-west-2:${ACCOUNT}:parameter/durable-code/dev/database-password`,
+                ),
                 ask("ec2:TerminateInstances", ec2("instance/i-1"), on("dev")),
             ];
-            assert.deepEqual(requests.filter((request) => decision(withStaging, request) === "allowed"), []);
+            assert.deepEqual(
+                requests.filter((request) => decision(withStaging, request) === "allowed"),
+                [],
+            );
         });
 
         it("exists in no base but dev's unless configured, and no role of base-prod trusts a pull request", async () => {
-            const prod = await evaluateStack("base-prod", stackConfig("base-prod", { githubRepository: "acme/durable-code", stateBucket: STATE_BUCKET }), fakeCloud());
-            const subjects = ofType(prod, TYPES.role).map((created) => JSON.stringify(JSON.parse(created.inputs.assumeRolePolicy).Statement[0].Condition));
-            assert.deepEqual(subjects, ['{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:acme/durable-code:environment:prod"}}']);
+            const prod = await evaluateStack(
+                "base-prod",
+                stackConfig("base-prod", { githubRepository: "acme/durable-code", stateBucket: STATE_BUCKET }),
+                fakeCloud(),
+            );
+            const subjects = ofType(prod, TYPES.role).map((created) =>
+                JSON.stringify(JSON.parse(created.inputs.assumeRolePolicy).Statement[0].Condition),
+            );
+            assert.deepEqual(subjects, [
+                '{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:acme/durable-code:environment:prod"}}',
+            ]);
             assert.equal(prod.outputs.previewRoleArn, undefined);
         });
 
@@ -329,8 +641,19 @@ describe("each environment's access reaches its own environment only", () => {
         ];
         for (const [stack, settings, message] of refusals) {
             it(`refuses ${JSON.stringify(settings)} in ${stack}`, () => {
-                const config = stackConfig(stack, { githubRepository: "acme/durable-code", stateBucket: STATE_BUCKET, ...settings });
-                assert.throws(() => loadConfig(parseStackName(stack), config, { project: "durable-code", organization: "organization" }), { message });
+                const config = stackConfig(stack, {
+                    githubRepository: "acme/durable-code",
+                    stateBucket: STATE_BUCKET,
+                    ...settings,
+                });
+                assert.throws(
+                    () =>
+                        loadConfig(parseStackName(stack), config, {
+                            project: "durable-code",
+                            organization: "organization",
+                        }),
+                    { message },
+                );
             });
         }
     });

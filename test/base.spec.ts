@@ -22,9 +22,13 @@ describe("base layer", () => {
                 const hourly = bases[env].resources.filter(
                     (resource) =>
                         [TYPES.natGateway, TYPES.eip].includes(resource.type as never) ||
-                        (["lb", "alb", "ecs", "cloudwatch", "appautoscaling"].includes(awsModule(resource.type)) && resource.type !== TYPES.logGroup),
+                        (["lb", "alb", "ecs", "cloudwatch", "appautoscaling"].includes(awsModule(resource.type)) &&
+                            resource.type !== TYPES.logGroup),
                 );
-                assert.deepEqual(hourly.map((resource) => resource.type), []);
+                assert.deepEqual(
+                    hourly.map((resource) => resource.type),
+                    [],
+                );
             });
         }
     });
@@ -38,7 +42,11 @@ describe("base layer", () => {
         });
 
         it("has a public and a private subnet in each of the first azCount zones", () => {
-            const subnets = ofType(bases.prod, TYPES.subnet).map((subnet) => [subnet.inputs.tags.Tier, subnet.inputs.availabilityZone, subnet.inputs.cidrBlock]);
+            const subnets = ofType(bases.prod, TYPES.subnet).map((subnet) => [
+                subnet.inputs.tags.Tier,
+                subnet.inputs.availabilityZone,
+                subnet.inputs.cidrBlock,
+            ]);
             assert.deepEqual(subnets, [
                 ["public", "us-west-2a", "10.0.0.0/20"],
                 ["private", "us-west-2a", "10.0.128.0/20"],
@@ -50,17 +58,25 @@ describe("base layer", () => {
         });
 
         it("never gives an address to whatever starts in a subnet", () => {
-            assert.ok(nonEmpty(ofType(bases.dev, TYPES.subnet)).every((subnet) => subnet.inputs.mapPublicIpOnLaunch === false));
+            assert.ok(
+                nonEmpty(ofType(bases.dev, TYPES.subnet)).every(
+                    (subnet) => subnet.inputs.mapPublicIpOnLaunch === false,
+                ),
+            );
         });
 
         it("routes the public subnets to the internet gateway", () => {
             single(bases.dev, TYPES.internetGateway);
             const publicTable = single(bases.dev, TYPES.routeTable, "network-public");
-            assert.deepEqual(publicTable.inputs.routes, [{ cidrBlock: "0.0.0.0/0", gatewayId: "internetGateway-network-igw" }]);
+            assert.deepEqual(publicTable.inputs.routes, [
+                { cidrBlock: "0.0.0.0/0", gatewayId: "internetGateway-network-igw" },
+            ]);
         });
 
         it("has one private route table per zone with no default route: egress belongs to runtime", () => {
-            const privateTables = ofType(bases.staging, TYPES.routeTable).filter((table) => table.inputs.tags.Tier === "private");
+            const privateTables = ofType(bases.staging, TYPES.routeTable).filter(
+                (table) => table.inputs.tags.Tier === "private",
+            );
             assert.equal(privateTables.length, 2);
             assert.ok(privateTables.every((table) => (table.inputs.routes ?? []).length === 0));
             assert.deepEqual(ofType(bases.staging, TYPES.route), []);
@@ -68,7 +84,10 @@ describe("base layer", () => {
 
         it("fails before creating anything when the region has fewer zones than azCount", async () => {
             const failure = await failureOf(evaluateBase("dev", { azCount: "3" }, ["us-west-2a", "us-west-2b"]));
-            assert.equal(failure.message, 'base-dev: durable-code:azCount is 3 but us-west-2 has 2 availability zones; run "pulumi config set azCount 2 -s base-dev"');
+            assert.equal(
+                failure.message,
+                'base-dev: durable-code:azCount is 3 but us-west-2 has 2 availability zones; run "pulumi config set azCount 2 -s base-dev"',
+            );
             assert.deepEqual(failure.resources, []);
         });
     });
@@ -76,18 +95,27 @@ describe("base layer", () => {
     describe("security groups", () => {
         it("keep fixed descriptions: EC2 has no API to change one, so a change replaces the group, which fails with DependencyViolation while in use", () => {
             for (const env of ["dev", "staging", "prod"]) {
-                assert.deepEqual(ofType(bases[env], TYPES.securityGroup).map((group) => [group.name, group.inputs.description]), [
-                    ["security-groups-load-balancer", "Load balancer: HTTP and HTTPS from the internet"],
-                    ["security-groups-services", "ECS services: container ports from the load balancer only"],
-                    ["security-groups-nat-instance", "NAT instance: traffic from the VPC, out to the internet"],
-                ]);
+                assert.deepEqual(
+                    ofType(bases[env], TYPES.securityGroup).map((group) => [group.name, group.inputs.description]),
+                    [
+                        ["security-groups-load-balancer", "Load balancer: HTTP and HTTPS from the internet"],
+                        ["security-groups-services", "ECS services: container ports from the load balancer only"],
+                        ["security-groups-nat-instance", "NAT instance: traffic from the VPC, out to the internet"],
+                    ],
+                );
             }
         });
 
         const rules = (evaluation: Evaluation, type: string, group: string) =>
             ofType(evaluation, type)
                 .filter((rule) => rule.inputs.securityGroupId === `securityGroup-security-groups-${group}`)
-                .map((rule) => ({ port: rule.inputs.fromPort, toPort: rule.inputs.toPort, cidr: rule.inputs.cidrIpv4, from: rule.inputs.referencedSecurityGroupId, protocol: rule.inputs.ipProtocol }));
+                .map((rule) => ({
+                    port: rule.inputs.fromPort,
+                    toPort: rule.inputs.toPort,
+                    cidr: rule.inputs.cidrIpv4,
+                    from: rule.inputs.referencedSecurityGroupId,
+                    protocol: rule.inputs.ipProtocol,
+                }));
 
         it("open the load balancer to the internet on 80 and 443 only", () => {
             assert.deepEqual(rules(bases.dev, TYPES.ingressRule, "load-balancer"), [
@@ -98,28 +126,50 @@ describe("base layer", () => {
 
         it("let the services take 3000 and 8000 from the load balancer's group and nothing else", () => {
             assert.deepEqual(rules(bases.dev, TYPES.ingressRule, "services"), [
-                { port: 3000, toPort: 3000, cidr: undefined, from: "securityGroup-security-groups-load-balancer", protocol: "tcp" },
-                { port: 8000, toPort: 8000, cidr: undefined, from: "securityGroup-security-groups-load-balancer", protocol: "tcp" },
+                {
+                    port: 3000,
+                    toPort: 3000,
+                    cidr: undefined,
+                    from: "securityGroup-security-groups-load-balancer",
+                    protocol: "tcp",
+                },
+                {
+                    port: 8000,
+                    toPort: 8000,
+                    cidr: undefined,
+                    from: "securityGroup-security-groups-load-balancer",
+                    protocol: "tcp",
+                },
             ]);
         });
 
         it("let the load balancer reach only the container ports", () => {
-            assert.deepEqual(rules(bases.dev, TYPES.egressRule, "load-balancer").map((rule) => [rule.port, rule.from]), [
-                [3000, "securityGroup-security-groups-services"],
-                [8000, "securityGroup-security-groups-services"],
-            ]);
+            assert.deepEqual(
+                rules(bases.dev, TYPES.egressRule, "load-balancer").map((rule) => [rule.port, rule.from]),
+                [
+                    [3000, "securityGroup-security-groups-services"],
+                    [8000, "securityGroup-security-groups-services"],
+                ],
+            );
         });
 
         it("describe every rule", () => {
             const all = [...ofType(bases.dev, TYPES.ingressRule), ...ofType(bases.dev, TYPES.egressRule)];
-            assert.ok(nonEmpty(all).every((rule) => typeof rule.inputs.description === "string" && rule.inputs.description.length > 0));
+            assert.ok(
+                nonEmpty(all).every(
+                    (rule) => typeof rule.inputs.description === "string" && rule.inputs.description.length > 0,
+                ),
+            );
         });
     });
 
     describe("container registries", () => {
         it("are frontend and backend, immutable, scanned on push and encrypted", () => {
             const repositories = ofType(bases.dev, TYPES.repository);
-            assert.deepEqual(repositories.map((repository) => repository.inputs.name), ["durable-code-dev-frontend", "durable-code-dev-backend"]);
+            assert.deepEqual(
+                repositories.map((repository) => repository.inputs.name),
+                ["durable-code-dev-frontend", "durable-code-dev-backend"],
+            );
             for (const repository of repositories) {
                 assert.equal(repository.inputs.imageTagMutability, "IMMUTABLE");
                 assert.deepEqual(repository.inputs.imageScanningConfiguration, { scanOnPush: true });
@@ -137,13 +187,23 @@ describe("base layer", () => {
                         {
                             rulePriority: 1,
                             description: "Keep the 30 newest release images (v*, release*)",
-                            selection: { tagStatus: "tagged", tagPrefixList: ["v", "release"], countType: "imageCountMoreThan", countNumber: 30 },
+                            selection: {
+                                tagStatus: "tagged",
+                                tagPrefixList: ["v", "release"],
+                                countType: "imageCountMoreThan",
+                                countNumber: 30,
+                            },
                             action: { type: "expire" },
                         },
                         {
                             rulePriority: 2,
                             description: "Expire untagged images after 14 days; no deployment refers to them",
-                            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 },
+                            selection: {
+                                tagStatus: "untagged",
+                                countType: "sinceImagePushed",
+                                countUnit: "days",
+                                countNumber: 14,
+                            },
                             action: { type: "expire" },
                         },
                         {
@@ -161,7 +221,10 @@ describe("base layer", () => {
     describe("DNS", () => {
         it("has no zone or certificate without a domain", () => {
             assert.deepEqual([...ofType(bases.dev, TYPES.zone), ...ofType(bases.dev, TYPES.certificate)], []);
-            assert.deepEqual([bases.dev.outputs.domain, bases.dev.outputs.zoneId, bases.dev.outputs.certificateArn], ["", "", ""]);
+            assert.deepEqual(
+                [bases.dev.outputs.domain, bases.dev.outputs.zoneId, bases.dev.outputs.certificateArn],
+                ["", "", ""],
+            );
         });
 
         it("gives each environment a zone of its own, dev.example.com, so environments sharing a domain never create two zones of one name", () => {
@@ -187,9 +250,18 @@ describe("base layer", () => {
 
         it("a new zone answers nothing until delegated: base exports its name servers and does not wait 75 minutes on validation", () => {
             assert.deepEqual(ofType(bases.withDomain, TYPES.certificateValidation), []);
-            assert.deepEqual(bases.withDomain.outputs.nameServers, ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"]);
+            assert.deepEqual(bases.withDomain.outputs.nameServers, [
+                "ns-1.awsdns-01.org",
+                "ns-2.awsdns-02.co.uk",
+                "ns-3.awsdns-03.com",
+                "ns-4.awsdns-04.net",
+            ]);
             assert.equal(bases.withDomain.outputs.certificateStatus, "awaiting delegation");
-            assert.equal(bases.withDomain.outputs.certificateArn, "", "runtime must serve HTTP until the certificate is validated");
+            assert.equal(
+                bases.withDomain.outputs.certificateArn,
+                "",
+                "runtime must serve HTTP until the certificate is validated",
+            );
         });
 
         it("once dnsDelegated is set, waits for validation and publishes the certificate", async () => {
@@ -202,9 +274,15 @@ describe("base layer", () => {
         it("with parentZoneId, writes the NS delegation into the parent zone and validates after it, in the same up", async () => {
             const delegated = await evaluateBase("dev", { domain: "example.com", parentZoneId: "Z0PARENT" });
             const ns = ofType(delegated, TYPES.record).find((record) => record.inputs.type === "NS")!;
-            assert.deepEqual([ns.inputs.zoneId, ns.inputs.name, ns.inputs.records], ["Z0PARENT", "dev.example.com", single(delegated, TYPES.zone).state.nameServers]);
+            assert.deepEqual(
+                [ns.inputs.zoneId, ns.inputs.name, ns.inputs.records],
+                ["Z0PARENT", "dev.example.com", single(delegated, TYPES.zone).state.nameServers],
+            );
             const validation = single(delegated, TYPES.certificateValidation);
-            assert.ok(validation.dependencies.some((urn) => urn.endsWith(`::${ns.name}`)), "validation waits for the delegation");
+            assert.ok(
+                validation.dependencies.some((urn) => urn.endsWith(`::${ns.name}`)),
+                "validation waits for the delegation",
+            );
         });
 
         it("uses an existing zone when given its id, and treats it as delegated", async () => {
@@ -218,20 +296,36 @@ describe("base layer", () => {
 
     describe("logs that outlive the nightly destroy", () => {
         it("one log group per service with a fixed name /ecs/<project>-<env>/<service>, published in the contract", () => {
-            assert.deepEqual(ofType(bases.staging, TYPES.logGroup).map((group) => [group.inputs.name, group.inputs.namePrefix]), [
-                ["/ecs/durable-code-staging/frontend", undefined],
-                ["/ecs/durable-code-staging/backend", undefined],
-            ]);
-            assert.deepEqual(bases.staging.outputs.logGroups.backend, { name: "/ecs/durable-code-staging/backend", arn: "arn:aws:logs:us-west-2:123456789012:log-group:/ecs/durable-code-staging/backend" });
+            assert.deepEqual(
+                ofType(bases.staging, TYPES.logGroup).map((group) => [group.inputs.name, group.inputs.namePrefix]),
+                [
+                    ["/ecs/durable-code-staging/frontend", undefined],
+                    ["/ecs/durable-code-staging/backend", undefined],
+                ],
+            );
+            assert.deepEqual(bases.staging.outputs.logGroups.backend, {
+                name: "/ecs/durable-code-staging/backend",
+                arn: "arn:aws:logs:us-west-2:123456789012:log-group:/ecs/durable-code-staging/backend",
+            });
         });
 
         it("keeps logs 7, 14 and 30 days", () => {
-            assert.deepEqual(["dev", "staging", "prod"].map((env) => ofType(bases[env], TYPES.logGroup).map((group) => group.inputs.retentionInDays)), [[7, 7], [14, 14], [30, 30]]);
+            assert.deepEqual(
+                ["dev", "staging", "prod"].map((env) =>
+                    ofType(bases[env], TYPES.logGroup).map((group) => group.inputs.retentionInDays),
+                ),
+                [
+                    [7, 7],
+                    [14, 14],
+                    [30, 30],
+                ],
+            );
         });
     });
 
     describe("load balancer access logs", () => {
-        const bucketPolicy = (evaluation: Evaluation) => JSON.parse(single(evaluation, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
+        const bucketPolicy = (evaluation: Evaluation) =>
+            JSON.parse(single(evaluation, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
 
         it("prod creates a bucket for them and publishes its name; dev and staging do not", () => {
             const bucket = single(bases.prod, "aws:s3/bucket:Bucket");
@@ -246,16 +340,32 @@ describe("base layer", () => {
             assert.deepEqual(delivery.Principal, { AWS: "arn:aws:iam::797873946194:root" });
             assert.equal(delivery.Action, "s3:PutObject");
             // Only under runtime-prod's prefix, in this account (123456789012 is the offline caller identity).
-            assert.equal(delivery.Resource, `${single(bases.prod, "aws:s3/bucket:Bucket").state.arn}/durable-code-prod/AWSLogs/123456789012/*`);
+            assert.equal(
+                delivery.Resource,
+                `${single(bases.prod, "aws:s3/bucket:Bucket").state.arn}/durable-code-prod/AWSLogs/123456789012/*`,
+            );
         });
 
         it("is closed to the public, TLS-only, SSE-S3 encrypted and expires logs after 30 days", () => {
             const block = single(bases.prod, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
-            assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+            assert.deepEqual(
+                [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
+                [true, true, true, true],
+            );
             const tls = bucketPolicy(bases.prod).Statement[1];
             assert.deepEqual([tls.Effect, tls.Condition], ["Deny", { Bool: { "aws:SecureTransport": "false" } }]);
-            assert.equal(single(bases.prod, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
-            assert.equal(single(bases.prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0].expiration.days, 30);
+            assert.equal(
+                single(
+                    bases.prod,
+                    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                ).inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm,
+                "AES256",
+            );
+            assert.equal(
+                single(bases.prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0]
+                    .expiration.days,
+                30,
+            );
         });
 
         it("uses an existing bucket instead when accessLogsBucket names one", async () => {
@@ -274,7 +384,11 @@ describe("base layer", () => {
         const rulesOf = (evaluation: Evaluation, type: string, groupId: string) =>
             ofType(evaluation, type)
                 .filter((rule) => rule.inputs.securityGroupId === groupId)
-                .map((rule) => [rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.referencedSecurityGroupId ?? rule.inputs.cidrIpv4]);
+                .map((rule) => [
+                    rule.inputs.fromPort,
+                    rule.inputs.toPort,
+                    rule.inputs.referencedSecurityGroupId ?? rule.inputs.cidrIpv4,
+                ]);
 
         it("is absent with the default front door, alb: no VPC link, no namespace, empty contract values", () => {
             assert.deepEqual([...ofType(bases.dev, VPC_LINK), ...ofType(bases.dev, NAMESPACE)], []);
@@ -285,7 +399,10 @@ describe("base layer", () => {
             const link = single(bases.httpApi, VPC_LINK);
             assert.deepEqual(link.inputs.subnetIds, ["subnet-network-private-0", "subnet-network-private-1"]);
             assert.deepEqual(link.inputs.securityGroupIds, ["securityGroup-security-groups-vpc-link"]);
-            assert.equal(single(bases.httpApi, TYPES.securityGroup, "security-groups-vpc-link").inputs.name, "durable-code-dev-vpc-link");
+            assert.equal(
+                single(bases.httpApi, TYPES.securityGroup, "security-groups-vpc-link").inputs.name,
+                "durable-code-dev-vpc-link",
+            );
         });
 
         it("lets the tasks take traffic from the VPC link's group only, on their own ports", () => {
@@ -314,13 +431,21 @@ describe("base layer", () => {
 
     describe("prod protections", () => {
         it("protect the repositories and the zone from deletion in prod", async () => {
-            const stateful = [...ofType(bases.prodWithDomain, TYPES.repository), ...ofType(bases.prodWithDomain, TYPES.zone), ...ofType(bases.prodWithDomain, "aws:s3/bucket:Bucket")];
+            const stateful = [
+                ...ofType(bases.prodWithDomain, TYPES.repository),
+                ...ofType(bases.prodWithDomain, TYPES.zone),
+                ...ofType(bases.prodWithDomain, "aws:s3/bucket:Bucket"),
+            ];
             assert.equal(stateful.length, 4);
             assert.ok(stateful.every((resource) => resource.protect));
         });
 
         it("leave dev and staging deletable", () => {
-            assert.ok(nonEmpty([...ofType(bases.dev, TYPES.repository), ...ofType(bases.withDomain, TYPES.zone)]).every((resource) => !resource.protect));
+            assert.ok(
+                nonEmpty([...ofType(bases.dev, TYPES.repository), ...ofType(bases.withDomain, TYPES.zone)]).every(
+                    (resource) => !resource.protect,
+                ),
+            );
         });
     });
 
@@ -331,8 +456,16 @@ describe("base layer", () => {
         });
 
         it("list subnets and private route tables zone by zone", () => {
-            assert.deepEqual(bases.prod.outputs.privateRouteTableIds, ["routeTable-network-private-0", "routeTable-network-private-1", "routeTable-network-private-2"]);
-            assert.deepEqual(bases.prod.outputs.publicSubnetIds, ["subnet-network-public-0", "subnet-network-public-1", "subnet-network-public-2"]);
+            assert.deepEqual(bases.prod.outputs.privateRouteTableIds, [
+                "routeTable-network-private-0",
+                "routeTable-network-private-1",
+                "routeTable-network-private-2",
+            ]);
+            assert.deepEqual(bases.prod.outputs.publicSubnetIds, [
+                "subnet-network-public-0",
+                "subnet-network-public-1",
+                "subnet-network-public-2",
+            ]);
         });
     });
 });

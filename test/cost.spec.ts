@@ -11,7 +11,12 @@ import { DeclaredResource } from "../offline/engine";
 import { evaluateEnvironment } from "../offline/evaluate";
 import { egressModesFor } from "../shared/environments";
 
-const resource = (type: string, name: string, inputs: Record<string, any> = {}, state: Record<string, any> = {}): DeclaredResource => ({
+const resource = (
+    type: string,
+    name: string,
+    inputs: Record<string, any> = {},
+    state: Record<string, any> = {},
+): DeclaredResource => ({
     type,
     name,
     id: name,
@@ -23,7 +28,8 @@ const resource = (type: string, name: string, inputs: Record<string, any> = {}, 
     dependencies: [],
     parent: "",
 });
-const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
+const close = (actual: number, expected: number) =>
+    assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
 const usage = { ...USAGE_ASSUMPTIONS.dev, natGbPerMonth: 10, averageLcu: 1, logGbIngestedPerMonth: 2, logGbStored: 1 };
 
 describe("cost model", () => {
@@ -32,8 +38,18 @@ describe("cost model", () => {
             resource("aws:ec2/eip:Eip", "nat-ip"),
             resource("aws:ec2/natGateway:NatGateway", "nat"),
             resource("aws:lb/loadBalancer:LoadBalancer", "alb", { subnets: ["a", "b"] }),
-            resource("aws:ecs/taskDefinition:TaskDefinition", "task", { cpu: "512", memory: "1024", runtimePlatform: { cpuArchitecture: "X86_64" } }, { arn: "task-arn" }),
-            resource("aws:ecs/service:Service", "service", { taskDefinition: "task-arn", desiredCount: 2, capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }], networkConfiguration: { assignPublicIp: true } }),
+            resource(
+                "aws:ecs/taskDefinition:TaskDefinition",
+                "task",
+                { cpu: "512", memory: "1024", runtimePlatform: { cpuArchitecture: "X86_64" } },
+                { arn: "task-arn" },
+            ),
+            resource("aws:ecs/service:Service", "service", {
+                taskDefinition: "task-arn",
+                desiredCount: 2,
+                capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }],
+                networkConfiguration: { assignPublicIp: true },
+            }),
             resource("aws:cloudwatch/logGroup:LogGroup", "logs"),
             resource("aws:route53/zone:Zone", "zone"),
             resource("aws:ec2/vpc:Vpc", "vpc"),
@@ -72,22 +88,42 @@ describe("cost model", () => {
         it("Spot and ARM use their own prices", () => {
             const spot = priceResources(
                 [
-                    resource("aws:ecs/taskDefinition:TaskDefinition", "t", { cpu: "1024", memory: "2048" }, { arn: "t" }),
-                    resource("aws:ecs/service:Service", "s", { taskDefinition: "t", desiredCount: 1, capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] }),
+                    resource(
+                        "aws:ecs/taskDefinition:TaskDefinition",
+                        "t",
+                        { cpu: "1024", memory: "2048" },
+                        { arn: "t" },
+                    ),
+                    resource("aws:ecs/service:Service", "s", {
+                        taskDefinition: "t",
+                        desiredCount: 1,
+                        capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+                    }),
                 ],
                 "us-west-2",
                 usage,
             ).items;
-            close(spot.reduce((total, item) => total + item.monthly, 0), 730 * (0.012144 + 2 * 0.0013335));
+            close(
+                spot.reduce((total, item) => total + item.monthly, 0),
+                730 * (0.012144 + 2 * 0.0013335),
+            );
             const arm = priceResources(
                 [
-                    resource("aws:ecs/taskDefinition:TaskDefinition", "t", { cpu: "1024", memory: "2048", runtimePlatform: { cpuArchitecture: "ARM64" } }, { arn: "t" }),
+                    resource(
+                        "aws:ecs/taskDefinition:TaskDefinition",
+                        "t",
+                        { cpu: "1024", memory: "2048", runtimePlatform: { cpuArchitecture: "ARM64" } },
+                        { arn: "t" },
+                    ),
                     resource("aws:ecs/service:Service", "s", { taskDefinition: "t", desiredCount: 1 }),
                 ],
                 "us-west-2",
                 usage,
             ).items;
-            close(arm.reduce((total, item) => total + item.monthly, 0), 730 * (0.03238 + 2 * 0.00356));
+            close(
+                arm.reduce((total, item) => total + item.monthly, 0),
+                730 * (0.03238 + 2 * 0.00356),
+            );
         });
     });
 
@@ -96,8 +132,17 @@ describe("cost model", () => {
             resource("aws:apigatewayv2/api:Api", "api"),
             resource("aws:servicediscovery/service:Service", "registry", { name: "backend" }, { arn: "registry-arn" }),
             resource("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace", "namespace"),
-            resource("aws:ecs/taskDefinition:TaskDefinition", "task", { cpu: "256", memory: "512" }, { arn: "task-arn" }),
-            resource("aws:ecs/service:Service", "service", { taskDefinition: "task-arn", desiredCount: 3, serviceRegistries: { registryArn: "registry-arn" } }),
+            resource(
+                "aws:ecs/taskDefinition:TaskDefinition",
+                "task",
+                { cpu: "256", memory: "512" },
+                { arn: "task-arn" },
+            ),
+            resource("aws:ecs/service:Service", "service", {
+                taskDefinition: "task-arn",
+                desiredCount: 3,
+                serviceRegistries: { registryArn: "registry-arn" },
+            }),
             resource("aws:apigatewayv2/vpcLink:VpcLink", "link"),
         ];
         const items = priceResources(inventory, "us-west-2", { ...usage, apiMillionRequestsPerMonth: 4 }).items;
@@ -120,8 +165,26 @@ describe("cost model", () => {
     });
 
     it("splits runtime into hourly charges (stop when torn down) and storage (all month)", () => {
-        const item = (monthly: number, whileUp: boolean) => ({ resource: "r", type: "t", what: "w", quantity: 1, unit: "u", unitPrice: monthly, monthly, whileUp });
-        const summary = summarize("test", "dev", "us-west-2", "nat-single", "alb", { stack: "base-dev", items: [item(1, false)] }, { stack: "runtime-dev", items: [item(73, true), item(2, false)] }, 260);
+        const item = (monthly: number, whileUp: boolean) => ({
+            resource: "r",
+            type: "t",
+            what: "w",
+            quantity: 1,
+            unit: "u",
+            unitPrice: monthly,
+            monthly,
+            whileUp,
+        });
+        const summary = summarize(
+            "test",
+            "dev",
+            "us-west-2",
+            "nat-single",
+            "alb",
+            { stack: "base-dev", items: [item(1, false)] },
+            { stack: "runtime-dev", items: [item(73, true), item(2, false)] },
+            260,
+        );
         close(summary.runtimePerHour, 0.1);
         close(summary.runtimeMonthlyAlwaysOn, 75);
         close(summary.runtimeMonthlyScheduled, 26 + 2);
@@ -142,26 +205,45 @@ describe("cost model", () => {
         const types = new Set<string>();
         for (const env of ["dev", "staging", "prod"] as const) {
             for (const egress of egressModesFor(env)) {
-                const { base, runtime } = await evaluateEnvironment(env, { base: { domain: "example.com" }, runtime: { egress } });
+                const { base, runtime } = await evaluateEnvironment(env, {
+                    base: { domain: "example.com" },
+                    runtime: { egress },
+                });
                 for (const evaluation of [base, runtime]) {
-                    assert.deepEqual(priceResources(evaluation.resources, "us-west-2", USAGE_ASSUMPTIONS[env]).unpriced, [], evaluation.stack);
+                    assert.deepEqual(
+                        priceResources(evaluation.resources, "us-west-2", USAGE_ASSUMPTIONS[env]).unpriced,
+                        [],
+                        evaluation.stack,
+                    );
                     evaluation.resources.forEach((declared) => types.add(declared.type));
                 }
             }
         }
-        const { base, runtime } = await evaluateEnvironment("dev", { base: { frontDoor: "http-api", domain: "example.com", dnsDelegated: "true" }, runtime: { frontDoor: "http-api" } });
+        const { base, runtime } = await evaluateEnvironment("dev", {
+            base: { frontDoor: "http-api", domain: "example.com", dnsDelegated: "true" },
+            runtime: { frontDoor: "http-api" },
+        });
         for (const evaluation of [base, runtime]) {
-            assert.deepEqual(priceResources(evaluation.resources, "us-west-2", USAGE_ASSUMPTIONS.dev).unpriced, [], `${evaluation.stack} with front door http-api`);
+            assert.deepEqual(
+                priceResources(evaluation.resources, "us-west-2", USAGE_ASSUMPTIONS.dev).unpriced,
+                [],
+                `${evaluation.stack} with front door http-api`,
+            );
             evaluation.resources.forEach((declared) => types.add(declared.type));
         }
         assert.ok(types.size > 30);
-        assert.ok(types.has("aws:apigatewayv2/domainName:DomainName") && types.has("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace"));
+        assert.ok(
+            types.has("aws:apigatewayv2/domainName:DomainName") &&
+                types.has("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace"),
+        );
     });
 
     it("refuses to price a stack with a cost-bearing type it does not know", () => {
         const priced = priceResources([resource("aws:rds/instance:Instance", "db")], "us-west-2", usage);
         assert.deepEqual(priced.unpriced, ["aws:rds/instance:Instance"]);
-        assert.ok(!FREE_TYPES.has("aws:ec2/natGateway:NatGateway") && !FREE_TYPES.has("aws:lb/loadBalancer:LoadBalancer"));
+        assert.ok(
+            !FREE_TYPES.has("aws:ec2/natGateway:NatGateway") && !FREE_TYPES.has("aws:lb/loadBalancer:LoadBalancer"),
+        );
     });
 
     describe("budget", () => {
@@ -186,7 +268,10 @@ describe("cost model", () => {
         it("the old layout (NAT and load balancer always on in base) costs about $100, four times the split", () => {
             const old = layouts.at(-1)!;
             assert.match(old.label, /^old layout/);
-            assert.ok(old.totalMonthly > 90 && old.totalMonthly < 115, `old layout costs $${old.totalMonthly.toFixed(2)}`);
+            assert.ok(
+                old.totalMonthly > 90 && old.totalMonthly < 115,
+                `old layout costs $${old.totalMonthly.toFixed(2)}`,
+            );
             assert.ok(old.totalMonthly > 4 * dev.totalMonthly);
         });
 
@@ -194,23 +279,45 @@ describe("cost model", () => {
             assert.deepEqual(
                 layouts.map((summary) => [summary.label, summary.frontDoor]),
                 [
-                    ...["alb", "http-api"].flatMap((frontDoor) => ["nat-per-az", "nat-single", "nat-instance", "public-ip"].map((egress) => [egress, frontDoor])),
+                    ...["alb", "http-api"].flatMap((frontDoor) =>
+                        ["nat-per-az", "nat-single", "nat-instance", "public-ip"].map((egress) => [egress, frontDoor]),
+                    ),
                     ["old layout (NAT per zone and load balancer in base)", "alb"],
                 ],
             );
         });
 
         it("dev with front door http-api and egress nat-instance: $6 a month or less on the schedule, a third of the load balancer's", () => {
-            const cheapest = layouts.find((summary) => summary.frontDoor === "http-api" && summary.egress === "nat-instance")!;
+            const cheapest = layouts.find(
+                (summary) => summary.frontDoor === "http-api" && summary.egress === "nat-instance",
+            )!;
             const onAlb = layouts.find((summary) => summary.frontDoor === "alb" && summary.egress === "nat-instance")!;
             assert.ok(cheapest.totalMonthly <= 6, `http-api + nat-instance costs $${cheapest.totalMonthly.toFixed(2)}`);
-            assert.ok(cheapest.totalMonthly <= onAlb.totalMonthly / 2.5, `$${cheapest.totalMonthly.toFixed(2)} against $${onAlb.totalMonthly.toFixed(2)} on alb`);
-            assert.deepEqual(cheapest.runtime.items.filter((item) => /^aws:(lb|apigatewayv2\/vpcLink|ec2\/natGateway)/.test(item.type)), []);
+            assert.ok(
+                cheapest.totalMonthly <= onAlb.totalMonthly / 2.5,
+                `$${cheapest.totalMonthly.toFixed(2)} against $${onAlb.totalMonthly.toFixed(2)} on alb`,
+            );
+            assert.deepEqual(
+                cheapest.runtime.items.filter((item) =>
+                    /^aws:(lb|apigatewayv2\/vpcLink|ec2\/natGateway)/.test(item.type),
+                ),
+                [],
+            );
         });
 
         it("dev's morning startup with http-api creates nothing that takes minutes: no load balancer, NAT gateway or VPC link in runtime", async () => {
-            const { runtime } = await evaluateEnvironment("dev", { base: { frontDoor: "http-api" }, runtime: { egress: "nat-instance", frontDoor: "http-api" } });
-            const slow = runtime.resources.filter((declared) => ["aws:lb/loadBalancer:LoadBalancer", "aws:ec2/natGateway:NatGateway", "aws:apigatewayv2/vpcLink:VpcLink", "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace"].includes(declared.type));
+            const { runtime } = await evaluateEnvironment("dev", {
+                base: { frontDoor: "http-api" },
+                runtime: { egress: "nat-instance", frontDoor: "http-api" },
+            });
+            const slow = runtime.resources.filter((declared) =>
+                [
+                    "aws:lb/loadBalancer:LoadBalancer",
+                    "aws:ec2/natGateway:NatGateway",
+                    "aws:apigatewayv2/vpcLink:VpcLink",
+                    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
+                ].includes(declared.type),
+            );
             assert.deepEqual(slow, []);
         });
 
@@ -236,7 +343,10 @@ describe("cost model", () => {
         it("prices what the preview leaves in the stack: a replaced resource once, deletions not, sames as existing", async () => {
             const result = await priced(fixture);
             assert.equal(result.stack, "runtime-dev");
-            assert.deepEqual([...new Set(result.items.map((item: any) => item.resource))], ["egress-nat-0", "load-balancer-alb", "backend-service"]);
+            assert.deepEqual(
+                [...new Set(result.items.map((item: any) => item.resource))],
+                ["egress-nat-0", "load-balancer-alb", "backend-service"],
+            );
             assert.deepEqual(result.unpriced, []);
             const nat = 730 * 0.045 + 5 * 0.045;
             const eip = 730 * 0.005;
@@ -247,26 +357,49 @@ describe("cost model", () => {
 
         it("treats the root stack and provider steps as free", async () => {
             const result = await priced(fixture);
-            assert.ok(!result.items.some((item: any) => item.type === "pulumi:pulumi:Stack" || item.type.startsWith("pulumi:providers:")));
+            assert.ok(
+                !result.items.some(
+                    (item: any) => item.type === "pulumi:pulumi:Stack" || item.type.startsWith("pulumi:providers:"),
+                ),
+            );
         });
 
         const badFiles: Array<[string, string | undefined, RegExp]> = [
             ["missing", undefined, /^--preview .*missing\.json: cannot read it \(ENOENT\)$/],
-            ["empty", "", /^--preview .*empty\.json is empty; write it with "pulumi preview --json -s <stack> > preview\.json"$/],
-            ["not JSON", "Previewing update (runtime-dev):", /^--preview .*not JSON\.json is not JSON \(Unexpected token/],
-            ["wrongly shaped", '{"steps": {}}', /^--preview .*wrongly shaped\.json is not the output of "pulumi preview --json": it has no steps list$/],
-            ["without URNs", '{"steps": [{"op": "create"}]}', /^--preview .*without URNs\.json is not the output of "pulumi preview --json": step 1 has no op and urn:pulumi:\.\.\. URN$/],
+            [
+                "empty",
+                "",
+                /^--preview .*empty\.json is empty; write it with "pulumi preview --json -s <stack> > preview\.json"$/,
+            ],
+            [
+                "not JSON",
+                "Previewing update (runtime-dev):",
+                /^--preview .*not JSON\.json is not JSON \(Unexpected token/,
+            ],
+            [
+                "wrongly shaped",
+                '{"steps": {}}',
+                /^--preview .*wrongly shaped\.json is not the output of "pulumi preview --json": it has no steps list$/,
+            ],
+            [
+                "without URNs",
+                '{"steps": [{"op": "create"}]}',
+                /^--preview .*without URNs\.json is not the output of "pulumi preview --json": step 1 has no op and urn:pulumi:\.\.\. URN$/,
+            ],
         ];
         for (const [what, content, message] of badFiles) {
             it(`says in one line that a ${what} file is no preview, exit 2`, async () => {
                 const file = join(dir, `${what}.json`);
                 if (content !== undefined) writeFileSync(file, content);
-                await assert.rejects(cost(["--preview", file], undefined, () => undefined), (error: Error & { exitCode: number }) => {
-                    assert.match(error.message, message);
-                    assert.ok(!error.message.includes("\n"));
-                    assert.equal(error.exitCode, 2);
-                    return true;
-                });
+                await assert.rejects(
+                    cost(["--preview", file], undefined, () => undefined),
+                    (error: Error & { exitCode: number }) => {
+                        assert.match(error.message, message);
+                        assert.ok(!error.message.includes("\n"));
+                        assert.equal(error.exitCode, 2);
+                        return true;
+                    },
+                );
             });
         }
     });
@@ -275,7 +408,10 @@ describe("cost model", () => {
         it("prints tables per stack and the summary", async () => {
             const out: string[] = [];
             await cost(["--env", "dev"], undefined, (text) => out.push(text));
-            assert.match(out[0], /^dev \(nat-single\), us-west-2\nfrom Pulumi\.base-dev\.yaml and Pulumi\.runtime-dev\.yaml\n\nbase-dev\nresource +unit +quantity\/month +unit price +monthly/);
+            assert.match(
+                out[0],
+                /^dev \(nat-single\), us-west-2\nfrom Pulumi\.base-dev\.yaml and Pulumi\.runtime-dev\.yaml\n\nbase-dev\nresource +unit +quantity\/month +unit price +monthly/,
+            );
             assert.match(out[0], /runtime, per month on the schedule \(260 h up\) +\$\d+\.\d\d/);
             assert.match(out[0], /assumptions \(cost\/assumptions\.ts, dev\): 5 GB\/month through NAT/);
         });
@@ -284,7 +420,10 @@ describe("cost model", () => {
             const out: string[] = [];
             await cost(["--env", "dev", "--markdown"], undefined, (text) => out.push(text));
             await cost(["--env", "dev", "--json"], undefined, (text) => out.push(text));
-            assert.match(out[0], /^### Cost of dev \(nat-single\)\n\n\| \| \|\n\| --- \| ---: \|\n\| base, always on, per month \| \$0\.\d\d \|/);
+            assert.match(
+                out[0],
+                /^### Cost of dev \(nat-single\)\n\n\| \| \|\n\| --- \| ---: \|\n\| base, always on, per month \| \$0\.\d\d \|/,
+            );
             assert.equal(JSON.parse(out[1]).env, "dev");
         });
     });

@@ -27,8 +27,13 @@ describe("entry point", () => {
     });
 
     it("stops on config errors before registering anything, listing them all", async () => {
-        const failure = await failureOf(evaluateStack("runtime-dev", stackConfig("runtime-dev", { egress: "nat", taskCpu: "300" }), fakeCloud()));
-        assert.match(failure.message, /^runtime-dev: 2 problems in the configuration:\n {2}- durable-code:egress must be one of/);
+        const failure = await failureOf(
+            evaluateStack("runtime-dev", stackConfig("runtime-dev", { egress: "nat", taskCpu: "300" }), fakeCloud()),
+        );
+        assert.match(
+            failure.message,
+            /^runtime-dev: 2 problems in the configuration:\n {2}- durable-code:egress must be one of/,
+        );
         assert.equal(failure.cause.name, "ConfigError");
         assert.deepEqual(failure.resources, []);
     });
@@ -43,11 +48,29 @@ describe("entry point", () => {
         const root = join(__dirname, "..");
         const project = ts.readConfigFile(join(root, "tsconfig.json"), ts.sys.readFile).config.compilerOptions;
         const cliDefaults = { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true" };
-        const tsNodeFixed = { sourceMap: true, inlineSourceMap: false, inlineSources: true, declaration: false, noEmit: false, outDir: ".ts-node" };
-        const { options, errors } = ts.convertCompilerOptionsFromJson({ ...project, ...cliDefaults, ...project, ...tsNodeFixed }, root);
-        assert.deepEqual(errors.map((error) => ts.flattenDiagnosticMessageText(error.messageText, "\n")), []);
+        const tsNodeFixed = {
+            sourceMap: true,
+            inlineSourceMap: false,
+            inlineSources: true,
+            declaration: false,
+            noEmit: false,
+            outDir: ".ts-node",
+        };
+        const { options, errors } = ts.convertCompilerOptionsFromJson(
+            { ...project, ...cliDefaults, ...project, ...tsNodeFixed },
+            root,
+        );
+        assert.deepEqual(
+            errors.map((error) => ts.flattenDiagnosticMessageText(error.messageText, "\n")),
+            [],
+        );
         const problems = ts.createProgram({ rootNames: [], options }).getOptionsDiagnostics();
-        assert.deepEqual(problems.map((problem) => `TS${problem.code}: ${ts.flattenDiagnosticMessageText(problem.messageText, "\n")}`), []);
+        assert.deepEqual(
+            problems.map(
+                (problem) => `TS${problem.code}: ${ts.flattenDiagnosticMessageText(problem.messageText, "\n")}`,
+            ),
+            [],
+        );
         // package.json sets no "type": node16 emits the program as CommonJS, as the tests load it.
         const format = ts.getImpliedNodeFormatForFile(join(root, "index.ts") as ts.Path, undefined, ts.sys, options);
         assert.equal(format, ts.ModuleKind.CommonJS);
@@ -57,11 +80,21 @@ describe("entry point", () => {
         const before = { limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace };
         const during: number[] = [];
         await evaluateStack("base-dev", stackConfig("base-dev"), fakeCloud());
-        await failureOf(withoutStackTraces(async () => (during.push(Error.stackTraceLimit), await evaluateStack("dev", stackConfig("base-dev"), fakeCloud()))));
+        await failureOf(
+            withoutStackTraces(
+                async () => (
+                    during.push(Error.stackTraceLimit),
+                    await evaluateStack("dev", stackConfig("base-dev"), fakeCloud())
+                ),
+            ),
+        );
         assert.deepEqual({ limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace }, before);
         void withoutStackTraces(() => new Promise(() => undefined));
         assert.equal(Error.stackTraceLimit, 0);
         restoreStackTraces();
-        assert.deepEqual({ limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace, during }, { ...before, during: [0] });
+        assert.deepEqual(
+            { limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace, during },
+            { ...before, during: [0] },
+        );
     });
 });

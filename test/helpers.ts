@@ -48,7 +48,9 @@ export function nonEmpty<T>(list: T[]): T[] {
 export function single(evaluation: Evaluation, type: string, name?: string): DeclaredResource {
     const matches = ofType(evaluation, type).filter((resource) => name === undefined || resource.name === name);
     if (matches.length !== 1) {
-        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""} in ${evaluation.stack}, found ${matches.length}`);
+        throw new Error(
+            `expected one ${type}${name ? ` named ${name}` : ""} in ${evaluation.stack}, found ${matches.length}`,
+        );
     }
     return matches[0];
 }

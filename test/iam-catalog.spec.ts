@@ -18,16 +18,24 @@ describe("every IAM statement checks out against the Service Authorization Refer
     const documents = () => [
         ...[...base.resources, ...runtime.resources]
             .filter((resource) => resource.type === TYPES.rolePolicy || resource.type === "aws:iam/policy:Policy")
-            .map((resource) => ({ name: `${resource.type.split("/")[1]} ${resource.name}`, statements: JSON.parse(resource.state.policy).Statement })),
+            .map((resource) => ({
+                name: `${resource.type.split("/")[1]} ${resource.name}`,
+                statements: JSON.parse(resource.state.policy).Statement,
+            })),
         ...[...base.resources, ...runtime.resources]
             .filter((resource) => resource.type === TYPES.role)
-            .map((resource) => ({ name: `trust of ${resource.name}`, statements: JSON.parse(resource.inputs.assumeRolePolicy).Statement })),
+            .map((resource) => ({
+                name: `trust of ${resource.name}`,
+                statements: JSON.parse(resource.inputs.assumeRolePolicy).Statement,
+            })),
         { name: "state bucket policy", statements: tlsOnlyPolicy("acme-pulumi-state").Statement },
     ];
 
     it("covers the deploy role, the preview role, the boundary, the image publisher, the task roles, the NAT instance role and the state bucket", () => {
         assert.deepEqual(
-            documents().map((checked) => checked.name).sort(),
+            documents()
+                .map((checked) => checked.name)
+                .sort(),
             [
                 "policy:Policy github-boundary",
                 "rolePolicy:RolePolicy github-deploy",
@@ -47,7 +55,11 @@ describe("every IAM statement checks out against the Service Authorization Refer
     });
 
     it("names only actions that exist, with condition keys they support", async () => {
-        const problems = (await Promise.all(documents().map((checked) => catalogProblems(checked.name, checked.statements, OIDC_KEYS)))).flat();
+        const problems = (
+            await Promise.all(
+                documents().map((checked) => catalogProblems(checked.name, checked.statements, OIDC_KEYS)),
+            )
+        ).flat();
         assert.deepEqual(problems, []);
     });
 
@@ -55,7 +67,13 @@ describe("every IAM statement checks out against the Service Authorization Refer
         const problems = await catalogProblems("example", [
             { Sid: "Typo", Action: ["ec2:CreateRoutes", "ecs:Describe*"], Condition: {} },
             // CreateRoute acts on an existing route table: there is no request tag to check.
-            { Sid: "WrongKey", Action: "ec2:CreateRoute", Condition: { StringEquals: { "aws:RequestTag/Project": "durable-code", "aws:SecureTransport": "true" } } },
+            {
+                Sid: "WrongKey",
+                Action: "ec2:CreateRoute",
+                Condition: {
+                    StringEquals: { "aws:RequestTag/Project": "durable-code", "aws:SecureTransport": "true" },
+                },
+            },
             { Sid: "NoService", Action: "elasticloadbalancer:CreateLoadBalancer" },
         ]);
         assert.deepEqual(problems, [

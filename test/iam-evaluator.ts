@@ -28,7 +28,10 @@ interface Statement {
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
-    const source = `^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`;
+    const source = `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`;
     return new RegExp(source, ignoreCase ? "i" : "").test(value);
 }
 
@@ -72,11 +75,17 @@ type Decision = "allowed" | "denied" | "implicitly denied";
 
 function decide(statements: readonly Statement[], request: Request): Decision {
     if (statements.some((statement) => statement.Effect === "Deny" && applies(statement, request))) return "denied";
-    return statements.some((statement) => statement.Effect === "Allow" && applies(statement, request)) ? "allowed" : "implicitly denied";
+    return statements.some((statement) => statement.Effect === "Allow" && applies(statement, request))
+        ? "allowed"
+        : "implicitly denied";
 }
 
 /** The decision on a request made with these policies, limited by a permissions boundary when one is given. */
-export function decision(statements: readonly Statement[], request: Request, boundary?: readonly Statement[]): Decision {
+export function decision(
+    statements: readonly Statement[],
+    request: Request,
+    boundary?: readonly Statement[],
+): Decision {
     const decisions = [decide(statements, request), ...(boundary ? [decide(boundary, request)] : [])];
     if (decisions.includes("denied")) return "denied";
     return decisions.every((each) => each === "allowed") ? "allowed" : "implicitly denied";

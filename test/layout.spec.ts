@@ -57,7 +57,9 @@ function codeLines(file: string): number {
 
 describe("layout", () => {
     it("every import resolves to a file of the project", () => {
-        const broken = [...GRAPH].flatMap(([file, targets]) => targets.filter((target) => !FILES.includes(target)).map((target) => `${file} -> ${target}`));
+        const broken = [...GRAPH].flatMap(([file, targets]) =>
+            targets.filter((target) => !FILES.includes(target)).map((target) => `${file} -> ${target}`),
+        );
         assert.deepEqual(broken, []);
     });
 
@@ -69,19 +71,32 @@ describe("layout", () => {
         const folders = new Map<string, string[]>();
         for (const [file, targets] of GRAPH) {
             const from = folderOf(file);
-            const to = new Set([...(folders.get(from) ?? []), ...targets.map(folderOf).filter((folder) => folder !== from)]);
+            const to = new Set([
+                ...(folders.get(from) ?? []),
+                ...targets.map(folderOf).filter((folder) => folder !== from),
+            ]);
             folders.set(from, [...to]);
         }
         assert.deepEqual(cycles(folders), []);
     });
 
     it("the command plumbing (cli/) imports no room above it", () => {
-        const upward = [...GRAPH].filter(([file]) => folderOf(file) === "cli").flatMap(([file, targets]) => targets.filter((target) => !["cli", "shared"].includes(folderOf(target))).map((target) => `${file} -> ${target}`));
+        const upward = [...GRAPH]
+            .filter(([file]) => folderOf(file) === "cli")
+            .flatMap(([file, targets]) =>
+                targets
+                    .filter((target) => !["cli", "shared"].includes(folderOf(target)))
+                    .map((target) => `${file} -> ${target}`),
+            );
         assert.deepEqual(upward, []);
     });
 
     it("no room imports a command (commands/ is the top)", () => {
-        const downward = [...GRAPH].filter(([file]) => folderOf(file) !== "commands").flatMap(([file, targets]) => targets.filter((target) => folderOf(target) === "commands").map((target) => `${file} -> ${target}`));
+        const downward = [...GRAPH]
+            .filter(([file]) => folderOf(file) !== "commands")
+            .flatMap(([file, targets]) =>
+                targets.filter((target) => folderOf(target) === "commands").map((target) => `${file} -> ${target}`),
+            );
         assert.deepEqual(downward, []);
     });
 
@@ -89,7 +104,9 @@ describe("layout", () => {
         const byFolder = new Map<string, number>();
         for (const file of FILES) byFolder.set(folderOf(file), (byFolder.get(folderOf(file)) ?? 0) + codeLines(file));
         const total = [...byFolder.values()].reduce((sum, lines) => sum + lines, 0);
-        const heavy = [...byFolder].filter(([, lines]) => lines > total / 4).map(([folder, lines]) => `${folder}: ${lines} of ${total}`);
+        const heavy = [...byFolder]
+            .filter(([, lines]) => lines > total / 4)
+            .map(([folder, lines]) => `${folder}: ${lines} of ${total}`);
         assert.deepEqual(heavy, []);
     });
 });

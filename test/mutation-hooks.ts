@@ -15,7 +15,8 @@ interface Coverage {
     static: Record<string, number>;
     perTest: Record<string, Record<string, number>>;
 }
-const stryker = () => (globalThis as { __stryker__?: { currentTestId?: string; mutantCoverage?: Coverage } }).__stryker__;
+const stryker = () =>
+    (globalThis as { __stryker__?: { currentTestId?: string; mutantCoverage?: Coverage } }).__stryker__;
 
 function testsOf(suite: Suite): Test[] {
     return [...suite.tests, ...suite.suites.flatMap(testsOf)];

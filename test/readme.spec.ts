@@ -17,13 +17,23 @@ describe("README stays true", () => {
         const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
         const named = [...readme.matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1]);
         assert.ok(named.length > 5);
-        assert.deepEqual(named.filter((name) => !(name in scripts)), []);
+        assert.deepEqual(
+            named.filter((name) => !(name in scripts)),
+            [],
+        );
     });
 
     it("names only files that exist", () => {
-        const paths = [...readme.matchAll(/`((?:base|runtime|shared|offline|policy|commands|cli|stacks|schedule|release|adopt|bootstrap|check|cost|test)\/[\w./-]+\.ts)`/g)].map((match) => match[1]);
+        const paths = [
+            ...readme.matchAll(
+                /`((?:base|runtime|shared|offline|policy|commands|cli|stacks|schedule|release|adopt|bootstrap|check|cost|test)\/[\w./-]+\.ts)`/g,
+            ),
+        ].map((match) => match[1]);
         assert.ok(paths.length > 5);
-        assert.deepEqual(paths.filter((path) => !existsSync(join(ROOT, path))), []);
+        assert.deepEqual(
+            paths.filter((path) => !existsSync(join(ROOT, path))),
+            [],
+        );
     });
 
     it("gives npm ci and npm test as the set-up commands", () => {

@@ -8,7 +8,9 @@ import { allows } from "./iam-evaluator";
 /** Whether a resource, or a component it is a child of, was declared depending on another. */
 function dependsOn(evaluation: Evaluation, resource: DeclaredResource, on: DeclaredResource): boolean {
     if (resource.dependencies.some((urn) => urn.endsWith(`::${on.name}`))) return true;
-    const parent = evaluation.resources.find((candidate) => resource.parent.endsWith(`::${candidate.name}`) && resource.parent.includes(candidate.type));
+    const parent = evaluation.resources.find(
+        (candidate) => resource.parent.endsWith(`::${candidate.name}`) && resource.parent.includes(candidate.type),
+    );
     return parent ? dependsOn(evaluation, parent, on) : false;
 }
 
@@ -26,10 +28,20 @@ describe("runtime layer", () => {
             it(`runtime-${env} declares no VPC, subnet, route table, security group, repository, zone or certificate`, () => {
                 const persistent = runtimeOf(env).resources.filter(
                     (resource) =>
-                        [TYPES.vpc, TYPES.subnet, TYPES.routeTable, TYPES.internetGateway, TYPES.securityGroup, TYPES.zone, TYPES.certificate].includes(resource.type as never) ||
-                        ["ecr", "acm"].includes(awsModule(resource.type)),
+                        [
+                            TYPES.vpc,
+                            TYPES.subnet,
+                            TYPES.routeTable,
+                            TYPES.internetGateway,
+                            TYPES.securityGroup,
+                            TYPES.zone,
+                            TYPES.certificate,
+                        ].includes(resource.type as never) || ["ecr", "acm"].includes(awsModule(resource.type)),
                 );
-                assert.deepEqual(persistent.map((resource) => resource.type), []);
+                assert.deepEqual(
+                    persistent.map((resource) => resource.type),
+                    [],
+                );
             });
         }
     });
@@ -40,7 +52,11 @@ describe("runtime layer", () => {
         it("nat-single: one NAT gateway with its EIP, and every private route table routed to it", () => {
             assert.equal(nats("staging").length, 1);
             assert.equal(ofType(runtimeOf("staging"), TYPES.eip).length, 1);
-            const routes = ofType(runtimeOf("staging"), TYPES.route).map((route) => [route.inputs.routeTableId, route.inputs.destinationCidrBlock, route.inputs.natGatewayId]);
+            const routes = ofType(runtimeOf("staging"), TYPES.route).map((route) => [
+                route.inputs.routeTableId,
+                route.inputs.destinationCidrBlock,
+                route.inputs.natGatewayId,
+            ]);
             assert.deepEqual(routes, [
                 ["routeTable-network-private-0", "0.0.0.0/0", "natGateway-egress-nat-0"],
                 ["routeTable-network-private-1", "0.0.0.0/0", "natGateway-egress-nat-0"],
@@ -48,8 +64,14 @@ describe("runtime layer", () => {
         });
 
         it("nat-per-az: a NAT gateway in each zone's public subnet, each zone routed to its own", () => {
-            assert.deepEqual(nats("prod").map((nat) => nat.inputs.subnetId), ["subnet-network-public-0", "subnet-network-public-1", "subnet-network-public-2"]);
-            const routes = ofType(runtimeOf("prod"), TYPES.route).map((route) => [route.inputs.routeTableId, route.inputs.natGatewayId]);
+            assert.deepEqual(
+                nats("prod").map((nat) => nat.inputs.subnetId),
+                ["subnet-network-public-0", "subnet-network-public-1", "subnet-network-public-2"],
+            );
+            const routes = ofType(runtimeOf("prod"), TYPES.route).map((route) => [
+                route.inputs.routeTableId,
+                route.inputs.natGatewayId,
+            ]);
             assert.deepEqual(routes, [
                 ["routeTable-network-private-0", "natGateway-egress-nat-0"],
                 ["routeTable-network-private-1", "natGateway-egress-nat-1"],
@@ -58,7 +80,14 @@ describe("runtime layer", () => {
         });
 
         it("public-ip: no NAT, no EIP, no routes; tasks in the public subnets with a public IP", () => {
-            assert.deepEqual([...nats("publicIp"), ...ofType(runtimeOf("publicIp"), TYPES.eip), ...ofType(runtimeOf("publicIp"), TYPES.route)], []);
+            assert.deepEqual(
+                [
+                    ...nats("publicIp"),
+                    ...ofType(runtimeOf("publicIp"), TYPES.eip),
+                    ...ofType(runtimeOf("publicIp"), TYPES.route),
+                ],
+                [],
+            );
             for (const service of nonEmpty(ofType(runtimeOf("publicIp"), TYPES.service))) {
                 assert.deepEqual(service.inputs.networkConfiguration, {
                     subnets: ["subnet-network-public-0", "subnet-network-public-1"],
@@ -70,7 +99,10 @@ describe("runtime layer", () => {
 
         it("with NAT, tasks run in the private subnets without a public IP", () => {
             for (const service of nonEmpty(ofType(runtimeOf("dev"), TYPES.service))) {
-                assert.deepEqual(service.inputs.networkConfiguration.subnets, ["subnet-network-private-0", "subnet-network-private-1"]);
+                assert.deepEqual(service.inputs.networkConfiguration.subnets, [
+                    "subnet-network-private-0",
+                    "subnet-network-private-1",
+                ]);
                 assert.equal(service.inputs.networkConfiguration.assignPublicIp, false);
             }
         });
@@ -86,18 +118,30 @@ describe("runtime layer", () => {
         });
 
         it("has deletion protection in prod only", () => {
-            assert.deepEqual(["dev", "staging", "prod"].map((env) => single(runtimeOf(env), TYPES.loadBalancer).inputs.enableDeletionProtection), [false, false, true]);
+            assert.deepEqual(
+                ["dev", "staging", "prod"].map(
+                    (env) => single(runtimeOf(env), TYPES.loadBalancer).inputs.enableDeletionProtection,
+                ),
+                [false, false, true],
+            );
         });
 
         it("is protected in prod together with the services, so `pulumi destroy -s runtime-prod` refuses before deleting anything (deletion protection alone fails only after DNS, services and listeners are gone)", () => {
-            const guarded = (env: string) => [single(runtimeOf(env), TYPES.loadBalancer), ...ofType(runtimeOf(env), TYPES.service)].map((resource) => resource.protect);
+            const guarded = (env: string) =>
+                [single(runtimeOf(env), TYPES.loadBalancer), ...ofType(runtimeOf(env), TYPES.service)].map(
+                    (resource) => resource.protect,
+                );
             assert.deepEqual(guarded("prod"), [true, true, true]);
             assert.deepEqual([...guarded("dev"), ...guarded("staging")], [false, false, false, false, false, false]);
         });
 
         it("writes access logs in prod to the bucket base-prod publishes", () => {
             const { base, runtime } = envs.prod;
-            assert.deepEqual(single(runtime, TYPES.loadBalancer).inputs.accessLogs, { bucket: base.outputs.accessLogsBucket, prefix: "durable-code-prod", enabled: true });
+            assert.deepEqual(single(runtime, TYPES.loadBalancer).inputs.accessLogs, {
+                bucket: base.outputs.accessLogsBucket,
+                prefix: "durable-code-prod",
+                enabled: true,
+            });
             assert.equal(single(runtimeOf("dev"), TYPES.loadBalancer).inputs.accessLogs, undefined);
         });
 
@@ -116,11 +160,20 @@ describe("runtime layer", () => {
             assert.equal(delivers(logFile(prefix, "123456789012")), true);
             assert.equal(delivers(logFile("durable-code-dev", "123456789012")), false);
             assert.equal(delivers(logFile(prefix, "210987654321")), false);
-            assert.equal(delivers(`arn:aws:s3:::${bucket}/AWSLogs/123456789012/elasticloadbalancing/us-west-2/2027/03/01/x.log.gz`), false);
+            assert.equal(
+                delivers(
+                    `arn:aws:s3:::${bucket}/AWSLogs/123456789012/elasticloadbalancing/us-west-2/2027/03/01/x.log.gz`,
+                ),
+                false,
+            );
         });
 
         it("checks the front end on / at 3000 and the back end on /health at 8000, targets by IP", () => {
-            const groups = ofType(runtimeOf("dev"), TYPES.targetGroup).map((group) => [group.inputs.port, group.inputs.healthCheck.path, group.inputs.targetType]);
+            const groups = ofType(runtimeOf("dev"), TYPES.targetGroup).map((group) => [
+                group.inputs.port,
+                group.inputs.healthCheck.path,
+                group.inputs.targetType,
+            ]);
             assert.deepEqual(groups, [
                 [3000, "/", "ip"],
                 [8000, "/health", "ip"],
@@ -129,11 +182,22 @@ describe("runtime layer", () => {
 
         it("names target groups by prefix, so a replacement is created before the old group is deleted (a fixed name fails with ResourceInUse while a listener uses it)", () => {
             const groups = ofType(runtimeOf("dev"), TYPES.targetGroup);
-            assert.deepEqual(groups.map((group) => [group.inputs.name, group.inputs.namePrefix]), [[undefined, "fe-"], [undefined, "be-"]]);
+            assert.deepEqual(
+                groups.map((group) => [group.inputs.name, group.inputs.namePrefix]),
+                [
+                    [undefined, "fe-"],
+                    [undefined, "be-"],
+                ],
+            );
         });
 
         const forwardsTo = (evaluation: Evaluation, actions: any[]) =>
-            actions.map((action) => (action.type === "forward" ? ofType(evaluation, TYPES.targetGroup).find((group) => group.state.arn === action.targetGroupArn)?.inputs.port : action.type));
+            actions.map((action) =>
+                action.type === "forward"
+                    ? ofType(evaluation, TYPES.targetGroup).find((group) => group.state.arn === action.targetGroupArn)
+                          ?.inputs.port
+                    : action.type,
+            );
 
         it("without a certificate: HTTP forwards to the front end; /api/* and /health go to the back end", () => {
             const dev = runtimeOf("dev");
@@ -149,7 +213,9 @@ describe("runtime layer", () => {
         it("with a certificate: HTTP redirects to HTTPS, which serves with TLS 1.2/1.3 and the same routes", () => {
             const https = runtimeOf("https");
             const http = single(https, TYPES.listener, "load-balancer-http");
-            assert.deepEqual(http.inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+            assert.deepEqual(http.inputs.defaultActions, [
+                { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+            ]);
             const secure = single(https, TYPES.listener, "load-balancer-https");
             assert.equal(secure.inputs.port, 443);
             assert.equal(secure.inputs.protocol, "HTTPS");
@@ -164,8 +230,14 @@ describe("runtime layer", () => {
 
     describe("front door http-api", () => {
         before(async () => {
-            envs.httpApi = await evaluateEnvironment("dev", { base: { frontDoor: "http-api" }, runtime: { frontDoor: "http-api" } });
-            envs.httpApiDomain = await evaluateEnvironment("dev", { base: { frontDoor: "http-api", domain: "example.com", dnsDelegated: "true" }, runtime: { frontDoor: "http-api" } });
+            envs.httpApi = await evaluateEnvironment("dev", {
+                base: { frontDoor: "http-api" },
+                runtime: { frontDoor: "http-api" },
+            });
+            envs.httpApiDomain = await evaluateEnvironment("dev", {
+                base: { frontDoor: "http-api", domain: "example.com", dnsDelegated: "true" },
+                runtime: { frontDoor: "http-api" },
+            });
         });
         const API = {
             api: "aws:apigatewayv2/api:Api",
@@ -176,31 +248,56 @@ describe("runtime layer", () => {
             apiMapping: "aws:apigatewayv2/apiMapping:ApiMapping",
             registry: "aws:servicediscovery/service:Service",
         };
-        const registryOf = (evaluation: Evaluation, arn: string) => ofType(evaluation, API.registry).find((registry) => registry.state.arn === arn)?.inputs.name;
+        const registryOf = (evaluation: Evaluation, arn: string) =>
+            ofType(evaluation, API.registry).find((registry) => registry.state.arn === arn)?.inputs.name;
 
         it("declares no load balancer, listener or target group", () => {
             const runtime = runtimeOf("httpApi");
-            assert.deepEqual(runtime.resources.filter((resource) => awsModule(resource.type) === "lb").map((resource) => resource.type), []);
+            assert.deepEqual(
+                runtime.resources
+                    .filter((resource) => awsModule(resource.type) === "lb")
+                    .map((resource) => resource.type),
+                [],
+            );
             assert.equal(runtime.outputs.loadBalancerDnsName, undefined);
         });
 
         it("is one HTTP API with the $default stage deploying every change", () => {
             const runtime = runtimeOf("httpApi");
             const api = single(runtime, API.api);
-            assert.deepEqual([api.inputs.name, api.inputs.protocolType, api.inputs.disableExecuteApiEndpoint], ["durable-code-dev", "HTTP", false]);
+            assert.deepEqual(
+                [api.inputs.name, api.inputs.protocolType, api.inputs.disableExecuteApiEndpoint],
+                ["durable-code-dev", "HTTP", false],
+            );
             const stage = single(runtime, API.stage);
-            assert.deepEqual([stage.inputs.apiId, stage.inputs.name, stage.inputs.autoDeploy], [api.id, "$default", true]);
+            assert.deepEqual(
+                [stage.inputs.apiId, stage.inputs.name, stage.inputs.autoDeploy],
+                [api.id, "$default", true],
+            );
         });
 
         it("registers each service's tasks in a Cloud Map service of base's namespace with SRV records, and ECS names the container and port", () => {
             const { base, runtime } = envs.httpApi;
-            const registries = ofType(runtime, API.registry).map((registry) => [registry.inputs.name, registry.inputs.dnsConfig, registry.inputs.forceDestroy]);
-            const dnsConfig = { namespaceId: base.outputs.serviceDiscoveryNamespaceId, dnsRecords: [{ type: "SRV", ttl: 10 }], routingPolicy: "MULTIVALUE" };
+            const registries = ofType(runtime, API.registry).map((registry) => [
+                registry.inputs.name,
+                registry.inputs.dnsConfig,
+                registry.inputs.forceDestroy,
+            ]);
+            const dnsConfig = {
+                namespaceId: base.outputs.serviceDiscoveryNamespaceId,
+                dnsRecords: [{ type: "SRV", ttl: 10 }],
+                routingPolicy: "MULTIVALUE",
+            };
             assert.deepEqual(registries, [
                 ["frontend", dnsConfig, true],
                 ["backend", dnsConfig, true],
             ]);
-            const services = ofType(runtime, TYPES.service).map((service) => [service.inputs.loadBalancers, registryOf(runtime, service.inputs.serviceRegistries.registryArn), service.inputs.serviceRegistries.containerName, service.inputs.serviceRegistries.containerPort]);
+            const services = ofType(runtime, TYPES.service).map((service) => [
+                service.inputs.loadBalancers,
+                registryOf(runtime, service.inputs.serviceRegistries.registryArn),
+                service.inputs.serviceRegistries.containerName,
+                service.inputs.serviceRegistries.containerPort,
+            ]);
             assert.deepEqual(services, [
                 [undefined, "frontend", "frontend", 3000],
                 [undefined, "backend", "backend", 8000],
@@ -226,7 +323,9 @@ describe("runtime layer", () => {
         it("routes /api/* and /health to the back end and everything else to the front end, as the listener rules do", () => {
             const runtime = runtimeOf("httpApi");
             const serviceOf = (target: string) => {
-                const integration = ofType(runtime, API.integration).find((candidate) => `integrations/${candidate.id}` === target)!;
+                const integration = ofType(runtime, API.integration).find(
+                    (candidate) => `integrations/${candidate.id}` === target,
+                )!;
                 return registryOf(runtime, integration.inputs.integrationUri);
             };
             assert.deepEqual(
@@ -243,7 +342,9 @@ describe("runtime layer", () => {
 
         it("translates the load balancer's path patterns into route keys, and refuses one it cannot", () => {
             assert.deepEqual(["/api/*", "/health"].map(routeKeyFor), ["ANY /api/{proxy+}", "ANY /health"]);
-            assert.throws(() => routeKeyFor("/api/*/items"), { message: 'path pattern /api/*/items has no HTTP API route key; only "/path" and "/path/*" translate' });
+            assert.throws(() => routeKeyFor("/api/*/items"), {
+                message: 'path pattern /api/*/items has no HTTP API route key; only "/path" and "/path/*" translate',
+            });
         });
 
         it("without a certificate: no custom domain, no records, and the API's own HTTPS endpoint is the URL", () => {
@@ -258,20 +359,41 @@ describe("runtime layer", () => {
             const domains = ofType(runtime, API.domainName);
             assert.deepEqual(
                 domains.map((domain) => [domain.inputs.domainName, domain.inputs.domainNameConfiguration]),
-                ["dev.example.com", "www.dev.example.com", "api.dev.example.com"].map((name) => [name, { certificateArn: base.outputs.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" }]),
+                ["dev.example.com", "www.dev.example.com", "api.dev.example.com"].map((name) => [
+                    name,
+                    {
+                        certificateArn: base.outputs.certificateArn,
+                        endpointType: "REGIONAL",
+                        securityPolicy: "TLS_1_2",
+                    },
+                ]),
             );
             const api = single(runtime, API.api);
             const stage = single(runtime, API.stage);
             assert.deepEqual(
-                ofType(runtime, API.apiMapping).map((mapping) => [mapping.inputs.apiId, mapping.inputs.stage, mapping.inputs.domainName]),
+                ofType(runtime, API.apiMapping).map((mapping) => [
+                    mapping.inputs.apiId,
+                    mapping.inputs.stage,
+                    mapping.inputs.domainName,
+                ]),
                 domains.map((domain) => [api.id, stage.id, domain.id]),
             );
             assert.deepEqual(
-                ofType(runtime, TYPES.record).map((record) => [record.inputs.name, record.inputs.type, record.inputs.aliases]),
+                ofType(runtime, TYPES.record).map((record) => [
+                    record.inputs.name,
+                    record.inputs.type,
+                    record.inputs.aliases,
+                ]),
                 ["dev.example.com", "www.dev.example.com", "api.dev.example.com"].map((name, index) => [
                     name,
                     "A",
-                    [{ name: `d-front-door-${["app", "www", "api"][index]}.execute-api.us-west-2.amazonaws.com`, zoneId: "Z2OJLYMUO9EFXC", evaluateTargetHealth: false }],
+                    [
+                        {
+                            name: `d-front-door-${["app", "www", "api"][index]}.execute-api.us-west-2.amazonaws.com`,
+                            zoneId: "Z2OJLYMUO9EFXC",
+                            evaluateTargetHealth: false,
+                        },
+                    ],
                 ]),
             );
             assert.equal(api.inputs.disableExecuteApiEndpoint, true);
@@ -283,30 +405,44 @@ describe("runtime layer", () => {
                 assert.deepEqual(service.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
                 assert.equal(service.inputs.waitForSteadyState, true);
             }
-            for (const registry of ofType(runtimeOf("httpApi"), API.registry)) assert.deepEqual(registry.inputs.healthCheckCustomConfig, {});
+            for (const registry of ofType(runtimeOf("httpApi"), API.registry))
+                assert.deepEqual(registry.inputs.healthCheckCustomConfig, {});
         });
     });
 
     describe("ECS", () => {
         it("offers FARGATE and FARGATE_SPOT on the cluster", () => {
-            assert.deepEqual(single(runtimeOf("dev"), TYPES.capacityProviders).inputs.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
+            assert.deepEqual(single(runtimeOf("dev"), TYPES.capacityProviders).inputs.capacityProviders, [
+                "FARGATE",
+                "FARGATE_SPOT",
+            ]);
         });
 
         it("runs dev on Spot through a capacity provider strategy, never a launch type", () => {
             for (const service of nonEmpty(ofType(runtimeOf("dev"), TYPES.service))) {
                 assert.equal(service.inputs.launchType, undefined);
-                assert.deepEqual(service.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
+                assert.deepEqual(service.inputs.capacityProviderStrategies, [
+                    { capacityProvider: "FARGATE_SPOT", weight: 1 },
+                ]);
             }
             for (const service of nonEmpty(ofType(runtimeOf("prod"), TYPES.service))) {
                 assert.equal(service.inputs.launchType, undefined);
-                assert.deepEqual(service.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE", weight: 1 }]);
+                assert.deepEqual(service.inputs.capacityProviderStrategies, [
+                    { capacityProvider: "FARGATE", weight: 1 },
+                ]);
             }
         });
 
         it("can change a live service's capacity provider strategy: ECS needs a new deployment, so forceNewDeployment with the strategy as its trigger", () => {
-            for (const service of [...ofType(runtimeOf("dev"), TYPES.service), ...ofType(runtimeOf("prod"), TYPES.service)]) {
+            for (const service of [
+                ...ofType(runtimeOf("dev"), TYPES.service),
+                ...ofType(runtimeOf("prod"), TYPES.service),
+            ]) {
                 assert.equal(service.inputs.forceNewDeployment, true);
-                assert.deepEqual(JSON.parse(service.inputs.triggers.capacityProviderStrategy), service.inputs.capacityProviderStrategies);
+                assert.deepEqual(
+                    JSON.parse(service.inputs.triggers.capacityProviderStrategy),
+                    service.inputs.capacityProviderStrategies,
+                );
             }
         });
 
@@ -316,7 +452,11 @@ describe("runtime layer", () => {
                 const service = ofType(runtimeOf(env), TYPES.service)[0];
                 return [task.inputs.cpu, task.inputs.memory, service.inputs.desiredCount];
             });
-            assert.deepEqual(sizes, [["256", "512", 1], ["512", "1024", 2], ["1024", "2048", 3]]);
+            assert.deepEqual(sizes, [
+                ["256", "512", 1],
+                ["512", "1024", 2],
+                ["1024", "2048", 3],
+            ]);
         });
 
         it("runs each container from its base repository at the tag committed in Pulumi.runtime-dev.yaml, on its port, logging to its group", () => {
@@ -324,13 +464,20 @@ describe("runtime layer", () => {
             const tag = stackConfig("runtime-dev")["durable-code:imageTag"];
             const containers = ofType(dev, TYPES.taskDefinition).map((task) => containerDefinitions(task)[0]);
             assert.deepEqual(
-                containers.map((container) => [container.name, container.image, container.portMappings[0].containerPort]),
+                containers.map((container) => [
+                    container.name,
+                    container.image,
+                    container.portMappings[0].containerPort,
+                ]),
                 [
                     ["frontend", `123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-frontend:${tag}`, 3000],
                     ["backend", `123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:${tag}`, 8000],
                 ],
             );
-            assert.deepEqual(containers.map((container) => container.logConfiguration.options["awslogs-group"]), [dev.outputs.logGroupNames.frontend, dev.outputs.logGroupNames.backend]);
+            assert.deepEqual(
+                containers.map((container) => container.logConfiguration.options["awslogs-group"]),
+                [dev.outputs.logGroupNames.frontend, dev.outputs.logGroupNames.backend],
+            );
         });
 
         it("uses awsvpc networking on Fargate", () => {
@@ -343,7 +490,9 @@ describe("runtime layer", () => {
         });
 
         it("checks container health without curl or wget, which slim images lack", () => {
-            const commands = ofType(runtimeOf("dev"), TYPES.taskDefinition).flatMap((task) => containerDefinitions(task).map((container) => container.healthCheck?.command ?? []));
+            const commands = ofType(runtimeOf("dev"), TYPES.taskDefinition).flatMap((task) =>
+                containerDefinitions(task).map((container) => container.healthCheck?.command ?? []),
+            );
             assert.equal(commands.length, 2);
             assert.ok(commands.every((command) => !command.some((word: string) => /\b(curl|wget)\b/.test(word))));
             assert.deepEqual(commands[1].slice(0, 2), ["CMD", "python"]);
@@ -358,55 +507,113 @@ describe("runtime layer", () => {
         });
 
         it("leaves the running count to autoscaling between deploys", () => {
-            for (const service of nonEmpty(ofType(runtimeOf("dev"), TYPES.service))) assert.deepEqual(service.ignoreChanges, ["desiredCount"]);
+            for (const service of nonEmpty(ofType(runtimeOf("dev"), TYPES.service)))
+                assert.deepEqual(service.ignoreChanges, ["desiredCount"]);
         });
 
         it("scales each service on CPU between the environment's min and max", () => {
-            const ranges = ["dev", "staging", "prod"].map((env) => ofType(runtimeOf(env), TYPES.scalingTarget).map((target) => [target.inputs.minCapacity, target.inputs.maxCapacity]));
-            assert.deepEqual(ranges, [[[1, 2], [1, 2]], [[2, 4], [2, 4]], [[3, 10], [3, 10]]]);
+            const ranges = ["dev", "staging", "prod"].map((env) =>
+                ofType(runtimeOf(env), TYPES.scalingTarget).map((target) => [
+                    target.inputs.minCapacity,
+                    target.inputs.maxCapacity,
+                ]),
+            );
+            assert.deepEqual(ranges, [
+                [
+                    [1, 2],
+                    [1, 2],
+                ],
+                [
+                    [2, 4],
+                    [2, 4],
+                ],
+                [
+                    [3, 10],
+                    [3, 10],
+                ],
+            ]);
             const policy = ofType(runtimeOf("dev"), TYPES.scalingPolicy)[0];
-            assert.equal(policy.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType, "ECSServiceAverageCPUUtilization");
+            assert.equal(
+                policy.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification
+                    .predefinedMetricType,
+                "ECSServiceAverageCPUUtilization",
+            );
         });
 
         it("enables ECS Exec in dev only by default", () => {
-            assert.deepEqual(["dev", "staging", "prod"].map((env) => ofType(runtimeOf(env), TYPES.service).map((service) => service.inputs.enableExecuteCommand)), [[true, true], [false, false], [false, false]]);
+            assert.deepEqual(
+                ["dev", "staging", "prod"].map((env) =>
+                    ofType(runtimeOf(env), TYPES.service).map((service) => service.inputs.enableExecuteCommand),
+                ),
+                [
+                    [true, true],
+                    [false, false],
+                    [false, false],
+                ],
+            );
         });
 
         it("turns Container Insights on in prod only", () => {
-            assert.deepEqual(["dev", "staging", "prod"].map((env) => single(runtimeOf(env), TYPES.cluster).inputs.settings[0].value), ["disabled", "disabled", "enabled"]);
+            assert.deepEqual(
+                ["dev", "staging", "prod"].map((env) => single(runtimeOf(env), TYPES.cluster).inputs.settings[0].value),
+                ["disabled", "disabled", "enabled"],
+            );
         });
     });
 
     describe("logs", () => {
         it("declares no log group: it writes to base's groups, which outlive the nightly destroy", () => {
-            for (const env of ["dev", "staging", "prod"]) assert.deepEqual(ofType(runtimeOf(env), TYPES.logGroup), [], env);
-            const containers = ofType(runtimeOf("staging"), TYPES.taskDefinition).map((task) => containerDefinitions(task)[0].logConfiguration.options["awslogs-group"]);
+            for (const env of ["dev", "staging", "prod"])
+                assert.deepEqual(ofType(runtimeOf(env), TYPES.logGroup), [], env);
+            const containers = ofType(runtimeOf("staging"), TYPES.taskDefinition).map(
+                (task) => containerDefinitions(task)[0].logConfiguration.options["awslogs-group"],
+            );
             assert.deepEqual(containers, ["/ecs/durable-code-staging/frontend", "/ecs/durable-code-staging/backend"]);
         });
     });
 
     describe("IAM", () => {
-        const statements = (evaluation: Evaluation, role: string) => JSON.parse(single(evaluation, TYPES.rolePolicy, `roles-${role}`).inputs.policy).Statement;
+        const statements = (evaluation: Evaluation, role: string) =>
+            JSON.parse(single(evaluation, TYPES.rolePolicy, `roles-${role}`).inputs.policy).Statement;
 
         it("lets ECS pull only this environment's two images and write only its two log groups", () => {
             const dev = runtimeOf("dev");
             const [token, pull, logs] = statements(dev, "execution");
             assert.deepEqual(token, { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" });
-            assert.deepEqual(pull.Resource, [envs.dev.base.outputs.repositories.frontend.arn, envs.dev.base.outputs.repositories.backend.arn]);
+            assert.deepEqual(pull.Resource, [
+                envs.dev.base.outputs.repositories.frontend.arn,
+                envs.dev.base.outputs.repositories.backend.arn,
+            ]);
             assert.deepEqual(logs.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
-            assert.deepEqual(logs.Resource, ofType(envs.dev.base, TYPES.logGroup).map((group) => `${group.state.arn}:log-stream:*`));
+            assert.deepEqual(
+                logs.Resource,
+                ofType(envs.dev.base, TYPES.logGroup).map((group) => `${group.state.arn}:log-stream:*`),
+            );
         });
 
         it("starts no task before the execution role's permissions exist: services depend on its policy", () => {
             const dev = runtimeOf("dev");
             const policy = ofType(dev, TYPES.rolePolicy).find((candidate) => candidate.name === "roles-execution")!;
-            for (const service of nonEmpty(ofType(dev, TYPES.service))) assert.ok(dependsOn(dev, service, policy), service.name);
+            for (const service of nonEmpty(ofType(dev, TYPES.service)))
+                assert.ok(dependsOn(dev, service, policy), service.name);
         });
 
         it("gives the application no permissions unless ECS Exec is on", () => {
-            assert.equal(ofType(runtimeOf("prod"), TYPES.rolePolicy).filter((policy) => policy.name === "roles-task").length, 0);
+            assert.equal(
+                ofType(runtimeOf("prod"), TYPES.rolePolicy).filter((policy) => policy.name === "roles-task").length,
+                0,
+            );
             assert.deepEqual(statements(runtimeOf("dev"), "task"), [
-                { Effect: "Allow", Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], Resource: "*" },
+                {
+                    Effect: "Allow",
+                    Action: [
+                        "ssmmessages:CreateControlChannel",
+                        "ssmmessages:CreateDataChannel",
+                        "ssmmessages:OpenControlChannel",
+                        "ssmmessages:OpenDataChannel",
+                    ],
+                    Resource: "*",
+                },
             ]);
         });
 
@@ -414,7 +621,10 @@ describe("runtime layer", () => {
             for (const env of ["dev", "staging", "prod"]) {
                 for (const policy of nonEmpty(ofType(runtimeOf(env), TYPES.rolePolicy))) {
                     for (const statement of JSON.parse(policy.inputs.policy).Statement) {
-                        assert.ok(!(statement.Action.includes("*") && statement.Resource === "*"), `${env} ${policy.name}`);
+                        assert.ok(
+                            !(statement.Action.includes("*") && statement.Resource === "*"),
+                            `${env} ${policy.name}`,
+                        );
                     }
                 }
             }
@@ -424,7 +634,12 @@ describe("runtime layer", () => {
     describe("DNS records and outputs", () => {
         it("point the environment's zone name, www.<it> (as the old setup had) and api.<it> at the load balancer when base has a zone", () => {
             const https = runtimeOf("https");
-            const records = ofType(https, TYPES.record).map((record) => [record.inputs.name, record.inputs.type, record.inputs.zoneId, record.inputs.aliases[0].name]);
+            const records = ofType(https, TYPES.record).map((record) => [
+                record.inputs.name,
+                record.inputs.type,
+                record.inputs.zoneId,
+                record.inputs.aliases[0].name,
+            ]);
             const dnsName = single(https, TYPES.loadBalancer).state.dnsName;
             assert.deepEqual(records, [
                 ["dev.example.com", "A", "Z0MOCKZONE0001", dnsName],
@@ -443,7 +658,10 @@ describe("runtime layer", () => {
         it("name the cluster, services and log groups", () => {
             const { clusterName, serviceNames, logGroupNames } = runtimeOf("staging").outputs;
             assert.equal(clusterName, "durable-code-staging");
-            assert.deepEqual(serviceNames, { frontend: "durable-code-staging-frontend", backend: "durable-code-staging-backend" });
+            assert.deepEqual(serviceNames, {
+                frontend: "durable-code-staging-frontend",
+                backend: "durable-code-staging-backend",
+            });
             assert.deepEqual(Object.keys(logGroupNames), ["frontend", "backend"]);
         });
 
@@ -451,7 +669,10 @@ describe("runtime layer", () => {
             const staging = runtimeOf("staging");
             const arns = ofType(staging, TYPES.taskDefinition).map((definition) => definition.state.arn);
             assert.deepEqual(staging.outputs.taskDefinitions, { frontend: arns[0], backend: arns[1] });
-            assert.match(arns[0], /^arn:aws:ecs:us-west-2:123456789012:task-definition\/durable-code-staging-frontend:\d+$/);
+            assert.match(
+                arns[0],
+                /^arn:aws:ecs:us-west-2:123456789012:task-definition\/durable-code-staging-frontend:\d+$/,
+            );
         });
     });
 });

@@ -11,12 +11,18 @@ import { ENVIRONMENT_NAMES } from "../shared/environments";
 import { LAYERS, stackNameOf } from "../shared/stack-name";
 
 /** A copy of the project's Pulumi.yaml and stack files in a temporary directory, removed after the suite. */
-function projectCopy(): { dir: string; edit: (stack: string, change: (text: string) => string) => void; remove: () => void } {
+function projectCopy(): {
+    dir: string;
+    edit: (stack: string, change: (text: string) => string) => void;
+    remove: () => void;
+} {
     const dir = mkdtempSync(join(tmpdir(), "durable-code-stacks-"));
-    for (const name of ["Pulumi.yaml", ...committedStacks().map((stack) => `Pulumi.${stack}.yaml`)]) copyFileSync(join(PROJECT_DIR, name), join(dir, name));
+    for (const name of ["Pulumi.yaml", ...committedStacks().map((stack) => `Pulumi.${stack}.yaml`)])
+        copyFileSync(join(PROJECT_DIR, name), join(dir, name));
     return {
         dir,
-        edit: (stack, change) => writeFileSync(stackFilePath(stack, dir), change(readFileSync(stackFilePath(stack, dir), "utf8"))),
+        edit: (stack, change) =>
+            writeFileSync(stackFilePath(stack, dir), change(readFileSync(stackFilePath(stack, dir), "utf8"))),
         remove: () => rmSync(dir, { recursive: true, force: true }),
     };
 }
@@ -29,7 +35,10 @@ const output = () => {
 describe("the committed stack files are what gets tested, checked and priced", () => {
     describe("every committed Pulumi.<layer>-<env>.yaml", () => {
         it("exists for both layers of every environment, and nothing else is committed", () => {
-            assert.deepEqual(committedStacks(), ENVIRONMENT_NAMES.flatMap((env) => LAYERS.map((layer) => stackNameOf(layer, env))).sort());
+            assert.deepEqual(
+                committedStacks(),
+                ENVIRONMENT_NAMES.flatMap((env) => LAYERS.map((layer) => stackNameOf(layer, env))).sort(),
+            );
         });
 
         const checker = new StackChecker();
@@ -47,9 +56,14 @@ describe("the committed stack files are what gets tested, checked and priced", (
             copy = projectCopy();
             writeFileSync(
                 join(copy.dir, "Pulumi.yaml"),
-                readFileSync(join(copy.dir, "Pulumi.yaml"), "utf8") + "config:\n  logRetentionDays: 14\n  durable-code:spot:\n    value: false\n  aws:region: us-east-1\n  durable-code:azCount:\n    type: integer\n    default: 3\n",
+                readFileSync(join(copy.dir, "Pulumi.yaml"), "utf8") +
+                    "config:\n  logRetentionDays: 14\n  durable-code:spot:\n    value: false\n  aws:region: us-east-1\n  durable-code:azCount:\n    type: integer\n    default: 3\n",
             );
-            copy.edit("runtime-dev", (text) => `${text}  durable-code:spot: true\n  durable-code:extraTags:\n    CostCenter: web\n  durable-code:baseStack:\n    secure: AAABAKx1\n`);
+            copy.edit(
+                "runtime-dev",
+                (text) =>
+                    `${text}  durable-code:spot: true\n  durable-code:extraTags:\n    CostCenter: web\n  durable-code:baseStack:\n    secure: AAABAKx1\n`,
+            );
         });
         after(() => copy.remove());
 
@@ -69,8 +83,17 @@ describe("the committed stack files are what gets tested, checked and priced", (
         });
 
         it("reads past the lines pulumi stack init writes (secretsprovider, encryptedkey), which are committed", () => {
-            writeFileSync(stackFilePath("base-dev", copy.dir), "secretsprovider: awskms://alias/pulumi-durable-code?region=us-west-2\nencryptedkey: AQICAHh...\n" + readFileSync(stackFilePath("base-dev", copy.dir), "utf8"));
-            assert.deepEqual(readStackFile("base-dev", { dir: copy.dir }).config, { "aws:region": "us-west-2", "durable-code:azCount": "3", "durable-code:logRetentionDays": "14", "durable-code:spot": "false" });
+            writeFileSync(
+                stackFilePath("base-dev", copy.dir),
+                "secretsprovider: awskms://alias/pulumi-durable-code?region=us-west-2\nencryptedkey: AQICAHh...\n" +
+                    readFileSync(stackFilePath("base-dev", copy.dir), "utf8"),
+            );
+            assert.deepEqual(readStackFile("base-dev", { dir: copy.dir }).config, {
+                "aws:region": "us-west-2",
+                "durable-code:azCount": "3",
+                "durable-code:logRetentionDays": "14",
+                "durable-code:spot": "false",
+            });
         });
 
         it("rejects a key without a namespace, as the CLI does, naming the file", () => {
@@ -82,7 +105,9 @@ describe("the committed stack files are what gets tested, checked and priced", (
 
         it("reports a file that is not YAML", () => {
             writeFileSync(stackFilePath("base-prod", copy.dir), "config:\n  aws:region: [us-west-2\n");
-            assert.throws(() => readStackFile("base-prod", { dir: copy.dir }), { message: /Pulumi\.base-prod\.yaml: not valid YAML/ });
+            assert.throws(() => readStackFile("base-prod", { dir: copy.dir }), {
+                message: /Pulumi\.base-prod\.yaml: not valid YAML/,
+            });
         });
     });
 
@@ -92,7 +117,11 @@ describe("the committed stack files are what gets tested, checked and priced", (
         afterEach(() => copy.remove());
 
         it("prints every problem of a stack file at once, naming file, key, value and what is allowed; exit 2", async () => {
-            copy.edit("runtime-dev", (text) => `${text}  durable-code:egress: bogus\n  durable-code:taskCpu: 300\n  durable-code:colour: blue\n`);
+            copy.edit(
+                "runtime-dev",
+                (text) =>
+                    `${text}  durable-code:egress: bogus\n  durable-code:taskCpu: 300\n  durable-code:colour: blue\n`,
+            );
             const out = output();
             assert.equal(await check(["--file", stackFilePath("runtime-dev", copy.dir)], undefined, out.print), 2);
             const lines = out.text().split("\n");
@@ -108,15 +137,24 @@ describe("the committed stack files are what gets tested, checked and priced", (
             copy.edit("base-dev", (text) => `${text}  durable-code:vpcCidr: 999.0.0.0/99\n`);
             const out = output();
             assert.equal(await check(["--stack", "runtime-dev"], undefined, out.print, { dir: copy.dir }), 2);
-            assert.match(out.text(), /runtime-dev .*: 1 problem\n {2}- its base's file Pulumi\.base-dev\.yaml has problems: durable-code:vpcCidr must be an IPv4 CIDR block from \/16 to \/23 such as 10\.0\.0\.0\/16 \(got "999\.0\.0\.0\/99"\)/);
+            assert.match(
+                out.text(),
+                /runtime-dev .*: 1 problem\n {2}- its base's file Pulumi\.base-dev\.yaml has problems: durable-code:vpcCidr must be an IPv4 CIDR block from \/16 to \/23 such as 10\.0\.0\.0\/16 \(got "999\.0\.0\.0\/99"\)/,
+            );
         });
 
         it("summarises a good stack: egress, sizes, resource counts by type and the cost line", async () => {
             const out = output();
             assert.equal(await check(["--stack", "runtime-staging"], undefined, out.print), 0);
-            assert.match(out.text(), /^runtime-staging \(Pulumi\.runtime-staging\.yaml\): ok\n {2}egress nat-single; tasks 512 CPU \/ 1024 MiB X86_64, 2 per service/);
+            assert.match(
+                out.text(),
+                /^runtime-staging \(Pulumi\.runtime-staging\.yaml\): ok\n {2}egress nat-single; tasks 512 CPU \/ 1024 MiB X86_64, 2 per service/,
+            );
             assert.match(out.text(), /\n {2}aws:ecs\/service:Service +2\n/);
-            assert.match(out.text(), /\n {2}cost: \$0\.\d{4} an hour up, \$\d+\.\d\d a month on the schedule \(260 h up\)$/);
+            assert.match(
+                out.text(),
+                /\n {2}cost: \$0\.\d{4} an hour up, \$\d+\.\d\d a month on the schedule \(260 h up\)$/,
+            );
         });
 
         it("checks every committed stack when given none", async () => {
@@ -127,33 +165,60 @@ describe("the committed stack files are what gets tested, checked and priced", (
 
         describe("refuses what is not a stack of this project before reading anything, exit 2", () => {
             const refusals: ReadonlyArray<readonly [string[], string]> = [
-                [["--file", "README.md"], "--file README.md: a stack file is named Pulumi.<stack>.yaml, e.g. Pulumi.runtime-dev.yaml"],
-                [["--file", "package.json"], "--file package.json: a stack file is named Pulumi.<stack>.yaml, e.g. Pulumi.runtime-dev.yaml"],
-                [["--file", "cli"], "--file cli is a directory; give a stack file in it, such as cli/Pulumi.runtime-dev.yaml"],
-                [["--file", "/nonexistent/Pulumi.runtime-dev.yaml"], "--file /nonexistent/Pulumi.runtime-dev.yaml: no such file"],
+                [
+                    ["--file", "README.md"],
+                    "--file README.md: a stack file is named Pulumi.<stack>.yaml, e.g. Pulumi.runtime-dev.yaml",
+                ],
+                [
+                    ["--file", "package.json"],
+                    "--file package.json: a stack file is named Pulumi.<stack>.yaml, e.g. Pulumi.runtime-dev.yaml",
+                ],
+                [
+                    ["--file", "cli"],
+                    "--file cli is a directory; give a stack file in it, such as cli/Pulumi.runtime-dev.yaml",
+                ],
+                [
+                    ["--file", "/nonexistent/Pulumi.runtime-dev.yaml"],
+                    "--file /nonexistent/Pulumi.runtime-dev.yaml: no such file",
+                ],
                 [
                     ["--stack", "runtime-qa"],
                     'unknown environment "qa": stacks are named <layer>-<env> with layer base or runtime and env dev, staging, prod; select one with "pulumi stack select base-dev", or add it to shared/environments.ts',
                 ],
-                [["--stack", "Pulumi.runtime-dev.yaml"], "--stack takes a stack name such as runtime-dev; for a file use --file Pulumi.runtime-dev.yaml\nusage: npm run check [-- --stack <layer>-<env> | --file path/to/Pulumi.<layer>-<env>.yaml]"],
+                [
+                    ["--stack", "Pulumi.runtime-dev.yaml"],
+                    "--stack takes a stack name such as runtime-dev; for a file use --file Pulumi.runtime-dev.yaml\nusage: npm run check [-- --stack <layer>-<env> | --file path/to/Pulumi.<layer>-<env>.yaml]",
+                ],
             ];
             for (const [argv, message] of refusals) {
                 it(`npm run check -- ${argv.join(" ")}`, async () => {
-                    await assert.rejects(check(argv, undefined, () => assert.fail("nothing is checked")), { message, exitCode: 2 } as object);
+                    await assert.rejects(
+                        check(argv, undefined, () => assert.fail("nothing is checked")),
+                        { message, exitCode: 2 } as object,
+                    );
                 });
             }
 
             it("a runtime-qa file of its own does not get past the unknown environment either", async () => {
                 writeFileSync(stackFilePath("runtime-qa", copy.dir), "config:\n  aws:region: us-west-2\n");
-                await assert.rejects(check(["--file", stackFilePath("runtime-qa", copy.dir)], undefined, () => assert.fail("nothing is checked")), {
-                    message: 'unknown environment "qa": stacks are named <layer>-<env> with layer base or runtime and env dev, staging, prod; select one with "pulumi stack select base-dev", or add it to shared/environments.ts',
-                    exitCode: 2,
-                } as object);
+                await assert.rejects(
+                    check(["--file", stackFilePath("runtime-qa", copy.dir)], undefined, () =>
+                        assert.fail("nothing is checked"),
+                    ),
+                    {
+                        message:
+                            'unknown environment "qa": stacks are named <layer>-<env> with layer base or runtime and env dev, staging, prod; select one with "pulumi stack select base-dev", or add it to shared/environments.ts',
+                        exitCode: 2,
+                    } as object,
+                );
             });
         });
 
         it("a key without a namespace hides no other problem of the file", async () => {
-            copy.edit("runtime-dev", (text) => `${text}  azCount: 3\n  durable-code:egress: bogus\n  durable-code:taskCpu: 300\n`);
+            copy.edit(
+                "runtime-dev",
+                (text) => `${text}  azCount: 3\n  durable-code:egress: bogus\n  durable-code:taskCpu: 300\n`,
+            );
             const out = output();
             assert.equal(await check(["--file", stackFilePath("runtime-dev", copy.dir)], undefined, out.print), 2);
             assert.deepEqual(out.lines[0].split("\n").slice(1), [
@@ -182,7 +247,9 @@ describe("the committed stack files are what gets tested, checked and priced", (
         });
 
         it("refuses a flag given twice", async () => {
-            await assert.rejects(check(["--stack", "base-dev", "--stack", "base-prod"]), { message: /^--stack is given more than once; give it once\nusage: npm run check/ });
+            await assert.rejects(check(["--stack", "base-dev", "--stack", "base-prod"]), {
+                message: /^--stack is given more than once; give it once\nusage: npm run check/,
+            });
         });
     });
 
@@ -194,7 +261,8 @@ describe("the committed stack files are what gets tested, checked and priced", (
         it("the environment evaluation the specs use reads the files, so a bad value stops it with the file named", async () => {
             copy.edit("runtime-staging", (text) => `${text}  durable-code:spot: maybe\n`);
             await assert.rejects(evaluateEnvironment("staging", {}, { dir: copy.dir }), {
-                message: 'runtime-staging: durable-code:spot must be true or false (got "maybe"); change it in Pulumi.runtime-staging.yaml',
+                message:
+                    'runtime-staging: durable-code:spot must be true or false (got "maybe"); change it in Pulumi.runtime-staging.yaml',
             });
         });
     });
@@ -207,36 +275,59 @@ describe("the committed stack files are what gets tested, checked and priced", (
         it("changes when the committed runtime file changes", async () => {
             const before = output();
             await cost(["--env", "dev", "--json"], undefined, before.print, { dir: copy.dir });
-            copy.edit("runtime-dev", (text) => `${text}  durable-code:egress: public-ip\n  durable-code:desiredCount: 2\n`);
+            copy.edit(
+                "runtime-dev",
+                (text) => `${text}  durable-code:egress: public-ip\n  durable-code:desiredCount: 2\n`,
+            );
             const after = output();
             await cost(["--env", "dev", "--json"], undefined, after.print, { dir: copy.dir });
             const [was, is] = [JSON.parse(before.text()), JSON.parse(after.text())];
             assert.deepEqual([was.egress, is.egress], ["nat-single", "public-ip"]);
             assert.notEqual(is.totalMonthly.toFixed(2), was.totalMonthly.toFixed(2));
-            assert.ok(is.runtime.items.some((item: { what: string }) => item.what.startsWith("Fargate Spot vCPU (2 x")));
+            assert.ok(
+                is.runtime.items.some((item: { what: string }) => item.what.startsWith("Fargate Spot vCPU (2 x")),
+            );
         });
 
         it("applies --egress and --region as a what-if and shows them in the header", async () => {
             const out = output();
             await cost(["--env", "dev", "--egress", "public-ip", "--region", "us-east-1"], undefined, out.print);
-            assert.match(out.lines[0], /^dev \(public-ip; what-if --egress public-ip --region us-east-1\), us-east-1\nfrom Pulumi\.base-dev\.yaml and Pulumi\.runtime-dev\.yaml\n/);
+            assert.match(
+                out.lines[0],
+                /^dev \(public-ip; what-if --egress public-ip --region us-east-1\), us-east-1\nfrom Pulumi\.base-dev\.yaml and Pulumi\.runtime-dev\.yaml\n/,
+            );
         });
 
         const refusals: Array<[string[], RegExp]> = [
-            [["--env", "dev", "--region", "eu-west-1"], /^--region eu-west-1 is not priced; cost\/prices\.ts has us-west-2, us-east-1/],
-            [["--env", "dev", "--json", "--markdown"], /^--json and --markdown cannot be used together: choose one output format/],
-            [["--env", "dev", "--preview", "preview.json"], /^--preview and --env cannot be used together: a preview file names its own stack/],
+            [
+                ["--env", "dev", "--region", "eu-west-1"],
+                /^--region eu-west-1 is not priced; cost\/prices\.ts has us-west-2, us-east-1/,
+            ],
+            [
+                ["--env", "dev", "--json", "--markdown"],
+                /^--json and --markdown cannot be used together: choose one output format/,
+            ],
+            [
+                ["--env", "dev", "--preview", "preview.json"],
+                /^--preview and --env cannot be used together: a preview file names its own stack/,
+            ],
             [["--env", "dev", "--compare", "--egress", "public-ip"], /^--compare and --egress cannot be used together/],
-            [["--env", "dev", "--egress", "carrier-pigeon"], /^--egress must be one of nat-per-az, nat-single, nat-instance, public-ip \(got "carrier-pigeon"\)/],
+            [
+                ["--env", "dev", "--egress", "carrier-pigeon"],
+                /^--egress must be one of nat-per-az, nat-single, nat-instance, public-ip \(got "carrier-pigeon"\)/,
+            ],
             [["--env", "dev", "--env", "prod"], /^--env is given more than once/],
         ];
         for (const [argv, message] of refusals) {
             it(`refuses ${argv.join(" ")} with exit 2`, async () => {
-                await assert.rejects(cost(argv, undefined, () => undefined), (error: Error & { exitCode: number }) => {
-                    assert.match(error.message, message);
-                    assert.equal(error.exitCode, 2);
-                    return true;
-                });
+                await assert.rejects(
+                    cost(argv, undefined, () => undefined),
+                    (error: Error & { exitCode: number }) => {
+                        assert.match(error.message, message);
+                        assert.equal(error.exitCode, 2);
+                        return true;
+                    },
+                );
             });
         }
     });

@@ -3,11 +3,16 @@ import { parseStackName } from "../shared/stack-name";
 
 describe("stack names", () => {
     it("are <layer>-<env>", () => {
-        assert.deepEqual(parseStackName("runtime-staging"), { stack: "runtime-staging", layer: "runtime", env: "staging" });
+        assert.deepEqual(parseStackName("runtime-staging"), {
+            stack: "runtime-staging",
+            layer: "runtime",
+            env: "staging",
+        });
         assert.deepEqual(parseStackName("base-prod"), { stack: "base-prod", layer: "base", env: "prod" });
     });
 
-    const usage = 'stacks are named <layer>-<env> with layer base or runtime and env dev, staging, prod; select one with "pulumi stack select base-dev"';
+    const usage =
+        'stacks are named <layer>-<env> with layer base or runtime and env dev, staging, prod; select one with "pulumi stack select base-dev"';
     const cases: Array<[string, string]> = [
         ["dev", `dev: "dev" is not a valid stack name: ${usage}`],
         ["base_dev", `base_dev: "base_dev" is not a valid stack name: ${usage}`],
@@ -20,10 +25,13 @@ describe("stack names", () => {
     }
 
     it("lists both problems when layer and environment are unknown", () => {
-        assert.throws(() => parseStackName("app-qa"), (error: Error) => {
-            assert.match(error.message, /^app-qa: 2 problems in the configuration:\n {2}- unknown layer "app"/);
-            assert.match(error.message, /\n {2}- unknown environment "qa"/);
-            return true;
-        });
+        assert.throws(
+            () => parseStackName("app-qa"),
+            (error: Error) => {
+                assert.match(error.message, /^app-qa: 2 problems in the configuration:\n {2}- unknown layer "app"/);
+                assert.match(error.message, /\n {2}- unknown environment "qa"/);
+                return true;
+            },
+        );
     });
 });

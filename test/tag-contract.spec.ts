@@ -17,30 +17,57 @@ describe("tag contract", () => {
             let base: Evaluation;
             let runtime: Evaluation;
             before(async () => {
-                base = await evaluateStack(`base-${env}`, stackConfig(`base-${env}`, { extraTags: '{"CostCenter": "web"}' }), fakeCloud());
-                runtime = await evaluateStack(`runtime-${env}`, stackConfig(`runtime-${env}`, { discovery: "tags", extraTags: '{"CostCenter": "web"}' }), fakeCloud({ base }));
+                base = await evaluateStack(
+                    `base-${env}`,
+                    stackConfig(`base-${env}`, { extraTags: '{"CostCenter": "web"}' }),
+                    fakeCloud(),
+                );
+                runtime = await evaluateStack(
+                    `runtime-${env}`,
+                    stackConfig(`runtime-${env}`, { discovery: "tags", extraTags: '{"CostCenter": "web"}' }),
+                    fakeCloud({ base }),
+                );
             });
 
             it("every tag filter runtime sends matches resources base tagged", () => {
                 const tagLookups = runtime.invokes.filter((invoke) => LOOKUP_TYPES[invoke.token]);
                 assert.equal(tagLookups.length, 6);
                 for (const invoke of tagLookups) {
-                    const candidates = base.resources.filter((resource) => resource.type === LOOKUP_TYPES[invoke.token]);
-                    const matches = candidates.filter((resource) =>
-                        invoke.inputs.filters.every((filter: { name: string; values: string[] }) => filter.values.includes(resource.inputs.tags?.[filter.name.replace(/^tag:/, "")])),
+                    const candidates = base.resources.filter(
+                        (resource) => resource.type === LOOKUP_TYPES[invoke.token],
                     );
-                    assert.ok(matches.length > 0, `${invoke.token} ${JSON.stringify(invoke.inputs.filters)} matches nothing base declares`);
+                    const matches = candidates.filter((resource) =>
+                        invoke.inputs.filters.every((filter: { name: string; values: string[] }) =>
+                            filter.values.includes(resource.inputs.tags?.[filter.name.replace(/^tag:/, "")]),
+                        ),
+                    );
+                    assert.ok(
+                        matches.length > 0,
+                        `${invoke.token} ${JSON.stringify(invoke.inputs.filters)} matches nothing base declares`,
+                    );
                 }
             });
 
             it("every taggable resource of both layers carries the contract tags and the extra tags", () => {
-                for (const [layer, evaluation] of [["base", base], ["runtime", runtime]] as const) {
+                for (const [layer, evaluation] of [
+                    ["base", base],
+                    ["runtime", runtime],
+                ] as const) {
                     const tagged = evaluation.resources.filter((resource) => resource.inputs.tags !== undefined);
                     assert.ok(tagged.length > 10);
                     for (const resource of tagged) {
                         assert.deepEqual(
                             { ...resource.inputs.tags, Name: undefined, Role: undefined, Tier: undefined },
-                            { Project: "durable-code", Environment: env, Layer: layer, ManagedBy: "pulumi", CostCenter: "web", Name: undefined, Role: undefined, Tier: undefined },
+                            {
+                                Project: "durable-code",
+                                Environment: env,
+                                Layer: layer,
+                                ManagedBy: "pulumi",
+                                CostCenter: "web",
+                                Name: undefined,
+                                Role: undefined,
+                                Tier: undefined,
+                            },
                             `${resource.type} ${resource.name}`,
                         );
                     }
@@ -50,8 +77,18 @@ describe("tag contract", () => {
     }
 
     it("is four tags, the same keys on both layers: Project, Environment, Layer, ManagedBy", () => {
-        assert.deepEqual(contractTags({ project: "durable-code", env: "staging", layer: "base" }), { Project: "durable-code", Environment: "staging", Layer: "base", ManagedBy: "pulumi" });
-        assert.deepEqual(contractTags({ project: "durable-code", env: "prod", layer: "runtime" }), { Project: "durable-code", Environment: "prod", Layer: "runtime", ManagedBy: "pulumi" });
+        assert.deepEqual(contractTags({ project: "durable-code", env: "staging", layer: "base" }), {
+            Project: "durable-code",
+            Environment: "staging",
+            Layer: "base",
+            ManagedBy: "pulumi",
+        });
+        assert.deepEqual(contractTags({ project: "durable-code", env: "prod", layer: "runtime" }), {
+            Project: "durable-code",
+            Environment: "prod",
+            Layer: "runtime",
+            ManagedBy: "pulumi",
+        });
         assert.deepEqual(RESERVED_TAG_KEYS, ["Project", "Environment", "Layer", "ManagedBy", "Role", "Tier", "Name"]);
     });
 
@@ -62,14 +99,39 @@ describe("tag contract", () => {
             { name: "tag:Layer", values: ["base"] },
             { name: "tag:ManagedBy", values: ["pulumi"] },
         ];
-        assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, { Role: "vpc" }), [...contract, { name: "tag:Role", values: ["vpc"] }]);
-        assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, { Tier: "private" }), [...contract, { name: "tag:Tier", values: ["private"] }]);
+        assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, { Role: "vpc" }), [
+            ...contract,
+            { name: "tag:Role", values: ["vpc"] },
+        ]);
+        assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, { Tier: "private" }), [
+            ...contract,
+            { name: "tag:Tier", values: ["private"] },
+        ]);
         assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, {}), contract);
-        assert.deepEqual(baseLookupFilters({ project: "durable-code", env: "dev" }, { Role: "vpc", Tier: undefined }), [...contract, { name: "tag:Role", values: ["vpc"] }], "a marker left undefined is not asked for");
+        assert.deepEqual(
+            baseLookupFilters({ project: "durable-code", env: "dev" }, { Role: "vpc", Tier: undefined }),
+            [...contract, { name: "tag:Role", values: ["vpc"] }],
+            "a marker left undefined is not asked for",
+        );
     });
 
     it("extra tags cannot override a contract key even if validation were bypassed", () => {
-        const tags = tagsFor({ project: "durable-code", env: "dev", layer: "base", extraTags: { Environment: "Development", Project: "other", Owner: "web" } }, "vpc");
-        assert.deepEqual(tags, { Environment: "dev", Project: "durable-code", Layer: "base", ManagedBy: "pulumi", Owner: "web", Name: "vpc" });
+        const tags = tagsFor(
+            {
+                project: "durable-code",
+                env: "dev",
+                layer: "base",
+                extraTags: { Environment: "Development", Project: "other", Owner: "web" },
+            },
+            "vpc",
+        );
+        assert.deepEqual(tags, {
+            Environment: "dev",
+            Project: "durable-code",
+            Layer: "base",
+            ManagedBy: "pulumi",
+            Owner: "web",
+            Name: "vpc",
+        });
     });
 });

@@ -10,7 +10,14 @@ const TSC = join(ROOT, "node_modules", "typescript-7", "bin", "tsc");
 
 /** What TypeScript 7's own `tsc --noEmit --pretty false` prints for a project, line by line. */
 const tscSays = (project: string) =>
-    new Promise<string[]>((resolve) => execFile(process.execPath, [TSC, "--noEmit", "--pretty", "false", "-p", project], { cwd: ROOT }, (_error, stdout) => resolve(stdout.split("\n").filter(Boolean))));
+    new Promise<string[]>((resolve) =>
+        execFile(
+            process.execPath,
+            [TSC, "--noEmit", "--pretty", "false", "-p", project],
+            { cwd: ROOT },
+            (_error, stdout) => resolve(stdout.split("\n").filter(Boolean)),
+        ),
+    );
 
 /**
  * `npm run typecheck` (scripts/type-check.ts) asks TypeScript 7's API for what `tsc` would print.
@@ -43,7 +50,13 @@ describe("npm run typecheck: what tsc reports, and Pulumi's rule against outputs
     }
 
     it("every fixture project is one of the cases above", () => {
-        assert.deepEqual(projects.sort(), ["config-and-missing-file", "declarations", "imports-chains-order", "no-lib", "syntax-first"]);
+        assert.deepEqual(projects.sort(), [
+            "config-and-missing-file",
+            "declarations",
+            "imports-chains-order",
+            "no-lib",
+            "syntax-first",
+        ]);
     });
 
     it("flags each output in an untagged template string where it stands, and nothing tagged, inside apply, or plain", () => {
@@ -62,7 +75,16 @@ describe("npm run typecheck: what tsc reports, and Pulumi's rule against outputs
     });
 
     it("a check that never answers (TypeScript 7's process died) fails instead of passing silently (a real process)", () => {
-        const run = spawnSync(process.execPath, ["-r", "./cli/register.cjs", "-e", 'require("./scripts/type-check").runCheck("the check", () => new Promise(() => undefined))'], { cwd: ROOT, encoding: "utf8" });
+        const run = spawnSync(
+            process.execPath,
+            [
+                "-r",
+                "./cli/register.cjs",
+                "-e",
+                'require("./scripts/type-check").runCheck("the check", () => new Promise(() => undefined))',
+            ],
+            { cwd: ROOT, encoding: "utf8" },
+        );
         assert.equal(run.status, 1);
         assert.equal(run.stderr, "the check: stopped without an answer (did TypeScript 7's compiler process die?)\n");
     });

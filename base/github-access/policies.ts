@@ -31,7 +31,14 @@ export function githubTrustPolicy(providerArn: string, subject: string | readonl
             : { StringEquals: audience, StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [...subject] } };
     return {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: providerArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: condition,
+            },
+        ],
     };
 }
 
@@ -57,29 +64,70 @@ export const AMI_PARAMETERS = "arn:aws:ssm:*:*:parameter/aws/service/ami-amazon-
  * NAT instance need, on this environment's images and log groups only. A role's permissions are the intersection of its policies and this boundary,
  * so a role the deploy role creates can never be more than this, whatever policy it is given.
  */
-export function permissionsBoundary(own: { readonly repositoryArns: readonly string[]; readonly logGroupArns: readonly string[] }): PolicyDocument {
+export function permissionsBoundary(own: {
+    readonly repositoryArns: readonly string[];
+    readonly logGroupArns: readonly string[];
+}): PolicyDocument {
     return document([
         // The registry login has no resource; pulls only from this environment's repositories.
         { Sid: "RegistryLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-        { Sid: "PullImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [...own.repositoryArns] },
-        { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: own.logGroupArns.flatMap((arn) => [arn, `${arn}:*`]) },
+        {
+            Sid: "PullImages",
+            Effect: "Allow",
+            Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Resource: [...own.repositoryArns],
+        },
+        {
+            Sid: "WriteLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: own.logGroupArns.flatMap((arn) => [arn, `${arn}:*`]),
+        },
         {
             Sid: "SessionManager",
             Effect: "Allow",
-            Action: ["ssmmessages:*", "ec2messages:*", "ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations", "ssm:DescribeInstanceProperties", "ssm:DescribeDocumentParameters", "ssm:GetDocument", "ssm:PutInventory", "ssm:GetManifest", "ssm:ListAssociations", "ssm:UpdateInstanceAssociationStatus", "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult", "ssm:UpdateAssociationStatus", "ssm:DescribeAssociation"],
+            Action: [
+                "ssmmessages:*",
+                "ec2messages:*",
+                "ssm:UpdateInstanceInformation",
+                "ssm:ListInstanceAssociations",
+                "ssm:DescribeInstanceProperties",
+                "ssm:DescribeDocumentParameters",
+                "ssm:GetDocument",
+                "ssm:PutInventory",
+                "ssm:GetManifest",
+                "ssm:ListAssociations",
+                "ssm:UpdateInstanceAssociationStatus",
+                "ssm:PutComplianceItems",
+                "ssm:PutConfigurePackageResult",
+                "ssm:UpdateAssociationStatus",
+                "ssm:DescribeAssociation",
+            ],
             Resource: "*",
         },
     ]);
 }
 
 /** Service-linked roles a new account's first cluster, load balancer or scalable target needs. */
-export const SERVICE_LINKED_ROLE_SERVICES = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"];
+export const SERVICE_LINKED_ROLE_SERVICES = [
+    "ecs.amazonaws.com",
+    "elasticloadbalancing.amazonaws.com",
+    "ecs.application-autoscaling.amazonaws.com",
+];
 
 /** With front door http-api: the first regional custom domain makes API Gateway create AWSServiceRoleForAPIGateway. */
 export const API_GATEWAY_SERVICE_LINKED_ROLE = "ops.apigateway.amazonaws.com";
 
 /** IAM writes that could widen a role's permissions; allowed only on runtime's roles and with the boundary attached. */
-const BOUNDED_IAM_WRITES = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRole"];
+const BOUNDED_IAM_WRITES = [
+    "iam:CreateRole",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:DeleteRole",
+];
 
 /** IAM writes the deploy role may never make on itself or on the boundary. */
 const SELF_WRITES = [
@@ -95,26 +143,74 @@ const SELF_WRITES = [
     "iam:TagRole",
     "iam:UntagRole",
 ];
-const POLICY_WRITES = ["iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:TagPolicy", "iam:UntagPolicy"];
+const POLICY_WRITES = [
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:DeletePolicy",
+    "iam:TagPolicy",
+    "iam:UntagPolicy",
+];
 
 /** Reads of what base owns and runtime uses (images, certificates, log groups), and the NAT instance's AMI. */
 function baseReads(): Statement[] {
     return [
-        { Sid: "ReadBase", Effect: "Allow", Action: ["ecr:Describe*", "ecr:Get*", "ecr:List*", "acm:Describe*", "acm:List*", "acm:GetCertificate", "logs:Describe*", "logs:ListTagsForResource", "sts:GetCallerIdentity"], Resource: "*" },
-        { Sid: "AmiParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: AMI_PARAMETERS },
+        {
+            Sid: "ReadBase",
+            Effect: "Allow",
+            Action: [
+                "ecr:Describe*",
+                "ecr:Get*",
+                "ecr:List*",
+                "acm:Describe*",
+                "acm:List*",
+                "acm:GetCertificate",
+                "logs:Describe*",
+                "logs:ListTagsForResource",
+                "sts:GetCallerIdentity",
+            ],
+            Resource: "*",
+        },
+        {
+            Sid: "AmiParameters",
+            Effect: "Allow",
+            Action: ["ssm:GetParameter", "ssm:GetParameters"],
+            Resource: AMI_PARAMETERS,
+        },
     ];
 }
 
 /** Records in this environment's own zone only; reading zones and change status is harmless. */
 function dnsStatements(zoneId: string | undefined): Statement[] {
-    const read: Statement = { Sid: "DnsRead", Effect: "Allow", Action: ["route53:Get*", "route53:List*"], Resource: "*" };
-    return zoneId ? [read, { Sid: "OwnZoneRecords", Effect: "Allow", Action: ["route53:ChangeResourceRecordSets"], Resource: `arn:aws:route53:::hostedzone/${zoneId}` }] : [read];
+    const read: Statement = {
+        Sid: "DnsRead",
+        Effect: "Allow",
+        Action: ["route53:Get*", "route53:List*"],
+        Resource: "*",
+    };
+    return zoneId
+        ? [
+              read,
+              {
+                  Sid: "OwnZoneRecords",
+                  Effect: "Allow",
+                  Action: ["route53:ChangeResourceRecordSets"],
+                  Resource: `arn:aws:route53:::hostedzone/${zoneId}`,
+              },
+          ]
+        : [read];
 }
 
 /** Runtime's roles and instance profile, under runtime's own IAM path: base's roles (at `/`) are out of reach. */
 function runtimeRoleStatements(scope: AccessScope, boundary: string): Statement[] {
     return [
-        { Sid: "RolesWithinBoundary", Effect: "Allow", Action: BOUNDED_IAM_WRITES, Resource: runtimeRoles(scope), Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } } },
+        {
+            Sid: "RolesWithinBoundary",
+            Effect: "Allow",
+            Action: BOUNDED_IAM_WRITES,
+            Resource: runtimeRoles(scope),
+            Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+        },
         {
             Sid: "ManageRoles",
             Effect: "Allow",
@@ -159,7 +255,13 @@ function runtimeRoleStatements(scope: AccessScope, boundary: string): Statement[
             Effect: "Allow",
             Action: ["iam:CreateServiceLinkedRole"],
             Resource: "arn:aws:iam::*:role/aws-service-role/*",
-            Condition: { StringEquals: { "iam:AWSServiceName": scope.frontDoor ? [...SERVICE_LINKED_ROLE_SERVICES, API_GATEWAY_SERVICE_LINKED_ROLE] : SERVICE_LINKED_ROLE_SERVICES } },
+            Condition: {
+                StringEquals: {
+                    "iam:AWSServiceName": scope.frontDoor
+                        ? [...SERVICE_LINKED_ROLE_SERVICES, API_GATEWAY_SERVICE_LINKED_ROLE]
+                        : SERVICE_LINKED_ROLE_SERVICES,
+                },
+            },
         },
     ];
 }
@@ -169,7 +271,10 @@ function runtimeRoleStatements(scope: AccessScope, boundary: string): Statement[
  * fence (fence.ts), records in the environment's zone, IAM only on runtime's path and only with the
  * boundary attached, runtime's own state, never itself or the boundary.
  */
-export function deployRolePermissions(scope: AccessScope, arns: { readonly self: string; readonly boundary: string }): PolicyDocument {
+export function deployRolePermissions(
+    scope: AccessScope,
+    arns: { readonly self: string; readonly boundary: string },
+): PolicyDocument {
     const { self, boundary } = arns;
     return document([
         ...fenceStatements(scope),
@@ -226,7 +331,12 @@ export function previewRolePermissions(scope: StateScope, envs: readonly string[
             ],
             Resource: "*",
         },
-        { Sid: "AmiParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: AMI_PARAMETERS },
+        {
+            Sid: "AmiParameters",
+            Effect: "Allow",
+            Action: ["ssm:GetParameter", "ssm:GetParameters"],
+            Resource: AMI_PARAMETERS,
+        },
         ...previewStateStatements(scope, envs),
     ]);
 }

@@ -51,7 +51,12 @@ function secretsStatement(scope: StateScope, envs: readonly string[], actions: s
             Effect: "Allow",
             Action: actions,
             Resource: scope.secretsKeyArn,
-            Condition: { StringEquals: { [`kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEYS.project}`]: scope.project, [`kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEYS.environment}`]: [...envs] } },
+            Condition: {
+                StringEquals: {
+                    [`kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEYS.project}`]: scope.project,
+                    [`kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEYS.environment}`]: [...envs],
+                },
+            },
         },
     ];
 }
@@ -61,12 +66,20 @@ export function deployStateStatements(scope: StateScope): Statement[] {
     const { project, env, stateBucket } = scope;
     return [
         bucketStatement(stateBucket),
-        { Sid: "RuntimeState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: objectArns(stateBucket, stackObjects(project, `runtime-${env}`)) },
+        {
+            Sid: "RuntimeState",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: objectArns(stateBucket, stackObjects(project, `runtime-${env}`)),
+        },
         {
             Sid: "ReadBaseState",
             Effect: "Allow",
             Action: ["s3:GetObject"],
-            Resource: objectArns(stateBucket, [...stackObjects(project, `base-${env}`).filter((key) => !key.startsWith(".pulumi/locks/")), BACKEND_META]),
+            Resource: objectArns(stateBucket, [
+                ...stackObjects(project, `base-${env}`).filter((key) => !key.startsWith(".pulumi/locks/")),
+                BACKEND_META,
+            ]),
         },
         // Encrypt only when a stack is created (its data key); Decrypt on every run.
         ...secretsStatement(scope, [env], ["kms:Encrypt", "kms:Decrypt"]),
@@ -76,10 +89,18 @@ export function deployStateStatements(scope: StateScope): Statement[] {
 /** The pull-request preview role: reads the stack files of the environments it previews, and decrypts their secrets. */
 export function previewStateStatements(scope: StateScope, envs: readonly string[]): Statement[] {
     const { project, stateBucket } = scope;
-    const files = envs.flatMap((env) => [`.pulumi/stacks/${project}/base-${env}.json*`, `.pulumi/stacks/${project}/runtime-${env}.json*`]);
+    const files = envs.flatMap((env) => [
+        `.pulumi/stacks/${project}/base-${env}.json*`,
+        `.pulumi/stacks/${project}/runtime-${env}.json*`,
+    ]);
     return [
         bucketStatement(stateBucket),
-        { Sid: "ReadState", Effect: "Allow", Action: ["s3:GetObject"], Resource: objectArns(stateBucket, [...files, BACKEND_META]) },
+        {
+            Sid: "ReadState",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: objectArns(stateBucket, [...files, BACKEND_META]),
+        },
         ...secretsStatement(scope, envs, ["kms:Decrypt"]),
     ];
 }

@@ -37,15 +37,25 @@ function checkCompatible(config: RuntimeConfig, base: BaseContract): void {
     const source = config.discovery === "stack" ? `base stack "${config.baseStack}"` : `the base found by tags`;
     const problems: string[] = [];
     if (base.contractVersion > CONTRACT_VERSION) {
-        problems.push(`${source} publishes contract version ${base.contractVersion}, this program reads version ${CONTRACT_VERSION}; update this checkout (git pull) before deploying runtime`);
+        problems.push(
+            `${source} publishes contract version ${base.contractVersion}, this program reads version ${CONTRACT_VERSION}; update this checkout (git pull) before deploying runtime`,
+        );
     }
     if (base.environment !== config.env) {
-        problems.push(`${source} belongs to environment "${base.environment}", not "${config.env}"; fix baseStack in Pulumi.${config.stack}.yaml`);
+        problems.push(
+            `${source} belongs to environment "${base.environment}", not "${config.env}"; fix baseStack in Pulumi.${config.stack}.yaml`,
+        );
     }
     if (base.region !== config.region) {
-        problems.push(`${source} is in ${base.region} but aws:region is ${config.region}; set aws:region to ${base.region} in Pulumi.${config.stack}.yaml`);
+        problems.push(
+            `${source} is in ${base.region} but aws:region is ${config.region}; set aws:region to ${base.region} in Pulumi.${config.stack}.yaml`,
+        );
     }
-    if (base.publicSubnetIds.length === 0 || base.privateSubnetIds.length !== base.publicSubnetIds.length || base.privateRouteTableIds.length !== base.privateSubnetIds.length) {
+    if (
+        base.publicSubnetIds.length === 0 ||
+        base.privateSubnetIds.length !== base.publicSubnetIds.length ||
+        base.privateRouteTableIds.length !== base.privateSubnetIds.length
+    ) {
         problems.push(
             `${source} has ${base.publicSubnetIds.length} public subnets, ${base.privateSubnetIds.length} private subnets and ` +
                 `${base.privateRouteTableIds.length} private route tables; expected one of each per zone; run "pulumi up -s base-${config.env}"`,

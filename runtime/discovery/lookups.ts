@@ -23,7 +23,8 @@ export function baseLookups(config: RuntimeConfig): Lookups {
         ]);
     };
     const tagged = (markers: Markers) => baseLookupFilters(config, markers);
-    const describe = (filters: TagFilter[]) => filters.map((filter) => `${filter.name.slice(4)}=${filter.values[0]}`).join(", ");
+    const describe = (filters: TagFilter[]) =>
+        filters.map((filter) => `${filter.name.slice(4)}=${filter.values[0]}`).join(", ");
     const once = <T>(load: () => Promise<T>) => {
         let promise: Promise<T> | undefined;
         return () => (promise ??= load());
@@ -31,7 +32,9 @@ export function baseLookups(config: RuntimeConfig): Lookups {
 
     const vpc = once(() => {
         const filters = tagged({ Role: "vpc" });
-        return aws.ec2.getVpc({ filters }).catch((cause) => Promise.reject(found(`VPC tagged ${describe(filters)}`, cause)));
+        return aws.ec2
+            .getVpc({ filters })
+            .catch((cause) => Promise.reject(found(`VPC tagged ${describe(filters)}`, cause)));
     });
     // Zone order matters: nat-per-az routes zone i's private table to zone i's NAT gateway.
     const subnetIdsInZoneOrder = (tier: "public" | "private") =>
@@ -40,14 +43,18 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             const result = await aws.ec2.getSubnets({ filters });
             if (result.ids.length === 0) throw found(`subnets tagged ${describe(filters)}`, "none matched");
             const subnets = await Promise.all([...result.ids].sort().map((id) => aws.ec2.getSubnet({ id })));
-            return subnets.sort((a, b) => a.availabilityZone.localeCompare(b.availabilityZone)).map((subnet) => subnet.id);
+            return subnets
+                .sort((a, b) => a.availabilityZone.localeCompare(b.availabilityZone))
+                .map((subnet) => subnet.id);
         });
     const publicSubnetIds = subnetIdsInZoneOrder("public");
     const privateSubnetIds = subnetIdsInZoneOrder("private");
     const securityGroupId = (role: "load-balancer" | "services" | "nat-instance") =>
         once(async () => {
             const filters = tagged({ Role: role });
-            const group = await aws.ec2.getSecurityGroup({ filters }).catch((cause) => Promise.reject(found(`security group tagged ${describe(filters)}`, cause)));
+            const group = await aws.ec2
+                .getSecurityGroup({ filters })
+                .catch((cause) => Promise.reject(found(`security group tagged ${describe(filters)}`, cause)));
             return group.id;
         });
     const zoneId = once(async () => {
@@ -88,7 +95,9 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             const entries = await Promise.all(
                 SERVICE_NAMES.map(async (service) => {
                     const name = repositoryName(config, service);
-                    const repository = await aws.ecr.getRepository({ name }).catch((cause) => Promise.reject(found(`ECR repository ${name}`, cause)));
+                    const repository = await aws.ecr
+                        .getRepository({ name })
+                        .catch((cause) => Promise.reject(found(`ECR repository ${name}`, cause)));
                     return [service, { name, url: repository.repositoryUrl, arn: repository.arn }] as const;
                 }),
             );
@@ -98,7 +107,9 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             const entries = await Promise.all(
                 SERVICE_NAMES.map(async (service) => {
                     const name = logGroupName(config, service);
-                    const group = await aws.cloudwatch.getLogGroup({ name }).catch((cause) => Promise.reject(found(`log group ${name}`, cause)));
+                    const group = await aws.cloudwatch
+                        .getLogGroup({ name })
+                        .catch((cause) => Promise.reject(found(`log group ${name}`, cause)));
                     return [service, { name, arn: group.arn }] as const;
                 }),
             );
@@ -109,12 +120,15 @@ export function baseLookups(config: RuntimeConfig): Lookups {
         certificateArn: once(async () => {
             if (!config.zoneName) return "";
             // A certificate still waiting for the zone's delegation is not issued: serve HTTP until it is.
-            const certificate = await aws.acm.getCertificate({ domain: config.zoneName, statuses: ["ISSUED"], mostRecent: true }).catch(() => undefined);
+            const certificate = await aws.acm
+                .getCertificate({ domain: config.zoneName, statuses: ["ISSUED"], mostRecent: true })
+                .catch(() => undefined);
             return certificate?.arn ?? "";
         }),
         // A base that predates the output: an issued certificate proves the zone answers (ACM validated
         // through it), and an existing zone given by id is delegated, as base treats it.
-        zoneDelegated: async (known) => (known.domain ?? "") !== "" && (config.zoneId !== undefined || (known.certificateArn ?? "") !== ""),
+        zoneDelegated: async (known) =>
+            (known.domain ?? "") !== "" && (config.zoneId !== undefined || (known.certificateArn ?? "") !== ""),
         accessLogsBucket: async () => config.accessLogsBucket ?? "",
         vpcLinkId: async () => {
             if (config.frontDoor !== "http-api") return "";
@@ -128,7 +142,9 @@ export function baseLookups(config: RuntimeConfig): Lookups {
         serviceDiscoveryNamespaceId: async () => {
             if (config.frontDoor !== "http-api") return "";
             const name = serviceDiscoveryNamespaceName(config);
-            const namespace = await aws.servicediscovery.getDnsNamespace({ name, type: "DNS_PRIVATE" }).catch((cause) => Promise.reject(found(`Cloud Map namespace ${name}`, cause)));
+            const namespace = await aws.servicediscovery
+                .getDnsNamespace({ name, type: "DNS_PRIVATE" })
+                .catch((cause) => Promise.reject(found(`Cloud Map namespace ${name}`, cause)));
             return namespace.id;
         },
         permissionsBoundaryArn: once(() => boundaryLookup(config)),

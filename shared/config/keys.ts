@@ -1,15 +1,33 @@
 import { CPU_ARCHITECTURES, EGRESS_MODES, FRONT_DOORS } from "../environments";
 import { Layer } from "../stack-name";
 import { SERVICE_NAMES } from "../services";
-import { boolean, cidrBlock, jsonList, jsonRecord, listOf, matching, oneOf, Parsed, Parser, stringMap, wholeNumber, within } from "./parsers";
+import {
+    boolean,
+    cidrBlock,
+    jsonList,
+    jsonRecord,
+    listOf,
+    matching,
+    oneOf,
+    Parsed,
+    Parser,
+    stringMap,
+    wholeNumber,
+    within,
+} from "./parsers";
 
 /** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 export const DISCOVERY_MODES = ["stack", "tags"] as const;
 export type DiscoveryMode = (typeof DISCOVERY_MODES)[number];
 
-const hostname = matching(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case DNS name such as example.com");
+const hostname = matching(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "a lower-case DNS name such as example.com",
+);
 
 /** Docker's rule for a tag: up to 128 letters, digits, _, . and -, not starting with . or -. */
 export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -18,9 +36,18 @@ const imageTag = matching(IMAGE_TAG_PATTERN, "a Docker image tag such as v1.4.2"
 /** The security groups base owns whose name and description an adoption may carry over. */
 export const SECURITY_GROUP_ROLES = ["loadBalancer", "services"] as const;
 export type SecurityGroupRole = (typeof SECURITY_GROUP_ROLES)[number];
-const securityGroupText = matching(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/, "up to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*");
-const repository = matching(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "an ECR repository name (lower-case letters and digits separated by single . _ or -)");
-const wildcardHostname = matching(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a DNS name such as api.example.com or *.example.com");
+const securityGroupText = matching(
+    /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/,
+    "up to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
+);
+const repository = matching(
+    /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+    "an ECR repository name (lower-case letters and digits separated by single . _ or -)",
+);
+const wildcardHostname = matching(
+    /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "a DNS name such as api.example.com or *.example.com",
+);
 const anyCidr: Parser<string> = (key, raw) => {
     const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(raw);
     return match && match.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(match[5]) <= 32
@@ -32,13 +59,19 @@ const hostedZoneId = matching(/^Z[A-Z0-9]{1,31}$/, "a Route53 hosted zone id suc
 
 const githubRepository = matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a GitHub repository as owner/name");
 
-const bucketName = matching(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)");
+const bucketName = matching(
+    /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    "an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)",
+);
 
 /** Never prod: a pull request presents the same subject to every environment's roles, and prod previews on main through its reviewed environment. */
 const PREVIEWABLE_ENVIRONMENTS = ["dev", "staging"] as const;
 const previewEnvironment = (key: string, raw: unknown): Parsed<(typeof PREVIEWABLE_ENVIRONMENTS)[number]> =>
     raw === "prod"
-        ? { ok: false, problem: `${key} is prod, which no pull request may read: a pull request presents one subject to every environment's roles; prod's preview runs on main through its reviewed environment` }
+        ? {
+              ok: false,
+              problem: `${key} is prod, which no pull request may read: a pull request presents one subject to every environment's roles; prod's preview runs on main through its reviewed environment`,
+          }
         : within(oneOf(PREVIEWABLE_ENVIRONMENTS))(key, raw);
 
 interface KeySpec<T> {
@@ -58,23 +91,53 @@ const BOTH = ["base", "runtime"] as const;
  */
 export const CONFIG_KEYS = {
     vpcCidr: spec(BASE, cidrBlock),
-    subnetCidrs: spec(BASE, jsonRecord(["public", "private"], listOf(within(anyCidr), '["10.0.0.0/24", "10.0.1.0/24"]'), '{"public": ["10.0.0.0/24", "10.0.1.0/24"], "private": ["10.0.2.0/24", "10.0.3.0/24"]}')),
+    subnetCidrs: spec(
+        BASE,
+        jsonRecord(
+            ["public", "private"],
+            listOf(within(anyCidr), '["10.0.0.0/24", "10.0.1.0/24"]'),
+            '{"public": ["10.0.0.0/24", "10.0.1.0/24"], "private": ["10.0.2.0/24", "10.0.3.0/24"]}',
+        ),
+    ),
     azCount: spec(BASE, wholeNumber(2, 6, "an application load balancer needs subnets in at least two zones")),
     domain: spec(BOTH, hostname),
     zoneId: spec(BOTH, hostedZoneId),
     zoneName: spec(BOTH, hostname),
     // Names in the environment's zone (dev.example.com): ACM validates each through a record there.
-    certificateAlternativeNames: spec(BASE, jsonList(within(wildcardHostname), '["*.dev.example.com", "api.dev.example.com"]')),
+    certificateAlternativeNames: spec(
+        BASE,
+        jsonList(within(wildcardHostname), '["*.dev.example.com", "api.dev.example.com"]'),
+    ),
     parentZoneId: spec(BASE, hostedZoneId),
     dnsDelegated: spec(BASE, boolean),
     extraTags: spec(BOTH, stringMap),
-    repositoryNames: spec(BASE, jsonRecord(SERVICE_NAMES, within(repository), '{"frontend": "acme-dev-frontend", "backend": "acme-dev-backend"}')),
-    securityGroupNames: spec(BASE, jsonRecord(SECURITY_GROUP_ROLES, within(securityGroupText), '{"loadBalancer": "acme-dev-alb-sg", "services": "acme-dev-ecs-tasks-sg"}')),
-    securityGroupDescriptions: spec(BASE, jsonRecord(SECURITY_GROUP_ROLES, within(securityGroupText), '{"loadBalancer": "ALB", "services": "ECS tasks"}')),
+    repositoryNames: spec(
+        BASE,
+        jsonRecord(
+            SERVICE_NAMES,
+            within(repository),
+            '{"frontend": "acme-dev-frontend", "backend": "acme-dev-backend"}',
+        ),
+    ),
+    securityGroupNames: spec(
+        BASE,
+        jsonRecord(
+            SECURITY_GROUP_ROLES,
+            within(securityGroupText),
+            '{"loadBalancer": "acme-dev-alb-sg", "services": "acme-dev-ecs-tasks-sg"}',
+        ),
+    ),
+    securityGroupDescriptions: spec(
+        BASE,
+        jsonRecord(SECURITY_GROUP_ROLES, within(securityGroupText), '{"loadBalancer": "ALB", "services": "ECS tasks"}'),
+    ),
     protect: spec(BOTH, boolean),
     egress: spec(RUNTIME, oneOf(EGRESS_MODES)),
     frontDoor: spec(BOTH, oneOf(FRONT_DOORS)),
-    natInstanceType: spec(RUNTIME, matching(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t4g.nano")),
+    natInstanceType: spec(
+        RUNTIME,
+        matching(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t4g.nano"),
+    ),
     imageTag: spec(RUNTIME, imageTag),
     frontendImageTag: spec(RUNTIME, imageTag),
     backendImageTag: spec(RUNTIME, imageTag),
@@ -90,18 +153,38 @@ export const CONFIG_KEYS = {
     containerInsights: spec(RUNTIME, boolean),
     enableExec: spec(RUNTIME, boolean),
     discovery: spec(RUNTIME, oneOf(DISCOVERY_MODES)),
-    baseStack: spec(RUNTIME, matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a full stack name <organization>/<project>/<stack>")),
+    baseStack: spec(
+        RUNTIME,
+        matching(
+            /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+            "a full stack name <organization>/<project>/<stack>",
+        ),
+    ),
     appHostname: spec(RUNTIME, hostname),
     apiHostname: spec(RUNTIME, hostname),
     accessLogs: spec(BASE, boolean),
     accessLogsBucket: spec(BOTH, bucketName),
     githubRepository: spec(BASE, githubRepository),
     imagePublisherRepository: spec(BASE, githubRepository),
-    githubOidcProviderArn: spec(BASE, matching(/^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, "the ARN of the account's GitHub OIDC provider")),
+    githubOidcProviderArn: spec(
+        BASE,
+        matching(
+            /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+            "the ARN of the account's GitHub OIDC provider",
+        ),
+    ),
     stateBucket: spec(BASE, bucketName),
     previewEnvironments: spec(BASE, jsonList(previewEnvironment, '["dev", "staging"]')),
-    secretsKeyArn: spec(BASE, matching(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "the ARN of the KMS key of the awskms:// secrets provider (arn:aws:kms:<region>:<account>:key/<id>)")),
+    secretsKeyArn: spec(
+        BASE,
+        matching(
+            /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
+            "the ARN of the KMS key of the awskms:// secrets provider (arn:aws:kms:<region>:<account>:key/<id>)",
+        ),
+    ),
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
-export type ConfigValues = { -readonly [K in ConfigKey]?: (typeof CONFIG_KEYS)[K] extends KeySpec<infer T> ? T : never };
+export type ConfigValues = {
+    -readonly [K in ConfigKey]?: (typeof CONFIG_KEYS)[K] extends KeySpec<infer T> ? T : never;
+};

@@ -6,7 +6,14 @@ import { namingProblems, portProblems } from "../preflight";
 import { BaseConfig, CommonConfig, ProjectContext, RuntimeConfig, StackConfig } from "./types";
 import { CONFIG_KEYS, ConfigKey, ConfigValues } from "./keys";
 import { closest, namespaceProblems, regionProblem } from "./namespaces";
-import { alternativeNameProblems, MAX_SUBNET_PREFIX, natInstanceTypeProblems, runtimeProblems, subnetProblems, tagProblems } from "./problems";
+import {
+    alternativeNameProblems,
+    MAX_SUBNET_PREFIX,
+    natInstanceTypeProblems,
+    runtimeProblems,
+    subnetProblems,
+    tagProblems,
+} from "./problems";
 import { subnetPrefixOf } from "../subnet-plan";
 
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
@@ -14,12 +21,15 @@ export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 /** Graviton, the cheapest instance that forwards a small environment's traffic. */
 export const DEFAULT_NAT_INSTANCE_TYPE = "t4g.nano";
 
-
 /**
  * Validates the raw config of one stack (`pulumi.runtime.allConfig()`: keys `<namespace>:<key>`,
  * values as strings) and resolves every default. Throws one ConfigError listing every problem.
  */
-export function loadConfig(name: StackName, raw: Readonly<Record<string, string>>, context: ProjectContext): StackConfig {
+export function loadConfig(
+    name: StackName,
+    raw: Readonly<Record<string, string>>,
+    context: ProjectContext,
+): StackConfig {
     const { stack, layer, env } = name;
     const problems: string[] = [];
     const where = `change it in Pulumi.${stack}.yaml`;
@@ -32,13 +42,17 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         if (namespace !== context.project || rawValue.trim() === "") continue;
         if (!isConfigKey(key)) {
             const near = closest(key, Object.keys(CONFIG_KEYS));
-            problems.push(`unknown config key "${fullKey}"${near ? `; did you mean ${context.project}:${near}?` : ""}; known keys: ${knownKeys(layer)}`);
+            problems.push(
+                `unknown config key "${fullKey}"${near ? `; did you mean ${context.project}:${near}?` : ""}; known keys: ${knownKeys(layer)}`,
+            );
             continue;
         }
         const keySpec = CONFIG_KEYS[key];
         if (!(keySpec.layers as readonly string[]).includes(layer)) {
             const owner = keySpec.layers[0];
-            problems.push(`"${fullKey}" is read by the ${owner} layer only; move it to Pulumi.${stackNameOf(owner, env)}.yaml`);
+            problems.push(
+                `"${fullKey}" is read by the ${owner} layer only; move it to Pulumi.${stackNameOf(owner, env)}.yaml`,
+            );
             continue;
         }
         const parsed = keySpec.parse(`${context.project}:${key}`, rawValue);
@@ -56,20 +70,35 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
     problems.push(...namespaceProblems(raw, context.project, Object.keys(CONFIG_KEYS)));
     problems.push(...tagProblems(values.extraTags ?? {}, context.project, where));
     problems.push(...namingProblems({ project: context.project, env }, layer), ...portProblems());
-    const roleKeys = (["stateBucket", "secretsKeyArn", "previewEnvironments"] as const).filter((key) => values[key] !== undefined);
+    const roleKeys = (["stateBucket", "secretsKeyArn", "previewEnvironments"] as const).filter(
+        (key) => values[key] !== undefined,
+    );
     if (roleKeys.length > 0 && !values.githubRepository) {
-        problems.push(`${roleKeys.map((key) => `${context.project}:${key}`).join(", ")} configure the GitHub roles, which are off; set ${context.project}:githubRepository (owner/name) to turn them on`);
+        problems.push(
+            `${roleKeys.map((key) => `${context.project}:${key}`).join(", ")} configure the GitHub roles, which are off; set ${context.project}:githubRepository (owner/name) to turn them on`,
+        );
     }
     if (values.githubRepository && !values.stateBucket && !invalid.has("stateBucket")) {
-        problems.push(`${context.project}:githubRepository turns on the GitHub roles, which need the state bucket; set ${context.project}:stateBucket (the bucket of the s3:// backend); ${where}`);
+        problems.push(
+            `${context.project}:githubRepository turns on the GitHub roles, which need the state bucket; set ${context.project}:stateBucket (the bucket of the s3:// backend); ${where}`,
+        );
     }
     const key = (name: ConfigKey) => `${context.project}:${name}`;
-    for (const needsDomain of ["zoneId", "zoneName", "parentZoneId", "dnsDelegated", "certificateAlternativeNames"] as const) {
-        if (values[needsDomain] !== undefined && !values.domain) problems.push(`${key(needsDomain)} is set without ${key("domain")}; set the domain the zone serves`);
+    for (const needsDomain of [
+        "zoneId",
+        "zoneName",
+        "parentZoneId",
+        "dnsDelegated",
+        "certificateAlternativeNames",
+    ] as const) {
+        if (values[needsDomain] !== undefined && !values.domain)
+            problems.push(`${key(needsDomain)} is set without ${key("domain")}; set the domain the zone serves`);
     }
 
     const defaults = ENVIRONMENTS[env];
-    const zoneName = values.domain ? (values.zoneName ?? environmentZoneName(values.domain, env, defaults.zoneAtApex)) : undefined;
+    const zoneName = values.domain
+        ? (values.zoneName ?? environmentZoneName(values.domain, env, defaults.zoneAtApex))
+        : undefined;
     const common: CommonConfig = {
         stack,
         env,
@@ -84,7 +113,9 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         frontDoor: values.frontDoor ?? defaults.frontDoor,
     };
     if (!frontDoorsFor(env).includes(common.frontDoor)) {
-        problems.push(`${key("frontDoor")} ${common.frontDoor} is not allowed in ${env}: prod keeps the load balancer (access logs, no 30-second or 10 MB limit); use ${frontDoorsFor(env).join(" or ")}; ${where}`);
+        problems.push(
+            `${key("frontDoor")} ${common.frontDoor} is not allowed in ${env}: prod keeps the load balancer (access logs, no 30-second or 10 MB limit); use ${frontDoorsFor(env).join(" or ")}; ${where}`,
+        );
     }
 
     if (layer === "base") {
@@ -97,18 +128,42 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
             );
         }
         if (values.parentZoneId && values.zoneId) {
-            problems.push(`${key("parentZoneId")} and ${key("zoneId")} are both set: an existing zone's delegation is already yours; remove parentZoneId; ${where}`);
+            problems.push(
+                `${key("parentZoneId")} and ${key("zoneId")} are both set: an existing zone's delegation is already yours; remove parentZoneId; ${where}`,
+            );
         }
         if (values.parentZoneId && defaults.zoneAtApex) {
-            problems.push(`${key("parentZoneId")}: ${stack}'s zone is the apex ${values.domain}, which only its registrar can delegate; remove parentZoneId and set the registrar's name servers to base's nameServers output; ${where}`);
+            problems.push(
+                `${key("parentZoneId")}: ${stack}'s zone is the apex ${values.domain}, which only its registrar can delegate; remove parentZoneId and set the registrar's name servers to base's nameServers output; ${where}`,
+            );
         }
-        if (zoneName && values.certificateAlternativeNames) problems.push(...alternativeNameProblems(values.certificateAlternativeNames, zoneName, key("certificateAlternativeNames"), where));
-        problems.push(...subnetProblems(values.subnetCidrs as { public: string[]; private: string[] } | undefined, vpcCidr, values.azCount ?? defaults.azCount, key("subnetCidrs"), where));
+        if (zoneName && values.certificateAlternativeNames)
+            problems.push(
+                ...alternativeNameProblems(
+                    values.certificateAlternativeNames,
+                    zoneName,
+                    key("certificateAlternativeNames"),
+                    where,
+                ),
+            );
+        problems.push(
+            ...subnetProblems(
+                values.subnetCidrs as { public: string[]; private: string[] } | undefined,
+                vpcCidr,
+                values.azCount ?? defaults.azCount,
+                key("subnetCidrs"),
+                where,
+            ),
+        );
         if (values.accessLogs === false && values.accessLogsBucket) {
-            problems.push(`${key("accessLogsBucket")} is set but ${key("accessLogs")} is false; remove one of them; ${where}`);
+            problems.push(
+                `${key("accessLogsBucket")} is set but ${key("accessLogs")} is false; remove one of them; ${where}`,
+            );
         }
         if (env === "prod" && (values.previewEnvironments ?? []).length > 0) {
-            problems.push(`${key("previewEnvironments")}: no role of base-prod may trust pull requests, which present one subject to every environment; set it in Pulumi.base-dev.yaml; ${where}`);
+            problems.push(
+                `${key("previewEnvironments")}: no role of base-prod may trust pull requests, which present one subject to every environment; set it in Pulumi.base-dev.yaml; ${where}`,
+            );
         }
         throwIfAny(stack, problems);
         const githubAccess =
@@ -131,7 +186,8 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
             certificateAlternativeNames: values.certificateAlternativeNames ?? (zoneName ? [`*.${zoneName}`] : []),
             securityGroupNames: values.securityGroupNames as BaseConfig["securityGroupNames"],
             securityGroupDescriptions: values.securityGroupDescriptions as BaseConfig["securityGroupDescriptions"],
-            dnsDelegated: values.dnsDelegated === true || values.parentZoneId !== undefined || values.zoneId !== undefined,
+            dnsDelegated:
+                values.dnsDelegated === true || values.parentZoneId !== undefined || values.zoneId !== undefined,
             logRetentionDays: values.logRetentionDays ?? defaults.logRetentionDays,
             accessLogs: values.accessLogs ?? (defaults.accessLogs || values.accessLogsBucket !== undefined),
             accessLogsBucket: values.accessLogsBucket,
@@ -146,7 +202,10 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         layer,
         egress: values.egress ?? defaults.egress,
         natInstanceType: values.natInstanceType ?? DEFAULT_NAT_INSTANCE_TYPE,
-        imageTags: { frontend: values.frontendImageTag ?? values.imageTag ?? "", backend: values.backendImageTag ?? values.imageTag ?? "" },
+        imageTags: {
+            frontend: values.frontendImageTag ?? values.imageTag ?? "",
+            backend: values.backendImageTag ?? values.imageTag ?? "",
+        },
         taskCpu: values.taskCpu ?? defaults.taskCpu,
         taskMemory: values.taskMemory ?? defaults.taskMemory,
         cpuArchitecture: values.cpuArchitecture ?? defaults.cpuArchitecture,
@@ -163,7 +222,10 @@ export function loadConfig(name: StackName, raw: Readonly<Record<string, string>
         apiHostname: values.apiHostname,
         accessLogsBucket: values.accessLogsBucket,
     };
-    problems.push(...runtimeProblems(runtime, where, invalid), ...natInstanceTypeProblems(values.natInstanceType, runtime, where));
+    problems.push(
+        ...runtimeProblems(runtime, where, invalid),
+        ...natInstanceTypeProblems(values.natInstanceType, runtime, where),
+    );
     throwIfAny(stack, problems);
     return runtime;
 }

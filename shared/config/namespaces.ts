@@ -13,7 +13,11 @@ export const AWS_REGIONS: readonly string[] = Object.values(Region);
 const PULUMI_NAMESPACE = "pulumi";
 
 /** Problems with `aws:*` keys and keys in namespaces nobody reads; `project` is the project's own. */
-export function namespaceProblems(raw: Readonly<Record<string, string>>, project: string, knownProjectKeys: readonly string[]): string[] {
+export function namespaceProblems(
+    raw: Readonly<Record<string, string>>,
+    project: string,
+    knownProjectKeys: readonly string[],
+): string[] {
     const problems: string[] = [];
     for (const fullKey of Object.keys(raw)) {
         const colon = fullKey.indexOf(":");
@@ -22,13 +26,20 @@ export function namespaceProblems(raw: Readonly<Record<string, string>>, project
         if (namespace === project || namespace === PULUMI_NAMESPACE) continue;
         if (namespace === "aws") {
             if (!AWS_PROVIDER_KEYS.includes(key)) {
-                problems.push(`unknown AWS provider key "${fullKey}"${suggestion(key, AWS_PROVIDER_KEYS, (near) => `aws:${near}`)}`);
+                problems.push(
+                    `unknown AWS provider key "${fullKey}"${suggestion(key, AWS_PROVIDER_KEYS, (near) => `aws:${near}`)}`,
+                );
             }
             continue;
         }
         const nearKey = closest(key, knownProjectKeys);
-        const hint = closest(namespace, [project, "aws"]) === project && nearKey ? `; did you mean ${project}:${nearKey}?` : suggestion(key, AWS_PROVIDER_KEYS, (near) => `aws:${near}`);
-        problems.push(`"${fullKey}" is in namespace "${namespace}", which nothing reads${hint || `; this project reads ${project}: and aws: keys`}`);
+        const hint =
+            closest(namespace, [project, "aws"]) === project && nearKey
+                ? `; did you mean ${project}:${nearKey}?`
+                : suggestion(key, AWS_PROVIDER_KEYS, (near) => `aws:${near}`);
+        problems.push(
+            `"${fullKey}" is in namespace "${namespace}", which nothing reads${hint || `; this project reads ${project}: and aws: keys`}`,
+        );
     }
     return problems;
 }
@@ -38,7 +49,9 @@ export function regionProblem(region: string | undefined, stack: string): string
     if (!region) return `aws:region is not set; run "pulumi config set aws:region us-west-2 -s ${stack}"`;
     if (AWS_REGIONS.includes(region)) return undefined;
     const near = closest(region, AWS_REGIONS);
-    const form = /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) ? "is not an AWS region" : "is not a region name (such as us-west-2)";
+    const form = /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)
+        ? "is not an AWS region"
+        : "is not a region name (such as us-west-2)";
     return `aws:region "${region}" ${form}${near ? ` (did you mean ${near}?)` : ""}; change it in Pulumi.${stack}.yaml`;
 }
 
@@ -62,7 +75,11 @@ function editDistance(a: string, b: string): number {
     for (let i = 1; i <= a.length; i++) {
         const current = [i];
         for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            current[j] = Math.min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+            );
         }
         previous = current;
     }

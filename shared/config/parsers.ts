@@ -42,7 +42,9 @@ export const cidrBlock: Parser<string> = (key, raw) => {
     }
     const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
     if (address % 2 ** (32 - prefix) !== 0) {
-        return fail(`${key} ${raw} has host bits set; the network address for /${prefix} is ${networkAddress(address, prefix)}/${prefix}`);
+        return fail(
+            `${key} ${raw} has host bits set; the network address for /${prefix} is ${networkAddress(address, prefix)}/${prefix}`,
+        );
     }
     return ok(raw.trim());
 };
@@ -53,7 +55,11 @@ function networkAddress(address: number, prefix: number): string {
 }
 
 /** A JSON object with exactly these keys, each value checked by `value`; e.g. {"frontend": "...", "backend": "..."}. */
-export function jsonRecord<T>(keys: readonly string[], value: (key: string, raw: unknown) => Parsed<T>, example: string): Parser<Record<string, T>> {
+export function jsonRecord<T>(
+    keys: readonly string[],
+    value: (key: string, raw: unknown) => Parsed<T>,
+    example: string,
+): Parser<Record<string, T>> {
     return (key, raw) => {
         let parsed: unknown;
         try {
@@ -61,10 +67,13 @@ export function jsonRecord<T>(keys: readonly string[], value: (key: string, raw:
         } catch {
             return fail(`${key} must be a map such as ${example} (got "${raw}")`);
         }
-        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return fail(`${key} must be a map such as ${example} (got ${raw})`);
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+            return fail(`${key} must be a map such as ${example} (got ${raw})`);
         const given = Object.keys(parsed);
         if (given.length !== keys.length || !keys.every((name) => given.includes(name))) {
-            return fail(`${key} must have exactly the keys ${keys.join(" and ")}, such as ${example} (got ${given.join(", ") || "none"})`);
+            return fail(
+                `${key} must have exactly the keys ${keys.join(" and ")}, such as ${example} (got ${given.join(", ") || "none"})`,
+            );
         }
         const result: Record<string, T> = {};
         for (const name of keys) {
@@ -77,7 +86,10 @@ export function jsonRecord<T>(keys: readonly string[], value: (key: string, raw:
 }
 
 /** A list (inside a JSON value) whose every entry `value` accepts. */
-export function listOf<T>(value: (key: string, raw: unknown) => Parsed<T>, example: string): (key: string, raw: unknown) => Parsed<T[]> {
+export function listOf<T>(
+    value: (key: string, raw: unknown) => Parsed<T>,
+    example: string,
+): (key: string, raw: unknown) => Parsed<T[]> {
     return (key, raw) => {
         if (!Array.isArray(raw)) return fail(`${key} must be a list such as ${example} (got ${JSON.stringify(raw)})`);
         const result: T[] = [];
@@ -102,7 +114,10 @@ export function jsonList<T>(value: (key: string, raw: unknown) => Parsed<T>, exa
 }
 
 /** A string value inside a JSON config value, checked by a string parser. */
-export const within = <T>(parse: Parser<T>) => (key: string, raw: unknown): Parsed<T> => (typeof raw === "string" ? parse(key, raw) : fail(`${key} must be a string (got ${JSON.stringify(raw)})`));
+export const within =
+    <T>(parse: Parser<T>) =>
+    (key: string, raw: unknown): Parsed<T> =>
+        typeof raw === "string" ? parse(key, raw) : fail(`${key} must be a string (got ${JSON.stringify(raw)})`);
 
 /** A JSON object of string values, e.g. extraTags: {"CostCenter": "web"}. */
 export const stringMap: Parser<Record<string, string>> = (key, raw) => {
@@ -112,7 +127,12 @@ export const stringMap: Parser<Record<string, string>> = (key, raw) => {
     } catch {
         return fail(`${key} must be a map of strings, e.g. {"CostCenter": "web"} (got "${raw}")`);
     }
-    if (typeof value !== "object" || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== "string")) {
+    if (
+        typeof value !== "object" ||
+        value === null ||
+        Array.isArray(value) ||
+        Object.values(value).some((v) => typeof v !== "string")
+    ) {
         return fail(`${key} must be a map of strings, e.g. {"CostCenter": "web"} (got ${raw})`);
     }
     return ok(value as Record<string, string>);

@@ -14,9 +14,13 @@ export const MAX_SUBNET_PREFIX = 27;
 export function runtimeProblems(config: RuntimeConfig, where: string, invalid: ReadonlySet<string>): string[] {
     const problems: string[] = [];
     const key = (name: ConfigKey) => `${config.project}:${name}`;
-    const untagged = SERVICE_NAMES.filter((service) => !config.imageTags[service] && !invalid.has("imageTag") && !invalid.has(`${service}ImageTag`));
+    const untagged = SERVICE_NAMES.filter(
+        (service) => !config.imageTags[service] && !invalid.has("imageTag") && !invalid.has(`${service}ImageTag`),
+    );
     if (untagged.length > 0) {
-        problems.push(`${key("imageTag")} is not set: the image tag ${untagged.length === SERVICE_NAMES.length ? "both services deploy" : `${untagged.join(" and ")} deploys`}; release one with "npm run release -- --env ${config.env} --tag v1.0.0"`);
+        problems.push(
+            `${key("imageTag")} is not set: the image tag ${untagged.length === SERVICE_NAMES.length ? "both services deploy" : `${untagged.join(" and ")} deploys`}; release one with "npm run release -- --env ${config.env} --tag v1.0.0"`,
+        );
     }
     const sizeProblem = fargateSizeProblem(config.taskCpu, config.taskMemory);
     if (sizeProblem) problems.push(`${sizeProblem}; ${where}`);
@@ -27,7 +31,9 @@ export function runtimeProblems(config: RuntimeConfig, where: string, invalid: R
     }
     // Fargate Spot runs Linux X86_64 tasks only (ECS developer guide, "Fargate capacity providers").
     if (config.cpuArchitecture === "ARM64" && config.spot) {
-        problems.push(`${key("cpuArchitecture")} ARM64 with ${key("spot")} true: Fargate Spot runs X86_64 tasks only; set spot to false or cpuArchitecture to X86_64; ${where}`);
+        problems.push(
+            `${key("cpuArchitecture")} ARM64 with ${key("spot")} true: Fargate Spot runs X86_64 tasks only; set spot to false or cpuArchitecture to X86_64; ${where}`,
+        );
     }
     if (config.domain && config.discovery !== "tags") {
         problems.push(
@@ -35,7 +41,10 @@ export function runtimeProblems(config: RuntimeConfig, where: string, invalid: R
         );
     }
     if (!egressModesFor(config.env).includes(config.egress)) {
-        const why = config.egress === "public-ip" ? "gives prod tasks public IP addresses" : "makes one instance prod's only way out";
+        const why =
+            config.egress === "public-ip"
+                ? "gives prod tasks public IP addresses"
+                : "makes one instance prod's only way out";
         problems.push(`${key("egress")} ${config.egress} ${why}; use ${PROD_EGRESS_MODES.join(" or ")}; ${where}`);
     }
     if (config.zoneName) problems.push(...hostnameProblems(config, config.zoneName));
@@ -43,24 +52,43 @@ export function runtimeProblems(config: RuntimeConfig, where: string, invalid: R
 }
 
 /** `natInstanceType` sizes the NAT instance of egress nat-instance; with another mode it would size nothing. */
-export function natInstanceTypeProblems(natInstanceType: string | undefined, config: RuntimeConfig, where: string): string[] {
+export function natInstanceTypeProblems(
+    natInstanceType: string | undefined,
+    config: RuntimeConfig,
+    where: string,
+): string[] {
     if (natInstanceType === undefined || config.egress === "nat-instance") return [];
-    return [`${config.project}:natInstanceType is read only with ${config.project}:egress nat-instance, and egress is ${config.egress}; remove natInstanceType or set egress to nat-instance; ${where}`];
+    return [
+        `${config.project}:natInstanceType is read only with ${config.project}:egress nat-instance, and egress is ${config.egress}; remove natInstanceType or set egress to nat-instance; ${where}`,
+    ];
 }
 
 /** Explicit subnets: one per zone and tier, inside the VPC, big enough for a load balancer, not overlapping. */
-export function subnetProblems(subnets: { public: string[]; private: string[] } | undefined, vpcCidr: string, azCount: number, key: string, where: string): string[] {
+export function subnetProblems(
+    subnets: { public: string[]; private: string[] } | undefined,
+    vpcCidr: string,
+    azCount: number,
+    key: string,
+    where: string,
+): string[] {
     if (!subnets) return [];
     const problems: string[] = [];
     const vpc = cidrRange(vpcCidr);
     const all = [...subnets.public, ...subnets.private];
     for (const tier of ["public", "private"] as const) {
-        if (subnets[tier].length !== azCount) problems.push(`${key} has ${subnets[tier].length} ${tier} subnets but azCount is ${azCount}; give one per zone; ${where}`);
+        if (subnets[tier].length !== azCount)
+            problems.push(
+                `${key} has ${subnets[tier].length} ${tier} subnets but azCount is ${azCount}; give one per zone; ${where}`,
+            );
     }
     for (const cidr of all) {
         const range = cidrRange(cidr);
-        if (range.prefix > MAX_SUBNET_PREFIX) problems.push(`${key} ${cidr} is smaller than /${MAX_SUBNET_PREFIX}, a load balancer's minimum subnet; ${where}`);
-        if (range.first < vpc.first || range.last > vpc.last) problems.push(`${key} ${cidr} is outside the VPC ${vpcCidr}; ${where}`);
+        if (range.prefix > MAX_SUBNET_PREFIX)
+            problems.push(
+                `${key} ${cidr} is smaller than /${MAX_SUBNET_PREFIX}, a load balancer's minimum subnet; ${where}`,
+            );
+        if (range.first < vpc.first || range.last > vpc.last)
+            problems.push(`${key} ${cidr} is outside the VPC ${vpcCidr}; ${where}`);
     }
     all.forEach((cidr, index) => {
         const overlapping = all.slice(index + 1).find((other) => {
@@ -83,7 +111,9 @@ export function hostnameProblems(config: RuntimeConfig, domain: string): string[
         const host = config[name];
         if (!host || host === domain) continue;
         if (!host.endsWith(`.${domain}`)) {
-            problems.push(`${config.project}:${name} ${host} is outside ${domain}, so the certificate cannot cover it; change it in Pulumi.${config.stack}.yaml`);
+            problems.push(
+                `${config.project}:${name} ${host} is outside ${domain}, so the certificate cannot cover it; change it in Pulumi.${config.stack}.yaml`,
+            );
         } else if (host.slice(0, -domain.length - 1).includes(".")) {
             problems.push(
                 `${config.project}:${name} ${host} is more than one label below ${domain}; the certificate's *.${domain} does not cover it; change it in Pulumi.${config.stack}.yaml`,
@@ -98,22 +128,34 @@ export function hostnameProblems(config: RuntimeConfig, domain: string): string[
  * validation"), and base writes those records into the environment's zone only. A name that is
  * neither the zone name nor under it would need a record in another zone, and base's up fails.
  */
-export function alternativeNameProblems(names: readonly string[], zoneName: string, key: string, where: string): string[] {
+export function alternativeNameProblems(
+    names: readonly string[],
+    zoneName: string,
+    key: string,
+    where: string,
+): string[] {
     return names
         .filter((name) => {
             const covered = name.replace(/^\*\./, "");
             return covered !== zoneName && !covered.endsWith(`.${zoneName}`);
         })
-        .map((name) => `${key} "${name}" is outside the zone ${zoneName}, so base cannot write its validation record; use ${zoneName} or a name under it; ${where}`);
+        .map(
+            (name) =>
+                `${key} "${name}" is outside the zone ${zoneName}, so base cannot write its validation record; use ${zoneName} or a name under it; ${where}`,
+        );
 }
 
 export function tagProblems(tags: Record<string, string>, project: string, where: string): string[] {
     return Object.entries(tags).flatMap(([tagKey, tagValue]) => {
         if (RESERVED_TAG_KEYS.includes(tagKey)) {
-            return [`${project}:extraTags may not set "${tagKey}": it is part of the tag contract (${RESERVED_TAG_KEYS.join(", ")}); ${where}`];
+            return [
+                `${project}:extraTags may not set "${tagKey}": it is part of the tag contract (${RESERVED_TAG_KEYS.join(", ")}); ${where}`,
+            ];
         }
         if (tagKey.toLowerCase().startsWith("aws:") || tagKey.length > 128 || tagValue.length > 256) {
-            return [`${project}:extraTags "${tagKey}" is not a valid AWS tag (no "aws:" prefix, key <= 128, value <= 256 characters); ${where}`];
+            return [
+                `${project}:extraTags "${tagKey}" is not a valid AWS tag (no "aws:" prefix, key <= 128, value <= 256 characters); ${where}`,
+            ];
         }
         return [];
     });

@@ -16,12 +16,60 @@ const TASKS = "sg-0b2c3d4e5f6a7b8c9";
 
 /** The rules EC2's DescribeSecurityGroupRules lists for the two old groups (their inline rules, with ids). */
 const RULES: SecurityGroupRule[] = [
-    { SecurityGroupRuleId: "sgr-0000000000000080a", GroupId: ALB, IsEgress: false, IpProtocol: "tcp", FromPort: 80, ToPort: 80, CidrIpv4: "0.0.0.0/0" },
-    { SecurityGroupRuleId: "sgr-0000000000000443a", GroupId: ALB, IsEgress: false, IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIpv4: "0.0.0.0/0" },
-    { SecurityGroupRuleId: "sgr-00000000000000e0a", GroupId: ALB, IsEgress: true, IpProtocol: "-1", FromPort: -1, ToPort: -1, CidrIpv4: "0.0.0.0/0" },
-    { SecurityGroupRuleId: "sgr-0000000000003000t", GroupId: TASKS, IsEgress: false, IpProtocol: "tcp", FromPort: 3000, ToPort: 3000, ReferencedGroupInfo: { GroupId: ALB } },
-    { SecurityGroupRuleId: "sgr-0000000000008000t", GroupId: TASKS, IsEgress: false, IpProtocol: "tcp", FromPort: 8000, ToPort: 8000, ReferencedGroupInfo: { GroupId: ALB } },
-    { SecurityGroupRuleId: "sgr-00000000000000e0t", GroupId: TASKS, IsEgress: true, IpProtocol: "-1", FromPort: -1, ToPort: -1, CidrIpv4: "0.0.0.0/0" },
+    {
+        SecurityGroupRuleId: "sgr-0000000000000080a",
+        GroupId: ALB,
+        IsEgress: false,
+        IpProtocol: "tcp",
+        FromPort: 80,
+        ToPort: 80,
+        CidrIpv4: "0.0.0.0/0",
+    },
+    {
+        SecurityGroupRuleId: "sgr-0000000000000443a",
+        GroupId: ALB,
+        IsEgress: false,
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        CidrIpv4: "0.0.0.0/0",
+    },
+    {
+        SecurityGroupRuleId: "sgr-00000000000000e0a",
+        GroupId: ALB,
+        IsEgress: true,
+        IpProtocol: "-1",
+        FromPort: -1,
+        ToPort: -1,
+        CidrIpv4: "0.0.0.0/0",
+    },
+    {
+        SecurityGroupRuleId: "sgr-0000000000003000t",
+        GroupId: TASKS,
+        IsEgress: false,
+        IpProtocol: "tcp",
+        FromPort: 3000,
+        ToPort: 3000,
+        ReferencedGroupInfo: { GroupId: ALB },
+    },
+    {
+        SecurityGroupRuleId: "sgr-0000000000008000t",
+        GroupId: TASKS,
+        IsEgress: false,
+        IpProtocol: "tcp",
+        FromPort: 8000,
+        ToPort: 8000,
+        ReferencedGroupInfo: { GroupId: ALB },
+    },
+    {
+        SecurityGroupRuleId: "sgr-00000000000000e0t",
+        GroupId: TASKS,
+        IsEgress: true,
+        IpProtocol: "-1",
+        FromPort: -1,
+        ToPort: -1,
+        CidrIpv4: "0.0.0.0/0",
+    },
 ];
 
 class RecordingClient {
@@ -39,13 +87,22 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
     let ec2: RecordingClient;
     const importFile = () => join(dir, "import.json");
     const run = (argv: string[], deps: Record<string, unknown> = {}) =>
-        adopt(["--env", "dev", "--import-file", importFile(), ...argv], undefined, { ec2, log: (line: string) => lines.push(line), source: { dir }, ...deps });
+        adopt(["--env", "dev", "--import-file", importFile(), ...argv], undefined, {
+            ec2,
+            log: (line: string) => lines.push(line),
+            source: { dir },
+            ...deps,
+        });
     const imported = () => JSON.parse(readFileSync(importFile(), "utf8"));
-    const entry = (name: string) => imported().resources.find((candidate: any) => (candidate.logicalName ?? candidate.name) === name && !candidate.component);
+    const entry = (name: string) =>
+        imported().resources.find(
+            (candidate: any) => (candidate.logicalName ?? candidate.name) === name && !candidate.component,
+        );
 
     beforeEach(() => {
         dir = mkdtempSync(join(tmpdir(), "durable-code-adopt-"));
-        for (const name of ["Pulumi.yaml", "Pulumi.base-dev.yaml", "Pulumi.runtime-dev.yaml"]) copyFileSync(join(PROJECT_DIR, name), join(dir, name));
+        for (const name of ["Pulumi.yaml", "Pulumi.base-dev.yaml", "Pulumi.runtime-dev.yaml"])
+            copyFileSync(join(PROJECT_DIR, name), join(dir, name));
         lines = [];
         ec2 = new RecordingClient(() => ({ SecurityGroupRules: RULES }));
     });
@@ -54,33 +111,78 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
     describe("adopting the old base-dev state", () => {
         it("yields an import file that matches the program, with zero replacements", async () => {
             assert.equal(await run(["--terraform-state", FIXTURE]), 0, lines.join("\n"));
-            const outcomes = lines[1].split("\n").slice(1).map((row) => /^\S+(?: \S+)* {2,}(adopted, changes in place|adopted|replaced|left behind|created anew|not known) {2,}/.exec(row)?.[1]);
+            const outcomes = lines[1]
+                .split("\n")
+                .slice(1)
+                .map(
+                    (row) =>
+                        /^\S+(?: \S+)* {2,}(adopted, changes in place|adopted|replaced|left behind|created anew|not known) {2,}/.exec(
+                            row,
+                        )?.[1],
+                );
             assert.ok(outcomes.every(Boolean) && outcomes.length > 30, lines[1]);
-            assert.deepEqual(outcomes.filter((outcome) => outcome === "replaced"), []);
-            const { problems } = await verifyAdoption(planAdoption(parseTerraformState(readFileSync(FIXTURE, "utf8"), "fixture"), { project: "durable-code", env: "dev" }, RULES), "dev", { dir });
+            assert.deepEqual(
+                outcomes.filter((outcome) => outcome === "replaced"),
+                [],
+            );
+            const { problems } = await verifyAdoption(
+                planAdoption(
+                    parseTerraformState(readFileSync(FIXTURE, "utf8"), "fixture"),
+                    { project: "durable-code", env: "dev" },
+                    RULES,
+                ),
+                "dev",
+                { dir },
+            );
             assert.deepEqual(problems, []);
         });
 
         it("looks up the inline rules' ids with DescribeSecurityGroupRules, filtered to the two groups", async () => {
             await run(["--terraform-state", FIXTURE]);
-            assert.deepEqual(ec2.calls, [["DescribeSecurityGroupRulesCommand", { Filters: [{ Name: "group-id", Values: [ALB, TASKS] }] }]]);
-            assert.deepEqual(entry("security-groups-services-in-frontend"), { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "security-groups-services-in-frontend", id: "sgr-0000000000003000t", parent: "security-groups", version: "7.48.0" });
+            assert.deepEqual(ec2.calls, [
+                ["DescribeSecurityGroupRulesCommand", { Filters: [{ Name: "group-id", Values: [ALB, TASKS] }] }],
+            ]);
+            assert.deepEqual(entry("security-groups-services-in-frontend"), {
+                type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                name: "security-groups-services-in-frontend",
+                id: "sgr-0000000000003000t",
+                parent: "security-groups",
+                version: "7.48.0",
+            });
         });
 
         it("writes ids in each type's import format, parents as components created by the import", async () => {
             await run(["--terraform-state", FIXTURE]);
-            const components = imported().resources.filter((candidate: any) => candidate.component).map((candidate: any) => [candidate.type, candidate.name]);
+            const components = imported()
+                .resources.filter((candidate: any) => candidate.component)
+                .map((candidate: any) => [candidate.type, candidate.name]);
             assert.deepEqual(components, [
                 ["durable-code:base:Network", "network"],
                 ["durable-code:base:SecurityGroups", "security-groups"],
                 ["durable-code:base:Registries", "registries"],
                 ["durable-code:base:Dns", "dns"],
             ]);
-            assert.deepEqual(entry("network-vpc"), { type: "aws:ec2/vpc:Vpc", name: "network-vpc", id: "vpc-0d1e2f3a4b5c6d7e8", parent: "network", version: "7.48.0" });
-            const association = imported().resources.find((candidate: any) => candidate.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" && candidate.logicalName === "network-public-1");
-            assert.deepEqual([association.name, association.id], ["network-public-1:RouteTableAssociation", "subnet-0ee55ff66aa77bb88/rtb-0f1e2d3c4b5a69788"]);
+            assert.deepEqual(entry("network-vpc"), {
+                type: "aws:ec2/vpc:Vpc",
+                name: "network-vpc",
+                id: "vpc-0d1e2f3a4b5c6d7e8",
+                parent: "network",
+                version: "7.48.0",
+            });
+            const association = imported().resources.find(
+                (candidate: any) =>
+                    candidate.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" &&
+                    candidate.logicalName === "network-public-1",
+            );
+            assert.deepEqual(
+                [association.name, association.id],
+                ["network-public-1:RouteTableAssociation", "subnet-0ee55ff66aa77bb88/rtb-0f1e2d3c4b5a69788"],
+            );
             assert.equal(entry("dns-delegation").id, "Z0APEXZONE00001_durableai.com_NS");
-            assert.equal(entry("dns-certificate-validation-api-dev.durableai.com").id, "Z0DURABLEAI0001__v1c9d8e7.api-dev.durableai.com_CNAME");
+            assert.equal(
+                entry("dns-certificate-validation-api-dev.durableai.com").id,
+                "Z0DURABLEAI0001__v1c9d8e7.api-dev.durableai.com_CNAME",
+            );
             assert.equal(entry("registries-frontend").id, "durableai-dev-frontend");
         });
 
@@ -103,11 +205,20 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
         it("reports in-place changes, what is created anew and what is left behind with what to do", async () => {
             await run(["--terraform-state", FIXTURE]);
             const row = (address: string) => lines[1].split("\n").find((line) => line.startsWith(address))!;
-            assert.match(row("aws_subnet.public[0]"), /adopted, changes in place +network-public-0 .*map_public_ip_on_launch true -> false/);
+            assert.match(
+                row("aws_subnet.public[0]"),
+                /adopted, changes in place +network-public-0 .*map_public_ip_on_launch true -> false/,
+            );
             assert.match(row("aws_ecr_lifecycle_policy.frontend"), /changes in place .*never expired by age/);
-            assert.match(row("aws_ecr_repository_policy.frontend"), /left behind +.*aws ecr delete-repository-policy --repository-name durableai-dev-frontend/);
+            assert.match(
+                row("aws_ecr_repository_policy.frontend"),
+                /left behind +.*aws ecr delete-repository-policy --repository-name durableai-dev-frontend/,
+            );
             assert.match(row("aws_acm_certificate_validation.main[0]"), /created anew/);
-            assert.match(row(`${ALB} egress -1 0.0.0.0/0 (sgr-00000000000000e0a)`), /left behind +.*aws ec2 revoke-security-group-egress --group-id sg-0a1b2c3d4e5f6a7b8 --security-group-rule-ids sgr-00000000000000e0a/);
+            assert.match(
+                row(`${ALB} egress -1 0.0.0.0/0 (sgr-00000000000000e0a)`),
+                /left behind +.*aws ec2 revoke-security-group-egress --group-id sg-0a1b2c3d4e5f6a7b8 --security-group-rule-ids sgr-00000000000000e0a/,
+            );
         });
 
         it("--write puts the config into the stack file, keeping its comments, and the file then passes npm run check", async () => {
@@ -117,7 +228,11 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
             assert.ok(after.startsWith(before.split("\n")[0]));
             assert.match(after, /durable-code:dnsDelegated: true\n/);
             const out: string[] = [];
-            assert.equal(await check(["--stack", "base-dev"], undefined, (line) => out.push(line), { dir }), 0, out.join("\n"));
+            assert.equal(
+                await check(["--stack", "base-dev"], undefined, (line) => out.push(line), { dir }),
+                0,
+                out.join("\n"),
+            );
         });
     });
 
@@ -134,48 +249,110 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
             const apex = validation.instances.find((instance: any) => instance.index_key === "durableai.com");
             validation.instances.push({ ...apex, index_key: "*.durableai.com" });
             assert.equal(await runWith(state), 0, lines.join("\n"));
-            const records = imported().resources.filter((candidate: any) => candidate.id === "Z0DURABLEAI0001__v0c9d8e7.durableai.com_CNAME");
-            assert.deepEqual(records.map((candidate: any) => candidate.name), ["dns-certificate-validation"]);
-            assert.match(lines[1], /aws_route53_record\.cert_validation\["\*\.durableai\.com"\] +adopted +the same record as aws_route53_record\.cert_validation\["durableai\.com"\]/);
+            const records = imported().resources.filter(
+                (candidate: any) => candidate.id === "Z0DURABLEAI0001__v0c9d8e7.durableai.com_CNAME",
+            );
+            assert.deepEqual(
+                records.map((candidate: any) => candidate.name),
+                ["dns-certificate-validation"],
+            );
+            assert.match(
+                lines[1],
+                /aws_route53_record\.cert_validation\["\*\.durableai\.com"\] +adopted +the same record as aws_route53_record\.cert_validation\["durableai\.com"\]/,
+            );
         });
 
         it("the offline check refuses two entries with one URN (type, logical name, parent's type), which pulumi import refuses as ambiguous", async () => {
-            const plan = planAdoption(parseTerraformState(readFileSync(FIXTURE, "utf8"), "fixture"), { project: "durable-code", env: "dev" }, RULES);
+            const plan = planAdoption(
+                parseTerraformState(readFileSync(FIXTURE, "utf8"), "fixture"),
+                { project: "durable-code", env: "dev" },
+                RULES,
+            );
             const record = plan.entries.find((candidate) => candidate.name === "dns-certificate-validation")!;
-            const twice = { ...plan, entries: [...plan.entries, { ...record, name: "dns-certificate-validation-again", logicalName: "dns-certificate-validation", id: "Z0DURABLEAI0001__v9.durableai.com_CNAME" }] };
+            const twice = {
+                ...plan,
+                entries: [
+                    ...plan.entries,
+                    {
+                        ...record,
+                        name: "dns-certificate-validation-again",
+                        logicalName: "dns-certificate-validation",
+                        id: "Z0DURABLEAI0001__v9.durableai.com_CNAME",
+                    },
+                ],
+            };
             const { problems } = await verifyAdoption(twice, "dev", { dir });
             assert.deepEqual(problems, [
                 'the import entries "dns-certificate-validation" and "dns-certificate-validation-again" have one URN (aws:route53/record:Record "dns-certificate-validation" under "dns"): pulumi import would refuse the whole file as ambiguous',
             ]);
         });
 
-        it("maps log groups under the names base declares, so up does not fail with \"already exists\"", async () => {
+        it('maps log groups under the names base declares, so up does not fail with "already exists"', async () => {
             const state = fixture();
             state.resources.push({
                 mode: "managed",
                 type: "aws_cloudwatch_log_group",
                 name: "frontend",
-                instances: [{ schema_version: 0, attributes: { id: "/ecs/durable-code-dev/frontend", name: "/ecs/durable-code-dev/frontend", retention_in_days: 30, arn: "arn:aws:logs:us-west-2:123456789012:log-group:/ecs/durable-code-dev/frontend" } }],
+                instances: [
+                    {
+                        schema_version: 0,
+                        attributes: {
+                            id: "/ecs/durable-code-dev/frontend",
+                            name: "/ecs/durable-code-dev/frontend",
+                            retention_in_days: 30,
+                            arn: "arn:aws:logs:us-west-2:123456789012:log-group:/ecs/durable-code-dev/frontend",
+                        },
+                    },
+                ],
             });
             assert.equal(await runWith(state), 0, lines.join("\n"));
-            assert.deepEqual(entry("logs-frontend"), { type: "aws:cloudwatch/logGroup:LogGroup", name: "logs-frontend", id: "/ecs/durable-code-dev/frontend", parent: "logs", version: "7.48.0" });
-            assert.ok(imported().resources.some((candidate: any) => candidate.component && candidate.name === "logs" && candidate.type === "durable-code:base:ServiceLogs"));
-            assert.match(lines[1], /aws_cloudwatch_log_group\.frontend +adopted, changes in place +logs-frontend .*retention 30 -> 7 days/);
+            assert.deepEqual(entry("logs-frontend"), {
+                type: "aws:cloudwatch/logGroup:LogGroup",
+                name: "logs-frontend",
+                id: "/ecs/durable-code-dev/frontend",
+                parent: "logs",
+                version: "7.48.0",
+            });
+            assert.ok(
+                imported().resources.some(
+                    (candidate: any) =>
+                        candidate.component &&
+                        candidate.name === "logs" &&
+                        candidate.type === "durable-code:base:ServiceLogs",
+                ),
+            );
+            assert.match(
+                lines[1],
+                /aws_cloudwatch_log_group\.frontend +adopted, changes in place +logs-frontend .*retention 30 -> 7 days/,
+            );
         });
 
         it("gives every entry the provider version package.json pins (@pulumi/aws 7.48.0)", async () => {
             await run(["--terraform-state", FIXTURE]);
-            const versions = imported().resources.filter((candidate: any) => !candidate.component).map((candidate: any) => candidate.version);
+            const versions = imported()
+                .resources.filter((candidate: any) => !candidate.component)
+                .map((candidate: any) => candidate.version);
             assert.deepEqual([...new Set(versions)], ["7.48.0"]);
-            assert.equal(JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")).dependencies["@pulumi/aws"], "7.48.0");
+            assert.equal(
+                JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")).dependencies["@pulumi/aws"],
+                "7.48.0",
+            );
         });
 
         it("--offline needs no AWS: writes the config and the import, and lists the rules still to resolve", async () => {
             assert.equal(await run(["--terraform-state", FIXTURE, "--offline", "--write"]), 0, lines.join("\n"));
             assert.deepEqual(ec2.calls, []);
-            assert.equal(imported().resources.filter((candidate: any) => /securityGroup(Ingress|Egress)Rule/.test(candidate.type)).length, 0);
+            assert.equal(
+                imported().resources.filter((candidate: any) =>
+                    /securityGroup(Ingress|Egress)Rule/.test(candidate.type),
+                ).length,
+                0,
+            );
             assert.ok(entry("network-vpc"));
-            const toResolve = lines[1].split("\n").filter((row) => / to resolve /.test(row)).map((row) => row.split(/ {2,}/)[0]);
+            const toResolve = lines[1]
+                .split("\n")
+                .filter((row) => / to resolve /.test(row))
+                .map((row) => row.split(/ {2,}/)[0]);
             assert.deepEqual(toResolve, [
                 "aws_security_group.alb ingress tcp 80 0.0.0.0/0",
                 "aws_security_group.alb ingress tcp 443 0.0.0.0/0",
@@ -184,23 +361,37 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
                 "aws_security_group.ecs_tasks ingress tcp 8000 sg-0a1b2c3d4e5f6a7b8",
                 "aws_security_group.ecs_tasks egress -1 0 0.0.0.0/0",
             ]);
-            assert.match(lines.join("\n"), /wrote \S+import\.json for review, without the 6 security group rules still to resolve: import it only after running adopt again without --offline/);
+            assert.match(
+                lines.join("\n"),
+                /wrote \S+import\.json for review, without the 6 security group rules still to resolve: import it only after running adopt again without --offline/,
+            );
             assert.match(readFileSync(join(dir, "Pulumi.base-dev.yaml"), "utf8"), /durable-code:dnsDelegated: true\n/);
         });
 
         it("--offline refuses an s3:// state, which would need AWS", async () => {
-            await assert.rejects(run(["--terraform-state", "s3://acme-terraform-state/env:/base-dev/terraform.tfstate", "--offline"]), {
-                message: "--offline reads a state file, not s3://acme-terraform-state/env:/base-dev/terraform.tfstate; pull it first (terraform state pull > base-dev.tfstate) and give the file",
-            });
+            await assert.rejects(
+                run(["--terraform-state", "s3://acme-terraform-state/env:/base-dev/terraform.tfstate", "--offline"]),
+                {
+                    message:
+                        "--offline reads a state file, not s3://acme-terraform-state/env:/base-dev/terraform.tfstate; pull it first (terraform state pull > base-dev.tfstate) and give the file",
+                },
+            );
         });
 
         it("refuses another environment's state (--env staging with base-dev's), and writes nothing", async () => {
             copyFileSync(join(PROJECT_DIR, "Pulumi.base-staging.yaml"), join(dir, "Pulumi.base-staging.yaml"));
             await assert.rejects(
-                adopt(["--env", "staging", "--import-file", importFile(), "--terraform-state", FIXTURE], undefined, { ec2, log: (line: string) => lines.push(line), source: { dir } }),
+                adopt(["--env", "staging", "--import-file", importFile(), "--terraform-state", FIXTURE], undefined, {
+                    ec2,
+                    log: (line: string) => lines.push(line),
+                    source: { dir },
+                }),
                 (error: Error & { exitCode: number }) => {
                     assert.equal(error.exitCode, 2);
-                    assert.match(error.message, /^\S+terraform-base-dev\.tfstate\.json is the state of environment "dev", not "staging" \(aws_vpc\.main tag Environment=dev; aws_vpc\.main tag Workspace=base-dev; .*\); give base-staging's state, or run with --env dev\. Nothing was written$/);
+                    assert.match(
+                        error.message,
+                        /^\S+terraform-base-dev\.tfstate\.json is the state of environment "dev", not "staging" \(aws_vpc\.main tag Environment=dev; aws_vpc\.main tag Workspace=base-dev; .*\); give base-staging's state, or run with --env dev\. Nothing was written$/,
+                    );
                     return true;
                 },
             );
@@ -212,18 +403,32 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
     describe("the import must match the program", () => {
         it("a property that forces replacement and differs is an error naming it, and nothing is written", async () => {
             const state = JSON.parse(readFileSync(FIXTURE, "utf8"));
-            state.resources.find((resource: any) => resource.type === "aws_acm_certificate").instances[0].attributes.domain_name = "www.durableai.com";
+            state.resources.find(
+                (resource: any) => resource.type === "aws_acm_certificate",
+            ).instances[0].attributes.domain_name = "www.durableai.com";
             writeFileSync(join(dir, "state.json"), JSON.stringify(state));
             assert.equal(await run(["--terraform-state", join(dir, "state.json")]), 1);
-            assert.match(lines.join("\n"), /aws_acm_certificate\.main\[0\]: domainName is "www\.durableai\.com" in the state but "durableai\.com" in the program; pulumi would replace dns-certificate/);
+            assert.match(
+                lines.join("\n"),
+                /aws_acm_certificate\.main\[0\]: domainName is "www\.durableai\.com" in the state but "durableai\.com" in the program; pulumi would replace dns-certificate/,
+            );
             assert.ok(!existsSync(importFile()));
         });
 
         it("a program resource with a Terraform counterpart but no entry is an error", async () => {
-            const plan = planAdoption(parseTerraformState(readFileSync(FIXTURE, "utf8"), "fixture"), { project: "durable-code", env: "dev" }, RULES);
-            const withoutVpc = { ...plan, entries: plan.entries.filter((candidate) => candidate.name !== "network-vpc") };
+            const plan = planAdoption(
+                parseTerraformState(readFileSync(FIXTURE, "utf8"), "fixture"),
+                { project: "durable-code", env: "dev" },
+                RULES,
+            );
+            const withoutVpc = {
+                ...plan,
+                entries: plan.entries.filter((candidate) => candidate.name !== "network-vpc"),
+            };
             const { problems } = await verifyAdoption(withoutVpc, "dev", { dir });
-            assert.deepEqual(problems, ['the program declares aws:ec2/vpc:Vpc "network-vpc", which the old base holds, but the import has no entry for it: pulumi up would create a second one']);
+            assert.deepEqual(problems, [
+                'the program declares aws:ec2/vpc:Vpc "network-vpc", which the old base holds, but the import has no entry for it: pulumi up would create a second one',
+            ]);
         });
     });
 
@@ -241,14 +446,32 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
         const fixture = () => JSON.parse(readFileSync(FIXTURE, "utf8"));
 
         it("not JSON", () => refuse("terraform {", /is not JSON/));
-        it("a state version other than 4", () => refuse({ ...fixture(), version: 3 }, /is Terraform state format version 3; this reads version 4/));
+        it("a state version other than 4", () =>
+            refuse({ ...fixture(), version: 3 }, /is Terraform state format version 3; this reads version 4/));
         it("an empty state", () => refuse({ version: 4, resources: [] }, /holds no managed resources/));
         it("a runtime workspace's state", () =>
-            refuse({ version: 4, resources: [{ mode: "managed", type: "aws_ecs_cluster", name: "main", instances: [{ attributes: { arn: "arn:aws:ecs:us-west-2:123456789012:cluster/x" } }] }] }, /is the state of a runtime workspace \(it holds aws_ecs_cluster and no VPC\); give the base workspace's state/));
+            refuse(
+                {
+                    version: 4,
+                    resources: [
+                        {
+                            mode: "managed",
+                            type: "aws_ecs_cluster",
+                            name: "main",
+                            instances: [{ attributes: { arn: "arn:aws:ecs:us-west-2:123456789012:cluster/x" } }],
+                        },
+                    ],
+                },
+                /is the state of a runtime workspace \(it holds aws_ecs_cluster and no VPC\); give the base workspace's state/,
+            ));
         it("a state in another region than aws:region", () => {
             const state = fixture();
-            state.resources.find((resource: any) => resource.type === "aws_vpc").instances[0].attributes.arn = "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0d1e2f3a4b5c6d7e8";
-            return refuse(state, /the state's resources are in eu-west-1 but Pulumi\.base-dev\.yaml says aws:region us-west-2/);
+            state.resources.find((resource: any) => resource.type === "aws_vpc").instances[0].attributes.arn =
+                "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0d1e2f3a4b5c6d7e8";
+            return refuse(
+                state,
+                /the state's resources are in eu-west-1 but Pulumi\.base-dev\.yaml says aws:region us-west-2/,
+            );
         });
 
         // Terraform's state format v4 (hashicorp/terraform internal/states/statefile/version4.go):
@@ -258,29 +481,68 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
             change(state.resources.find((resource: any) => resource.type === "aws_vpc"));
             return state;
         };
-        it("a resource inside a module", () => refuse(withVpc((vpc) => (vpc.module = "module.network")), /- module\.network\.aws_vpc\.main is inside module\.network: this reads the old base's root module only; move it out first \(terraform state mv module\.network\.aws_vpc\.main aws_vpc\.main\)/));
-        it("a deposed object", () => refuse(withVpc((vpc) => vpc.instances.push({ ...vpc.instances[0], deposed: "00000001" })), /- aws_vpc\.main has a deposed object \(00000001\), left by a replacement that did not finish: run terraform apply/));
-        it("a tainted instance", () => refuse(withVpc((vpc) => (vpc.instances[0].status = "tainted")), /- aws_vpc\.main is tainted, so Terraform would replace it: terraform untaint aws_vpc\.main if it is sound/));
+        it("a resource inside a module", () =>
+            refuse(
+                withVpc((vpc) => (vpc.module = "module.network")),
+                /- module\.network\.aws_vpc\.main is inside module\.network: this reads the old base's root module only; move it out first \(terraform state mv module\.network\.aws_vpc\.main aws_vpc\.main\)/,
+            ));
+        it("a deposed object", () =>
+            refuse(
+                withVpc((vpc) => vpc.instances.push({ ...vpc.instances[0], deposed: "00000001" })),
+                /- aws_vpc\.main has a deposed object \(00000001\), left by a replacement that did not finish: run terraform apply/,
+            ));
+        it("a tainted instance", () =>
+            refuse(
+                withVpc((vpc) => (vpc.instances[0].status = "tainted")),
+                /- aws_vpc\.main is tainted, so Terraform would replace it: terraform untaint aws_vpc\.main if it is sound/,
+            ));
         it("attributes_flat from before Terraform 0.12", () =>
-            refuse(withVpc((vpc) => (vpc.instances[0] = { schema_version: 0, attributes_flat: { id: "vpc-0d1e2f3a4b5c6d7e8", cidr_block: "10.0.0.0/16" } })), /- aws_vpc\.main holds only attributes_flat \(written before Terraform 0\.12\): run terraform apply -refresh-only/));
-        it("a resource without instances (was a stack trace)", () => refuse(withVpc((vpc) => delete vpc.instances), /holds what this adoption cannot map; nothing was written:\n {2}- aws_vpc\.main has no instances list; the file is damaged or hand-edited/));
+            refuse(
+                withVpc(
+                    (vpc) =>
+                        (vpc.instances[0] = {
+                            schema_version: 0,
+                            attributes_flat: { id: "vpc-0d1e2f3a4b5c6d7e8", cidr_block: "10.0.0.0/16" },
+                        }),
+                ),
+                /- aws_vpc\.main holds only attributes_flat \(written before Terraform 0\.12\): run terraform apply -refresh-only/,
+            ));
+        it("a resource without instances (was a stack trace)", () =>
+            refuse(
+                withVpc((vpc) => delete vpc.instances),
+                /holds what this adoption cannot map; nothing was written:\n {2}- aws_vpc\.main has no instances list; the file is damaged or hand-edited/,
+            ));
 
         it("an unknown resource type is listed in the report, not a crash", async () => {
             const state = fixture();
-            state.resources.push({ mode: "managed", type: "aws_sns_topic", name: "alerts", instances: [{ attributes: { arn: "arn:aws:sns:us-west-2:123456789012:alerts" } }] });
+            state.resources.push({
+                mode: "managed",
+                type: "aws_sns_topic",
+                name: "alerts",
+                instances: [{ attributes: { arn: "arn:aws:sns:us-west-2:123456789012:alerts" } }],
+            });
             writeFileSync(join(dir, "state.json"), JSON.stringify(state));
             assert.equal(await run(["--terraform-state", join(dir, "state.json")]), 0);
-            assert.match(lines[1], /aws_sns_topic\.alerts +not known +no counterpart in this program's base \(type aws_sns_topic\)/);
+            assert.match(
+                lines[1],
+                /aws_sns_topic\.alerts +not known +no counterpart in this program's base \(type aws_sns_topic\)/,
+            );
         });
 
         it("an unreadable S3 object names the bucket, the key and the missing permission", async () => {
             const s3 = new RecordingClient(() => {
                 throw Object.assign(new Error("Access Denied"), { name: "AccessDenied" });
             });
-            await assert.rejects(run(["--terraform-state", "s3://acme-terraform-state/env:/base-dev/terraform.tfstate"], { s3 }), {
-                message: "cannot read the Terraform state in bucket acme-terraform-state, key env:/base-dev/terraform.tfstate: access denied: the caller needs s3:GetObject on arn:aws:s3:::acme-terraform-state/env:/base-dev/terraform.tfstate",
-            });
-            assert.deepEqual(s3.calls, [["GetObjectCommand", { Bucket: "acme-terraform-state", Key: "env:/base-dev/terraform.tfstate" }]]);
+            await assert.rejects(
+                run(["--terraform-state", "s3://acme-terraform-state/env:/base-dev/terraform.tfstate"], { s3 }),
+                {
+                    message:
+                        "cannot read the Terraform state in bucket acme-terraform-state, key env:/base-dev/terraform.tfstate: access denied: the caller needs s3:GetObject on arn:aws:s3:::acme-terraform-state/env:/base-dev/terraform.tfstate",
+                },
+            );
+            assert.deepEqual(s3.calls, [
+                ["GetObjectCommand", { Bucket: "acme-terraform-state", Key: "env:/base-dev/terraform.tfstate" }],
+            ]);
         });
     });
 });

@@ -36,14 +36,35 @@ const S3_ERRORS = {
 const s3Error = (code: keyof typeof S3_ERRORS) => () => {
     const [status, message] = S3_ERRORS[code];
     const head = code === "NotFound" || code === "Forbidden";
-    throw Object.assign(new Error(message), { name: code, ...(head ? {} : { Code: code }), $fault: "client", $metadata: { httpStatusCode: status } });
+    throw Object.assign(new Error(message), {
+        name: code,
+        ...(head ? {} : { Code: code }),
+        $fault: "client",
+        $metadata: { httpStatusCode: status },
+    });
 };
 /** KMS's answer for an alias or key that does not exist (KMS API reference, DescribeKey errors). */
 const kmsNotFound = () => (input: { KeyId: string }) => {
-    throw Object.assign(new Error(`Alias arn:aws:kms:us-west-2:123456789012:${input.KeyId} is not found.`), { name: "NotFoundException", $fault: "client", $metadata: { httpStatusCode: 400 } });
+    throw Object.assign(new Error(`Alias arn:aws:kms:us-west-2:123456789012:${input.KeyId} is not found.`), {
+        name: "NotFoundException",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400 },
+    });
 };
-const options = (overrides: Partial<BootstrapOptions> = {}): BootstrapOptions => ({ bucket: "acme-pulumi-state", region: "us-west-2", dryRun: false, keepOldVersionsDays: 90, ...overrides });
-const SETTINGS = ["PutBucketVersioningCommand", "PutPublicAccessBlockCommand", "PutBucketEncryptionCommand", "PutBucketPolicyCommand", "PutBucketLifecycleConfigurationCommand"];
+const options = (overrides: Partial<BootstrapOptions> = {}): BootstrapOptions => ({
+    bucket: "acme-pulumi-state",
+    region: "us-west-2",
+    dryRun: false,
+    keepOldVersionsDays: 90,
+    ...overrides,
+});
+const SETTINGS = [
+    "PutBucketVersioningCommand",
+    "PutPublicAccessBlockCommand",
+    "PutBucketEncryptionCommand",
+    "PutBucketPolicyCommand",
+    "PutBucketLifecycleConfigurationCommand",
+];
 /** The bucket policy bootstrap writes: every request without TLS is refused, whoever makes it. */
 const TLS_ONLY = {
     Version: "2012-10-17",
@@ -68,13 +89,29 @@ const LIFECYCLE_90_DAYS = [
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
     },
     // Every lock create and delete leaves a delete marker in a versioned bucket.
-    { ID: "expire-lock-delete-markers", Status: "Enabled", Filter: { Prefix: ".pulumi/locks/" }, Expiration: { ExpiredObjectDeleteMarker: true } },
+    {
+        ID: "expire-lock-delete-markers",
+        Status: "Enabled",
+        Filter: { Prefix: ".pulumi/locks/" },
+        Expiration: { ExpiredObjectDeleteMarker: true },
+    },
 ];
 /** An existing bucket whose settings are all as bootstrap leaves them (S3's Get* answers). */
 const rightBucket = (overrides: Record<string, (input: any) => any> = {}) => ({
     GetBucketVersioningCommand: () => ({ Status: "Enabled" }),
-    GetPublicAccessBlockCommand: () => ({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
-    GetBucketEncryptionCommand: () => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] } }),
+    GetPublicAccessBlockCommand: () => ({
+        PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            IgnorePublicAcls: true,
+            BlockPublicPolicy: true,
+            RestrictPublicBuckets: true,
+        },
+    }),
+    GetBucketEncryptionCommand: () => ({
+        ServerSideEncryptionConfiguration: {
+            Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+        },
+    }),
     GetBucketPolicyCommand: () => ({ Policy: JSON.stringify(TLS_ONLY) }),
     GetBucketLifecycleConfigurationCommand: () => ({ Rules: LIFECYCLE_90_DAYS }),
     ...overrides,
@@ -91,12 +128,27 @@ describe("npm run bootstrap", () => {
         const result = await bootstrap(options(), { s3, kms }, log);
         assert.deepEqual(s3.names(), ["HeadBucketCommand", "CreateBucketCommand", ...SETTINGS]);
         const input = (name: string) => s3.calls.find(([call]) => call === name)![1];
-        assert.deepEqual(input("CreateBucketCommand"), { Bucket: "acme-pulumi-state", CreateBucketConfiguration: { LocationConstraint: "us-west-2" } });
+        assert.deepEqual(input("CreateBucketCommand"), {
+            Bucket: "acme-pulumi-state",
+            CreateBucketConfiguration: { LocationConstraint: "us-west-2" },
+        });
         assert.deepEqual(input("PutBucketVersioningCommand").VersioningConfiguration, { Status: "Enabled" });
-        assert.deepEqual(input("PutPublicAccessBlockCommand").PublicAccessBlockConfiguration, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
-        assert.equal(input("PutBucketEncryptionCommand").ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm, "AES256");
+        assert.deepEqual(input("PutPublicAccessBlockCommand").PublicAccessBlockConfiguration, {
+            BlockPublicAcls: true,
+            IgnorePublicAcls: true,
+            BlockPublicPolicy: true,
+            RestrictPublicBuckets: true,
+        });
+        assert.equal(
+            input("PutBucketEncryptionCommand").ServerSideEncryptionConfiguration.Rules[0]
+                .ApplyServerSideEncryptionByDefault.SSEAlgorithm,
+            "AES256",
+        );
         assert.deepEqual(JSON.parse(input("PutBucketPolicyCommand").Policy), TLS_ONLY);
-        assert.deepEqual(input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules, LIFECYCLE_90_DAYS);
+        assert.deepEqual(
+            input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules,
+            LIFECYCLE_90_DAYS,
+        );
         assert.deepEqual(kms.calls, []);
         assert.equal(result.loginUrl, "s3://acme-pulumi-state?region=us-west-2&awssdk=v2");
         assert.ok(lines.includes("\nlog in with:\n  pulumi login 's3://acme-pulumi-state?region=us-west-2&awssdk=v2'"));
@@ -105,12 +157,25 @@ describe("npm run bootstrap", () => {
     it("its bucket policy refuses a request without TLS even from a role allowed everything, and lets the same request over TLS through", async () => {
         const s3 = new RecordingClient({ HeadBucketCommand: s3Error("NotFound") });
         await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
-        const bucketPolicy = JSON.parse(s3.calls.find(([name]) => name === "PutBucketPolicyCommand")![1].Policy).Statement;
+        const bucketPolicy = JSON.parse(
+            s3.calls.find(([name]) => name === "PutBucketPolicyCommand")![1].Policy,
+        ).Statement;
         const administrator = [{ Effect: "Allow" as const, Action: "*", Resource: "*" }];
-        const read = (secureTransport: string) => ({ action: "s3:GetObject", resource: "arn:aws:s3:::acme-pulumi-state/.pulumi/stacks/durable-code/base-dev.json", context: { "aws:SecureTransport": secureTransport } });
+        const read = (secureTransport: string) => ({
+            action: "s3:GetObject",
+            resource: "arn:aws:s3:::acme-pulumi-state/.pulumi/stacks/durable-code/base-dev.json",
+            context: { "aws:SecureTransport": secureTransport },
+        });
         assert.equal(decision([...administrator, ...bucketPolicy], read("false")), "denied");
         assert.equal(decision([...administrator, ...bucketPolicy], read("true")), "allowed");
-        assert.equal(decision([...administrator, ...bucketPolicy], { ...read("false"), action: "s3:ListBucket", resource: "arn:aws:s3:::acme-pulumi-state" }), "denied");
+        assert.equal(
+            decision([...administrator, ...bucketPolicy], {
+                ...read("false"),
+                action: "s3:ListBucket",
+                resource: "arn:aws:s3:::acme-pulumi-state",
+            }),
+            "denied",
+        );
     });
 
     it("creates in us-east-1 without a location constraint, as S3 requires", async () => {
@@ -122,27 +187,61 @@ describe("npm run bootstrap", () => {
     it("is idempotent: an existing bucket whose settings are right is only read", async () => {
         const s3 = new RecordingClient(rightBucket());
         const result = await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
-        assert.deepEqual(s3.names().filter((name) => name.startsWith("Put") || name.startsWith("Create")), []);
+        assert.deepEqual(
+            s3.names().filter((name) => name.startsWith("Put") || name.startsWith("Create")),
+            [],
+        );
         assert.deepEqual(result.actions, []);
     });
 
     it("merges into an existing bucket policy and lifecycle instead of replacing them", async () => {
-        const other = { Sid: "AllowAuditRole", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/audit" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-pulumi-state/*" };
-        const archive = { ID: "archive-reports", Status: "Enabled", Filter: { Prefix: "reports/" }, Transitions: [{ Days: 30, StorageClass: "GLACIER" }] };
+        const other = {
+            Sid: "AllowAuditRole",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::123456789012:role/audit" },
+            Action: "s3:GetObject",
+            Resource: "arn:aws:s3:::acme-pulumi-state/*",
+        };
+        const archive = {
+            ID: "archive-reports",
+            Status: "Enabled",
+            Filter: { Prefix: "reports/" },
+            Transitions: [{ Days: 30, StorageClass: "GLACIER" }],
+        };
         const s3 = new RecordingClient(
             rightBucket({
-                GetBucketPolicyCommand: () => ({ Policy: JSON.stringify({ Version: "2012-10-17", Statement: [other] }) }),
+                GetBucketPolicyCommand: () => ({
+                    Policy: JSON.stringify({ Version: "2012-10-17", Statement: [other] }),
+                }),
                 GetBucketLifecycleConfigurationCommand: () => ({ Rules: [archive] }),
             }),
         );
         await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
         const input = (name: string) => s3.calls.find(([call]) => call === name)![1];
         assert.deepEqual(JSON.parse(input("PutBucketPolicyCommand").Policy).Statement, [other, ...TLS_ONLY.Statement]);
-        assert.deepEqual(input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules, [archive, ...LIFECYCLE_90_DAYS]);
+        assert.deepEqual(input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules, [
+            archive,
+            ...LIFECYCLE_90_DAYS,
+        ]);
     });
 
     it("keeps SSE-KMS default encryption rather than downgrading it to SSE-S3", async () => {
-        const s3 = new RecordingClient(rightBucket({ GetBucketEncryptionCommand: () => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: "key-1" } }] } }) }));
+        const s3 = new RecordingClient(
+            rightBucket({
+                GetBucketEncryptionCommand: () => ({
+                    ServerSideEncryptionConfiguration: {
+                        Rules: [
+                            {
+                                ApplyServerSideEncryptionByDefault: {
+                                    SSEAlgorithm: "aws:kms",
+                                    KMSMasterKeyID: "key-1",
+                                },
+                            },
+                        ],
+                    },
+                }),
+            }),
+        );
         await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
         assert.ok(!s3.names().includes("PutBucketEncryptionCommand"));
         assert.ok(lines.includes("default encryption: aws:kms kept"));
@@ -158,31 +257,64 @@ describe("npm run bootstrap", () => {
             }),
         );
         await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
-        assert.deepEqual(s3.names().filter((name) => name.startsWith("Put")), ["PutPublicAccessBlockCommand", "PutBucketEncryptionCommand", "PutBucketPolicyCommand", "PutBucketLifecycleConfigurationCommand"]);
+        assert.deepEqual(
+            s3.names().filter((name) => name.startsWith("Put")),
+            [
+                "PutPublicAccessBlockCommand",
+                "PutBucketEncryptionCommand",
+                "PutBucketPolicyCommand",
+                "PutBucketLifecycleConfigurationCommand",
+            ],
+        );
     });
 
     it("stops on any other error reading a setting, before changing anything", async () => {
         const s3 = new RecordingClient(rightBucket({ GetBucketPolicyCommand: s3Error("AccessDenied") }));
         await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
-            message: "bootstrap cannot read the current settings: AccessDenied: Access Denied; check your AWS credentials and permissions",
+            message:
+                "bootstrap cannot read the current settings: AccessDenied: Access Denied; check your AWS credentials and permissions",
         });
-        assert.deepEqual(s3.names().filter((name) => name.startsWith("Put")), []);
+        assert.deepEqual(
+            s3.names().filter((name) => name.startsWith("Put")),
+            [],
+        );
     });
 
     it("puts back a setting someone loosened by hand", async () => {
-        const s3 = new RecordingClient(rightBucket({ GetPublicAccessBlockCommand: s3Error("NoSuchPublicAccessBlockConfiguration") }));
+        const s3 = new RecordingClient(
+            rightBucket({ GetPublicAccessBlockCommand: s3Error("NoSuchPublicAccessBlockConfiguration") }),
+        );
         await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
-        assert.deepEqual(s3.names().filter((name) => name.startsWith("Put")), ["PutPublicAccessBlockCommand"]);
+        assert.deepEqual(
+            s3.names().filter((name) => name.startsWith("Put")),
+            ["PutPublicAccessBlockCommand"],
+        );
     });
 
     describe("the KMS key for awskms:// secrets", () => {
         it("creates it tagged for the bucket, names it, and turns on rotation", async () => {
-            const kms = new RecordingClient({ DescribeKeyCommand: kmsNotFound(), ListKeysCommand: () => ({ Keys: [] }), CreateKeyCommand: () => ({ KeyMetadata: { KeyId: "key-123" } }) });
-            const result = await bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new RecordingClient(rightBucket()), kms }, log);
+            const kms = new RecordingClient({
+                DescribeKeyCommand: kmsNotFound(),
+                ListKeysCommand: () => ({ Keys: [] }),
+                CreateKeyCommand: () => ({ KeyMetadata: { KeyId: "key-123" } }),
+            });
+            const result = await bootstrap(
+                options({ kmsAlias: "pulumi-durable-code" }),
+                { s3: new RecordingClient(rightBucket()), kms },
+                log,
+            );
             assert.deepEqual(kms.calls, [
                 ["DescribeKeyCommand", { KeyId: "alias/pulumi-durable-code" }],
                 ["ListKeysCommand", { Marker: undefined }],
-                ["CreateKeyCommand", { Description: "Pulumi secrets for the state in s3://acme-pulumi-state", KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT", Tags: [{ TagKey: "PulumiStateBucket", TagValue: "acme-pulumi-state" }] }],
+                [
+                    "CreateKeyCommand",
+                    {
+                        Description: "Pulumi secrets for the state in s3://acme-pulumi-state",
+                        KeyUsage: "ENCRYPT_DECRYPT",
+                        KeySpec: "SYMMETRIC_DEFAULT",
+                        Tags: [{ TagKey: "PulumiStateBucket", TagValue: "acme-pulumi-state" }],
+                    },
+                ],
                 ["CreateAliasCommand", { AliasName: "alias/pulumi-durable-code", TargetKeyId: "key-123" }],
                 ["EnableKeyRotationCommand", { KeyId: "key-123" }],
             ]);
@@ -190,27 +322,58 @@ describe("npm run bootstrap", () => {
         });
 
         it("reuses the key behind the alias", async () => {
-            const kms = new RecordingClient({ DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: "key-9", KeyState: "Enabled" } }) });
-            await bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new RecordingClient(rightBucket()), kms }, log);
+            const kms = new RecordingClient({
+                DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: "key-9", KeyState: "Enabled" } }),
+            });
+            await bootstrap(
+                options({ kmsAlias: "pulumi-durable-code" }),
+                { s3: new RecordingClient(rightBucket()), kms },
+                log,
+            );
             assert.deepEqual(kms.names(), ["DescribeKeyCommand", "EnableKeyRotationCommand"]);
         });
 
         it("after a run that stopped before CreateAlias, finds the key by its tag and makes no second one", async () => {
             const kms = new RecordingClient({
-                DescribeKeyCommand: (input) => (input.KeyId === "key-orphan" ? { KeyMetadata: { KeyId: "key-orphan", KeyState: "Enabled" } } : kmsNotFound()(input)),
+                DescribeKeyCommand: (input) =>
+                    input.KeyId === "key-orphan"
+                        ? { KeyMetadata: { KeyId: "key-orphan", KeyState: "Enabled" } }
+                        : kmsNotFound()(input),
                 ListKeysCommand: () => ({ Keys: [{ KeyId: "key-other" }, { KeyId: "key-orphan" }] }),
-                ListResourceTagsCommand: (input) => ({ Tags: input.KeyId === "key-orphan" ? [{ TagKey: "PulumiStateBucket", TagValue: "acme-pulumi-state" }] : [] }),
+                ListResourceTagsCommand: (input) => ({
+                    Tags:
+                        input.KeyId === "key-orphan"
+                            ? [{ TagKey: "PulumiStateBucket", TagValue: "acme-pulumi-state" }]
+                            : [],
+                }),
             });
-            await bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new RecordingClient(rightBucket()), kms }, log);
+            await bootstrap(
+                options({ kmsAlias: "pulumi-durable-code" }),
+                { s3: new RecordingClient(rightBucket()), kms },
+                log,
+            );
             assert.ok(!kms.names().includes("CreateKeyCommand"));
-            assert.deepEqual(kms.calls.find(([name]) => name === "CreateAliasCommand")![1], { AliasName: "alias/pulumi-durable-code", TargetKeyId: "key-orphan" });
+            assert.deepEqual(kms.calls.find(([name]) => name === "CreateAliasCommand")![1], {
+                AliasName: "alias/pulumi-durable-code",
+                TargetKeyId: "key-orphan",
+            });
         });
 
         it("refuses a key that is disabled or pending deletion", async () => {
-            const kms = new RecordingClient({ DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: "key-9", KeyState: "PendingDeletion" } }) });
-            await assert.rejects(bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new RecordingClient(rightBucket()), kms }, log), {
-                message: "KMS key key-9 (alias/pulumi-durable-code) is PendingDeletion; Pulumi cannot use it for secrets. Enable it (or cancel its deletion), or choose another --kms-alias",
+            const kms = new RecordingClient({
+                DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: "key-9", KeyState: "PendingDeletion" } }),
             });
+            await assert.rejects(
+                bootstrap(
+                    options({ kmsAlias: "pulumi-durable-code" }),
+                    { s3: new RecordingClient(rightBucket()), kms },
+                    log,
+                ),
+                {
+                    message:
+                        "KMS key key-9 (alias/pulumi-durable-code) is PendingDeletion; Pulumi cannot use it for secrets. Enable it (or cancel its deletion), or choose another --kms-alias",
+                },
+            );
         });
     });
 
@@ -218,8 +381,16 @@ describe("npm run bootstrap", () => {
         const s3 = new RecordingClient(rightBucket({ GetBucketVersioningCommand: () => ({}) }));
         const kms = new RecordingClient({ DescribeKeyCommand: kmsNotFound(), ListKeysCommand: () => ({ Keys: [] }) });
         const result = await bootstrap(options({ dryRun: true, kmsAlias: "k" }), { s3, kms }, log);
-        assert.deepEqual([...s3.names(), ...kms.names()].filter((name) => /^(Put|Create|Enable)/.test(name)), []);
-        assert.deepEqual(result.actions, ["enable versioning", "create a KMS key for Pulumi secrets", "name it alias/k", "enable rotation of alias/k"]);
+        assert.deepEqual(
+            [...s3.names(), ...kms.names()].filter((name) => /^(Put|Create|Enable)/.test(name)),
+            [],
+        );
+        assert.deepEqual(result.actions, [
+            "enable versioning",
+            "create a KMS key for Pulumi secrets",
+            "name it alias/k",
+            "enable rotation of alias/k",
+        ]);
         assert.ok(lines.includes("would enable versioning") && lines.includes("public access blocked: already right"));
     });
 
@@ -234,22 +405,50 @@ describe("npm run bootstrap", () => {
         const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 
         it("creates it when the account has none, for the sts.amazonaws.com audience", async () => {
-            const iam = new RecordingClient({ ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [{ Arn: "arn:aws:iam::123456789012:oidc-provider/accounts.google.com" }] }), CreateOpenIDConnectProviderCommand: () => ({ OpenIDConnectProviderArn: PROVIDER }) });
-            const result = await bootstrap(options({ githubOidc: true }), { s3: new RecordingClient(), kms: new RecordingClient(), iam }, log);
-            assert.deepEqual(iam.calls[1], ["CreateOpenIDConnectProviderCommand", { Url: "https://token.actions.githubusercontent.com", ClientIDList: ["sts.amazonaws.com"], Tags: [{ Key: "ManagedBy", Value: "npm run bootstrap" }] }]);
+            const iam = new RecordingClient({
+                ListOpenIDConnectProvidersCommand: () => ({
+                    OpenIDConnectProviderList: [{ Arn: "arn:aws:iam::123456789012:oidc-provider/accounts.google.com" }],
+                }),
+                CreateOpenIDConnectProviderCommand: () => ({ OpenIDConnectProviderArn: PROVIDER }),
+            });
+            const result = await bootstrap(
+                options({ githubOidc: true }),
+                { s3: new RecordingClient(), kms: new RecordingClient(), iam },
+                log,
+            );
+            assert.deepEqual(iam.calls[1], [
+                "CreateOpenIDConnectProviderCommand",
+                {
+                    Url: "https://token.actions.githubusercontent.com",
+                    ClientIDList: ["sts.amazonaws.com"],
+                    Tags: [{ Key: "ManagedBy", Value: "npm run bootstrap" }],
+                },
+            ]);
             assert.ok(result.actions.includes(`GitHub OIDC provider ${PROVIDER}`));
         });
 
         it("is idempotent: an existing provider is kept", async () => {
-            const iam = new RecordingClient({ ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [{ Arn: PROVIDER }] }) });
-            await bootstrap(options({ githubOidc: true }), { s3: new RecordingClient(), kms: new RecordingClient(), iam }, log);
+            const iam = new RecordingClient({
+                ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [{ Arn: PROVIDER }] }),
+            });
+            await bootstrap(
+                options({ githubOidc: true }),
+                { s3: new RecordingClient(), kms: new RecordingClient(), iam },
+                log,
+            );
             assert.deepEqual(iam.names(), ["ListOpenIDConnectProvidersCommand"]);
             assert.ok(lines.includes(`GitHub OIDC provider exists (${PROVIDER})`));
         });
 
         it("--dry-run only looks", async () => {
-            const iam = new RecordingClient({ ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [] }) });
-            await bootstrap(options({ githubOidc: true, dryRun: true }), { s3: new RecordingClient(), kms: new RecordingClient(), iam }, log);
+            const iam = new RecordingClient({
+                ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [] }),
+            });
+            await bootstrap(
+                options({ githubOidc: true, dryRun: true }),
+                { s3: new RecordingClient(), kms: new RecordingClient(), iam },
+                log,
+            );
             assert.deepEqual(iam.names(), ["ListOpenIDConnectProvidersCommand"]);
         });
     });
@@ -257,23 +456,34 @@ describe("npm run bootstrap", () => {
     it("a bucket owned by another account is a clear error", async () => {
         const s3 = new RecordingClient({ HeadBucketCommand: s3Error("Forbidden") });
         await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
-            message: "bucket acme-pulumi-state exists but this account cannot use it (403); bucket names are global, choose another --bucket",
+            message:
+                "bucket acme-pulumi-state exists but this account cannot use it (403); bucket names are global, choose another --bucket",
         });
         assert.deepEqual(s3.names(), ["HeadBucketCommand"]);
     });
 
     it("an AWS error midway names the step and says to run again", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("NotFound"), PutBucketPolicyCommand: s3Error("AccessDenied") });
+        const s3 = new RecordingClient({
+            HeadBucketCommand: s3Error("NotFound"),
+            PutBucketPolicyCommand: s3Error("AccessDenied"),
+        });
         await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
-            message: 'bootstrap stopped at "deny requests without TLS": AccessDenied: Access Denied. What was done before is kept; fix the cause (credentials, permissions) and run the same command again.',
+            message:
+                'bootstrap stopped at "deny requests without TLS": AccessDenied: Access Denied. What was done before is kept; fix the cause (credentials, permissions) and run the same command again.',
         });
         assert.equal(s3.names().at(-1), "PutBucketPolicyCommand");
     });
 
     it("rejects a bad bucket name and region together", () => {
-        assert.throws(() => parseOptions(["--bucket", "Bad_Name", "--region", "west"]), (error: Error) => {
-            assert.match(error.message, /^--bucket "Bad_Name" is not a valid S3 bucket name .*\n--region "west" is not an AWS region such as us-west-2\nusage: /);
-            return true;
-        });
+        assert.throws(
+            () => parseOptions(["--bucket", "Bad_Name", "--region", "west"]),
+            (error: Error) => {
+                assert.match(
+                    error.message,
+                    /^--bucket "Bad_Name" is not a valid S3 bucket name .*\n--region "west" is not an AWS region such as us-west-2\nusage: /,
+                );
+                return true;
+            },
+        );
     });
 });

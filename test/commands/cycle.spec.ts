@@ -12,7 +12,14 @@ import { FakePulumi } from "../fakes/fake-pulumi";
 
 const BASE_OUTPUTS = { vpcId: "vpc-1", contractVersion: 1 };
 const fastHealth = { deadlineMs: 3_000, firstDelayMs: 20, maxDelayMs: 100, requestTimeoutMs: 1_000 };
-const options = (overrides: Partial<CycleOptions> = {}): CycleOptions => ({ env: "dev", skipBase: false, dryRun: false, keepDown: false, health: fastHealth, ...overrides });
+const options = (overrides: Partial<CycleOptions> = {}): CycleOptions => ({
+    env: "dev",
+    skipBase: false,
+    dryRun: false,
+    keepDown: false,
+    health: fastHealth,
+    ...overrides,
+});
 
 describe("npm run cycle", () => {
     let app: AppServer;
@@ -31,8 +38,16 @@ describe("npm run cycle", () => {
     });
     afterEach(() => app.stop());
 
-    const cycle = async (overrides: Partial<CycleOptions> = {}, signal = new AbortController().signal): Promise<RunReport> =>
-        runCycle(options(overrides), { stacks: await Stacks.open(pulumi.asCommand()), ecs, log: (line) => output.push(line), signal });
+    const cycle = async (
+        overrides: Partial<CycleOptions> = {},
+        signal = new AbortController().signal,
+    ): Promise<RunReport> =>
+        runCycle(options(overrides), {
+            stacks: await Stacks.open(pulumi.asCommand()),
+            ecs,
+            log: (line) => output.push(line),
+            signal,
+        });
     const results = (report: RunReport) => report.steps.map((step) => `${step.step}: ${step.result}`);
     const operations = () => pulumi.commandsFor().filter((command) => /^(up|destroy|preview|cancel)\b/.test(command));
     /** A Ctrl-C once the hung operation has started (its output is logged), however busy the machine is. */
@@ -93,7 +108,10 @@ describe("npm run cycle", () => {
     it("--skip-base without a base stops before touching runtime", async () => {
         pulumi.stacks.delete("base-dev");
         const report = await cycle({ skipBase: true });
-        assert.equal(report.steps[0].detail, 'no stack base-dev in this backend; run "npm run cycle -- --env dev" without --skip-base, or "pulumi up -s base-dev"');
+        assert.equal(
+            report.steps[0].detail,
+            'no stack base-dev in this backend; run "npm run cycle -- --env dev" without --skip-base, or "pulumi up -s base-dev"',
+        );
         assert.ok(report.steps.slice(1).every((step) => step.result === "skipped"));
         assert.deepEqual(operations(), []);
     });
@@ -107,7 +125,10 @@ describe("npm run cycle", () => {
     it("--keep-down ends with runtime destroyed and base checked", async () => {
         const report = await cycle({ keepDown: true });
         assert.equal(report.passed, true);
-        assert.deepEqual(results(report).slice(-2), ["restore runtime-dev: skipped", "health check after restore: skipped"]);
+        assert.deepEqual(results(report).slice(-2), [
+            "restore runtime-dev: skipped",
+            "health check after restore: skipped",
+        ]);
         assert.equal(operations().at(-1), "preview --expect-no-changes --stack base-dev");
     });
 
@@ -134,24 +155,47 @@ describe("npm run cycle", () => {
         const report = await cycle();
         assert.deepEqual(
             ecs.calls.map(([command, input]) => `${command} ${input.cluster} ${input.services.join(" ")}`),
-            Array(2).fill("DescribeServicesCommand durable-code-dev durable-code-dev-frontend durable-code-dev-backend"),
+            Array(2).fill(
+                "DescribeServicesCommand durable-code-dev durable-code-dev-frontend durable-code-dev-backend",
+            ),
         );
-        assert.match(report.steps[2].detail!, /^ECS runs what was deployed; http:\/\/127\.0\.0\.1:\d+ healthy after 2 attempt\(s\)$/);
+        assert.match(
+            report.steps[2].detail!,
+            /^ECS runs what was deployed; http:\/\/127\.0\.0\.1:\d+ healthy after 2 attempt\(s\)$/,
+        );
     });
 
     it("a deployment ECS rolled back fails the health check, naming the service and what runs, though the old version answers; runtime is still torn down", async () => {
         const deployed = taskDefinitionArn("durable-code-dev-backend", 7);
         const previous = taskDefinitionArn("durable-code-dev-backend", 6);
-        ecs.rollBack("durable-code-dev-backend", "backend", deployed, previous, "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:v0.1.0");
+        ecs.rollBack(
+            "durable-code-dev-backend",
+            "backend",
+            deployed,
+            previous,
+            "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:v0.1.0",
+        );
         const report = await cycle();
         assert.equal(report.steps[2].result, "failed");
-        assert.match(report.steps[2].detail!, /^runtime-dev is not running what was deployed, although Pulumi reported success:\n {2}- backend rolled back: ECS runs durable-code-dev-backend:6 \(v0\.1\.0\), not durable-code-dev-backend:7 that up deployed \(ECS deployment circuit breaker: tasks failed to start\.\)/);
-        assert.deepEqual(results(report).slice(3), ["destroy runtime-dev: passed", "base-dev intact: passed", "restore runtime-dev: skipped", "health check after restore: skipped"]);
+        assert.match(
+            report.steps[2].detail!,
+            /^runtime-dev is not running what was deployed, although Pulumi reported success:\n {2}- backend rolled back: ECS runs durable-code-dev-backend:6 \(v0\.1\.0\), not durable-code-dev-backend:7 that up deployed \(ECS deployment circuit breaker: tasks failed to start\.\)/,
+        );
+        assert.deepEqual(results(report).slice(3), [
+            "destroy runtime-dev: passed",
+            "base-dev intact: passed",
+            "restore runtime-dev: skipped",
+            "health check after restore: skipped",
+        ]);
         assert.deepEqual(app.requests, [], "the version ECS rolled back to is never taken for the one deployed");
     });
 
     it("an AWS error midway is reported with Pulumi's message, and runtime is still torn down", async () => {
-        pulumi.failNext("up", "runtime-dev", "error: creating ECS Service (durable-code-dev-backend): AccessDeniedException: not authorized");
+        pulumi.failNext(
+            "up",
+            "runtime-dev",
+            "error: creating ECS Service (durable-code-dev-backend): AccessDeniedException: not authorized",
+        );
         const report = await cycle();
         assert.equal(report.steps[1].result, "failed");
         assert.match(report.steps[1].detail!, /^up runtime-dev failed:\n[\s\S]*AccessDeniedException/);
@@ -171,7 +215,12 @@ describe("npm run cycle", () => {
             report.steps[1].detail,
             'runtime-dev is locked by another update. Wait for it to finish; if no other run is active (a killed job leaves its lock), run "pulumi cancel -s runtime-dev --yes" and try again',
         );
-        assert.deepEqual(results(report).slice(3), ["destroy runtime-dev: failed", "base-dev intact: skipped", "restore runtime-dev: skipped", "health check after restore: skipped"]);
+        assert.deepEqual(results(report).slice(3), [
+            "destroy runtime-dev: failed",
+            "base-dev intact: skipped",
+            "restore runtime-dev: skipped",
+            "health check after restore: skipped",
+        ]);
     });
 
     it("base outputs that differ after the teardown fail the base check, naming them", async () => {
@@ -188,7 +237,10 @@ describe("npm run cycle", () => {
         const report = await cycle();
         assert.equal(report.steps[4].result, "failed");
         assert.match(report.steps[4].detail!, /no changes were expected but changes were proposed/);
-        assert.deepEqual(results(report).slice(5), ["restore runtime-dev: skipped", "health check after restore: skipped"]);
+        assert.deepEqual(results(report).slice(5), [
+            "restore runtime-dev: skipped",
+            "health check after restore: skipped",
+        ]);
     });
 
     it("Ctrl-C interrupts the running operation (Pulumi gets SIGINT and releases its lock) and runs nothing after", async () => {
@@ -203,7 +255,10 @@ describe("npm run cycle", () => {
         assert.equal(locksWhileRunning.length, 1, "the up held the stack's lock");
         assert.deepEqual(pulumi.lockFiles("runtime-dev"), [], "and released it");
         assert.ok(report.steps.slice(2).every((step) => step.result === "skipped"));
-        assert.deepEqual(operations(), ["up --yes --skip-preview --stack base-dev", "up --yes --skip-preview --stack runtime-dev"]);
+        assert.deepEqual(operations(), [
+            "up --yes --skip-preview --stack base-dev",
+            "up --yes --skip-preview --stack runtime-dev",
+        ]);
     });
 
     it("a cancel during the health check starts nothing after it: runtime is not destroyed", async () => {
@@ -221,7 +276,12 @@ describe("npm run cycle", () => {
             signal: controller.signal,
         });
         const finished = await report;
-        assert.deepEqual(results(finished).slice(0, 4), ["up base-dev: passed", "up runtime-dev: passed", "health check: cancelled", "destroy runtime-dev: skipped"]);
+        assert.deepEqual(results(finished).slice(0, 4), [
+            "up base-dev: passed",
+            "up runtime-dev: passed",
+            "health check: cancelled",
+            "destroy runtime-dev: skipped",
+        ]);
         assert.ok(!operations().some((command) => command.startsWith("destroy")));
         assert.equal(finished.exitCode, 130);
     });
@@ -230,11 +290,18 @@ describe("npm run cycle", () => {
         const run = (argv: string[]) => main(argv, new AbortController().signal, undefined);
 
         it("rejects an unknown environment before anything runs", async () => {
-            await assert.rejects(run(["--env", "qa"]), { message: /^unknown environment "qa"; use one of dev, staging, prod\nusage: npm run cycle/, exitCode: 2 } as object);
+            await assert.rejects(run(["--env", "qa"]), {
+                message: /^unknown environment "qa"; use one of dev, staging, prod\nusage: npm run cycle/,
+                exitCode: 2,
+            } as object);
         });
 
         it("refuses to cycle prod (it destroys runtime-prod) without --confirm runtime-prod, before anything runs", async () => {
-            await assert.rejects(run(["--env", "prod"]), { message: "npm run cycle destroys runtime-prod, which serves production; confirm with --confirm runtime-prod", exitCode: 2 } as object);
+            await assert.rejects(run(["--env", "prod"]), {
+                message:
+                    "npm run cycle destroys runtime-prod, which serves production; confirm with --confirm runtime-prod",
+                exitCode: 2,
+            } as object);
         });
 
         it("rejects unknown flags", async () => {
@@ -248,7 +315,13 @@ describe("npm run cycle", () => {
             const dir = mkdtempSync(join(tmpdir(), "cycle-"));
             try {
                 const file = join(dir, "report.json");
-                const code = await main(["--env", "dev", "--report", file], new AbortController().signal, await Stacks.open(pulumi.asCommand()), (line) => output.push(line), ecs);
+                const code = await main(
+                    ["--env", "dev", "--report", file],
+                    new AbortController().signal,
+                    await Stacks.open(pulumi.asCommand()),
+                    (line) => output.push(line),
+                    ecs,
+                );
                 assert.equal(code, 0);
                 const report = JSON.parse(readFileSync(file, "utf8"));
                 assert.equal(report.passed, true);
@@ -260,10 +333,17 @@ describe("npm run cycle", () => {
         });
 
         it("checks --report before the first step: an unwritable path fails at once, with nothing run", async () => {
-            await assert.rejects(main(["--env", "dev", "--report", "/nonexistent-dir/report.json"], new AbortController().signal, await Stacks.open(pulumi.asCommand())), {
-                message: "--report /nonexistent-dir/report.json cannot be written (ENOENT); choose a writable path",
-                exitCode: 2,
-            } as object);
+            await assert.rejects(
+                main(
+                    ["--env", "dev", "--report", "/nonexistent-dir/report.json"],
+                    new AbortController().signal,
+                    await Stacks.open(pulumi.asCommand()),
+                ),
+                {
+                    message: "--report /nonexistent-dir/report.json cannot be written (ENOENT); choose a writable path",
+                    exitCode: 2,
+                } as object,
+            );
             assert.deepEqual(operations(), []);
         });
 
@@ -274,10 +354,19 @@ describe("npm run cycle", () => {
                 pulumi.hangs.add("up runtime-dev");
                 const controller = new AbortController();
                 abortWhenRunning(controller, "up runtime-dev");
-                const code = await main(["--env", "dev", "--report", file], controller.signal, await Stacks.open(pulumi.asCommand()), (line) => output.push(line), ecs);
+                const code = await main(
+                    ["--env", "dev", "--report", file],
+                    controller.signal,
+                    await Stacks.open(pulumi.asCommand()),
+                    (line) => output.push(line),
+                    ecs,
+                );
                 assert.equal(code, 130);
                 const report = JSON.parse(readFileSync(file, "utf8"));
-                assert.deepEqual([report.exitCode, report.steps[0].result, report.steps[1].result], [130, "passed", "cancelled"]);
+                assert.deepEqual(
+                    [report.exitCode, report.steps[0].result, report.steps[1].result],
+                    [130, "passed", "cancelled"],
+                );
             } finally {
                 rmSync(dir, { recursive: true, force: true });
             }

@@ -42,7 +42,9 @@ const closingBracket = (text: string, open: number): number => {
 describe("--help on every npm command", () => {
     it("covers every npm script that runs a command", () => {
         const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
-        const commands = Object.keys(scripts).filter((name) => scripts[name].startsWith("node -r ./cli/register.cjs commands/"));
+        const commands = Object.keys(scripts).filter((name) =>
+            scripts[name].startsWith("node -r ./cli/register.cjs commands/"),
+        );
         assert.deepEqual(commands.sort(), Object.keys(SPECS).sort());
     });
 
@@ -52,20 +54,34 @@ describe("--help on every npm command", () => {
             assert.match(text, new RegExp(`^usage: npm run ${name}`));
             // npm keeps the flags before `--` for itself: `npm run status --json` never passes --json on.
             assert.match(spec.usage, new RegExp(`^npm run ${name} \\[?-- `), "the usage puts the flags after --");
-            if (spec.usage.startsWith(`npm run ${name} [-- `)) assert.equal(closingBracket(spec.usage, spec.usage.indexOf("[")), spec.usage.length - 1, "every flag inside [-- ...]");
+            if (spec.usage.startsWith(`npm run ${name} [-- `))
+                assert.equal(
+                    closingBracket(spec.usage, spec.usage.indexOf("[")),
+                    spec.usage.length - 1,
+                    "every flag inside [-- ...]",
+                );
             for (const [flag, details] of Object.entries(spec.flags)) {
                 assert.ok(text.includes(`--${flag}`), flag);
                 assert.ok(details.help.length > 10, flag);
             }
-            assert.ok(spec.examples.length >= 2 && spec.examples.every((example) => example.startsWith(`npm run ${name}`)));
+            assert.ok(
+                spec.examples.length >= 2 && spec.examples.every((example) => example.startsWith(`npm run ${name}`)),
+            );
         });
     }
 
     const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _set, ...withoutSdkSetting } = process.env;
     it("a command's own message is all it prints: no AWS SDK notice about Node 22 before it (a real process, on this Node)", () => {
-        const run = spawnSync(process.execPath, ["-r", "./cli/register.cjs", "commands/destroy-base.ts"], { cwd: ROOT, encoding: "utf8", env: withoutSdkSetting });
+        const run = spawnSync(process.execPath, ["-r", "./cli/register.cjs", "commands/destroy-base.ts"], {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: withoutSdkSetting,
+        });
         assert.equal(run.status, 2);
-        assert.equal(run.stderr, "error: --env is required (one of dev, staging, prod)\nusage: npm run destroy-base -- --env <dev|staging|prod> --confirm base-<env> [--unprotect] [--force-delete-images]\n");
+        assert.equal(
+            run.stderr,
+            "error: --env is required (one of dev, staging, prod)\nusage: npm run destroy-base -- --env <dev|staging|prod> --confirm base-<env> [--unprotect] [--force-delete-images]\n",
+        );
     });
 
     it("runMain prints the help and exits 0, running nothing", () => {
@@ -73,7 +89,11 @@ describe("--help on every npm command", () => {
         const log = console.log;
         console.log = (text: string) => printed.push(text);
         try {
-            runMain(() => assert.fail("main must not run for --help"), { spec: STATUS_SPEC }, ["--env", "dev", "--help"]);
+            runMain(() => assert.fail("main must not run for --help"), { spec: STATUS_SPEC }, [
+                "--env",
+                "dev",
+                "--help",
+            ]);
         } finally {
             console.log = log;
         }

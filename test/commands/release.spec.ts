@@ -26,13 +26,20 @@ class RecordingEcr {
         this.calls.push(call);
         if (this.error) throw Object.assign(new Error(this.error.message), { name: this.error.name });
         if (!this.images.has(`${call.repositoryName}:${call.imageTag}`)) {
-            throw Object.assign(new Error(`The image with imageId {imageTag:'${call.imageTag}'} does not exist within the repository`), { name: "ImageNotFoundException" });
+            throw Object.assign(
+                new Error(`The image with imageId {imageTag:'${call.imageTag}'} does not exist within the repository`),
+                { name: "ImageNotFoundException" },
+            );
         }
         return { imageDetails: [{ repositoryName: call.repositoryName, imageTags: [call.imageTag] }] };
     }
 }
 
-const git = (dir: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: dir, encoding: "utf8" });
+const git = (dir: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], {
+        cwd: dir,
+        encoding: "utf8",
+    });
 const FILE = "Pulumi.runtime-dev.yaml";
 
 describe("npm run release", () => {
@@ -48,14 +55,22 @@ describe("npm run release", () => {
         writeFileSync(join(dir, FILE), withTags(stackFile(), "durable-code", { frontend: tag, backend: tag }));
         git(dir, "commit", "--allow-empty", "-qam", `release dev ${tag}`);
     };
-    const run = async (argv: string[]) => release(argv, new AbortController().signal, { stacks: await Stacks.open(pulumi.asCommand()), ecr, ecs, log, source: { dir } });
+    const run = async (argv: string[]) =>
+        release(argv, new AbortController().signal, {
+            stacks: await Stacks.open(pulumi.asCommand()),
+            ecr,
+            ecs,
+            log,
+            source: { dir },
+        });
     const mutations = () => pulumi.commandsFor().filter((command) => /^(up|destroy|preview)\b/.test(command));
 
     /** A repository with the stack files and two releases, v0.1.0 and v0.2.0; each test gets a copy. */
     let template: string;
     before(() => {
         template = dir = mkdtempSync(join(tmpdir(), "durable-code-release-template-"));
-        for (const name of ["Pulumi.yaml", "Pulumi.base-dev.yaml", FILE]) copyFileSync(join(PROJECT_DIR, name), join(dir, name));
+        for (const name of ["Pulumi.yaml", "Pulumi.base-dev.yaml", FILE])
+            copyFileSync(join(PROJECT_DIR, name), join(dir, name));
         git(dir, "init", "-q");
         git(dir, "add", ".");
         git(dir, "commit", "-qm", "stack files");
@@ -69,11 +84,23 @@ describe("npm run release", () => {
         cpSync(template, dir, { recursive: true });
         app = new AppServer(0);
         pulumi = new FakePulumi()
-            .addStack("base-dev", { repositories: { frontend: { name: "durable-code-dev-frontend" }, backend: { name: "durable-code-dev-backend" } } })
+            .addStack("base-dev", {
+                repositories: {
+                    frontend: { name: "durable-code-dev-frontend" },
+                    backend: { name: "durable-code-dev-backend" },
+                },
+            })
             .addStack("runtime-dev", { url: "http://old" });
         pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start(), 8));
         ecs = new FakeEcs(() => pulumi.stacks.get("runtime-dev")?.outputs);
-        ecr = new RecordingEcr(new Set(["v0.1.0", "v0.2.0", "v0.3.0"].flatMap((tag) => [`durable-code-dev-frontend:${tag}`, `durable-code-dev-backend:${tag}`])));
+        ecr = new RecordingEcr(
+            new Set(
+                ["v0.1.0", "v0.2.0", "v0.3.0"].flatMap((tag) => [
+                    `durable-code-dev-frontend:${tag}`,
+                    `durable-code-dev-backend:${tag}`,
+                ]),
+            ),
+        );
         lines = [];
     });
     afterEach(async () => {
@@ -90,7 +117,10 @@ describe("npm run release", () => {
         assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.3.0", backend: "v0.3.0" });
         assert.deepEqual(mutations(), ["up --yes --skip-preview --stack runtime-dev"]);
         assert.deepEqual(app.requests.sort(), ["/", "/health"]);
-        assert.match(lines[0], /^service +running now \(committed\) +released\nfrontend +v0\.2\.0 +v0\.3\.0\nbackend +v0\.2\.0 +v0\.3\.0$/);
+        assert.match(
+            lines[0],
+            /^service +running now \(committed\) +released\nfrontend +v0\.2\.0 +v0\.3\.0\nbackend +v0\.2\.0 +v0\.3\.0$/,
+        );
     });
 
     it("releases one service alone through its override, the other keeps imageTag", async () => {
@@ -103,7 +133,8 @@ describe("npm run release", () => {
     it("stops before changing anything when an image is missing, naming the repository and tag", async () => {
         const before = stackFile();
         await assert.rejects(run(["--env", "dev", "--tag", "v9.9.9"]), {
-            message: "image durable-code-dev-frontend:v9.9.9 is not in ECR; push it first (the application's build, with base's imagePublisherRoleArn), then release again. Nothing was changed",
+            message:
+                "image durable-code-dev-frontend:v9.9.9 is not in ECR; push it first (the application's build, with base's imagePublisherRoleArn), then release again. Nothing was changed",
             exitCode: 1,
         } as object);
         assert.equal(stackFile(), before);
@@ -113,7 +144,8 @@ describe("npm run release", () => {
     it("says so when there are no AWS credentials, and changes nothing", async () => {
         ecr.error = { name: "CredentialsProviderError", message: "Could not load credentials from any providers" };
         await assert.rejects(run(["--env", "dev", "--tag", "v0.3.0"]), {
-            message: "no AWS credentials (Could not load credentials from any providers); log in (aws sso login, or the workflow's role) and release again. Nothing was changed",
+            message:
+                "no AWS credentials (Could not load credentials from any providers); log in (aws sso login, or the workflow's role) and release again. Nothing was changed",
         });
         assert.equal(tagsOf(stackFile(), "durable-code").frontend, "v0.2.0");
     });
@@ -122,27 +154,48 @@ describe("npm run release", () => {
         pulumi.stacks.get("runtime-dev")!.resourceCount = 0;
         assert.equal(await run(["--env", "dev", "--tag", "v0.3.0"]), 0);
         assert.deepEqual(mutations(), []);
-        assert.equal(lines.at(-1), "runtime-dev is down; the next startup (or npm run up -- --env dev) brings up frontend v0.3.0, backend v0.3.0");
+        assert.equal(
+            lines.at(-1),
+            "runtime-dev is down; the next startup (or npm run up -- --env dev) brings up frontend v0.3.0, backend v0.3.0",
+        );
         assert.equal(tagsOf(stackFile(), "durable-code").backend, "v0.3.0");
     });
 
     it("a health check that fails after the roll exits 1, keeps the new tag and says how to roll back", async () => {
         await app.stop();
-        await assert.rejects(run(["--env", "dev", "--tag", "v0.3.0", "--health-timeout", "0.5"]), (error: Error & { exitCode: number }) => {
-            assert.equal(error.exitCode, 1);
-            assert.match(error.message, /did not become healthy within 1 s/);
-            assert.match(error.message, /runtime-dev did not come up healthy with frontend v0\.3\.0, backend v0\.3\.0; .*Pulumi\.runtime-dev\.yaml keeps the new tags\. Roll back with: npm run release -- --env dev --rollback$/);
-            return true;
-        });
+        await assert.rejects(
+            run(["--env", "dev", "--tag", "v0.3.0", "--health-timeout", "0.5"]),
+            (error: Error & { exitCode: number }) => {
+                assert.equal(error.exitCode, 1);
+                assert.match(error.message, /did not become healthy within 1 s/);
+                assert.match(
+                    error.message,
+                    /runtime-dev did not come up healthy with frontend v0\.3\.0, backend v0\.3\.0; .*Pulumi\.runtime-dev\.yaml keeps the new tags\. Roll back with: npm run release -- --env dev --rollback$/,
+                );
+                return true;
+            },
+        );
         assert.equal(tagsOf(stackFile(), "durable-code").frontend, "v0.3.0");
     });
 
     it("a release ECS rolled back fails, names the service, and leaves the stack file at the tag that really runs", async () => {
-        ecs.rollBack("durable-code-dev-backend", "backend", taskDefinitionArn("durable-code-dev-backend", 8), taskDefinitionArn("durable-code-dev-backend", 7), "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:v0.2.0");
+        ecs.rollBack(
+            "durable-code-dev-backend",
+            "backend",
+            taskDefinitionArn("durable-code-dev-backend", 8),
+            taskDefinitionArn("durable-code-dev-backend", 7),
+            "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:v0.2.0",
+        );
         await assert.rejects(run(["--env", "dev", "--tag", "v0.3.0"]), (error: Error & { exitCode: number }) => {
             assert.equal(error.exitCode, 1);
-            assert.match(error.message, /^runtime-dev is not running what was deployed, although Pulumi reported success:\n {2}- backend rolled back: ECS runs durable-code-dev-backend:7 \(v0\.2\.0\), not durable-code-dev-backend:8 that up deployed/);
-            assert.match(error.message, /\nbackend rolled back; \S*Pulumi\.runtime-dev\.yaml now records what runs: frontend v0\.3\.0, backend v0\.2\.0\. Commit it, fix the release, and release again$/);
+            assert.match(
+                error.message,
+                /^runtime-dev is not running what was deployed, although Pulumi reported success:\n {2}- backend rolled back: ECS runs durable-code-dev-backend:7 \(v0\.2\.0\), not durable-code-dev-backend:8 that up deployed/,
+            );
+            assert.match(
+                error.message,
+                /\nbackend rolled back; \S*Pulumi\.runtime-dev\.yaml now records what runs: frontend v0\.3\.0, backend v0\.2\.0\. Commit it, fix the release, and release again$/,
+            );
             return true;
         });
         assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.3.0", backend: "v0.2.0" });
@@ -151,18 +204,27 @@ describe("npm run release", () => {
 
     it("a locked runtime is reported with what to do", async () => {
         pulumi.lock("runtime-dev");
-        await assert.rejects(run(["--env", "dev", "--tag", "v0.3.0"]), { message: /^runtime-dev is locked by runner@fv-az123 \(pid 4242\) since .* \(5 min ago\)\. runtime-dev is locked by another update/ });
+        await assert.rejects(run(["--env", "dev", "--tag", "v0.3.0"]), {
+            message:
+                /^runtime-dev is locked by runner@fv-az123 \(pid 4242\) since .* \(5 min ago\)\. runtime-dev is locked by another update/,
+        });
     });
 
     it("--rollback restores each service's previous tag from the stack file's git history, and rolls", async () => {
         assert.equal(await run(["--env", "dev", "--rollback"]), 0);
         assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.1.0", backend: "v0.1.0" });
-        assert.deepEqual(ecr.calls.map((call) => call.imageTag), ["v0.1.0", "v0.1.0"]);
+        assert.deepEqual(
+            ecr.calls.map((call) => call.imageTag),
+            ["v0.1.0", "v0.1.0"],
+        );
         assert.deepEqual(mutations(), ["up --yes --skip-preview --stack runtime-dev"]);
     });
 
     it("--rollback of one service takes that service's own history", async () => {
-        writeFileSync(join(dir, FILE), withTags(stackFile(), "durable-code", { frontend: "v0.2.0", backend: "v0.3.0" }));
+        writeFileSync(
+            join(dir, FILE),
+            withTags(stackFile(), "durable-code", { frontend: "v0.2.0", backend: "v0.3.0" }),
+        );
         git(dir, "commit", "-qam", "release backend v0.3.0");
         assert.equal(await run(["--env", "dev", "--rollback", "--service", "backend"]), 0);
         assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.2.0", backend: "v0.2.0" });
@@ -184,23 +246,33 @@ describe("npm run release", () => {
             [["--env", "dev", "--tag", "v1 bad!"], /^--tag "v1 bad!" is not a Docker image tag/],
             [["--env", "dev", "--tag=-v1"], /^--tag "-v1" is not a Docker image tag/],
             [["--env", "dev", "--tag", "v1", "--rollback"], /^--tag and --rollback cannot be used together/],
-            [["--env", "dev", "--tag", "v1", "--service", "api"], /^--service must be one of frontend, backend \(got "api"\)/],
-            [["--env", "prod", "--tag", "v1"], /^npm run release rolls runtime-prod, which serves production; confirm with --confirm runtime-prod$/],
+            [
+                ["--env", "dev", "--tag", "v1", "--service", "api"],
+                /^--service must be one of frontend, backend \(got "api"\)/,
+            ],
+            [
+                ["--env", "prod", "--tag", "v1"],
+                /^npm run release rolls runtime-prod, which serves production; confirm with --confirm runtime-prod$/,
+            ],
         ];
         for (const [argv, message] of refusals) {
             it(argv.join(" "), () => {
-                assert.throws(() => parseRequest(argv), (error: Error & { exitCode: number }) => {
-                    assert.match(error.message, message);
-                    assert.equal(error.exitCode, 2);
-                    return true;
-                });
+                assert.throws(
+                    () => parseRequest(argv),
+                    (error: Error & { exitCode: number }) => {
+                        assert.match(error.message, message);
+                        assert.equal(error.exitCode, 2);
+                        return true;
+                    },
+                );
             });
         }
     });
 
     describe("the stack file edit", () => {
         it("keeps comments and key order, and drops per-service overrides when both services share a tag", () => {
-            const text = "# Runtime of dev.\nconfig:\n  aws:region: us-west-2 # Oregon\n  durable-code:imageTag: v1 # the release\n  durable-code:backendImageTag: v2\n  durable-code:spot: false\n";
+            const text =
+                "# Runtime of dev.\nconfig:\n  aws:region: us-west-2 # Oregon\n  durable-code:imageTag: v1 # the release\n  durable-code:backendImageTag: v2\n  durable-code:spot: false\n";
             assert.equal(
                 withTags(text, "durable-code", { frontend: "v3", backend: "v3" }),
                 "# Runtime of dev.\nconfig:\n  aws:region: us-west-2 # Oregon\n  durable-code:imageTag: v3 # the release\n  durable-code:spot: false\n",
@@ -210,11 +282,23 @@ describe("npm run release", () => {
 
     describe("npm run status", () => {
         it("shows the tag each service runs and flags a difference from the committed file", async () => {
-            pulumi.stacks.get("runtime-dev")!.outputs = { url: "http://dev", imageTags: { frontend: "v0.1.0", backend: "v0.2.0" } };
+            pulumi.stacks.get("runtime-dev")!.outputs = {
+                url: "http://dev",
+                imageTags: { frontend: "v0.1.0", backend: "v0.2.0" },
+            };
             const out: string[] = [];
-            await status(["--env", "dev"], new AbortController().signal, await Stacks.open(pulumi.asCommand()), (line) => out.push(line), { dir });
+            await status(
+                ["--env", "dev"],
+                new AbortController().signal,
+                await Stacks.open(pulumi.asCommand()),
+                (line) => out.push(line),
+                { dir },
+            );
             assert.match(out[0], /runtime-dev .* frontend v0\.1\.0, backend v0\.2\.0 \(DIFFERS from committed\)/);
-            assert.match(out.join("\n"), /runtime-dev runs frontend v0\.1\.0, backend v0\.2\.0 but Pulumi\.runtime-dev\.yaml has frontend v0\.2\.0, backend v0\.2\.0; the next startup restores what is committed/);
+            assert.match(
+                out.join("\n"),
+                /runtime-dev runs frontend v0\.1\.0, backend v0\.2\.0 but Pulumi\.runtime-dev\.yaml has frontend v0\.2\.0, backend v0\.2\.0; the next startup restores what is committed/,
+            );
         });
     });
 });

@@ -33,7 +33,15 @@ function start(command: string, args: string[], env: Record<string, string> = {}
         cwd: ROOT,
         detached: true,
         stdio: "ignore",
-        env: { ...process.env, PATH: `${STAND_IN}${delimiter}${process.env.PATH}`, FAKE_PULUMI_LOG: logFile, FAKE_PULUMI_BACKEND: `file://${dir}`, PULUMI_SECRETS_PROVIDER: "", GITHUB_ACTIONS: "", ...env },
+        env: {
+            ...process.env,
+            PATH: `${STAND_IN}${delimiter}${process.env.PATH}`,
+            FAKE_PULUMI_LOG: logFile,
+            FAKE_PULUMI_BACKEND: `file://${dir}`,
+            PULUMI_SECRETS_PROVIDER: "",
+            GITHUB_ACTIONS: "",
+            ...env,
+        },
     });
     const lockDir = join(dir, ".pulumi", "locks", "organization", "durable-code", "runtime-dev");
     return {
@@ -51,7 +59,8 @@ function start(command: string, args: string[], env: Record<string, string> = {}
  */
 async function until(run: Run, line: string, whileRunning = true): Promise<void> {
     while (!run.logged().includes(line)) {
-        if (whileRunning && (run.child.exitCode !== null || run.child.signalCode !== null)) throw new Error(`exited before logging "${line}": ${run.logged().join(" | ")}`);
+        if (whileRunning && (run.child.exitCode !== null || run.child.signalCode !== null))
+            throw new Error(`exited before logging "${line}": ${run.logged().join(" | ")}`);
         await sleep(50);
     }
 }
@@ -73,7 +82,10 @@ async function cancelAsTheRunnerDoes(run: Run, scale = 1): Promise<string[]> {
             clearTimeout(timer);
         }
     };
-    for (const [signal, ms] of [["SIGINT", 7500], ["SIGTERM", 2500]] as const) {
+    for (const [signal, ms] of [
+        ["SIGINT", 7500],
+        ["SIGTERM", 2500],
+    ] as const) {
         process.kill(run.child.pid!, signal);
         sent.push(signal);
         if (await exitsWithin(ms * scale)) return sent;
@@ -92,13 +104,20 @@ async function cancelAsTheRunnerDoes(run: Run, scale = 1): Promise<string[]> {
 function startStep(file: string, env: Record<string, string> = {}): Run {
     const script = join(mkdtempSync(join(tmpdir(), "durable-code-step-")), "step.sh");
     writeFileSync(script, stepScript(file));
-    const run = start("bash", ["-e", script], { GITHUB_ACTIONS: "true", ENVIRONMENT: "dev", CATCH_UP: "", DRY_RUN: "", ...env });
+    const run = start("bash", ["-e", script], {
+        GITHUB_ACTIONS: "true",
+        ENVIRONMENT: "dev",
+        CATCH_UP: "",
+        DRY_RUN: "",
+        ...env,
+    });
     run.exited.then(() => rmSync(join(script, ".."), { recursive: true, force: true }));
     return run;
 }
 
 /** `npm run down -- --env dev` in a terminal: node, in a process group of its own, with pulumi as its child. */
-const startTerminalTeardown = (env: Record<string, string> = {}) => start(process.execPath, ["-r", "./cli/register.cjs", "commands/down.ts", "--env", "dev"], env);
+const startTerminalTeardown = (env: Record<string, string> = {}) =>
+    start(process.execPath, ["-r", "./cli/register.cjs", "commands/down.ts", "--env", "dev"], env);
 
 /**
  * The ops commands as real processes, with a stand-in `pulumi` executable on the PATH that takes and
@@ -172,7 +191,10 @@ describe("cancellation, with real processes and real signals", () => {
         assert.equal(code, 130);
         assert.deepEqual(signalsTo("ctrl-c"), ["SIGINT 1"]);
         assert.deepEqual(locks, []);
-        assert.deepEqual(logged.slice(logged.indexOf("started destroy") + 1).filter((line) => line.startsWith("run ")), []);
+        assert.deepEqual(
+            logged.slice(logged.indexOf("started destroy") + 1).filter((line) => line.startsWith("run ")),
+            [],
+        );
     });
 
     it("a second Ctrl-C means terminate now: pulumi gets the group's second SIGINT and nothing more, exits at once, and node exits 130", () => {

@@ -15,9 +15,15 @@ import { FakePulumi } from "../fakes/fake-pulumi";
 
 const signal = new AbortController().signal;
 /** `npm run up -- ...` or `npm run down -- ...`, by the first word. */
-const runtime = ([command, ...argv]: string[], cancel: AbortSignal, stacks: Stacks, log: (line: string) => void, ecs?: FakeEcs) =>
-    command === "up" ? up(argv, cancel, stacks, log, ecs) : down(argv, cancel, stacks, log);
-const mutations = (pulumi: FakePulumi) => pulumi.commandsFor().filter((command) => /^(up|destroy|preview|stack import)\b/.test(command));
+const runtime = (
+    [command, ...argv]: string[],
+    cancel: AbortSignal,
+    stacks: Stacks,
+    log: (line: string) => void,
+    ecs?: FakeEcs,
+) => (command === "up" ? up(argv, cancel, stacks, log, ecs) : down(argv, cancel, stacks, log));
+const mutations = (pulumi: FakePulumi) =>
+    pulumi.commandsFor().filter((command) => /^(up|destroy|preview|stack import)\b/.test(command));
 
 describe("stack commands", () => {
     let pulumi: FakePulumi;
@@ -32,7 +38,11 @@ describe("stack commands", () => {
 
     describe("npm run status", () => {
         it("shows each stack: existence, resources, lock, last update and the URL of a running runtime", async () => {
-            pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://dev.example.com" }).addStack("base-staging", { vpcId: "vpc-2" }).lock("base-staging");
+            pulumi
+                .addStack("base-dev", { vpcId: "vpc-1" })
+                .addStack("runtime-dev", { url: "http://dev.example.com" })
+                .addStack("base-staging", { vpcId: "vpc-2" })
+                .lock("base-staging");
             const stacks = await Stacks.open(pulumi.asCommand());
             await stacks.up("runtime-dev", { onOutput: () => undefined, signal });
             pulumi.calls.length = 0;
@@ -49,16 +59,26 @@ describe("stack commands", () => {
                     ["runtime-prod", false, undefined, undefined, undefined],
                 ],
             );
-            assert.deepEqual(statuses[1].lastUpdate, { kind: "update", result: "succeeded", time: "2026-11-26T08:03:00.000Z" });
+            assert.deepEqual(statuses[1].lastUpdate, {
+                kind: "update",
+                result: "succeeded",
+                time: "2026-11-26T08:03:00.000Z",
+            });
             assert.deepEqual(mutations(pulumi), []);
         });
 
         it("prints a table and how to clear a lock", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" }).lock("base-dev");
             await status(["--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log);
-            assert.match(lines[0], /^stack +exists +resources +locked +last update +images +url\nbase-dev +yes +20 +LOCKED/);
+            assert.match(
+                lines[0],
+                /^stack +exists +resources +locked +last update +images +url\nbase-dev +yes +20 +LOCKED/,
+            );
             assert.match(lines[0], /runtime-dev +no +- +- +- +-/);
-            assert.match(lines[1], /^\nbase-dev is locked by runner@fv-az123 \(pid 4242\) since .* \(5 min ago\); if that run is no longer active, clear it with "pulumi cancel -s base-dev --yes"$/);
+            assert.match(
+                lines[1],
+                /^\nbase-dev is locked by runner@fv-az123 \(pid 4242\) since .* \(5 min ago\); if that run is no longer active, clear it with "pulumi cancel -s base-dev --yes"$/,
+            );
         });
     });
 
@@ -80,11 +100,17 @@ describe("stack commands", () => {
             try {
                 const lockDir = join(dir, ".pulumi/locks/organization/durable-code/runtime-dev");
                 mkdirSync(lockDir, { recursive: true });
-                writeFileSync(join(lockDir, "0b4e.json"), JSON.stringify({ pid: 7, username: "ci", hostname: "runner-1", timestamp: "2026-11-27T10:00:00Z" }));
+                writeFileSync(
+                    join(lockDir, "0b4e.json"),
+                    JSON.stringify({ pid: 7, username: "ci", hostname: "runner-1", timestamp: "2026-11-27T10:00:00Z" }),
+                );
                 pulumi.backendUrl = `file://${dir}`;
                 const file = await Stacks.open(pulumi.asCommand());
                 assert.equal(file.backendUrl, `file://${dir}`);
-                assert.deepEqual((await file.locks("runtime-dev")).map((lock) => `${lock.username}@${lock.hostname} ${lock.pid}`), ["ci@runner-1 7"]);
+                assert.deepEqual(
+                    (await file.locks("runtime-dev")).map((lock) => `${lock.username}@${lock.hostname} ${lock.pid}`),
+                    ["ci@runner-1 7"],
+                );
             } finally {
                 rmSync(dir, { recursive: true, force: true });
             }
@@ -92,10 +118,15 @@ describe("stack commands", () => {
 
         it("create a new stack with the configured secrets provider, not the passphrase default, under its environment's encryption context", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
-            const stacks = await Stacks.open(pulumi.asCommand(), {}, "awskms://alias/pulumi-durable-code?region=us-west-2");
+            const stacks = await Stacks.open(
+                pulumi.asCommand(),
+                {},
+                "awskms://alias/pulumi-durable-code?region=us-west-2",
+            );
             await stacks.up("runtime-dev", { onOutput: () => undefined, signal });
             // go-cloud's awskms turns each context_<k>=<v> parameter into the KMS encryption context.
-            const expected = "stack init runtime-dev --secrets-provider awskms://alias/pulumi-durable-code?region=us-west-2&context_project=durable-code&context_environment=dev";
+            const expected =
+                "stack init runtime-dev --secrets-provider awskms://alias/pulumi-durable-code?region=us-west-2&context_project=durable-code&context_environment=dev";
             assert.ok(pulumi.commandsFor().includes(expected), pulumi.commandsFor().join("\n"));
         });
     });
@@ -104,18 +135,25 @@ describe("stack commands", () => {
         let dir: string;
         beforeEach(() => {
             dir = mkdtempSync(join(tmpdir(), "durable-code-eips-"));
-            for (const name of readdirSync(PROJECT_DIR).filter((file) => /^Pulumi\..*yaml$/.test(file))) copyFileSync(join(PROJECT_DIR, name), join(dir, name));
+            for (const name of readdirSync(PROJECT_DIR).filter((file) => /^Pulumi\..*yaml$/.test(file)))
+                copyFileSync(join(PROJECT_DIR, name), join(dir, name));
         });
         afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
         it("the committed environments take exactly the default 5 per region: dev 1 + staging 1 + prod 3, no warning", async () => {
-            assert.deepEqual(elasticIpDemand().map((region) => [region.region, region.needed]), [["us-west-2", 5]]);
+            assert.deepEqual(
+                elasticIpDemand().map((region) => [region.region, region.needed]),
+                [["us-west-2", 5]],
+            );
             await status([], signal, await Stacks.open(pulumi.asCommand()), log);
             assert.ok(!lines.some((line) => line.includes("Elastic IPs")));
         });
 
         it("warns when the environments configured in one region need more than the default quota", async () => {
-            writeFileSync(join(dir, "Pulumi.runtime-staging.yaml"), readFileSync(join(dir, "Pulumi.runtime-staging.yaml"), "utf8") + "  durable-code:egress: nat-per-az\n");
+            writeFileSync(
+                join(dir, "Pulumi.runtime-staging.yaml"),
+                readFileSync(join(dir, "Pulumi.runtime-staging.yaml"), "utf8") + "  durable-code:egress: nat-per-az\n",
+            );
             await status([], signal, await Stacks.open(pulumi.asCommand()), log, { dir });
             assert.equal(
                 lines.at(-1),
@@ -129,7 +167,8 @@ describe("stack commands", () => {
             pulumi.addStack("base-prod", { vpcId: "vpc-1" }).addStack("runtime-prod", { url: "http://x" });
             const stacks = await Stacks.open(pulumi.asCommand());
             await assert.rejects(runtime(["down", "--env", "prod"], signal, stacks, log), {
-                message: "npm run down destroys runtime-prod, which serves production; confirm with --confirm runtime-prod",
+                message:
+                    "npm run down destroys runtime-prod, which serves production; confirm with --confirm runtime-prod",
             });
             assert.deepEqual(mutations(pulumi), []);
             assert.equal(await runtime(["down", "--env", "prod", "--confirm", "runtime-prod"], signal, stacks, log), 0);
@@ -138,7 +177,10 @@ describe("stack commands", () => {
 
         it("down destroys runtime and nothing else", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev", { url: "http://x" });
-            assert.equal(await runtime(["down", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+            assert.equal(
+                await runtime(["down", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log),
+                0,
+            );
             assert.deepEqual(mutations(pulumi), ["destroy --yes --skip-preview --stack runtime-dev"]);
         });
 
@@ -148,7 +190,10 @@ describe("stack commands", () => {
             try {
                 pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
                 pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", url));
-                assert.equal(await runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), 0);
+                assert.equal(
+                    await runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs),
+                    0,
+                );
                 assert.deepEqual(mutations(pulumi), ["up --yes --skip-preview --stack runtime-dev"]);
                 assert.deepEqual(app.requests.sort(), ["/", "/health"]);
                 assert.equal(lines.at(-1), `runtime-dev is up: ${url}`);
@@ -163,8 +208,19 @@ describe("stack commands", () => {
                 try {
                     pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
                     pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start()));
-                    assert.equal(await runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), 0);
-                    assert.deepEqual(ecs.calls, [["DescribeServicesCommand", { cluster: "durable-code-dev", services: ["durable-code-dev-frontend", "durable-code-dev-backend"] }]]);
+                    assert.equal(
+                        await runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs),
+                        0,
+                    );
+                    assert.deepEqual(ecs.calls, [
+                        [
+                            "DescribeServicesCommand",
+                            {
+                                cluster: "durable-code-dev",
+                                services: ["durable-code-dev-frontend", "durable-code-dev-backend"],
+                            },
+                        ],
+                    ]);
                 } finally {
                     await app.stop();
                 }
@@ -175,15 +231,27 @@ describe("stack commands", () => {
                 try {
                     pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
                     pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start(), 8));
-                    ecs.rollBack("durable-code-dev-backend", "backend", taskDefinitionArn("durable-code-dev-backend", 8), taskDefinitionArn("durable-code-dev-backend", 7), "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:v0.2.0");
-                    await assert.rejects(runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), {
-                        message:
-                            "runtime-dev is not running what was deployed, although Pulumi reported success:\n" +
-                            "  - backend rolled back: ECS runs durable-code-dev-backend:7 (v0.2.0), not durable-code-dev-backend:8 that up deployed (ECS deployment circuit breaker: tasks failed to start.)\n" +
-                            "Read the service's events (aws ecs describe-services --cluster durable-code-dev --services durable-code-dev-frontend durable-code-dev-backend) and the log groups in the stack's outputs",
-                    });
+                    ecs.rollBack(
+                        "durable-code-dev-backend",
+                        "backend",
+                        taskDefinitionArn("durable-code-dev-backend", 8),
+                        taskDefinitionArn("durable-code-dev-backend", 7),
+                        "123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:v0.2.0",
+                    );
+                    await assert.rejects(
+                        runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs),
+                        {
+                            message:
+                                "runtime-dev is not running what was deployed, although Pulumi reported success:\n" +
+                                "  - backend rolled back: ECS runs durable-code-dev-backend:7 (v0.2.0), not durable-code-dev-backend:8 that up deployed (ECS deployment circuit breaker: tasks failed to start.)\n" +
+                                "Read the service's events (aws ecs describe-services --cluster durable-code-dev --services durable-code-dev-frontend durable-code-dev-backend) and the log groups in the stack's outputs",
+                        },
+                    );
                     assert.deepEqual(app.requests, []);
-                    assert.deepEqual(ecs.calls.map(([name]) => name), ["DescribeServicesCommand", "DescribeTaskDefinitionCommand"]);
+                    assert.deepEqual(
+                        ecs.calls.map(([name]) => name),
+                        ["DescribeServicesCommand", "DescribeTaskDefinitionCommand"],
+                    );
                 } finally {
                     await app.stop();
                 }
@@ -193,11 +261,21 @@ describe("stack commands", () => {
                 pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
                 pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", "http://127.0.0.1:9"));
                 ecs.deployments.set("durable-code-dev-frontend", [
-                    { id: "ecs-svc/3", status: "PRIMARY", taskDefinition: taskDefinitionArn("durable-code-dev-frontend", 7), rolloutState: "IN_PROGRESS", rolloutStateReason: "ECS deployment ecs-svc/3 in progress." },
+                    {
+                        id: "ecs-svc/3",
+                        status: "PRIMARY",
+                        taskDefinition: taskDefinitionArn("durable-code-dev-frontend", 7),
+                        rolloutState: "IN_PROGRESS",
+                        rolloutStateReason: "ECS deployment ecs-svc/3 in progress.",
+                    },
                 ]);
-                await assert.rejects(runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), {
-                    message: /^runtime-dev is not running what was deployed, although Pulumi reported success:\n {2}- frontend: the deployment of durable-code-dev-frontend:7 is IN_PROGRESS, not COMPLETED \(ECS deployment ecs-svc\/3 in progress\.\)\n/,
-                });
+                await assert.rejects(
+                    runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs),
+                    {
+                        message:
+                            /^runtime-dev is not running what was deployed, although Pulumi reported success:\n {2}- frontend: the deployment of durable-code-dev-frontend:7 is IN_PROGRESS, not COMPLETED \(ECS deployment ecs-svc\/3 in progress\.\)\n/,
+                    },
+                );
             });
         });
 
@@ -216,64 +294,144 @@ describe("stack commands", () => {
         });
 
         describe("locks, as real lock files in a file:// backend", () => {
-            const operationsOn = (stack: string) => pulumi.commandsFor(stack).filter((command) => /^(destroy|cancel|refresh|up)/.test(command));
+            const operationsOn = (stack: string) =>
+                pulumi.commandsFor(stack).filter((command) => /^(destroy|cancel|refresh|up)/.test(command));
 
             it("down --retry-after-cancel clears a lock older than a job can run, naming its holder, refreshes, and destroys", async () => {
-                pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 240, username: "runner", hostname: "fv-az1" });
-                assert.equal(await runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                pulumi
+                    .addStack("runtime-dev", { url: "http://x" })
+                    .lock("runtime-dev", { minutesAgo: 240, username: "runner", hostname: "fv-az1" });
+                assert.equal(
+                    await runtime(
+                        ["down", "--env", "dev", "--retry-after-cancel"],
+                        signal,
+                        await Stacks.open(pulumi.asCommand()),
+                        log,
+                    ),
+                    0,
+                );
                 assert.deepEqual(operationsOn("runtime-dev"), [
                     "destroy --yes --skip-preview --stack runtime-dev",
                     "cancel --yes --stack runtime-dev",
                     "refresh --skip-preview --yes --clear-pending-creates --stack runtime-dev",
                     "destroy --yes --skip-preview --stack runtime-dev",
                 ]);
-                assert.ok(lines.some((line) => /^runtime-dev is locked by runner@fv-az1 \(pid 4242\) since .* \(240 min ago\), older than 60 min: a killed run left it\./.test(line)));
+                assert.ok(
+                    lines.some((line) =>
+                        /^runtime-dev is locked by runner@fv-az1 \(pid 4242\) since .* \(240 min ago\), older than 60 min: a killed run left it\./.test(
+                            line,
+                        ),
+                    ),
+                );
                 assert.deepEqual(pulumi.lockFiles("runtime-dev"), []);
             });
 
             it("never clears a fresh lock (a laptop's live pulumi up): it says who holds it and stops", async () => {
-                pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 12, username: "alice", hostname: "alices-laptop", pid: 777 });
-                await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), {
-                    message: /runtime-dev is locked by alice@alices-laptop \(pid 777\) since .* \(12 min ago\); a lock younger than 60 min may belong to a live run, so it is not cleared/,
-                });
+                pulumi
+                    .addStack("runtime-dev", { url: "http://x" })
+                    .lock("runtime-dev", { minutesAgo: 12, username: "alice", hostname: "alices-laptop", pid: 777 });
+                await assert.rejects(
+                    runtime(
+                        ["down", "--env", "dev", "--retry-after-cancel"],
+                        signal,
+                        await Stacks.open(pulumi.asCommand()),
+                        log,
+                    ),
+                    {
+                        message:
+                            /runtime-dev is locked by alice@alices-laptop \(pid 777\) since .* \(12 min ago\); a lock younger than 60 min may belong to a live run, so it is not cleared/,
+                    },
+                );
                 assert.deepEqual(operationsOn("runtime-dev"), ["destroy --yes --skip-preview --stack runtime-dev"]);
                 assert.equal(pulumi.lockFiles("runtime-dev").length, 1);
             });
 
             it("with several locks, clears only when every one is stale", async () => {
-                pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 300 }).lock("runtime-dev", { minutesAgo: 30, username: "bob" });
-                await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), { message: /bob@/ });
+                pulumi
+                    .addStack("runtime-dev", { url: "http://x" })
+                    .lock("runtime-dev", { minutesAgo: 300 })
+                    .lock("runtime-dev", { minutesAgo: 30, username: "bob" });
+                await assert.rejects(
+                    runtime(
+                        ["down", "--env", "dev", "--retry-after-cancel"],
+                        signal,
+                        await Stacks.open(pulumi.asCommand()),
+                        log,
+                    ),
+                    { message: /bob@/ },
+                );
                 assert.equal(pulumi.lockFiles("runtime-dev").length, 2);
-                assert.equal(await runtime(["down", "--env", "dev", "--retry-after-cancel", "--stale-lock-minutes", "20"], signal, await Stacks.open(pulumi.asCommand()), log), 0);
+                assert.equal(
+                    await runtime(
+                        ["down", "--env", "dev", "--retry-after-cancel", "--stale-lock-minutes", "20"],
+                        signal,
+                        await Stacks.open(pulumi.asCommand()),
+                        log,
+                    ),
+                    0,
+                );
                 assert.deepEqual(pulumi.lockFiles("runtime-dev"), []);
             });
 
             it("the morning startup gets the same handling", async () => {
                 const app = new AppServer(0);
                 try {
-                    pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev").lock("runtime-dev", { minutesAgo: 600 });
+                    pulumi
+                        .addStack("base-dev", { vpcId: "vpc-1" })
+                        .addStack("runtime-dev")
+                        .lock("runtime-dev", { minutesAgo: 600 });
                     pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start()));
-                    assert.equal(await runtime(["up", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), 0);
-                    assert.deepEqual(operationsOn("runtime-dev"), ["up --yes --skip-preview --stack runtime-dev", "cancel --yes --stack runtime-dev", "refresh --skip-preview --yes --clear-pending-creates --stack runtime-dev", "up --yes --skip-preview --stack runtime-dev"]);
+                    assert.equal(
+                        await runtime(
+                            ["up", "--env", "dev", "--retry-after-cancel"],
+                            signal,
+                            await Stacks.open(pulumi.asCommand()),
+                            log,
+                            ecs,
+                        ),
+                        0,
+                    );
+                    assert.deepEqual(operationsOn("runtime-dev"), [
+                        "up --yes --skip-preview --stack runtime-dev",
+                        "cancel --yes --stack runtime-dev",
+                        "refresh --skip-preview --yes --clear-pending-creates --stack runtime-dev",
+                        "up --yes --skip-preview --stack runtime-dev",
+                    ]);
                 } finally {
                     await app.stop();
                 }
             });
 
             it("retries only a lock: any other failure is reported at once, with no cancel", async () => {
-                pulumi.addStack("runtime-dev", { url: "http://x" }).failNext("destroy", "runtime-dev", "error: deleting NAT Gateway: DependencyViolation");
-                await assert.rejects(runtime(["down", "--env", "dev", "--retry-after-cancel"], signal, await Stacks.open(pulumi.asCommand()), log), {
-                    message: /^destroy runtime-dev failed, runtime may still be running and costing money:\ndestroy runtime-dev failed:\n[\s\S]*DependencyViolation/,
-                });
+                pulumi
+                    .addStack("runtime-dev", { url: "http://x" })
+                    .failNext("destroy", "runtime-dev", "error: deleting NAT Gateway: DependencyViolation");
+                await assert.rejects(
+                    runtime(
+                        ["down", "--env", "dev", "--retry-after-cancel"],
+                        signal,
+                        await Stacks.open(pulumi.asCommand()),
+                        log,
+                    ),
+                    {
+                        message:
+                            /^destroy runtime-dev failed, runtime may still be running and costing money:\ndestroy runtime-dev failed:\n[\s\S]*DependencyViolation/,
+                    },
+                );
                 assert.deepEqual(operationsOn("runtime-dev"), ["destroy --yes --skip-preview --stack runtime-dev"]);
             });
 
             it("npm run status shows who holds a lock and since when", async () => {
-                pulumi.addStack("runtime-staging", { url: "http://x" }).lock("runtime-staging", { minutesAgo: 3, username: "carol", hostname: "ci-7" });
+                pulumi
+                    .addStack("runtime-staging", { url: "http://x" })
+                    .lock("runtime-staging", { minutesAgo: 3, username: "carol", hostname: "ci-7" });
                 await status(["--env", "staging", "--json"], signal, await Stacks.open(pulumi.asCommand()), log);
                 const [, runtimeStatus] = JSON.parse(lines[0]);
                 assert.equal(runtimeStatus.locked, true);
-                assert.match(runtimeStatus.lockedBy[0], /^carol@ci-7 \(pid 4242\) since \d{4}-\d\d-\d\dT.* \(3 min ago\)$/);
+                assert.match(
+                    runtimeStatus.lockedBy[0],
+                    /^carol@ci-7 \(pid 4242\) since \d{4}-\d\d-\d\dT.* \(3 min ago\)$/,
+                );
             });
         });
 
@@ -288,7 +446,16 @@ describe("stack commands", () => {
                     if (args[0] === "up" && index >= 0) copy = readFileSync(args[index + 1], "utf8");
                 };
                 const committed = readFileSync(join(PROJECT_DIR, "Pulumi.runtime-dev.yaml"), "utf8");
-                assert.equal(await runtime(["up", "--env", "dev", "--on-demand"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), 0);
+                assert.equal(
+                    await runtime(
+                        ["up", "--env", "dev", "--on-demand"],
+                        signal,
+                        await Stacks.open(pulumi.asCommand()),
+                        log,
+                        ecs,
+                    ),
+                    0,
+                );
                 assert.match(copy, /durable-code:spot: false/);
                 assert.equal(readFileSync(join(PROJECT_DIR, "Pulumi.runtime-dev.yaml"), "utf8"), committed);
             } finally {
@@ -308,7 +475,16 @@ describe("stack commands", () => {
                 const dir = mkdtempSync(join(tmpdir(), "summary-"));
                 process.env.GITHUB_STEP_SUMMARY = join(dir, "summary.md");
                 try {
-                    assert.equal(await runtime(["up", "--env", "dev", "--on-demand-fallback", "--health-timeout", "0.5"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), 0);
+                    assert.equal(
+                        await runtime(
+                            ["up", "--env", "dev", "--on-demand-fallback", "--health-timeout", "0.5"],
+                            signal,
+                            await Stacks.open(pulumi.asCommand()),
+                            log,
+                            ecs,
+                        ),
+                        0,
+                    );
                     assert.match(readFileSync(join(dir, "summary.md"), "utf8"), /deploying again on demand for today/);
                 } finally {
                     delete process.env.GITHUB_STEP_SUMMARY;
@@ -317,17 +493,29 @@ describe("stack commands", () => {
                 const ups = pulumi.commandsFor("runtime-dev").filter((command) => command.startsWith("up "));
                 assert.equal(ups.length, 2);
                 assert.match(ups[1], /--config-file \S+Pulumi\.runtime-dev\.yaml/);
-                assert.ok(lines.some((line) => /did not become healthy on Fargate Spot within 1 s .*deploying again on demand/.test(line)));
+                assert.ok(
+                    lines.some((line) =>
+                        /did not become healthy on Fargate Spot within 1 s .*deploying again on demand/.test(line),
+                    ),
+                );
             } finally {
                 await app.stop();
             }
         });
 
         it("--timeout beyond what a Node timer holds is refused, not turned into an instant cancel", async () => {
-            await assert.rejects(runtime(["down", "--env", "dev", "--timeout", "35792"], signal, await Stacks.open(pulumi.asCommand()), log), {
-                message: /^--timeout must be at most 35791 minutes \(got 35792\)/,
-                exitCode: 2,
-            } as object);
+            await assert.rejects(
+                runtime(
+                    ["down", "--env", "dev", "--timeout", "35792"],
+                    signal,
+                    await Stacks.open(pulumi.asCommand()),
+                    log,
+                ),
+                {
+                    message: /^--timeout must be at most 35791 minutes \(got 35792\)/,
+                    exitCode: 2,
+                } as object,
+            );
         });
 
         it("writes a job summary in GitHub Actions: what ran, how long, the URL, the result", async () => {
@@ -336,8 +524,12 @@ describe("stack commands", () => {
             process.env.GITHUB_STEP_SUMMARY = file;
             let markdown: string;
             try {
-                pulumi.addStack("runtime-dev", { url: "http://x" }).failNext("destroy", "runtime-dev", "error: AccessDenied");
-                await assert.rejects(runtime(["down", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log));
+                pulumi
+                    .addStack("runtime-dev", { url: "http://x" })
+                    .failNext("destroy", "runtime-dev", "error: AccessDenied");
+                await assert.rejects(
+                    runtime(["down", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log),
+                );
                 markdown = readFileSync(file, "utf8");
             } finally {
                 delete process.env.GITHUB_STEP_SUMMARY;
@@ -351,23 +543,48 @@ describe("stack commands", () => {
 
         describe("each command takes its own flags only, and refuses one that cannot apply before anything runs", () => {
             const refusals: ReadonlyArray<readonly [string, string]> = [
-                ["down --env dev --on-demand", "--on-demand is not a flag of this command (--help lists its flags)\nusage: npm run down -- --env <dev|staging|prod> [flags]"],
-                ["down --env dev --health-timeout 30", "--health-timeout is not a flag of this command (--help lists its flags)\nusage: npm run down -- --env <dev|staging|prod> [flags]"],
-                ["up --env prod --confirm runtime-prod", "--confirm is not a flag of this command (--help lists its flags)\nusage: npm run up -- --env <dev|staging|prod> [flags]"],
+                [
+                    "down --env dev --on-demand",
+                    "--on-demand is not a flag of this command (--help lists its flags)\nusage: npm run down -- --env <dev|staging|prod> [flags]",
+                ],
+                [
+                    "down --env dev --health-timeout 30",
+                    "--health-timeout is not a flag of this command (--help lists its flags)\nusage: npm run down -- --env <dev|staging|prod> [flags]",
+                ],
+                [
+                    "up --env prod --confirm runtime-prod",
+                    "--confirm is not a flag of this command (--help lists its flags)\nusage: npm run up -- --env <dev|staging|prod> [flags]",
+                ],
                 [
                     "up --env dev --on-demand --on-demand-fallback",
                     "--on-demand and --on-demand-fallback cannot be used together: --on-demand runs on demand from the start, so there is no Spot run to fall back from\nusage: npm run up -- --env <dev|staging|prod> [flags]",
                 ],
-                ["down --env dev --confirm runtime-prod", "--confirm runtime-prod is for prod, and this run is for runtime-dev, which needs no confirmation; leave --confirm out"],
-                ["down --env dev --dry-run --confirm runtime-prod", "--confirm runtime-prod is for prod, and this run is for runtime-dev, which needs no confirmation; leave --confirm out"],
-                ["down --env dev --retry-after-cancel --stale-lock-minutes -5", '--stale-lock-minutes must be a positive number (got "-5")'],
+                [
+                    "down --env dev --confirm runtime-prod",
+                    "--confirm runtime-prod is for prod, and this run is for runtime-dev, which needs no confirmation; leave --confirm out",
+                ],
+                [
+                    "down --env dev --dry-run --confirm runtime-prod",
+                    "--confirm runtime-prod is for prod, and this run is for runtime-dev, which needs no confirmation; leave --confirm out",
+                ],
+                [
+                    "down --env dev --retry-after-cancel --stale-lock-minutes -5",
+                    '--stale-lock-minutes must be a positive number (got "-5")',
+                ],
                 ["up --env dev --health-timeout -30", '--health-timeout must be a positive number (got "-30")'],
                 ["down --env dev --timeout -1", '--timeout must be a positive number of minutes (got "-1")'],
             ];
             for (const [line, message] of refusals) {
                 it(`npm run ${line.replace(" ", " -- ")}`, async () => {
-                    pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev").addStack("base-prod", { vpcId: "vpc-2" }).addStack("runtime-prod");
-                    await assert.rejects(runtime(line.split(" "), signal, await Stacks.open(pulumi.asCommand()), log), { message, exitCode: 2 } as object);
+                    pulumi
+                        .addStack("base-dev", { vpcId: "vpc-1" })
+                        .addStack("runtime-dev")
+                        .addStack("base-prod", { vpcId: "vpc-2" })
+                        .addStack("runtime-prod");
+                    await assert.rejects(runtime(line.split(" "), signal, await Stacks.open(pulumi.asCommand()), log), {
+                        message,
+                        exitCode: 2,
+                    } as object);
                     // Only the test's own Stacks.open asked the CLI anything.
                     assert.deepEqual(pulumi.commandsFor(), ["whoami --json"]);
                 });
@@ -375,10 +592,17 @@ describe("stack commands", () => {
         });
 
         it("up refuses when the environment has no base", async () => {
-            await assert.rejects(runtime(["up", "--env", "qa"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), { exitCode: 2 } as object);
-            await assert.rejects(runtime(["up", "--env", "staging"], signal, await Stacks.open(pulumi.asCommand()), log, ecs), {
-                message: 'runtime-staging: no base stack "base-staging" with resources in this backend; run "pulumi up -s base-staging" first (or set discovery: tags in Pulumi.runtime-staging.yaml)',
-            });
+            await assert.rejects(
+                runtime(["up", "--env", "qa"], signal, await Stacks.open(pulumi.asCommand()), log, ecs),
+                { exitCode: 2 } as object,
+            );
+            await assert.rejects(
+                runtime(["up", "--env", "staging"], signal, await Stacks.open(pulumi.asCommand()), log, ecs),
+                {
+                    message:
+                        'runtime-staging: no base stack "base-staging" with resources in this backend; run "pulumi up -s base-staging" first (or set discovery: tags in Pulumi.runtime-staging.yaml)',
+                },
+            );
             assert.deepEqual(mutations(pulumi), []);
         });
     });
@@ -393,28 +617,53 @@ describe("stack commands", () => {
         class RecordingEcr {
             readonly calls: Array<[string, any]> = [];
             /** What BatchDeleteImage reports in `failures` per repository: those images stay; it succeeds anyway, as ECR does. */
-            readonly failures: Record<string, Array<{ imageId: { imageDigest: string; imageTag: string }; failureCode: string; failureReason: string }>> = {};
+            readonly failures: Record<
+                string,
+                Array<{
+                    imageId: { imageDigest: string; imageTag: string };
+                    failureCode: string;
+                    failureReason: string;
+                }>
+            > = {};
             private readonly stored = new Map<string, Array<{ imageDigest: string; imageTag: string }>>();
             holds(repository: string, count: number): void {
-                this.stored.set(repository, Array.from({ length: count }, (_, index) => ({ imageDigest: `sha256:${index}`, imageTag: `v${index}` })));
+                this.stored.set(
+                    repository,
+                    Array.from({ length: count }, (_, index) => ({
+                        imageDigest: `sha256:${index}`,
+                        imageTag: `v${index}`,
+                    })),
+                );
             }
             async send(command: { constructor: { name: string }; input: any }): Promise<any> {
                 this.calls.push([command.constructor.name, command.input]);
                 const { repositoryName, nextToken, maxResults = 100, imageIds } = command.input;
                 const images = this.stored.get(repositoryName);
-                if (!images) throw Object.assign(new Error(`The repository with name '${repositoryName}' does not exist`), { name: "RepositoryNotFoundException" });
+                if (!images)
+                    throw Object.assign(new Error(`The repository with name '${repositoryName}' does not exist`), {
+                        name: "RepositoryNotFoundException",
+                    });
                 if (command.constructor.name === "ListImagesCommand") {
                     const start = nextToken === undefined ? 0 : Number(Buffer.from(nextToken, "base64").toString());
                     const end = start + maxResults;
-                    return { imageIds: images.slice(start, end), nextToken: end < images.length ? Buffer.from(String(end)).toString("base64") : undefined };
+                    return {
+                        imageIds: images.slice(start, end),
+                        nextToken: end < images.length ? Buffer.from(String(end)).toString("base64") : undefined,
+                    };
                 }
                 if (command.constructor.name === "BatchDeleteImageCommand") {
-                    if (imageIds.length < 1 || imageIds.length > 100) throw Object.assign(new Error("imageIds: 1 to 100 members"), { name: "InvalidParameterException" });
+                    if (imageIds.length < 1 || imageIds.length > 100)
+                        throw Object.assign(new Error("imageIds: 1 to 100 members"), {
+                            name: "InvalidParameterException",
+                        });
                     const failures = this.failures[repositoryName] ?? [];
                     const failed = new Set(failures.map((failure) => failure.imageId.imageDigest));
                     const deleted = imageIds.filter((id: { imageDigest: string }) => !failed.has(id.imageDigest));
                     const doomed = new Set(deleted.map((id: { imageDigest: string }) => id.imageDigest));
-                    this.stored.set(repositoryName, images.filter((image) => !doomed.has(image.imageDigest)));
+                    this.stored.set(
+                        repositoryName,
+                        images.filter((image) => !doomed.has(image.imageDigest)),
+                    );
                     return { imageIds: deleted, failures };
                 }
                 throw new Error(`the ECR stand-in does not know ${command.constructor.name}`);
@@ -425,12 +674,14 @@ describe("stack commands", () => {
         }
         let ecr: RecordingEcr;
         beforeEach(() => (ecr = new RecordingEcr()));
-        const destroy = async (argv: string[]) => destroyBase(argv, signal, await Stacks.open(pulumi.asCommand()), log, ecr);
+        const destroy = async (argv: string[]) =>
+            destroyBase(argv, signal, await Stacks.open(pulumi.asCommand()), log, ecr);
 
         it("requires the stack name typed back", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
             await assert.rejects(destroy(["--env", "dev", "--confirm", "yes"]), {
-                message: "destroying base-dev deletes the network, repositories, log groups and DNS of dev; confirm with --confirm base-dev",
+                message:
+                    "destroying base-dev deletes the network, repositories, log groups and DNS of dev; confirm with --confirm base-dev",
             });
             assert.deepEqual(mutations(pulumi), []);
         });
@@ -455,14 +706,18 @@ describe("stack commands", () => {
         it("previews, then destroys base once runtime is down", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
             assert.equal(await destroy(["--env", "dev", "--confirm", "base-dev"]), 0);
-            assert.deepEqual(mutations(pulumi), ["destroy --preview-only --exclude-protected --stack base-dev", "destroy --yes --skip-preview --stack base-dev"]);
+            assert.deepEqual(mutations(pulumi), [
+                "destroy --preview-only --exclude-protected --stack base-dev",
+                "destroy --yes --skip-preview --stack base-dev",
+            ]);
         });
 
         it("stops with a clear message when a repository still holds images, and changes nothing", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
             ecr.holds("durable-code-dev-backend", 3);
             await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev"]), {
-                message: "durable-code-dev-backend holds 3 images; a destroy never deletes images. Delete those you no longer need, or add --force-delete-images to delete them all. Nothing was changed",
+                message:
+                    "durable-code-dev-backend holds 3 images; a destroy never deletes images. Delete those you no longer need, or add --force-delete-images to delete them all. Nothing was changed",
             });
             assert.deepEqual(mutations(pulumi), ["destroy --preview-only --exclude-protected --stack base-dev"]);
         });
@@ -471,16 +726,28 @@ describe("stack commands", () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
             ecr.holds("durable-code-dev-backend", 3);
             assert.equal(await destroy(["--env", "dev", "--confirm", "base-dev", "--force-delete-images"]), 0);
-            assert.deepEqual(ecr.calls.filter(([name]) => name === "BatchDeleteImageCommand").map(([, input]) => [input.repositoryName, input.imageIds.length]), [["durable-code-dev-backend", 3]]);
+            assert.deepEqual(
+                ecr.calls
+                    .filter(([name]) => name === "BatchDeleteImageCommand")
+                    .map(([, input]) => [input.repositoryName, input.imageIds.length]),
+                [["durable-code-dev-backend", 3]],
+            );
             assert.equal(ecr.left("durable-code-dev-backend"), 0);
         });
 
         it("counts and deletes every page of images, 100 at a time", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
             ecr.holds("durable-code-dev-frontend", 250);
-            await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev"]), { message: /^durable-code-dev-frontend holds 250 images;/ });
+            await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev"]), {
+                message: /^durable-code-dev-frontend holds 250 images;/,
+            });
             assert.equal(await destroy(["--env", "dev", "--confirm", "base-dev", "--force-delete-images"]), 0);
-            assert.deepEqual(ecr.calls.filter(([name]) => name === "BatchDeleteImageCommand").map(([, input]) => input.imageIds.length), [100, 100, 50]);
+            assert.deepEqual(
+                ecr.calls
+                    .filter(([name]) => name === "BatchDeleteImageCommand")
+                    .map(([, input]) => input.imageIds.length),
+                [100, 100, 50],
+            );
             assert.equal(ecr.left("durable-code-dev-frontend"), 0);
             assert.ok(lines.includes("deleted 250 images of durable-code-dev-frontend"));
         });
@@ -489,8 +756,16 @@ describe("stack commands", () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
             ecr.holds("durable-code-dev-backend", 3);
             ecr.failures["durable-code-dev-backend"] = [
-                { imageId: { imageDigest: "sha256:1", imageTag: "v1" }, failureCode: "ImageReferencedByManifestList", failureReason: "Requested image referenced by manifest list: [sha256:9f2e]" },
-                { imageId: { imageDigest: "sha256:2", imageTag: "v2" }, failureCode: "ImageNotFound", failureReason: "Requested image not found" },
+                {
+                    imageId: { imageDigest: "sha256:1", imageTag: "v1" },
+                    failureCode: "ImageReferencedByManifestList",
+                    failureReason: "Requested image referenced by manifest list: [sha256:9f2e]",
+                },
+                {
+                    imageId: { imageDigest: "sha256:2", imageTag: "v2" },
+                    failureCode: "ImageNotFound",
+                    failureReason: "Requested image not found",
+                },
             ];
             await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev", "--force-delete-images"]), {
                 message:
@@ -503,21 +778,29 @@ describe("stack commands", () => {
         it("in prod demands --unprotect, then checks everything before unprotecting all in one state write, then destroys", async () => {
             pulumi.addStack("base-prod", { vpcId: "vpc-1" });
             await assert.rejects(destroy(["--env", "prod", "--confirm", "base-prod"]), {
-                message: "base-prod protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them",
+                message:
+                    "base-prod protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them",
             });
             assert.deepEqual(mutations(pulumi), []);
             assert.equal(await destroy(["--env", "prod", "--confirm", "base-prod", "--unprotect"]), 0);
-            assert.deepEqual(pulumi.commandsFor("base-prod").filter((command) => /^(destroy|state|stack export|stack import)/.test(command)), [
-                "destroy --preview-only --exclude-protected --stack base-prod",
-                "state unprotect --all --yes --stack base-prod",
-                "destroy --yes --skip-preview --stack base-prod",
-            ]);
+            assert.deepEqual(
+                pulumi
+                    .commandsFor("base-prod")
+                    .filter((command) => /^(destroy|state|stack export|stack import)/.test(command)),
+                [
+                    "destroy --preview-only --exclude-protected --stack base-prod",
+                    "state unprotect --all --yes --stack base-prod",
+                    "destroy --yes --skip-preview --stack base-prod",
+                ],
+            );
         });
 
         it("in prod, a repository with images stops it before anything is unprotected", async () => {
             pulumi.addStack("base-prod", { vpcId: "vpc-1" });
             ecr.holds("durable-code-prod-frontend", 1);
-            await assert.rejects(destroy(["--env", "prod", "--confirm", "base-prod", "--unprotect"]), { message: /holds 1 images/ });
+            await assert.rejects(destroy(["--env", "prod", "--confirm", "base-prod", "--unprotect"]), {
+                message: /holds 1 images/,
+            });
             assert.ok(!pulumi.commandsFor("base-prod").some((command) => command.startsWith("state unprotect")));
         });
     });

@@ -14,7 +14,8 @@ export interface EcsDeployment {
 }
 
 const ACCOUNT = "123456789012";
-export const taskDefinitionArn = (family: string, revision: number) => `arn:aws:ecs:us-west-2:${ACCOUNT}:task-definition/${family}:${revision}`;
+export const taskDefinitionArn = (family: string, revision: number) =>
+    `arn:aws:ecs:us-west-2:${ACCOUNT}:task-definition/${family}:${revision}`;
 
 /** What a deployed runtime-<env> stack publishes: url, cluster, services and the task definitions they were deployed with. */
 export function runtimeOutputs(env: string, url: string, revision = 7): Record<string, unknown> {
@@ -23,7 +24,10 @@ export function runtimeOutputs(env: string, url: string, revision = 7): Record<s
         url,
         clusterName: `durable-code-${env}`,
         serviceNames: { frontend: name("frontend"), backend: name("backend") },
-        taskDefinitions: { frontend: taskDefinitionArn(name("frontend"), revision), backend: taskDefinitionArn(name("backend"), revision) },
+        taskDefinitions: {
+            frontend: taskDefinitionArn(name("frontend"), revision),
+            backend: taskDefinitionArn(name("backend"), revision),
+        },
     };
 }
 
@@ -40,8 +44,20 @@ export class FakeEcs {
     /** The circuit breaker rolled `serviceName` back from `failed` to `running`, whose container runs `image`. */
     rollBack(serviceName: string, container: string, failed: string, running: string, image: string): this {
         this.deployments.set(serviceName, [
-            { id: "ecs-svc/2", status: "PRIMARY", taskDefinition: running, rolloutState: "COMPLETED", rolloutStateReason: "ECS deployment ecs-svc/2 completed." },
-            { id: "ecs-svc/1", status: "ACTIVE", taskDefinition: failed, rolloutState: "FAILED", rolloutStateReason: "ECS deployment circuit breaker: tasks failed to start." },
+            {
+                id: "ecs-svc/2",
+                status: "PRIMARY",
+                taskDefinition: running,
+                rolloutState: "COMPLETED",
+                rolloutStateReason: "ECS deployment ecs-svc/2 completed.",
+            },
+            {
+                id: "ecs-svc/1",
+                status: "ACTIVE",
+                taskDefinition: failed,
+                rolloutState: "FAILED",
+                rolloutStateReason: "ECS deployment circuit breaker: tasks failed to start.",
+            },
         ]);
         this.images.set(running, { [container]: image });
         return this;
@@ -52,20 +68,30 @@ export class FakeEcs {
         this.calls.push([name, command.input]);
         if (name === "DescribeTaskDefinitionCommand") {
             const images = this.images.get(command.input.taskDefinition);
-            if (!images) throw Object.assign(new Error("Unable to describe task definition."), { name: "ClientException" });
+            if (!images)
+                throw Object.assign(new Error("Unable to describe task definition."), { name: "ClientException" });
             const [family, revision] = command.input.taskDefinition.split("/").pop().split(":");
             return {
                 taskDefinition: {
                     taskDefinitionArn: command.input.taskDefinition,
                     family,
                     revision: Number(revision),
-                    containerDefinitions: Object.entries(images).map(([container, image]) => ({ name: container, image, essential: true })),
+                    containerDefinitions: Object.entries(images).map(([container, image]) => ({
+                        name: container,
+                        image,
+                        essential: true,
+                    })),
                 },
             };
         }
         if (name !== "DescribeServicesCommand") throw new Error(`the ECS stand-in does not know ${name}`);
         const outputs = this.deployed() ?? {};
-        const byName = Object.fromEntries(Object.keys(outputs.serviceNames ?? {}).map((service) => [outputs.serviceNames[service], outputs.taskDefinitions?.[service]]));
+        const byName = Object.fromEntries(
+            Object.keys(outputs.serviceNames ?? {}).map((service) => [
+                outputs.serviceNames[service],
+                outputs.taskDefinitions?.[service],
+            ]),
+        );
         const clusterArn = `arn:aws:ecs:us-west-2:${ACCOUNT}:cluster/${command.input.cluster}`;
         const services = [];
         const failures = [];
@@ -76,9 +102,22 @@ export class FakeEcs {
                 continue;
             }
             const deployments = this.deployments.get(serviceName) ?? [
-                { id: "ecs-svc/1", status: "PRIMARY", taskDefinition: byName[serviceName], rolloutState: "COMPLETED", rolloutStateReason: "ECS deployment ecs-svc/1 completed." },
+                {
+                    id: "ecs-svc/1",
+                    status: "PRIMARY",
+                    taskDefinition: byName[serviceName],
+                    rolloutState: "COMPLETED",
+                    rolloutStateReason: "ECS deployment ecs-svc/1 completed.",
+                },
             ];
-            services.push({ serviceArn, serviceName, clusterArn, status: "ACTIVE", taskDefinition: deployments[0].taskDefinition, deployments });
+            services.push({
+                serviceArn,
+                serviceName,
+                clusterArn,
+                status: "ACTIVE",
+                taskDefinition: deployments[0].taskDefinition,
+                deployments,
+            });
         }
         return { services, failures };
     }

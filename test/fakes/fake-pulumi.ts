@@ -83,7 +83,11 @@ export class FakePulumi {
         return this as unknown as PulumiCommand;
     }
 
-    addStack(name: string, outputs: Record<string, unknown> = {}, resourceCount = Object.keys(outputs).length > 0 ? 20 : 0): this {
+    addStack(
+        name: string,
+        outputs: Record<string, unknown> = {},
+        resourceCount = Object.keys(outputs).length > 0 ? 20 : 0,
+    ): this {
         this.stacks.set(name, { outputs, resourceCount, history: [] });
         return this;
     }
@@ -92,7 +96,12 @@ export class FakePulumi {
     lock(name: string, holder: LockHolder = {}): this {
         mkdirSync(this.lockDir(name), { recursive: true });
         const timestamp = new Date(Date.now() - (holder.minutesAgo ?? 5) * 60_000).toISOString();
-        const content = { pid: holder.pid ?? 4242, username: holder.username ?? "runner", hostname: holder.hostname ?? "fv-az123", timestamp };
+        const content = {
+            pid: holder.pid ?? 4242,
+            username: holder.username ?? "runner",
+            hostname: holder.hostname ?? "fv-az123",
+            timestamp,
+        };
         writeFileSync(join(this.lockDir(name), `${randomUUID()}.json`), JSON.stringify(content));
         return this;
     }
@@ -104,10 +113,19 @@ export class FakePulumi {
 
     /** The argv of every call for one stack, without the flags the Automation API adds for itself. */
     commandsFor(stack?: string): string[] {
-        return this.calls.filter((args) => stack === undefined || stackOf(args) === stack).map((args) => args.filter((_, index) => !isPlumbing(args, index)).join(" "));
+        return this.calls
+            .filter((args) => stack === undefined || stackOf(args) === stack)
+            .map((args) => args.filter((_, index) => !isPlumbing(args, index)).join(" "));
     }
 
-    async run(args: string[], _cwd: string, _env: Record<string, string>, onOutput?: (data: string) => void, _onError?: unknown, signal?: AbortSignal): Promise<CommandResult> {
+    async run(
+        args: string[],
+        _cwd: string,
+        _env: Record<string, string>,
+        onOutput?: (data: string) => void,
+        _onError?: unknown,
+        signal?: AbortSignal,
+    ): Promise<CommandResult> {
         try {
             return await this.answer(args, onOutput, signal);
         } finally {
@@ -115,24 +133,40 @@ export class FakePulumi {
         }
     }
 
-    private async answer(args: string[], onOutput?: (data: string) => void, signal?: AbortSignal): Promise<CommandResult> {
+    private async answer(
+        args: string[],
+        onOutput?: (data: string) => void,
+        signal?: AbortSignal,
+    ): Promise<CommandResult> {
         this.calls.push([...args]);
         const name = stackOf(args);
         const stack = name ? this.stacks.get(name) : undefined;
-        const verb = args[0] === "stack" || args[0] === "state" ? `${args[0]} ${args[1]}` : args.includes("--preview-only") ? "preview" : args[0];
+        const verb =
+            args[0] === "stack" || args[0] === "state"
+                ? `${args[0]} ${args[1]}`
+                : args.includes("--preview-only")
+                  ? "preview"
+                  : args[0];
         // The real command throws on a non-zero exit, with the error class the stderr implies.
         const fail = (stderr: string): never => {
             throw createCommandError(new CommandResult("", stderr, 255));
         };
 
-        const scripted = this.failures.find((failure) => failure.times > 0 && failure.command === verb && failure.stack === name);
+        const scripted = this.failures.find(
+            (failure) => failure.times > 0 && failure.command === verb && failure.stack === name,
+        );
         if (scripted) {
             scripted.times -= 1;
             return fail(scripted.stderr);
         }
         if (verb === "stack ls") {
             // The DIY backend reports no updateInProgress (field notes; pulumi pkg/backend/diy).
-            const listing = [...this.stacks].map(([stackName, s]) => ({ name: stackName, current: false, resourceCount: s.resourceCount, lastUpdate: s.history[0]?.endTime }));
+            const listing = [...this.stacks].map(([stackName, s]) => ({
+                name: stackName,
+                current: false,
+                resourceCount: s.resourceCount,
+                lastUpdate: s.history[0]?.endTime,
+            }));
             return ok(JSON.stringify(listing));
         }
         if (verb === "whoami") {
@@ -149,10 +183,20 @@ export class FakePulumi {
         if (held.length > 0) {
             return fail(
                 `error: the stack is currently locked by ${held.length} lock(s). Either wait for the other process(es) to end or delete the lock file with \`pulumi cancel\`.` +
-                    held.map((file) => `\n  ${this.backendUrl}/.pulumi/locks/organization/durable-code/${name}/${file}: created by ${this.holder(name!, file)}`).join(""),
+                    held
+                        .map(
+                            (file) =>
+                                `\n  ${this.backendUrl}/.pulumi/locks/organization/durable-code/${name}/${file}: created by ${this.holder(name!, file)}`,
+                        )
+                        .join(""),
             );
         }
-        const own = this.lock(name!, { minutesAgo: 0, username: "ci", hostname: "this-runner", pid: process.pid }).lockFiles(name!)[0];
+        const own = this.lock(name!, {
+            minutesAgo: 0,
+            username: "ci",
+            hostname: "this-runner",
+            pid: process.pid,
+        }).lockFiles(name!)[0];
         try {
             return await this.operate(verb, args, name!, stack, onOutput, signal);
         } finally {
@@ -165,7 +209,14 @@ export class FakePulumi {
         return `${content.username}@${content.hostname} (pid ${content.pid}) at ${content.timestamp}`;
     }
 
-    private async operate(verb: string, args: string[], name: string, stack: FakeStack, onOutput?: (data: string) => void, signal?: AbortSignal): Promise<CommandResult> {
+    private async operate(
+        verb: string,
+        args: string[],
+        name: string,
+        stack: FakeStack,
+        onOutput?: (data: string) => void,
+        signal?: AbortSignal,
+    ): Promise<CommandResult> {
         const fail = (stderr: string): never => {
             throw createCommandError(new CommandResult("", stderr, 255));
         };
@@ -182,17 +233,30 @@ export class FakePulumi {
             case "up":
             case "destroy": {
                 const deploying = verb === "up";
-                const changes = deploying ? { create: stack.resourceCount === 0 ? 20 : 0, same: stack.resourceCount } : { delete: stack.resourceCount };
+                const changes = deploying
+                    ? { create: stack.resourceCount === 0 ? 20 : 0, same: stack.resourceCount }
+                    : { delete: stack.resourceCount };
                 onOutput?.(`${deploying ? "Updating" : "Destroying"} (${name}):\n`);
                 stack.outputs = deploying ? (this.deployedOutputs.get(name!) ?? stack.outputs) : {};
                 stack.resourceCount = deploying ? 20 : 0;
-                stack.history.unshift({ kind: verb === "up" ? "update" : "destroy", result: "succeeded", startTime: "2026-11-26T08:00:00Z", endTime: "2026-11-26T08:03:00Z", resourceChanges: changes, version: stack.history.length + 1 });
+                stack.history.unshift({
+                    kind: verb === "up" ? "update" : "destroy",
+                    result: "succeeded",
+                    startTime: "2026-11-26T08:00:00Z",
+                    endTime: "2026-11-26T08:03:00Z",
+                    resourceChanges: changes,
+                    version: stack.history.length + 1,
+                });
                 return ok(`${verb} done`);
             }
             case "preview": {
-                const changes = args[0] === "destroy" ? { delete: stack.resourceCount } : (this.pendingChanges.get(name!) ?? {});
+                const changes =
+                    args[0] === "destroy" ? { delete: stack.resourceCount } : (this.pendingChanges.get(name!) ?? {});
                 const eventLog = args[args.indexOf("--event-log") + 1];
-                appendFileSync(eventLog, `${JSON.stringify({ sequence: 1, timestamp: 0, summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: { same: stack.resourceCount, ...changes }, policyPacks: {} } })}\n`);
+                appendFileSync(
+                    eventLog,
+                    `${JSON.stringify({ sequence: 1, timestamp: 0, summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: { same: stack.resourceCount, ...changes }, policyPacks: {} } })}\n`,
+                );
                 onOutput?.(`Previewing update (${name}):\n`);
                 if (args.includes("--expect-no-changes") && Object.values(changes).some((count) => count > 0)) {
                     return fail("error: no changes were expected but changes were proposed");
@@ -202,7 +266,16 @@ export class FakePulumi {
             case "stack output":
                 return ok(JSON.stringify(stack.outputs));
             case "stack export":
-                return ok(JSON.stringify({ version: 3, deployment: { manifest: {}, resources: [], pending_operations: this.pendingOperations.get(name!) ?? [] } }));
+                return ok(
+                    JSON.stringify({
+                        version: 3,
+                        deployment: {
+                            manifest: {},
+                            resources: [],
+                            pending_operations: this.pendingOperations.get(name!) ?? [],
+                        },
+                    }),
+                );
             case "stack history":
                 return ok(JSON.stringify(stack.history.slice(0, 1)));
             case "cancel":
@@ -210,9 +283,20 @@ export class FakePulumi {
                 return ok("");
             case "refresh":
                 // Pending creates stay in the state unless the refresh is told to clear them.
-                if (args.includes("--clear-pending-creates")) this.pendingOperations.set(name!, (this.pendingOperations.get(name!) ?? []).filter((op) => op.type !== "creating"));
+                if (args.includes("--clear-pending-creates"))
+                    this.pendingOperations.set(
+                        name!,
+                        (this.pendingOperations.get(name!) ?? []).filter((op) => op.type !== "creating"),
+                    );
                 onOutput?.(`Refreshing (${name}):\n`);
-                stack.history.unshift({ kind: "refresh", result: "succeeded", startTime: "2026-11-26T08:00:00Z", endTime: "2026-11-26T08:01:00Z", resourceChanges: { same: stack.resourceCount }, version: stack.history.length + 1 });
+                stack.history.unshift({
+                    kind: "refresh",
+                    result: "succeeded",
+                    startTime: "2026-11-26T08:00:00Z",
+                    endTime: "2026-11-26T08:01:00Z",
+                    resourceChanges: { same: stack.resourceCount },
+                    version: stack.history.length + 1,
+                });
                 return ok("refresh done");
             case "state unprotect":
                 return ok("");
@@ -236,5 +320,9 @@ function stackOf(args: readonly string[]): string | undefined {
 function isPlumbing(args: readonly string[], index: number): boolean {
     const arg = args[index];
     const previous = args[index - 1];
-    return ["--exec-kind", "--event-log", "--color"].includes(arg) || ["--exec-kind", "--event-log", "--color"].includes(previous) || arg === "--non-interactive";
+    return (
+        ["--exec-kind", "--event-log", "--color"].includes(arg) ||
+        ["--exec-kind", "--event-log", "--color"].includes(previous) ||
+        arg === "--non-interactive"
+    );
 }
