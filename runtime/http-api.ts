@@ -76,7 +76,12 @@ export class HttpApi extends pulumi.ComponentResource {
                             dnsRecords: [{ type: "SRV", ttl: 10 }],
                             routingPolicy: "MULTIVALUE",
                         },
-                        healthCheckCustomConfig: {},
+                        // failureThreshold is deprecated (AWS always uses 1), but the provider sends the block only
+                        // when a field in it is set: `{}` never creates it, so ECS's health never reaches Cloud Map
+                        // and every later plan replaces the service, which fails while tasks are registered
+                        // (terraform-provider-aws servicediscovery/service.go expandHealthCheckCustomConfig;
+                        // hashicorp/terraform-provider-aws#44285). 1 is the value AWS keeps, so plans stay quiet.
+                        healthCheckCustomConfig: { failureThreshold: 1 },
                         // The nightly destroy may find a task still registered; remove it with the service.
                         forceDestroy: true,
                         tags: tagsFor(config, physicalName(config, service)),

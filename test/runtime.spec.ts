@@ -401,12 +401,25 @@ describe("runtime layer", () => {
         });
 
         it("leaves deployments to the container health checks and the circuit breaker, with no target group to wait for", () => {
-            for (const service of ofType(runtimeOf("httpApi"), TYPES.service)) {
+            for (const service of nonEmpty(ofType(runtimeOf("httpApi"), TYPES.service))) {
                 assert.deepEqual(service.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
                 assert.equal(service.inputs.waitForSteadyState, true);
             }
-            for (const registry of ofType(runtimeOf("httpApi"), API.registry))
-                assert.deepEqual(registry.inputs.healthCheckCustomConfig, {});
+        });
+
+        it("declares Cloud Map's custom health setting with the value AWS keeps (failureThreshold 1), so the provider creates it and no later plan replaces the service", () => {
+            // An empty block is sent as nothing (terraform-provider-aws expandHealthCheckCustomConfig), so the
+            // service would have no custom health check and every plan would replace it (hashicorp/terraform-provider-aws#44285).
+            assert.deepEqual(
+                ofType(runtimeOf("httpApi"), API.registry).map((registry) => [
+                    registry.inputs.name,
+                    registry.inputs.healthCheckCustomConfig,
+                ]),
+                [
+                    ["frontend", { failureThreshold: 1 }],
+                    ["backend", { failureThreshold: 1 }],
+                ],
+            );
         });
     });
 
