@@ -2,8 +2,10 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { environmentFrom, positiveNumber, requireProdConfirmation } from "../cli/args";
 import { Cancellation, cancellationOf, runMain, timeoutFlag, timeoutMinutes } from "../cli/run-main";
 import { CommandSpec, parseCommand } from "../cli/command";
+import { OpsError } from "../cli/errors";
 import { SendsCommands } from "../cli/sdk-client";
-import { writeReport } from "../stacks/report";
+import { OutputFile } from "../cli/output-file";
+import { isRunReport, reportText } from "../stacks/report";
 import { Stacks } from "../stacks/automation";
 import { CycleOptions, runCycle } from "../stacks/cycle";
 
@@ -20,7 +22,13 @@ export const CYCLE_SPEC: CommandSpec = {
         },
         "dry-run": { type: "boolean", help: "previews only; nothing changes", default: "off" },
         "keep-down": { type: "boolean", help: "stop after the base check, leaving runtime down", default: "off" },
-        report: { type: "string", value: "FILE", help: "write the summary as JSON, after every step", default: "none" },
+        report: {
+            type: "string",
+            value: "FILE",
+            help: "write the summary as JSON, after every step (a new file, or a report cycle wrote before)",
+            default: "none",
+        },
+        force: { type: "boolean", help: "let --report replace a file that is not a cycle report", default: "off" },
         "health-timeout": {
             type: "string",
             value: "SECONDS",
@@ -54,21 +62,23 @@ export async function main(
     requireProdConfirmation(options.env, flags.confirm, "npm run cycle destroys", options.dryRun);
     // runMain starts the --timeout timer before parsing; a bad value is still reported here.
     timeoutMinutes(flags.timeout);
-    const reportFile = typeof flags.report === "string" ? flags.report : undefined;
-    // A report that cannot be written fails now, not after an hour of deploys.
-    if (reportFile)
-        writeReport(
-            reportFile,
-            {
-                command: "cycle",
-                env: options.env,
-                startedAt: new Date().toISOString(),
-                passed: false,
-                exitCode: 1,
-                steps: [],
-            },
-            2,
-        );
+    // The report's path is checked before the first step: a wrong one fails now, not after an hour of deploys.
+    const reportFile =
+        typeof flags.report === "string"
+            ? OutputFile.claim(flags.report, {
+                  flag: "--report",
+                  force: flags.force === true,
+                  wroteIt: (text) => isRunReport(text, "cycle"),
+                  what: "a report",
+              })
+            : undefined;
+    if (flags.force === true && !reportFile)
+        throw new OpsError(`--force only lets --report replace a file; give --report FILE, or leave --force out`, 2);
+    // Written at once, so a cycle that dies before its first step still leaves a report.
+    const startedAt = new Date().toISOString();
+    reportFile?.write(
+        reportText({ command: "cycle", env: options.env, startedAt, passed: false, exitCode: 1, steps: [] }),
+    );
     const { signal, interrupt } = cancellationOf(cancel);
     const report = await runCycle(options, {
         stacks: stacks ?? (await Stacks.open()),
@@ -76,9 +86,9 @@ export async function main(
         log,
         signal,
         interrupt,
-        onStep: reportFile ? (partial) => writeReport(reportFile, partial) : undefined,
+        onStep: reportFile ? (partial) => reportFile.write(reportText(partial)) : undefined,
     });
-    if (reportFile) writeReport(reportFile, report);
+    reportFile?.write(reportText(report));
     return report.exitCode;
 }
 

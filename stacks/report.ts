@@ -1,5 +1,3 @@
-import { writeFileSync } from "node:fs";
-import { OpsError } from "../cli/errors";
 import { ResourceChanges } from "./automation";
 import { textTable } from "../cli/text-table";
 
@@ -49,14 +47,25 @@ export function summaryTable(steps: readonly StepRecord[]): string {
     return textTable(rows, { headerRule: true });
 }
 
-/** Writes the report; `failureExitCode` makes an unwritable file a usage error (checked before the first step). */
-export function writeReport(file: string, report: RunReport, failureExitCode = 1): void {
+/** The report as written to `--report FILE`. */
+export function reportText(report: RunReport): string {
+    return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** Whether a file's text is a report `command` wrote: only such a file is replaced without --force. */
+export function isRunReport(text: string, command: string): boolean {
+    let parsed: unknown;
     try {
-        writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    } catch (error) {
-        throw new OpsError(
-            `--report ${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); choose a writable path`,
-            failureExitCode,
-        );
+        parsed = JSON.parse(text);
+    } catch {
+        return false;
     }
+    const report = parsed as Partial<RunReport> | null;
+    return (
+        typeof report === "object" &&
+        report !== null &&
+        report.command === command &&
+        typeof report.startedAt === "string" &&
+        Array.isArray(report.steps)
+    );
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CycleOptions, runCycle } from "../../stacks/cycle";
@@ -340,11 +340,41 @@ describe("npm run cycle", () => {
                     await Stacks.open(pulumi.asCommand()),
                 ),
                 {
-                    message: "--report /nonexistent-dir/report.json cannot be written (ENOENT); choose a writable path",
+                    message:
+                        "--report /nonexistent-dir/report.json: the folder /nonexistent-dir does not exist; create it first",
                     exitCode: 2,
                 } as object,
             );
             assert.deepEqual(operations(), []);
+        });
+
+        it("never replaces a file that is not a cycle report: exit 2, the file untouched, nothing run; --force replaces it", async () => {
+            const dir = mkdtempSync(join(tmpdir(), "cycle-"));
+            try {
+                const file = join(dir, "README.md");
+                writeFileSync(file, "# durable-code\n");
+                const run = async (...flags: string[]) =>
+                    main(
+                        ["--env", "dev", "--dry-run", "--report", file, ...flags],
+                        new AbortController().signal,
+                        await Stacks.open(pulumi.asCommand()),
+                        (line) => output.push(line),
+                        ecs,
+                    );
+                await assert.rejects(run(), {
+                    message: `--report ${file} exists and is not a report this command wrote; choose another path, or add --force to replace it`,
+                    exitCode: 2,
+                } as object);
+                assert.equal(readFileSync(file, "utf8"), "# durable-code\n");
+                assert.deepEqual(operations(), []);
+                assert.equal(await run("--force"), 0);
+                assert.equal(JSON.parse(readFileSync(file, "utf8")).command, "cycle");
+                // Now a report of its own: the next run replaces it without --force.
+                assert.equal(await run(), 0);
+                assert.deepEqual(readdirSync(dir), ["README.md"]);
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
         });
 
         it("writes the report after each step, so a cancelled cycle still leaves one", async () => {
