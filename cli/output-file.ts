@@ -28,7 +28,7 @@ export class OutputFile {
 
     /** A file the command owns by its purpose (a committed stack file it updates): no claim, the same safe write. */
     static owned(file: string): OutputFile {
-        return new OutputFile(file, "writing");
+        return new OutputFile(file, "");
     }
 
     /** Checks `file` before any work; throws an OpsError (exit 2) naming `flag` and what to do. */
@@ -98,7 +98,10 @@ export class OutputFile {
     /** Exit 2 when the path was refused before any work, 1 when a write failed midway. */
     private failure(error: unknown, exitCode: number): OpsError {
         const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-        return new OpsError(`${this.flag} ${this.file} cannot be written (${code}); choose a writable path`, exitCode);
+        return new OpsError(
+            `${this.flag ? `${this.flag} ` : ""}${this.file} cannot be written (${code}); choose a writable path`,
+            exitCode,
+        );
     }
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { DescribeImagesCommand } from "@aws-sdk/client-ecr";
 import { StackSource } from "../offline/evaluate";
 import { readStackFile } from "../offline/stack-files";
@@ -12,6 +12,7 @@ import { runtimeUp } from "../stacks/runtime";
 import { waitForLock } from "../stacks/stale-lock";
 import { loggedContext, Stacks } from "../stacks/automation";
 import { textTable } from "../cli/text-table";
+import { OutputFile } from "../cli/output-file";
 import { SendsCommands } from "../cli/sdk-client";
 
 export interface ReleaseRequest {
@@ -72,7 +73,7 @@ export async function release(
         deps.log(`\ndry run: ${file} unchanged, nothing rolled`);
         return { previous, next, rolled: false };
     }
-    writeFileSync(file, withTags(text, project, next));
+    OutputFile.owned(file).write(withTags(text, project, next));
     deps.log(`\nrecorded in ${file}; commit it: the morning startup restores what is committed`);
 
     const context = loggedContext(deps.log, deps);
@@ -124,7 +125,7 @@ function recordWhatRuns(
 ): OpsError {
     const running = { ...next };
     for (const { service, runningTag } of error.rolledBack) if (runningTag) running[service] = runningTag;
-    writeFileSync(file, withTags(readFileSync(file, "utf8"), project, running));
+    OutputFile.owned(file).write(withTags(readFileSync(file, "utf8"), project, running));
     const names = error.rolledBack.map(({ service }) => service).join(" and ");
     return new OpsError(
         `${error.message}\n${names} rolled back; ${file} now records what runs: ${describe(running)}. Commit it, fix the release, and release again` +
