@@ -1,4 +1,5 @@
 import { OpsError } from "../cli/errors";
+import { readTerraformState } from "./state-shape";
 
 /**
  * A Terraform state file as `terraform state pull` writes it, format version 4 (hashicorp/terraform
@@ -50,24 +51,7 @@ const RUNTIME_TYPES = [
 
 /** Parses and checks a state; every problem is an OpsError that names what is wrong, and nothing is written. */
 export function parseTerraformState(text: string, source: string): StateObject[] {
-    let state: TerraformState;
-    try {
-        state = JSON.parse(text);
-    } catch (error) {
-        throw new OpsError(
-            `${source} is not JSON (${(error as Error).message}); give the file "terraform state pull" writes`,
-            2,
-        );
-    }
-    if (typeof state !== "object" || state === null || typeof state.version !== "number") {
-        throw new OpsError(`${source} is not a Terraform state file: it has no format version`, 2);
-    }
-    if (state.version !== 4) {
-        throw new OpsError(
-            `${source} is Terraform state format version ${state.version}; this reads version 4 (Terraform 0.12 and later): run "terraform state pull" with a current Terraform`,
-            2,
-        );
-    }
+    const state = readTerraformState(text, source);
     const managed = (state.resources ?? []).filter((resource) => resource.mode === "managed");
     const refusals = managed.flatMap((resource) => unreadable(resource));
     if (refusals.length > 0) {
@@ -115,12 +99,7 @@ function unreadable(resource: StateResource): string[] {
             `${addressOf(resource)} is inside ${resource.module}: this reads the old base's root module only; move it out first (terraform state mv ${addressOf(resource)} ${resource.type}.${resource.name}) or adopt it by hand`,
         ];
     }
-    if (!Array.isArray(resource.instances)) {
-        return [
-            `${addressOf(resource)} has no instances list; the file is damaged or hand-edited: pull the state again (terraform state pull)`,
-        ];
-    }
-    return resource.instances.flatMap((instance) => {
+    return (resource.instances ?? []).flatMap((instance) => {
         const address = addressOf(resource, instance);
         if (instance.deposed) {
             return [

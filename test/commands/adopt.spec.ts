@@ -507,11 +507,73 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
                 ),
                 /- aws_vpc\.main holds only attributes_flat \(written before Terraform 0\.12\): run terraform apply -refresh-only/,
             ));
-        it("a resource without instances (was a stack trace)", () =>
-            refuse(
-                withVpc((vpc) => delete vpc.instances),
-                /holds what this adoption cannot map; nothing was written:\n {2}- aws_vpc\.main has no instances list; the file is damaged or hand-edited/,
-            ));
+
+        // The state's shape is checked before anything reads it: each problem names its JSON path.
+        describe("a state of the wrong shape names the JSON path of what is wrong", () => {
+            const shapeRefusal = (paths: string) =>
+                new RegExp(
+                    `is not a whole Terraform state \\(format version 4\\); nothing was read further:\\n${paths}\\npull it again`,
+                );
+            it('"resources": {} (was a TypeError: filter is not a function)', () =>
+                refuse(
+                    { version: 4, resources: {} },
+                    shapeRefusal(" {2}- \\$\\.resources should be a list of resources, but it is an object"),
+                ));
+            it("an instance without attributes (was a TypeError reading 'split')", () => {
+                const state = fixture();
+                delete state.resources.find((resource: any) => resource.type === "aws_subnet").instances[1].attributes;
+                return refuse(
+                    state,
+                    shapeRefusal(
+                        " {2}- \\$\\.resources\\[3\\]\\.instances\\[1\\] has no attributes \\(nor attributes_flat\\): the instance's values are missing",
+                    ),
+                );
+            });
+            it('"instances": [], which Terraform never writes', () =>
+                refuse(
+                    withVpc((vpc) => (vpc.instances = [])),
+                    shapeRefusal(
+                        " {2}- \\$\\.resources\\[1\\]\\.instances is empty: Terraform never writes a resource without instances",
+                    ),
+                ));
+            it("a resource without instances, and an attribute the mapping reads of the wrong type, all at once", () =>
+                refuse(
+                    withVpc((vpc) => {
+                        delete vpc.instances;
+                        vpc.module = "network";
+                    }),
+                    shapeRefusal(
+                        [
+                            ' {2}- \\$\\.resources\\[1\\]\\.module should be a module address \\(module\\.NAME\\), but it is "network"',
+                            " {2}- \\$\\.resources\\[1\\]\\.instances should be a list of instances, but it is undefined",
+                        ].join("\\n"),
+                    ),
+                ));
+            it("a subnet whose availability_zone is not a string", () => {
+                const state = fixture();
+                state.resources.find(
+                    (resource: any) => resource.type === "aws_subnet",
+                ).instances[0].attributes.availability_zone = 2;
+                return refuse(
+                    state,
+                    shapeRefusal(
+                        " {2}- \\$\\.resources\\[3\\]\\.instances\\[0\\]\\.attributes\\.availability_zone should be a string, but it is number",
+                    ),
+                );
+            });
+            it("no format version", () =>
+                refuse(
+                    { resources: [] },
+                    /is not a Terraform state file: \$\.version should be the format version \(a number\), but it is undefined/,
+                ));
+            it("a module's state without --offline is refused before any AWS call", async () => {
+                await refuse(
+                    withVpc((vpc) => (vpc.module = "module.network")),
+                    /module\.network\.aws_vpc\.main/,
+                );
+                assert.deepEqual(ec2.calls, []);
+            });
+        });
 
         it("an unknown resource type is listed in the report, not a crash", async () => {
             const state = fixture();
