@@ -1,5 +1,4 @@
 import { OpsError } from "../cli/errors";
-import type { TerraformState } from "./terraform-state";
 
 /**
  * The shape of a Terraform state file, checked before anything reads it, so a damaged or hand-edited
@@ -10,9 +9,31 @@ import type { TerraformState } from "./terraform-state";
  * in the root module, else "module.a" or "module.a.module.b", with ["key"] or [n] for module instances),
  * `mode` "managed" or "data", `type`, `name` and `instances`; an instance has `index_key` (an integer
  * for count, a string for for_each), `status`, `deposed`, and `attributes` or, written before 0.12,
- * `attributes_flat`. Format version 3 (Terraform 0.7 to 0.11, version3.go: the same structs as
+ * `attributes_flat`. `terraform state pull` writes the newest format. Format version 3 (Terraform 0.7 to 0.11, version3.go: the same structs as
  * version 2) has `modules`, each with a `path` and a `resources` object keyed by address.
  */
+
+/** An instance; `deposed` is the key of an object a create_before_destroy replacement left behind. */
+export interface StateInstance {
+    readonly index_key?: number | string;
+    readonly status?: string;
+    readonly deposed?: string;
+    readonly attributes?: Record<string, any>;
+    readonly attributes_flat?: Record<string, string>;
+}
+
+export interface StateResource {
+    readonly module?: string;
+    readonly mode: "managed" | "data";
+    readonly type: string;
+    readonly name: string;
+    readonly instances?: readonly StateInstance[];
+}
+
+export interface TerraformState {
+    readonly version: number;
+    readonly resources: readonly StateResource[];
+}
 
 /** The attributes the mapping reads, per type: each must be a string where the instance has attributes. */
 const READ_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {

@@ -1,34 +1,7 @@
 import { OpsError } from "../cli/errors";
-import { readTerraformState } from "./state-shape";
+import { readTerraformState, StateInstance, StateResource } from "./state-shape";
 
-/**
- * A Terraform state file as `terraform state pull` writes it, format version 4 (hashicorp/terraform
- * internal/states/statefile/version4.go, resourceStateV4 and instanceObjectStateV4): `resources`,
- * each with `module` (absent for the root module), `mode` (managed or data), `type`, `name` and
- * `instances`, whose `index_key` is an integer for `count` and a string for `for_each`. An instance
- * may be a `deposed` object (a key, left by a create_before_destroy replacement), may have `status`
- * "tainted", and holds `attributes`, or `attributes_flat` in a state written before Terraform 0.12.
- */
-export interface StateInstance {
-    readonly index_key?: number | string;
-    readonly status?: string;
-    readonly deposed?: string;
-    readonly attributes?: Record<string, any>;
-    readonly attributes_flat?: Record<string, string>;
-}
-
-export interface StateResource {
-    readonly module?: string;
-    readonly mode: "managed" | "data";
-    readonly type: string;
-    readonly name: string;
-    readonly instances?: readonly StateInstance[];
-}
-
-export interface TerraformState {
-    readonly version: number;
-    readonly resources: readonly StateResource[];
-}
+export type { StateInstance, StateResource, TerraformState } from "./state-shape";
 
 /** One managed instance, addressed as Terraform prints it: aws_subnet.public[0], aws_route53_record.cert_validation["x"]. */
 export interface StateObject {
