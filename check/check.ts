@@ -67,6 +67,21 @@ export class StackChecker {
     }
 }
 
+/** Whether an error is a problem of the stack files or their config (what `check` reports), not a bug. */
+export function isStackProblem(error: unknown): boolean {
+    const cause = error instanceof EvaluationError ? error.cause : error;
+    return cause instanceof ConfigError || cause instanceof StackFileError;
+}
+
+/** A result as `npm run check` prints it: the stack, its file (from the working directory) and each problem, or its summary. */
+export function describeResult(result: CheckResult): string {
+    const where = path.relative(process.cwd(), result.file) || result.file;
+    const count = result.problems.length;
+    return count > 0
+        ? `${result.stack} (${where}): ${count} problem${count === 1 ? "" : "s"}\n${result.problems.map((problem) => `  - ${problem}`).join("\n")}`
+        : `${result.stack} (${where}): ok\n${result.summary}`;
+}
+
 function problemsOf(error: unknown): string[] {
     const cause = error instanceof EvaluationError ? error.cause : error;
     if (cause instanceof ConfigError) return [...cause.problems];

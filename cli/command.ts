@@ -30,6 +30,7 @@ export function helpText(spec: CommandSpec): string {
         "flags:",
         ...rows,
         `${"  --help, -h".padEnd(32)} this help`,
+        `${"  --debug".padEnd(32)} on an unexpected failure, print its trace too (or set DURABLE_CODE_DEBUG=1)`,
         "",
         "examples:",
         ...spec.examples.map((example) => `  ${example}`),

@@ -1,5 +1,5 @@
 import { CommandSpec, helpText, wantsHelp } from "./command";
-import { CANCELLED_EXIT_CODE, OpsError } from "./errors";
+import { CANCELLED_EXIT_CODE, DEBUG_VARIABLE, describeFailure, OpsError } from "./errors";
 
 /**
  * How a command is stopped. `signal` is aborted once a cancel is requested, and nothing new starts
@@ -20,7 +20,8 @@ export function cancellationOf(source: AbortSignal | Cancellation): Cancellation
 export const MAX_TIMEOUT_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
 
 /**
- * Runs a command's main function and exits with the code it returns (130 after a cancel).
+ * Runs a command's main function and exits with the code it returns (130 after a cancel); the
+ * promise settles once the exit code is set.
  * - Ctrl-C in a terminal reaches the whole foreground process group, `pulumi` included, which then
  *   stops cleanly and releases its lock: only `signal` is aborted, so nothing new starts. A second
  *   Ctrl-C reaches `pulumi` too, which then terminates at once; node adds nothing to either.
@@ -30,6 +31,8 @@ export const MAX_TIMEOUT_MINUTES = Math.floor((2 ** 31 - 1) / 60_000);
  *   SIGINT reached node alone, so both are aborted and `pulumi` gets exactly one SIGINT.
  * - SIGTERM (`kill`) and the `--timeout` deadline reach node alone: likewise one SIGINT to `pulumi`.
  * - `--help` / `-h` prints the command's help and exits 0.
+ * - An error prints one message (cli/errors.ts describeFailure); `--debug`, which every command
+ *   takes, or DURABLE_CODE_DEBUG=1 adds the trace of an unexpected one.
  */
 export function runMain(
     main: (argv: string[], cancellation: Cancellation) => Promise<number>,
@@ -37,8 +40,10 @@ export function runMain(
         spec?: CommandSpec | ((argv: readonly string[]) => CommandSpec);
         timeoutMinutes?: (argv: readonly string[]) => number | undefined;
     } = {},
-    argv: string[] = process.argv.slice(2),
-): void {
+    commandLine: string[] = process.argv.slice(2),
+): Promise<void> {
+    const argv = commandLine.filter((arg) => arg !== "--debug");
+    const debug = argv.length < commandLine.length || ["1", "true"].includes(process.env[DEBUG_VARIABLE] ?? "");
     // On Node before 22 the AWS SDK's first client prints 9 lines saying its releases after January
     // 2027 need Node 22 (@aws-sdk/core, emitWarningIfUnsupportedVersion, which skips them when this
     // variable is "true"). The versions package.json pins run on Node 20 and the README says when
@@ -47,7 +52,7 @@ export function runMain(
     if (options.spec && wantsHelp(argv)) {
         console.log(helpText(typeof options.spec === "function" ? options.spec(argv) : options.spec));
         process.exitCode = 0;
-        return;
+        return Promise.resolve();
     }
     const requested = new AbortController();
     const interrupt = new AbortController();
@@ -70,17 +75,14 @@ export function runMain(
             : undefined;
     timer?.unref();
 
-    main(argv, { signal: requested.signal, interrupt: interrupt.signal })
+    return main(argv, { signal: requested.signal, interrupt: interrupt.signal })
         .then((code) => {
             process.exitCode = requested.signal.aborted ? CANCELLED_EXIT_CODE : code;
         })
         .catch((error) => {
-            console.error(error instanceof OpsError ? `error: ${error.message}` : error);
-            process.exitCode = requested.signal.aborted
-                ? CANCELLED_EXIT_CODE
-                : error instanceof OpsError
-                  ? error.exitCode
-                  : 1;
+            const failure = describeFailure(error, debug);
+            for (const line of failure.lines) console.error(line);
+            process.exitCode = requested.signal.aborted ? CANCELLED_EXIT_CODE : failure.exitCode;
         })
         .finally(() => clearTimeout(timer));
 }

@@ -8,7 +8,7 @@ import { OpsError } from "../cli/errors";
 import { exclusive } from "../cli/args";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { runMain } from "../cli/run-main";
-import { StackChecker } from "../check/check";
+import { describeResult, StackChecker } from "../check/check";
 
 export const CHECK_SPEC: CommandSpec = {
     usage: "npm run check [-- --stack <layer>-<env> | --file path/to/Pulumi.<layer>-<env>.yaml]",
@@ -53,15 +53,8 @@ export async function main(
     let failed = 0;
     for (const stack of stacks) {
         const result = await checker.check(stack);
-        const where = path.relative(process.cwd(), result.file) || result.file;
-        if (result.problems.length > 0) {
-            failed += 1;
-            print(
-                `${stack} (${where}): ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}\n${result.problems.map((problem) => `  - ${problem}`).join("\n")}`,
-            );
-        } else {
-            print(`${stack} (${where}): ok\n${result.summary}`);
-        }
+        if (result.problems.length > 0) failed += 1;
+        print(describeResult(result));
     }
     return failed > 0 ? 2 : 0;
 }

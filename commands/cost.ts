@@ -4,8 +4,9 @@ import { CommandSpec, parseCommand } from "../cli/command";
 import { runMain } from "../cli/run-main";
 import { OpsError } from "../cli/errors";
 import { StackSource } from "../offline/evaluate";
-import { EGRESS_MODES, EgressMode, egressModesFor } from "../shared/environments";
-import { parseStackName } from "../shared/stack-name";
+import { EGRESS_MODES, EgressMode, egressModesFor, EnvironmentName } from "../shared/environments";
+import { LAYERS, parseStackName, stackNameOf } from "../shared/stack-name";
+import { describeResult, isStackProblem, StackChecker } from "../check/check";
 import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
 import { compare, estimate } from "../cost/estimate";
 import { priceResources } from "../cost/price-resources";
@@ -154,6 +155,31 @@ export async function main(
     const egress = egressMode(flags.egress);
     if (egress && !egressModesFor(env).includes(egress))
         throw new OpsError(`--egress ${egress} is not allowed in ${env}; use ${egressModesFor(env).join(" or ")}`, 2);
+    try {
+        return await priceEnvironment(env, { egress, region, source, flags }, print);
+    } catch (error) {
+        if (!isStackProblem(error)) throw error;
+        // A stack file cost cannot evaluate: what `npm run check` says about the environment's files.
+        const checker = new StackChecker(source);
+        for (const layer of LAYERS) {
+            const result = await checker.check(stackNameOf(layer, env));
+            if (result.problems.length > 0) print(describeResult(result));
+        }
+        return 2;
+    }
+}
+
+async function priceEnvironment(
+    env: EnvironmentName,
+    options: {
+        egress?: EgressMode;
+        region?: string;
+        source: StackSource;
+        flags: { compare?: boolean; json?: boolean; markdown?: boolean };
+    },
+    print: (text: string) => void,
+): Promise<number> {
+    const { egress, region, source, flags } = options;
     if (flags.compare) {
         const summaries = await compare(env, { region, source });
         print(flags.json ? JSON.stringify(summaries, null, 2) : renderComparison(summaries, flags.markdown === true));

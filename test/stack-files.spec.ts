@@ -298,6 +298,27 @@ describe("the committed stack files are what gets tested, checked and priced", (
             );
         });
 
+        for (const [what, stack, line] of [
+            ["a negative desiredCount", "runtime-dev", "  durable-code:desiredCount: -1\n"],
+            ["frontDoor set in runtime only", "runtime-dev", "  durable-code:frontDoor: http-api\n"],
+            ["a bad base value", "base-dev", "  durable-code:vpcCidr: 10.0.0.0/33\n"],
+        ]) {
+            it(`prints what npm run check prints for ${what}, exit 2, and no internals`, async () => {
+                const bad = projectCopy();
+                try {
+                    bad.edit(stack, (text) => text + line);
+                    const [priced, checked] = [output(), output()];
+                    assert.equal(await cost(["--env", "dev"], undefined, priced.print, { dir: bad.dir }), 2);
+                    await check(["--stack", stack], undefined, checked.print, { dir: bad.dir });
+                    assert.ok(checked.text().startsWith(`${stack} (`), checked.text());
+                    assert.ok(priced.text().includes(checked.text()), priced.text());
+                    assert.doesNotMatch(priced.text(), /EvaluationError|__pulumiRunError|resources: \[/);
+                } finally {
+                    bad.remove();
+                }
+            });
+        }
+
         const refusals: Array<[string[], RegExp]> = [
             [
                 ["--env", "dev", "--region", "eu-west-1"],

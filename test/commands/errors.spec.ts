@@ -1,0 +1,76 @@
+import { strict as assert } from "assert";
+import { runMain } from "../../cli/run-main";
+import { OpsError } from "../../cli/errors";
+import { ConfigError } from "../../shared/errors";
+import { EvaluationError } from "../../offline/engine";
+import { StackFileError } from "../../offline/stack-files";
+
+/** What runMain prints on stderr and the exit code it sets, for a main that throws `error`. */
+async function failureOf(error: unknown, argv: string[] = [], env: Record<string, string> = {}) {
+    const printed: string[] = [];
+    const [consoleError, exitCode, saved] = [console.error, process.exitCode, { ...process.env }];
+    console.error = (text: string) => printed.push(String(text));
+    Object.assign(process.env, env);
+    let seen: string[] = [];
+    try {
+        await runMain(
+            async (args) => {
+                seen = args;
+                throw error;
+            },
+            {},
+            argv,
+        );
+        return { printed, exitCode: process.exitCode, argv: seen };
+    } finally {
+        console.error = consoleError;
+        process.exitCode = exitCode;
+        for (const key of Object.keys(env)) if (saved[key] === undefined) delete process.env[key];
+    }
+}
+
+describe("one error path for every command (cli/run-main.ts, cli/errors.ts)", () => {
+    it("a known failure prints its message alone and exits with its code", async () => {
+        assert.deepEqual(await failureOf(new OpsError("--env is required", 2)), {
+            printed: ["error: --env is required"],
+            exitCode: 2,
+            argv: [],
+        });
+    });
+
+    for (const [what, error] of [
+        ["a config problem", new ConfigError("runtime-dev", ["durable-code:desiredCount must be a whole number"])],
+        ["a stack file problem", new StackFileError("Pulumi.base-dev.yaml", ["not valid YAML"])],
+        [
+            "an evaluation stopped by a config problem",
+            new EvaluationError(new ConfigError("runtime-dev", ["frontDoor is base's"]), []),
+        ],
+    ] as const) {
+        it(`${what} is bad input: its message alone, exit 2, no object dump`, async () => {
+            const failure = await failureOf(error);
+            assert.deepEqual(failure.printed, [`error: ${error.message}`]);
+            assert.equal(failure.exitCode, 2);
+        });
+    }
+
+    it("anything else is a bug: one line saying so, where to report it and how to get the trace; exit 1", async () => {
+        const failure = await failureOf(new TypeError("Cannot read properties of undefined (reading 'split')"));
+        assert.deepEqual(failure.printed, [
+            "error: Cannot read properties of undefined (reading 'split') (unexpected: a bug in these commands; report it as an issue of this repository with the command line and the trace, which --debug or DURABLE_CODE_DEBUG=1 prints)",
+        ]);
+        assert.equal(failure.exitCode, 1);
+    });
+
+    it("--debug (kept from the command's own flags) and DURABLE_CODE_DEBUG=1 print the trace above that line", async () => {
+        for (const [argv, env] of [
+            [["--env", "dev", "--debug"], {}],
+            [["--env", "dev"], { DURABLE_CODE_DEBUG: "1" }],
+        ] as const) {
+            const failure = await failureOf(new TypeError("boom"), [...argv], env);
+            assert.deepEqual(failure.argv, ["--env", "dev"]);
+            assert.equal(failure.printed.length, 2);
+            assert.match(failure.printed[0], /^TypeError: boom\n {4}at /);
+            assert.match(failure.printed[1], /^error: boom \(unexpected: .* the trace above\)$/);
+        }
+    });
+});
