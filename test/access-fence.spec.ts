@@ -4,7 +4,7 @@ import { evaluateStack, Evaluation } from "../offline/engine";
 import { stackConfig } from "../offline/evaluate";
 import { loadConfig } from "../shared/config/load";
 import { parseStackName } from "../shared/stack-name";
-import { everythingOn, SECRETS_KEY, STATE_BUCKET } from "./access-setup";
+import { deployStatementsOf, everythingOn, SECRETS_KEY, STATE_BUCKET } from "./access-setup";
 import { ofType, single, TYPES } from "./helpers";
 import { catalogProblems } from "./iam-catalog";
 import { decision, Request } from "./iam-evaluator";
@@ -216,8 +216,8 @@ describe("each environment's access reaches its own environment only", () => {
     let boundary: string;
     before(async () => {
         ({ base, runtime } = await everythingOn());
-        deployStatements = JSON.parse(single(base, TYPES.rolePolicy, "github-deploy").state.policy).Statement;
-        boundary = single(base, "aws:iam/policy:Policy").state.arn;
+        deployStatements = deployStatementsOf(base);
+        boundary = single(base, "aws:iam/policy:Policy", "github-boundary").state.arn;
     });
     const deploy = (request: Request) => {
         const context = Object.fromEntries(
@@ -426,10 +426,10 @@ describe("each environment's access reaches its own environment only", () => {
                 stackConfig("base-dev", { ...access, frontDoor: "http-api" }),
                 fakeCloud(),
             );
-            statements = JSON.parse(single(base, TYPES.rolePolicy, "github-deploy").state.policy).Statement;
+            statements = deployStatementsOf(base);
             namespaceArn = single(base, "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").state.arn;
             const alb = await evaluateStack("base-dev", stackConfig("base-dev", access), fakeCloud());
-            albStatements = JSON.parse(single(alb, TYPES.rolePolicy, "github-deploy").state.policy).Statement;
+            albStatements = deployStatementsOf(alb);
         });
         // What runtime does to the API and Cloud Map coming up and going down (API Gateway's IAM
         // actions are its HTTP verbs on the resource's path: API Gateway developer guide, "Control access

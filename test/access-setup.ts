@@ -1,4 +1,6 @@
 import { evaluateEnvironment } from "../offline/evaluate";
+import { Evaluation } from "../offline/engine";
+import { ofType } from "./helpers";
 
 export const STATE_BUCKET = "acme-pulumi-state";
 export const SECRETS_KEY = "arn:aws:kms:us-west-2:123456789012:key/0b2f7a3e-6f1d-4f0e-9a55-3c1d2e4f5a6b";
@@ -20,3 +22,9 @@ export const everythingOn = () =>
         },
         runtime: { egress: "nat-instance", enableExec: "true" },
     });
+
+/** Every statement of the deploy role's managed policies, in one list, as IAM evaluates them together. */
+export const deployStatementsOf = (base: Evaluation): any[] =>
+    ofType(base, "aws:iam/policy:Policy")
+        .filter((policy) => policy.name.startsWith("github-deploy-"))
+        .flatMap((policy) => JSON.parse(policy.state.policy).Statement);

@@ -38,7 +38,9 @@ describe("every IAM statement checks out against the Service Authorization Refer
                 .sort(),
             [
                 "policy:Policy github-boundary",
-                "rolePolicy:RolePolicy github-deploy",
+                "policy:Policy github-deploy-containers",
+                "policy:Policy github-deploy-identity",
+                "policy:Policy github-deploy-network",
                 "rolePolicy:RolePolicy github-preview",
                 "rolePolicy:RolePolicy image-publisher-push",
                 "rolePolicy:RolePolicy roles-execution",

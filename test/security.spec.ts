@@ -9,6 +9,7 @@ import { loadConfig } from "../shared/config/load";
 import { parseStackName } from "../shared/stack-name";
 import { failureOf, ofType, single, TYPES } from "./helpers";
 import { allows, decision } from "./iam-evaluator";
+import { deployStatementsOf } from "./access-setup";
 
 const REPOSITORY = "acme/durable-code";
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
@@ -26,10 +27,12 @@ describe("security", () => {
             );
         });
         const role = (name: string) => single(withRoles, TYPES.role, `github-${name}`);
-        const policyOf = (name: string) =>
-            JSON.parse(single(withRoles, TYPES.rolePolicy, `github-${name}`).inputs.policy).Statement;
+        const policyOf = (name: "deploy" | "preview") =>
+            name === "deploy"
+                ? deployStatementsOf(withRoles)
+                : JSON.parse(single(withRoles, TYPES.rolePolicy, `github-${name}`).inputs.policy).Statement;
         const trustOf = (name: string) => JSON.parse(role(name).inputs.assumeRolePolicy).Statement[0];
-        const boundary = () => single(withRoles, "aws:iam/policy:Policy");
+        const boundary = () => single(withRoles, "aws:iam/policy:Policy", "github-boundary");
         const deploy = (action: string, resource: string, context: Record<string, string> = {}) =>
             decision(policyOf("deploy"), { action, resource, context });
         const OWN_ROLE = "arn:aws:iam::123456789012:role/durable-code-dev-github-deploy";
@@ -92,7 +95,7 @@ describe("security", () => {
             );
         });
 
-        it("the deploy role may not write its own policies, trust, tags or boundary, nor delete itself, nor change the boundary policy", () => {
+        it("the deploy role may not write its own policies, trust, tags or boundary, nor delete itself, nor change the boundary policy or its managed policies", () => {
             const selfWrites = [
                 "iam:PutRolePolicy",
                 "iam:AttachRolePolicy",
@@ -121,7 +124,10 @@ describe("security", () => {
                 "iam:TagPolicy",
                 "iam:UntagPolicy",
             ];
-            for (const action of boundaryWrites) assert.equal(deploy(action, boundary().state.arn), "denied", action);
+            const ownPolicies = ofType(withRoles, "aws:iam/policy:Policy").map((policy) => policy.state.arn);
+            assert.equal(ownPolicies.length, 4, "the boundary and the deploy role's three policies");
+            for (const action of boundaryWrites)
+                for (const policy of ownPolicies) assert.equal(deploy(action, policy), "denied", `${action} ${policy}`);
         });
 
         it("the deploy role may create and change this environment's roles only with the boundary attached", () => {
@@ -321,10 +327,15 @@ describe("security", () => {
             const iam = withRoles.resources.filter((resource) => resource.type.startsWith("aws:iam/"));
             assert.deepEqual(iam.map((resource) => resource.type).sort(), [
                 "aws:iam/policy:Policy",
+                "aws:iam/policy:Policy",
+                "aws:iam/policy:Policy",
+                "aws:iam/policy:Policy",
                 "aws:iam/role:Role",
                 "aws:iam/role:Role",
                 "aws:iam/rolePolicy:RolePolicy",
-                "aws:iam/rolePolicy:RolePolicy",
+                "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             ]);
             assert.deepEqual(priceResources(iam, "us-west-2", USAGE_ASSUMPTIONS.dev), { items: [], unpriced: [] });
         });

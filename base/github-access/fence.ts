@@ -12,8 +12,9 @@ import { ConditionBlock, Statement } from "./document";
  * - tagging only as part of a create, so no resource can be retagged into this environment;
  * - Describe, List and Get on `*` (lookups, refreshes and waits read everything, change nothing).
  *
- * Adding a service is one entry in FENCED_SERVICES; test/iam-catalog.spec.ts checks every action and
- * condition key of it against the Service Authorization Reference.
+ * Adding a service is one entry in FENCED_SERVICES, named in the statements of the deploy policy it
+ * belongs to (networkFenceStatements or containerFenceStatements); test/iam-catalog.spec.ts checks
+ * every action and condition key of it against the Service Authorization Reference.
  */
 export interface FencedService {
     /** Read-only actions, on `*`. */
@@ -182,16 +183,17 @@ export interface FenceScope extends NameScope {
     readonly vpcId: string;
 }
 
+const fencedStatements = (scope: NameScope, services: readonly string[]) =>
+    services.flatMap((service) => serviceStatements(service, FENCED_SERVICES[service], scope));
+
 /**
- * The fence's statements for one environment. Where an action supports no tag condition, it is scoped
- * by ARN or by another condition instead (each says why).
+ * The fence's statements for one environment's network: instances, addresses, NAT gateways, routes
+ * and load balancers. Where an action supports no tag condition, it is scoped by ARN or by another
+ * condition instead (each says why).
  */
-export function fenceStatements(scope: FenceScope): Statement[] {
-    const statements = Object.entries(FENCED_SERVICES).flatMap(([service, fenced]) =>
-        serviceStatements(service, fenced, scope),
-    );
+export function networkFenceStatements(scope: FenceScope): Statement[] {
     return [
-        ...statements,
+        ...fencedStatements(scope, ["ec2", "elasticloadbalancing"]),
         // RunInstances also authorizes the primary network interface, which the provider creates
         // without tags (no TagSpecification for it): allowed only inside this environment's VPC.
         {
@@ -209,6 +211,13 @@ export function fenceStatements(scope: FenceScope): Statement[] {
             Resource: "arn:aws:ec2:*::image/*",
             Condition: { StringEquals: { "ec2:Owner": "amazon" } },
         },
+    ];
+}
+
+/** The fence's statements for one environment's containers: cluster, task definitions, services and their scaling. */
+export function containerFenceStatements(scope: FenceScope): Statement[] {
+    return [
+        ...fencedStatements(scope, ["ecs", "application-autoscaling"]),
         // A service's ARN names its cluster (service/<cluster>/<service>): created only in this environment's.
         {
             Sid: "EcsCreateServiceInOwnCluster",

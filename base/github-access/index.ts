@@ -6,8 +6,10 @@ import { tagsFor } from "../../shared/tags";
 import {
     AccessScope,
     boundaryName,
+    deployPoliciesFor,
+    deployPolicyName,
     deployRoleName,
-    deployRolePermissions,
+    deployRolePolicies,
     environmentSubject,
     GITHUB_OIDC_HOST,
     githubTrustPolicy,
@@ -104,20 +106,32 @@ export class GithubAccess extends pulumi.ComponentResource {
             environmentSubject(settings.repository, config.env),
             `GitHub Actions of ${settings.repository}, environment ${config.env}: teardown, startup, releases`,
         );
-        new aws.iam.RolePolicy(
-            `${name}-deploy`,
-            {
-                role: this.deployRole.id,
-                policy: pulumi
-                    .all([this.deployRole.arn, this.boundary.arn, args.vpcId, args.zoneId, args.namespaceArn])
-                    .apply(([self, boundary, vpcId, zoneId, namespaceArn]) => {
-                        const frontDoor = namespaceArn ? { namespaceArn, zoneName: config.zoneName } : undefined;
-                        const scope: AccessScope = { ...state, vpcId, zoneId: zoneId || undefined, frontDoor };
-                        return JSON.stringify(deployRolePermissions(scope, { self, boundary }));
-                    }),
-            },
-            child,
-        );
+        const deployPolicies = pulumi
+            .all([this.deployRole.arn, this.boundary.arn, args.vpcId, args.zoneId, args.namespaceArn])
+            .apply(([self, boundary, vpcId, zoneId, namespaceArn]) => {
+                const frontDoor =
+                    config.frontDoor === "http-api" ? { namespaceArn, zoneName: config.zoneName } : undefined;
+                const scope: AccessScope = { ...state, vpcId, zoneId: zoneId || undefined, frontDoor };
+                return deployRolePolicies(scope, { self, boundary });
+            });
+        for (const policy of deployPoliciesFor(config.frontDoor === "http-api")) {
+            const policyName = deployPolicyName(config, policy);
+            const managed = new aws.iam.Policy(
+                `${name}-deploy-${policy}`,
+                {
+                    name: policyName,
+                    description: `The ${config.env} deploy role: ${policy}`,
+                    policy: deployPolicies.apply((documents) => JSON.stringify(documents[policy])),
+                    tags: tagsFor(config, policyName),
+                },
+                child,
+            );
+            new aws.iam.RolePolicyAttachment(
+                `${name}-deploy-${policy}`,
+                { role: this.deployRole.name, policyArn: managed.arn },
+                child,
+            );
+        }
         const previewed = settings.previewEnvironments;
         if (previewed.length > 0) {
             this.previewRole = role(

@@ -1,6 +1,6 @@
 import { boundaryName, NameScope, physicalName, runtimeRolePath } from "../../shared/naming";
 import { document, PolicyDocument, Statement } from "./document";
-import { fenceStatements } from "./fence";
+import { containerFenceStatements, networkFenceStatements } from "./fence";
 import { FrontDoorScope, frontDoorStatements } from "./front-door-access";
 import { deployStateStatements, previewStateStatements, StateScope } from "./state-access";
 
@@ -267,26 +267,52 @@ function runtimeRoleStatements(scope: AccessScope, boundary: string): Statement[
 }
 
 /**
+ * The deploy role's managed policies, one concern each. Its rights no longer fit inline: IAM allows
+ * 10,240 characters for all of a role's inline policies together and 6,144 for each managed policy,
+ * whitespace not counted, with ten managed policies attached to a role (IAM User Guide, "IAM and AWS
+ * STS quotas"). test/policy-size.spec.ts measures every configuration against those quotas.
+ */
+export const DEPLOY_POLICIES = ["network", "containers", "front-door", "identity"] as const;
+export type DeployPolicy = (typeof DEPLOY_POLICIES)[number];
+
+/** The deploy policies an environment has: front-door only with `frontDoor: http-api`. */
+export const deployPoliciesFor = (frontDoor: boolean): DeployPolicy[] =>
+    DEPLOY_POLICIES.filter((policy) => frontDoor || policy !== "front-door");
+
+export const deployPolicyName = (scope: NameScope, policy: DeployPolicy) => `${deployRoleName(scope)}-${policy}`;
+
+/** Every managed policy of the deploy role, by ARN pattern: the role may write none of them. */
+const deployPolicyArns = (scope: NameScope) => `arn:aws:iam::*:policy/${deployRoleName(scope)}-*`;
+
+/**
  * What deploying and destroying runtime needs, and no way to more: runtime's services behind the tag
  * fence (fence.ts), records in the environment's zone, IAM only on runtime's path and only with the
- * boundary attached, runtime's own state, never itself or the boundary.
+ * boundary attached, runtime's own state, never itself, its policies or the boundary.
  */
-export function deployRolePermissions(
+export function deployRolePolicies(
     scope: AccessScope,
     arns: { readonly self: string; readonly boundary: string },
-): PolicyDocument {
+): Partial<Record<DeployPolicy, PolicyDocument>> {
     const { self, boundary } = arns;
-    return document([
-        ...fenceStatements(scope),
-        ...(scope.frontDoor ? frontDoorStatements(scope, scope.frontDoor) : []),
-        ...dnsStatements(scope.zoneId),
-        ...baseReads(),
-        ...runtimeRoleStatements(scope, boundary),
-        ...deployStateStatements(scope),
-        { Sid: "NeverWriteItself", Effect: "Deny", Action: SELF_WRITES, Resource: self },
-        { Sid: "NeverWriteTheBoundary", Effect: "Deny", Action: POLICY_WRITES, Resource: boundary },
-        { Sid: "NeverDropABoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: "*" },
-    ]);
+    return {
+        network: document(networkFenceStatements(scope)),
+        containers: document(containerFenceStatements(scope)),
+        ...(scope.frontDoor ? { "front-door": document(frontDoorStatements(scope, scope.frontDoor)) } : {}),
+        identity: document([
+            ...dnsStatements(scope.zoneId),
+            ...baseReads(),
+            ...runtimeRoleStatements(scope, boundary),
+            ...deployStateStatements(scope),
+            { Sid: "NeverWriteItself", Effect: "Deny", Action: SELF_WRITES, Resource: self },
+            {
+                Sid: "NeverWriteTheBoundaryOrOwnPolicies",
+                Effect: "Deny",
+                Action: POLICY_WRITES,
+                Resource: [boundary, deployPolicyArns(scope)],
+            },
+            { Sid: "NeverDropABoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: "*" },
+        ]),
+    };
 }
 
 /**
