@@ -123,9 +123,7 @@ export class Stacks {
     ): Promise<Stacks> {
         const command = pulumiCommand ?? (await PulumiCommand.get().catch(() => Promise.reject(missingCli())));
         const workspace = await LocalWorkspace.create({ workDir: PROJECT_DIR, pulumiCommand: command, envVars });
-        const who = await workspace
-            .whoAmI()
-            .catch((error) => Promise.reject(explain("check the login (pulumi whoami)", "", error)));
+        const who = await workspace.whoAmI().catch((error) => Promise.reject(notLoggedIn(error)));
         requireSelfManagedBackend(who.url);
         const project = (await workspace.projectSettings()).name;
         return new Stacks(workspace, who.url!, lockStore ?? lockStoreFor(who.url!, project), project, secretsProvider);
@@ -327,11 +325,31 @@ export class Stacks {
 /** Backends the CLI manages itself, by URL scheme (Pulumi docs, "State and backends"). */
 const SELF_MANAGED_SCHEMES = ["s3:", "file:", "gs:", "azblob:"];
 
+/** How to log in to this project's backend, as the README and `npm run bootstrap` give it. */
+const LOGIN = `pulumi login 's3://<state bucket>?region=<region>&awssdk=v2' (the line "npm run bootstrap" prints), or set PULUMI_BACKEND_URL`;
+
 export function requireSelfManagedBackend(url: string | undefined): void {
     if (url && SELF_MANAGED_SCHEMES.some((scheme) => url.startsWith(scheme))) return;
     throw new OpsError(
         `the pulumi CLI is logged in to ${url ?? "an unknown backend"}, not this project's self-managed state backend; ` +
-            `log in to it first: pulumi login 's3://<state bucket>?region=<region>&awssdk=v2' (the line "npm run bootstrap" prints), or set PULUMI_BACKEND_URL`,
+            `log in to it first: ${LOGIN}`,
+    );
+}
+
+/**
+ * `pulumi whoami` failed. Without a login the CLI falls back to Pulumi Cloud, which in a
+ * non-interactive session (the Automation API's pipes) needs PULUMI_ACCESS_TOKEN and says so
+ * (pulumi/pulumi pkg/backend/backenderr MissingEnvVarForNonInteractiveError, returned by
+ * pkg/backend/httpstate's login): these commands want the self-managed backend instead. Any other
+ * failure is named by the CLI's own last line.
+ */
+function notLoggedIn(error: unknown): OpsError {
+    // The Automation API keeps the CLI's stderr on the error (CommandError.commandResult, internal in its typings).
+    const stderr = (error as { commandResult?: { stderr?: string } }).commandResult?.stderr;
+    const said = stderr?.trim() ? lastLines(stderr, 1) : error instanceof Error ? error.message : String(error);
+    const known = said.includes("must be set for login during non-interactive CLI sessions");
+    return new OpsError(
+        `not logged in to the state backend: run ${LOGIN}${known ? "" : `\npulumi whoami said: ${said}`}`,
     );
 }
 

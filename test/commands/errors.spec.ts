@@ -1,9 +1,17 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
 import { runMain } from "../../cli/run-main";
 import { OpsError } from "../../cli/errors";
 import { ConfigError } from "../../shared/errors";
 import { EvaluationError } from "../../offline/engine";
 import { StackFileError } from "../../offline/stack-files";
+import { Stacks } from "../../stacks/automation";
+import { FakePulumi } from "../fakes/fake-pulumi";
+
+const ROOT = join(__dirname, "..", "..");
 
 /** What runMain prints on stderr and the exit code it sets, for a main that throws `error`. */
 async function failureOf(error: unknown, argv: string[] = [], env: Record<string, string> = {}) {
@@ -71,6 +79,42 @@ describe("one error path for every command (cli/run-main.ts, cli/errors.ts)", ()
             assert.equal(failure.printed.length, 2);
             assert.match(failure.printed[0], /^TypeError: boom\n {4}at /);
             assert.match(failure.printed[1], /^error: boom \(unexpected: .* the trace above\)$/);
+        }
+    });
+});
+
+describe("a pulumi CLI that is installed but not logged in", () => {
+    const LOGIN =
+        "not logged in to the state backend: run pulumi login 's3://<state bucket>?region=<region>&awssdk=v2' (the line \"npm run bootstrap\" prints), or set PULUMI_BACKEND_URL";
+
+    it("stops every operation at the login check, saying how to log in", async () => {
+        const pulumi = new FakePulumi();
+        pulumi.backendUrl = undefined;
+        await assert.rejects(Stacks.open(pulumi.asCommand()), { message: LOGIN, exitCode: 1 } as object);
+    });
+
+    it("a real process with the stand-in CLI on the PATH: that one line on stderr, exit 1, no CommandError dump", () => {
+        const dir = mkdtempSync(join(tmpdir(), "durable-code-login-"));
+        try {
+            const run = spawnSync(
+                process.execPath,
+                ["-r", "./cli/register.cjs", "commands/status.ts", "--env", "dev"],
+                {
+                    cwd: ROOT,
+                    encoding: "utf8",
+                    env: {
+                        ...process.env,
+                        PATH: `${join(__dirname, "..", "fakes", "pulumi-cli")}${delimiter}${process.env.PATH}`,
+                        FAKE_PULUMI_LOG: join(dir, "pulumi.log"),
+                        FAKE_PULUMI_BACKEND: "",
+                    },
+                },
+            );
+            assert.equal(run.stderr, `error: ${LOGIN}\n`);
+            assert.equal(run.status, 1);
+            assert.ok(readFileSync(join(dir, "pulumi.log"), "utf8").includes("run whoami"));
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
         }
     });
 });

@@ -14,6 +14,9 @@ const { SemVer } = require("semver");
 /* eslint-enable @typescript-eslint/no-require-imports */
 type CommandResult = { stdout: string; stderr: string; code: number };
 
+/** What the CLI says, without a login and without a terminal, to any command that needs a backend. */
+export const NOT_LOGGED_IN = "PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions";
+
 interface FakeStack {
     outputs: Record<string, unknown>;
     resourceCount: number;
@@ -64,8 +67,8 @@ export class FakePulumi {
     readonly pendingOperations = new Map<string, Array<{ type: string; resource: Record<string, unknown> }>>();
     /** Commands that wait until the operation's signal aborts, as a long `pulumi up` would. */
     readonly hangs = new Set<string>();
-    /** Where `pulumi whoami --json` says the CLI is logged in. */
-    backendUrl = `file://${this.backendDir}`;
+    /** Where `pulumi whoami --json` says the CLI is logged in; undefined: not logged in anywhere. */
+    backendUrl: string | undefined = `file://${this.backendDir}`;
 
     private lockDir(name: string): string {
         return join(this.backendDir, ".pulumi", "locks", "organization", "durable-code", name);
@@ -170,6 +173,12 @@ export class FakePulumi {
             return ok(JSON.stringify(listing));
         }
         if (verb === "whoami") {
+            if (this.backendUrl === undefined) {
+                // With no login the CLI tries Pulumi Cloud, which needs a token when no terminal is attached
+                // (pulumi/pulumi pkg/backend/httpstate/backend.go, MissingEnvVarForNonInteractiveError), exit 3
+                // (sdk/go/common/util/cmdutil/exit.go, ExitAuthenticationError).
+                throw createCommandError(new CommandResult("", `error: ${NOT_LOGGED_IN}\n`, 3));
+            }
             return ok(JSON.stringify({ user: "ci", organizations: [], url: this.backendUrl }));
         }
         if (verb === "stack init") {
