@@ -2,7 +2,6 @@ import * as aws from "../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../shared/config/types";
 import { BaseContract, CONTRACT_VERSION, RepositoryRef } from "../shared/contract";
-import { ConfigError } from "../shared/errors";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { contractTags } from "../shared/tags";
 import { AccessLogsBucket, logDeliveryPrincipal } from "./access-logs";
@@ -14,6 +13,7 @@ import { ServiceLogs } from "./logs";
 import { Network } from "./network";
 import { Registries } from "./registries";
 import { SecurityGroups } from "./security-groups";
+import { availabilityZonesFor } from "./zones";
 
 /** Base's stack outputs: the contract runtime reads, each value possibly not yet known. */
 export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract[K]> } & {
@@ -34,8 +34,8 @@ export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract
  * the hour; a NAT gateway, load balancer or ECS resource in base is a defect (see test/base.spec.ts).
  */
 export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
-    const availabilityZones = await firstAvailabilityZones(config);
-    const network = new Network("network", { config, availabilityZones });
+    const zones = await availabilityZonesFor(config);
+    const network = new Network("network", { config, availabilityZones: zones.map((zone) => zone.name) });
     const securityGroups = new SecurityGroups("security-groups", {
         config,
         vpcId: network.vpc.id,
@@ -45,7 +45,10 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         ? new FrontDoorLink("front-door", {
               config,
               vpcId: network.vpc.id,
-              privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
+              // Only the zones where VPC links are available (base/zones.ts).
+              privateSubnetIds: network.privateSubnets
+                  .filter((_, index) => zones[index].vpcLink)
+                  .map((subnet) => subnet.id),
               securityGroupId: securityGroups.vpcLink.id,
           })
         : undefined;
@@ -122,19 +125,4 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         ...(publisher ? { imagePublisherRoleArn: publisher.role.arn } : {}),
         ...(dns ? { nameServers: dns.nameServers, certificateStatus: dns.certificateStatus } : {}),
     };
-}
-
-async function firstAvailabilityZones(config: BaseConfig): Promise<string[]> {
-    // Local and Wavelength zones need an opt-in and lack services; only regular zones qualify.
-    const zones = await aws.getAvailabilityZones({
-        state: "available",
-        filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
-    });
-    if (zones.names.length < config.azCount) {
-        throw new ConfigError(config.stack, [
-            `${config.project}:azCount is ${config.azCount} but ${config.region} has ${zones.names.length} availability zones; ` +
-                `run "pulumi config set azCount ${zones.names.length} -s ${config.stack}"`,
-        ]);
-    }
-    return zones.names.slice(0, config.azCount);
 }

@@ -8,6 +8,12 @@ import { CloudDouble, DeclaredResource, Evaluation, MOCK_ACCOUNT } from "./engin
  */
 export interface CloudOptions {
     readonly availabilityZones?: readonly string[];
+    /**
+     * The zone id of each of those zones, index by index (default usw2-az1, usw2-az2, ...): each account
+     * maps names to ids its own way (EC2 user guide, "AZ IDs"). The provider returns both lists sorted by
+     * name, one entry per zone (terraform-provider-aws, aws_availability_zones data source).
+     */
+    readonly zoneIds?: readonly string[];
     /** Stacks that exist in the backend, by full name, with their outputs. */
     readonly stacks?: Readonly<Record<string, Record<string, unknown>>>;
     /** The base whose resources the lookups search. */
@@ -68,7 +74,13 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
         invoke(token, inputs) {
             switch (token) {
                 case "aws:index/getAvailabilityZones:getAvailabilityZones":
-                    return { names: [...zones], zoneIds: zones.map((_, index) => `usw2-az${index + 1}`), id: "zones" };
+                    return {
+                        names: [...zones],
+                        zoneIds: options.zoneIds
+                            ? [...options.zoneIds]
+                            : zones.map((_, index) => `usw2-az${index + 1}`),
+                        id: "zones",
+                    };
                 case "aws:index/getCallerIdentity:getCallerIdentity":
                     return {
                         id: MOCK_ACCOUNT,

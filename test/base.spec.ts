@@ -405,6 +405,92 @@ describe("base layer", () => {
             );
         });
 
+        describe("zones chosen by zone id, where VPC links are available", () => {
+            // An account's zone names map to zone ids of its own; API Gateway lists VPC links by id
+            // ("Set up VPC links V2", Availability by Region: us-east-1 has no link in use1-az3, us-west-1
+            // none in usw1-az2).
+            const inAccount = (
+                region: string,
+                zones: Record<string, string>,
+                settings: Record<string, string> = {},
+            ): Promise<Evaluation> =>
+                evaluateStack(
+                    "base-dev",
+                    stackConfig("base-dev", { "aws:region": region, frontDoor: "http-api", ...settings }),
+                    fakeCloud({ availabilityZones: Object.keys(zones), zoneIds: Object.values(zones) }),
+                );
+            const zonesOf = (evaluation: Evaluation) =>
+                ofType(evaluation, TYPES.subnet)
+                    .filter((subnet) => subnet.inputs.tags.Tier === "private")
+                    .map((subnet) => [subnet.id, subnet.inputs.availabilityZone]);
+            const US_EAST_1 = {
+                "us-east-1a": "use1-az3",
+                "us-east-1b": "use1-az1",
+                "us-east-1c": "use1-az2",
+                "us-east-1d": "use1-az4",
+            };
+
+            it("skips an account's first zone when its id has no VPC links, so base's first up succeeds", async () => {
+                const base = await inAccount("us-east-1", US_EAST_1);
+                assert.deepEqual(zonesOf(base), [
+                    ["subnet-network-private-0", "us-east-1b"],
+                    ["subnet-network-private-1", "us-east-1c"],
+                ]);
+                assert.deepEqual(single(base, VPC_LINK).inputs.subnetIds, [
+                    "subnet-network-private-0",
+                    "subnet-network-private-1",
+                ]);
+            });
+
+            it("keeps the load balancer's zones as they are: the first azCount by name", async () => {
+                const base = await inAccount("us-east-1", US_EAST_1, { frontDoor: "alb" });
+                assert.deepEqual(
+                    zonesOf(base).map(([, zone]) => zone),
+                    ["us-east-1a", "us-east-1b"],
+                );
+            });
+
+            it("with more zones than have VPC links, puts the tasks' subnets in all of them and the link in the supported ones", async () => {
+                const base = await inAccount(
+                    "us-west-1",
+                    { "us-west-1a": "usw1-az2", "us-west-1b": "usw1-az1", "us-west-1c": "usw1-az3" },
+                    { azCount: "3" },
+                );
+                assert.deepEqual(
+                    zonesOf(base).map(([, zone]) => zone),
+                    ["us-west-1a", "us-west-1b", "us-west-1c"],
+                );
+                assert.deepEqual(single(base, VPC_LINK).inputs.subnetIds, [
+                    "subnet-network-private-1",
+                    "subnet-network-private-2",
+                ]);
+            });
+
+            it("refuses, before creating anything, an account with fewer than two zones where VPC links are available", async () => {
+                const failure = await failureOf(
+                    inAccount("us-west-1", { "us-west-1a": "usw1-az2", "us-west-1b": "usw1-az3" }),
+                );
+                assert.equal(
+                    failure.message,
+                    "base-dev: durable-code:frontDoor http-api needs a VPC link in two availability zones, but of us-west-1's zones in this account " +
+                        "(us-west-1a = usw1-az2, us-west-1b = usw1-az3) only us-west-1b is among the zone ids API Gateway supports for VPC links " +
+                        "(usw1-az1, usw1-az3); use frontDoor alb in this account and region",
+                );
+                assert.deepEqual(failure.resources, []);
+            });
+
+            it("refuses a region where API Gateway lists no VPC links", async () => {
+                const failure = await failureOf(
+                    inAccount("af-south-1", { "af-south-1a": "afs1-az1", "af-south-1b": "afs1-az2" }),
+                );
+                assert.equal(
+                    failure.message,
+                    "base-dev: durable-code:frontDoor http-api needs API Gateway's VPC links, which API Gateway lists in no zone of af-south-1 " +
+                        '("Set up VPC links V2", Availability by Region); use frontDoor alb, or deploy to a listed region',
+                );
+            });
+        });
+
         it("lets the tasks take traffic from the VPC link's group only, on their own ports", () => {
             assert.deepEqual(rulesOf(bases.httpApi, TYPES.ingressRule, "securityGroup-security-groups-services"), [
                 [3000, 3000, "securityGroup-security-groups-vpc-link"],
