@@ -1,3 +1,4 @@
+import { httpsOnly } from "../shared/environments";
 import { PUBLIC_LISTENER_PORTS } from "../shared/services";
 import { CONTRACT_TAG_KEYS } from "../shared/tags";
 
@@ -286,11 +287,13 @@ export const RULES: readonly Rule[] = [
     },
     {
         name: "http-redirects-to-https",
-        description: "Where a certificate (an HTTPS listener) exists, HTTP listeners only redirect to HTTPS.",
+        description:
+            "Where a certificate (an HTTPS listener) exists, and always in prod, HTTP listeners only redirect to HTTPS: prod never serves the application over plain HTTP.",
         enforcementLevel: "mandatory",
         check: (stack) => {
             const listeners = ofType(stack, T.listener);
-            if (!listeners.some((listener) => listener.props.protocol === "HTTPS")) return [];
+            const certificate = listeners.some((listener) => listener.props.protocol === "HTTPS");
+            if (!certificate && !httpsOnly(stack.env)) return [];
             return listeners
                 .filter((listener) => listener.props.protocol === "HTTP")
                 .filter(
@@ -300,7 +303,12 @@ export const RULES: readonly Rule[] = [
                         ),
                 )
                 .map((listener) =>
-                    violation(listener, "serves plain HTTP although a certificate exists; redirect to HTTPS"),
+                    violation(
+                        listener,
+                        certificate
+                            ? "serves plain HTTP although a certificate exists; redirect to HTTPS"
+                            : `serves the application over plain HTTP in ${stack.env}; give base-${stack.env} a domain and a validated certificate (runtime then redirects HTTP to HTTPS)`,
+                    ),
                 );
         },
     },

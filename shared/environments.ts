@@ -23,6 +23,14 @@ export function egressModesFor(env: string): readonly EgressMode[] {
 export const FRONT_DOORS = ["alb", "http-api"] as const;
 export type FrontDoor = (typeof FRONT_DOORS)[number];
 
+/**
+ * Whether an environment may serve the application only over HTTPS: prod never serves it over plain
+ * HTTP, so runtime refuses to come up without base's certificate (the policy pack holds the same line).
+ */
+export function httpsOnly(env: string): boolean {
+    return env === "prod";
+}
+
 /** Prod keeps the load balancer: its access logs, and none of an HTTP API's limits (30 s, 10 MB, no WebSocket). */
 export function frontDoorsFor(env: string): readonly FrontDoor[] {
     return env === "prod" ? ["alb"] : FRONT_DOORS;

@@ -318,7 +318,8 @@ describe("runtime finds base", () => {
             );
             const evaluation = await evaluateStack(
                 "runtime-prod",
-                stackConfig("runtime-prod", { discovery: "tags" }),
+                // With tags, runtime reads the domain from its own file: prod's is base-prod's (HTTPS only).
+                stackConfig("runtime-prod", { discovery: "tags", domain: "example.com" }),
                 fakeCloud({ base: reversed }),
             );
             const zoneOfSubnet = (id: string) =>

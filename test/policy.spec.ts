@@ -280,6 +280,30 @@ describe("policy pack", () => {
             );
         });
 
+        it("prod: an HTTP listener that serves, with no certificate at all, is a violation (prod never serves plain HTTP)", () => {
+            const withoutHttps = checked(prod.runtime);
+            const stack = withChange(
+                {
+                    ...withoutHttps,
+                    resources: withoutHttps.resources.filter((resource) => resource.name !== "load-balancer-https"),
+                },
+                named("load-balancer-http"),
+                (props) => ({ ...props, defaultActions: [{ type: "forward", targetGroupArn: "tg" }] }),
+            );
+            assert.deepEqual(
+                checkStack(stack)
+                    .filter((found) => found.rule === "http-redirects-to-https")
+                    .map((found) => found.message),
+                [
+                    "load-balancer-http (aws:lb/listener:Listener): serves the application over plain HTTP in prod; give base-prod a domain and a validated certificate (runtime then redirects HTTP to HTTPS)",
+                ],
+            );
+            const devWithoutCertificate = checkStack(checked(dev.runtime)).filter(
+                (found) => found.rule === "http-redirects-to-https",
+            );
+            assert.deepEqual(devWithoutCertificate, []);
+        });
+
         it("HTTP API: a WebSocket API is a violation", () => {
             const stack = withChange(
                 checked(httpApi.runtime),

@@ -1,8 +1,14 @@
 import { strict as assert } from "assert";
-import { evaluateEnvironment, EnvironmentEvaluation, stackConfig } from "../offline/evaluate";
+import {
+    evaluateBase,
+    evaluateEnvironment,
+    EnvironmentEvaluation,
+    evaluateRuntime,
+    stackConfig,
+} from "../offline/evaluate";
 import { DeclaredResource, Evaluation } from "../offline/engine";
 import { routeKeyFor } from "../runtime/routing";
-import { awsModule, containerDefinitions, nonEmpty, ofType, single, TYPES } from "./helpers";
+import { awsModule, containerDefinitions, failureOf, nonEmpty, ofType, single, TYPES } from "./helpers";
 import { allows } from "./iam-evaluator";
 
 /** Whether a resource, or a component it is a child of, was declared depending on another. */
@@ -225,6 +231,57 @@ describe("runtime layer", () => {
             const rule = single(https, TYPES.listenerRule);
             assert.equal(rule.inputs.listenerArn, secure.state.arn);
             assert.deepEqual(forwardsTo(https, rule.inputs.actions), [8000]);
+        });
+    });
+
+    describe("prod never serves the application over plain HTTP", () => {
+        const listenersOf = (evaluation: Evaluation) =>
+            ofType(evaluation, TYPES.listener).map((listener) => [
+                listener.inputs.port,
+                listener.inputs.protocol,
+                listener.inputs.sslPolicy,
+                listener.inputs.certificateArn,
+                listener.inputs.defaultActions.map((action: any) => action.type),
+            ]);
+
+        it("as committed: HTTPS only on base-prod's certificate, port 80 redirecting to it", () => {
+            const { base, runtime } = envs.prod;
+            assert.deepEqual(listenersOf(runtime), [
+                [80, "HTTP", undefined, undefined, ["redirect"]],
+                [443, "HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06", base.outputs.certificateArn, ["forward"]],
+            ]);
+            assert.ok(base.outputs.certificateArn);
+            assert.equal(runtime.outputs.url, "https://example.com");
+        });
+
+        it("without a domain: refused before any runtime resource, naming the domain key and what to run", async () => {
+            const base = await evaluateBase("prod", { domain: "", dnsDelegated: "" });
+            const failure = await failureOf(evaluateRuntime("prod", base));
+            assert.equal(
+                failure.message,
+                'runtime-prod: prod never serves the application over plain HTTP, and base stack "organization/durable-code/base-prod" publishes no certificate: it has no domain; ' +
+                    'set durable-code:domain in Pulumi.base-prod.yaml, run "pulumi up -s base-prod", delegate the zone to its nameServers, ' +
+                    'set durable-code:dnsDelegated true and run "pulumi up -s base-prod" again (README "DNS and HTTPS")',
+            );
+            assert.deepEqual(
+                failure.resources.filter((resource) => resource.type.startsWith("aws:")),
+                [],
+            );
+        });
+
+        it("with a domain whose certificate awaits delegation: refused, saying how to get the certificate", async () => {
+            const base = await evaluateBase("prod", { dnsDelegated: "" });
+            const failure = await failureOf(evaluateRuntime("prod", base));
+            assert.equal(
+                failure.message,
+                'runtime-prod: prod never serves the application over plain HTTP, and base stack "organization/durable-code/base-prod" publishes no certificate for example.com yet ' +
+                    '(ACM validates it once the zone is delegated): delegate example.com to "pulumi stack output nameServers -s base-prod", ' +
+                    'run "pulumi config set dnsDelegated true -s base-prod" and "pulumi up -s base-prod"',
+            );
+        });
+
+        it("dev and staging still serve HTTP until a certificate exists", () => {
+            assert.deepEqual(listenersOf(runtimeOf("staging")), [[80, "HTTP", undefined, undefined, ["forward"]]]);
         });
     });
 

@@ -24,7 +24,12 @@ describe("tag contract", () => {
                 );
                 runtime = await evaluateStack(
                     `runtime-${env}`,
-                    stackConfig(`runtime-${env}`, { discovery: "tags", extraTags: '{"CostCenter": "web"}' }),
+                    stackConfig(`runtime-${env}`, {
+                        discovery: "tags",
+                        // With tags, runtime reads the domain from its own file, the one base is committed with.
+                        domain: stackConfig(`base-${env}`)["durable-code:domain"] ?? "",
+                        extraTags: '{"CostCenter": "web"}',
+                    }),
                     fakeCloud({ base }),
                 );
             });

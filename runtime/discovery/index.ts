@@ -1,6 +1,7 @@
 import { RuntimeConfig } from "../../shared/config/types";
 import { hostnameProblems } from "../../shared/config/problems";
 import { BaseContract, CONTRACT_KEYS, CONTRACT_VERSION } from "../../shared/contract";
+import { httpsOnly } from "../../shared/environments";
 import { ConfigError } from "../../shared/errors";
 import { readBaseStack } from "./base-stack";
 import { baseLookups } from "./lookups";
@@ -62,6 +63,7 @@ function checkCompatible(config: RuntimeConfig, base: BaseContract): void {
         );
     }
     if (base.domain) problems.push(...hostnameProblems(config, base.domain));
+    if (httpsOnly(config.env) && !base.certificateArn) problems.push(plainHttpProblem(config, base, source));
     // Base opens the tasks to one front door only, so both files must name the same one.
     if (config.frontDoor === "http-api" && !(base.vpcLinkId && base.serviceDiscoveryNamespaceId)) {
         problems.push(
@@ -76,4 +78,21 @@ function checkCompatible(config: RuntimeConfig, base: BaseContract): void {
         );
     }
     if (problems.length > 0) throw new ConfigError(config.stack, problems);
+}
+
+/** Without base's certificate the load balancer would serve the application over plain HTTP. */
+function plainHttpProblem(config: RuntimeConfig, base: BaseContract, source: string): string {
+    const baseStack = `base-${config.env}`;
+    const never = `${config.env} never serves the application over plain HTTP, and ${source} publishes no certificate`;
+    if (!base.domain) {
+        return (
+            `${never}: it has no domain; set ${config.project}:domain in Pulumi.${baseStack}.yaml` +
+            `${config.discovery === "tags" ? ` and Pulumi.${config.stack}.yaml` : ""}, run "pulumi up -s ${baseStack}", ` +
+            `delegate the zone to its nameServers, set ${config.project}:dnsDelegated true and run "pulumi up -s ${baseStack}" again (README "DNS and HTTPS")`
+        );
+    }
+    return (
+        `${never} for ${base.domain} yet (ACM validates it once the zone is delegated): delegate ${base.domain} to ` +
+        `"pulumi stack output nameServers -s ${baseStack}", run "pulumi config set dnsDelegated true -s ${baseStack}" and "pulumi up -s ${baseStack}"`
+    );
 }
