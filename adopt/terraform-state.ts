@@ -6,91 +6,69 @@ export type { StateInstance, StateResource, TerraformState } from "./state-shape
 /** One managed instance, addressed as Terraform prints it: aws_subnet.public[0], aws_route53_record.cert_validation["x"]. */
 export interface StateObject {
     readonly address: string;
+    /** The module the instance is in ("module.vpc"), absent in the root module. */
+    readonly module?: string;
     readonly type: string;
     readonly name: string;
     readonly index?: number | string;
     readonly attributes: Record<string, any>;
+    readonly instance: StateInstance;
 }
 
-/** Resource types only the old runtime workspace held. */
-const RUNTIME_TYPES = [
-    "aws_ecs_cluster",
-    "aws_ecs_service",
-    "aws_lb",
-    "aws_lb_listener",
-    "aws_nat_gateway",
-    "aws_ecs_task_definition",
-];
-
-/** Parses and checks a state; every problem is an OpsError that names what is wrong, and nothing is written. */
+/** Reads a state and lists its managed instances; a file of the wrong shape is an OpsError naming the JSON path. */
 export function parseTerraformState(text: string, source: string): StateObject[] {
     const state = readTerraformState(text, source);
-    const managed = (state.resources ?? []).filter((resource) => resource.mode === "managed");
-    const refusals = managed.flatMap((resource) => unreadable(resource));
-    if (refusals.length > 0) {
-        throw new OpsError(
-            `${source} holds what this adoption cannot map; nothing was written:\n${refusals.map((refusal) => `  - ${refusal}`).join("\n")}`,
-            2,
+    return (state.resources ?? [])
+        .filter((resource) => resource.mode === "managed")
+        .flatMap((resource) =>
+            (resource.instances ?? []).map((instance) => ({
+                address: addressOf(resource, instance),
+                ...(resource.module ? { module: resource.module } : {}),
+                type: resource.type,
+                name: resource.name,
+                index: instance.index_key,
+                attributes: instance.attributes ?? {},
+                instance,
+            })),
         );
-    }
-    const objects = managed.flatMap((resource) =>
-        (resource.instances ?? []).map((instance) => ({
-            address: addressOf(resource, instance),
-            type: resource.type,
-            name: resource.name,
-            index: instance.index_key,
-            attributes: instance.attributes ?? {},
-        })),
-    );
-    if (objects.length === 0)
-        throw new OpsError(
-            `${source} holds no managed resources; is it the state of the right workspace (terraform workspace select base-<env>)?`,
-            2,
-        );
-    const runtimeTypes = [
-        ...new Set(objects.map((object) => object.type).filter((type) => RUNTIME_TYPES.includes(type))),
-    ];
-    if (runtimeTypes.length > 0 && !objects.some((object) => object.type === "aws_vpc")) {
-        throw new OpsError(
-            `${source} is the state of a runtime workspace (it holds ${runtimeTypes.join(", ")} and no VPC); give the base workspace's state (terraform workspace select base-<env> && terraform state pull)`,
-            2,
-        );
-    }
-    return objects;
 }
 
-function addressOf(resource: StateResource, instance?: StateInstance): string {
+/** Terraform's address of an instance: module path, type, name and index key ([0], ["key"]). */
+export function addressOf(resource: Pick<StateResource, "module" | "type" | "name">, instance?: StateInstance): string {
     const key = instance?.index_key;
     const index = key === undefined ? "" : typeof key === "number" ? `[${key}]` : `["${key}"]`;
     return `${resource.module ? `${resource.module}.` : ""}${resource.type}.${resource.name}${index}`;
 }
 
-/** What the mapping would misread, each with the address and what to do in Terraform first. */
-function unreadable(resource: StateResource): string[] {
-    if (resource.module) {
-        return [
-            `${addressOf(resource)} is inside ${resource.module}: this reads the old base's root module only; move it out first (terraform state mv ${addressOf(resource)} ${resource.type}.${resource.name}) or adopt it by hand`,
-        ];
-    }
-    return (resource.instances ?? []).flatMap((instance) => {
-        const address = addressOf(resource, instance);
-        if (instance.deposed) {
+/**
+ * Refuses what the mapping would misread (deposed objects, tainted instances, attributes_flat), each
+ * line with the address and what to do in Terraform first.
+ */
+export function refuseUnreadable(objects: readonly StateObject[], source: string): void {
+    const refusals = objects.flatMap(({ address, module, instance }) => {
+        if (module)
+            return [
+                `${address} is inside ${module}: this reads the old base's root module only; move it out first (terraform state mv ${address} ${address.slice(module.length + 1)}) or adopt it by hand`,
+            ];
+        if (instance.deposed)
             return [
                 `${address} has a deposed object (${instance.deposed}), left by a replacement that did not finish: run terraform apply in the old workspace to remove it, then pull the state again`,
             ];
-        }
-        if (instance.status === "tainted") {
+        if (instance.status === "tainted")
             return [
                 `${address} is tainted, so Terraform would replace it: terraform untaint ${address} if it is sound (or terraform apply to replace it), then pull the state again`,
             ];
-        }
-        if (!instance.attributes && instance.attributes_flat) {
+        if (!instance.attributes && instance.attributes_flat)
             return [
                 `${address} holds only attributes_flat (written before Terraform 0.12): run terraform apply -refresh-only with a current Terraform to rewrite it, then pull the state again`,
             ];
-        }
         return [];
     });
+    if (refusals.length > 0)
+        throw new OpsError(
+            `${source} holds what this adoption cannot map; nothing was written:\n${refusals.map((refusal) => `  - ${refusal}`).join("\n")}`,
+            2,
+        );
 }
 
 /** The region the state's resources live in, read from their ARNs. */

@@ -1,19 +1,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
+import { stackFilePath } from "../offline/stack-files";
 import { StackSource } from "../offline/evaluate";
-import { readStackFile, stackFilePath } from "../offline/stack-files";
-import { stackNameOf } from "../shared/stack-name";
+import { adoptBase } from "../adopt/adopt";
 import { environmentFrom } from "../cli/args";
 import { runMain } from "../cli/run-main";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { OpsError } from "../cli/errors";
 import { textTable } from "../cli/text-table";
-import { planAdoption } from "../adopt/plan";
-import { readState, rulesOf } from "../adopt/sources";
-import { parseTerraformState, stateEnvironments, stateRegion } from "../adopt/terraform-state";
-import { ENVIRONMENT_NAMES } from "../shared/environments";
-import { verifyAdoption } from "../adopt/verify";
 import { SendsCommands } from "../cli/sdk-client";
 
 export const ADOPT_SPEC: CommandSpec = {
@@ -66,39 +61,14 @@ export async function main(
     const env = environmentFrom(flags.env, ADOPT_SPEC.usage);
     const location = flags["terraform-state"];
     if (!location) throw new OpsError(`--terraform-state is required\nusage: ${ADOPT_SPEC.usage}`, 2);
-    const stack = stackNameOf("base", env);
-    const stackFile = readStackFile(stack, deps.source);
-    const region = stackFile.config["aws:region"];
-
-    if (flags.offline && location.startsWith("s3://")) {
-        throw new OpsError(
-            `--offline reads a state file, not ${location}; pull it first (terraform state pull > base-${env}.tfstate) and give the file`,
-            2,
-        );
-    }
-    const objects = parseTerraformState(await readState(location, region, deps.s3), location);
-    const otherEnvironments = [...stateEnvironments(objects, ENVIRONMENT_NAMES)].filter(([found]) => found !== env);
-    if (otherEnvironments.length > 0) {
-        const [found, evidence] = otherEnvironments[0];
-        throw new OpsError(
-            `${location} is the state of environment "${found}", not "${env}" (${evidence.slice(0, 3).join("; ")}); give base-${env}'s state, or run with --env ${found}. Nothing was written`,
-            2,
-        );
-    }
-    const fromState = stateRegion(objects);
-    if (fromState && fromState !== region) {
-        throw new OpsError(
-            `the state's resources are in ${fromState} but ${path.basename(stackFile.file)} says aws:region ${region}; set aws:region to ${fromState}, or give the state of the workspace in ${region}`,
-            2,
-        );
-    }
-    const plan = planAdoption(
-        objects,
-        { project: stackFile.project, env },
-        flags.offline ? undefined : await rulesOf(objects, region, deps.ec2),
-    );
-    const { problems } = await verifyAdoption(plan, env, deps.source);
-
+    const { stack, stackFile, plan, problems } = await adoptBase({
+        env,
+        location,
+        offline: flags.offline ?? false,
+        source: deps.source,
+        s3: deps.s3,
+        ec2: deps.ec2,
+    });
     log(
         `${stack}: ${plan.entries.filter((entry) => !entry.component).length} resources to import, ${plan.report.filter((line) => line.outcome === "left behind").length} left behind\n`,
     );

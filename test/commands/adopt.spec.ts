@@ -9,6 +9,7 @@ import { parseTerraformState } from "../../adopt/terraform-state";
 import { verifyAdoption } from "../../adopt/verify";
 import { main as check } from "../../commands/check";
 import { PROJECT_DIR } from "../../offline/stack-files";
+import { formatVersion3, managed, runtimeBesideVpc, tablesOnly } from "../fixtures/terraform-states";
 
 const FIXTURE = join(__dirname, "..", "fixtures", "terraform-base-dev.tfstate.json");
 const ALB = "sg-0a1b2c3d4e5f6a7b8";
@@ -432,6 +433,66 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
         });
     });
 
+    describe("first, is this the old base? Asked before its environment, its region or AWS", () => {
+        const refused = async (state: unknown, env: string) => {
+            writeFileSync(join(dir, "state.json"), JSON.stringify(state));
+            for (const name of [`Pulumi.base-${env}.yaml`]) copyFileSync(join(PROJECT_DIR, name), join(dir, name));
+            const error = await adopt(
+                ["--env", env, "--import-file", importFile(), "--terraform-state", join(dir, "state.json")],
+                undefined,
+                { ec2, log: (line: string) => lines.push(line), source: { dir } },
+            ).then(
+                () => assert.fail("adopt accepted it"),
+                (error: Error & { exitCode: number }) => error,
+            );
+            assert.equal(error.exitCode, 2);
+            assert.deepEqual([lines, ec2.calls, existsSync(importFile())], [[], [], false]);
+            return error.message.replace(join(dir, "state.json"), "STATE");
+        };
+
+        for (const env of ["dev", "staging", "prod"]) {
+            it(`a VPC beside ECS services, a load balancer, a NAT gateway and an instance is a runtime or single-workspace state (--env ${env})`, async () => {
+                assert.equal(
+                    await refused(runtimeBesideVpc(), env),
+                    `STATE is not the old base's state: it holds an ECS cluster, ECS services, a load balancer, a NAT gateway and EC2 instances, which the base layer never held; it looks like a runtime or single-workspace state. Give base-${env}'s state (terraform workspace select base-${env} && terraform state pull > base-${env}.tfstate). Nothing was written`,
+                );
+            });
+        }
+
+        it("a state of DynamoDB tables is told what it holds, not which environment or region to use", async () => {
+            const state = tablesOnly();
+            state.resources[0].instances[0].attributes.tags = { Environment: "production" };
+            assert.equal(
+                await refused(state, "dev"),
+                "STATE is not the old base's state: it holds 2 aws_dynamodb_table and 1 aws_iam_role and no VPC, where the old base held a VPC with subnets, a public route table, two security groups and two ECR repositories. Give base-dev's state (terraform workspace select base-dev && terraform state pull > base-dev.tfstate). Nothing was written",
+            );
+        });
+
+        it("a runtime workspace's state (an ECS cluster, no VPC)", async () => {
+            const state = {
+                version: 4,
+                resources: [
+                    managed("aws_ecs_cluster", "main", { arn: "arn:aws:ecs:eu-west-1:123456789012:cluster/x" }),
+                ],
+            };
+            assert.match(
+                await refused(state, "dev"),
+                /^STATE is not the old base's state: it holds an ECS cluster, which the base layer never held; it looks like a runtime workspace's state\./,
+            );
+        });
+
+        it("keeps the clear refusals of a format version 3 state and an empty state", async () => {
+            assert.match(
+                await refused(formatVersion3(), "dev"),
+                /^STATE is Terraform state format version 3; this reads version 4 \(Terraform 0\.12 and later\): run "terraform state pull" with a current Terraform$/,
+            );
+            assert.match(
+                await refused({ version: 4, serial: 1, resources: [] }, "dev"),
+                /^STATE holds no managed resources; is it the state of the right workspace\? give base-dev's state/,
+            );
+        });
+    });
+
     describe("bad input gets a clear error and nothing written", () => {
         const refuse = async (content: unknown, message: RegExp) => {
             const file = join(dir, "state.json");
@@ -446,24 +507,6 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
         const fixture = () => JSON.parse(readFileSync(FIXTURE, "utf8"));
 
         it("not JSON", () => refuse("terraform {", /is not JSON/));
-        it("a state version other than 4", () =>
-            refuse({ ...fixture(), version: 3 }, /is Terraform state format version 3; this reads version 4/));
-        it("an empty state", () => refuse({ version: 4, resources: [] }, /holds no managed resources/));
-        it("a runtime workspace's state", () =>
-            refuse(
-                {
-                    version: 4,
-                    resources: [
-                        {
-                            mode: "managed",
-                            type: "aws_ecs_cluster",
-                            name: "main",
-                            instances: [{ attributes: { arn: "arn:aws:ecs:us-west-2:123456789012:cluster/x" } }],
-                        },
-                    ],
-                },
-                /is the state of a runtime workspace \(it holds aws_ecs_cluster and no VPC\); give the base workspace's state/,
-            ));
         it("a state in another region than aws:region", () => {
             const state = fixture();
             state.resources.find((resource: any) => resource.type === "aws_vpc").instances[0].attributes.arn =
