@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { withoutStackTraces } from "./stack-traces";
+import { suppressStackTraces } from "./stack-traces";
+import { inTurn } from "./turns";
 
 /**
  * Evaluates the real program (index.ts) for one stack with Pulumi's mock engine: no CLI, no cloud.
@@ -59,8 +60,9 @@ const API_GATEWAY_ZONES: Readonly<Record<string, string>> = {
 export const MOCK_ORGANIZATION = "organization";
 const PROJECT = "durable-code";
 
+/** Evaluations may be started together: they run one after another (offline/turns.ts), each as if alone. */
 export function evaluateStack(stack: string, config: Record<string, string>, cloud: CloudDouble): Promise<Evaluation> {
-    return withoutStackTraces(() => evaluate(stack, config, cloud));
+    return inTurn([suppressStackTraces], () => evaluate(stack, config, cloud));
 }
 
 async function evaluate(stack: string, config: Record<string, string>, cloud: CloudDouble): Promise<Evaluation> {

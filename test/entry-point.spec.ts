@@ -3,7 +3,6 @@ import { join } from "node:path";
 import * as ts from "typescript";
 import { fakeCloud } from "../offline/cloud";
 import { evaluateStack } from "../offline/engine";
-import { restoreStackTraces, withoutStackTraces } from "../offline/stack-traces";
 import { stackConfig } from "../offline/evaluate";
 import { failureOf } from "./helpers";
 
@@ -74,27 +73,5 @@ describe("entry point", () => {
         // package.json sets no "type": node16 emits the program as CommonJS, as the tests load it.
         const format = ts.getImpliedNodeFormatForFile(join(root, "index.ts") as ts.Path, undefined, ts.sys, options);
         assert.equal(format, ts.ModuleKind.CommonJS);
-    });
-
-    it("leaves stack traces as it found them, after a failure too, and the root hook puts them back after one that never settles", async () => {
-        const before = { limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace };
-        const during: number[] = [];
-        await evaluateStack("base-dev", stackConfig("base-dev"), fakeCloud());
-        await failureOf(
-            withoutStackTraces(
-                async () => (
-                    during.push(Error.stackTraceLimit),
-                    await evaluateStack("dev", stackConfig("base-dev"), fakeCloud())
-                ),
-            ),
-        );
-        assert.deepEqual({ limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace }, before);
-        void withoutStackTraces(() => new Promise(() => undefined));
-        assert.equal(Error.stackTraceLimit, 0);
-        restoreStackTraces();
-        assert.deepEqual(
-            { limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace, during },
-            { ...before, during: [0] },
-        );
     });
 });
