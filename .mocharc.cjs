@@ -10,7 +10,6 @@ const { join, relative } = require("node:path");
 const LONGEST_FIRST = [
     "test/commands/signals.spec.ts",
     "test/workflows.spec.ts",
-    "test/type-check.spec.ts",
     "test/cost.spec.ts",
     "test/discovery.spec.ts",
     "test/commands/release.spec.ts",

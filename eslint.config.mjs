@@ -1,5 +1,7 @@
 import js from "@eslint/js";
+import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
+import programs from "./tsconfig.programs.json" with { type: "json" };
 
 export default tseslint.config(
     { ignores: ["node_modules/", "bin/", ".stryker-tmp/", "reports/", "test/fixtures/"] },
@@ -20,5 +22,23 @@ export default tseslint.config(
         files: ["**/*.cjs"],
         languageOptions: { sourceType: "commonjs", globals: { __dirname: "readonly" } },
         rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+    {
+        // `${output}` in a template string renders a warning text, not the value. The rules read
+        // types: the programs' files get a TypeScript program of their own (tsconfig.programs.json),
+        // built without the documentation comments no rule reads.
+        files: programs.include,
+        languageOptions: {
+            parserOptions: {
+                project: "./tsconfig.programs.json",
+                tsconfigRootDir: import.meta.dirname,
+                jsDocParsingMode: "type-info",
+            },
+        },
+        plugins: { "@pulumi": pulumi },
+        rules: {
+            "@pulumi/no-output-in-template-literal": "error",
+            "@pulumi/no-output-instance-in-template-literal": "error",
+        },
     },
 );

@@ -1,50 +1,64 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ESLint } from "eslint";
-import { runCheck, typeCheck } from "./type-check";
 
 /**
- * npm test's static checks, side by side: the type check with Pulumi's template-string rule
- * (`npm run typecheck`, TypeScript 7's native compiler in a process of its own, scripts/type-check.ts)
- * and ESLint (`npm run lint`). No ESLint rule reads types, so a file's result depends on its text
- * and the config alone: ESLint's cache keeps it (by content) until either changes.
+ * npm test's static checks, side by side, each by its own tool: TypeScript 7's `tsc --noEmit`
+ * (`npm run typecheck`), ESLint (`npm run lint`) and Prettier's check (`npm run format` fixes).
  */
-async function lint(): Promise<boolean> {
-    const eslint = new ESLint({
-        cache: true,
-        cacheLocation: path.join("node_modules", ".cache", "eslint", "lint"),
-        cacheStrategy: "content",
-    });
-    const results = await eslint.lintFiles(["."]);
-    const report = await (await eslint.loadFormatter("stylish")).format(results);
-    if (report) process.stdout.write(report);
-    const errors = results.reduce((total, result) => total + result.errorCount, 0);
-    if (errors > 0) console.error("npm test: the lint failed (eslint .)");
-    return errors === 0;
-}
+const TSC = path.join("node_modules", "typescript-7", "bin", "tsc");
+const PRETTIER = path.join("node_modules", "prettier", "bin", "prettier.cjs");
+/** The programs' files, which the type-aware lint rules read (eslint.config.mjs). */
+const PROGRAMS: string[] = JSON.parse(readFileSync("tsconfig.programs.json", "utf8")).include;
 
-async function typesAndTemplates(): Promise<boolean> {
-    const problems = await typeCheck();
-    for (const problem of problems) console.error(problem);
-    if (problems.length > 0) console.error("npm test: the type check failed (npm run typecheck)");
-    return problems.length === 0;
-}
-
-/** Prettier's check (`npm run format` fixes); its cache keeps each file's answer until the file or the config changes. */
-function formatted(): Promise<boolean> {
-    const prettier = path.join("node_modules", "prettier", "bin", "prettier.cjs");
-    const args = [prettier, "--check", ".", "--cache", "--cache-strategy", "content", "--log-level", "warn"];
+/** A tool in a process of its own; its output is passed through, and `failure` said when it fails. */
+function tool(args: readonly string[], failure: string): Promise<boolean> {
     return new Promise((resolve) =>
-        execFile(process.execPath, args, (error, stdout, stderr) => {
+        execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
             process.stdout.write(stdout);
             process.stderr.write(stderr);
-            if (error) console.error("npm test: files are not formatted (npm run format writes them)");
+            if (error) console.error(`npm test: ${failure}`);
             resolve(!error);
         }),
     );
 }
 
-runCheck("npm test: static checks", async () => {
-    const [typed, linted, tidy] = await Promise.all([typesAndTemplates(), lint(), formatted()]);
-    return typed && linted && tidy;
+/**
+ * ESLint over every file, as `eslint .` lints them. Outside the programs no rule reads types, so a
+ * file's result depends on its text and the config alone and stays in ESLint's cache (by content)
+ * until either changes. The programs' results depend on the types of the files they import, which
+ * a cache keyed by one file's content would miss: they are linted every time.
+ */
+async function lint(): Promise<boolean> {
+    const cached = new ESLint({
+        cache: true,
+        cacheLocation: path.join("node_modules", ".cache", "eslint", "untyped"),
+        cacheStrategy: "content",
+        ignorePatterns: PROGRAMS,
+    });
+    const typed = new ESLint();
+    const results = [...(await cached.lintFiles(["."])), ...(await typed.lintFiles(PROGRAMS))];
+    const report = await (await typed.loadFormatter("stylish")).format(results);
+    if (report) process.stdout.write(report);
+    const errors = results.reduce((total, result) => total + result.errorCount, 0);
+    if (errors > 0) console.error("npm test: the lint failed (npm run lint)");
+    return errors === 0;
+}
+
+async function main(): Promise<void> {
+    const passed = await Promise.all([
+        tool([TSC, "--noEmit"], "the type check failed (npm run typecheck)"),
+        lint(),
+        tool(
+            [PRETTIER, "--check", ".", "--cache", "--cache-strategy", "content", "--log-level", "warn"],
+            "files are not formatted (npm run format writes them)",
+        ),
+    ]);
+    process.exitCode = passed.every(Boolean) ? 0 : 1;
+}
+
+main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
 });
