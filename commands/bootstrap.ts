@@ -54,25 +54,46 @@ export function parseOptions(argv: string[]): BootstrapOptions {
         "keep-old-versions-days"?: string;
         "dry-run"?: boolean;
     };
-    const problems: string[] = [];
-    const bucket = flags.bucket ?? "";
-    const region = flags.region ?? "";
-    if (!/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
-        problems.push(
-            `--bucket "${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`,
-        );
-    if (!AWS_REGIONS.includes(region)) problems.push(`--region "${region}" is not an AWS region such as us-west-2`);
-    if (flags["kms-alias"] !== undefined && !/^[a-zA-Z0-9/_-]{1,250}$/.test(flags["kms-alias"]))
-        problems.push(`--kms-alias "${flags["kms-alias"]}" may only use letters, digits, /, _ and -`);
+    const problems = [...bucketProblems(flags.bucket), ...regionProblems(flags.region)];
+    const kmsAlias = flags["kms-alias"]?.replace(/^alias\//, "");
+    if (kmsAlias !== undefined) problems.push(...aliasProblems(flags["kms-alias"]!, kmsAlias));
     if (problems.length > 0) throw new OpsError(`${problems.join("\n")}\nusage: ${USAGE}`, 2);
+    const [bucket, region] = [flags.bucket!, flags.region!];
     return {
         bucket,
         region,
-        kmsAlias: flags["kms-alias"]?.replace(/^alias\//, ""),
+        kmsAlias,
         dryRun: flags["dry-run"] === true,
         githubOidc: flags["github-oidc"] === true,
         keepOldVersionsDays: positiveNumber(flags["keep-old-versions-days"], "--keep-old-versions-days", 90),
     };
+}
+
+function bucketProblems(bucket: string | undefined): string[] {
+    if (bucket === undefined)
+        return ["--bucket is required: the state bucket to create or fix, e.g. --bucket acme-pulumi-state"];
+    return /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)
+        ? []
+        : [`--bucket "${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`];
+}
+
+function regionProblems(region: string | undefined): string[] {
+    if (region === undefined) return ["--region is required: the bucket's AWS region, e.g. --region us-west-2"];
+    return AWS_REGIONS.includes(region) ? [] : [`--region "${region}" is not an AWS region such as us-west-2`];
+}
+
+/**
+ * `--kms-alias` takes the name with or without its `alias/` prefix. An alias is 1-256 letters,
+ * digits, /, _ and -, prefix included, and `alias/aws/` is AWS's own (KMS developer guide, "Create aliases").
+ */
+function aliasProblems(given: string, name: string): string[] {
+    if (name === "")
+        return [`--kms-alias "${given}" names no alias; give its name, e.g. --kms-alias pulumi-durable-code`];
+    if (!/^[a-zA-Z0-9/_-]{1,250}$/.test(name))
+        return [`--kms-alias "${given}" may only use letters, digits, /, _ and - (at most 250 after alias/)`];
+    if (name.startsWith("aws/"))
+        return [`--kms-alias "${given}": alias/aws/ is reserved for AWS managed keys; choose another name`];
+    return [];
 }
 
 export async function main(argv: string[]): Promise<number> {

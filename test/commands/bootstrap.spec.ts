@@ -486,4 +486,56 @@ describe("npm run bootstrap", () => {
             },
         );
     });
+
+    describe("its flags", () => {
+        const refused = (argv: string[]) => {
+            try {
+                parseOptions(argv);
+            } catch (error) {
+                assert.equal((error as { exitCode: number }).exitCode, 2);
+                return (error as Error).message.split("\nusage: ")[0];
+            }
+            return assert.fail(`${argv.join(" ")} was accepted`);
+        };
+
+        it("with none, says that --bucket and --region are required, not that an empty name is invalid", () => {
+            assert.equal(
+                refused([]),
+                "--bucket is required: the state bucket to create or fix, e.g. --bucket acme-pulumi-state\n" +
+                    "--region is required: the bucket's AWS region, e.g. --region us-west-2",
+            );
+        });
+
+        it("--kms-alias takes the name with or without alias/, and the key is alias/<name> either way", async () => {
+            for (const given of ["pulumi-durable-code", "alias/pulumi-durable-code"]) {
+                const parsed = parseOptions([
+                    "--bucket",
+                    "acme-pulumi-state",
+                    "--region",
+                    "us-west-2",
+                    "--kms-alias",
+                    given,
+                ]);
+                const kms = new RecordingClient({
+                    DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: "key-1", KeyState: "Enabled" } }),
+                });
+                const result = await bootstrap(parsed, { s3: new RecordingClient(rightBucket()), kms }, log);
+                assert.equal(result.secretsProvider, "awskms://alias/pulumi-durable-code?region=us-west-2", given);
+                assert.deepEqual(kms.calls[0], ["DescribeKeyCommand", { KeyId: "alias/pulumi-durable-code" }]);
+            }
+        });
+
+        for (const [given, message] of [
+            ["alias/", '--kms-alias "alias/" names no alias; give its name, e.g. --kms-alias pulumi-durable-code'],
+            ["aws/ebs", '--kms-alias "aws/ebs": alias/aws/ is reserved for AWS managed keys; choose another name'],
+            ["my key", '--kms-alias "my key" may only use letters, digits, /, _ and - (at most 250 after alias/)'],
+        ]) {
+            it(`refuses --kms-alias ${given}`, () => {
+                assert.equal(
+                    refused(["--bucket", "acme-pulumi-state", "--region", "us-west-2", "--kms-alias", given]),
+                    message,
+                );
+            });
+        }
+    });
 });
