@@ -3,7 +3,10 @@
  * for a request within one account (IAM User Guide, "Policy evaluation logic"): an explicit Deny
  * in any policy wins, else an Allow is needed; `*` and `?` are wildcards in actions
  * (case-insensitive) and resources; a condition key the request does not carry makes the condition
- * false; a list of values matches any of them.
+ * false; a list of values matches any of them. A key may carry several values (`ecs:subnet`, `aws:TagKeys`):
+ * `ForAllValues:` holds when every value matches, and when the key is missing; `ForAnyValue:` when one
+ * does; without a prefix, one of them must match. `...IfExists` holds when the key is missing (IAM User
+ * Guide, "Set operators for multivalued context keys" and "...IfExists condition operators").
  *
  * What it leaves out: `Principal` is not read, so pass a resource-based policy (a bucket policy)
  * only when its statements name the caller or `*`; its allows then add to the identity's, as they
@@ -15,7 +18,7 @@
 export interface Request {
     readonly action: string;
     readonly resource: string;
-    readonly context?: Readonly<Record<string, string>>;
+    readonly context?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 interface Statement {
@@ -35,8 +38,35 @@ function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean 
     return new RegExp(source, ignoreCase ? "i" : "").test(value);
 }
 
-function conditionHolds(condition: Statement["Condition"], context: Readonly<Record<string, string>>): boolean {
-    for (const [operator, entries] of Object.entries(condition ?? {})) {
+function matchesOne(operator: string, expected: string | string[], actual: string): boolean {
+    return list(expected).some((value) => {
+        switch (operator) {
+            case "StringEquals":
+            case "ArnEquals":
+                return actual === value;
+            case "StringLike":
+            case "ArnLike":
+                return wildcard(value, actual, false);
+            // Boolean condition operators compare "true" and "false" (IAM User Guide, "Condition operators").
+            case "Bool":
+                return actual.toLowerCase() === value.toLowerCase();
+            default:
+                throw new Error(`the IAM evaluator does not know the condition operator ${operator}`);
+        }
+    });
+}
+
+function conditionHolds(
+    condition: Statement["Condition"],
+    context: Readonly<Record<string, string | readonly string[]>>,
+): boolean {
+    for (const [qualified, entries] of Object.entries(condition ?? {})) {
+        const [setOperator, named] = qualified.includes(":") ? qualified.split(":") : [undefined, qualified];
+        const ifExists = named.endsWith("IfExists");
+        const unsuffixed = ifExists ? named.slice(0, -"IfExists".length) : named;
+        // A negated operator holds where its positive one does not, and where the key is missing.
+        const negated = unsuffixed.startsWith("StringNot") || unsuffixed.startsWith("ArnNot");
+        const operator = negated ? unsuffixed.replace("Not", "") : unsuffixed;
         for (const [key, expected] of Object.entries(entries)) {
             const actual = context[key];
             // Null tests presence: "true" holds when the request lacks the key (IAM user guide, "Condition operator to check existence of condition keys").
@@ -44,23 +74,14 @@ function conditionHolds(condition: Statement["Condition"], context: Readonly<Rec
                 if (list(expected).every((value) => (value === "true") !== (actual === undefined))) return false;
                 continue;
             }
-            if (actual === undefined) return false;
-            const matches = list(expected).some((value) => {
-                switch (operator) {
-                    case "StringEquals":
-                    case "ArnEquals":
-                        return actual === value;
-                    case "StringLike":
-                    case "ArnLike":
-                        return wildcard(value, actual, false);
-                    // Boolean condition operators compare "true" and "false" (IAM User Guide, "Condition operators").
-                    case "Bool":
-                        return actual.toLowerCase() === value.toLowerCase();
-                    default:
-                        throw new Error(`the IAM evaluator does not know the condition operator ${operator}`);
-                }
-            });
-            if (!matches) return false;
+            if (actual === undefined) {
+                if (ifExists || negated || setOperator === "ForAllValues") continue;
+                return false;
+            }
+            const values = typeof actual === "string" ? [actual] : actual;
+            const matches = (value: string) => matchesOne(operator, expected, value) !== negated;
+            const holds = setOperator === "ForAllValues" ? values.every(matches) : values.some(matches);
+            if (!holds) return false;
         }
     }
     return true;
