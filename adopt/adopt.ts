@@ -3,12 +3,13 @@ import { SendsCommands } from "../cli/sdk-client";
 import { OpsError } from "../cli/errors";
 import { StackSource } from "../offline/evaluate";
 import { readStackFile } from "../offline/stack-files";
-import { EnvironmentName, ENVIRONMENT_NAMES } from "../shared/environments";
+import { EnvironmentName } from "../shared/environments";
 import { stackNameOf } from "../shared/stack-name";
 import { refuseIfNotOldBase } from "./old-base";
 import { AdoptionPlan, planAdoption } from "./plan";
 import { readState, rulesOf } from "./sources";
-import { parseTerraformState, refuseUnreadable, stateEnvironments, stateRegion } from "./terraform-state";
+import { parseTerraformState, refuseUnreadable, stateRegion } from "./terraform-state";
+import { refuseOtherEnvironment } from "./environment";
 import { verifyAdoption } from "./verify";
 
 export interface AdoptionRequest {
@@ -17,6 +18,8 @@ export interface AdoptionRequest {
     readonly location: string;
     /** No AWS: the security group rules stay to resolve. */
     readonly offline: boolean;
+    /** The state's own word for `env` (its Environment tag), when it is none adopt knows. */
+    readonly stateEnvironment?: string;
     readonly source?: StackSource;
     readonly s3?: SendsCommands;
     readonly ec2?: SendsCommands;
@@ -51,14 +54,7 @@ export async function adoptBase(request: AdoptionRequest): Promise<Adoption> {
     const objects = parseTerraformState(await readState(location, region, request.s3), location);
     refuseIfNotOldBase(objects, location, env);
     refuseUnreadable(objects, location);
-    const otherEnvironments = [...stateEnvironments(objects, ENVIRONMENT_NAMES)].filter(([found]) => found !== env);
-    if (otherEnvironments.length > 0) {
-        const [found, evidence] = otherEnvironments[0];
-        throw new OpsError(
-            `${location} is the state of environment "${found}", not "${env}" (${evidence.slice(0, 3).join("; ")}); give base-${env}'s state, or run with --env ${found}. Nothing was written`,
-            2,
-        );
-    }
+    refuseOtherEnvironment(objects, location, env, request.stateEnvironment);
     const fromState = stateRegion(objects);
     if (fromState && fromState !== region) {
         throw new OpsError(

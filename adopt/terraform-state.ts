@@ -80,29 +80,3 @@ export function stateRegion(objects: readonly StateObject[]): string | undefined
     }
     return undefined;
 }
-
-/**
- * The environments the state's resources say they belong to: their Environment and Workspace tags
- * (the old setup's tag contract) and the environment part of the names it gave security groups and
- * repositories (`<project>-<env>-...`), each with the address that says so.
- */
-export function stateEnvironments(
-    objects: readonly StateObject[],
-    environments: readonly string[],
-): Map<string, string[]> {
-    const found = new Map<string, string[]>();
-    const note = (env: string, evidence: string) => found.set(env, [...(found.get(env) ?? []), evidence]);
-    for (const object of objects) {
-        const tags: Record<string, string> = object.attributes.tags ?? {};
-        if (tags.Environment) note(tags.Environment, `${object.address} tag Environment=${tags.Environment}`);
-        const workspace = /^[a-z]+-(.+)$/.exec(tags.Workspace ?? "")?.[1];
-        if (workspace) note(workspace, `${object.address} tag Workspace=${tags.Workspace}`);
-        if (["aws_security_group", "aws_ecr_repository"].includes(object.type)) {
-            const named = String(object.attributes.name ?? "")
-                .split(/[-_.]/)
-                .find((part) => environments.includes(part));
-            if (named) note(named, `${object.address} name ${object.attributes.name}`);
-        }
-    }
-    return found;
-}

@@ -12,7 +12,7 @@ import { textTable } from "../cli/text-table";
 import { SendsCommands } from "../cli/sdk-client";
 
 export const ADOPT_SPEC: CommandSpec = {
-    usage: "npm run adopt -- --env <dev|staging|prod> --terraform-state <FILE | s3://bucket/key> [--import-file FILE] [--write] [--offline]",
+    usage: "npm run adopt -- --env <dev|staging|prod> --terraform-state <FILE | s3://bucket/key> [--import-file FILE] [--write] [--offline] [--state-environment VALUE]",
     summary:
         "Adopts the old Terraform base workspace: maps its state onto this program's base, checks the import offline against the program, prints the config and a report, and writes a pulumi import file.",
     flags: {
@@ -32,6 +32,12 @@ export const ADOPT_SPEC: CommandSpec = {
             type: "boolean",
             help: "apply the config to Pulumi.base-<env>.yaml (comments kept)",
             default: "off: print it",
+        },
+        "state-environment": {
+            type: "string",
+            value: "VALUE",
+            help: "the old state's Environment tag for --env, when it is none of dev/development, staging/stage, prod/production",
+            default: "none",
         },
         offline: {
             type: "boolean",
@@ -56,6 +62,7 @@ export async function main(
         "import-file"?: string;
         write?: boolean;
         offline?: boolean;
+        "state-environment"?: string;
     };
     const log = deps.log ?? console.log;
     const env = environmentFrom(flags.env, ADOPT_SPEC.usage);
@@ -65,6 +72,7 @@ export async function main(
         env,
         location,
         offline: flags.offline ?? false,
+        stateEnvironment: flags["state-environment"],
         source: deps.source,
         s3: deps.s3,
         ec2: deps.ec2,

@@ -9,7 +9,14 @@ import { parseTerraformState } from "../../adopt/terraform-state";
 import { verifyAdoption } from "../../adopt/verify";
 import { main as check } from "../../commands/check";
 import { PROJECT_DIR } from "../../offline/stack-files";
-import { formatVersion3, managed, runtimeBesideVpc, tablesOnly } from "../fixtures/terraform-states";
+import {
+    formatVersion3,
+    managed,
+    oldBase,
+    runtimeBesideVpc,
+    tablesOnly,
+    taggedEnvironment,
+} from "../fixtures/terraform-states";
 
 const FIXTURE = join(__dirname, "..", "fixtures", "terraform-base-dev.tfstate.json");
 const ALB = "sg-0a1b2c3d4e5f6a7b8";
@@ -490,6 +497,58 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
                 await refused({ version: 4, serial: 1, resources: [] }, "dev"),
                 /^STATE holds no managed resources; is it the state of the right workspace\? give base-dev's state/,
             );
+        });
+    });
+
+    describe("environments spelled the way teams spell them, with advice that works when followed", () => {
+        /** The old base-dev state rewritten as another environment's, its tags saying `tag`. */
+        const stateOf = (env: string, tag: string) => {
+            const text = JSON.stringify(oldBase())
+                .replaceAll("-dev-", `-${env}-`)
+                .replaceAll("base-dev", `base-${env}`);
+            return taggedEnvironment(JSON.parse(text), tag);
+        };
+        const attempt = async (state: unknown, argv: string[]) => {
+            writeFileSync(join(dir, "state.json"), JSON.stringify(state));
+            for (const env of ["staging", "prod"])
+                copyFileSync(join(PROJECT_DIR, `Pulumi.base-${env}.yaml`), join(dir, `Pulumi.base-${env}.yaml`));
+            lines = [];
+            return adopt(
+                ["--import-file", importFile(), "--terraform-state", join(dir, "state.json"), "--offline", ...argv],
+                undefined,
+                { ec2, log: (line: string) => lines.push(line), source: { dir } },
+            ).catch((error: Error) => error.message.replace(join(dir, "state.json"), "STATE"));
+        };
+
+        it("the old base tagged Environment=Development is dev's, and is adopted", async () => {
+            assert.equal(await attempt(taggedEnvironment(oldBase(), "Development"), ["--env", "dev"]), 0);
+        });
+
+        it("a state tagged Environment=production is told --env prod, and --env prod adopts it", async () => {
+            const state = stateOf("prod", "production");
+            // Prod's zone is the apex, which only the registrar delegates: no delegation record.
+            state.resources = state.resources.filter((resource) => resource.name !== "zone_delegation");
+            assert.match(
+                String(await attempt(state, ["--env", "dev"])),
+                /^STATE is the state of environment "prod", not "dev" \(aws_vpc\.main tag Environment=production; .*\); give base-dev's state, or run with --env prod\. Nothing was written$/,
+            );
+            assert.equal(await attempt(state, ["--env", "prod"]), 0, lines.join("\n"));
+        });
+
+        it("Environment=stage is staging's", async () => {
+            assert.match(
+                String(await attempt(stateOf("staging", "stage"), ["--env", "prod"])),
+                /is the state of environment "staging", not "prod" .* or run with --env staging\./,
+            );
+        });
+
+        it("a word that names no environment is told --state-environment, which then adopts it", async () => {
+            const state = taggedEnvironment(oldBase(), "sandbox");
+            assert.equal(
+                await attempt(state, ["--env", "dev"]),
+                'STATE says its environment is "sandbox" (aws_vpc.main tag Environment=sandbox; aws_internet_gateway.main tag Environment=sandbox; aws_subnet.public[0] tag Environment=sandbox), which names none of dev, staging or prod as adopt reads them (dev: dev, development, develop; staging: staging, stage, stg; prod: prod, production, prd); if it is base-dev\'s state, run again with --state-environment sandbox. Nothing was written',
+            );
+            assert.equal(await attempt(state, ["--env", "dev", "--state-environment", "sandbox"]), 0, lines.join("\n"));
         });
     });
 

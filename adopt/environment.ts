@@ -1,0 +1,73 @@
+import { OpsError } from "../cli/errors";
+import { EnvironmentName } from "../shared/environments";
+import type { StateObject } from "./terraform-state";
+
+/**
+ * Which environment the old state belongs to, read as teams write it: `Environment=production` is
+ * prod, `Development` is dev (the old setup's per-environment tags overwrote `dev` with it), `stage`
+ * is staging. A value none of these names is a tag only its team can read: `--state-environment`
+ * says that it stands for `--env`.
+ */
+export const SPELLINGS: Readonly<Record<EnvironmentName, readonly string[]>> = {
+    dev: ["dev", "development", "develop"],
+    staging: ["staging", "stage", "stg"],
+    prod: ["prod", "production", "prd"],
+};
+
+/** The environment a spelling names, whatever its case; undefined for a word that names none. */
+export function environmentSpelled(value: string): EnvironmentName | undefined {
+    const word = value.toLowerCase();
+    return (Object.keys(SPELLINGS) as EnvironmentName[]).find((env) => SPELLINGS[env].includes(word));
+}
+
+/**
+ * What the state says of its environment: its Environment and Workspace tags (the old setup's tag
+ * contract) and an environment word in the names it gave security groups and repositories
+ * (`<project>-<env>-...`), each with the address that says so, by the value as written.
+ */
+export function environmentEvidence(objects: readonly StateObject[]): Map<string, string[]> {
+    const found = new Map<string, string[]>();
+    const note = (value: string, evidence: string) => found.set(value, [...(found.get(value) ?? []), evidence]);
+    for (const object of objects) {
+        const tags: Record<string, string> = object.attributes.tags ?? {};
+        if (tags.Environment) note(tags.Environment, `${object.address} tag Environment=${tags.Environment}`);
+        const workspace = /^[a-z]+-(.+)$/.exec(tags.Workspace ?? "")?.[1];
+        if (workspace) note(workspace, `${object.address} tag Workspace=${tags.Workspace}`);
+        if (["aws_security_group", "aws_ecr_repository"].includes(object.type)) {
+            const named = String(object.attributes.name ?? "")
+                .split(/[-_.]/)
+                .find((part) => environmentSpelled(part));
+            if (named) note(named, `${object.address} name ${object.attributes.name}`);
+        }
+    }
+    return found;
+}
+
+/**
+ * Refuses a state of another environment than `env` (exit 2), with advice that works when followed:
+ * the `--env` this program knows, or `--state-environment` for a value that names no environment.
+ */
+export function refuseOtherEnvironment(
+    objects: readonly StateObject[],
+    source: string,
+    env: EnvironmentName,
+    stateEnvironment?: string,
+): void {
+    const standsForEnv = (value: string) =>
+        stateEnvironment !== undefined && value.toLowerCase() === stateEnvironment.toLowerCase();
+    for (const [value, evidence] of environmentEvidence(objects)) {
+        if (standsForEnv(value)) continue;
+        const named = environmentSpelled(value);
+        const because = evidence.slice(0, 3).join("; ");
+        if (named === undefined)
+            throw new OpsError(
+                `${source} says its environment is "${value}" (${because}), which names none of dev, staging or prod as adopt reads them (${(Object.keys(SPELLINGS) as EnvironmentName[]).map((name) => `${name}: ${SPELLINGS[name].join(", ")}`).join("; ")}); if it is base-${env}'s state, run again with --state-environment ${value}. Nothing was written`,
+                2,
+            );
+        if (named !== env)
+            throw new OpsError(
+                `${source} is the state of environment "${named}", not "${env}" (${because}); give base-${env}'s state, or run with --env ${named}. Nothing was written`,
+                2,
+            );
+    }
+}
