@@ -51,3 +51,35 @@ describe("the IAM evaluator's conditions", () => {
         });
     }
 });
+
+/** test/iam-evaluator.ts answers only for what it evaluates, and refuses the rest. */
+describe("the IAM evaluator the tests use", () => {
+    const request = { action: "s3:GetObject", resource: "arn:aws:s3:::state/alice/stack.json" };
+    const allow = { Effect: "Allow" as const, Action: "s3:GetObject", Resource: "arn:aws:s3:::state/*" };
+
+    it("allows what an Allow covers, and an explicit Deny wins", () => {
+        assert.equal(decision([allow], request), "allowed");
+        assert.equal(decision([allow, { ...allow, Effect: "Deny" }], request), "denied");
+        assert.equal(decision([allow], { ...request, action: "s3:PutObject" }), "implicitly denied");
+    });
+
+    it("refuses NotAction, NotResource and NotPrincipal rather than read a statement as if they were absent", () => {
+        for (const element of ["NotAction", "NotResource", "NotPrincipal"]) {
+            const statement = { ...allow, [element]: "s3:DeleteObject" } as typeof allow;
+            assert.throws(() => decision([statement], request), {
+                message: new RegExp(`^the IAM evaluator does not evaluate ${element} `),
+            });
+        }
+    });
+
+    it("refuses policy variables, in a resource or a condition, in a boundary too", () => {
+        const inResource = { ...allow, Resource: "arn:aws:s3:::state/${aws:username}/*" };
+        assert.throws(() => decision([inResource], request), {
+            message: /^the IAM evaluator does not evaluate the policy variable \$\{aws:username\} /,
+        });
+        const inCondition = { ...allow, Condition: { StringEquals: { "s3:prefix": "${aws:PrincipalTag/team}" } } };
+        assert.throws(() => decision([allow], request, [inCondition]), {
+            message: /the policy variable \$\{aws:PrincipalTag\/team\}/,
+        });
+    });
+});

@@ -13,7 +13,9 @@
  * do within one account. A permissions boundary, when given, is intersected: the request must be
  * allowed by the role's policies and by the boundary, and a Deny in either wins (IAM User Guide,
  * "Evaluating identity-based policies with permissions boundaries"). No NotAction, NotResource,
- * policy variables, session policies, SCPs or cross-account rules.
+ * NotPrincipal, policy variables, session policies, SCPs or cross-account rules: a statement with
+ * any of the first four is refused with an error, since reading it as if they were absent would
+ * give a wrong answer without a sign.
  */
 export interface Request {
     readonly action: string;
@@ -26,6 +28,20 @@ interface Statement {
     readonly Action: string | string[];
     readonly Resource: string | string[];
     readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** Policy variables (IAM User Guide, "IAM policy elements: Variables and tags"): `${aws:username}` and the like. */
+const VARIABLE = /\$\{[^}]*\}/;
+
+/** Throws on what this evaluator does not evaluate, naming the statement and the element. */
+function refuseUnevaluated(statement: Statement): void {
+    const unread = ["NotAction", "NotResource", "NotPrincipal"].filter((element) => element in statement);
+    const text = JSON.stringify({ Resource: statement.Resource, Condition: statement.Condition });
+    if (VARIABLE.test(text)) unread.push(`the policy variable ${VARIABLE.exec(text)![0]}`);
+    if (unread.length > 0)
+        throw new Error(
+            `the IAM evaluator does not evaluate ${unread.join(", ")} (statement ${JSON.stringify(statement)}); extend it before relying on its answer`,
+        );
 }
 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -95,6 +111,7 @@ const applies = (statement: Statement, request: Request) =>
 type Decision = "allowed" | "denied" | "implicitly denied";
 
 function decide(statements: readonly Statement[], request: Request): Decision {
+    statements.forEach(refuseUnevaluated);
     if (statements.some((statement) => statement.Effect === "Deny" && applies(statement, request))) return "denied";
     return statements.some((statement) => statement.Effect === "Allow" && applies(statement, request))
         ? "allowed"
