@@ -13,7 +13,23 @@ export interface LockOptions {
     readonly waitForLockMinutes?: number;
     /** How often to look at the lock objects while waiting; default 15 s. */
     readonly lockPollMs?: number;
+    /** Time and timers for the wait; the system's by default (tests pass one of their own). */
+    readonly clock?: Clock;
 }
+
+export interface Clock {
+    now(): number;
+    /** Calls `done` after `ms`; returns what stops it first. */
+    setTimer(ms: number, done: () => void): () => void;
+}
+
+const SYSTEM_CLOCK: Clock = {
+    now: () => Date.now(),
+    setTimer: (ms, done) => {
+        const timer = setTimeout(done, ms);
+        return () => clearTimeout(timer);
+    },
+};
 
 const holdersOf = (locks: readonly StackLock[]) =>
     locks.map((lock) => describeLock(lock)).join("; ") || "no lock object found";
@@ -38,7 +54,8 @@ export async function waitForLock(
     log: (line: string) => void,
 ): Promise<void> {
     const maxMinutes = options.staleLockMinutes ?? staleLockMinutes();
-    const deadline = Date.now() + (options.waitForLockMinutes ?? 0) * 60_000;
+    const clock = options.clock ?? SYSTEM_CLOCK;
+    const deadline = clock.now() + (options.waitForLockMinutes ?? 0) * 60_000;
     let said = "";
     for (;;) {
         if (context.signal.aborted)
@@ -47,26 +64,26 @@ export async function waitForLock(
                 CANCELLED_EXIT_CODE,
             );
         const locks = await stacks.locks(stack);
-        if (locks.every((lock) => isStale(lock, maxMinutes)) || Date.now() >= deadline) return;
+        if (locks.every((lock) => isStale(lock, maxMinutes)) || clock.now() >= deadline) return;
         if (keys(locks) !== said) {
             log(
                 `${stack} is locked by ${holdersOf(locks)}; waiting until it is released (or older than ${maxMinutes} min), up to ${new Date(deadline).toISOString()}`,
             );
             said = keys(locks);
         }
-        await pause(Math.min(options.lockPollMs ?? 15_000, Math.max(deadline - Date.now(), 0)), context.signal);
+        await pause(clock, Math.min(options.lockPollMs ?? 15_000, Math.max(deadline - clock.now(), 0)), context.signal);
     }
 }
 
 /** A pause a cancel ends at once: no lock is held while waiting, so there is nothing to release. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
         const done = () => {
-            clearTimeout(timer);
+            stopTimer();
             signal.removeEventListener("abort", done);
             resolve();
         };
-        const timer = setTimeout(done, ms);
+        const stopTimer = clock.setTimer(ms, done);
         signal.addEventListener("abort", done);
     });
 }

@@ -7,6 +7,7 @@ import { Stacks } from "../../stacks/automation";
 import { deployJobTimeouts, staleLockMinutes, WORKFLOW_DIR } from "../../stacks/job-timeout";
 import { FileLockStore } from "../../stacks/locks";
 import { RuntimeCommandOptions, runtimeDown, runtimeUp } from "../../stacks/runtime";
+import { Clock } from "../../stacks/stale-lock";
 import { AppServer } from "../fakes/app-server";
 import { FakeEcs, runtimeOutputs } from "../fakes/ecs";
 import { FakePulumi } from "../fakes/fake-pulumi";
@@ -179,21 +180,30 @@ describe("runs that were killed, queued or caught up", () => {
         it("a cancel while waiting stops the wait at once, with nothing changed", async () => {
             pulumi.addStack("runtime-dev", { url: "http://x" }).lock("runtime-dev", { minutesAgo: 5 });
             const cancel = new AbortController();
-            setTimeout(() => cancel.abort(), 200);
-            const started = Date.now();
+            // A clock that stands still: its timers never fire, so only the cancel can end the wait.
+            const timers: { ms: number; stopped: boolean }[] = [];
+            const clock: Clock = {
+                now: () => Date.parse("2026-11-27T10:00:00Z"),
+                setTimer: (ms) => {
+                    const timer = { ms, stopped: false };
+                    timers.push(timer);
+                    queueMicrotask(() => cancel.abort());
+                    return () => (timer.stopped = true);
+                },
+            };
             await assert.rejects(
                 runtimeDown(
                     await Stacks.open(pulumi.asCommand()),
                     "dev",
                     { onOutput: () => undefined, signal: cancel.signal },
-                    { ...unattended, waitForLockMinutes: 5, lockPollMs: 60_000 },
+                    { ...unattended, waitForLockMinutes: 5, lockPollMs: 60_000, clock },
                     log,
                 ),
                 {
                     message: "waiting for the lock of runtime-dev was cancelled; nothing was changed",
                 },
             );
-            assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+            assert.deepEqual(timers, [{ ms: 60_000, stopped: true }]);
             assert.deepEqual(operations(), []);
         });
 
