@@ -9,7 +9,7 @@ import { GithubAccess, githubOidcProviderArn } from "./github-access";
 import { ImagePublisher } from "./image-publisher";
 import { CertificateStatus, Dns } from "./dns";
 import { FrontDoorLink } from "./front-door";
-import { ServiceLogs } from "./logs";
+import { ApiAccessLog, ServiceLogs } from "./logs";
 import { Network } from "./network";
 import { Registries } from "./registries";
 import { SecurityGroups } from "./security-groups";
@@ -54,6 +54,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         : undefined;
     const registries = new Registries("registries", { config });
     const logs = new ServiceLogs("logs", { config });
+    const apiAccessLog = frontDoor ? new ApiAccessLog("api-access-log", { config }) : undefined;
     const dns = config.zoneName ? new Dns("dns", { config, zoneName: config.zoneName }) : undefined;
     const accessLogs =
         config.accessLogs && !config.accessLogsBucket
@@ -118,6 +119,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         accessLogsBucket: accessLogs?.bucketName ?? config.accessLogsBucket ?? "",
         vpcLinkId: frontDoor?.vpcLink.id ?? "",
         serviceDiscoveryNamespaceId: frontDoor?.namespace.id ?? "",
+        apiAccessLogGroupArn: apiAccessLog?.group.arn ?? "",
         permissionsBoundaryArn: github?.boundary.arn ?? "",
         tags: contractTags(config),
         ...(github ? { deployRoleArn: github.deployRole.arn } : {}),

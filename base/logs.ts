@@ -1,7 +1,7 @@
 import * as aws from "../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../shared/config/types";
-import { logGroupName } from "../shared/naming";
+import { apiAccessLogGroupName, logGroupName } from "../shared/naming";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { tagsFor } from "../shared/tags";
 
@@ -29,6 +29,30 @@ export class ServiceLogs extends pulumi.ComponentResource {
             return [service, group] as const;
         });
         this.groups = Object.fromEntries(entries) as Record<ServiceName, aws.cloudwatch.LogGroup>;
+        this.registerOutputs({});
+    }
+}
+
+/**
+ * Front door http-api: the log group the HTTP API's stage writes one line per request to (runtime sets
+ * the format). The load balancer's access log goes to S3; without it nothing else records requests.
+ * Base keeps it, with the environment's retention, so the nightly destroy loses no request.
+ */
+export class ApiAccessLog extends pulumi.ComponentResource {
+    readonly group: aws.cloudwatch.LogGroup;
+
+    constructor(name: string, args: { config: BaseConfig }, opts: pulumi.ComponentResourceOptions = {}) {
+        super("durable-code:base:ApiAccessLog", name, {}, opts);
+        const { config } = args;
+        this.group = new aws.cloudwatch.LogGroup(
+            `${name}-group`,
+            {
+                name: apiAccessLogGroupName(config),
+                retentionInDays: config.logRetentionDays,
+                tags: tagsFor(config, apiAccessLogGroupName(config)),
+            },
+            { parent: this },
+        );
         this.registerOutputs({});
     }
 }

@@ -11,6 +11,28 @@ import { DEFAULT_SERVICE, routeKeyFor, routingRules } from "./routing";
 /** The longest an HTTP API waits for an integration (API Gateway quotas, "HTTP API quotas"). */
 export const INTEGRATION_TIMEOUT_MS = 30_000;
 
+/**
+ * One JSON line per request in the stage's access log: who asked for what, what was answered, how long
+ * it took, and why the integration failed when it did. Variables: API Gateway developer guide,
+ * "Customize HTTP API access logs".
+ */
+export const ACCESS_LOG_FORMAT = {
+    requestId: "$context.requestId",
+    requestTime: "$context.requestTime",
+    ip: "$context.identity.sourceIp",
+    method: "$context.httpMethod",
+    path: "$context.path",
+    routeKey: "$context.routeKey",
+    protocol: "$context.protocol",
+    status: "$context.status",
+    responseLength: "$context.responseLength",
+    responseLatency: "$context.responseLatency",
+    integrationStatus: "$context.integration.status",
+    integrationLatency: "$context.integration.latency",
+    integrationError: "$context.integrationErrorMessage",
+    error: "$context.error.message",
+} as const;
+
 /** API Gateway's TLS policy for regional custom domains: TLS 1.2 and newer. */
 export const API_TLS_POLICY = "TLS_1_2";
 
@@ -58,6 +80,15 @@ export class HttpApi extends pulumi.ComponentResource {
                 apiId: this.api.id,
                 name: "$default",
                 autoDeploy: true,
+                // Into base's log group. API Gateway sets the delivery up with the caller's rights
+                // (developer guide, "Configure logging for HTTP APIs", Permissions to activate logging):
+                // logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery,
+                // ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies (no resource type: "*"),
+                // and logs:DescribeLogGroups; the deploy role holds them (base/github-access).
+                accessLogSettings: {
+                    destinationArn: base.apiAccessLogGroupArn,
+                    format: JSON.stringify(ACCESS_LOG_FORMAT),
+                },
                 tags: tagsFor(config, physicalName(config, "api-stage")),
             },
             child,

@@ -4,9 +4,9 @@ import { ServiceName } from "./services";
  * What base publishes and runtime consumes. Bump CONTRACT_VERSION when a field changes meaning or
  * disappears, or when runtime needs base to hold something new (runtime still looks up what an
  * older base lacks). Version 2: the HTTP API front door's VPC link and Cloud Map namespace.
- * Version 3: whether the zone is delegated.
+ * Version 3: whether the zone is delegated. Version 4: the HTTP API's access log group.
  */
-export const CONTRACT_VERSION = 3;
+export const CONTRACT_VERSION = 4;
 
 export interface RepositoryRef {
     readonly name: string;
@@ -52,6 +52,11 @@ export interface BaseContract {
     readonly vpcLinkId: string;
     /** Front door http-api: the Cloud Map namespace runtime registers the services in; empty with the load balancer. */
     readonly serviceDiscoveryNamespaceId: string;
+    /**
+     * Front door http-api: the log group the API's stage writes its access log to, kept by base so it
+     * outlives the nightly destroy; empty with the load balancer. Since version 4: an older base lacks it.
+     */
+    readonly apiAccessLogGroupArn: string;
     /** The boundary runtime's roles are created with, so the deploy role may create them; empty when the GitHub roles are off. */
     readonly permissionsBoundaryArn: string;
     readonly tags: Readonly<Record<string, string>>;
@@ -80,6 +85,7 @@ export const CONTRACT_KEYS: readonly ContractKey[] = [
     "accessLogsBucket",
     "vpcLinkId",
     "serviceDiscoveryNamespaceId",
+    "apiAccessLogGroupArn",
     "permissionsBoundaryArn",
     "tags",
 ];

@@ -26,6 +26,16 @@ export function logGroupName(scope: NameScope, service: ServiceName): string {
 }
 
 /**
+ * Front door http-api: the log group base keeps for the HTTP API stage's access log. API Gateway
+ * delivers it through CloudWatch Logs' log delivery, which names each group in the account's log
+ * resource policy (5,120 characters at most); under /aws/vendedlogs/ one wildcard covers them all
+ * (CloudWatch Logs user guide, "Enabling logging from AWS services").
+ */
+export function apiAccessLogGroupName(scope: NameScope): string {
+    return `/aws/vendedlogs/apigateway/${physicalName(scope)}/access`;
+}
+
+/**
  * Each environment has a hosted zone of its own, so it can be delegated and validated on its own and
  * destroying one never touches another's records: `<env>.<domain>`, or the domain itself at the apex.
  */

@@ -1,4 +1,4 @@
-import { logGroupName, NameScope, physicalName, repositoryName } from "./naming";
+import { apiAccessLogGroupName, logGroupName, NameScope, physicalName, repositoryName } from "./naming";
 import { SERVICE_NAMES, SERVICES } from "./services";
 import { Layer } from "./stack-name";
 
@@ -54,7 +54,10 @@ const LIMITS: readonly NameLimit[] = [
         max: 512,
         pattern: /^[A-Za-z0-9._\-/#]+$/,
         allowed: "letters, digits and ._-/#",
-        names: (scope) => SERVICE_NAMES.map((service) => logGroupName(scope, service)),
+        names: (scope) => [
+            ...SERVICE_NAMES.map((service) => logGroupName(scope, service)),
+            apiAccessLogGroupName(scope),
+        ],
     },
     {
         what: "ECR repository name",

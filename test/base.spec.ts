@@ -497,6 +497,23 @@ describe("base layer", () => {
             assert.equal(bases.httpApi.outputs.vpcLinkId, single(bases.httpApi, VPC_LINK).id);
             assert.equal(bases.httpApi.outputs.serviceDiscoveryNamespaceId, single(bases.httpApi, NAMESPACE).id);
         });
+
+        it("keeps the stage's access log group, with the environment's retention, and publishes its ARN; none with alb", () => {
+            const group = single(bases.httpApi, TYPES.logGroup, "api-access-log-group");
+            assert.deepEqual(
+                [group.inputs.name, group.inputs.retentionInDays, bases.httpApi.outputs.apiAccessLogGroupArn],
+                [
+                    "/aws/vendedlogs/apigateway/durable-code-dev/access",
+                    7,
+                    "arn:aws:logs:us-west-2:123456789012:log-group:/aws/vendedlogs/apigateway/durable-code-dev/access",
+                ],
+            );
+            assert.equal(bases.dev.outputs.apiAccessLogGroupArn, "");
+            assert.deepEqual(
+                ofType(bases.dev, TYPES.logGroup).map((logGroup) => logGroup.inputs.name),
+                ["/ecs/durable-code-dev/frontend", "/ecs/durable-code-dev/backend"],
+            );
+        });
     });
 
     describe("prod protections", () => {
@@ -522,7 +539,7 @@ describe("base layer", () => {
     describe("outputs", () => {
         it("publish every contract key", () => {
             assert.deepEqual(Object.keys(bases.dev.outputs).sort(), [...CONTRACT_KEYS].sort());
-            assert.equal(bases.dev.outputs.contractVersion, 3);
+            assert.equal(bases.dev.outputs.contractVersion, 4);
         });
 
         it("list subnets and private route tables zone by zone", () => {

@@ -127,10 +127,10 @@ describe("runtime finds base", () => {
         });
 
         it("refuses a base that publishes a newer contract", async () => {
-            const failure = await failureOf(runtime({}, { [BASE_STACK]: { ...base.outputs, contractVersion: 4 } }));
+            const failure = await failureOf(runtime({}, { [BASE_STACK]: { ...base.outputs, contractVersion: 5 } }));
             assert.equal(
                 failure.message,
-                `runtime-dev: base stack "${BASE_STACK}" publishes contract version 4, this program reads version 3; update this checkout (git pull) before deploying runtime`,
+                `runtime-dev: base stack "${BASE_STACK}" publishes contract version 5, this program reads version 4; update this checkout (git pull) before deploying runtime`,
             );
             assert.deepEqual(
                 failure.resources.map((resource) => resource.type),
@@ -178,6 +178,23 @@ describe("runtime finds base", () => {
                     "base-dev",
                     stackConfig("base-dev", { frontDoor: "http-api" }),
                     fakeCloud(),
+                );
+            });
+
+            it("finds an older base's access log group by its name, and stops naming it when base has none yet", async () => {
+                const { apiAccessLogGroupArn, ...older } = baseHttpApi.outputs;
+                const evaluation = await runtime({ frontDoor: "http-api" }, { [BASE_STACK]: older }, baseHttpApi);
+                assert.deepEqual(
+                    [
+                        evaluation.outputs.baseLookups,
+                        single(evaluation, "aws:apigatewayv2/stage:Stage").inputs.accessLogSettings.destinationArn,
+                    ],
+                    [["apiAccessLogGroupArn"], apiAccessLogGroupArn],
+                );
+                const failure = await failureOf(runtime({ frontDoor: "http-api" }, { [BASE_STACK]: older }, base));
+                assert.match(
+                    failure.message,
+                    /^runtime-dev: no log group \/aws\/vendedlogs\/apigateway\/durable-code-dev\/access in us-west-2 for base-dev .*run "pulumi up -s base-dev" first/,
                 );
             });
 

@@ -285,6 +285,29 @@ describe("runtime layer", () => {
         const registryOf = (evaluation: Evaluation, arn: string) =>
             ofType(evaluation, API.registry).find((registry) => registry.state.arn === arn)?.inputs.name;
 
+        it("logs every request as one JSON line into base's log group: request id, status, integration error and latency", () => {
+            const { base, runtime } = envs.httpApi;
+            const { destinationArn, format } = single(runtime, API.stage).inputs.accessLogSettings;
+            assert.equal(destinationArn, base.outputs.apiAccessLogGroupArn);
+            assert.ok(destinationArn.endsWith(":log-group:/aws/vendedlogs/apigateway/durable-code-dev/access"));
+            assert.deepEqual(JSON.parse(format), {
+                requestId: "$context.requestId",
+                requestTime: "$context.requestTime",
+                ip: "$context.identity.sourceIp",
+                method: "$context.httpMethod",
+                path: "$context.path",
+                routeKey: "$context.routeKey",
+                protocol: "$context.protocol",
+                status: "$context.status",
+                responseLength: "$context.responseLength",
+                responseLatency: "$context.responseLatency",
+                integrationStatus: "$context.integration.status",
+                integrationLatency: "$context.integration.latency",
+                integrationError: "$context.integrationErrorMessage",
+                error: "$context.error.message",
+            });
+        });
+
         it("declares no load balancer, listener or target group", () => {
             const runtime = runtimeOf("httpApi");
             assert.deepEqual(

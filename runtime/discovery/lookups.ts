@@ -2,7 +2,13 @@ import * as aws from "../../shared/aws";
 import { RuntimeConfig } from "../../shared/config/types";
 import { BaseContract, CONTRACT_VERSION, ContractKey } from "../../shared/contract";
 import { ConfigError } from "../../shared/errors";
-import { boundaryName, logGroupName, repositoryName, serviceDiscoveryNamespaceName } from "../../shared/naming";
+import {
+    apiAccessLogGroupName,
+    boundaryName,
+    logGroupName,
+    repositoryName,
+    serviceDiscoveryNamespaceName,
+} from "../../shared/naming";
 import { SERVICE_NAMES } from "../../shared/services";
 import { baseLookupFilters, contractTags, Markers, TagFilter } from "../../shared/tags";
 
@@ -146,6 +152,14 @@ export function baseLookups(config: RuntimeConfig): Lookups {
                 .getDnsNamespace({ name, type: "DNS_PRIVATE" })
                 .catch((cause) => Promise.reject(found(`Cloud Map namespace ${name}`, cause)));
             return namespace.id;
+        },
+        apiAccessLogGroupArn: async () => {
+            if (config.frontDoor !== "http-api") return "";
+            const name = apiAccessLogGroupName(config);
+            const group = await aws.cloudwatch
+                .getLogGroup({ name })
+                .catch((cause) => Promise.reject(found(`log group ${name}`, cause)));
+            return group.arn;
         },
         permissionsBoundaryArn: once(() => boundaryLookup(config)),
         tags: async () => contractTags({ ...config, layer: "base" }),
