@@ -71,6 +71,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
               config,
               providerArn: providerArn!,
               vpcId: network.vpc.id,
+              subnetIds: [...network.publicSubnets, ...network.privateSubnets].map((subnet) => subnet.id),
               zoneId: dns?.zoneId ?? "",
               namespaceArn: frontDoor?.namespace.arn ?? "",
               repositoryArns: SERVICE_NAMES.map((service) => registries.repositories[service].arn),

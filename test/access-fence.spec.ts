@@ -23,13 +23,15 @@ const tags = (kind: "ResourceTag" | "RequestTag", project: string, env: string) 
     [`aws:${kind}/Project`]: project,
     [`aws:${kind}/Environment`]: env,
 });
+/** Where runtime-dev's services run (the fake base's private subnets; test below checks runtime names them). */
+const DEV_PRIVATE_SUBNETS = ["subnet-network-private-0", "subnet-network-private-1"];
 const on = (env: string, project = "durable-code") => tags("ResourceTag", project, env);
 const creating = (env: string, project = "durable-code") => tags("RequestTag", project, env);
 const secrets = (env: string) => ({
     "kms:EncryptionContext:project": "durable-code",
     "kms:EncryptionContext:environment": env,
 });
-const ask = (action: string, resource: string, context: Record<string, string> = {}): Request => ({
+const ask = (action: string, resource: string, context: Record<string, string | string[]> = {}): Request => ({
     action,
     resource,
     context,
@@ -160,7 +162,20 @@ const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
         ask("ecs:DeregisterTaskDefinition", "*"),
     ],
     "aws:ecs/service:Service": [
-        ask("ecs:CreateService", ecs("service/durable-code-dev/durable-code-dev-backend"), creating("dev")),
+        ask("ecs:CreateService", ecs("service/durable-code-dev/durable-code-dev-backend"), {
+            ...creating("dev"),
+            "ecs:task-definition": ecs("task-definition/durable-code-dev-backend:1"),
+            "ecs:subnet": DEV_PRIVATE_SUBNETS,
+        }),
+        // A release: a new revision; a change of egress: the public subnets; a new deployment alone names neither.
+        ask("ecs:UpdateService", ecs("service/durable-code-dev/durable-code-dev-backend"), {
+            ...on("dev"),
+            "ecs:task-definition": ecs("task-definition/durable-code-dev-backend:2"),
+        }),
+        ask("ecs:UpdateService", ecs("service/durable-code-dev/durable-code-dev-backend"), {
+            ...on("dev"),
+            "ecs:subnet": ["subnet-network-public-0", "subnet-network-public-1"],
+        }),
         ask("ecs:UpdateService", ecs("service/durable-code-dev/durable-code-dev-backend"), on("dev")),
         ask("ecs:DeleteService", ecs("service/durable-code-dev/durable-code-dev-backend"), on("dev")),
     ],
@@ -262,6 +277,8 @@ describe("each environment's access reaches its own environment only", () => {
                 [],
             );
             assert.deepEqual(single(runtime, "aws:ec2/instance:Instance").inputs.volumeTags.Environment, "dev");
+            for (const service of ofType(runtime, TYPES.service))
+                assert.deepEqual(service.inputs.networkConfiguration.subnets, DEV_PRIVATE_SUBNETS);
         });
 
         const denied: Array<[string, Request]> = [
@@ -317,6 +334,47 @@ describe("each environment's access reaches its own environment only", () => {
             [
                 "create a service in prod's cluster, even tagged dev",
                 ask("ecs:CreateService", ecs("service/durable-code-prod/x"), creating("dev")),
+            ],
+            [
+                "create a service in its own cluster whose tasks run in prod's subnets",
+                ask("ecs:CreateService", ecs("service/durable-code-dev/x"), {
+                    ...creating("dev"),
+                    "ecs:task-definition": ecs("task-definition/durable-code-dev-backend:1"),
+                    "ecs:subnet": ["subnet-network-private-0", "subnet-prod-private-0"],
+                }),
+            ],
+            [
+                "create a service in its own cluster naming no subnets",
+                ask("ecs:CreateService", ecs("service/durable-code-dev/x"), {
+                    ...creating("dev"),
+                    "ecs:task-definition": ecs("task-definition/durable-code-dev-backend:1"),
+                }),
+            ],
+            [
+                "create a service in its own cluster running prod's task definition",
+                ask("ecs:CreateService", ecs("service/durable-code-dev/x"), {
+                    ...creating("dev"),
+                    "ecs:task-definition": ecs("task-definition/durable-code-prod-backend:4"),
+                    "ecs:subnet": DEV_PRIVATE_SUBNETS,
+                }),
+            ],
+            [
+                "move its own service into prod's subnets",
+                ask("ecs:UpdateService", ecs("service/durable-code-dev/durable-code-dev-backend"), {
+                    ...on("dev"),
+                    "ecs:subnet": ["subnet-prod-private-0"],
+                }),
+            ],
+            [
+                "point its own service at another project's task definition",
+                ask("ecs:UpdateService", ecs("service/durable-code-dev/durable-code-dev-backend"), {
+                    ...on("dev"),
+                    "ecs:task-definition": ecs("task-definition/billing-dev-api:3"),
+                }),
+            ],
+            [
+                "register a task definition into prod's family, even tagged dev",
+                ask("ecs:RegisterTaskDefinition", ecs("task-definition/durable-code-prod-backend:5"), creating("dev")),
             ],
             [
                 "add a listener to prod's load balancer, even tagged dev",

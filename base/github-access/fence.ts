@@ -96,14 +96,14 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
     },
     ecs: {
         read: ["ecs:Describe*", "ecs:List*"],
-        // CreateService is scoped to this environment's cluster below.
-        create: ["ecs:CreateCluster", "ecs:RegisterTaskDefinition"],
+        // CreateService, UpdateService and RegisterTaskDefinition are scoped below: to this
+        // environment's cluster, subnets and task definition families.
+        create: ["ecs:CreateCluster"],
         change: [
             "ecs:DeleteCluster",
             "ecs:UpdateCluster",
             "ecs:UpdateClusterSettings",
             "ecs:PutClusterCapacityProviders",
-            "ecs:UpdateService",
             "ecs:DeleteService",
         ],
         tagOnCreate: {
@@ -181,7 +181,12 @@ export function serviceStatements(service: string, fenced: FencedService, scope:
 export interface FenceScope extends NameScope {
     /** Base's VPC: the NAT instance's network interface is created untagged, inside it. */
     readonly vpcId: string;
+    /** Base's subnets, public and private: the only ones runtime's tasks may run in. */
+    readonly subnetIds: readonly string[];
 }
+
+/** Every revision of this environment's task definition families, `<project>-<env>-<service>:<revision>`. */
+const ownTaskDefinitions = (scope: NameScope) => `arn:aws:ecs:*:*:task-definition/${physicalName(scope)}-*`;
 
 const fencedStatements = (scope: NameScope, services: readonly string[]) =>
     services.flatMap((service) => serviceStatements(service, FENCED_SERVICES[service], scope));
@@ -218,12 +223,47 @@ export function networkFenceStatements(scope: FenceScope): Statement[] {
 export function containerFenceStatements(scope: FenceScope): Statement[] {
     return [
         ...fencedStatements(scope, ["ecs", "application-autoscaling"]),
-        // A service's ARN names its cluster (service/<cluster>/<service>): created only in this environment's.
+        // ECS acts for the caller through its service-linked role: it places a service's tasks in the
+        // subnets the request names and registers them with the target group or Cloud Map service the
+        // request names, with no right of the caller's on either (ECS developer guide, "Using
+        // service-linked roles for Amazon ECS"). So a service is created or changed only with this
+        // environment's subnets (ecs:subnet, the subnet ids the request's awsvpcConfiguration carries:
+        // ECS API reference, AwsVpcConfiguration) and its own task definition families
+        // (ecs:task-definition, an ARN). A service's ARN names its cluster (service/<cluster>/<name>):
+        // created only in this environment's.
         {
-            Sid: "EcsCreateServiceInOwnCluster",
+            Sid: "EcsCreateOwnService",
             Effect: "Allow",
             Action: ["ecs:CreateService"],
             Resource: `arn:aws:ecs:*:*:service/${physicalName(scope)}/*`,
+            Condition: {
+                StringEquals: tagCondition("aws:RequestTag", scope),
+                ArnLike: { "ecs:task-definition": ownTaskDefinitions(scope) },
+                "ForAllValues:StringEquals": { "ecs:subnet": [...scope.subnetIds] },
+                Null: { "ecs:subnet": "false" },
+            },
+        },
+        // The provider's UpdateService names the task definition and the network configuration only
+        // when they change (terraform-provider-aws internal/service/ecs/service.go,
+        // resourceServiceUpdate): a request without them keeps what the service has, so the keys are
+        // checked where present.
+        {
+            Sid: "EcsUpdateOwnService",
+            Effect: "Allow",
+            Action: ["ecs:UpdateService"],
+            Resource: "*",
+            Condition: {
+                StringEquals: tagCondition("aws:ResourceTag", scope),
+                ArnLikeIfExists: { "ecs:task-definition": ownTaskDefinitions(scope) },
+                "ForAllValues:StringEquals": { "ecs:subnet": [...scope.subnetIds] },
+            },
+        },
+        // A task definition's ARN names its family: registered only into this environment's families.
+        {
+            Sid: "EcsRegisterOwnTaskDefinitions",
+            Effect: "Allow",
+            Action: ["ecs:RegisterTaskDefinition"],
+            Resource: ownTaskDefinitions(scope),
             Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
         },
         // DeregisterTaskDefinition has no resource type and no condition key in the Service

@@ -54,6 +54,8 @@ export class GithubAccess extends pulumi.ComponentResource {
             config: BaseConfig;
             providerArn: string;
             vpcId: pulumi.Input<string>;
+            /** Base's public and private subnets: where runtime's services may run. */
+            subnetIds: pulumi.Input<string>[];
             zoneId: pulumi.Input<string>;
             /** Front door http-api: base's Cloud Map namespace (empty otherwise). */
             namespaceArn: pulumi.Input<string>;
@@ -107,11 +109,24 @@ export class GithubAccess extends pulumi.ComponentResource {
             `GitHub Actions of ${settings.repository}, environment ${config.env}: teardown, startup, releases`,
         );
         const deployPolicies = pulumi
-            .all([this.deployRole.arn, this.boundary.arn, args.vpcId, args.zoneId, args.namespaceArn])
-            .apply(([self, boundary, vpcId, zoneId, namespaceArn]) => {
+            .all([
+                this.deployRole.arn,
+                this.boundary.arn,
+                args.vpcId,
+                pulumi.all(args.subnetIds),
+                args.zoneId,
+                args.namespaceArn,
+            ])
+            .apply(([self, boundary, vpcId, subnetIds, zoneId, namespaceArn]) => {
                 const frontDoor =
                     config.frontDoor === "http-api" ? { namespaceArn, zoneName: config.zoneName } : undefined;
-                const scope: AccessScope = { ...state, vpcId, zoneId: zoneId || undefined, frontDoor };
+                const scope: AccessScope = {
+                    ...state,
+                    vpcId,
+                    subnetIds,
+                    zoneId: zoneId || undefined,
+                    frontDoor,
+                };
                 return deployRolePolicies(scope, { self, boundary });
             });
         for (const policy of deployPoliciesFor(config.frontDoor === "http-api")) {

@@ -45,6 +45,8 @@ export function githubTrustPolicy(providerArn: string, subject: string | readonl
 export interface AccessScope extends StateScope {
     /** Base's VPC, where the NAT instance's interface is created. */
     readonly vpcId: string;
+    /** Base's subnets, public and private: the only ones runtime's services may run in. */
+    readonly subnetIds: readonly string[];
     /** The environment's hosted zone, the only one whose records the deploy role may change; none without a domain. */
     readonly zoneId?: string;
     /** Front door http-api only: base's namespace and the zone name the API's custom domains carry. */
