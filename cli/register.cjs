@@ -11,4 +11,4 @@ require("ts-node").register({ transpileOnly: true, swc: true });
 // is "true"). The versions package.json pins run on Node 20 and the README says when to move, so a
 // command's own message, and npm test's output, are not buried under them. Set here, the preload of
 // every command and every mocha worker, so it holds whichever of them makes the first client.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+require("node:process").env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
