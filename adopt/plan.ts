@@ -4,6 +4,7 @@ import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { planSubnets } from "../shared/subnet-plan";
 import { DEFAULT_VPC_CIDR } from "../shared/config/load";
 import { validationDomains } from "../base/dns";
+import { defaultSecurityGroup } from "../base/security-groups";
 import { OpsError } from "../cli/errors";
 import { Component, COMPONENTS, ImportEntry, pinnedAwsProviderVersion, ReportLine } from "./import-file";
 import { adoptRules, rulesToResolve, SecurityGroupRule } from "./security-group-rules";
@@ -25,12 +26,19 @@ export interface Expectation {
     readonly forcesReplacement: boolean;
 }
 
+/** A program resource whose counterpart the old base never held: pulumi up creates it, nothing is imported. */
+export interface Creation {
+    readonly type: string;
+    readonly logicalName: string;
+}
+
 export interface AdoptionPlan {
     /** Keys (without the project namespace) and values to write into Pulumi.base-<env>.yaml. */
     readonly config: Record<string, string>;
     readonly entries: ImportEntry[];
     readonly report: ReportLine[];
     readonly expectations: Expectation[];
+    readonly creations: Creation[];
     /** The zones the old subnets are in, by index: the program must choose the same. */
     readonly zones: string[];
 }
@@ -58,6 +66,15 @@ export function planAdoption(
     const report: ReportLine[] = [];
     const expectations: Expectation[] = [];
     const config: Record<string, string> = {};
+    const creations: Creation[] = [];
+    const create = (type: string, logicalName: string, missing: string) => {
+        creations.push({ type, logicalName });
+        report.push({
+            address: "(not in the state)",
+            outcome: "created anew",
+            detail: `${logicalName} (${type}): the state holds no ${missing}, so pulumi up creates it`,
+        });
+    };
     const used = new Set<Component>();
     const find = (type: string, name?: string) =>
         objects.filter((object) => object.type === type && (name === undefined || object.name === name));
@@ -107,6 +124,8 @@ export function planAdoption(
     handled(vpc);
     if (vpc.attributes.cidr_block !== DEFAULT_VPC_CIDR) config.vpcCidr = vpc.attributes.cidr_block;
 
+    if (find("aws_internet_gateway").length === 0)
+        create("aws:ec2/internetGateway:InternetGateway", "network-igw", "aws_internet_gateway");
     for (const gateway of find("aws_internet_gateway")) {
         adopt(gateway, "aws:ec2/internetGateway:InternetGateway", "network-igw", "network", gateway.attributes.id, [
             "tags become the contract tags",
@@ -148,6 +167,16 @@ export function planAdoption(
         config.subnetCidrs = JSON.stringify(cidrs);
 
     const publicTable = one("aws_route_table", "public");
+    if (!publicTable) create("aws:ec2/routeTable:RouteTable", "network-public", "aws_route_table.public");
+    const associated = new Set(find("aws_route_table_association", "public").map((association) => association.index));
+    subnets("public").forEach((subnet) => {
+        if (!associated.has(subnet.index))
+            create(
+                "aws:ec2/routeTableAssociation:RouteTableAssociation",
+                `network-public-${subnet.index}`,
+                `aws_route_table_association.public[${subnet.index}]`,
+            );
+    });
     if (publicTable) {
         adopt(publicTable, "aws:ec2/routeTable:RouteTable", "network-public", "network", publicTable.attributes.id, [
             "tags become the contract tags",
@@ -194,12 +223,21 @@ export function planAdoption(
         );
         handled(group);
     }
-    if (Object.keys(names).length === 2) {
-        config.securityGroupNames = JSON.stringify({ loadBalancer: names.loadBalancer, services: names.services });
-        config.securityGroupDescriptions = JSON.stringify({
-            loadBalancer: descriptions.loadBalancer,
-            services: descriptions.services,
-        });
+    const roles = ["loadBalancer", "services"] as const;
+    for (const role of roles.filter((candidate) => !names[candidate]))
+        create(
+            "aws:ec2/securityGroup:SecurityGroup",
+            GROUP_LOGICAL[role],
+            `aws_security_group.${Object.keys(GROUP_ROLES).find((name) => GROUP_ROLES[name] === role)}`,
+        );
+    if (Object.keys(names).length > 0) {
+        // The group the old base never had keeps the name and description the program gives it.
+        const group = (role: "loadBalancer" | "services") =>
+            names[role] ? { name: names[role], description: descriptions[role] } : defaultSecurityGroup(scope, role);
+        config.securityGroupNames = JSON.stringify(Object.fromEntries(roles.map((role) => [role, group(role).name])));
+        config.securityGroupDescriptions = JSON.stringify(
+            Object.fromEntries(roles.map((role) => [role, group(role).description])),
+        );
     }
     report.push(
         ...(rules
@@ -238,13 +276,26 @@ export function planAdoption(
         );
         handled(repository);
     }
+    for (const service of SERVICE_NAMES.filter((candidate) => !repositoryNames[candidate]))
+        create("aws:ecr/repository:Repository", `registries-${service}`, `aws_ecr_repository.${service}`);
     if (
         SERVICE_NAMES.some(
             (service) => repositoryNames[service] && repositoryNames[service] !== repositoryName(scope, service),
         )
     ) {
-        config.repositoryNames = JSON.stringify(repositoryNames);
+        config.repositoryNames = JSON.stringify(
+            Object.fromEntries(
+                SERVICE_NAMES.map((service) => [service, repositoryNames[service] ?? repositoryName(scope, service)]),
+            ),
+        );
     }
+    const policies = new Set(find("aws_ecr_lifecycle_policy").map((policy) => SERVICE_OF_REPOSITORY[policy.name]));
+    for (const service of SERVICE_NAMES.filter((candidate) => !policies.has(candidate)))
+        create(
+            "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+            `registries-${service}`,
+            `aws_ecr_lifecycle_policy.${service} (this project's rules keep release images by count)`,
+        );
     for (const policy of find("aws_ecr_lifecycle_policy")) {
         const service = SERVICE_OF_REPOSITORY[policy.name];
         if (!service) continue;
@@ -297,6 +348,7 @@ export function planAdoption(
             handled(delegation);
         }
         const certificate = find("aws_acm_certificate")[0];
+        if (!certificate) create("aws:acm/certificate:Certificate", "dns-certificate", "aws_acm_certificate");
         if (certificate) {
             const domainName = certificate.attributes.domain_name;
             const alternatives: string[] = (certificate.attributes.subject_alternative_names ?? []).filter(
@@ -383,5 +435,5 @@ export function planAdoption(
         });
     }
     const components = [...used].map((name): ImportEntry => ({ type: COMPONENTS[name], name, component: true }));
-    return { config, entries: [...components, ...entries], report, expectations, zones };
+    return { config, entries: [...components, ...entries], report, expectations, creations, zones };
 }

@@ -92,7 +92,10 @@ export async function verifyAdoption(
         const imported = plan.entries.some(
             (entry) => entry.type === resource.type && (entry.logicalName ?? entry.name) === resource.name,
         );
-        if (counterpart && !imported)
+        const created = plan.creations.some(
+            (creation) => creation.type === resource.type && creation.logicalName === resource.name,
+        );
+        if (counterpart && !imported && !created)
             problems.push(
                 `the program declares ${resource.type} "${resource.name}", which the old base holds, but the import has no entry for it: pulumi up would create a second one`,
             );

@@ -1,9 +1,20 @@
 import * as aws from "../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../shared/config/types";
-import { physicalName } from "../shared/naming";
+import { NameScope, physicalName } from "../shared/naming";
+import { SecurityGroupRole } from "../shared/config/keys";
 import { PUBLIC_LISTENER_PORTS, SERVICE_NAMES, SERVICES } from "../shared/services";
 import { tagsFor } from "../shared/tags";
+
+/** The name and description of a group the program creates; an adopted group keeps its own (config). */
+export function defaultSecurityGroup(scope: NameScope, role: SecurityGroupRole): { name: string; description: string } {
+    return role === "loadBalancer"
+        ? { name: physicalName(scope, "load-balancer"), description: "Load balancer: HTTP and HTTPS from the internet" }
+        : {
+              name: physicalName(scope, "services"),
+              description: "ECS services: container ports from the load balancer only",
+          };
+}
 
 export interface SecurityGroupsArgs {
     readonly config: BaseConfig;
@@ -34,9 +45,10 @@ export class SecurityGroups extends pulumi.ComponentResource {
         this.loadBalancer = new aws.ec2.SecurityGroup(
             `${name}-load-balancer`,
             {
-                name: config.securityGroupNames?.loadBalancer ?? physicalName(config, "load-balancer"),
+                name: config.securityGroupNames?.loadBalancer ?? defaultSecurityGroup(config, "loadBalancer").name,
                 description:
-                    config.securityGroupDescriptions?.loadBalancer ?? "Load balancer: HTTP and HTTPS from the internet",
+                    config.securityGroupDescriptions?.loadBalancer ??
+                    defaultSecurityGroup(config, "loadBalancer").description,
                 vpcId,
                 tags: tagsFor(config, physicalName(config, "load-balancer"), { Role: "load-balancer" }),
             },
@@ -45,10 +57,9 @@ export class SecurityGroups extends pulumi.ComponentResource {
         this.services = new aws.ec2.SecurityGroup(
             `${name}-services`,
             {
-                name: config.securityGroupNames?.services ?? physicalName(config, "services"),
+                name: config.securityGroupNames?.services ?? defaultSecurityGroup(config, "services").name,
                 description:
-                    config.securityGroupDescriptions?.services ??
-                    "ECS services: container ports from the load balancer only",
+                    config.securityGroupDescriptions?.services ?? defaultSecurityGroup(config, "services").description,
                 vpcId,
                 tags: tagsFor(config, physicalName(config, "services"), { Role: "services" }),
             },

@@ -77,8 +77,9 @@ export async function main(
         s3: deps.s3,
         ec2: deps.ec2,
     });
+    const count = (outcome: string) => plan.report.filter((line) => line.outcome === outcome).length;
     log(
-        `${stack}: ${plan.entries.filter((entry) => !entry.component).length} resources to import, ${plan.report.filter((line) => line.outcome === "left behind").length} left behind\n`,
+        `${stack}: ${plan.entries.filter((entry) => !entry.component).length} resources to import, ${count("created anew")} created anew, ${count("left behind")} left behind, ${count("not known")} not known\n`,
     );
     log(
         textTable([

@@ -552,6 +552,56 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
         });
     });
 
+    describe("what the old base never had is created anew, not reported as a missing import", () => {
+        const runOn = async (state: unknown) => {
+            writeFileSync(join(dir, "state.json"), JSON.stringify(state));
+            return run(["--terraform-state", join(dir, "state.json")]);
+        };
+        const rows = (outcome: string) =>
+            lines[1]
+                .split("\n")
+                .filter((row) => row.includes(`  ${outcome}  `))
+                .map((row) => row.replace(/ {2,}/g, " | "));
+
+        it("adopts the old base tagged Environment=development without lifecycle policies, and lists the policies as creations", async () => {
+            const state = taggedEnvironment(oldBase(), "development");
+            state.resources = state.resources.filter((resource) => resource.type !== "aws_ecr_lifecycle_policy");
+            assert.equal(await runOn(state), 0, lines.join("\n"));
+            assert.equal(lines[0], "base-dev: 25 resources to import, 3 created anew, 3 left behind, 0 not known\n");
+            assert.deepEqual(
+                rows("created anew").filter((row) => row.startsWith("(not in the state)")),
+                [
+                    "(not in the state) | created anew | registries-frontend (aws:ecr/lifecyclePolicy:LifecyclePolicy): the state holds no aws_ecr_lifecycle_policy.frontend (this project's rules keep release images by count), so pulumi up creates it",
+                    "(not in the state) | created anew | registries-backend (aws:ecr/lifecyclePolicy:LifecyclePolicy): the state holds no aws_ecr_lifecycle_policy.backend (this project's rules keep release images by count), so pulumi up creates it",
+                ],
+            );
+            assert.deepEqual(
+                imported().resources.filter(
+                    (candidate: any) => candidate.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+                ),
+                [],
+            );
+        });
+
+        it("an old base without the services' group gets it created, under the program's name, beside the adopted load balancer group", async () => {
+            const state = oldBase();
+            state.resources = state.resources.filter((resource) => resource.name !== "ecs_tasks");
+            assert.equal(await runOn(state), 0, lines.join("\n"));
+            assert.ok(
+                rows("created anew").includes(
+                    "(not in the state) | created anew | security-groups-services (aws:ec2/securityGroup:SecurityGroup): the state holds no aws_security_group.ecs_tasks, so pulumi up creates it",
+                ),
+                lines[1],
+            );
+            assert.match(
+                lines.join("\n"),
+                /durable-code:securityGroupNames: \{"loadBalancer":"durable-code-dev-alb-sg","services":"durable-code-dev-services"\}/,
+            );
+            assert.equal(entry("security-groups-services"), undefined);
+            assert.equal(entry("security-groups-load-balancer").id, ALB);
+        });
+    });
+
     describe("bad input gets a clear error and nothing written", () => {
         const refuse = async (content: unknown, message: RegExp) => {
             const file = join(dir, "state.json");
