@@ -9,6 +9,7 @@ import { parseTerraformState } from "../../adopt/terraform-state";
 import { verifyAdoption } from "../../adopt/verify";
 import { main as check } from "../../commands/check";
 import { PROJECT_DIR } from "../../offline/stack-files";
+import { Recorder } from "../fakes/recorder";
 import {
     formatVersion3,
     managed,
@@ -80,19 +81,10 @@ const RULES: SecurityGroupRule[] = [
     },
 ];
 
-class RecordingClient {
-    readonly calls: Array<[string, any]> = [];
-    constructor(private readonly answer: (name: string, input: any) => any) {}
-    async send(command: { constructor: { name: string }; input: any }): Promise<any> {
-        this.calls.push([command.constructor.name, command.input]);
-        return this.answer(command.constructor.name, command.input);
-    }
-}
-
 describe("npm run adopt: the running Terraform base, adopted without rebuilding it", () => {
     let dir: string;
     let lines: string[];
-    let ec2: RecordingClient;
+    let ec2: Recorder;
     const importFile = () => join(dir, "import.json");
     const run = (argv: string[], deps: Record<string, unknown> = {}) =>
         adopt(["--env", "dev", "--import-file", importFile(), ...argv], undefined, {
@@ -112,7 +104,7 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
         for (const name of ["Pulumi.yaml", "Pulumi.base-dev.yaml", "Pulumi.runtime-dev.yaml"])
             copyFileSync(join(PROJECT_DIR, name), join(dir, name));
         lines = [];
-        ec2 = new RecordingClient(() => ({ SecurityGroupRules: RULES }));
+        ec2 = new Recorder({ DescribeSecurityGroupRulesCommand: () => ({ SecurityGroupRules: RULES }) });
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -744,8 +736,10 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
         });
 
         it("an unreadable S3 object names the bucket, the key and the missing permission", async () => {
-            const s3 = new RecordingClient(() => {
-                throw Object.assign(new Error("Access Denied"), { name: "AccessDenied" });
+            const s3 = new Recorder({
+                GetObjectCommand: () => {
+                    throw Object.assign(new Error("Access Denied"), { name: "AccessDenied" });
+                },
             });
             await assert.rejects(
                 run(["--terraform-state", "s3://acme-terraform-state/env:/base-dev/terraform.tfstate"], { s3 }),

@@ -1,22 +1,8 @@
 import { strict as assert } from "assert";
 import { bootstrap, BootstrapOptions } from "../../bootstrap/bootstrap";
 import { parseOptions } from "../../commands/bootstrap";
-import { SendsCommands } from "../../cli/sdk-client";
 import { decision } from "../iam-evaluator";
-
-/** Records every SDK command (its class name and input) and answers from a script keyed by class name. */
-class RecordingClient implements SendsCommands {
-    readonly calls: Array<[string, any]> = [];
-    constructor(private readonly answers: Record<string, (input: any) => any> = {}) {}
-    async send(command: { constructor: { name: string }; input: any }): Promise<any> {
-        const name = command.constructor.name;
-        this.calls.push([name, command.input]);
-        return this.answers[name]?.(command.input) ?? {};
-    }
-    names(): string[] {
-        return this.calls.map(([name]) => name);
-    }
-}
+import { Recorder } from "../fakes/recorder";
 
 /**
  * S3's error answers as the AWS SDK v3 raises them: `name` and `Code` are S3's error code, `message`
@@ -123,8 +109,8 @@ describe("npm run bootstrap", () => {
     beforeEach(() => (lines.length = 0));
 
     it("creates a missing bucket with versioning, encryption, no public access, TLS only and old-version expiry", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("NotFound") });
-        const kms = new RecordingClient();
+        const s3 = new Recorder({ HeadBucketCommand: s3Error("NotFound") });
+        const kms = new Recorder();
         const result = await bootstrap(options(), { s3, kms }, log);
         assert.deepEqual(s3.names(), ["HeadBucketCommand", "CreateBucketCommand", ...SETTINGS]);
         const input = (name: string) => s3.calls.find(([call]) => call === name)![1];
@@ -155,8 +141,8 @@ describe("npm run bootstrap", () => {
     });
 
     it("its bucket policy refuses a request without TLS even from a role allowed everything, and lets the same request over TLS through", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("NotFound") });
-        await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        const s3 = new Recorder({ HeadBucketCommand: s3Error("NotFound") });
+        await bootstrap(options(), { s3, kms: new Recorder() }, log);
         const bucketPolicy = JSON.parse(
             s3.calls.find(([name]) => name === "PutBucketPolicyCommand")![1].Policy,
         ).Statement;
@@ -179,14 +165,14 @@ describe("npm run bootstrap", () => {
     });
 
     it("creates in us-east-1 without a location constraint, as S3 requires", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("NotFound") });
-        await bootstrap(options({ region: "us-east-1" }), { s3, kms: new RecordingClient() }, log);
+        const s3 = new Recorder({ HeadBucketCommand: s3Error("NotFound") });
+        await bootstrap(options({ region: "us-east-1" }), { s3, kms: new Recorder() }, log);
         assert.deepEqual(s3.calls[1], ["CreateBucketCommand", { Bucket: "acme-pulumi-state" }]);
     });
 
     it("is idempotent: an existing bucket whose settings are right is only read", async () => {
-        const s3 = new RecordingClient(rightBucket());
-        const result = await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        const s3 = new Recorder(rightBucket());
+        const result = await bootstrap(options(), { s3, kms: new Recorder() }, log);
         assert.deepEqual(
             s3.names().filter((name) => name.startsWith("Put") || name.startsWith("Create")),
             [],
@@ -208,7 +194,7 @@ describe("npm run bootstrap", () => {
             Filter: { Prefix: "reports/" },
             Transitions: [{ Days: 30, StorageClass: "GLACIER" }],
         };
-        const s3 = new RecordingClient(
+        const s3 = new Recorder(
             rightBucket({
                 GetBucketPolicyCommand: () => ({
                     Policy: JSON.stringify({ Version: "2012-10-17", Statement: [other] }),
@@ -216,7 +202,7 @@ describe("npm run bootstrap", () => {
                 GetBucketLifecycleConfigurationCommand: () => ({ Rules: [archive] }),
             }),
         );
-        await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        await bootstrap(options(), { s3, kms: new Recorder() }, log);
         const input = (name: string) => s3.calls.find(([call]) => call === name)![1];
         assert.deepEqual(JSON.parse(input("PutBucketPolicyCommand").Policy).Statement, [other, ...TLS_ONLY.Statement]);
         assert.deepEqual(input("PutBucketLifecycleConfigurationCommand").LifecycleConfiguration.Rules, [
@@ -226,7 +212,7 @@ describe("npm run bootstrap", () => {
     });
 
     it("keeps SSE-KMS default encryption rather than downgrading it to SSE-S3", async () => {
-        const s3 = new RecordingClient(
+        const s3 = new Recorder(
             rightBucket({
                 GetBucketEncryptionCommand: () => ({
                     ServerSideEncryptionConfiguration: {
@@ -242,13 +228,13 @@ describe("npm run bootstrap", () => {
                 }),
             }),
         );
-        await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        await bootstrap(options(), { s3, kms: new Recorder() }, log);
         assert.ok(!s3.names().includes("PutBucketEncryptionCommand"));
         assert.ok(lines.includes("default encryption: aws:kms kept"));
     });
 
     it("reads an unset setting's error as unset, for each of S3's codes for one", async () => {
-        const s3 = new RecordingClient(
+        const s3 = new Recorder(
             rightBucket({
                 GetPublicAccessBlockCommand: s3Error("NoSuchPublicAccessBlockConfiguration"),
                 GetBucketEncryptionCommand: s3Error("ServerSideEncryptionConfigurationNotFoundError"),
@@ -256,7 +242,7 @@ describe("npm run bootstrap", () => {
                 GetBucketLifecycleConfigurationCommand: s3Error("NoSuchLifecycleConfiguration"),
             }),
         );
-        await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        await bootstrap(options(), { s3, kms: new Recorder() }, log);
         assert.deepEqual(
             s3.names().filter((name) => name.startsWith("Put")),
             [
@@ -269,8 +255,8 @@ describe("npm run bootstrap", () => {
     });
 
     it("stops on any other error reading a setting, before changing anything", async () => {
-        const s3 = new RecordingClient(rightBucket({ GetBucketPolicyCommand: s3Error("AccessDenied") }));
-        await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
+        const s3 = new Recorder(rightBucket({ GetBucketPolicyCommand: s3Error("AccessDenied") }));
+        await assert.rejects(bootstrap(options(), { s3, kms: new Recorder() }, log), {
             message:
                 "bootstrap cannot read the current settings: AccessDenied: Access Denied; check your AWS credentials and permissions",
         });
@@ -281,10 +267,10 @@ describe("npm run bootstrap", () => {
     });
 
     it("puts back a setting someone loosened by hand", async () => {
-        const s3 = new RecordingClient(
+        const s3 = new Recorder(
             rightBucket({ GetPublicAccessBlockCommand: s3Error("NoSuchPublicAccessBlockConfiguration") }),
         );
-        await bootstrap(options(), { s3, kms: new RecordingClient() }, log);
+        await bootstrap(options(), { s3, kms: new Recorder() }, log);
         assert.deepEqual(
             s3.names().filter((name) => name.startsWith("Put")),
             ["PutPublicAccessBlockCommand"],
@@ -293,14 +279,14 @@ describe("npm run bootstrap", () => {
 
     describe("the KMS key for awskms:// secrets", () => {
         it("creates it tagged for the bucket, names it, and turns on rotation", async () => {
-            const kms = new RecordingClient({
+            const kms = new Recorder({
                 DescribeKeyCommand: kmsNotFound(),
                 ListKeysCommand: () => ({ Keys: [] }),
                 CreateKeyCommand: () => ({ KeyMetadata: { KeyId: "key-123" } }),
             });
             const result = await bootstrap(
                 options({ kmsAlias: "pulumi-durable-code" }),
-                { s3: new RecordingClient(rightBucket()), kms },
+                { s3: new Recorder(rightBucket()), kms },
                 log,
             );
             assert.deepEqual(kms.calls, [
@@ -322,19 +308,19 @@ describe("npm run bootstrap", () => {
         });
 
         it("reuses the key behind the alias", async () => {
-            const kms = new RecordingClient({
+            const kms = new Recorder({
                 DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: "key-9", KeyState: "Enabled" } }),
             });
             await bootstrap(
                 options({ kmsAlias: "pulumi-durable-code" }),
-                { s3: new RecordingClient(rightBucket()), kms },
+                { s3: new Recorder(rightBucket()), kms },
                 log,
             );
             assert.deepEqual(kms.names(), ["DescribeKeyCommand", "EnableKeyRotationCommand"]);
         });
 
         it("after a run that stopped before CreateAlias, finds the key by its tag and makes no second one", async () => {
-            const kms = new RecordingClient({
+            const kms = new Recorder({
                 DescribeKeyCommand: (input) =>
                     input.KeyId === "key-orphan"
                         ? { KeyMetadata: { KeyId: "key-orphan", KeyState: "Enabled" } }
@@ -349,7 +335,7 @@ describe("npm run bootstrap", () => {
             });
             await bootstrap(
                 options({ kmsAlias: "pulumi-durable-code" }),
-                { s3: new RecordingClient(rightBucket()), kms },
+                { s3: new Recorder(rightBucket()), kms },
                 log,
             );
             assert.ok(!kms.names().includes("CreateKeyCommand"));
@@ -360,15 +346,11 @@ describe("npm run bootstrap", () => {
         });
 
         it("refuses a key that is disabled or pending deletion", async () => {
-            const kms = new RecordingClient({
+            const kms = new Recorder({
                 DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: "key-9", KeyState: "PendingDeletion" } }),
             });
             await assert.rejects(
-                bootstrap(
-                    options({ kmsAlias: "pulumi-durable-code" }),
-                    { s3: new RecordingClient(rightBucket()), kms },
-                    log,
-                ),
+                bootstrap(options({ kmsAlias: "pulumi-durable-code" }), { s3: new Recorder(rightBucket()), kms }, log),
                 {
                     message:
                         "KMS key key-9 (alias/pulumi-durable-code) is PendingDeletion; Pulumi cannot use it for secrets. Enable it (or cancel its deletion), or choose another --kms-alias",
@@ -378,8 +360,8 @@ describe("npm run bootstrap", () => {
     });
 
     it("--dry-run reads what exists and says what it would create or change, changing nothing", async () => {
-        const s3 = new RecordingClient(rightBucket({ GetBucketVersioningCommand: () => ({}) }));
-        const kms = new RecordingClient({ DescribeKeyCommand: kmsNotFound(), ListKeysCommand: () => ({ Keys: [] }) });
+        const s3 = new Recorder(rightBucket({ GetBucketVersioningCommand: () => ({}) }));
+        const kms = new Recorder({ DescribeKeyCommand: kmsNotFound(), ListKeysCommand: () => ({ Keys: [] }) });
         const result = await bootstrap(options({ dryRun: true, kmsAlias: "k" }), { s3, kms }, log);
         assert.deepEqual(
             [...s3.names(), ...kms.names()].filter((name) => /^(Put|Create|Enable)/.test(name)),
@@ -395,8 +377,8 @@ describe("npm run bootstrap", () => {
     });
 
     it("--dry-run on a missing bucket says it would create it and its settings", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("NotFound") });
-        const result = await bootstrap(options({ dryRun: true }), { s3, kms: new RecordingClient() }, log);
+        const s3 = new Recorder({ HeadBucketCommand: s3Error("NotFound") });
+        const result = await bootstrap(options({ dryRun: true }), { s3, kms: new Recorder() }, log);
         assert.deepEqual(s3.names(), ["HeadBucketCommand"]);
         assert.equal(result.actions[0], "create bucket acme-pulumi-state in us-west-2");
     });
@@ -405,7 +387,7 @@ describe("npm run bootstrap", () => {
         const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 
         it("creates it when the account has none, for the sts.amazonaws.com audience", async () => {
-            const iam = new RecordingClient({
+            const iam = new Recorder({
                 ListOpenIDConnectProvidersCommand: () => ({
                     OpenIDConnectProviderList: [{ Arn: "arn:aws:iam::123456789012:oidc-provider/accounts.google.com" }],
                 }),
@@ -413,7 +395,7 @@ describe("npm run bootstrap", () => {
             });
             const result = await bootstrap(
                 options({ githubOidc: true }),
-                { s3: new RecordingClient(), kms: new RecordingClient(), iam },
+                { s3: new Recorder(), kms: new Recorder(), iam },
                 log,
             );
             assert.deepEqual(iam.calls[1], [
@@ -428,25 +410,21 @@ describe("npm run bootstrap", () => {
         });
 
         it("is idempotent: an existing provider is kept", async () => {
-            const iam = new RecordingClient({
+            const iam = new Recorder({
                 ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [{ Arn: PROVIDER }] }),
             });
-            await bootstrap(
-                options({ githubOidc: true }),
-                { s3: new RecordingClient(), kms: new RecordingClient(), iam },
-                log,
-            );
+            await bootstrap(options({ githubOidc: true }), { s3: new Recorder(), kms: new Recorder(), iam }, log);
             assert.deepEqual(iam.names(), ["ListOpenIDConnectProvidersCommand"]);
             assert.ok(lines.includes(`GitHub OIDC provider exists (${PROVIDER})`));
         });
 
         it("--dry-run only looks", async () => {
-            const iam = new RecordingClient({
+            const iam = new Recorder({
                 ListOpenIDConnectProvidersCommand: () => ({ OpenIDConnectProviderList: [] }),
             });
             await bootstrap(
                 options({ githubOidc: true, dryRun: true }),
-                { s3: new RecordingClient(), kms: new RecordingClient(), iam },
+                { s3: new Recorder(), kms: new Recorder(), iam },
                 log,
             );
             assert.deepEqual(iam.names(), ["ListOpenIDConnectProvidersCommand"]);
@@ -454,8 +432,8 @@ describe("npm run bootstrap", () => {
     });
 
     it("a bucket owned by another account is a clear error", async () => {
-        const s3 = new RecordingClient({ HeadBucketCommand: s3Error("Forbidden") });
-        await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
+        const s3 = new Recorder({ HeadBucketCommand: s3Error("Forbidden") });
+        await assert.rejects(bootstrap(options(), { s3, kms: new Recorder() }, log), {
             message:
                 "bucket acme-pulumi-state exists but this account cannot use it (403); bucket names are global, choose another --bucket",
         });
@@ -463,11 +441,11 @@ describe("npm run bootstrap", () => {
     });
 
     it("an AWS error midway names the step and says to run again", async () => {
-        const s3 = new RecordingClient({
+        const s3 = new Recorder({
             HeadBucketCommand: s3Error("NotFound"),
             PutBucketPolicyCommand: s3Error("AccessDenied"),
         });
-        await assert.rejects(bootstrap(options(), { s3, kms: new RecordingClient() }, log), {
+        await assert.rejects(bootstrap(options(), { s3, kms: new Recorder() }, log), {
             message:
                 'bootstrap stopped at "deny requests without TLS": AccessDenied: Access Denied. What was done before is kept; fix the cause (credentials, permissions) and run the same command again.',
         });
@@ -516,10 +494,10 @@ describe("npm run bootstrap", () => {
                     "--kms-alias",
                     given,
                 ]);
-                const kms = new RecordingClient({
+                const kms = new Recorder({
                     DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: "key-1", KeyState: "Enabled" } }),
                 });
-                const result = await bootstrap(parsed, { s3: new RecordingClient(rightBucket()), kms }, log);
+                const result = await bootstrap(parsed, { s3: new Recorder(rightBucket()), kms }, log);
                 assert.equal(result.secretsProvider, "awskms://alias/pulumi-durable-code?region=us-west-2", given);
                 assert.deepEqual(kms.calls[0], ["DescribeKeyCommand", { KeyId: "alias/pulumi-durable-code" }]);
             }

@@ -9,31 +9,9 @@ import { main as status } from "../../commands/status";
 import { Stacks } from "../../stacks/automation";
 import { PROJECT_DIR } from "../../offline/stack-files";
 import { AppServer } from "../fakes/app-server";
+import { FakeEcr } from "../fakes/ecr";
 import { FakeEcs, runtimeOutputs, taskDefinitionArn } from "../fakes/ecs";
 import { FakePulumi } from "../fakes/fake-pulumi";
-
-/**
- * ECR as DescribeImages answers it (ECR API reference): the image's details, or an error named
- * ImageNotFoundException / RepositoryNotFoundException. Records every call.
- */
-class RecordingEcr {
-    readonly calls: Array<{ repositoryName: string; imageTag: string }> = [];
-    error?: { name: string; message: string };
-    constructor(private readonly images: Set<string>) {}
-    async send(command: { constructor: { name: string }; input: any }): Promise<any> {
-        assert.equal(command.constructor.name, "DescribeImagesCommand");
-        const call = { repositoryName: command.input.repositoryName, imageTag: command.input.imageIds[0].imageTag };
-        this.calls.push(call);
-        if (this.error) throw Object.assign(new Error(this.error.message), { name: this.error.name });
-        if (!this.images.has(`${call.repositoryName}:${call.imageTag}`)) {
-            throw Object.assign(
-                new Error(`The image with imageId {imageTag:'${call.imageTag}'} does not exist within the repository`),
-                { name: "ImageNotFoundException" },
-            );
-        }
-        return { imageDetails: [{ repositoryName: call.repositoryName, imageTags: [call.imageTag] }] };
-    }
-}
 
 const git = (dir: string, ...args: string[]) =>
     execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], {
@@ -46,7 +24,7 @@ describe("npm run release", () => {
     let dir: string;
     let pulumi: FakePulumi;
     let app: AppServer;
-    let ecr: RecordingEcr;
+    let ecr: FakeEcr;
     let ecs: FakeEcs;
     let lines: string[];
     const log = (line: string) => lines.push(line);
@@ -93,14 +71,8 @@ describe("npm run release", () => {
             .addStack("runtime-dev", { url: "http://old" });
         pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start(), 8));
         ecs = new FakeEcs(() => pulumi.stacks.get("runtime-dev")?.outputs);
-        ecr = new RecordingEcr(
-            new Set(
-                ["v0.1.0", "v0.2.0", "v0.3.0"].flatMap((tag) => [
-                    `durable-code-dev-frontend:${tag}`,
-                    `durable-code-dev-backend:${tag}`,
-                ]),
-            ),
-        );
+        const releases = ["v0.1.0", "v0.2.0", "v0.3.0"];
+        ecr = new FakeEcr().holds("durable-code-dev-frontend", releases).holds("durable-code-dev-backend", releases);
         lines = [];
     });
     afterEach(async () => {
@@ -110,7 +82,7 @@ describe("npm run release", () => {
 
     it("checks both images in ECR, records the tag in the stack file, rolls the running runtime and waits for / and /health", async () => {
         assert.equal(await run(["--env", "dev", "--tag", "v0.3.0"]), 0);
-        assert.deepEqual(ecr.calls, [
+        assert.deepEqual(ecr.described(), [
             { repositoryName: "durable-code-dev-frontend", imageTag: "v0.3.0" },
             { repositoryName: "durable-code-dev-backend", imageTag: "v0.3.0" },
         ]);
@@ -125,7 +97,7 @@ describe("npm run release", () => {
 
     it("releases one service alone through its override, the other keeps imageTag", async () => {
         assert.equal(await run(["--env", "dev", "--tag", "v0.3.0", "--service", "backend"]), 0);
-        assert.deepEqual(ecr.calls, [{ repositoryName: "durable-code-dev-backend", imageTag: "v0.3.0" }]);
+        assert.deepEqual(ecr.described(), [{ repositoryName: "durable-code-dev-backend", imageTag: "v0.3.0" }]);
         assert.match(stackFile(), /durable-code:imageTag: v0\.2\.0\n {2}durable-code:backendImageTag: v0\.3\.0\n/);
         assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.2.0", backend: "v0.3.0" });
     });
@@ -214,7 +186,7 @@ describe("npm run release", () => {
         assert.equal(await run(["--env", "dev", "--rollback"]), 0);
         assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.1.0", backend: "v0.1.0" });
         assert.deepEqual(
-            ecr.calls.map((call) => call.imageTag),
+            ecr.described().map((call) => call.imageTag),
             ["v0.1.0", "v0.1.0"],
         );
         assert.deepEqual(mutations(), ["up --yes --skip-preview --stack runtime-dev"]);
@@ -233,7 +205,7 @@ describe("npm run release", () => {
     it("--dry-run checks the images and prints what would change, and changes nothing", async () => {
         const before = stackFile();
         assert.equal(await run(["--env", "dev", "--tag", "v0.3.0", "--dry-run"]), 0);
-        assert.equal(ecr.calls.length, 2);
+        assert.equal(ecr.described().length, 2);
         assert.equal(stackFile(), before);
         assert.deepEqual(mutations(), []);
         assert.match(lines[0], /would release/);

@@ -10,6 +10,7 @@ import { elasticIpDemand } from "../../status/elastic-ips";
 import { PROJECT_DIR } from "../../offline/stack-files";
 import { Stacks } from "../../stacks/automation";
 import { AppServer } from "../fakes/app-server";
+import { FakeEcr } from "../fakes/ecr";
 import { FakeEcs, runtimeOutputs, taskDefinitionArn } from "../fakes/ecs";
 import { FakePulumi } from "../fakes/fake-pulumi";
 
@@ -608,72 +609,8 @@ describe("stack commands", () => {
     });
 
     describe("npm run destroy-base", () => {
-        /**
-         * ECR's ListImages and BatchDeleteImage, recorded, as the ECR API reference describes them:
-         * ListImages answers at most maxResults (1 to 1000; 100 when not given) image ids and a
-         * nextToken while more remain; BatchDeleteImage takes 1 to 100 image ids. A repository not
-         * given images here does not exist: ECR answers RepositoryNotFoundException.
-         */
-        class RecordingEcr {
-            readonly calls: Array<[string, any]> = [];
-            /** What BatchDeleteImage reports in `failures` per repository: those images stay; it succeeds anyway, as ECR does. */
-            readonly failures: Record<
-                string,
-                Array<{
-                    imageId: { imageDigest: string; imageTag: string };
-                    failureCode: string;
-                    failureReason: string;
-                }>
-            > = {};
-            private readonly stored = new Map<string, Array<{ imageDigest: string; imageTag: string }>>();
-            holds(repository: string, count: number): void {
-                this.stored.set(
-                    repository,
-                    Array.from({ length: count }, (_, index) => ({
-                        imageDigest: `sha256:${index}`,
-                        imageTag: `v${index}`,
-                    })),
-                );
-            }
-            async send(command: { constructor: { name: string }; input: any }): Promise<any> {
-                this.calls.push([command.constructor.name, command.input]);
-                const { repositoryName, nextToken, maxResults = 100, imageIds } = command.input;
-                const images = this.stored.get(repositoryName);
-                if (!images)
-                    throw Object.assign(new Error(`The repository with name '${repositoryName}' does not exist`), {
-                        name: "RepositoryNotFoundException",
-                    });
-                if (command.constructor.name === "ListImagesCommand") {
-                    const start = nextToken === undefined ? 0 : Number(Buffer.from(nextToken, "base64").toString());
-                    const end = start + maxResults;
-                    return {
-                        imageIds: images.slice(start, end),
-                        nextToken: end < images.length ? Buffer.from(String(end)).toString("base64") : undefined,
-                    };
-                }
-                if (command.constructor.name === "BatchDeleteImageCommand") {
-                    if (imageIds.length < 1 || imageIds.length > 100)
-                        throw Object.assign(new Error("imageIds: 1 to 100 members"), {
-                            name: "InvalidParameterException",
-                        });
-                    const failures = this.failures[repositoryName] ?? [];
-                    const failed = new Set(failures.map((failure) => failure.imageId.imageDigest));
-                    const deleted = imageIds.filter((id: { imageDigest: string }) => !failed.has(id.imageDigest));
-                    const doomed = new Set(deleted.map((id: { imageDigest: string }) => id.imageDigest));
-                    this.stored.set(
-                        repositoryName,
-                        images.filter((image) => !doomed.has(image.imageDigest)),
-                    );
-                    return { imageIds: deleted, failures };
-                }
-                throw new Error(`the ECR stand-in does not know ${command.constructor.name}`);
-            }
-            left(repository: string): number {
-                return this.stored.get(repository)?.length ?? 0;
-            }
-        }
-        let ecr: RecordingEcr;
-        beforeEach(() => (ecr = new RecordingEcr()));
+        let ecr: FakeEcr;
+        beforeEach(() => (ecr = new FakeEcr()));
         const destroy = async (argv: string[]) =>
             destroyBase(argv, signal, await Stacks.open(pulumi.asCommand()), log, ecr);
 
