@@ -18,8 +18,16 @@ export interface UsageAssumptions {
     readonly route53MillionQueries: number;
     /** GB kept in each S3 bucket a stack declares (access logs, for example). */
     readonly s3GbPerBucket: number;
-    /** Million requests to the HTTP API (front door http-api). */
+    /**
+     * Million requests to the HTTP API (front door http-api) in a month as the environment is used:
+     * a monthly figure, not one that scales with runtime's hours (requests come only while it is up).
+     */
     readonly apiMillionRequestsPerMonth: number;
+    /**
+     * Bytes each request adds to the HTTP API's access log: one line of runtime/http-api.ts's
+     * ACCESS_LOG_FORMAT filled in is about 350 bytes; 400 leaves room for long paths.
+     */
+    readonly apiAccessLogBytesPerRequest: number;
 }
 
 export const USAGE_ASSUMPTIONS: Readonly<Record<EnvironmentName, UsageAssumptions>> = {
@@ -32,6 +40,7 @@ export const USAGE_ASSUMPTIONS: Readonly<Record<EnvironmentName, UsageAssumption
         route53MillionQueries: 0.1,
         s3GbPerBucket: 1,
         apiMillionRequestsPerMonth: 0.5,
+        apiAccessLogBytesPerRequest: 400,
     },
     staging: {
         natGbPerMonth: 10,
@@ -42,6 +51,7 @@ export const USAGE_ASSUMPTIONS: Readonly<Record<EnvironmentName, UsageAssumption
         route53MillionQueries: 0.2,
         s3GbPerBucket: 1,
         apiMillionRequestsPerMonth: 2,
+        apiAccessLogBytesPerRequest: 400,
     },
     prod: {
         natGbPerMonth: 100,
@@ -52,5 +62,6 @@ export const USAGE_ASSUMPTIONS: Readonly<Record<EnvironmentName, UsageAssumption
         route53MillionQueries: 5,
         s3GbPerBucket: 10,
         apiMillionRequestsPerMonth: 50,
+        apiAccessLogBytesPerRequest: 400,
     },
 };

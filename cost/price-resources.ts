@@ -1,4 +1,5 @@
 import { DeclaredResource } from "../offline/engine";
+import { API_ACCESS_LOG_GROUP_PREFIX } from "../shared/naming";
 import { UsageAssumptions } from "./assumptions";
 import { HOURS_PER_MONTH, instanceHourPrice, PriceKey, pricesFor } from "./prices";
 
@@ -12,7 +13,10 @@ export interface LineItem {
     readonly unit: string;
     readonly unitPrice: number;
     readonly monthly: number;
-    /** True for charges that stop while runtime is torn down (hours, traffic); false for storage and zones. */
+    /**
+     * True for charges that stop while runtime is torn down (hours, and traffic assumed per hour up);
+     * false for storage, zones, and usage assumed per month as it happens (HTTP API requests).
+     */
     readonly whileUp: boolean;
 }
 
@@ -99,7 +103,14 @@ export function priceResources(
     };
     const ofType = (type: string) => resources.filter((resource) => resource.type === type);
     const natCount = ofType("aws:ec2/natGateway:NatGateway").length;
-    const logGroupCount = ofType("aws:cloudwatch/logGroup:LogGroup").length;
+    const isAccessLog = (resource: DeclaredResource) =>
+        String(resource.inputs.name ?? "").startsWith(API_ACCESS_LOG_GROUP_PREFIX);
+    // The services' log volume is assumed per environment and split among their groups; the HTTP API's
+    // access log grows with the requests instead.
+    const serviceLogGroupCount = ofType("aws:cloudwatch/logGroup:LogGroup").filter(
+        (group) => !isAccessLog(group),
+    ).length;
+    const accessLogGbPerMonth = (usage.apiMillionRequestsPerMonth * 1e6 * usage.apiAccessLogBytesPerRequest) / 1e9;
 
     for (const resource of resources) {
         const inputs = resource.inputs;
@@ -130,7 +141,11 @@ export function priceResources(
                 add(resource, "DNS queries", "route53MillionQueries", usage.route53MillionQueries, false);
                 break;
             case "aws:apigatewayv2/api:Api":
-                add(resource, "HTTP API requests", "httpApiMillionRequests", usage.apiMillionRequestsPerMonth, true);
+                // A month's requests, however many hours runtime is up. API Gateway finds the tasks with
+                // Cloud Map's DiscoverInstances ($1.00 a million when an account calls it); no AWS page says
+                // how often API Gateway calls it or that those calls reach the account's bill, so they are
+                // not priced here (README "Front door": the upper bound).
+                add(resource, "HTTP API requests", "httpApiMillionRequests", usage.apiMillionRequestsPerMonth, false);
                 break;
             case "aws:servicediscovery/service:Service":
                 // Each running task is one registered instance; tasks exist only while runtime is up.
@@ -150,8 +165,21 @@ export function priceResources(
                 add(resource, "image storage", "ecrGbMonth", usage.imageGbPerRepository, false);
                 break;
             case "aws:cloudwatch/logGroup:LogGroup":
-                add(resource, "log ingestion", "logsIngestedGb", usage.logGbIngestedPerMonth / logGroupCount, true);
-                add(resource, "log storage", "logsStoredGbMonth", usage.logGbStored / logGroupCount, false);
+                if (isAccessLog(resource)) {
+                    add(resource, "access log ingestion", "logsIngestedGb", accessLogGbPerMonth, false);
+                    // What the retention keeps: a month's lines times the share of a month they are kept.
+                    const keptMonths = Math.min(1, Number(inputs.retentionInDays ?? 30) / 30);
+                    add(resource, "access log storage", "logsStoredGbMonth", accessLogGbPerMonth * keptMonths, false);
+                    break;
+                }
+                add(
+                    resource,
+                    "log ingestion",
+                    "logsIngestedGb",
+                    usage.logGbIngestedPerMonth / serviceLogGroupCount,
+                    true,
+                );
+                add(resource, "log storage", "logsStoredGbMonth", usage.logGbStored / serviceLogGroupCount, false);
                 break;
             case "aws:ec2/vpcEndpoint:VpcEndpoint":
                 if (inputs.vpcEndpointType === "Interface") {

@@ -37,7 +37,7 @@ function assumptionsLine(summary: CostSummary): string {
     const a = summary.assumptions;
     return (
         `assumptions (cost/assumptions.ts, ${summary.env}): ${a.natGbPerMonth} GB/month through NAT, ${a.averageLcu} LCU average, ` +
-        `${a.logGbIngestedPerMonth} GB/month of logs (${a.logGbStored} GB kept), ${a.imageGbPerRepository} GB of images per repository, ${a.apiMillionRequestsPerMonth} million HTTP API requests (front door http-api); ` +
+        `${a.logGbIngestedPerMonth} GB/month of logs (${a.logGbStored} GB kept), ${a.imageGbPerRepository} GB of images per repository, ${a.apiMillionRequestsPerMonth} million HTTP API requests a month with ${a.apiAccessLogBytesPerRequest} bytes of access log each (front door http-api); ` +
         `prices for ${summary.region} seen ${pricesFor(summary.region).natGatewayHour.seen} (cost/prices.ts)`
     );
 }

@@ -32,8 +32,11 @@ export function logGroupName(scope: NameScope, service: ServiceName): string {
  * (CloudWatch Logs user guide, "Enabling logging from AWS services").
  */
 export function apiAccessLogGroupName(scope: NameScope): string {
-    return `/aws/vendedlogs/apigateway/${physicalName(scope)}/access`;
+    return `${API_ACCESS_LOG_GROUP_PREFIX}${physicalName(scope)}/access`;
 }
+
+/** Where every environment's HTTP API access log group is named; the cost model prices them by the request. */
+export const API_ACCESS_LOG_GROUP_PREFIX = "/aws/vendedlogs/apigateway/";
 
 /**
  * Each environment has a hosted zone of its own, so it can be delegated and validated on its own and
