@@ -74,6 +74,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
               subnetIds: [...network.publicSubnets, ...network.privateSubnets].map((subnet) => subnet.id),
               zoneId: dns?.zoneId ?? "",
               namespaceArn: frontDoor?.namespace.arn ?? "",
+              namespaceZoneId: frontDoor?.namespace.hostedZone ?? "",
               repositoryArns: SERVICE_NAMES.map((service) => registries.repositories[service].arn),
               logGroupArns: SERVICE_NAMES.map((service) => logs.groups[service].arn),
           })

@@ -469,6 +469,8 @@ describe("each environment's access reaches its own environment only", () => {
     describe("dev's deploy role with front door http-api", () => {
         const apigateway = (path: string) => `arn:aws:apigateway:us-west-2::${path}`;
         const cloudMap = (what: string) => `arn:aws:servicediscovery:us-west-2:${ACCOUNT}:${what}`;
+        /** The fake cloud's hosted zone for base's Cloud Map namespace. */
+        const NAMESPACE_ZONE = "Z0MOCKNAMESPACE1";
         let statements: any[];
         let namespaceArn: string;
         let albStatements: any[];
@@ -502,8 +504,17 @@ describe("each environment's access reaches its own environment only", () => {
             ask("apigateway:POST", apigateway("/apis/a1b2c3/integrations")),
             ask("apigateway:POST", apigateway("/apis/a1b2c3/routes")),
             ask("apigateway:POST", apigateway("/apis/a1b2c3/stages"), creating("dev")),
-            ask("apigateway:DELETE", apigateway("/apis/a1b2c3")),
+            // The stage's access log into base's log group (API Gateway developer guide, "Configure
+            // logging for HTTP APIs": the caller sets up the log delivery).
+            ask("apigateway:PATCH", apigateway("/apis/a1b2c3/stages/$default"), on("dev")),
+            ask("logs:CreateLogDelivery", "*"),
+            ask("logs:PutResourcePolicy", "*"),
+            ask("logs:DescribeLogGroups", "*"),
+            ask("apigateway:DELETE", apigateway("/apis/a1b2c3/routes/r1")),
+            ask("apigateway:DELETE", apigateway("/apis/a1b2c3/integrations/i1")),
+            ask("apigateway:DELETE", apigateway("/apis/a1b2c3"), on("dev")),
             ask("apigateway:GET", apigateway("/apis/a1b2c3")),
+            ask("apigateway:GET", apigateway("/vpclinks/v1")),
             ask("apigateway:POST", apigateway("/domainnames"), creating("dev")),
             ask("apigateway:POST", apigateway("/domainnames/api.dev.example.com/apimappings")),
             ask("apigateway:DELETE", apigateway("/domainnames/dev.example.com")),
@@ -519,7 +530,10 @@ describe("each environment's access reaches its own environment only", () => {
             ask("servicediscovery:TagResource", cloudMap("service/srv-1"), creating("dev")),
             ask("servicediscovery:GetService", cloudMap("service/srv-1")),
             ask("servicediscovery:GetOperation", cloudMap("namespace/ns-1")),
-            ask("servicediscovery:DeleteService", cloudMap("service/srv-1")),
+            // The nightly destroy deregisters what is left, which changes the namespace's own records.
+            ask("servicediscovery:DeregisterInstance", cloudMap("service/srv-1"), on("dev")),
+            ask("route53:ChangeResourceRecordSets", `arn:aws:route53:::hostedzone/${NAMESPACE_ZONE}`),
+            ask("servicediscovery:DeleteService", cloudMap("service/srv-1"), on("dev")),
         ];
 
         it("may do everything the HTTP API front door needs to come up and go down", () => {
@@ -561,6 +575,49 @@ describe("each environment's access reaches its own environment only", () => {
                     }),
             ],
             ["delete a Cloud Map namespace", () => ask("servicediscovery:DeleteNamespace", cloudMap("namespace/ns-1"))],
+            ["delete prod's HTTP API", () => ask("apigateway:DELETE", apigateway("/apis/p1"), on("prod"))],
+            [
+                "change another project's HTTP API",
+                () => ask("apigateway:PATCH", apigateway("/apis/b1"), on("dev", "billing")),
+            ],
+            [
+                "change a route of prod's HTTP API where the request carries prod's tags",
+                () => ask("apigateway:PATCH", apigateway("/apis/p1/routes/r1"), on("prod")),
+            ],
+            [
+                "change prod's stage where the request carries prod's tags",
+                () => ask("apigateway:PATCH", apigateway("/apis/p1/stages/$default"), on("prod")),
+            ],
+            ["read an API key, value included", () => ask("apigateway:GET", apigateway("/apikeys/k1"))],
+            ["list API keys", () => ask("apigateway:GET", apigateway("/apikeys"))],
+            [
+                "create a VPC link, even tagged dev",
+                () => ask("apigateway:POST", apigateway("/vpclinks"), creating("dev")),
+            ],
+            [
+                "create a REST API, even tagged dev",
+                () => ask("apigateway:POST", apigateway("/restapis"), creating("dev")),
+            ],
+            [
+                "create an HTTP API tagged for another project",
+                () => ask("apigateway:POST", apigateway("/apis"), creating("dev", "billing")),
+            ],
+            [
+                "delete prod's Cloud Map service",
+                () => ask("servicediscovery:DeleteService", cloudMap("service/srv-prod"), on("prod")),
+            ],
+            [
+                "delete an untagged Cloud Map service",
+                () => ask("servicediscovery:DeleteService", cloudMap("service/srv-other")),
+            ],
+            [
+                "deregister a task from another project's Cloud Map service",
+                () => ask("servicediscovery:DeregisterInstance", cloudMap("service/srv-b"), on("dev", "billing")),
+            ],
+            [
+                "change records in another hosted zone",
+                () => ask("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0OTHERNAMESPACE"),
+            ],
         ];
         for (const [what, request] of denied) {
             it(`may not ${what}`, () => assert.notEqual(decision(statements, request()), "allowed"));
@@ -571,7 +628,7 @@ describe("each environment's access reaches its own environment only", () => {
                 upAndDown().filter(
                     (request) =>
                         !request.action.endsWith(":GET") &&
-                        !/:Get/.test(request.action) &&
+                        !/:(Get|Describe)/.test(request.action) &&
                         decision(albStatements, request) === "allowed",
                 ),
                 [],
@@ -622,6 +679,7 @@ describe("each environment's access reaches its own environment only", () => {
                 ...reads("dev"),
                 ask("s3:GetObject", state(".pulumi/meta.yaml")),
                 ask("ec2:DescribeVpcs", "*"),
+                ask("apigateway:GET", "arn:aws:apigateway:us-west-2::/apis/a1b2c3"),
                 ask(
                     "ssm:GetParameter",
                     "arn:aws:ssm:us-west-2::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-x86_64",
@@ -652,7 +710,7 @@ describe("each environment's access reaches its own environment only", () => {
             );
         });
 
-        it("writes nothing, locks nothing, reads no parameter outside the AMI path", () => {
+        it("writes nothing, locks nothing, reads no parameter outside the AMI path and no API key", () => {
             const requests = [
                 ask("s3:PutObject", state(".pulumi/stacks/durable-code/runtime-dev.json")),
                 ask("s3:PutObject", state(".pulumi/locks/organization/durable-code/runtime-dev/0b2f7a3e.json")),
@@ -663,6 +721,7 @@ describe("each environment's access reaches its own environment only", () => {
                     `arn:aws:ssm:us-west-2:${ACCOUNT}:parameter/durable-code/dev/database-password`,
                 ),
                 ask("ec2:TerminateInstances", ec2("instance/i-1"), on("dev")),
+                ask("apigateway:GET", "arn:aws:apigateway:us-west-2::/apikeys/k1"),
             ];
             assert.deepEqual(
                 requests.filter((request) => decision(withStaging, request) === "allowed"),

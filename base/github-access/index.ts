@@ -57,8 +57,9 @@ export class GithubAccess extends pulumi.ComponentResource {
             /** Base's public and private subnets: where runtime's services may run. */
             subnetIds: pulumi.Input<string>[];
             zoneId: pulumi.Input<string>;
-            /** Front door http-api: base's Cloud Map namespace (empty otherwise). */
+            /** Front door http-api: base's Cloud Map namespace and its private hosted zone (empty otherwise). */
             namespaceArn: pulumi.Input<string>;
+            namespaceZoneId: pulumi.Input<string>;
             /** This environment's repositories and log groups: the boundary's only images and logs. */
             repositoryArns: pulumi.Input<string>[];
             logGroupArns: pulumi.Input<string>[];
@@ -116,10 +117,13 @@ export class GithubAccess extends pulumi.ComponentResource {
                 pulumi.all(args.subnetIds),
                 args.zoneId,
                 args.namespaceArn,
+                args.namespaceZoneId,
             ])
-            .apply(([self, boundary, vpcId, subnetIds, zoneId, namespaceArn]) => {
+            .apply(([self, boundary, vpcId, subnetIds, zoneId, namespaceArn, namespaceZoneId]) => {
                 const frontDoor =
-                    config.frontDoor === "http-api" ? { namespaceArn, zoneName: config.zoneName } : undefined;
+                    config.frontDoor === "http-api"
+                        ? { namespaceArn, namespaceZoneId, zoneName: config.zoneName }
+                        : undefined;
                 const scope: AccessScope = {
                     ...state,
                     vpcId,

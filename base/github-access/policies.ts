@@ -1,7 +1,7 @@
 import { boundaryName, NameScope, physicalName, runtimeRolePath } from "../../shared/naming";
 import { document, PolicyDocument, Statement } from "./document";
 import { containerFenceStatements, networkFenceStatements } from "./fence";
-import { FrontDoorScope, frontDoorStatements } from "./front-door-access";
+import { API_GATEWAY_READS, FrontDoorScope, frontDoorStatements } from "./front-door-access";
 import { deployStateStatements, previewStateStatements, StateScope } from "./state-access";
 
 export { boundaryName };
@@ -339,7 +339,6 @@ export function previewRolePermissions(scope: StateScope, envs: readonly string[
                 "acm:List*",
                 "ecr:Describe*",
                 "ecr:List*",
-                "apigateway:GET",
                 "servicediscovery:Get*",
                 "servicediscovery:List*",
                 "logs:Describe*",
@@ -358,6 +357,13 @@ export function previewRolePermissions(scope: StateScope, envs: readonly string[
                 "sts:GetCallerIdentity",
             ],
             Resource: "*",
+        },
+        // What the HTTP API front door reads, never /apikeys, whose GET returns a key's value.
+        {
+            Sid: "ApiGatewayRead",
+            Effect: "Allow",
+            Action: ["apigateway:GET"],
+            Resource: API_GATEWAY_READS,
         },
         {
             Sid: "AmiParameters",
