@@ -16,7 +16,9 @@ export interface FrontDoorLinkArgs {
  * What an HTTP API front door needs at rest, kept in base because it persists and costs nothing by
  * the hour: the VPC link, whose network interfaces API Gateway takes a few minutes to create (API
  * Gateway developer guide, "Set up VPC links for HTTP APIs"; no charge for HTTP APIs' links), and the
- * Cloud Map namespace runtime registers the services in.
+ * Cloud Map namespace runtime registers the services in. API Gateway creates its service-linked role,
+ * AWSServiceRoleForAPIGateway, with an account's first API, custom domain name or VPC link ("Using
+ * service-linked roles for API Gateway"): this link, which comes before runtime's API.
  *
  * The namespace is a private DNS one, not the free HTTP kind: API Gateway finds a service's tasks
  * with DiscoverInstances (ApiGatewayV2 CreateIntegration, IntegrationUri), which any namespace

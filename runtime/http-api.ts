@@ -175,8 +175,7 @@ export class HttpApi extends pulumi.ComponentResource {
             (entry): entry is [keyof Hostnames, string] => entry[1] !== undefined,
         )) {
             // Required: domainName and domainNameConfiguration's certificateArn, endpointType and
-            // securityPolicy (provider docs, aws.apigatewayv2.DomainName). A regional custom domain makes
-            // API Gateway create its service-linked role, AWSServiceRoleForAPIGateway, once per account.
+            // securityPolicy (provider docs, aws.apigatewayv2.DomainName).
             const domain = new aws.apigatewayv2.DomainName(
                 `${name}-${role}`,
                 {

@@ -306,6 +306,8 @@ describe("runtime layer", () => {
                 integrationError: "$context.integrationErrorMessage",
                 error: "$context.error.message",
             });
+            // An access log template holds at most 3 KB ("HTTP API quotas", not raisable).
+            assert.ok(format.length <= 3 * 1024, `${format.length} bytes`);
         });
 
         it("declares no load balancer, listener or target group", () => {
