@@ -131,8 +131,7 @@ export const RULES: readonly Rule[] = [
     },
     {
         name: "internet-ingress-only-to-load-balancer",
-        description:
-            "Only the load balancer's group takes traffic from 0.0.0.0/0 or ::/0, and only on ports 80 and 443.",
+        description: `Only the load balancer's group takes traffic from 0.0.0.0/0 or ::/0, and only on ports ${PUBLIC_LISTENER_PORTS.join(" and ")}.`,
         enforcementLevel: "mandatory",
         check: (stack) => {
             const violations: Violation[] = [];
@@ -145,7 +144,7 @@ export const RULES: readonly Rule[] = [
                     violations.push(
                         violation(
                             rule,
-                            `opens ports ${rule.props.fromPort}-${rule.props.toPort} to the internet; only the load balancer's 80 and 443 may be`,
+                            `opens ports ${rule.props.fromPort}-${rule.props.toPort} to the internet; only the load balancer's ${PUBLIC_LISTENER_PORTS.join(" and ")} may be`,
                         ),
                     );
                 }

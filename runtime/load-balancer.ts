@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RuntimeConfig } from "../shared/config/types";
 import { BaseContract } from "../shared/contract";
 import { accessLogsPrefix, physicalName } from "../shared/naming";
-import { SERVICE_NAMES, ServiceName, SERVICES } from "../shared/services";
+import { HTTP_PORT, HTTPS_PORT, SERVICE_NAMES, ServiceName, SERVICES } from "../shared/services";
 import { tagsFor } from "../shared/tags";
 import { DEFAULT_SERVICE, routingRules, TLS_POLICY } from "./routing";
 
@@ -89,10 +89,15 @@ export class LoadBalancer extends pulumi.ComponentResource {
             `${name}-http`,
             {
                 loadBalancerArn: this.loadBalancer.arn,
-                port: 80,
+                port: HTTP_PORT,
                 protocol: "HTTP",
                 defaultActions: this.https
-                    ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]
+                    ? [
+                          {
+                              type: "redirect",
+                              redirect: { protocol: "HTTPS", port: String(HTTPS_PORT), statusCode: "HTTP_301" },
+                          },
+                      ]
                     : forwardTo(DEFAULT_SERVICE),
                 tags: tagsFor(config, physicalName(config, "http")),
             },
@@ -103,7 +108,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                   `${name}-https`,
                   {
                       loadBalancerArn: this.loadBalancer.arn,
-                      port: 443,
+                      port: HTTPS_PORT,
                       protocol: "HTTPS",
                       sslPolicy: TLS_POLICY,
                       certificateArn: base.certificateArn,

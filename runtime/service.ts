@@ -2,7 +2,7 @@ import * as aws from "../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RuntimeConfig } from "../shared/config/types";
 import { physicalName } from "../shared/naming";
-import { ServiceName, SERVICES } from "../shared/services";
+import { containerHealthCommand, ServiceName, SERVICES } from "../shared/services";
 import { tagsFor } from "../shared/tags";
 import { capacityProviderStrategy } from "./cluster";
 
@@ -35,7 +35,8 @@ export class WebService extends pulumi.ComponentResource {
     constructor(name: string, args: WebServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super("durable-code:runtime:WebService", name, {}, opts);
         const { config, service } = args;
-        const { port, containerHealthCheck } = SERVICES[service];
+        const { port } = SERVICES[service];
+        const healthCommand = containerHealthCommand(service);
         const child = { parent: this };
 
         const container = {
@@ -52,8 +53,8 @@ export class WebService extends pulumi.ComponentResource {
                     "awslogs-stream-prefix": service,
                 },
             },
-            healthCheck: containerHealthCheck && {
-                command: [...containerHealthCheck],
+            healthCheck: healthCommand && {
+                command: healthCommand,
                 interval: 30,
                 timeout: 5,
                 retries: 3,

@@ -3,7 +3,9 @@
  * layers need (base opens the ports, runtime routes to them), so they live here once.
  */
 /** The load balancer's listener ports, the only ports open to the internet. */
-export const PUBLIC_LISTENER_PORTS = [80, 443] as const;
+export const HTTP_PORT = 80;
+export const HTTPS_PORT = 443;
+export const PUBLIC_LISTENER_PORTS = [HTTP_PORT, HTTPS_PORT] as const;
 
 export const SERVICE_NAMES = ["frontend", "backend"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -17,13 +19,15 @@ export interface ServiceSpec {
     /** Path patterns the load balancer sends to this service; the front end takes everything else. */
     readonly pathPatterns: readonly string[];
     /**
-     * Container health check. It runs inside the image, so it may only use what the image is
-     * guaranteed to have: the back end is a Python (FastAPI) image, so Python's own HTTP client;
-     * slim images ship neither curl nor wget. The front end has no such guarantee and relies on
-     * the load balancer's check.
+     * How the container checks its own health, on its port and health path. The check runs inside the
+     * image, so it may only use what the image is guaranteed to have: the back end is a Python
+     * (FastAPI) image, so Python's own HTTP client; slim images ship neither curl nor wget. The front
+     * end has no such guarantee and relies on the load balancer's check.
      */
-    readonly containerHealthCheck?: readonly string[];
+    readonly containerHealthCheck?: "python";
 }
+
+const BACKEND_HEALTH_PATH = "/health";
 
 export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
     frontend: {
@@ -35,13 +39,20 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
     backend: {
         shortName: "be",
         port: 8000,
-        healthPath: "/health",
-        pathPatterns: ["/api/*", "/health"],
-        containerHealthCheck: [
-            "CMD",
-            "python",
-            "-c",
-            "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)",
-        ],
+        healthPath: BACKEND_HEALTH_PATH,
+        // Its health path is routed to it too: the front door's /health is the back end's.
+        pathPatterns: ["/api/*", BACKEND_HEALTH_PATH],
+        containerHealthCheck: "python",
     },
 };
+
+/** The command ECS runs in the container to check it (the task definition's healthCheck.command). */
+export function containerHealthCommand(service: ServiceName): string[] | undefined {
+    const { port, healthPath, containerHealthCheck } = SERVICES[service];
+    if (containerHealthCheck !== "python") return undefined;
+    const url = `http://127.0.0.1:${port}${healthPath}`;
+    return ["CMD", "python", "-c", `import urllib.request; urllib.request.urlopen('${url}', timeout=4)`];
+}
+
+/** The paths that prove every service answers through the front door: each one's health path. */
+export const HEALTH_PATHS: readonly string[] = SERVICE_NAMES.map((service) => SERVICES[service].healthPath);

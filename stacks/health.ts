@@ -1,7 +1,5 @@
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
-
-/** The paths that prove both containers answer: `/` reaches the front end, `/health` the back end. */
-export const HEALTH_PATHS = ["/", "/health"] as const;
+import { HEALTH_PATHS } from "../shared/services";
 
 export interface HealthOptions {
     /** Give up after this long, in milliseconds. */
