@@ -1,3 +1,5 @@
+import { LOCKS_ROOT } from "../shared/backend-layout";
+
 /**
  * The state bucket's policy and lifecycle rules as bootstrap writes them: kept apart from the steps
  * that read and merge them, since a mistake here weakens every stack's state.
@@ -40,7 +42,7 @@ export function lifecycleRules(keepOldVersionsDays: number) {
         {
             ID: DELETE_MARKERS_RULE,
             Status: "Enabled",
-            Filter: { Prefix: ".pulumi/locks/" },
+            Filter: { Prefix: LOCKS_ROOT },
             Expiration: { ExpiredObjectDeleteMarker: true },
         },
     ];

@@ -3,10 +3,11 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { OpsError } from "../cli/errors";
+import { locksFolder } from "../shared/backend-layout";
 
 /**
- * A lock a self-managed backend holds for a stack during an update: one object per lock at
- * `.pulumi/locks/<org>/<project>/<stack>/<uuid>.json`, holding pid, username, hostname and
+ * A lock a self-managed backend holds for a stack during an update: one object per lock in the
+ * stack's locks folder (shared/backend-layout.ts), holding pid, username, hostname and
  * timestamp (pulumi/pulumi pkg/backend/diy/lock.go, lockContent). The DIY backend does not report
  * locks in `stack ls --json`, so they are read from the backend itself.
  */
@@ -21,9 +22,6 @@ export interface StackLock {
 export interface LockStore {
     locks(stack: string): Promise<StackLock[]>;
 }
-
-/** The org part of a DIY backend's paths is literally `organization`. */
-const lockPrefix = (project: string, stack: string) => `.pulumi/locks/organization/${project}/${stack}/`;
 
 function parseLock(key: string, text: string): StackLock {
     const content = JSON.parse(text) as { pid?: number; username?: string; hostname?: string; timestamp?: string };
@@ -44,7 +42,7 @@ export class FileLockStore implements LockStore {
     ) {}
 
     async locks(stack: string): Promise<StackLock[]> {
-        const dir = path.join(this.root, lockPrefix(this.project, stack));
+        const dir = path.join(this.root, locksFolder(this.project, stack));
         let names: string[];
         try {
             names = readdirSync(dir).filter((name) => name.endsWith(".json"));
@@ -65,7 +63,7 @@ export class S3LockStore implements LockStore {
     ) {}
 
     async locks(stack: string): Promise<StackLock[]> {
-        const prefix = `${this.prefix}${lockPrefix(this.project, stack)}`;
+        const prefix = `${this.prefix}${locksFolder(this.project, stack)}`;
         try {
             const listed = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix }));
             const keys: string[] = (listed.Contents ?? [])

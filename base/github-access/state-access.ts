@@ -1,27 +1,24 @@
+import {
+    backupsFolder,
+    BACKEND_META,
+    historyFolder,
+    locksFolder,
+    LOCKS_ROOT,
+    stackFile,
+} from "../../shared/backend-layout";
 import { NameScope } from "../../shared/naming";
 import { ENCRYPTION_CONTEXT_KEYS } from "../../shared/secrets-provider";
 import { Statement } from "./document";
 
-/**
- * Where the self-managed backend keeps one stack's objects (pulumi/pulumi pkg/backend/diy, project
- * layout: store.go, state.go, lock.go, meta.go):
- * - the stack file `.pulumi/stacks/<project>/<stack>.json` (or `.json.gz`, `.json.zst`), its
- *   `.bak` copy and retained checkpoints `<file>.<time>` beside it;
- * - history under `.pulumi/history/<project>/<stack>/` and backups under `.pulumi/backups/<project>/<stack>/`;
- * - locks under `.pulumi/locks/<org>/<project>/<stack>/`, named by the fully qualified stack name,
- *   whose organization is always "organization" on this backend;
- * - one `.pulumi/meta.yaml` for the whole bucket.
- */
+/** Every object of one stack (shared/backend-layout.ts), as S3 resource patterns. */
 export function stackObjects(project: string, stack: string): string[] {
     return [
-        `.pulumi/stacks/${project}/${stack}.json*`,
-        `.pulumi/history/${project}/${stack}/*`,
-        `.pulumi/backups/${project}/${stack}/*`,
-        `.pulumi/locks/organization/${project}/${stack}/*`,
+        `${stackFile(project, stack)}*`,
+        `${historyFolder(project, stack)}*`,
+        `${backupsFolder(project, stack)}*`,
+        `${locksFolder(project, stack)}*`,
     ];
 }
-
-export const BACKEND_META = ".pulumi/meta.yaml";
 
 export interface StateScope extends NameScope {
     readonly stateBucket: string;
@@ -77,7 +74,7 @@ export function deployStateStatements(scope: StateScope): Statement[] {
             Effect: "Allow",
             Action: ["s3:GetObject"],
             Resource: objectArns(stateBucket, [
-                ...stackObjects(project, `base-${env}`).filter((key) => !key.startsWith(".pulumi/locks/")),
+                ...stackObjects(project, `base-${env}`).filter((key) => !key.startsWith(LOCKS_ROOT)),
                 BACKEND_META,
             ]),
         },
@@ -90,8 +87,8 @@ export function deployStateStatements(scope: StateScope): Statement[] {
 export function previewStateStatements(scope: StateScope, envs: readonly string[]): Statement[] {
     const { project, stateBucket } = scope;
     const files = envs.flatMap((env) => [
-        `.pulumi/stacks/${project}/base-${env}.json*`,
-        `.pulumi/stacks/${project}/runtime-${env}.json*`,
+        `${stackFile(project, `base-${env}`)}*`,
+        `${stackFile(project, `runtime-${env}`)}*`,
     ]);
     return [
         bucketStatement(stateBucket),
