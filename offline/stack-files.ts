@@ -15,7 +15,7 @@ export type RawConfig = Record<string, string>;
 /** What the program sees in place of a `secure:` value; the real one needs the secrets provider. */
 export const SECRET_PLACEHOLDER = "[secret]";
 
-/** The repository root, where Pulumi.yaml and the committed stack files live. */
+/** The repository root: Pulumi.yaml, the committed stack files and the real program (which the Automation API runs from here). */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export interface StackFile {

@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import {
     CommandError,
     ConcurrentUpdateError,
@@ -13,10 +12,8 @@ import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { environmentSecretsProvider } from "../shared/secrets-provider";
 import { parseStackName, stackNameOf } from "../shared/stack-name";
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
+import { PROJECT_DIR } from "../offline/stack-files";
 import { LockStore, lockStoreFor, StackLock } from "./locks";
-
-/** The repository root: Pulumi.yaml, the stack files and the real program. */
-export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** How an operation reports progress and can be stopped. */
 export interface OperationContext {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { PROJECT_DIR } from "./automation";
+import { PROJECT_DIR } from "../offline/stack-files";
 
 export const WORKFLOW_DIR = path.join(PROJECT_DIR, ".github", "workflows");
 
