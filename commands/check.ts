@@ -2,8 +2,8 @@ import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { StackSource } from "../offline/evaluate";
 import { committedStacks, stackOfFile, StackFileError } from "../offline/stack-files";
-import { ConfigError } from "../shared/errors";
-import { parseStackName } from "../shared/stack-name";
+import { ENVIRONMENT_NAMES } from "../shared/environments";
+import { LAYERS, stackNameOf } from "../shared/stack-name";
 import { OpsError } from "../cli/errors";
 import { exclusive } from "../cli/args";
 import { CommandSpec, parseCommand } from "../cli/command";
@@ -66,7 +66,7 @@ function stackFlag(stack: string): string {
             `--stack takes a stack name such as runtime-dev; for a file use --file ${stack}\nusage: ${USAGE}`,
             2,
         );
-    return knownStack(stack);
+    return knownStack(stack, "--stack");
 }
 
 /** `--file`: an existing `Pulumi.<stack>.yaml` of a known stack. */
@@ -78,21 +78,42 @@ function stackOfFileFlag(file: string): string {
             2,
         );
     try {
-        return knownStack(stackOfFile(file));
+        return knownStack(stackOfFile(file), `--file ${file}:`);
     } catch (error) {
         if (error instanceof StackFileError) throw new OpsError(`--file ${file}: ${error.problems.join("; ")}`, 2);
         throw error;
     }
 }
 
-function knownStack(stack: string): string {
-    try {
-        parseStackName(stack);
-        return stack;
-    } catch (error) {
-        if (error instanceof ConfigError) throw new OpsError(error.problems.join("; "), 2);
-        throw error;
+/**
+ * A stack of this project: `<layer>-<env>` for a layer and an environment it has. Anything else is
+ * refused naming the flag, the nearest stack when it is one typo away, and every stack there is.
+ */
+function knownStack(stack: string, flag: string): string {
+    const stacks = LAYERS.flatMap((layer) => ENVIRONMENT_NAMES.map((env) => stackNameOf(layer, env)));
+    if (stacks.includes(stack)) return stack;
+    const near = stacks.filter((known) => editDistance(stack, known) <= 2);
+    const guess = near.length === 1 ? `; did you mean ${near[0]}?` : ".";
+    throw new OpsError(
+        `${flag} ${stack} is not a stack of this project${guess} Its stacks are ${stacks.join(", ")} (<layer>-<env>; a new environment goes in shared/environments.ts first)`,
+        2,
+    );
+}
+
+/** Levenshtein distance: the fewest single-character edits from one name to the other. */
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++)
+            current[j] = Math.min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+            );
+        previous = current;
     }
+    return previous[b.length];
 }
 
 if (require.main === module) runMain((argv) => main(argv), { spec: CHECK_SPEC });

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 
 /**
  * Reads stack config the way the Pulumi CLI assembles it for a program: the project's `config:`
@@ -76,6 +76,9 @@ export function readStackFile(stack: string, options: { dir?: string; file?: str
     const stackConfig: RawConfig = {};
     if (document !== null && document !== undefined) {
         if (!isMap(document)) throw new StackFileError(file, ["expected a YAML map with a config: section"]);
+        const topLevel = misplacedConfig(document, project.name);
+        problems.push(...topLevel.problems);
+        Object.assign(stackConfig, topLevel.config);
         const section = document.config;
         if (section !== undefined && section !== null && !isMap(section))
             problems.push("config: must be a map of <namespace>:<key> to values");
@@ -118,12 +121,72 @@ function readProject(file: string): Project {
     return { name: document.name, defaults };
 }
 
-function parseYaml(file: string): unknown {
-    try {
-        return parse(readFileSync(file, "utf8"));
-    } catch (error) {
-        throw new StackFileError(file, [`not valid YAML: ${(error as Error).message.split("\n")[0]}`]);
+/** What a stack file holds at its top level (pulumi sdk/go/common/workspace/project.go, ProjectStack). */
+const STACK_FILE_KEYS = ["secretsprovider", "encryptedkey", "encryptionsalt", "config", "environment"];
+
+/**
+ * Config keys written at the top level instead of under `config:`: the CLI reads no config there,
+ * and the program would say they are unset. Each is a problem; its value is still read, so the rest
+ * of a check is about values, not about keys missing.
+ */
+function misplacedConfig(
+    document: Record<string, unknown>,
+    project: string,
+): { problems: string[]; config: RawConfig } {
+    const problems: string[] = [];
+    const config: RawConfig = {};
+    for (const [key, value] of Object.entries(document)) {
+        if (STACK_FILE_KEYS.includes(key)) continue;
+        const fullKey = key.includes(":") ? key : `${project}:${key}`;
+        problems.push(
+            `"${key}" is at the top level of the file, where Pulumi reads no config; move it under config: as "  ${fullKey}: ..." (a stack file's top level holds only ${STACK_FILE_KEYS.join(", ")})`,
+        );
+        config[fullKey] = configValue(value);
     }
+    return { problems, config };
+}
+
+function parseYaml(file: string): unknown {
+    const text = readFileSync(file, "utf8");
+    try {
+        return parse(text);
+    } catch (error) {
+        throw new StackFileError(file, [yamlProblem(text, error)]);
+    }
+}
+
+/** The parser's messages for what was opened and not closed, with the characters that open and close it. */
+const UNCLOSED: ReadonlyArray<readonly [RegExp, string, string]> = [
+    [/^Missing closing "quote/, '"', '"'],
+    [/^Missing closing 'quote/, "'", "'"],
+    [/^Flow sequence/, "[", "]"],
+    [/^Flow map/, "{", "}"],
+];
+
+/**
+ * A YAML error as one line: the line to fix, its text, and what is wrong. The parser notices an
+ * unclosed quote or bracket only where the next line starts, so the line named is the nearest one
+ * above that leaves it open.
+ */
+function yamlProblem(text: string, error: unknown): string {
+    const message = (error as Error).message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const reported = (error as YAMLParseError).linePos?.[0]?.line;
+    if (reported === undefined) return `not valid YAML: ${message}`;
+    const lines = text.split(/\r?\n/);
+    const pair = UNCLOSED.find(([pattern]) => pattern.test(message));
+    const count = (line: string, char: string) => line.split(char).length - 1;
+    const leavesOpen = (line: string) =>
+        pair !== undefined &&
+        (pair[1] === pair[2] ? count(line, pair[1]) % 2 === 1 : count(line, pair[1]) > count(line, pair[2]));
+    let line = reported;
+    for (let candidate = Math.min(reported, lines.length); pair && candidate >= 1; candidate--) {
+        if (leavesOpen(lines[candidate - 1])) {
+            line = candidate;
+            break;
+        }
+    }
+    const source = (lines[line - 1] ?? "").trim();
+    return `not valid YAML at line ${line}${source ? ` (${source})` : ""}: ${message}`;
 }
 
 /** Scalars as their text, objects and lists as JSON (as the CLI passes them), secrets as a placeholder. */

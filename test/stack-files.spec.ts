@@ -5,7 +5,14 @@ import { join } from "node:path";
 import { StackChecker } from "../check/check";
 import { main as check } from "../commands/check";
 import { main as cost } from "../commands/cost";
-import { committedStacks, PROJECT_DIR, readStackFile, SECRET_PLACEHOLDER, stackFilePath } from "../offline/stack-files";
+import {
+    committedStacks,
+    PROJECT_DIR,
+    readStackFile,
+    SECRET_PLACEHOLDER,
+    stackFilePath,
+    StackFileError,
+} from "../offline/stack-files";
 import { evaluateEnvironment } from "../offline/evaluate";
 import { ENVIRONMENT_NAMES } from "../shared/environments";
 import { LAYERS, stackNameOf } from "../shared/stack-name";
@@ -103,11 +110,56 @@ describe("the committed stack files are what gets tested, checked and priced", (
             });
         });
 
-        it("reports a file that is not YAML", () => {
-            writeFileSync(stackFilePath("base-prod", copy.dir), "config:\n  aws:region: [us-west-2\n");
-            assert.throws(() => readStackFile("base-prod", { dir: copy.dir }), {
-                message: /Pulumi\.base-prod\.yaml: not valid YAML/,
-            });
+        describe("a file that is not YAML: the line to fix (the one that opened what is left open), its text, what is wrong", () => {
+            const cases: ReadonlyArray<readonly [string, string, string]> = [
+                [
+                    "an unclosed bracket",
+                    "config:\n  aws:region: [us-west-2\n",
+                    "line 2 (aws:region: [us-west-2): Flow sequence in block collection must be sufficiently indented and end with a ]",
+                ],
+                [
+                    "an unclosed quote, with lines after it",
+                    'config:\n  aws:region: us-west-2\n  durable-code:imageTag: "v1\n  durable-code:desiredCount: 2\n',
+                    'line 3 (durable-code:imageTag: "v1): Missing closing "quote',
+                ],
+                [
+                    "a key indented less than the others",
+                    "config:\n  aws:region: us-west-2\n durable-code:desiredCount: 2\n",
+                    "line 3 (durable-code:desiredCount: 2): All mapping items must start at the same column",
+                ],
+                [
+                    "a key given twice",
+                    "config:\n  aws:region: us-west-2\n  aws:region: us-east-1\n",
+                    "line 3 (aws:region: us-east-1): Map keys must be unique",
+                ],
+            ];
+            for (const [what, text, problem] of cases) {
+                it(what, () => {
+                    writeFileSync(stackFilePath("base-prod", copy.dir), text);
+                    assert.throws(() => readStackFile("base-prod", { dir: copy.dir }), {
+                        message: `${stackFilePath("base-prod", copy.dir)}: not valid YAML at ${problem}`,
+                    });
+                });
+            }
+        });
+
+        it("names config keys written at the top level instead of under config:, and reads their values for the rest of the check", () => {
+            writeFileSync(
+                stackFilePath("base-prod", copy.dir),
+                "aws:region: us-east-1\nazCount: 2\nconfig:\n  durable-code:logRetentionDays: 7\n",
+            );
+            assert.throws(
+                () => readStackFile("base-prod", { dir: copy.dir }),
+                (error: StackFileError) => {
+                    assert.deepEqual(error.problems, [
+                        '"aws:region" is at the top level of the file, where Pulumi reads no config; move it under config: as "  aws:region: ..." (a stack file\'s top level holds only secretsprovider, encryptedkey, encryptionsalt, config, environment)',
+                        '"azCount" is at the top level of the file, where Pulumi reads no config; move it under config: as "  durable-code:azCount: ..." (a stack file\'s top level holds only secretsprovider, encryptedkey, encryptionsalt, config, environment)',
+                    ]);
+                    assert.equal(error.readable?.config["aws:region"], "us-east-1");
+                    assert.equal(error.readable?.config["durable-code:azCount"], "2");
+                    return true;
+                },
+            );
         });
     });
 
@@ -183,7 +235,11 @@ describe("the committed stack files are what gets tested, checked and priced", (
                 ],
                 [
                     ["--stack", "runtime-qa"],
-                    'unknown environment "qa": stacks are named <layer>-<env> with layer base or runtime and env dev, staging, prod; select one with "pulumi stack select base-dev", or add it to shared/environments.ts',
+                    "--stack runtime-qa is not a stack of this project. Its stacks are base-dev, base-staging, base-prod, runtime-dev, runtime-staging, runtime-prod (<layer>-<env>; a new environment goes in shared/environments.ts first)",
+                ],
+                [
+                    ["--stack", "runtime-dv"],
+                    "--stack runtime-dv is not a stack of this project; did you mean runtime-dev? Its stacks are base-dev, base-staging, base-prod, runtime-dev, runtime-staging, runtime-prod (<layer>-<env>; a new environment goes in shared/environments.ts first)",
                 ],
                 [
                     ["--stack", "Pulumi.runtime-dev.yaml"],
@@ -206,8 +262,9 @@ describe("the committed stack files are what gets tested, checked and priced", (
                         assert.fail("nothing is checked"),
                     ),
                     {
-                        message:
-                            'unknown environment "qa": stacks are named <layer>-<env> with layer base or runtime and env dev, staging, prod; select one with "pulumi stack select base-dev", or add it to shared/environments.ts',
+                        message: new RegExp(
+                            `^--file ${stackFilePath("runtime-qa", copy.dir)}: runtime-qa is not a stack of this project\\. Its stacks are `,
+                        ),
                         exitCode: 2,
                     } as object,
                 );
