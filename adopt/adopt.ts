@@ -6,6 +6,7 @@ import { readStackFile } from "../offline/stack-files";
 import { EnvironmentName } from "../shared/environments";
 import { stackNameOf } from "../shared/stack-name";
 import { refuseIfNotOldBase } from "./old-base";
+import { refuseOtherAddresses } from "./addresses";
 import { AdoptionPlan, planAdoption } from "./plan";
 import { readState, rulesOf } from "./sources";
 import { parseTerraformState, refuseUnreadable, stateRegion } from "./terraform-state";
@@ -53,6 +54,7 @@ export async function adoptBase(request: AdoptionRequest): Promise<Adoption> {
     }
     const objects = parseTerraformState(await readState(location, region, request.s3), location);
     refuseIfNotOldBase(objects, location, env);
+    refuseOtherAddresses(objects, location);
     refuseUnreadable(objects, location);
     refuseOtherEnvironment(objects, location, env, request.stateEnvironment);
     const fromState = stateRegion(objects);

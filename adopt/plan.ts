@@ -77,7 +77,10 @@ export function planAdoption(
     };
     const used = new Set<Component>();
     const find = (type: string, name?: string) =>
-        objects.filter((object) => object.type === type && (name === undefined || object.name === name));
+        // Only the root module's: what a module holds that no move brought out has no place in the base.
+        objects.filter(
+            (object) => !object.module && object.type === type && (name === undefined || object.name === name),
+        );
     const one = (type: string, name: string) => find(type, name)[0];
     const adopt = (
         object: StateObject,

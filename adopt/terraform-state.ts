@@ -45,11 +45,7 @@ export function addressOf(resource: Pick<StateResource, "module" | "type" | "nam
  * line with the address and what to do in Terraform first.
  */
 export function refuseUnreadable(objects: readonly StateObject[], source: string): void {
-    const refusals = objects.flatMap(({ address, module, instance }) => {
-        if (module)
-            return [
-                `${address} is inside ${module}: this reads the old base's root module only; move it out first (terraform state mv ${address} ${address.slice(module.length + 1)}) or adopt it by hand`,
-            ];
+    const refusals = objects.flatMap(({ address, instance }) => {
         if (instance.deposed)
             return [
                 `${address} has a deposed object (${instance.deposed}), left by a replacement that did not finish: run terraform apply in the old workspace to remove it, then pull the state again`,
