@@ -205,6 +205,23 @@ const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
         ask("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0MOCKZONE0001"),
         ask("route53:GetChange", "arn:aws:route53:::change/C1"),
     ],
+    // A change of extraTags on running resources (runtime-prod is never torn down): only the changed keys
+    // are sent (terraform-provider-aws, the services' generated updateTags: removed keys untagged,
+    // changed ones tagged), never Project or Environment.
+    "extraTags change": [
+        ask("ec2:CreateTags", ec2("instance/i-1"), { ...on("dev"), "aws:TagKeys": ["CostCenter"] }),
+        ask("ec2:DeleteTags", ec2("natgateway/nat-1"), { ...on("dev"), "aws:TagKeys": ["CostCenter"] }),
+        ask("elasticloadbalancing:AddTags", elb("loadbalancer/app/durable-code-dev/1"), {
+            ...on("dev"),
+            "aws:TagKeys": ["CostCenter", "Team"],
+        }),
+        ask("elasticloadbalancing:RemoveTags", elb("targetgroup/be-1/1"), { ...on("dev"), "aws:TagKeys": ["Team"] }),
+        ask("ecs:TagResource", ecs("service/durable-code-dev/durable-code-dev-backend"), {
+            ...on("dev"),
+            "aws:TagKeys": ["CostCenter"],
+        }),
+        ask("ecs:UntagResource", ecs("cluster/durable-code-dev"), { ...on("dev"), "aws:TagKeys": ["CostCenter"] }),
+    ],
     // The stack itself: its state and lock, base's outputs and the secrets of both.
     "pulumi:pulumi:Stack": [
         ask("s3:GetObject", state(".pulumi/meta.yaml")),
@@ -388,6 +405,42 @@ describe("each environment's access reaches its own environment only", () => {
                 ask("ec2:CreateTags", ec2("instance/*"), { ...creating("prod"), "ec2:CreateAction": "RunInstances" }),
             ],
             [
+                "change a tag of prod's service",
+                ask("ecs:TagResource", ecs("service/durable-code-prod/durable-code-prod-backend"), {
+                    ...on("prod"),
+                    "aws:TagKeys": ["CostCenter"],
+                }),
+            ],
+            [
+                "move its own service into prod by its Environment tag",
+                ask("ecs:TagResource", ecs("service/durable-code-dev/durable-code-dev-backend"), {
+                    ...on("dev"),
+                    "aws:RequestTag/Environment": "prod",
+                    "aws:TagKeys": ["Environment"],
+                }),
+            ],
+            [
+                "remove Project from its own load balancer",
+                ask("elasticloadbalancing:RemoveTags", elb("loadbalancer/app/durable-code-dev/1"), {
+                    ...on("dev"),
+                    "aws:TagKeys": ["CostCenter", "Project"],
+                }),
+            ],
+            [
+                "deregister prod's scalable target where the request carries prod's tags",
+                ask("application-autoscaling:DeregisterScalableTarget", "*", {
+                    "application-autoscaling:service-namespace": "ecs",
+                    ...on("prod"),
+                }),
+            ],
+            [
+                "delete another project's scaling policy where the request carries its tags",
+                ask("application-autoscaling:DeleteScalingPolicy", "*", {
+                    "application-autoscaling:service-namespace": "ecs",
+                    ...on("dev", "billing"),
+                }),
+            ],
+            [
                 "retag a live resource (no create)",
                 ask("ec2:CreateTags", ec2("instance/i-prod"), { ...creating("dev"), ...on("prod") }),
             ],
@@ -469,6 +522,7 @@ describe("each environment's access reaches its own environment only", () => {
     describe("dev's deploy role with front door http-api", () => {
         const apigateway = (path: string) => `arn:aws:apigateway:us-west-2::${path}`;
         const cloudMap = (what: string) => `arn:aws:servicediscovery:us-west-2:${ACCOUNT}:${what}`;
+        const API_TAGS = "/tags/arn%3Aaws%3Aapigateway%3Aus-west-2%3A%3A%2Fapis%2Fa1b2c3";
         /** The fake cloud's hosted zone for base's Cloud Map namespace. */
         const NAMESPACE_ZONE = "Z0MOCKNAMESPACE1";
         let statements: any[];
@@ -534,6 +588,9 @@ describe("each environment's access reaches its own environment only", () => {
             ask("servicediscovery:DeregisterInstance", cloudMap("service/srv-1"), on("dev")),
             ask("route53:ChangeResourceRecordSets", `arn:aws:route53:::hostedzone/${NAMESPACE_ZONE}`),
             ask("servicediscovery:DeleteService", cloudMap("service/srv-1"), on("dev")),
+            // extraTags changed on the running API.
+            ask("apigateway:PUT", apigateway(API_TAGS), { "aws:TagKeys": ["CostCenter"] }),
+            ask("apigateway:DELETE", apigateway(API_TAGS), { "aws:TagKeys": ["CostCenter"] }),
         ];
 
         it("may do everything the HTTP API front door needs to come up and go down", () => {
@@ -589,6 +646,18 @@ describe("each environment's access reaches its own environment only", () => {
                 () => ask("apigateway:PATCH", apigateway("/apis/p1/stages/$default"), on("prod")),
             ],
             ["read an API key, value included", () => ask("apigateway:GET", apigateway("/apikeys/k1"))],
+            [
+                "remove Environment from its own API",
+                () => ask("apigateway:DELETE", apigateway(API_TAGS), { "aws:TagKeys": ["Environment"] }),
+            ],
+            [
+                "retag prod's API where the request carries prod's tags",
+                () =>
+                    ask("apigateway:PUT", apigateway("/tags/arn%3Aaws%3Aapigateway%3Aus-west-2%3A%3A%2Fapis%2Fp1"), {
+                        ...creating("dev"),
+                        ...on("prod"),
+                    }),
+            ],
             ["list API keys", () => ask("apigateway:GET", apigateway("/apikeys"))],
             [
                 "create a VPC link, even tagged dev",

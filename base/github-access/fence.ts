@@ -38,9 +38,22 @@ export interface FencedService {
         readonly createActionKey?: string;
         readonly creates?: readonly string[];
     };
+    /**
+     * The tagging and untagging actions, allowed on the environment's own resources for any tag but the
+     * fence's own: `extraTags` can change on a running resource (runtime-prod is never torn down),
+     * while Project and Environment never do.
+     */
+    readonly tagChange?: readonly string[];
     /** Actions the reference gives no tag key: allowed under the condition they do support; the entry says why that is safe enough. */
     readonly untagged?: { readonly actions: readonly string[]; readonly condition: ConditionBlock };
 }
+
+const SCALING_ACTIONS = [
+    "application-autoscaling:RegisterScalableTarget",
+    "application-autoscaling:DeregisterScalableTarget",
+    "application-autoscaling:PutScalingPolicy",
+    "application-autoscaling:DeleteScalingPolicy",
+];
 
 export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
     ec2: {
@@ -63,6 +76,7 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
             "ec2:ModifyInstanceMetadataOptions",
             "ec2:ModifyInstanceMaintenanceOptions",
         ],
+        tagChange: ["ec2:CreateTags", "ec2:DeleteTags"],
         tagOnCreate: {
             action: "ec2:CreateTags",
             createActionKey: "ec2:CreateAction",
@@ -88,6 +102,7 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
             "elasticloadbalancing:ModifyRule",
             "elasticloadbalancing:DeleteRule",
         ],
+        tagChange: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
         tagOnCreate: {
             action: "elasticloadbalancing:AddTags",
             createActionKey: "elasticloadbalancing:CreateAction",
@@ -106,6 +121,7 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
             "ecs:PutClusterCapacityProviders",
             "ecs:DeleteService",
         ],
+        tagChange: ["ecs:TagResource", "ecs:UntagResource"],
         tagOnCreate: {
             action: "ecs:TagResource",
             createActionKey: "ecs:CreateAction",
@@ -114,27 +130,48 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
     },
     "application-autoscaling": {
         read: ["application-autoscaling:Describe*"],
-        // The reference gives these actions no tag key (only RegisterScalableTarget's request tags), and
-        // a scalable target's ARN is a random id. Application Auto Scaling checks the caller's rights
-        // on what it scales instead: registering needs ecs:UpdateService on the service, a
-        // target-tracking policy cloudwatch:PutMetricAlarm or DeleteAlarms on its alarms, both fenced.
-        // Deregistering checks nothing more: another environment's autoscaling could be stopped (never
-        // its service) until its next `pulumi up`.
+        // The actions' rows in the reference give no tag key (only RegisterScalableTarget's request
+        // tags), and a scalable target's ARN is a random id. Application Auto Scaling checks the
+        // caller's rights on what it scales instead: registering needs ecs:UpdateService on the
+        // service, a target-tracking policy cloudwatch:PutMetricAlarm or DeleteAlarms on its alarms,
+        // both fenced. It documents tags for access to scalable targets (user guide, "Tagging support
+        // for Application Auto Scaling": aws:ResourceTag) with ABAC support partial, so a request that
+        // carries another's tags is denied (containerFenceStatements) without requiring them of the
+        // environment's own: where AWS leaves them out, another environment's autoscaling could be
+        // stopped (never its service) until its next `pulumi up`.
         untagged: {
-            actions: [
-                "application-autoscaling:RegisterScalableTarget",
-                "application-autoscaling:DeregisterScalableTarget",
-                "application-autoscaling:PutScalingPolicy",
-                "application-autoscaling:DeleteScalingPolicy",
-            ],
+            actions: SCALING_ACTIONS,
             condition: { StringEquals: { "application-autoscaling:service-namespace": "ecs" } },
         },
         tagOnCreate: { action: "application-autoscaling:TagResource" },
+        tagChange: ["application-autoscaling:TagResource", "application-autoscaling:UntagResource"],
     },
 };
 
+/**
+ * Where an action gives the resource's tags but may not require them (AWS fills them in for some
+ * requests and not others), a request that does carry another project's or environment's is denied:
+ * that never refuses the environment's own, whatever AWS fills in.
+ */
+export function denyOtherOwners(sid: string, actions: readonly string[], scope: NameScope): Statement[] {
+    return Object.entries(fenceTags(scope)).map(([key, value]) => ({
+        Sid: `${sid}Other${key}s`,
+        Effect: "Deny" as const,
+        Action: [...actions],
+        Resource: "*",
+        Condition: {
+            Null: { [`aws:ResourceTag/${key}`]: "false" },
+            StringNotEquals: { [`aws:ResourceTag/${key}`]: value },
+        },
+    }));
+}
+
 /** The tags the fence checks: who a resource belongs to. Layer is left out, so runtime can use base's resources. */
-const fenceTags = (scope: NameScope) => ({ Project: scope.project, Environment: scope.env });
+const fenceTags = (scope: NameScope): Record<(typeof FENCE_TAG_KEYS)[number], string> => ({
+    Project: scope.project,
+    Environment: scope.env,
+});
+export const FENCE_TAG_KEYS = ["Project", "Environment"] as const;
 
 const tagCondition = (prefix: "aws:RequestTag" | "aws:ResourceTag", scope: NameScope) =>
     Object.fromEntries(Object.entries(fenceTags(scope)).map(([key, value]) => [`${prefix}/${key}`, value]));
@@ -173,6 +210,10 @@ export function serviceStatements(service: string, fenced: FencedService, scope:
             : { StringEquals: tagCondition("aws:RequestTag", scope) };
         add("TagOnCreate", [tagging.action], insideCreate);
     }
+    add("TagOwn", fenced.tagChange, {
+        StringEquals: tagCondition("aws:ResourceTag", scope),
+        "ForAllValues:StringNotEquals": { "aws:TagKeys": [...FENCE_TAG_KEYS] },
+    });
     if (fenced.untagged) add("Untagged", fenced.untagged.actions, fenced.untagged.condition);
     return statements;
 }
@@ -275,6 +316,7 @@ export function containerFenceStatements(scope: FenceScope): Statement[] {
             Action: ["ecs:DeregisterTaskDefinition"],
             Resource: "*",
         },
+        ...denyOtherOwners("ScalingTargets", SCALING_ACTIONS, scope),
         // Application Auto Scaling creates the target-tracking alarms itself, untagged, and checks the
         // caller's rights on them: scoped by the name it gives them, TargetTracking-service/<cluster>/...
         { Sid: "ScalingAlarmsRead", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: "*" },

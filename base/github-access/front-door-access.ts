@@ -1,6 +1,6 @@
 import { NameScope } from "../../shared/naming";
-import { ConditionBlock, Statement } from "./document";
-import { FencedService, serviceStatements } from "./fence";
+import { Statement } from "./document";
+import { denyOtherOwners, FENCE_TAG_KEYS, FencedService, serviceStatements } from "./fence";
 
 /** What the deploy role needs to know of base's HTTP API front door (front door http-api only). */
 export interface FrontDoorScope {
@@ -45,12 +45,6 @@ export const API_GATEWAY_READS = apiGateway(
 const tagsOf = (prefix: "aws:RequestTag" | "aws:ResourceTag", scope: NameScope) => ({
     [`${prefix}/Project`]: scope.project,
     [`${prefix}/Environment`]: scope.env,
-});
-
-/** A resource that carries `key` with another value than `value`: another project's or environment's. */
-const carriesOther = (key: string, value: string): ConditionBlock => ({
-    Null: { [key]: "false" },
-    StringNotEquals: { [key]: value },
 });
 
 /**
@@ -117,20 +111,15 @@ function apiGatewayStatements(scope: NameScope, zone: string | undefined): State
                   },
               ]
             : []),
+        // Tag changes on what the environment owns, never of Project or Environment.
         {
-            Sid: "ApiGatewayNeverOtherProjects",
-            Effect: "Deny",
-            Action: writes,
-            Resource: "*",
-            Condition: carriesOther("aws:ResourceTag/Project", scope.project),
+            Sid: "ApiGatewayTagChanges",
+            Effect: "Allow",
+            Action: ["apigateway:PUT", "apigateway:DELETE"],
+            Resource: apiGateway("/tags/*"),
+            Condition: { "ForAllValues:StringNotEquals": { "aws:TagKeys": [...FENCE_TAG_KEYS] } },
         },
-        {
-            Sid: "ApiGatewayNeverOtherEnvironments",
-            Effect: "Deny",
-            Action: writes,
-            Resource: "*",
-            Condition: carriesOther("aws:ResourceTag/Environment", scope.env),
-        },
+        ...denyOtherOwners("ApiGateway", writes, scope),
         // The stage's access log: API Gateway sets up the delivery to base's log group with the
         // caller's rights (developer guide, "Configure logging for HTTP APIs", permissions to activate
         // logging). These actions have no resource type in the Service Authorization Reference; the
