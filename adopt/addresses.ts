@@ -47,8 +47,11 @@ const words = (object: StateObject, described = false) =>
 /** Already where the mapping reads it: in the root module, under one of the old base's names. */
 const inPlace = (object: StateObject, ...names: string[]) => !object.module && names.includes(object.name);
 
-/** Where each of the base's objects belongs, for those not there yet. */
-export function movesToOldBaseAddresses(objects: readonly StateObject[]): Move[] {
+/** Where each of the base's objects belongs, for those not there yet, and the subnets placed in a tier. */
+export function movesToOldBaseAddresses(objects: readonly StateObject[]): {
+    moves: Move[];
+    subnets: Map<string, SubnetTarget>;
+} {
     const moves: Move[] = [];
     const taken = new Set(objects.map((object) => object.address));
     const move = (object: StateObject, to: string) => {
@@ -100,7 +103,7 @@ export function movesToOldBaseAddresses(objects: readonly StateObject[]): Move[]
         const to = recordAddress(record, ofType("aws_route53_zone"));
         if (to) move(record, to);
     }
-    return moves;
+    return { moves, subnets: subnetTargets };
 }
 
 type SubnetTarget = { tier: "public" | "private"; index: number };
@@ -181,9 +184,23 @@ function recordAddress(record: StateObject, zones: readonly StateObject[]): stri
 
 /** Refuses (exit 2) a base whose resources are elsewhere than the mapping reads, with the moves that put them there. */
 export function refuseOtherAddresses(objects: readonly StateObject[], source: string): void {
-    const moves = movesToOldBaseAddresses(objects);
-    if (moves.length === 0) return;
+    const { moves, subnets } = movesToOldBaseAddresses(objects);
     const quote = (address: string) => `'${address}'`;
+    const publicSubnets = [...subnets.values()].filter((target) => target.tier === "public").length;
+    if (publicSubnets < 2) {
+        const untold = objects.filter((object) => object.type === "aws_subnet" && !subnets.has(object.attributes.id));
+        throw new OpsError(
+            [
+                `${source} holds ${publicSubnets} subnet${publicSubnets === 1 ? "" : "s"} adopt can tell public, and this program's base needs public subnets in at least two zones (its load balancer does).`,
+                untold.length > 0
+                    ? `These say neither public nor private by name, Type or Tier tag, or map_public_ip_on_launch: ${untold.map((subnet) => `${subnet.address} (${subnet.attributes.availability_zone}, ${subnet.attributes.cidr_block})`).join(", ")}. Move each public one to aws_subnet.public[i] and each private one to aws_subnet.private[i] in the pulled file, e.g.:\n  terraform state mv -state=${source} ${quote(untold[0].address)} ${quote("aws_subnet.public[0]")}`
+                    : "The old base had one public subnet per zone, two or more; give its state.",
+                "Nothing was written",
+            ].join("\n"),
+            2,
+        );
+    }
+    if (moves.length === 0) return;
     throw new OpsError(
         [
             `${source} holds the base's resources under other addresses than the old base's, which adopt reads (${OLD_BASE_ADDRESSES}, in the root module).`,

@@ -676,6 +676,28 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
             assert.equal(await attempt(state), 0, lines.join("\n"));
             assert.doesNotMatch(lines.join("\n"), /azCount/);
         });
+        it("subnets that say neither public nor private get the move that names them, never an azCount nobody set", async () => {
+            const state = otherNames();
+            state.resources
+                .filter((candidate) => candidate.type === "aws_subnet")
+                .forEach((resource, index) => (resource.name = `net_${index + 1}`));
+            for (const resource of state.resources.filter((candidate) => candidate.type === "aws_subnet")) {
+                for (const instance of resource.instances) {
+                    delete instance.attributes.tags;
+                    instance.attributes.map_public_ip_on_launch = false;
+                }
+            }
+            const refusal = String(await attempt(state));
+            assert.equal(
+                refusal.split("\n").slice(0, 3).join("\n"),
+                [
+                    "STATE holds 0 subnets adopt can tell public, and this program's base needs public subnets in at least two zones (its load balancer does).",
+                    "These say neither public nor private by name, Type or Tier tag, or map_public_ip_on_launch: aws_subnet.net_1 (us-west-2a, 10.0.0.0/24), aws_subnet.net_2 (us-west-2b, 10.0.1.0/24), aws_subnet.net_3 (us-west-2a, 10.0.2.0/24), aws_subnet.net_4 (us-west-2b, 10.0.3.0/24). Move each public one to aws_subnet.public[i] and each private one to aws_subnet.private[i] in the pulled file, e.g.:",
+                    "  terraform state mv -state=STATE 'aws_subnet.net_1' 'aws_subnet.public[0]'",
+                ].join("\n"),
+            );
+            assert.doesNotMatch(refusal, /azCount/);
+        });
     });
 
     describe("bad input gets a clear error and nothing written", () => {
