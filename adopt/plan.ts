@@ -2,7 +2,6 @@ import { environmentZoneName, logGroupName, repositoryName } from "../shared/nam
 import { ENVIRONMENTS, EnvironmentName } from "../shared/environments";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { planSubnets } from "../shared/subnet-plan";
-import { DEFAULT_VPC_CIDR } from "../shared/config/load";
 import { validationDomains } from "../base/dns";
 import { defaultSecurityGroup } from "../base/security-groups";
 import { OpsError } from "../cli/errors";
@@ -125,7 +124,7 @@ export function planAdoption(
     adopt(vpc, "aws:ec2/vpc:Vpc", "network-vpc", "network", vpc.attributes.id, ["tags become the contract tags"]);
     expect(vpc, "aws:ec2/vpc:Vpc", "network-vpc", "cidrBlock", vpc.attributes.cidr_block);
     handled(vpc);
-    if (vpc.attributes.cidr_block !== DEFAULT_VPC_CIDR) config.vpcCidr = vpc.attributes.cidr_block;
+    if (vpc.attributes.cidr_block !== ENVIRONMENTS[scope.env].vpcCidr) config.vpcCidr = vpc.attributes.cidr_block;
 
     if (find("aws_internet_gateway").length === 0)
         create("aws:ec2/internetGateway:InternetGateway", "network-igw", "aws_internet_gateway");

@@ -1,6 +1,7 @@
 /**
- * Per-environment defaults: the one table of sizes, counts and retention. Every value here can be
- * overridden by the config key of the same name (see README, "Configuration").
+ * Per-environment defaults: the one table of every config key's default (sizes, counts, retention,
+ * addresses, modes). Every value here can be overridden by the config key of the same name (see
+ * README, "Configuration"); shared/config/load.ts takes every default from here.
  */
 
 export const EGRESS_MODES = ["nat-per-az", "nat-single", "nat-instance", "public-ip"] as const;
@@ -39,9 +40,15 @@ export function frontDoorsFor(env: string): readonly FrontDoor[] {
 export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
 export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
 
+/** How runtime finds base: base's outputs through a StackReference, or AWS lookups by the tag contract. */
+export const DISCOVERY_MODES = ["stack", "tags"] as const;
+export type DiscoveryMode = (typeof DISCOVERY_MODES)[number];
+
 export interface EnvironmentDefaults {
-    /** Number of availability zones (1-6) base spreads subnets across. */
+    /** Number of availability zones (2-6: a load balancer needs two) base spreads subnets across. */
     readonly azCount: number;
+    /** The VPC's address range; the subnets are planned from it. */
+    readonly vpcCidr: string;
     /** How tasks reach the internet: a NAT gateway per AZ, one shared NAT gateway, one NAT instance, or a public IP per task. */
     readonly egress: EgressMode;
     /** What answers the internet: the load balancer, or an HTTP API (both layers read it). */
@@ -67,10 +74,25 @@ export interface EnvironmentDefaults {
     readonly accessLogs: boolean;
     /** The environment's hosted zone is the domain itself (example.com), not <env>.<domain>. */
     readonly zoneAtApex: boolean;
+    /** The NAT instance's type, with egress nat-instance. */
+    readonly natInstanceType: string;
+    readonly discovery: DiscoveryMode;
+    /** The environments whose stacks the pull-request preview role reads (when base's GitHub roles are on). */
+    readonly previewEnvironments: readonly string[];
 }
+
+/** The defaults every environment shares. */
+const EVERY_ENVIRONMENT = {
+    vpcCidr: "10.0.0.0/16",
+    // Graviton, the cheapest instance that forwards a small environment's traffic.
+    natInstanceType: "t4g.nano",
+    discovery: "stack",
+} as const;
 
 export const ENVIRONMENTS = {
     dev: {
+        ...EVERY_ENVIRONMENT,
+        previewEnvironments: ["dev"],
         azCount: 2,
         egress: "nat-single",
         frontDoor: "alb",
@@ -90,6 +112,8 @@ export const ENVIRONMENTS = {
         zoneAtApex: false,
     },
     staging: {
+        ...EVERY_ENVIRONMENT,
+        previewEnvironments: [],
         azCount: 2,
         egress: "nat-single",
         frontDoor: "alb",
@@ -109,6 +133,8 @@ export const ENVIRONMENTS = {
         zoneAtApex: false,
     },
     prod: {
+        ...EVERY_ENVIRONMENT,
+        previewEnvironments: [],
         azCount: 3,
         egress: "nat-per-az",
         frontDoor: "alb",

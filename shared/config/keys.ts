@@ -1,4 +1,4 @@
-import { CPU_ARCHITECTURES, EGRESS_MODES, FRONT_DOORS } from "../environments";
+import { CPU_ARCHITECTURES, DISCOVERY_MODES, EGRESS_MODES, FRONT_DOORS } from "../environments";
 import { Layer } from "../stack-name";
 import { SERVICE_NAMES } from "../services";
 import {
@@ -20,9 +20,6 @@ import {
 export const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
-
-export const DISCOVERY_MODES = ["stack", "tags"] as const;
-export type DiscoveryMode = (typeof DISCOVERY_MODES)[number];
 
 const hostname = matching(
     /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,

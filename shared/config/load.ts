@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, frontDoorsFor } from "../environments";
+import { ENVIRONMENTS, EnvironmentDefaults, frontDoorsFor } from "../environments";
 import { environmentZoneName } from "../naming";
 import { StackName, stackNameOf } from "../stack-name";
 import { ConfigError } from "../errors";
@@ -16,26 +16,52 @@ import {
 } from "./problems";
 import { subnetPrefixOf } from "../subnet-plan";
 
-export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
-
-/** Graviton, the cheapest instance that forwards a small environment's traffic. */
-export const DEFAULT_NAT_INSTANCE_TYPE = "t4g.nano";
-
 /**
  * Validates the raw config of one stack (`pulumi.runtime.allConfig()`: keys `<namespace>:<key>`,
- * values as strings) and resolves every default. Throws one ConfigError listing every problem.
+ * values as strings) and resolves every default (shared/environments.ts). Throws one ConfigError
+ * listing every problem. Three steps: each key parsed on its own, the keys checked as they combine,
+ * then the layer's config with its defaults.
  */
 export function loadConfig(
     name: StackName,
     raw: Readonly<Record<string, string>>,
     context: ProjectContext,
 ): StackConfig {
-    const { stack, layer, env } = name;
+    const where = `change it in Pulumi.${name.stack}.yaml`;
+    const read: Read = { name, context, where, ...parseKeys(name, raw, context, where) };
+    const problems = [...read.problems, ...combinationProblems(read, raw)];
+    const common = commonConfig(read, raw["aws:region"]);
+    if (!frontDoorsFor(name.env).includes(common.frontDoor)) {
+        problems.push(
+            `${context.project}:frontDoor ${common.frontDoor} is not allowed in ${name.env}: prod keeps the load balancer (access logs, no 30-second or 10 MB limit); use ${frontDoorsFor(name.env).join(" or ")}; ${read.where}`,
+        );
+    }
+    const config = name.layer === "base" ? baseConfig(read, common, problems) : runtimeConfig(read, common, problems);
+    if (problems.length > 0) throw new ConfigError(name.stack, problems);
+    return config;
+}
+
+/** One stack's keys, each parsed on its own, and what was wrong with them. */
+interface Read {
+    readonly name: StackName;
+    readonly context: ProjectContext;
+    /** Where a problem is fixed, for the end of each message. */
+    readonly where: string;
+    readonly values: ConfigValues;
+    /** Keys whose value failed to parse: checks that need their value skip them. */
+    readonly invalid: ReadonlySet<string>;
+    readonly problems: readonly string[];
+}
+
+function parseKeys(
+    { layer, env }: StackName,
+    raw: Readonly<Record<string, string>>,
+    context: ProjectContext,
+    where: string,
+): Pick<Read, "values" | "invalid" | "problems"> {
     const problems: string[] = [];
-    const where = `change it in Pulumi.${stack}.yaml`;
     const values: ConfigValues = {};
     const invalid = new Set<string>();
-
     for (const [fullKey, rawValue] of Object.entries(raw)) {
         const [namespace, key] = splitKey(fullKey);
         // An empty value means "not set", as after `pulumi config set key ""`.
@@ -63,27 +89,32 @@ export function loadConfig(
             problems.push(`${parsed.problem}; ${where}`);
         }
     }
+    return { values, invalid, problems };
+}
 
-    const region = raw["aws:region"];
-    const badRegion = regionProblem(region, stack);
+/** What is wrong with the keys together, in either layer: the region, namespaces, tags, names, and keys that need another. */
+function combinationProblems(read: Read, raw: Readonly<Record<string, string>>): string[] {
+    const { name, context, where, values, invalid } = read;
+    const key = (configKey: ConfigKey) => `${context.project}:${configKey}`;
+    const problems: string[] = [];
+    const badRegion = regionProblem(raw["aws:region"], name.stack);
     if (badRegion) problems.push(badRegion);
     problems.push(...namespaceProblems(raw, context.project, Object.keys(CONFIG_KEYS)));
     problems.push(...tagProblems(values.extraTags ?? {}, context.project, where));
-    problems.push(...namingProblems({ project: context.project, env }, layer), ...portProblems());
+    problems.push(...namingProblems({ project: context.project, env: name.env }, name.layer), ...portProblems());
     const roleKeys = (["stateBucket", "secretsKeyArn", "previewEnvironments"] as const).filter(
-        (key) => values[key] !== undefined,
+        (roleKey) => values[roleKey] !== undefined,
     );
     if (roleKeys.length > 0 && !values.githubRepository) {
         problems.push(
-            `${roleKeys.map((key) => `${context.project}:${key}`).join(", ")} configure the GitHub roles, which are off; set ${context.project}:githubRepository (owner/name) to turn them on`,
+            `${roleKeys.map(key).join(", ")} configure the GitHub roles, which are off; set ${key("githubRepository")} (owner/name) to turn them on`,
         );
     }
     if (values.githubRepository && !values.stateBucket && !invalid.has("stateBucket")) {
         problems.push(
-            `${context.project}:githubRepository turns on the GitHub roles, which need the state bucket; set ${context.project}:stateBucket (the bucket of the s3:// backend); ${where}`,
+            `${key("githubRepository")} turns on the GitHub roles, which need the state bucket; set ${key("stateBucket")} (the bucket of the s3:// backend); ${where}`,
         );
     }
-    const key = (name: ConfigKey) => `${context.project}:${name}`;
     for (const needsDomain of [
         "zoneId",
         "zoneName",
@@ -94,114 +125,132 @@ export function loadConfig(
         if (values[needsDomain] !== undefined && !values.domain)
             problems.push(`${key(needsDomain)} is set without ${key("domain")}; set the domain the zone serves`);
     }
+    return problems;
+}
 
-    const defaults = ENVIRONMENTS[env];
-    const zoneName = values.domain
-        ? (values.zoneName ?? environmentZoneName(values.domain, env, defaults.zoneAtApex))
-        : undefined;
-    const common: CommonConfig = {
-        stack,
-        env,
+const defaultsOf = (read: Read): EnvironmentDefaults => ENVIRONMENTS[read.name.env];
+
+function commonConfig(read: Read, region: string | undefined): CommonConfig {
+    const { name, context, values } = read;
+    const defaults = defaultsOf(read);
+    return {
+        stack: name.stack,
+        env: name.env,
         project: context.project,
         organization: context.organization,
         region: region ?? "",
         extraTags: values.extraTags ?? {},
         protect: values.protect ?? defaults.protect,
         domain: values.domain,
-        zoneName,
+        zoneName: values.domain
+            ? (values.zoneName ?? environmentZoneName(values.domain, name.env, defaults.zoneAtApex))
+            : undefined,
         zoneId: values.zoneId,
         frontDoor: values.frontDoor ?? defaults.frontDoor,
     };
-    if (!frontDoorsFor(env).includes(common.frontDoor)) {
+}
+
+/** Base's config with its defaults; its problems are added to `problems`. */
+function baseConfig(read: Read, common: CommonConfig, problems: string[]): BaseConfig {
+    const { values } = read;
+    const defaults = defaultsOf(read);
+    const vpcCidr = values.vpcCidr ?? defaults.vpcCidr;
+    const azCount = values.azCount ?? defaults.azCount;
+    problems.push(...baseProblems(read, common, vpcCidr, azCount));
+    const githubAccess =
+        values.githubRepository && values.stateBucket
+            ? {
+                  repository: values.githubRepository,
+                  stateBucket: values.stateBucket,
+                  secretsKeyArn: values.secretsKeyArn,
+                  previewEnvironments: values.previewEnvironments ?? defaults.previewEnvironments,
+              }
+            : undefined;
+    return {
+        ...common,
+        layer: "base",
+        vpcCidr,
+        azCount,
+        parentZoneId: values.parentZoneId,
+        subnetCidrs: values.subnetCidrs as BaseConfig["subnetCidrs"],
+        repositoryNames: values.repositoryNames as BaseConfig["repositoryNames"],
+        certificateAlternativeNames:
+            values.certificateAlternativeNames ?? (common.zoneName ? [`*.${common.zoneName}`] : []),
+        securityGroupNames: values.securityGroupNames as BaseConfig["securityGroupNames"],
+        securityGroupDescriptions: values.securityGroupDescriptions as BaseConfig["securityGroupDescriptions"],
+        // A zone base writes the delegation of, or one that exists already, is delegated.
+        dnsDelegated: values.dnsDelegated === true || values.parentZoneId !== undefined || values.zoneId !== undefined,
+        logRetentionDays: values.logRetentionDays ?? defaults.logRetentionDays,
+        accessLogs: values.accessLogs ?? (defaults.accessLogs || values.accessLogsBucket !== undefined),
+        accessLogsBucket: values.accessLogsBucket,
+        githubAccess,
+        githubOidcProviderArn: values.githubOidcProviderArn,
+        imagePublisherRepository: values.imagePublisherRepository,
+    };
+}
+
+function baseProblems(read: Read, common: CommonConfig, vpcCidr: string, azCount: number): string[] {
+    const { name, context, where, values, invalid } = read;
+    const key = (configKey: ConfigKey) => `${context.project}:${configKey}`;
+    const problems: string[] = [];
+    const subnetPrefix = subnetPrefixOf(vpcCidr);
+    if (!invalid.has("vpcCidr") && subnetPrefix > MAX_SUBNET_PREFIX) {
         problems.push(
-            `${key("frontDoor")} ${common.frontDoor} is not allowed in ${env}: prod keeps the load balancer (access logs, no 30-second or 10 MB limit); use ${frontDoorsFor(env).join(" or ")}; ${where}`,
+            `${key("vpcCidr")} ${vpcCidr} gives /${subnetPrefix} subnets; a load balancer needs subnets of at least /${MAX_SUBNET_PREFIX}, ` +
+                `so use a VPC of /${MAX_SUBNET_PREFIX - 4} or larger; ${where}`,
         );
     }
-
-    if (layer === "base") {
-        const vpcCidr = values.vpcCidr ?? DEFAULT_VPC_CIDR;
-        const subnetPrefix = subnetPrefixOf(vpcCidr);
-        if (!invalid.has("vpcCidr") && subnetPrefix > MAX_SUBNET_PREFIX) {
-            problems.push(
-                `${context.project}:vpcCidr ${vpcCidr} gives /${subnetPrefix} subnets; a load balancer needs subnets of at least /${MAX_SUBNET_PREFIX}, ` +
-                    `so use a VPC of /${MAX_SUBNET_PREFIX - 4} or larger; ${where}`,
-            );
-        }
-        if (values.parentZoneId && values.zoneId) {
-            problems.push(
-                `${key("parentZoneId")} and ${key("zoneId")} are both set: an existing zone's delegation is already yours; remove parentZoneId; ${where}`,
-            );
-        }
-        if (values.parentZoneId && defaults.zoneAtApex) {
-            problems.push(
-                `${key("parentZoneId")}: ${stack}'s zone is the apex ${values.domain}, which only its registrar can delegate; remove parentZoneId and set the registrar's name servers to base's nameServers output; ${where}`,
-            );
-        }
-        if (zoneName && values.certificateAlternativeNames)
-            problems.push(
-                ...alternativeNameProblems(
-                    values.certificateAlternativeNames,
-                    zoneName,
-                    key("certificateAlternativeNames"),
-                    where,
-                ),
-            );
+    if (values.parentZoneId && values.zoneId) {
         problems.push(
-            ...subnetProblems(
-                values.subnetCidrs as { public: string[]; private: string[] } | undefined,
-                vpcCidr,
-                values.azCount ?? defaults.azCount,
-                key("subnetCidrs"),
+            `${key("parentZoneId")} and ${key("zoneId")} are both set: an existing zone's delegation is already yours; remove parentZoneId; ${where}`,
+        );
+    }
+    if (values.parentZoneId && defaultsOf(read).zoneAtApex) {
+        problems.push(
+            `${key("parentZoneId")}: ${name.stack}'s zone is the apex ${values.domain}, which only its registrar can delegate; remove parentZoneId and set the registrar's name servers to base's nameServers output; ${where}`,
+        );
+    }
+    if (common.zoneName && values.certificateAlternativeNames)
+        problems.push(
+            ...alternativeNameProblems(
+                values.certificateAlternativeNames,
+                common.zoneName,
+                key("certificateAlternativeNames"),
                 where,
             ),
         );
-        if (values.accessLogs === false && values.accessLogsBucket) {
-            problems.push(
-                `${key("accessLogsBucket")} is set but ${key("accessLogs")} is false; remove one of them; ${where}`,
-            );
-        }
-        if (env === "prod" && (values.previewEnvironments ?? []).length > 0) {
-            problems.push(
-                `${key("previewEnvironments")}: no role of base-prod may trust pull requests, which present one subject to every environment; set it in Pulumi.base-dev.yaml; ${where}`,
-            );
-        }
-        throwIfAny(stack, problems);
-        const githubAccess =
-            values.githubRepository && values.stateBucket
-                ? {
-                      repository: values.githubRepository,
-                      stateBucket: values.stateBucket,
-                      secretsKeyArn: values.secretsKeyArn,
-                      previewEnvironments: values.previewEnvironments ?? (env === "dev" ? ["dev"] : []),
-                  }
-                : undefined;
-        return {
-            ...common,
-            layer,
+    problems.push(
+        ...subnetProblems(
+            values.subnetCidrs as { public: string[]; private: string[] } | undefined,
             vpcCidr,
-            azCount: values.azCount ?? defaults.azCount,
-            parentZoneId: values.parentZoneId,
-            subnetCidrs: values.subnetCidrs as BaseConfig["subnetCidrs"],
-            repositoryNames: values.repositoryNames as BaseConfig["repositoryNames"],
-            certificateAlternativeNames: values.certificateAlternativeNames ?? (zoneName ? [`*.${zoneName}`] : []),
-            securityGroupNames: values.securityGroupNames as BaseConfig["securityGroupNames"],
-            securityGroupDescriptions: values.securityGroupDescriptions as BaseConfig["securityGroupDescriptions"],
-            dnsDelegated:
-                values.dnsDelegated === true || values.parentZoneId !== undefined || values.zoneId !== undefined,
-            logRetentionDays: values.logRetentionDays ?? defaults.logRetentionDays,
-            accessLogs: values.accessLogs ?? (defaults.accessLogs || values.accessLogsBucket !== undefined),
-            accessLogsBucket: values.accessLogsBucket,
-            githubAccess,
-            githubOidcProviderArn: values.githubOidcProviderArn,
-            imagePublisherRepository: values.imagePublisherRepository,
-        };
+            azCount,
+            key("subnetCidrs"),
+            where,
+        ),
+    );
+    if (values.accessLogs === false && values.accessLogsBucket) {
+        problems.push(
+            `${key("accessLogsBucket")} is set but ${key("accessLogs")} is false; remove one of them; ${where}`,
+        );
     }
+    if (name.env === "prod" && (values.previewEnvironments ?? []).length > 0) {
+        problems.push(
+            `${key("previewEnvironments")}: no role of base-prod may trust pull requests, which present one subject to every environment; set it in Pulumi.base-dev.yaml; ${where}`,
+        );
+    }
+    return problems;
+}
 
+/** Runtime's config with its defaults; its problems are added to `problems`. */
+function runtimeConfig(read: Read, common: CommonConfig, problems: string[]): RuntimeConfig {
+    const { name, context, where, values, invalid } = read;
+    const defaults = defaultsOf(read);
     const runtime: RuntimeConfig = {
         ...common,
-        layer,
+        layer: "runtime",
         egress: values.egress ?? defaults.egress,
-        natInstanceType: values.natInstanceType ?? DEFAULT_NAT_INSTANCE_TYPE,
+        natInstanceType: values.natInstanceType ?? defaults.natInstanceType,
+        // No tag has no default: runtimeProblems names the release to run.
         imageTags: {
             frontend: values.frontendImageTag ?? values.imageTag ?? "",
             backend: values.backendImageTag ?? values.imageTag ?? "",
@@ -216,8 +265,8 @@ export function loadConfig(
         spot: values.spot ?? defaults.spot,
         containerInsights: values.containerInsights ?? defaults.containerInsights,
         enableExec: values.enableExec ?? defaults.enableExec,
-        discovery: values.discovery ?? "stack",
-        baseStack: values.baseStack ?? `${context.organization}/${context.project}/${stackNameOf("base", env)}`,
+        discovery: values.discovery ?? defaults.discovery,
+        baseStack: values.baseStack ?? `${context.organization}/${context.project}/${stackNameOf("base", name.env)}`,
         appHostname: values.appHostname,
         apiHostname: values.apiHostname,
         accessLogsBucket: values.accessLogsBucket,
@@ -226,7 +275,6 @@ export function loadConfig(
         ...runtimeProblems(runtime, where, invalid),
         ...natInstanceTypeProblems(values.natInstanceType, runtime, where),
     );
-    throwIfAny(stack, problems);
     return runtime;
 }
 
@@ -243,8 +291,4 @@ function knownKeys(layer: StackName["layer"]): string {
     return (Object.keys(CONFIG_KEYS) as ConfigKey[])
         .filter((key) => (CONFIG_KEYS[key].layers as readonly string[]).includes(layer))
         .join(", ");
-}
-
-function throwIfAny(stack: string, problems: string[]): void {
-    if (problems.length > 0) throw new ConfigError(stack, problems);
 }

@@ -1,7 +1,7 @@
-import { CpuArchitecture, EgressMode, FrontDoor } from "../environments";
+import { CpuArchitecture, DiscoveryMode, EgressMode, FrontDoor } from "../environments";
 import { ServiceName } from "../services";
 import { StackName } from "../stack-name";
-import { DiscoveryMode, SecurityGroupRole } from "./keys";
+import { SecurityGroupRole } from "./keys";
 
 /** What a validated stack config holds: `loadConfig` makes these, the layers read them. */
 export interface CommonConfig {
