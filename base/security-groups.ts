@@ -4,7 +4,7 @@ import { BaseConfig } from "../shared/config/types";
 import { NameScope, physicalName } from "../shared/naming";
 import { SecurityGroupRole } from "../shared/config/keys";
 import { PUBLIC_LISTENER_PORTS, SERVICE_NAMES, SERVICES } from "../shared/services";
-import { tagsFor } from "../shared/tags";
+import { Markers, tagsFor } from "../shared/tags";
 
 /** The name and description of a group the program creates; an adopted group keeps its own (config). */
 export function defaultSecurityGroup(scope: NameScope, role: SecurityGroupRole): { name: string; description: string } {
@@ -22,6 +22,24 @@ export interface SecurityGroupsArgs {
     readonly vpcCidr: string;
 }
 
+/** Where a rule's traffic comes from (ingress) or goes to (egress): an address range or another group. */
+type Peer = { readonly cidrIpv4: pulumi.Input<string> } | { readonly referencedSecurityGroupId: pulumi.Input<string> };
+
+/** A group's Role tag, and its logical name after the component's. */
+type GroupRole = Exclude<Markers["Role"], "vpc" | undefined>;
+
+interface RuleSpec {
+    /** The rule's logical name after the component's, and its Name tag. */
+    readonly key: string;
+    readonly group: aws.ec2.SecurityGroup;
+    /** The group's Role tag, which the rule carries too. */
+    readonly role: GroupRole;
+    readonly description: string;
+    /** One TCP port; every protocol and port when left out. */
+    readonly port?: number;
+    readonly peer: Peer;
+}
+
 /**
  * The load balancer's group, open to the internet on HTTP and HTTPS only, and the services',
  * reachable on the container ports from the front door's group and nothing else: the load
@@ -36,165 +54,137 @@ export class SecurityGroups extends pulumi.ComponentResource {
     /** Front door http-api only: the group of the VPC link's network interfaces. */
     readonly vpcLink?: aws.ec2.SecurityGroup;
 
-    constructor(name: string, args: SecurityGroupsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(
+        private readonly name: string,
+        args: SecurityGroupsArgs,
+        opts: pulumi.ComponentResourceOptions = {},
+    ) {
         super("durable-code:base:SecurityGroups", name, {}, opts);
         const { config, vpcId, vpcCidr } = args;
-        const child = { parent: this };
+        this.config = config;
 
         // EC2 cannot change a group's name or description; an adopted group keeps its own.
-        this.loadBalancer = new aws.ec2.SecurityGroup(
-            `${name}-load-balancer`,
-            {
-                name: config.securityGroupNames?.loadBalancer ?? defaultSecurityGroup(config, "loadBalancer").name,
-                description:
-                    config.securityGroupDescriptions?.loadBalancer ??
-                    defaultSecurityGroup(config, "loadBalancer").description,
-                vpcId,
-                tags: tagsFor(config, physicalName(config, "load-balancer"), { Role: "load-balancer" }),
-            },
-            child,
-        );
-        this.services = new aws.ec2.SecurityGroup(
-            `${name}-services`,
-            {
-                name: config.securityGroupNames?.services ?? defaultSecurityGroup(config, "services").name,
-                description:
-                    config.securityGroupDescriptions?.services ?? defaultSecurityGroup(config, "services").description,
-                vpcId,
-                tags: tagsFor(config, physicalName(config, "services"), { Role: "services" }),
-            },
-            child,
-        );
-
+        const named = (role: SecurityGroupRole) => ({
+            name: config.securityGroupNames?.[role] ?? defaultSecurityGroup(config, role).name,
+            description: config.securityGroupDescriptions?.[role] ?? defaultSecurityGroup(config, role).description,
+        });
+        this.loadBalancer = this.group("load-balancer", vpcId, named("loadBalancer"));
+        this.services = this.group("services", vpcId, named("services"));
         this.vpcLink =
             config.frontDoor === "http-api"
-                ? new aws.ec2.SecurityGroup(
-                      `${name}-vpc-link`,
-                      {
-                          name: physicalName(config, "vpc-link"),
-                          description: "API Gateway VPC link: to the container ports only",
-                          vpcId,
-                          tags: tagsFor(config, physicalName(config, "vpc-link"), { Role: "vpc-link" }),
-                      },
-                      child,
-                  )
+                ? this.group("vpc-link", vpcId, {
+                      name: physicalName(config, "vpc-link"),
+                      description: "API Gateway VPC link: to the container ports only",
+                  })
                 : undefined;
-        const frontDoor = this.vpcLink ?? this.loadBalancer;
-        const frontDoorName = this.vpcLink ? "the API Gateway VPC link" : "the load balancer";
-
-        for (const port of PUBLIC_LISTENER_PORTS) {
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-load-balancer-in-${port}`,
-                {
-                    securityGroupId: this.loadBalancer.id,
-                    description: `Port ${port} from the internet`,
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    cidrIpv4: "0.0.0.0/0",
-                    tags: tagsFor(config, physicalName(config, `load-balancer-in-${port}`), { Role: "load-balancer" }),
-                },
-                child,
-            );
-        }
-        for (const service of SERVICE_NAMES) {
-            const port = SERVICES[service].port;
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-load-balancer-to-${service}`,
-                {
-                    securityGroupId: this.loadBalancer.id,
-                    description: `To the ${service} containers on ${port}`,
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    referencedSecurityGroupId: this.services.id,
-                    tags: tagsFor(config, physicalName(config, `load-balancer-to-${service}`), {
-                        Role: "load-balancer",
-                    }),
-                },
-                child,
-            );
-            if (this.vpcLink) {
-                new aws.vpc.SecurityGroupEgressRule(
-                    `${name}-vpc-link-to-${service}`,
-                    {
-                        securityGroupId: this.vpcLink.id,
-                        description: `To the ${service} containers on ${port}`,
-                        ipProtocol: "tcp",
-                        fromPort: port,
-                        toPort: port,
-                        referencedSecurityGroupId: this.services.id,
-                        tags: tagsFor(config, physicalName(config, `vpc-link-to-${service}`), { Role: "vpc-link" }),
-                    },
-                    child,
-                );
-            }
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-services-in-${service}`,
-                {
-                    securityGroupId: this.services.id,
-                    description: `${service} port ${port} from ${frontDoorName}`,
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    referencedSecurityGroupId: frontDoor.id,
-                    tags: tagsFor(config, physicalName(config, `services-in-${service}`), { Role: "services" }),
-                },
-                child,
-            );
-        }
-        // Tasks pull images and write logs over HTTPS to AWS endpoints, and the application may call out.
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-services-out`,
-            {
-                securityGroupId: this.services.id,
-                description: "Outbound from tasks (image pulls, logs, application calls)",
-                ipProtocol: "-1",
-                cidrIpv4: "0.0.0.0/0",
-                tags: tagsFor(config, physicalName(config, "services-out"), { Role: "services" }),
-            },
-            child,
-        );
-
         // Runtime's NAT instance (egress nat-instance) forwards the VPC's traffic and takes nothing
         // else: no SSH, no internet ingress. Free while unused, so base keeps it with the others.
-        this.natInstance = new aws.ec2.SecurityGroup(
-            `${name}-nat-instance`,
-            {
-                name: physicalName(config, "nat-instance"),
-                description: "NAT instance: traffic from the VPC, out to the internet",
-                vpcId,
-                tags: tagsFor(config, physicalName(config, "nat-instance"), { Role: "nat-instance" }),
-            },
-            child,
-        );
-        new aws.vpc.SecurityGroupIngressRule(
-            `${name}-nat-instance-in`,
-            {
-                securityGroupId: this.natInstance.id,
-                description: "Everything the private subnets send out, from the VPC only",
-                ipProtocol: "-1",
-                cidrIpv4: vpcCidr,
-                tags: tagsFor(config, physicalName(config, "nat-instance-in"), { Role: "nat-instance" }),
-            },
-            child,
-        );
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-nat-instance-out`,
-            {
-                securityGroupId: this.natInstance.id,
-                description: "Out to the internet on behalf of the VPC",
-                ipProtocol: "-1",
-                cidrIpv4: "0.0.0.0/0",
-                tags: tagsFor(config, physicalName(config, "nat-instance-out"), { Role: "nat-instance" }),
-            },
-            child,
-        );
+        this.natInstance = this.group("nat-instance", vpcId, {
+            name: physicalName(config, "nat-instance"),
+            description: "NAT instance: traffic from the VPC, out to the internet",
+        });
+
+        this.frontDoorRules();
+        // Tasks pull images and write logs over HTTPS to AWS endpoints, and the application may call out.
+        this.rule("egress", {
+            key: "services-out",
+            group: this.services,
+            role: "services",
+            description: "Outbound from tasks (image pulls, logs, application calls)",
+            peer: { cidrIpv4: "0.0.0.0/0" },
+        });
+        this.rule("ingress", {
+            key: "nat-instance-in",
+            group: this.natInstance,
+            role: "nat-instance",
+            description: "Everything the private subnets send out, from the VPC only",
+            peer: { cidrIpv4: vpcCidr },
+        });
+        this.rule("egress", {
+            key: "nat-instance-out",
+            group: this.natInstance,
+            role: "nat-instance",
+            description: "Out to the internet on behalf of the VPC",
+            peer: { cidrIpv4: "0.0.0.0/0" },
+        });
 
         this.registerOutputs({
             loadBalancerId: this.loadBalancer.id,
             servicesId: this.services.id,
             natInstanceId: this.natInstance.id,
         });
+    }
+
+    private readonly config: BaseConfig;
+
+    /** The internet to the load balancer's listeners, and the front door to each container port. */
+    private frontDoorRules(): void {
+        const frontDoor = this.vpcLink ?? this.loadBalancer;
+        const frontDoorName = this.vpcLink ? "the API Gateway VPC link" : "the load balancer";
+        for (const port of PUBLIC_LISTENER_PORTS) {
+            this.rule("ingress", {
+                key: `load-balancer-in-${port}`,
+                group: this.loadBalancer,
+                role: "load-balancer",
+                description: `Port ${port} from the internet`,
+                port,
+                peer: { cidrIpv4: "0.0.0.0/0" },
+            });
+        }
+        for (const service of SERVICE_NAMES) {
+            const port = SERVICES[service].port;
+            const toService = { port, peer: { referencedSecurityGroupId: this.services.id } };
+            this.rule("egress", {
+                key: `load-balancer-to-${service}`,
+                group: this.loadBalancer,
+                role: "load-balancer",
+                description: `To the ${service} containers on ${port}`,
+                ...toService,
+            });
+            if (this.vpcLink)
+                this.rule("egress", {
+                    key: `vpc-link-to-${service}`,
+                    group: this.vpcLink,
+                    role: "vpc-link",
+                    description: `To the ${service} containers on ${port}`,
+                    ...toService,
+                });
+            this.rule("ingress", {
+                key: `services-in-${service}`,
+                group: this.services,
+                role: "services",
+                description: `${service} port ${port} from ${frontDoorName}`,
+                port,
+                peer: { referencedSecurityGroupId: frontDoor.id },
+            });
+        }
+    }
+
+    /** A group named `<component>-<role>`, tagged with its Role. */
+    private group(
+        role: GroupRole,
+        vpcId: pulumi.Input<string>,
+        { name, description }: { name: string; description: string },
+    ): aws.ec2.SecurityGroup {
+        return new aws.ec2.SecurityGroup(
+            `${this.name}-${role}`,
+            { name, description, vpcId, tags: tagsFor(this.config, physicalName(this.config, role), { Role: role }) },
+            { parent: this },
+        );
+    }
+
+    private rule(direction: "ingress" | "egress", spec: RuleSpec): void {
+        const args = {
+            securityGroupId: spec.group.id,
+            description: spec.description,
+            ...(spec.port === undefined
+                ? { ipProtocol: "-1" }
+                : { ipProtocol: "tcp", fromPort: spec.port, toPort: spec.port }),
+            ...spec.peer,
+            tags: tagsFor(this.config, physicalName(this.config, spec.key), { Role: spec.role }),
+        };
+        const logicalName = `${this.name}-${spec.key}`;
+        if (direction === "ingress") new aws.vpc.SecurityGroupIngressRule(logicalName, args, { parent: this });
+        else new aws.vpc.SecurityGroupEgressRule(logicalName, args, { parent: this });
     }
 }
