@@ -354,7 +354,7 @@ describe("each environment's access reaches its own environment only", () => {
             ],
             [
                 "create a service in its own cluster whose tasks run in prod's subnets",
-                ask("ecs:CreateService", ecs("service/durable-code-dev/x"), {
+                ask("ecs:CreateService", ecs("service/durable-code-dev/durable-code-dev-x"), {
                     ...creating("dev"),
                     "ecs:task-definition": ecs("task-definition/durable-code-dev-backend:1"),
                     "ecs:subnet": ["subnet-network-private-0", "subnet-prod-private-0"],
@@ -362,14 +362,14 @@ describe("each environment's access reaches its own environment only", () => {
             ],
             [
                 "create a service in its own cluster naming no subnets",
-                ask("ecs:CreateService", ecs("service/durable-code-dev/x"), {
+                ask("ecs:CreateService", ecs("service/durable-code-dev/durable-code-dev-x"), {
                     ...creating("dev"),
                     "ecs:task-definition": ecs("task-definition/durable-code-dev-backend:1"),
                 }),
             ],
             [
                 "create a service in its own cluster running prod's task definition",
-                ask("ecs:CreateService", ecs("service/durable-code-dev/x"), {
+                ask("ecs:CreateService", ecs("service/durable-code-dev/durable-code-dev-x"), {
                     ...creating("dev"),
                     "ecs:task-definition": ecs("task-definition/durable-code-prod-backend:4"),
                     "ecs:subnet": DEV_PRIVATE_SUBNETS,
@@ -493,6 +493,32 @@ describe("each environment's access reaches its own environment only", () => {
                 "create a role on prod's runtime path",
                 ask("iam:CreateRole", role("durable-code/prod/runtime/durable-code-prod-execution"), {
                     "iam:PermissionsBoundary": "BOUNDARY",
+                }),
+            ],
+            [
+                "create a role on its own path under staging's name (role names are the account's)",
+                ask("iam:CreateRole", role("durable-code/dev/runtime/durable-code-staging-execution"), {
+                    "iam:PermissionsBoundary": "BOUNDARY",
+                }),
+            ],
+            [
+                "create a load balancer under prod's name, even tagged dev",
+                ask(
+                    "elasticloadbalancing:CreateLoadBalancer",
+                    elb("loadbalancer/app/durable-code-prod/*"),
+                    creating("dev"),
+                ),
+            ],
+            [
+                "create a cluster under prod's name, even tagged dev",
+                ask("ecs:CreateCluster", ecs("cluster/durable-code-prod"), creating("dev")),
+            ],
+            [
+                "create a service in its own cluster under another project's name",
+                ask("ecs:CreateService", ecs("service/durable-code-dev/billing-dev-api"), {
+                    ...creating("dev"),
+                    "ecs:task-definition": ecs("task-definition/durable-code-dev-backend:1"),
+                    "ecs:subnet": DEV_PRIVATE_SUBNETS,
                 }),
             ],
             [

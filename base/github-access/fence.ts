@@ -85,7 +85,9 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
     },
     elasticloadbalancing: {
         read: ["elasticloadbalancing:Describe*"],
-        create: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+        // CreateLoadBalancer is scoped by name below; target groups are named by a prefix and a random
+        // suffix (runtime/load-balancer.ts), which no one can take ahead of them.
+        create: ["elasticloadbalancing:CreateTargetGroup"],
         createWithin: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule"],
         change: [
             "elasticloadbalancing:DeleteLoadBalancer",
@@ -111,9 +113,8 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
     },
     ecs: {
         read: ["ecs:Describe*", "ecs:List*"],
-        // CreateService, UpdateService and RegisterTaskDefinition are scoped below: to this
-        // environment's cluster, subnets and task definition families.
-        create: ["ecs:CreateCluster"],
+        // CreateCluster, CreateService, UpdateService and RegisterTaskDefinition are scoped below: to
+        // this environment's cluster, names, subnets and task definition families.
         change: [
             "ecs:DeleteCluster",
             "ecs:UpdateCluster",
@@ -240,6 +241,18 @@ const fencedStatements = (scope: NameScope, services: readonly string[]) =>
 export function networkFenceStatements(scope: FenceScope): Statement[] {
     return [
         ...fencedStatements(scope, ["ec2", "elasticloadbalancing"]),
+        // Load balancer names are unique in a region of an account: created only under this
+        // environment's name, so no environment takes the name another creates each morning.
+        {
+            Sid: "ElasticloadbalancingCreateOwnName",
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:CreateLoadBalancer"],
+            Resource: [
+                `arn:aws:elasticloadbalancing:*:*:loadbalancer/app/${physicalName(scope)}/*`,
+                `arn:aws:elasticloadbalancing:*:*:loadbalancer/app/${physicalName(scope)}-*/*`,
+            ],
+            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
+        },
         // RunInstances also authorizes the primary network interface, which the provider creates
         // without tags (no TagSpecification for it): allowed only inside this environment's VPC.
         {
@@ -264,6 +277,14 @@ export function networkFenceStatements(scope: FenceScope): Statement[] {
 export function containerFenceStatements(scope: FenceScope): Statement[] {
     return [
         ...fencedStatements(scope, ["ecs", "application-autoscaling"]),
+        // Cluster names are unique in a region of an account: only this environment's.
+        {
+            Sid: "EcsCreateOwnCluster",
+            Effect: "Allow",
+            Action: ["ecs:CreateCluster"],
+            Resource: `arn:aws:ecs:*:*:cluster/${physicalName(scope)}`,
+            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
+        },
         // ECS acts for the caller through its service-linked role: it places a service's tasks in the
         // subnets the request names and registers them with the target group or Cloud Map service the
         // request names, with no right of the caller's on either (ECS developer guide, "Using
@@ -276,7 +297,7 @@ export function containerFenceStatements(scope: FenceScope): Statement[] {
             Sid: "EcsCreateOwnService",
             Effect: "Allow",
             Action: ["ecs:CreateService"],
-            Resource: `arn:aws:ecs:*:*:service/${physicalName(scope)}/*`,
+            Resource: `arn:aws:ecs:*:*:service/${physicalName(scope)}/${physicalName(scope)}-*`,
             Condition: {
                 StringEquals: tagCondition("aws:RequestTag", scope),
                 ArnLike: { "ecs:task-definition": ownTaskDefinitions(scope) },

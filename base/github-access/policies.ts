@@ -55,8 +55,15 @@ export interface AccessScope extends StateScope {
 
 export const deployRoleName = (scope: NameScope) => physicalName(scope, "github-deploy");
 export const previewRoleName = (scope: NameScope) => physicalName(scope, "github-preview");
-const runtimeRoles = (scope: NameScope) => `arn:aws:iam::*:role${runtimeRolePath(scope)}*`;
-const runtimeInstanceProfiles = (scope: NameScope) => `arn:aws:iam::*:instance-profile${runtimeRolePath(scope)}*`;
+/**
+ * Runtime's roles and instance profile: on runtime's path and named `<project>-<env>-...`, since a
+ * role's name is unique in the account whatever its path (IAM User Guide, "IAM and AWS STS quotas":
+ * names of roles and instance profiles must be unique within the account), so no environment can
+ * take a name another creates.
+ */
+const runtimeRoles = (scope: NameScope) => `arn:aws:iam::*:role${runtimeRolePath(scope)}${physicalName(scope)}-*`;
+const runtimeInstanceProfiles = (scope: NameScope) =>
+    `arn:aws:iam::*:instance-profile${runtimeRolePath(scope)}${physicalName(scope)}-*`;
 
 /** AWS's public parameters of the latest Amazon Linux AMIs (their ARN names no account; `*` also matches none), which the NAT instance boots from. */
 export const AMI_PARAMETERS = "arn:aws:ssm:*:*:parameter/aws/service/ami-amazon-linux-latest/*";
