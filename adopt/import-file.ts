@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { OutputFile } from "../cli/output-file";
 import { join } from "node:path";
 import { PROJECT_DIR } from "../offline/stack-files";
 
@@ -44,4 +45,51 @@ export function pinnedAwsProviderVersion(dir = PROJECT_DIR): string {
             `package.json pins @pulumi/aws as "${version}"; pin an exact version, which pulumi import needs`,
         );
     return version;
+}
+
+/** The file `pulumi import --file` reads: a name table (unused here) and the entries. */
+export function importFileText(entries: readonly ImportEntry[]): string {
+    return `${JSON.stringify({ nameTable: {}, resources: entries }, null, 2)}\n`;
+}
+
+/** Is this a file adopt wrote? Its two keys, and entries that include this project's base components. */
+export function isImportFile(text: string): boolean {
+    try {
+        const document = JSON.parse(text);
+        return (
+            JSON.stringify(Object.keys(document)) === JSON.stringify(["nameTable", "resources"]) &&
+            Array.isArray(document.resources) &&
+            document.resources.every(
+                (entry: ImportEntry) => typeof entry?.type === "string" && typeof entry?.name === "string",
+            ) &&
+            document.resources.some((entry: ImportEntry) =>
+                Object.values(COMPONENTS).some((type) => type === entry.type),
+            )
+        );
+    } catch {
+        return false;
+    }
+}
+
+/**
+ * Where the import file goes: the path given, or `reports/import-base-<env>.json` in the project,
+ * a folder the repository ignores (.gitignore), created when missing. Checked before any work: an
+ * existing file adopt did not write is replaced only with --force.
+ */
+export function claimImportFile(
+    given: string | undefined,
+    options: { stack: string; force: boolean; dir?: string },
+): OutputFile {
+    let file = given;
+    if (file === undefined) {
+        const folder = join(options.dir ?? PROJECT_DIR, "reports");
+        mkdirSync(folder, { recursive: true });
+        file = join(folder, `import-${options.stack}.json`);
+    }
+    return OutputFile.claim(file, {
+        flag: "--import-file",
+        force: options.force,
+        wroteIt: isImportFile,
+        what: "an import file",
+    });
 }

@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
 import { stackFilePath } from "../offline/stack-files";
 import { StackSource } from "../offline/evaluate";
 import { adoptBase } from "../adopt/adopt";
+import { claimImportFile, importFileText } from "../adopt/import-file";
+import { writeStackConfig } from "../adopt/stack-config";
+import { stackNameOf } from "../shared/stack-name";
 import { environmentFrom } from "../cli/args";
 import { runMain } from "../cli/run-main";
 import { CommandSpec, parseCommand } from "../cli/command";
@@ -12,7 +13,7 @@ import { textTable } from "../cli/text-table";
 import { SendsCommands } from "../cli/sdk-client";
 
 export const ADOPT_SPEC: CommandSpec = {
-    usage: "npm run adopt -- --env <dev|staging|prod> --terraform-state <FILE | s3://bucket/key> [--import-file FILE] [--write] [--offline] [--state-environment VALUE]",
+    usage: "npm run adopt -- --env <dev|staging|prod> --terraform-state <FILE | s3://bucket/key> [--import-file FILE [--force]] [--write] [--offline] [--state-environment VALUE]",
     summary:
         "Adopts the old Terraform base workspace: maps its state onto this program's base, checks the import offline against the program, prints the config and a report, and writes a pulumi import file.",
     flags: {
@@ -25,9 +26,10 @@ export const ADOPT_SPEC: CommandSpec = {
         "import-file": {
             type: "string",
             value: "FILE",
-            help: "where to write the file for pulumi import --file",
-            default: "import-base-<env>.json",
+            help: "where to write the file for pulumi import --file (never over a file adopt did not write, unless --force)",
+            default: "reports/import-base-<env>.json, a folder the repository ignores",
         },
+        force: { type: "boolean", help: "let --import-file replace a file that is not an import file", default: "off" },
         write: {
             type: "boolean",
             help: "apply the config to Pulumi.base-<env>.yaml (comments kept)",
@@ -63,11 +65,18 @@ export async function main(
         write?: boolean;
         offline?: boolean;
         "state-environment"?: string;
+        force?: boolean;
     };
     const log = deps.log ?? console.log;
     const env = environmentFrom(flags.env, ADOPT_SPEC.usage);
     const location = flags["terraform-state"];
     if (!location) throw new OpsError(`--terraform-state is required\nusage: ${ADOPT_SPEC.usage}`, 2);
+    // The path is checked before the state is read: a wrong one fails now, not after the mapping.
+    const importFile = claimImportFile(flags["import-file"], {
+        stack: stackNameOf("base", env),
+        force: flags.force === true,
+        dir: deps.source?.dir,
+    });
     const { stack, stackFile, plan, problems } = await adoptBase({
         env,
         location,
@@ -100,21 +109,18 @@ export async function main(
     log(
         `\nconfig for ${path.basename(stackFile.file)} (reproduces the old layout):\n${namespaced.map(([key, value]) => `  ${key}: ${value}`).join("\n")}`,
     );
-    const importFile = flags["import-file"] ?? `import-${stack}.json`;
-    writeFileSync(importFile, `${JSON.stringify({ nameTable: {}, resources: plan.entries }, null, 2)}\n`);
+    importFile.write(importFileText(plan.entries));
     const unresolved = plan.report.filter((line) => line.outcome === "to resolve");
     if (unresolved.length > 0) {
         log(
-            `\nwrote ${importFile} for review, without the ${unresolved.length} security group rules still to resolve: import it only after running adopt again without --offline`,
+            `\nwrote ${importFile.file} for review, without the ${unresolved.length} security group rules still to resolve: import it only after running adopt again without --offline`,
         );
     } else {
-        log(`\nwrote ${importFile}: pulumi import --file ${importFile} -s ${stack}`);
+        log(`\nwrote ${importFile.file}: pulumi import --file ${importFile.file} -s ${stack}`);
     }
     if (flags.write) {
         const file = stackFilePath(stack, deps.source?.dir);
-        const document = parseDocument(readFileSync(file, "utf8"));
-        for (const [key, value] of namespaced) document.setIn(["config", key], value === "true" ? true : value);
-        writeFileSync(file, String(document));
+        writeStackConfig(file, namespaced);
         log(`wrote the config into ${file}; commit it`);
     } else {
         log("run again with --write to put the config into the stack file");

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main as adopt } from "../../commands/adopt";
@@ -697,6 +698,78 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
                 ].join("\n"),
             );
             assert.doesNotMatch(refusal, /azCount/);
+        });
+    });
+
+    describe("the import file: never over a file adopt did not write, checked before any work", () => {
+        const runTo = (file: string, extra: string[] = []) =>
+            adopt(["--env", "dev", "--terraform-state", FIXTURE, "--import-file", file, ...extra], undefined, {
+                ec2,
+                log: (line: string) => lines.push(line),
+                source: { dir },
+            });
+        const refusedWith = async (file: string, message: string) => {
+            await assert.rejects(runTo(file), (error: Error & { exitCode: number }) => {
+                assert.deepEqual([error.message, error.exitCode], [message, 2]);
+                return true;
+            });
+            assert.deepEqual([lines, ec2.calls], [[], []]);
+        };
+
+        it("refuses a file it did not write (a README), before reading the state or asking AWS, and leaves it as it was", async () => {
+            const readme = join(dir, "README.md");
+            writeFileSync(readme, "# durable-code\n");
+            await refusedWith(
+                readme,
+                `--import-file ${readme} exists and is not an import file this command wrote; choose another path, or add --force to replace it`,
+            );
+            assert.equal(readFileSync(readme, "utf8"), "# durable-code\n");
+        });
+
+        it("--force replaces it", async () => {
+            const readme = join(dir, "README.md");
+            writeFileSync(readme, "# durable-code\n");
+            assert.equal(await runTo(readme, ["--force"]), 0);
+            assert.ok(JSON.parse(readFileSync(readme, "utf8")).resources.length > 30);
+        });
+
+        it("replaces an import file it wrote before, recognised by its content", async () => {
+            assert.equal(await runTo(importFile()), 0);
+            assert.equal(await runTo(importFile()), 0);
+            assert.deepEqual(
+                readdirSync(dir).filter((name) => name.includes("import")),
+                ["import.json"],
+            );
+        });
+
+        it("refuses a folder that does not exist before any work, instead of printing the report and then a stack trace", () =>
+            refusedWith(
+                join(dir, "nonexistent", "x.json"),
+                `--import-file ${join(dir, "nonexistent", "x.json")}: the folder ${join(dir, "nonexistent")} does not exist; create it first`,
+            ));
+
+        it("by default writes reports/import-base-<env>.json, a folder the repository ignores", async () => {
+            assert.equal(
+                await adopt(["--env", "dev", "--terraform-state", FIXTURE], undefined, {
+                    ec2,
+                    log: (line: string) => lines.push(line),
+                    source: { dir },
+                }),
+                0,
+            );
+            const written = join(dir, "reports", "import-base-dev.json");
+            assert.ok(
+                lines.includes(`\nwrote ${written}: pulumi import --file ${written} -s base-dev`),
+                lines.join("\n"),
+            );
+            const ignored = spawnSync(
+                "git",
+                ["check-ignore", "--quiet", "--no-index", "reports/import-base-dev.json"],
+                {
+                    cwd: PROJECT_DIR,
+                },
+            );
+            assert.equal(ignored.status, 0, "the repository's .gitignore does not ignore reports/");
         });
     });
 
