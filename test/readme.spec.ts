@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { compare } from "../cost/estimate";
+import { renderComparison } from "../cost/render";
 import { CONFIG_KEYS } from "../shared/config/keys";
 
 const ROOT = join(__dirname, "..");
@@ -38,5 +40,52 @@ describe("README stays true", () => {
 
     it("gives npm ci and npm test as the set-up commands", () => {
         assert.match(readme, /```sh\nnpm ci\nnpm test /);
+    });
+
+    describe("its cost figures are what npm run cost computes", () => {
+        /** The rows of the first Markdown table after `heading`, each split into its cells. */
+        const tableAfter = (heading: string): string[][] => {
+            const lines = readme.slice(readme.indexOf(heading)).split("\n");
+            const start = lines.findIndex((line) => line.startsWith("| "));
+            const end = lines.findIndex((line, index) => index > start && !line.startsWith("|"));
+            return lines.slice(start + 2, end).map((line) =>
+                line
+                    .split("|")
+                    .slice(1, -1)
+                    .map((cell) => cell.trim()),
+            );
+        };
+        /** `npm run cost -- --env dev --compare --markdown`'s rows, by layout and front door. */
+        let computed: Map<string, string[]>;
+        before(async () => {
+            const rows = renderComparison(await compare("dev"), true)
+                .split("\n")
+                .filter((line) => line.startsWith("| ") && !line.startsWith("| layout") && !line.startsWith("| ---"))
+                .map((line) =>
+                    line
+                        .split("|")
+                        .slice(1, -1)
+                        .map((cell) => cell.trim()),
+                );
+            computed = new Map(rows.map((row) => [`${row[0]} ${row[1]}`, row.slice(2)]));
+        });
+        // The README names dev's default after its mode: "nat-single (dev default)".
+        const layoutOf = (label: string) => label.replace(/ \(dev default\)$/, "");
+
+        it("Costs: every layout and front door, dev on the schedule", () => {
+            const rows = tableAfter("dev, us-west-2, prices seen");
+            assert.equal(rows.length, computed.size, "one README row per computed layout");
+            for (const [label, frontDoor, ...figures] of rows)
+                assert.deepEqual(figures, computed.get(`${layoutOf(label)} ${frontDoor}`), `${label}, ${frontDoor}`);
+        });
+
+        it("Moving from the Terraform setup: what the HTTP API saves", () => {
+            const rows = tableAfter("What it saves, dev on the weekday schedule");
+            assert.ok(rows.length >= 3);
+            for (const [egress, alb, httpApi] of rows) {
+                const total = (frontDoor: string) => computed.get(`${egress} ${frontDoor}`)?.at(-1);
+                assert.deepEqual([alb, httpApi], [total("alb"), total("http-api")], egress);
+            }
+        });
     });
 });
