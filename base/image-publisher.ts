@@ -3,17 +3,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../shared/config/types";
 import { physicalName } from "../shared/naming";
 import { tagsFor } from "../shared/tags";
-import { githubTrustPolicy } from "./github-access/policies";
+import { environmentSubject, githubTrustPolicy } from "./github-access/policies";
 
 /**
- * Who may assume the publisher role: the application repository's main branch and its tags, the
- * refs its build pushes images from (GitHub's `sub` is `repo:<owner>/<repo>:ref:<ref>` for a job
- * without an environment).
+ * Who may assume the publisher role. Dev and staging: the application repository's main branch and
+ * its tags, the refs its build pushes images from (GitHub's `sub` is `repo:<owner>/<repo>:ref:<ref>`
+ * for a job without an environment: GitHub docs, "OpenID Connect reference"). Those subjects are the
+ * same token for every environment, so prod trusts none of them: only jobs that declare the
+ * application repository's GitHub environment `prod` (`repo:<owner>/<repo>:environment:prod`), whose
+ * required reviewers are the reviewed path into prod's repositories.
  */
-export const imagePublisherSubjects = (repository: string) => [
-    `repo:${repository}:ref:refs/heads/main`,
-    `repo:${repository}:ref:refs/tags/*`,
-];
+export const imagePublisherSubjects = (repository: string, env: string): string | string[] =>
+    env === "prod"
+        ? environmentSubject(repository, env)
+        : [`repo:${repository}:ref:refs/heads/main`, `repo:${repository}:ref:refs/tags/*`];
 
 /** Push to and read from exactly this environment's repositories; the registry login has no resource. */
 export function imagePublisherPermissions(repositoryArns: readonly string[]) {
@@ -57,7 +60,9 @@ export class ImagePublisher extends pulumi.ComponentResource {
             {
                 name: roleName,
                 description: `GitHub Actions of ${repository}: push images to the ${config.env} repositories`,
-                assumeRolePolicy: JSON.stringify(githubTrustPolicy(providerArn, imagePublisherSubjects(repository))),
+                assumeRolePolicy: JSON.stringify(
+                    githubTrustPolicy(providerArn, imagePublisherSubjects(repository, config.env)),
+                ),
                 maxSessionDuration: 3600,
                 tags: tagsFor(config, roleName),
             },

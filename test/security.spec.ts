@@ -386,6 +386,33 @@ describe("security", () => {
             assert.equal(withPublisher.outputs.imagePublisherRoleArn, single(withPublisher, TYPES.role).state.arn);
         });
 
+        it("in prod trusts only jobs of the application repository's reviewed environment prod, no subject dev's or staging's publisher trusts", async () => {
+            const trustIn = async (env: "dev" | "staging" | "prod") => {
+                const base = await evaluateStack(
+                    `base-${env}`,
+                    stackConfig(`base-${env}`, { imagePublisherRepository: "acme/durable-code-app" }),
+                    fakeCloud(),
+                );
+                return JSON.parse(single(base, TYPES.role).inputs.assumeRolePolicy).Statement[0].Condition;
+            };
+            const prod = await trustIn("prod");
+            assert.deepEqual(prod, {
+                StringEquals: {
+                    "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                    "token.actions.githubusercontent.com:sub": "repo:acme/durable-code-app:environment:prod",
+                },
+            });
+            for (const env of ["dev", "staging"] as const) {
+                const subjects: string[] = (await trustIn(env)).StringLike["token.actions.githubusercontent.com:sub"];
+                assert.ok(subjects.length > 0);
+                // A pattern of theirs matching prod's subject would let their token into prod's role.
+                const wildcard = (pattern: string) =>
+                    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+                for (const subject of subjects)
+                    assert.ok(!wildcard(subject).test(prod.StringEquals["token.actions.githubusercontent.com:sub"]));
+            }
+        });
+
         it("may push to and read from exactly this environment's two repositories", () => {
             const statements = JSON.parse(single(withPublisher, TYPES.rolePolicy).inputs.policy).Statement;
             const [frontend, backend] = ["frontend", "backend"].map(
