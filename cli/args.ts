@@ -96,7 +96,7 @@ export function environmentFrom(value: unknown, usage: string): EnvironmentName 
     }
     if (!isEnvironmentName(value)) {
         throw new OpsError(
-            `unknown environment "${value}"; use one of ${ENVIRONMENT_NAMES.join(", ")}\nusage: ${usage}`,
+            `--env ${value} is not an environment of this project; use one of ${ENVIRONMENT_NAMES.join(", ")}\nusage: ${usage}`,
             2,
         );
     }

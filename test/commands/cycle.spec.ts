@@ -291,7 +291,8 @@ describe("npm run cycle", () => {
 
         it("rejects an unknown environment before anything runs", async () => {
             await assert.rejects(run(["--env", "qa"]), {
-                message: /^unknown environment "qa"; use one of dev, staging, prod\nusage: npm run cycle/,
+                message:
+                    /^--env qa is not an environment of this project; use one of dev, staging, prod\nusage: npm run cycle/,
                 exitCode: 2,
             } as object);
         });
