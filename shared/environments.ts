@@ -76,6 +76,8 @@ export interface EnvironmentDefaults {
     readonly zoneAtApex: boolean;
     /** The NAT instance's type, with egress nat-instance. */
     readonly natInstanceType: string;
+    /** With wakeOnRequest: minutes without a request before the services sleep. */
+    readonly idleMinutes: number;
     readonly discovery: DiscoveryMode;
     /** The environments whose stacks the pull-request preview role reads (when base's GitHub roles are on). */
     readonly previewEnvironments: readonly string[];
@@ -86,6 +88,7 @@ const EVERY_ENVIRONMENT = {
     vpcCidr: "10.0.0.0/16",
     // Graviton, the cheapest instance that forwards a small environment's traffic.
     natInstanceType: "t4g.nano",
+    idleMinutes: 30,
     discovery: "stack",
 } as const;
 

@@ -32,6 +32,19 @@ describe("configuration", () => {
             );
         });
 
+        it("wakeOnRequest: off unless set; on, asleep after 30 idle minutes unless idleMinutes says otherwise", () => {
+            const wake = { frontDoor: "http-api", egress: "public-ip", wakeOnRequest: "true" };
+            assert.deepEqual(
+                [
+                    runtime("runtime-dev").wakeOnRequest,
+                    runtime("runtime-dev", wake).wakeOnRequest,
+                    runtime("runtime-dev", { ...wake, idleMinutes: "90" }).wakeOnRequest,
+                    runtime("runtime-dev", { ...wake, wakeOnRequest: "false" }).wakeOnRequest,
+                ],
+                [undefined, { idleMinutes: 30 }, { idleMinutes: 90 }, undefined],
+            );
+        });
+
         it("uses one NAT in dev and staging, one per zone in prod", () => {
             assert.deepEqual(
                 ["dev", "staging", "prod"].map((env) => runtime(`runtime-${env}`).egress),
@@ -261,7 +274,7 @@ describe("configuration", () => {
             [
                 "runtime-dev",
                 { egres: "nat-single" },
-                'unknown config key "durable-code:egres"; did you mean durable-code:egress?; known keys: domain, zoneId, zoneName, extraTags, protect, egress, frontDoor, natInstanceType, imageTag, frontendImageTag, backendImageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket',
+                'unknown config key "durable-code:egres"; did you mean durable-code:egress?; known keys: domain, zoneId, zoneName, extraTags, protect, egress, frontDoor, natInstanceType, wakeOnRequest, idleMinutes, imageTag, frontendImageTag, backendImageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket',
             ],
             [
                 "runtime-dev",
@@ -382,6 +395,42 @@ describe("configuration", () => {
                 "runtime-dev",
                 { discovery: "tags", domain: "example.com", appHostname: "app.example.org" },
                 `durable-code:appHostname app.example.org is outside dev.example.com, so the certificate cannot cover it; ${fix("runtime-dev")}`,
+            ],
+            [
+                "runtime-prod",
+                { wakeOnRequest: "true" },
+                `durable-code:wakeOnRequest is not allowed in prod, a production-like environment: after each sleep its first visitors get 503 for minutes while the tasks start; remove wakeOnRequest; ${fix("runtime-prod")}`,
+            ],
+            [
+                "runtime-dev",
+                { wakeOnRequest: "true", egress: "public-ip" },
+                `durable-code:wakeOnRequest needs durable-code:frontDoor http-api (frontDoor is alb): API Gateway's request count wakes the services, and a load balancer bills by the hour while they sleep; set frontDoor http-api in Pulumi.base-dev.yaml and Pulumi.runtime-dev.yaml, or remove wakeOnRequest; ${fix("runtime-dev")}`,
+            ],
+            [
+                "runtime-dev",
+                { wakeOnRequest: "true", frontDoor: "http-api", egress: "nat-instance" },
+                `durable-code:wakeOnRequest needs durable-code:egress public-ip (egress is nat-instance): a NAT gateway or instance bills by the hour while the services sleep; set egress public-ip, or remove wakeOnRequest; ${fix("runtime-dev")}`,
+            ],
+            [
+                "runtime-dev",
+                {
+                    wakeOnRequest: "true",
+                    frontDoor: "http-api",
+                    egress: "public-ip",
+                    maxCount: "3",
+                    cpuTargetPercent: "50",
+                },
+                `durable-code:maxCount, durable-code:cpuTargetPercent are not read with durable-code:wakeOnRequest: a service sleeps at 0 tasks and wakes to desiredCount, with no CPU scaling between; remove maxCount, cpuTargetPercent; ${fix("runtime-dev")}`,
+            ],
+            [
+                "runtime-dev",
+                { idleMinutes: "45" },
+                `durable-code:idleMinutes is read only with durable-code:wakeOnRequest true; remove idleMinutes or set wakeOnRequest true; ${fix("runtime-dev")}`,
+            ],
+            [
+                "runtime-dev",
+                { wakeOnRequest: "true", frontDoor: "http-api", egress: "public-ip", idleMinutes: "2" },
+                `durable-code:idleMinutes must be a whole number from 5 to 1440 (the sleep alarm's one-minute periods may span a day at most) (got "2"); ${fix("runtime-dev")}`,
             ],
             [
                 "base-dev",

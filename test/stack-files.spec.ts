@@ -180,7 +180,7 @@ describe("the committed stack files are what gets tested, checked and priced", (
             assert.match(lines[0], /^runtime-dev \(.*Pulumi\.runtime-dev\.yaml\): 3 problems$/);
             assert.deepEqual(lines.slice(1), [
                 '  - durable-code:egress must be one of nat-per-az, nat-single, nat-instance, public-ip (got "bogus"); change it in Pulumi.runtime-dev.yaml',
-                '  - unknown config key "durable-code:colour"; known keys: domain, zoneId, zoneName, extraTags, protect, egress, frontDoor, natInstanceType, imageTag, frontendImageTag, backendImageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket',
+                '  - unknown config key "durable-code:colour"; known keys: domain, zoneId, zoneName, extraTags, protect, egress, frontDoor, natInstanceType, wakeOnRequest, idleMinutes, imageTag, frontendImageTag, backendImageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket',
                 "  - taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; change it in Pulumi.runtime-dev.yaml",
             ]);
         });

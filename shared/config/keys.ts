@@ -135,6 +135,10 @@ export const CONFIG_KEYS = {
         RUNTIME,
         matching(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t4g.nano"),
     ),
+    // Asleep at rest, woken by a request (runtime/wake.ts); after idleMinutes without one, asleep again.
+    // An alarm looks back at most a day over one-minute periods (CloudWatch PutMetricAlarm, Period).
+    wakeOnRequest: spec(RUNTIME, boolean),
+    idleMinutes: spec(RUNTIME, wholeNumber(5, 1440, "the sleep alarm's one-minute periods may span a day at most")),
     imageTag: spec(RUNTIME, imageTag),
     frontendImageTag: spec(RUNTIME, imageTag),
     backendImageTag: spec(RUNTIME, imageTag),

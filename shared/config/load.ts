@@ -11,6 +11,7 @@ import {
     MAX_SUBNET_PREFIX,
     natInstanceTypeProblems,
     runtimeProblems,
+    wakeProblems,
     subnetProblems,
     tagProblems,
 } from "./problems";
@@ -250,6 +251,7 @@ function runtimeConfig(read: Read, common: CommonConfig, problems: string[]): Ru
         layer: "runtime",
         egress: values.egress ?? defaults.egress,
         natInstanceType: values.natInstanceType ?? defaults.natInstanceType,
+        ...(values.wakeOnRequest ? { wakeOnRequest: { idleMinutes: values.idleMinutes ?? defaults.idleMinutes } } : {}),
         // No tag has no default: runtimeProblems names the release to run.
         imageTags: {
             frontend: values.frontendImageTag ?? values.imageTag ?? "",
@@ -274,6 +276,7 @@ function runtimeConfig(read: Read, common: CommonConfig, problems: string[]): Ru
     problems.push(
         ...runtimeProblems(runtime, where, invalid),
         ...natInstanceTypeProblems(values.natInstanceType, runtime, where),
+        ...wakeProblems(values, runtime, where),
     );
     return runtime;
 }

@@ -3,7 +3,7 @@ import { fargateSizeProblem } from "../fargate";
 import { SERVICE_NAMES } from "../services";
 import { cidrRange } from "../subnet-plan";
 import { RESERVED_TAG_KEYS } from "../tags";
-import type { ConfigKey } from "./keys";
+import type { ConfigKey, ConfigValues } from "./keys";
 import type { RuntimeConfig } from "./types";
 
 /** An application load balancer needs a /27 or larger in each subnet it uses (ELB user guide, "Subnets for your load balancer"). */
@@ -61,6 +61,50 @@ export function natInstanceTypeProblems(
     return [
         `${config.project}:natInstanceType is read only with ${config.project}:egress nat-instance, and egress is ${config.egress}; remove natInstanceType or set egress to nat-instance; ${where}`,
     ];
+}
+
+/**
+ * wakeOnRequest (runtime/wake.ts): API Gateway's request count wakes the services, so it needs the
+ * HTTP API; nothing may bill by the hour while they sleep, so no NAT; and the first visitor after a
+ * sleep waits minutes, which no production-like environment may do. Awake, a service runs exactly
+ * desiredCount: the wake alarm re-applies it every minute it stays in ALARM (CloudWatch user guide,
+ * "Alarm actions": Auto Scaling actions repeat while the condition persists), so CPU scaling between
+ * would be undone and minCount, maxCount and cpuTargetPercent have nothing to set.
+ */
+export function wakeProblems(values: ConfigValues, config: RuntimeConfig, where: string): string[] {
+    const key = (name: ConfigKey) => `${config.project}:${name}`;
+    if (!config.wakeOnRequest) {
+        return values.idleMinutes === undefined
+            ? []
+            : [
+                  `${key("idleMinutes")} is read only with ${key("wakeOnRequest")} true; remove idleMinutes or set wakeOnRequest true; ${where}`,
+              ];
+    }
+    if (config.env === "prod") {
+        return [
+            `${key("wakeOnRequest")} is not allowed in ${config.env}, a production-like environment: after each sleep its first visitors get 503 for minutes while the tasks start; remove wakeOnRequest; ${where}`,
+        ];
+    }
+    const problems: string[] = [];
+    if (config.frontDoor !== "http-api") {
+        problems.push(
+            `${key("wakeOnRequest")} needs ${key("frontDoor")} http-api (frontDoor is ${config.frontDoor}): API Gateway's request count wakes the services, and a load balancer bills by the hour while they sleep; set frontDoor http-api in Pulumi.base-${config.env}.yaml and Pulumi.${config.stack}.yaml, or remove wakeOnRequest; ${where}`,
+        );
+    }
+    if (config.egress !== "public-ip") {
+        problems.push(
+            `${key("wakeOnRequest")} needs ${key("egress")} public-ip (egress is ${config.egress}): a NAT gateway or instance bills by the hour while the services sleep; set egress public-ip, or remove wakeOnRequest; ${where}`,
+        );
+    }
+    const scalingKeys = (["minCount", "maxCount", "cpuTargetPercent"] as const).filter(
+        (name) => values[name] !== undefined,
+    );
+    if (scalingKeys.length > 0) {
+        problems.push(
+            `${scalingKeys.map(key).join(", ")} ${scalingKeys.length === 1 ? "is" : "are"} not read with ${key("wakeOnRequest")}: a service sleeps at 0 tasks and wakes to desiredCount, with no CPU scaling between; remove ${scalingKeys.join(", ")}; ${where}`,
+        );
+    }
+    return problems;
 }
 
 /** Explicit subnets: one per zone and tier, inside the VPC, big enough for a load balancer, not overlapping. */

@@ -75,6 +75,11 @@ export interface RuntimeConfig extends CommonConfig {
     readonly egress: EgressMode;
     /** The NAT instance's type in egress nat-instance; its AMI follows the type's architecture. */
     readonly natInstanceType: string;
+    /**
+     * Asleep at rest: every service at 0 tasks until a request reaches the HTTP API, back to 0 after
+     * `idleMinutes` without one (runtime/wake.ts). Unset: the services run around `desiredCount`.
+     */
+    readonly wakeOnRequest?: { readonly idleMinutes: number };
     /** The release each service runs: its own override, else `imageTag`. */
     readonly imageTags: Readonly<Record<ServiceName, string>>;
     readonly taskCpu: number;
