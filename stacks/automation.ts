@@ -14,6 +14,7 @@ import { parseStackName, stackNameOf } from "../shared/stack-name";
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
 import { PROJECT_DIR } from "../offline/stack-files";
 import { LockStore, lockStoreFor, StackLock } from "./locks";
+import { cliOutput, whyItFailed } from "./cli-output";
 
 /** How an operation reports progress and can be stopped. */
 export interface OperationContext {
@@ -341,9 +342,8 @@ export function requireSelfManagedBackend(url: string | undefined): void {
  * failure is named by the CLI's own last line.
  */
 function notLoggedIn(error: unknown): OpsError {
-    // The Automation API keeps the CLI's stderr on the error (CommandError.commandResult, internal in its typings).
-    const stderr = (error as { commandResult?: { stderr?: string } }).commandResult?.stderr;
-    const said = stderr?.trim() ? lastLines(stderr, 1) : error instanceof Error ? error.message : String(error);
+    const output = cliOutput(error);
+    const said = output ? whyItFailed(output, 1) : error instanceof Error ? error.message : String(error);
     const known = said.includes("must be set for login during non-interactive CLI sessions");
     return new OpsError(
         `not logged in to the state backend: run ${LOGIN}${known ? "" : `\npulumi whoami said: ${said}`}`,
@@ -371,12 +371,9 @@ export function explain(operation: string, stack: string, error: unknown, signal
             `no stack ${stack} in this backend; check "pulumi login", or create it with "pulumi stack init ${stack}"`,
         );
     }
-    if (error instanceof CommandError) {
-        return new OpsError(`${operation} ${stack} failed:\n${lastLines(error.message, 15)}`);
+    const output = cliOutput(error);
+    if (error instanceof CommandError && output) {
+        return new OpsError(`${operation} ${stack} failed:\n${whyItFailed(output)}`);
     }
     return new OpsError(`${operation} ${stack} failed: ${error instanceof Error ? error.message : String(error)}`);
-}
-
-function lastLines(text: string, count: number): string {
-    return text.trim().split("\n").slice(-count).join("\n");
 }

@@ -8,7 +8,7 @@ import { OpsError } from "../../cli/errors";
 import { ConfigError } from "../../shared/errors";
 import { EvaluationError } from "../../offline/engine";
 import { StackFileError } from "../../offline/stack-files";
-import { Stacks } from "../../stacks/automation";
+import { explain, Stacks } from "../../stacks/automation";
 import { FakePulumi } from "../fakes/fake-pulumi";
 
 const ROOT = join(__dirname, "..", "..");
@@ -116,5 +116,30 @@ describe("a pulumi CLI that is installed but not logged in", () => {
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe("a pulumi CLI that fails: what it said, not the Automation API's dump of its result", () => {
+    // The Automation API's own error for a failed command (internals of @pulumi/pulumi, as test/fakes/fake-pulumi.ts uses them).
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { CommandResult } = require("@pulumi/pulumi/automation/cmd");
+    const { createCommandError } = require("@pulumi/pulumi/automation/errors");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const failed = (stdout: string, stderr: string) => createCommandError(new CommandResult(stdout, stderr, 255));
+
+    it("the resources' errors (its Diagnostics: section) and its error line, no code:, stdout:, stderr: or err?: fields", () => {
+        const stdout =
+            "Updating (runtime-dev):\n +  aws:ecs:Service backend creating\n\nDiagnostics:\n  aws:ecs:Service (backend):\n    error: creating ECS Service: AccessDeniedException: not authorized\n\nResources:\n    + 3 created\n\nDuration: 12s\n";
+        assert.equal(
+            explain("up", "runtime-dev", failed(stdout, "error: update failed\n")).message,
+            "up runtime-dev failed:\n  aws:ecs:Service (backend):\n    error: creating ECS Service: AccessDeniedException: not authorized\nerror: update failed",
+        );
+    });
+
+    it("the end of its output when it printed no diagnostics and nothing on stderr", () => {
+        assert.equal(
+            explain("read outputs of", "base-dev", failed("line 1\n\nline 2\n", "")).message,
+            "read outputs of base-dev failed:\nline 1\nline 2",
+        );
     });
 });
