@@ -8,6 +8,7 @@ import { OpsError } from "../cli/errors";
 import { Component, COMPONENTS, ImportEntry, pinnedAwsProviderVersion, ReportLine } from "./import-file";
 import { adoptRules, rulesToResolve, SecurityGroupRule } from "./security-group-rules";
 import { StateObject } from "./terraform-state";
+import { TYPES } from "../shared/resource-types";
 
 /**
  * How the old Terraform base maps onto this program's base: which program resource each Terraform
@@ -121,15 +122,14 @@ export function planAdoption(
     // Network.
     const vpc = one("aws_vpc", "main");
     if (!vpc) throw new OpsError("the state has no aws_vpc.main; is it the old base workspace's state?", 2);
-    adopt(vpc, "aws:ec2/vpc:Vpc", "network-vpc", "network", vpc.attributes.id, ["tags become the contract tags"]);
-    expect(vpc, "aws:ec2/vpc:Vpc", "network-vpc", "cidrBlock", vpc.attributes.cidr_block);
+    adopt(vpc, TYPES.vpc, "network-vpc", "network", vpc.attributes.id, ["tags become the contract tags"]);
+    expect(vpc, TYPES.vpc, "network-vpc", "cidrBlock", vpc.attributes.cidr_block);
     handled(vpc);
     if (vpc.attributes.cidr_block !== ENVIRONMENTS[scope.env].vpcCidr) config.vpcCidr = vpc.attributes.cidr_block;
 
-    if (find("aws_internet_gateway").length === 0)
-        create("aws:ec2/internetGateway:InternetGateway", "network-igw", "aws_internet_gateway");
+    if (find("aws_internet_gateway").length === 0) create(TYPES.internetGateway, "network-igw", "aws_internet_gateway");
     for (const gateway of find("aws_internet_gateway")) {
-        adopt(gateway, "aws:ec2/internetGateway:InternetGateway", "network-igw", "network", gateway.attributes.id, [
+        adopt(gateway, TYPES.internetGateway, "network-igw", "network", gateway.attributes.id, [
             "tags become the contract tags",
         ]);
         handled(gateway);
@@ -146,15 +146,9 @@ export function planAdoption(
                     : "",
                 "tags become the contract tags",
             ].filter(Boolean);
-            adopt(subnet, "aws:ec2/subnet:Subnet", logicalName, "network", subnet.attributes.id, changes);
-            expect(subnet, "aws:ec2/subnet:Subnet", logicalName, "cidrBlock", subnet.attributes.cidr_block);
-            expect(
-                subnet,
-                "aws:ec2/subnet:Subnet",
-                logicalName,
-                "availabilityZone",
-                subnet.attributes.availability_zone,
-            );
+            adopt(subnet, TYPES.subnet, logicalName, "network", subnet.attributes.id, changes);
+            expect(subnet, TYPES.subnet, logicalName, "cidrBlock", subnet.attributes.cidr_block);
+            expect(subnet, TYPES.subnet, logicalName, "availabilityZone", subnet.attributes.availability_zone);
             handled(subnet);
         }
     }
@@ -169,18 +163,18 @@ export function planAdoption(
         config.subnetCidrs = JSON.stringify(cidrs);
 
     const publicTable = one("aws_route_table", "public");
-    if (!publicTable) create("aws:ec2/routeTable:RouteTable", "network-public", "aws_route_table.public");
+    if (!publicTable) create(TYPES.routeTable, "network-public", "aws_route_table.public");
     const associated = new Set(find("aws_route_table_association", "public").map((association) => association.index));
     subnets("public").forEach((subnet) => {
         if (!associated.has(subnet.index))
             create(
-                "aws:ec2/routeTableAssociation:RouteTableAssociation",
+                TYPES.routeTableAssociation,
                 `network-public-${subnet.index}`,
                 `aws_route_table_association.public[${subnet.index}]`,
             );
     });
     if (publicTable) {
-        adopt(publicTable, "aws:ec2/routeTable:RouteTable", "network-public", "network", publicTable.attributes.id, [
+        adopt(publicTable, TYPES.routeTable, "network-public", "network", publicTable.attributes.id, [
             "tags become the contract tags",
         ]);
         handled(publicTable);
@@ -189,7 +183,7 @@ export function planAdoption(
         // Import id of an association: <subnet-id>/<route-table-id> (aws.ec2.RouteTableAssociation docs).
         adopt(
             association,
-            "aws:ec2/routeTableAssociation:RouteTableAssociation",
+            TYPES.routeTableAssociation,
             `network-public-${association.index}`,
             "network",
             `${association.attributes.subnet_id}/${association.attributes.route_table_id}`,
@@ -207,28 +201,17 @@ export function planAdoption(
         groupIds[role] = group.attributes.id;
         names[role] = group.attributes.name;
         descriptions[role] = group.attributes.description;
-        adopt(
-            group,
-            "aws:ec2/securityGroup:SecurityGroup",
-            GROUP_LOGICAL[role],
-            "security-groups",
-            group.attributes.id,
-            ["tags become the contract tags"],
-        );
-        expect(group, "aws:ec2/securityGroup:SecurityGroup", GROUP_LOGICAL[role], "name", group.attributes.name);
-        expect(
-            group,
-            "aws:ec2/securityGroup:SecurityGroup",
-            GROUP_LOGICAL[role],
-            "description",
-            group.attributes.description,
-        );
+        adopt(group, TYPES.securityGroup, GROUP_LOGICAL[role], "security-groups", group.attributes.id, [
+            "tags become the contract tags",
+        ]);
+        expect(group, TYPES.securityGroup, GROUP_LOGICAL[role], "name", group.attributes.name);
+        expect(group, TYPES.securityGroup, GROUP_LOGICAL[role], "description", group.attributes.description);
         handled(group);
     }
     const roles = ["loadBalancer", "services"] as const;
     for (const role of roles.filter((candidate) => !names[candidate]))
         create(
-            "aws:ec2/securityGroup:SecurityGroup",
+            TYPES.securityGroup,
             GROUP_LOGICAL[role],
             `aws_security_group.${Object.keys(GROUP_ROLES).find((name) => GROUP_ROLES[name] === role)}`,
         );
@@ -253,25 +236,14 @@ export function planAdoption(
         const service = SERVICE_OF_REPOSITORY[repository.name];
         if (!service) continue;
         repositoryNames[service] = repository.attributes.name;
-        adopt(
-            repository,
-            "aws:ecr/repository:Repository",
-            `registries-${service}`,
-            "registries",
-            repository.attributes.name,
-            ["tags become the contract tags"],
-        );
-        expect(
-            repository,
-            "aws:ecr/repository:Repository",
-            `registries-${service}`,
-            "name",
-            repository.attributes.name,
-        );
+        adopt(repository, TYPES.repository, `registries-${service}`, "registries", repository.attributes.name, [
+            "tags become the contract tags",
+        ]);
+        expect(repository, TYPES.repository, `registries-${service}`, "name", repository.attributes.name);
         const encryption = repository.attributes.encryption_configuration?.[0]?.encryption_type ?? "AES256";
         expect(
             repository,
-            "aws:ecr/repository:Repository",
+            TYPES.repository,
             `registries-${service}`,
             "encryptionConfigurations.0.encryptionType",
             encryption,
@@ -279,7 +251,7 @@ export function planAdoption(
         handled(repository);
     }
     for (const service of SERVICE_NAMES.filter((candidate) => !repositoryNames[candidate]))
-        create("aws:ecr/repository:Repository", `registries-${service}`, `aws_ecr_repository.${service}`);
+        create(TYPES.repository, `registries-${service}`, `aws_ecr_repository.${service}`);
     if (
         SERVICE_NAMES.some(
             (service) => repositoryNames[service] && repositoryNames[service] !== repositoryName(scope, service),
@@ -294,7 +266,7 @@ export function planAdoption(
     const policies = new Set(find("aws_ecr_lifecycle_policy").map((policy) => SERVICE_OF_REPOSITORY[policy.name]));
     for (const service of SERVICE_NAMES.filter((candidate) => !policies.has(candidate)))
         create(
-            "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+            TYPES.lifecyclePolicy,
             `registries-${service}`,
             `aws_ecr_lifecycle_policy.${service} (this project's rules keep release images by count)`,
         );
@@ -302,16 +274,9 @@ export function planAdoption(
         const service = SERVICE_OF_REPOSITORY[policy.name];
         if (!service) continue;
         // Import id of a lifecycle policy: the repository's name.
-        adopt(
-            policy,
-            "aws:ecr/lifecyclePolicy:LifecyclePolicy",
-            `registries-${service}`,
-            "registries",
-            policy.attributes.repository,
-            [
-                "rules replaced by this project's: release tags kept by count, never expired by age (the old rules expired dev* tags after 7 days)",
-            ],
-        );
+        adopt(policy, TYPES.lifecyclePolicy, `registries-${service}`, "registries", policy.attributes.repository, [
+            "rules replaced by this project's: release tags kept by count, never expired by age (the old rules expired dev* tags after 7 days)",
+        ]);
         handled(policy);
     }
     for (const policy of find("aws_ecr_repository_policy")) {
@@ -327,10 +292,8 @@ export function planAdoption(
     const zone = find("aws_route53_zone")[0];
     if (zone) {
         const zoneName = stripDot(zone.attributes.name);
-        adopt(zone, "aws:route53/zone:Zone", "dns-zone", "dns", zone.attributes.zone_id, [
-            "comment and tags become this project's",
-        ]);
-        expect(zone, "aws:route53/zone:Zone", "dns-zone", "name", zoneName);
+        adopt(zone, TYPES.zone, "dns-zone", "dns", zone.attributes.zone_id, ["comment and tags become this project's"]);
+        expect(zone, TYPES.zone, "dns-zone", "name", zoneName);
         handled(zone);
         config.domain = zoneName;
         if (environmentZoneName(zoneName, scope.env, ENVIRONMENTS[scope.env].zoneAtApex) !== zoneName)
@@ -341,7 +304,7 @@ export function planAdoption(
             // Import id of a record: <zone id>_<name>_<type> (aws.route53.Record docs).
             adopt(
                 delegation,
-                "aws:route53/record:Record",
+                TYPES.record,
                 "dns-delegation",
                 "dns",
                 `${delegation.attributes.zone_id}_${stripDot(delegation.attributes.name)}_NS`,
@@ -350,24 +313,19 @@ export function planAdoption(
             handled(delegation);
         }
         const certificate = find("aws_acm_certificate")[0];
-        if (!certificate) create("aws:acm/certificate:Certificate", "dns-certificate", "aws_acm_certificate");
+        if (!certificate) create(TYPES.certificate, "dns-certificate", "aws_acm_certificate");
         if (certificate) {
             const domainName = certificate.attributes.domain_name;
             const alternatives: string[] = (certificate.attributes.subject_alternative_names ?? []).filter(
                 (name: string) => name !== domainName,
             );
-            adopt(
-                certificate,
-                "aws:acm/certificate:Certificate",
-                "dns-certificate",
-                "dns",
-                certificate.attributes.arn,
-                ["tags become the contract tags"],
-            );
-            expect(certificate, "aws:acm/certificate:Certificate", "dns-certificate", "domainName", domainName);
+            adopt(certificate, TYPES.certificate, "dns-certificate", "dns", certificate.attributes.arn, [
+                "tags become the contract tags",
+            ]);
+            expect(certificate, TYPES.certificate, "dns-certificate", "domainName", domainName);
             expect(
                 certificate,
-                "aws:acm/certificate:Certificate",
+                TYPES.certificate,
                 "dns-certificate",
                 "subjectAlternativeNames",
                 [...alternatives].sort(),
@@ -396,12 +354,12 @@ export function planAdoption(
                     domain === domains[0] ? "dns-certificate-validation" : `dns-certificate-validation-${domain}`;
                 adopt(
                     record,
-                    "aws:route53/record:Record",
+                    TYPES.record,
                     logicalName,
                     "dns",
                     `${record.attributes.zone_id}_${stripDot(record.attributes.name)}_${record.attributes.type}`,
                 );
-                expect(record, "aws:route53/record:Record", logicalName, "type", record.attributes.type);
+                expect(record, TYPES.record, logicalName, "type", record.attributes.type);
                 handled(record);
             }
         }
@@ -422,10 +380,10 @@ export function planAdoption(
         const retention = group.attributes.retention_in_days
             ? `retention ${group.attributes.retention_in_days} -> ${ENVIRONMENTS[scope.env].logRetentionDays} days; `
             : "";
-        adopt(group, "aws:cloudwatch/logGroup:LogGroup", `logs-${service}`, "logs", group.attributes.name, [
+        adopt(group, TYPES.logGroup, `logs-${service}`, "logs", group.attributes.name, [
             `${retention}tags become the contract tags`,
         ]);
-        expect(group, "aws:cloudwatch/logGroup:LogGroup", `logs-${service}`, "name", group.attributes.name);
+        expect(group, TYPES.logGroup, `logs-${service}`, "name", group.attributes.name);
         handled(group);
     }
 

@@ -1,6 +1,7 @@
 import { PUBLIC_LISTENER_PORTS, SERVICE_NAMES, SERVICES } from "../shared/services";
 import type { Component, ImportEntry, ReportLine } from "./import-file";
 import type { StateObject } from "./terraform-state";
+import { TYPES } from "../shared/resource-types";
 
 /** A security group rule as EC2's DescribeSecurityGroupRules returns it (EC2 API reference). */
 export interface SecurityGroupRule {
@@ -29,8 +30,8 @@ interface ProgramRule {
 
 /** The rules security-groups.ts declares, as the rules EC2 lists would look. */
 function programRules(): ProgramRule[] {
-    const ingress = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-    const egress = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+    const ingress = TYPES.ingressRule;
+    const egress = TYPES.egressRule;
     return [
         ...PUBLIC_LISTENER_PORTS.map((port): ProgramRule => ({
             logicalName: `security-groups-load-balancer-in-${port}`,

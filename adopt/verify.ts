@@ -5,22 +5,23 @@ import { EnvironmentName } from "../shared/environments";
 import { ConfigError } from "../shared/errors";
 import { stackNameOf } from "../shared/stack-name";
 import { AdoptionPlan } from "./plan";
+import { TYPES } from "../shared/resource-types";
 
 /**
  * Program resources that stand for something the old base held: each must have an import entry,
  * or `pulumi up` would create a second one next to the adopted original.
  */
 const COUNTERPARTS: ReadonlyArray<{ readonly type: string; readonly name: RegExp }> = [
-    { type: "aws:ec2/vpc:Vpc", name: /^network-vpc$/ },
-    { type: "aws:ec2/internetGateway:InternetGateway", name: /^network-igw$/ },
-    { type: "aws:ec2/subnet:Subnet", name: /^network-(public|private)-\d+$/ },
-    { type: "aws:ec2/routeTable:RouteTable", name: /^network-public$/ },
-    { type: "aws:ec2/routeTableAssociation:RouteTableAssociation", name: /^network-public-\d+$/ },
-    { type: "aws:ec2/securityGroup:SecurityGroup", name: /^security-groups-(load-balancer|services)$/ },
-    { type: "aws:ecr/repository:Repository", name: /./ },
-    { type: "aws:ecr/lifecyclePolicy:LifecyclePolicy", name: /./ },
-    { type: "aws:route53/zone:Zone", name: /./ },
-    { type: "aws:acm/certificate:Certificate", name: /./ },
+    { type: TYPES.vpc, name: /^network-vpc$/ },
+    { type: TYPES.internetGateway, name: /^network-igw$/ },
+    { type: TYPES.subnet, name: /^network-(public|private)-\d+$/ },
+    { type: TYPES.routeTable, name: /^network-public$/ },
+    { type: TYPES.routeTableAssociation, name: /^network-public-\d+$/ },
+    { type: TYPES.securityGroup, name: /^security-groups-(load-balancer|services)$/ },
+    { type: TYPES.repository, name: /./ },
+    { type: TYPES.lifecyclePolicy, name: /./ },
+    { type: TYPES.zone, name: /./ },
+    { type: TYPES.certificate, name: /./ },
 ];
 
 const valueAt = (inputs: Record<string, any>, path: string) =>

@@ -4,6 +4,7 @@ import { RUNTIME_SCHEDULE, weeklyUpHours } from "../shared/schedule";
 import { USAGE_ASSUMPTIONS, UsageAssumptions } from "./assumptions";
 import { LineItem, priceResources } from "./price-resources";
 import { HOURS_PER_MONTH } from "./prices";
+import { TYPES } from "../shared/resource-types";
 
 export interface StackCost {
     readonly stack: string;
@@ -136,11 +137,7 @@ export async function estimate(env: EnvironmentName, options: EstimateOptions = 
 }
 
 /** Types the old Terraform layout kept in base, running around the clock. */
-const OLD_BASE_TYPES = new Set([
-    "aws:ec2/natGateway:NatGateway",
-    "aws:ec2/eip:Eip",
-    "aws:lb/loadBalancer:LoadBalancer",
-]);
+const OLD_BASE_TYPES = new Set<string>([TYPES.natGateway, TYPES.eip, TYPES.loadBalancer]);
 
 /**
  * The environment in every front door and egress mode its config allows, and the old layout (a NAT

@@ -2,6 +2,7 @@ import { DeclaredResource } from "../offline/engine";
 import { API_ACCESS_LOG_GROUP_PREFIX } from "../shared/naming";
 import { UsageAssumptions } from "./assumptions";
 import { HOURS_PER_MONTH, instanceHourPrice, PriceKey, pricesFor } from "./prices";
+import { TYPES } from "../shared/resource-types";
 
 export interface LineItem {
     /** Logical name and type of the resource the charge comes from. */
@@ -25,46 +26,46 @@ export interface LineItem {
  * or listed here, so a new cost-bearing resource cannot slip into a stack unpriced.
  */
 export const FREE_TYPES: ReadonlySet<string> = new Set([
-    "aws:ec2/vpc:Vpc",
-    "aws:ec2/subnet:Subnet",
-    "aws:ec2/internetGateway:InternetGateway",
-    "aws:ec2/routeTable:RouteTable",
-    "aws:ec2/routeTableAssociation:RouteTableAssociation",
-    "aws:ec2/route:Route",
-    "aws:ec2/securityGroup:SecurityGroup",
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    "aws:ecr/lifecyclePolicy:LifecyclePolicy",
-    "aws:acm/certificate:Certificate",
-    "aws:acm/certificateValidation:CertificateValidation",
-    "aws:route53/record:Record",
-    "aws:lb/targetGroup:TargetGroup",
-    "aws:lb/listener:Listener",
-    "aws:lb/listenerRule:ListenerRule",
-    "aws:ecs/cluster:Cluster",
-    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
-    "aws:ecs/taskDefinition:TaskDefinition",
-    "aws:iam/role:Role",
-    "aws:iam/rolePolicy:RolePolicy",
-    "aws:iam/policy:Policy",
-    "aws:iam/instanceProfile:InstanceProfile",
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-    "aws:appautoscaling/target:Target",
+    TYPES.vpc,
+    TYPES.subnet,
+    TYPES.internetGateway,
+    TYPES.routeTable,
+    TYPES.routeTableAssociation,
+    TYPES.route,
+    TYPES.securityGroup,
+    TYPES.ingressRule,
+    TYPES.egressRule,
+    TYPES.lifecyclePolicy,
+    TYPES.certificate,
+    TYPES.certificateValidation,
+    TYPES.record,
+    TYPES.targetGroup,
+    TYPES.listener,
+    TYPES.listenerRule,
+    TYPES.cluster,
+    TYPES.capacityProviders,
+    TYPES.taskDefinition,
+    TYPES.role,
+    TYPES.rolePolicy,
+    TYPES.iamPolicy,
+    TYPES.instanceProfile,
+    TYPES.rolePolicyAttachment,
+    TYPES.openIdConnectProvider,
+    TYPES.scalingTarget,
     // An HTTP API is charged by the request (priced on the API); its link, stage, routes, integrations
     // and custom domains cost nothing by themselves (API Gateway pricing: no charge for HTTP APIs' VPC links).
-    "aws:apigatewayv2/vpcLink:VpcLink",
-    "aws:apigatewayv2/stage:Stage",
-    "aws:apigatewayv2/route:Route",
-    "aws:apigatewayv2/integration:Integration",
-    "aws:apigatewayv2/domainName:DomainName",
-    "aws:apigatewayv2/apiMapping:ApiMapping",
-    "aws:appautoscaling/policy:Policy",
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    "aws:s3/bucketPolicy:BucketPolicy",
-    "pulumi:pulumi:StackReference",
+    TYPES.vpcLink,
+    TYPES.apiStage,
+    TYPES.apiRoute,
+    TYPES.apiIntegration,
+    TYPES.apiDomainName,
+    TYPES.apiMapping,
+    TYPES.scalingPolicy,
+    TYPES.bucketPublicAccessBlock,
+    TYPES.bucketServerSideEncryptionConfiguration,
+    TYPES.bucketLifecycleConfiguration,
+    TYPES.bucketPolicy,
+    TYPES.stackReference,
 ]);
 
 /**
@@ -72,7 +73,7 @@ export const FREE_TYPES: ReadonlySet<string> = new Set([
  * lists the stack's root resource and its provider instances, which cost nothing either.
  */
 const isComponent = (type: string) =>
-    type.startsWith("durable-code:") || type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
+    type.startsWith("durable-code:") || type === TYPES.stack || type.startsWith("pulumi:providers:");
 
 export interface PricedStack {
     readonly items: LineItem[];
@@ -102,27 +103,25 @@ export function priceResources(
         });
     };
     const ofType = (type: string) => resources.filter((resource) => resource.type === type);
-    const natCount = ofType("aws:ec2/natGateway:NatGateway").length;
+    const natCount = ofType(TYPES.natGateway).length;
     const isAccessLog = (resource: DeclaredResource) =>
         String(resource.inputs.name ?? "").startsWith(API_ACCESS_LOG_GROUP_PREFIX);
     // The services' log volume is assumed per environment and split among their groups; the HTTP API's
     // access log grows with the requests instead.
-    const serviceLogGroupCount = ofType("aws:cloudwatch/logGroup:LogGroup").filter(
-        (group) => !isAccessLog(group),
-    ).length;
+    const serviceLogGroupCount = ofType(TYPES.logGroup).filter((group) => !isAccessLog(group)).length;
     const accessLogGbPerMonth = (usage.apiMillionRequestsPerMonth * 1e6 * usage.apiAccessLogBytesPerRequest) / 1e9;
 
     for (const resource of resources) {
         const inputs = resource.inputs;
         switch (resource.type) {
-            case "aws:ec2/natGateway:NatGateway":
+            case TYPES.natGateway:
                 add(resource, "NAT gateway", "natGatewayHour", HOURS_PER_MONTH, true);
                 add(resource, "data through NAT", "natGatewayGb", usage.natGbPerMonth / natCount, true);
                 break;
-            case "aws:ec2/eip:Eip":
+            case TYPES.eip:
                 add(resource, "public IPv4 (Elastic IP)", "publicIpv4Hour", HOURS_PER_MONTH, true);
                 break;
-            case "aws:lb/loadBalancer:LoadBalancer":
+            case TYPES.loadBalancer:
                 add(resource, "application load balancer", "albHour", HOURS_PER_MONTH, true);
                 add(resource, "load balancer capacity units", "albLcuHour", usage.averageLcu * HOURS_PER_MONTH, true);
                 add(
@@ -133,21 +132,21 @@ export function priceResources(
                     true,
                 );
                 break;
-            case "aws:ecs/service:Service":
+            case TYPES.service:
                 items.push(...priceService(resource, resources, prices));
                 break;
-            case "aws:route53/zone:Zone":
+            case TYPES.zone:
                 add(resource, "hosted zone", "route53ZoneMonth", 1, false);
                 add(resource, "DNS queries", "route53MillionQueries", usage.route53MillionQueries, false);
                 break;
-            case "aws:apigatewayv2/api:Api":
+            case TYPES.api:
                 // A month's requests, however many hours runtime is up. API Gateway finds the tasks with
                 // Cloud Map's DiscoverInstances ($1.00 a million when an account calls it); no AWS page says
                 // how often API Gateway calls it or that those calls reach the account's bill, so they are
                 // not priced here (README "Front door": the upper bound).
                 add(resource, "HTTP API requests", "httpApiMillionRequests", usage.apiMillionRequestsPerMonth, false);
                 break;
-            case "aws:servicediscovery/service:Service":
+            case TYPES.cloudMapService:
                 // Each running task is one registered instance; tasks exist only while runtime is up.
                 add(
                     resource,
@@ -157,14 +156,14 @@ export function priceResources(
                     true,
                 );
                 break;
-            case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+            case TYPES.privateDnsNamespace:
                 // Cloud Map makes a Route 53 private hosted zone for a DNS namespace, billed as one.
                 add(resource, "the namespace's private hosted zone", "route53ZoneMonth", 1, false);
                 break;
-            case "aws:ecr/repository:Repository":
+            case TYPES.repository:
                 add(resource, "image storage", "ecrGbMonth", usage.imageGbPerRepository, false);
                 break;
-            case "aws:cloudwatch/logGroup:LogGroup":
+            case TYPES.logGroup:
                 if (isAccessLog(resource)) {
                     add(resource, "access log ingestion", "logsIngestedGb", accessLogGbPerMonth, false);
                     // What the retention keeps: a month's lines times the share of a month they are kept.
@@ -181,7 +180,7 @@ export function priceResources(
                 );
                 add(resource, "log storage", "logsStoredGbMonth", usage.logGbStored / serviceLogGroupCount, false);
                 break;
-            case "aws:ec2/vpcEndpoint:VpcEndpoint":
+            case TYPES.vpcEndpoint:
                 if (inputs.vpcEndpointType === "Interface") {
                     add(
                         resource,
@@ -192,7 +191,7 @@ export function priceResources(
                     );
                 }
                 break;
-            case "aws:ec2/instance:Instance": {
+            case TYPES.instance: {
                 const hourly = instanceHourPrice(region, inputs.instanceType);
                 items.push({
                     resource: resource.name,
@@ -210,8 +209,8 @@ export function priceResources(
                     add(resource, "public IPv4", "publicIpv4Hour", HOURS_PER_MONTH, true);
                 break;
             }
-            case "aws:s3/bucket:Bucket":
-            case "aws:s3/bucketV2:BucketV2":
+            case TYPES.bucket:
+            case TYPES.bucketV2:
                 add(resource, "S3 storage", "s3StandardGbMonth", usage.s3GbPerBucket, false);
                 break;
             default:
@@ -223,7 +222,7 @@ export function priceResources(
 
 /** The tasks the ECS service registering into a Cloud Map service runs (by its ARN, or in a preview by name). */
 function tasksRegisteredIn(registry: DeclaredResource, resources: readonly DeclaredResource[]): number {
-    const services = resources.filter((resource) => resource.type === "aws:ecs/service:Service");
+    const services = resources.filter((resource) => resource.type === TYPES.service);
     const service =
         services.find((candidate) => candidate.inputs.serviceRegistries?.registryArn === registry.state.arn) ??
         services.find((candidate) => String(candidate.inputs.name ?? "").endsWith(`-${registry.inputs.name}`));
@@ -236,7 +235,7 @@ function priceService(
     resources: readonly DeclaredResource[],
     prices: ReturnType<typeof pricesFor>,
 ): LineItem[] {
-    const tasks = resources.filter((resource) => resource.type === "aws:ecs/taskDefinition:TaskDefinition");
+    const tasks = resources.filter((resource) => resource.type === TYPES.taskDefinition);
     // In a preview of a new stack the ARN is not known yet; the family carries the service's name.
     const task =
         tasks.find((candidate) => candidate.state.arn === service.inputs.taskDefinition) ??

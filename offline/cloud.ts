@@ -1,4 +1,5 @@
 import { CloudDouble, DeclaredResource, Evaluation, MOCK_ACCOUNT } from "./engine";
+import { TYPES } from "../shared/resource-types";
 
 /**
  * A stand-in for AWS and the state backend, built from what base declared. Lookups are answered by
@@ -89,17 +90,17 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                         userId: "AROAEXAMPLE:session",
                     };
                 case "aws:ec2/getVpc:getVpc": {
-                    const vpc = exactlyOne("aws:ec2/vpc:Vpc", "EC2 VPC", inputs.filters);
+                    const vpc = exactlyOne(TYPES.vpc, "EC2 VPC", inputs.filters);
                     return { id: vpc.id, cidrBlock: vpc.inputs.cidrBlock };
                 }
                 case "aws:ec2/getSubnets:getSubnets":
                     return {
                         id: "subnets",
-                        ids: tagged("aws:ec2/subnet:Subnet", inputs.filters).map((subnet) => subnet.id),
+                        ids: tagged(TYPES.subnet, inputs.filters).map((subnet) => subnet.id),
                     };
                 case "aws:ec2/getSubnet:getSubnet": {
                     const subnet = named(
-                        "aws:ec2/subnet:Subnet",
+                        TYPES.subnet,
                         `subnet ${inputs.id}`,
                         (candidate) => candidate.id === inputs.id,
                     );
@@ -111,7 +112,7 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                 }
                 case "aws:ec2/getRouteTable:getRouteTable": {
                     const association = named(
-                        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+                        TYPES.routeTableAssociation,
                         `route table of subnet ${inputs.subnetId}`,
                         (candidate) => candidate.inputs.subnetId === inputs.subnetId,
                     );
@@ -119,11 +120,11 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                 }
                 case "aws:ec2/getSecurityGroup:getSecurityGroup":
                     return {
-                        id: exactlyOne("aws:ec2/securityGroup:SecurityGroup", "EC2 Security Group", inputs.filters).id,
+                        id: exactlyOne(TYPES.securityGroup, "EC2 Security Group", inputs.filters).id,
                     };
                 case "aws:ecr/getRepository:getRepository": {
                     const repository = named(
-                        "aws:ecr/repository:Repository",
+                        TYPES.repository,
                         `ECR repository ${inputs.name}`,
                         (r) => r.inputs.name === inputs.name,
                     );
@@ -136,7 +137,7 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                 }
                 case "aws:route53/getZone:getZone": {
                     // The provider's own wording (SingularDataSourceFindError, as above).
-                    const zones = [...ofType("aws:route53/zone:Zone"), ...(options.extraZones ?? [])].filter(
+                    const zones = [...ofType(TYPES.zone), ...(options.extraZones ?? [])].filter(
                         (zone) => zone.inputs.name === inputs.name,
                     );
                     if (zones.length === 0) throw new Error("no matching Route 53 Hosted Zone found");
@@ -148,7 +149,7 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                 }
                 case "aws:cloudwatch/getLogGroup:getLogGroup": {
                     const group = named(
-                        "aws:cloudwatch/logGroup:LogGroup",
+                        TYPES.logGroup,
                         `log group ${inputs.name}`,
                         (candidate) => candidate.inputs.name === inputs.name,
                     );
@@ -179,9 +180,7 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                         throw new Error(
                             `reading IAM Policy (${inputs.arn}): operation error IAM: GetPolicy, https response error StatusCode: 403, api error AccessDenied: not authorized to perform: iam:GetPolicy`,
                         );
-                    const policy = ofType("aws:iam/policy:Policy").find(
-                        (candidate) => candidate.state.arn === inputs.arn,
-                    );
+                    const policy = ofType(TYPES.iamPolicy).find((candidate) => candidate.state.arn === inputs.arn);
                     // IAM's error code for a policy that does not exist.
                     if (!policy)
                         throw new Error(
@@ -199,10 +198,7 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                 }
                 case "aws:servicediscovery/getDnsNamespace:getDnsNamespace": {
                     // Cloud Map's namespaces by name and type; the provider words a miss as below.
-                    const type =
-                        inputs.type === "DNS_PRIVATE"
-                            ? "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace"
-                            : "aws:servicediscovery/publicDnsNamespace:PublicDnsNamespace";
+                    const type = inputs.type === "DNS_PRIVATE" ? TYPES.privateDnsNamespace : TYPES.publicDnsNamespace;
                     const namespace = named(
                         type,
                         `Service Discovery Namespace (${inputs.name}/${inputs.type})`,
@@ -222,11 +218,11 @@ export function fakeCloud(options: CloudOptions = {}): CloudDouble {
                     // ACM issues a DNS-validated certificate only once its zone answers, which base
                     // declares by waiting on a CertificateValidation; until then it is PENDING_VALIDATION.
                     const certificate = named(
-                        "aws:acm/certificate:Certificate",
+                        TYPES.certificate,
                         `certificate for ${inputs.domain}`,
                         (c) => c.inputs.domainName === inputs.domain,
                     );
-                    const issued = ofType("aws:acm/certificateValidation:CertificateValidation").some(
+                    const issued = ofType(TYPES.certificateValidation).some(
                         (validation) => validation.inputs.certificateArn === certificate.state.arn,
                     );
                     // The provider's wording for a data source that finds nothing (as for the zone above).

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { suppressStackTraces } from "./stack-traces";
 import { inTurn } from "./turns";
+import { TYPES } from "../shared/resource-types";
 
 /**
  * Evaluates the real program (index.ts) for one stack with Pulumi's mock engine: no CLI, no cloud.
@@ -164,7 +165,7 @@ function mockResult(
     region: string,
     cloud: CloudDouble,
 ): { id: string; state: Record<string, any> } {
-    if (type === "pulumi:pulumi:StackReference") {
+    if (type === TYPES.stackReference) {
         const outputs = cloud.stackOutputs(inputs.name);
         // The engine fails the whole update on a missing stack; the program never sees a value.
         if (!outputs) throw new Error(`unknown stack "${inputs.name}"`);
@@ -185,17 +186,17 @@ function computedState(
 ): Record<string, unknown> {
     const arn = `arn:aws:${type.split(":")[1]?.split("/")[0] ?? "mock"}:${region}:${MOCK_ACCOUNT}:${name}`;
     switch (type) {
-        case "aws:ecr/repository:Repository":
+        case TYPES.repository:
             return { arn, repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${inputs.name}` };
-        case "aws:lb/loadBalancer:LoadBalancer":
+        case TYPES.loadBalancer:
             return { arn, dnsName: `${inputs.name}-1234567890.${region}.elb.amazonaws.com`, zoneId: "Z1H1FL5HABSF5C" };
-        case "aws:route53/zone:Zone":
+        case TYPES.zone:
             return {
                 arn,
                 zoneId: "Z0MOCKZONE0001",
                 nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"],
             };
-        case "aws:acm/certificate:Certificate":
+        case TYPES.certificate:
             return {
                 arn,
                 domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
@@ -207,28 +208,28 @@ function computedState(
                     }),
                 ),
             };
-        case "aws:route53/record:Record":
+        case TYPES.record:
             return { fqdn: inputs.name };
-        case "aws:cloudwatch/logGroup:LogGroup":
+        case TYPES.logGroup:
             return { arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT}:log-group:${inputs.name}`, name: inputs.name };
-        case "aws:s3/bucket:Bucket": {
+        case TYPES.bucket: {
             const bucket = inputs.bucket ?? `${inputs.bucketPrefix}20261126000000000000000001`;
             return { arn: `arn:aws:s3:::${bucket}`, bucket };
         }
-        case "aws:ecs/service:Service":
+        case TYPES.service:
             return { arn, name: inputs.name };
-        case "aws:ecs/taskDefinition:TaskDefinition":
+        case TYPES.taskDefinition:
             // ECS names a task definition by family and revision (ECS API reference, RegisterTaskDefinition).
             return { arn: `arn:aws:ecs:${region}:${MOCK_ACCOUNT}:task-definition/${inputs.family}:1`, revision: 1 };
-        case "aws:ec2/instance:Instance":
+        case TYPES.instance:
             return { arn, primaryNetworkInterfaceId: `eni-${name}`, publicIp: "203.0.113.7" };
-        case "aws:apigatewayv2/api:Api":
+        case TYPES.api:
             return {
                 arn,
                 apiEndpoint: `https://${name}-0a1b2c.execute-api.${region}.amazonaws.com`,
                 executionArn: `arn:aws:execute-api:${region}:${MOCK_ACCOUNT}:${name}`,
             };
-        case "aws:apigatewayv2/domainName:DomainName":
+        case TYPES.apiDomainName:
             // What API Gateway assigns a regional custom domain: a d-<id> name in its own hosted zone.
             return {
                 arn,
@@ -238,17 +239,17 @@ function computedState(
                     hostedZoneId: API_GATEWAY_ZONES[region] ?? "Z0MOCKAPIGW",
                 },
             };
-        case "aws:servicediscovery/service:Service":
+        case TYPES.cloudMapService:
             return { arn: `arn:aws:servicediscovery:${region}:${MOCK_ACCOUNT}:service/srv-${name}` };
-        case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+        case TYPES.privateDnsNamespace:
             return {
                 arn: `arn:aws:servicediscovery:${region}:${MOCK_ACCOUNT}:namespace/ns-${name}`,
                 hostedZone: "Z0MOCKNAMESPACE1",
             };
-        case "aws:iam/role:Role":
+        case TYPES.role:
             // IAM puts a role's path into its ARN: arn:aws:iam::<account>:role<path><name>.
             return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role${inputs.path ?? "/"}${inputs.name ?? name}` };
-        case "aws:iam/policy:Policy":
+        case TYPES.iamPolicy:
             return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${inputs.name ?? name}` };
         default:
             return { arn };

@@ -1,4 +1,5 @@
 import { CheckedStack } from "./rules";
+import { TYPES } from "../shared/resource-types";
 
 interface EngineResource {
     readonly type: string;
@@ -12,7 +13,7 @@ interface EngineResource {
  * `<project>-<layer>-<env>` (e.g. durable-code-runtime-dev); without one, the contract tags say.
  */
 export function checkedStackFrom(resources: readonly EngineResource[]): CheckedStack {
-    const root = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
+    const root = resources.find((resource) => resource.type === TYPES.stack);
     const match = /^(.+)-(base|runtime)-([a-z0-9]+)$/.exec(root?.name ?? "");
     const tags = resources.find((resource) => resource.props.tags?.Layer)?.props.tags;
     const layer = match?.[2] ?? tags?.Layer;

@@ -1,6 +1,7 @@
 import { httpsOnly } from "../shared/environments";
 import { PUBLIC_LISTENER_PORTS } from "../shared/services";
 import { CONTRACT_TAG_KEYS } from "../shared/tags";
+import { TYPES } from "../shared/resource-types";
 
 /** A resource as a policy sees it: its type, name and properties. */
 export interface CheckedResource {
@@ -30,59 +31,42 @@ export interface Rule {
     check(stack: CheckedStack): Violation[];
 }
 
-const T = {
-    nat: "aws:ec2/natGateway:NatGateway",
-    eip: "aws:ec2/eip:Eip",
-    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    listener: "aws:lb/listener:Listener",
-    repository: "aws:ecr/repository:Repository",
-    lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    service: "aws:ecs/service:Service",
-    vpcLink: "aws:apigatewayv2/vpcLink:VpcLink",
-    api: "aws:apigatewayv2/api:Api",
-    integration: "aws:apigatewayv2/integration:Integration",
-    domainName: "aws:apigatewayv2/domainName:DomainName",
-    cloudMapService: "aws:servicediscovery/service:Service",
-};
-
 /**
  * AWS service modules (`aws:<module>/...`) a layer must never contain. Log groups are the exception
  * in `cloudwatch`: they cost nothing by the hour and must outlive runtime, so base owns them.
  */
 const HOURLY_IN_BASE = ["lb", "alb", "ecs", "cloudwatch", "appautoscaling"];
-const FREE_AT_REST_IN_BASE = [T.logGroup];
-const PERSISTENT_IN_RUNTIME_TYPES = [
-    "aws:ec2/vpc:Vpc",
-    "aws:ec2/subnet:Subnet",
-    "aws:ec2/internetGateway:InternetGateway",
-    "aws:ec2/routeTable:RouteTable",
-    T.securityGroup,
-    "aws:route53/zone:Zone",
-    T.logGroup,
+const FREE_AT_REST_IN_BASE: readonly string[] = [TYPES.logGroup];
+const PERSISTENT_IN_RUNTIME_TYPES: readonly string[] = [
+    TYPES.vpc,
+    TYPES.subnet,
+    TYPES.internetGateway,
+    TYPES.routeTable,
+    TYPES.securityGroup,
+    TYPES.zone,
+    TYPES.logGroup,
 ];
 const PERSISTENT_IN_RUNTIME_MODULES = ["ecr", "acm", "s3"];
 const OPEN = ["0.0.0.0/0", "::/0"];
 
 /** Types that take no tags; every other AWS resource must carry the contract tags. */
-const UNTAGGABLE = new Set([
-    "aws:ec2/routeTableAssociation:RouteTableAssociation",
-    "aws:ec2/route:Route",
-    T.lifecyclePolicy,
-    "aws:acm/certificateValidation:CertificateValidation",
-    "aws:route53/record:Record",
-    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
-    "aws:iam/rolePolicy:RolePolicy",
-    "aws:appautoscaling/policy:Policy",
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    "aws:s3/bucketPolicy:BucketPolicy",
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    T.integration,
-    "aws:apigatewayv2/route:Route",
-    "aws:apigatewayv2/apiMapping:ApiMapping",
+const UNTAGGABLE = new Set<string>([
+    TYPES.routeTableAssociation,
+    TYPES.route,
+    TYPES.lifecyclePolicy,
+    TYPES.certificateValidation,
+    TYPES.record,
+    TYPES.capacityProviders,
+    TYPES.rolePolicy,
+    TYPES.scalingPolicy,
+    TYPES.bucketPublicAccessBlock,
+    TYPES.bucketServerSideEncryptionConfiguration,
+    TYPES.bucketLifecycleConfiguration,
+    TYPES.bucketPolicy,
+    TYPES.rolePolicyAttachment,
+    TYPES.apiIntegration,
+    TYPES.apiRoute,
+    TYPES.apiMapping,
 ]);
 
 const moduleOf = (type: string) => type.split(":")[1]?.split("/")[0] ?? "";
@@ -104,8 +88,8 @@ export const RULES: readonly Rule[] = [
                 : stack.resources
                       .filter(
                           (resource) =>
-                              resource.type === T.nat ||
-                              resource.type === T.eip ||
+                              resource.type === TYPES.natGateway ||
+                              resource.type === TYPES.eip ||
                               HOURLY_IN_BASE.includes(moduleOf(resource.type)),
                       )
                       .filter((resource) => !FREE_AT_REST_IN_BASE.includes(resource.type))
@@ -135,7 +119,7 @@ export const RULES: readonly Rule[] = [
         enforcementLevel: "mandatory",
         check: (stack) => {
             const violations: Violation[] = [];
-            for (const rule of ofType(stack, T.ingressRule)) {
+            for (const rule of ofType(stack, TYPES.ingressRule)) {
                 const open = OPEN.includes(rule.props.cidrIpv4) || OPEN.includes(rule.props.cidrIpv6);
                 const webPort =
                     (PUBLIC_LISTENER_PORTS as readonly number[]).includes(rule.props.fromPort) &&
@@ -149,7 +133,7 @@ export const RULES: readonly Rule[] = [
                     );
                 }
             }
-            for (const group of ofType(stack, T.securityGroup)) {
+            for (const group of ofType(stack, TYPES.securityGroup)) {
                 for (const inline of group.props.ingress ?? []) {
                     if (
                         [...(inline.cidrBlocks ?? []), ...(inline.ipv6CidrBlocks ?? [])].some((cidr: string) =>
@@ -174,7 +158,7 @@ export const RULES: readonly Rule[] = [
             "Ingress to the services' group comes from the front door's group (the load balancer's or the VPC link's), never from an address range.",
         enforcementLevel: "mandatory",
         check: (stack) =>
-            ofType(stack, T.ingressRule)
+            ofType(stack, TYPES.ingressRule)
                 .filter(
                     (rule) =>
                         rule.props.tags?.Role === "services" &&
@@ -197,8 +181,8 @@ export const RULES: readonly Rule[] = [
                 ? stack.resources
                       .filter(
                           (resource) =>
-                              (moduleOf(resource.type) === "apigatewayv2" && resource.type !== T.vpcLink) ||
-                              resource.type === T.cloudMapService,
+                              (moduleOf(resource.type) === "apigatewayv2" && resource.type !== TYPES.vpcLink) ||
+                              resource.type === TYPES.cloudMapService,
                       )
                       .map((resource) =>
                           violation(
@@ -209,7 +193,8 @@ export const RULES: readonly Rule[] = [
                 : stack.resources
                       .filter(
                           (resource) =>
-                              resource.type === T.vpcLink || /^aws:servicediscovery\/\w+Namespace:/.test(resource.type),
+                              resource.type === TYPES.vpcLink ||
+                              /^aws:servicediscovery\/\w+Namespace:/.test(resource.type),
                       )
                       .map((resource) =>
                           violation(
@@ -224,10 +209,10 @@ export const RULES: readonly Rule[] = [
             "HTTP APIs speak HTTP over TLS only (no WebSocket APIs), and their custom domains are regional with the TLS 1.2 policy.",
         enforcementLevel: "mandatory",
         check: (stack) => [
-            ...ofType(stack, T.api)
+            ...ofType(stack, TYPES.api)
                 .filter((api) => api.props.protocolType !== "HTTP")
                 .map((api) => violation(api, `is a ${api.props.protocolType} API; the front door is an HTTP API`)),
-            ...ofType(stack, T.domainName)
+            ...ofType(stack, TYPES.apiDomainName)
                 .filter(
                     (domain) =>
                         domain.props.domainNameConfiguration?.securityPolicy !== "TLS_1_2" ||
@@ -242,7 +227,7 @@ export const RULES: readonly Rule[] = [
             "Every HTTP API integration goes through the VPC link, so the API is the only public way in and forwards to nothing outside the VPC.",
         enforcementLevel: "mandatory",
         check: (stack) =>
-            ofType(stack, T.integration)
+            ofType(stack, TYPES.apiIntegration)
                 .filter(
                     (integration) => integration.props.connectionType !== "VPC_LINK" || !integration.props.connectionId,
                 )
@@ -260,7 +245,7 @@ export const RULES: readonly Rule[] = [
         check: (stack) =>
             stack.env !== "prod"
                 ? []
-                : ofType(stack, T.service)
+                : ofType(stack, TYPES.service)
                       .filter((service) => service.props.networkConfiguration?.assignPublicIp === true)
                       .map((service) =>
                           violation(service, "assigns public IPs to prod tasks; use egress nat-per-az or nat-single"),
@@ -271,7 +256,7 @@ export const RULES: readonly Rule[] = [
         description: "HTTPS listeners use a TLS 1.2+ security policy.",
         enforcementLevel: "mandatory",
         check: (stack) =>
-            ofType(stack, T.listener)
+            ofType(stack, TYPES.listener)
                 .filter(
                     (listener) =>
                         listener.props.protocol === "HTTPS" &&
@@ -290,7 +275,7 @@ export const RULES: readonly Rule[] = [
             "Where a certificate (an HTTPS listener) exists, and always in prod, HTTP listeners only redirect to HTTPS: prod never serves the application over plain HTTP.",
         enforcementLevel: "mandatory",
         check: (stack) => {
-            const listeners = ofType(stack, T.listener);
+            const listeners = ofType(stack, TYPES.listener);
             const certificate = listeners.some((listener) => listener.props.protocol === "HTTPS");
             if (!certificate && !httpsOnly(stack.env)) return [];
             return listeners
@@ -318,8 +303,8 @@ export const RULES: readonly Rule[] = [
         enforcementLevel: "mandatory",
         check: (stack) => {
             const violations: Violation[] = [];
-            const policies = ofType(stack, T.lifecyclePolicy);
-            for (const repository of ofType(stack, T.repository)) {
+            const policies = ofType(stack, TYPES.lifecyclePolicy);
+            for (const repository of ofType(stack, TYPES.repository)) {
                 if (repository.props.imageScanningConfiguration?.scanOnPush !== true)
                     violations.push(violation(repository, "does not scan images on push"));
                 if (repository.props.imageTagMutability !== "IMMUTABLE")
@@ -356,8 +341,7 @@ export const RULES: readonly Rule[] = [
                 ? []
                 : stack.resources
                       .filter(
-                          (resource) =>
-                              resource.type === "aws:ec2/instance:Instance" && resource.props.sourceDestCheck === false,
+                          (resource) => resource.type === TYPES.instance && resource.props.sourceDestCheck === false,
                       )
                       .map((resource) =>
                           violation(
@@ -373,7 +357,7 @@ export const RULES: readonly Rule[] = [
         check: (stack) =>
             stack.env !== "prod"
                 ? []
-                : ofType(stack, "aws:lb/loadBalancer:LoadBalancer")
+                : ofType(stack, TYPES.loadBalancer)
                       .filter((alb) => !(alb.props.accessLogs?.enabled === true && alb.props.accessLogs?.bucket))
                       .map((alb) =>
                           violation(
@@ -387,7 +371,7 @@ export const RULES: readonly Rule[] = [
         description: "Every log group has a retention period.",
         enforcementLevel: "mandatory",
         check: (stack) =>
-            ofType(stack, T.logGroup)
+            ofType(stack, TYPES.logGroup)
                 .filter((group) => !(group.props.retentionInDays > 0))
                 .map((group) => violation(group, "keeps logs forever; set retentionInDays")),
     },

@@ -1,38 +1,7 @@
 import { strict as assert } from "assert";
 import { DeclaredResource, Evaluation, EvaluationError } from "../offline/engine";
 
-export const TYPES = {
-    vpc: "aws:ec2/vpc:Vpc",
-    subnet: "aws:ec2/subnet:Subnet",
-    routeTable: "aws:ec2/routeTable:RouteTable",
-    route: "aws:ec2/route:Route",
-    internetGateway: "aws:ec2/internetGateway:InternetGateway",
-    eip: "aws:ec2/eip:Eip",
-    natGateway: "aws:ec2/natGateway:NatGateway",
-    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    repository: "aws:ecr/repository:Repository",
-    lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
-    zone: "aws:route53/zone:Zone",
-    record: "aws:route53/record:Record",
-    certificate: "aws:acm/certificate:Certificate",
-    certificateValidation: "aws:acm/certificateValidation:CertificateValidation",
-    loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
-    targetGroup: "aws:lb/targetGroup:TargetGroup",
-    listener: "aws:lb/listener:Listener",
-    listenerRule: "aws:lb/listenerRule:ListenerRule",
-    cluster: "aws:ecs/cluster:Cluster",
-    capacityProviders: "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
-    service: "aws:ecs/service:Service",
-    taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    scalingTarget: "aws:appautoscaling/target:Target",
-    scalingPolicy: "aws:appautoscaling/policy:Policy",
-    stackReference: "pulumi:pulumi:StackReference",
-} as const;
+export { TYPES } from "../shared/resource-types";
 
 export function ofType(evaluation: Evaluation, type: string): DeclaredResource[] {
     return evaluation.resources.filter((resource) => resource.type === type);
