@@ -18,6 +18,7 @@ const ec2 = (what: string) => `arn:aws:ec2:us-west-2:${ACCOUNT}:${what}`;
 const elb = (what: string) => `arn:aws:elasticloadbalancing:us-west-2:${ACCOUNT}:${what}`;
 const ecs = (what: string) => `arn:aws:ecs:us-west-2:${ACCOUNT}:${what}`;
 const role = (path: string) => `arn:aws:iam::${ACCOUNT}:role/${path}`;
+const repository = (name: string) => `arn:aws:ecr:us-west-2:${ACCOUNT}:repository/${name}`;
 const state = (key: string) => `arn:aws:s3:::${STATE_BUCKET}/${key}`;
 const tags = (kind: "ResourceTag" | "RequestTag", project: string, env: string) => ({
     [`aws:${kind}/Project`]: project,
@@ -222,8 +223,11 @@ const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
         }),
         ask("ecs:UntagResource", ecs("cluster/durable-code-dev"), { ...on("dev"), "aws:TagKeys": ["CostCenter"] }),
     ],
-    // The stack itself: its state and lock, base's outputs and the secrets of both.
+    // The stack itself: its state and lock, base's outputs and the secrets of both; the images a
+    // release checks for (release/release.ts) and runtime's lookup of its repositories.
     "pulumi:pulumi:Stack": [
+        ask("ecr:DescribeRepositories", repository("durable-code-dev-backend")),
+        ask("ecr:DescribeImages", repository("durable-code-dev-frontend")),
         ask("s3:GetObject", state(".pulumi/meta.yaml")),
         ask("s3:GetObject", state(".pulumi/stacks/durable-code/base-dev.json")),
         ask("s3:PutObject", state(".pulumi/stacks/durable-code/runtime-dev.json")),
@@ -525,6 +529,20 @@ describe("each environment's access reaches its own environment only", () => {
                 "create a runtime role without the boundary",
                 ask("iam:CreateRole", role("durable-code/dev/runtime/durable-code-dev-execution")),
             ],
+            ["pull prod's images", ask("ecr:BatchGetImage", repository("durable-code-prod-backend"))],
+            [
+                "fetch a layer of prod's images",
+                ask("ecr:GetDownloadUrlForLayer", repository("durable-code-prod-backend")),
+            ],
+            ["read another project's images", ask("ecr:GetDownloadUrlForLayer", repository("billing-dev-api"))],
+            [
+                "read the console of prod's NAT instance",
+                ask("ec2:GetConsoleOutput", ec2("instance/i-prod"), on("prod")),
+            ],
+            [
+                "read the password data of another project's instance",
+                ask("ec2:GetPasswordData", ec2("instance/i-other"), on("dev", "billing")),
+            ],
             [
                 "read a parameter outside the AMI path",
                 ask(
@@ -543,6 +561,13 @@ describe("each environment's access reaches its own environment only", () => {
         for (const [what, request] of denied) {
             it(`may not ${what}`, () => assert.notEqual(deploy(request), "allowed"));
         }
+
+        it("never assumes a role it created, whatever trust it gave the role (explicitly denied)", () => {
+            assert.equal(
+                deploy(ask("sts:AssumeRole", role("durable-code/dev/runtime/durable-code-dev-execution"))),
+                "denied",
+            );
+        });
     });
 
     describe("dev's deploy role with front door http-api", () => {

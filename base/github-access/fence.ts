@@ -253,6 +253,13 @@ export function networkFenceStatements(scope: FenceScope): Statement[] {
             ],
             Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
         },
+        // ec2:Get* reads are the lookups' and waits'; these few read what an instance holds (its console,
+        // its password): never another project's or environment's.
+        ...denyOtherOwners(
+            "Ec2InstanceSecrets",
+            ["ec2:GetConsoleOutput", "ec2:GetConsoleScreenshot", "ec2:GetPasswordData"],
+            scope,
+        ),
         // RunInstances also authorizes the primary network interface, which the provider creates
         // without tags (no TagSpecification for it): allowed only inside this environment's VPC.
         {

@@ -162,15 +162,19 @@ const POLICY_WRITES = [
 ];
 
 /** Reads of what base owns and runtime uses (images, certificates, log groups), and the NAT instance's AMI. */
-function baseReads(): Statement[] {
+function baseReads(scope: NameScope): Statement[] {
     return [
+        // Only this environment's repositories (`<project>-<env>-<service>`): no other's images.
+        {
+            Sid: "ReadOwnRepositories",
+            Effect: "Allow",
+            Action: ["ecr:Describe*", "ecr:Get*", "ecr:List*"],
+            Resource: `arn:aws:ecr:*:*:repository/${physicalName(scope)}-*`,
+        },
         {
             Sid: "ReadBase",
             Effect: "Allow",
             Action: [
-                "ecr:Describe*",
-                "ecr:Get*",
-                "ecr:List*",
                 "acm:Describe*",
                 "acm:List*",
                 "acm:GetCertificate",
@@ -309,10 +313,18 @@ export function deployRolePolicies(
         ...(scope.frontDoor ? { "front-door": document(frontDoorStatements(scope, scope.frontDoor)) } : {}),
         identity: document([
             ...dnsStatements(scope.zoneId),
-            ...baseReads(),
+            ...baseReads(scope),
             ...runtimeRoleStatements(scope, boundary),
             ...deployStateStatements(scope),
             { Sid: "NeverWriteItself", Effect: "Deny", Action: SELF_WRITES, Resource: self },
+            // A role it creates may trust it (CreateRole and UpdateAssumeRolePolicy take any trust, and
+            // no key reads it): it never assumes one, so it never takes the boundary's rights.
+            {
+                Sid: "NeverAssumeRuntimeRoles",
+                Effect: "Deny",
+                Action: ["sts:AssumeRole"],
+                Resource: runtimeRoles(scope),
+            },
             {
                 Sid: "NeverWriteTheBoundaryOrOwnPolicies",
                 Effect: "Deny",
