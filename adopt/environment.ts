@@ -1,18 +1,16 @@
 import { OpsError } from "../cli/errors";
-import { EnvironmentName } from "../shared/environments";
+import { ENVIRONMENT_NAMES, ENVIRONMENTS, EnvironmentName } from "../shared/environments";
 import type { StateObject } from "./terraform-state";
 
 /**
- * Which environment the old state belongs to, read as teams write it: `Environment=production` is
- * prod, `Development` is dev (the old setup's per-environment tags overwrote `dev` with it), `stage`
- * is staging. A value none of these names is a tag only its team can read: `--state-environment`
- * says that it stands for `--env`.
+ * Which environment the old state belongs to, read as teams write it: its name, or one of the
+ * words its declaration says it is also spelled (`Environment=production` for prod, `Development`
+ * for dev: the old setup's per-environment tags overwrote `dev` with it). A value none of these
+ * names is a tag only its team can read: `--state-environment` says that it stands for `--env`.
  */
-export const SPELLINGS: Readonly<Record<EnvironmentName, readonly string[]>> = {
-    dev: ["dev", "development", "develop"],
-    staging: ["staging", "stage", "stg"],
-    prod: ["prod", "production", "prd"],
-};
+export const SPELLINGS: Readonly<Record<EnvironmentName, readonly string[]>> = Object.fromEntries(
+    ENVIRONMENT_NAMES.map((env) => [env, [env, ...ENVIRONMENTS[env].alsoSpelled]]),
+);
 
 /** The environment a spelling names, whatever its case; undefined for a word that names none. */
 export function environmentSpelled(value: string): EnvironmentName | undefined {
@@ -61,7 +59,7 @@ export function refuseOtherEnvironment(
         const because = evidence.slice(0, 3).join("; ");
         if (named === undefined)
             throw new OpsError(
-                `${source} says its environment is "${value}" (${because}), which names none of dev, staging or prod as adopt reads them (${(Object.keys(SPELLINGS) as EnvironmentName[]).map((name) => `${name}: ${SPELLINGS[name].join(", ")}`).join("; ")}); if it is base-${env}'s state, run again with --state-environment ${value}. Nothing was written`,
+                `${source} says its environment is "${value}" (${because}), which names no environment as adopt reads them (${(Object.keys(SPELLINGS) as EnvironmentName[]).map((name) => `${name}: ${SPELLINGS[name].join(", ")}`).join("; ")}); if it is base-${env}'s state, run again with --state-environment ${value}. Nothing was written`,
                 2,
             );
         if (named !== env)

@@ -1,13 +1,12 @@
 import * as path from "node:path";
 import { baseMonthlyCost, priceEvaluation, scheduledUpHoursPerMonth } from "../cost/estimate";
-import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
 import { priceResources } from "../cost/price-resources";
 import { Evaluation, EvaluationError } from "../offline/engine";
 import { committedConfig, evaluateBase, evaluateRuntime, StackSource } from "../offline/evaluate";
 import { stackFilePath, StackFileError } from "../offline/stack-files";
 import { RuntimeConfig, StackConfig } from "../shared/config/types";
 import { ConfigError } from "../shared/errors";
-import { EnvironmentName } from "../shared/environments";
+import { ENVIRONMENTS, EnvironmentName } from "../shared/environments";
 import { SERVICE_NAMES } from "../shared/services";
 import { parseStackName, stackNameOf } from "../shared/stack-name";
 import { textTable } from "../cli/text-table";
@@ -103,7 +102,7 @@ function resourceCounts(stack: Evaluation): string {
 
 function summarizeBase(base: Evaluation): string {
     const env = parseStackName(base.stack).env;
-    const priced = priceResources(base.resources, String(base.outputs.region), USAGE_ASSUMPTIONS[env]);
+    const priced = priceResources(base.resources, String(base.outputs.region), ENVIRONMENTS[env].usage);
     return [
         `  vpc ${base.outputs.vpcCidr} over ${base.outputs.publicSubnetIds.length} zones in ${base.outputs.region}; domain ${base.outputs.domain || "none"}`,
         resourceCounts(base),

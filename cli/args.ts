@@ -1,5 +1,12 @@
 import { parseArgs, ParseArgsConfig } from "node:util";
-import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName } from "../shared/environments";
+import {
+    ENVIRONMENT_NAMES,
+    ENVIRONMENTS_FILE,
+    EnvironmentName,
+    isEnvironmentName,
+    isProductionLike,
+    productionLikeEnvironments,
+} from "../shared/environments";
 import { OpsError } from "./errors";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -55,21 +62,31 @@ function withNegativeValues(argv: readonly string[], options: Options): string[]
     return args;
 }
 
+/** `--env`'s value in usage lines and help: every environment shared/environments.ts declares. */
+export const ENV_VALUE = ENVIRONMENT_NAMES.join("|");
+
+/** Where `--confirm runtime-<env>` is required, for help texts: the production-like environments. */
+export function confirmHelp(what: string): string {
+    const envs = productionLikeEnvironments();
+    return `required to ${what} a production-like environment (${envs.join(", ") || "none is declared"})`;
+}
+
 /**
- * Prod's runtime is never torn down on a schedule; a command that would destroy it demands the
- * stack name typed back, as destroy-base does for base (a dry run changes nothing and needs none).
- * `--confirm` for another environment confirms nothing and is refused: a command line written for
- * prod is not quietly run against dev.
+ * A production-like environment's runtime is never torn down on a schedule; a command that would
+ * destroy it demands the stack name typed back, as destroy-base does for base (a dry run changes
+ * nothing and needs none). `--confirm` for another environment confirms nothing and is refused: a
+ * command line written for production is not quietly run against dev.
  */
 export function requireProdConfirmation(env: EnvironmentName, confirm: unknown, what: string, dryRun = false): void {
     const stack = `runtime-${env}`;
-    if (confirm !== undefined && env !== "prod") {
+    const productionLike = isProductionLike(env);
+    if (confirm !== undefined && !productionLike) {
         throw new OpsError(
-            `--confirm ${String(confirm)} is for prod, and this run is for ${stack}, which needs no confirmation; leave --confirm out`,
+            `--confirm ${String(confirm)} is for production-like environments (${productionLikeEnvironments().join(", ")}), and this run is for ${stack}, which needs no confirmation; leave --confirm out`,
             2,
         );
     }
-    if (env === "prod" && !dryRun && confirm !== stack) {
+    if (productionLike && !dryRun && confirm !== stack) {
         throw new OpsError(`${what} ${stack}, which serves production; confirm with --confirm ${stack}`, 2);
     }
 }
@@ -96,7 +113,7 @@ export function environmentFrom(value: unknown, usage: string): EnvironmentName 
     }
     if (!isEnvironmentName(value)) {
         throw new OpsError(
-            `--env ${value} is not an environment of this project; use one of ${ENVIRONMENT_NAMES.join(", ")}\nusage: ${usage}`,
+            `--env ${value} is not an environment of this project; use one of ${ENVIRONMENT_NAMES.join(", ")}, or declare it in ${ENVIRONMENTS_FILE}\nusage: ${usage}`,
             2,
         );
     }

@@ -5,7 +5,8 @@ import { adoptBase } from "../adopt/adopt";
 import { claimImportFile, importFileText } from "../adopt/import-file";
 import { writeStackConfig } from "../adopt/stack-config";
 import { stackNameOf } from "../shared/stack-name";
-import { environmentFrom } from "../cli/args";
+import { SPELLINGS } from "../adopt/environment";
+import { ENV_VALUE, environmentFrom } from "../cli/args";
 import { runMain } from "../cli/run-main";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { OpsError } from "../cli/errors";
@@ -13,11 +14,11 @@ import { textTable } from "../cli/text-table";
 import { SendsCommands } from "../cli/sdk-client";
 
 export const ADOPT_SPEC: CommandSpec = {
-    usage: "npm run adopt -- --env <dev|staging|prod> --terraform-state <FILE | s3://bucket/key> [--import-file FILE [--force]] [--write] [--offline] [--state-environment VALUE]",
+    usage: `npm run adopt -- --env <${ENV_VALUE}> --terraform-state <FILE | s3://bucket/key> [--import-file FILE [--force]] [--write] [--offline] [--state-environment VALUE]`,
     summary:
         "Adopts the old Terraform base workspace: maps its state onto this program's base, checks the import offline against the program, prints the config and a report, and writes a pulumi import file.",
     flags: {
-        env: { type: "string", value: "dev|staging|prod", help: "the environment whose base to adopt (required)" },
+        env: { type: "string", value: ENV_VALUE, help: "the environment whose base to adopt (required)" },
         "terraform-state": {
             type: "string",
             value: "FILE|s3://bucket/key",
@@ -38,7 +39,9 @@ export const ADOPT_SPEC: CommandSpec = {
         "state-environment": {
             type: "string",
             value: "VALUE",
-            help: "the old state's Environment tag for --env, when it is none of dev/development, staging/stage, prod/production",
+            help: `the old state's Environment tag for --env, when it is none of ${Object.values(SPELLINGS)
+                .map((words) => words.join("/"))
+                .join(", ")}`,
             default: "none",
         },
         offline: {

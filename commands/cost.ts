@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
-import { environmentFrom, exclusive } from "../cli/args";
+import { ENV_VALUE, environmentFrom, exclusive } from "../cli/args";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { runMain } from "../cli/run-main";
 import { OpsError } from "../cli/errors";
 import { StackSource } from "../offline/evaluate";
-import { EGRESS_MODES, EgressMode, egressModesFor, EnvironmentName } from "../shared/environments";
+import { EGRESS_MODES, EgressMode, egressModesFor, EnvironmentName, ENVIRONMENTS } from "../shared/environments";
 import { LAYERS, parseStackName, stackNameOf } from "../shared/stack-name";
 import { describeResult, isStackProblem, StackChecker } from "../check/check";
-import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
 import { compare, estimate } from "../cost/estimate";
 import { priceResources } from "../cost/price-resources";
 import { HOURS_PER_MONTH, PRICES } from "../cost/prices";
@@ -15,11 +14,11 @@ import { renderComparison, renderMarkdown, renderText } from "../cost/render";
 import { PreviewFileError, resourcesFromPreview } from "../cost/preview-file";
 
 export const COST_SPEC: CommandSpec = {
-    usage: "npm run cost -- --env <dev|staging|prod> [--egress MODE] [--region REGION] [--compare] [--json | --markdown]  |  npm run cost -- --preview FILE [--region REGION] [--json]",
+    usage: `npm run cost -- --env <${ENV_VALUE}> [--egress MODE] [--region REGION] [--compare] [--json | --markdown]  |  npm run cost -- --preview FILE [--region REGION] [--json]`,
     summary:
         "Prices what the committed stack files declare, offline, from the dated prices in cost/prices.ts; or a pulumi preview --json file.",
     flags: {
-        env: { type: "string", value: "dev|staging|prod", help: "the environment to price" },
+        env: { type: "string", value: ENV_VALUE, help: "the environment to price" },
         egress: {
             type: "string",
             value: "MODE",
@@ -72,7 +71,7 @@ function pricePreview(file: string, region: string, print: (text: string) => voi
             2,
         );
     }
-    const priced = priceResources(inventory.resources, region, USAGE_ASSUMPTIONS[env]);
+    const priced = priceResources(inventory.resources, region, ENVIRONMENTS[env].usage);
     const monthly = priced.items.reduce((total, item) => total + item.monthly, 0);
     const hourly =
         priced.items.filter((item) => item.whileUp).reduce((total, item) => total + item.monthly, 0) / HOURS_PER_MONTH;

@@ -1,5 +1,5 @@
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { environmentFrom, positiveNumber, requireProdConfirmation } from "../cli/args";
+import { confirmHelp, ENV_VALUE, environmentFrom, positiveNumber, requireProdConfirmation } from "../cli/args";
 import { Cancellation, cancellationOf, runMain, timeoutFlag, timeoutMinutes } from "../cli/run-main";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { OpsError } from "../cli/errors";
@@ -10,11 +10,11 @@ import { Stacks } from "../stacks/automation";
 import { CycleOptions, runCycle } from "../stacks/cycle";
 
 export const CYCLE_SPEC: CommandSpec = {
-    usage: "npm run cycle -- --env <dev|staging|prod> [flags]",
+    usage: `npm run cycle -- --env <${ENV_VALUE}> [flags]`,
     summary:
         "The end-to-end check of the split: base up, runtime up, health (ECS runs what was deployed, / and /health answer), runtime destroy, base intact, restore, health.",
     flags: {
-        env: { type: "string", value: "dev|staging|prod", help: "the environment to cycle (required)" },
+        env: { type: "string", value: ENV_VALUE, help: "the environment to cycle (required)" },
         "skip-base": {
             type: "boolean",
             help: "do not deploy base; require it to exist with no pending changes",
@@ -36,7 +36,11 @@ export const CYCLE_SPEC: CommandSpec = {
             default: "600",
         },
         timeout: { type: "string", value: "MINUTES", help: "cancel cleanly after this long", default: "none" },
-        confirm: { type: "string", value: "runtime-prod", help: "required to cycle prod, which destroys runtime-prod" },
+        confirm: {
+            type: "string",
+            value: "runtime-<env>",
+            help: confirmHelp("cycle, which destroys the runtime of,"),
+        },
     },
     examples: [
         "npm run cycle -- --env dev --report cycle-dev.json",

@@ -1,5 +1,6 @@
 import { ECRClient } from "@aws-sdk/client-ecr";
-import { environmentFrom } from "../cli/args";
+import { ENV_VALUE, environmentFrom } from "../cli/args";
+import { isProductionLike, productionLikeEnvironments } from "../shared/environments";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { OpsError } from "../cli/errors";
 import { Cancellation, cancellationOf, runMain } from "../cli/run-main";
@@ -9,15 +10,15 @@ import { loggedContext, Stacks } from "../stacks/automation";
 import { destroyBase } from "../stacks/destroy-base";
 
 export const DESTROY_BASE_SPEC: CommandSpec = {
-    usage: "npm run destroy-base -- --env <dev|staging|prod> --confirm base-<env> [--unprotect] [--force-delete-images]",
+    usage: `npm run destroy-base -- --env <${ENV_VALUE}> --confirm base-<env> [--unprotect] [--force-delete-images]`,
     summary:
-        "Destroys an environment's base (network, repositories, logs, DNS). Refuses while runtime has resources, demands the stack name typed back, in prod also --unprotect, and never deletes images unless told to.",
+        "Destroys an environment's base (network, repositories, logs, DNS). Refuses while runtime has resources, demands the stack name typed back, in a production-like environment also --unprotect, and never deletes images unless told to.",
     flags: {
-        env: { type: "string", value: "dev|staging|prod", help: "the environment whose base to destroy (required)" },
+        env: { type: "string", value: ENV_VALUE, help: "the environment whose base to destroy (required)" },
         confirm: { type: "string", value: "base-<env>", help: "the stack name, typed back (required)" },
         unprotect: {
             type: "boolean",
-            help: "remove the protection of prod's repositories, zone and bucket (prod only)",
+            help: `remove the protection of the repositories, zone and bucket of a production-like environment (${productionLikeEnvironments().join(", ")})`,
             default: "off",
         },
         "force-delete-images": {
@@ -32,7 +33,7 @@ export const DESTROY_BASE_SPEC: CommandSpec = {
     ],
 };
 
-/** `npm run destroy-base`: the typed-back confirmation, prod's --unprotect, then the destroy. */
+/** `npm run destroy-base`: the typed-back confirmation, a production-like environment's --unprotect, then the destroy. */
 export async function main(
     argv: string[],
     cancel: AbortSignal | Cancellation,
@@ -43,9 +44,9 @@ export async function main(
     const flags = parseCommand(argv, DESTROY_BASE_SPEC);
     const env = environmentFrom(flags.env, DESTROY_BASE_SPEC.usage);
     const base = stackNameOf("base", env);
-    if (flags.unprotect && env !== "prod") {
+    if (flags.unprotect && !isProductionLike(env)) {
         throw new OpsError(
-            `--unprotect removes prod's protection; ${base} protects nothing, so leave --unprotect out`,
+            `--unprotect removes the protection of a production-like environment; ${base} protects nothing, so leave --unprotect out`,
             2,
         );
     }
@@ -55,7 +56,7 @@ export async function main(
             2,
         );
     }
-    if (env === "prod" && !flags.unprotect) {
+    if (isProductionLike(env) && !flags.unprotect) {
         throw new OpsError(
             `${base} protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them`,
             2,

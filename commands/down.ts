@@ -1,4 +1,4 @@
-import { requireProdConfirmation } from "../cli/args";
+import { confirmHelp, ENV_VALUE, requireProdConfirmation } from "../cli/args";
 import { CommandSpec } from "../cli/command";
 import { Cancellation, runMain, timeoutFlag } from "../cli/run-main";
 import { Stacks } from "../stacks/automation";
@@ -6,7 +6,7 @@ import { runtimeDown } from "../stacks/runtime";
 import { parseRuntimeCommand, RUNTIME_FLAGS, runRuntimeCommand } from "../stacks/runtime-command";
 
 export const DOWN_SPEC: CommandSpec = {
-    usage: "npm run down -- --env <dev|staging|prod> [flags]",
+    usage: `npm run down -- --env <${ENV_VALUE}> [flags]`,
     summary: "Destroys an environment's runtime only; base is never touched.",
     flags: {
         ...RUNTIME_FLAGS,
@@ -15,7 +15,7 @@ export const DOWN_SPEC: CommandSpec = {
             help: "act only if runtime is not already down: the schedule's catch-up",
             default: "off",
         },
-        confirm: { type: "string", value: "runtime-prod", help: "required to destroy runtime-prod (prod only)" },
+        confirm: { type: "string", value: "runtime-<env>", help: confirmHelp("destroy the runtime of") },
     },
     examples: ["npm run down -- --env dev", "npm run down -- --env staging --retry-after-cancel --dry-run"],
 };

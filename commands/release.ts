@@ -4,7 +4,14 @@ import { StackSource } from "../offline/evaluate";
 import { IMAGE_TAG_PATTERN } from "../shared/config/keys";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { stackNameOf } from "../shared/stack-name";
-import { environmentFrom, exclusive, positiveNumber, requireProdConfirmation } from "../cli/args";
+import {
+    confirmHelp,
+    ENV_VALUE,
+    environmentFrom,
+    exclusive,
+    positiveNumber,
+    requireProdConfirmation,
+} from "../cli/args";
 import { Cancellation, cancellationOf, runMain } from "../cli/run-main";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
@@ -14,11 +21,11 @@ import { SendsCommands } from "../cli/sdk-client";
 import { ReleaseRequest, release } from "../release/release";
 
 export const RELEASE_SPEC: CommandSpec = {
-    usage: "npm run release -- --env <dev|staging|prod> (--tag TAG | --rollback) [--service frontend|backend] [--dry-run] [--confirm runtime-prod] [--health-timeout SECONDS] [--wait-for-lock MINUTES]",
+    usage: `npm run release -- --env <${ENV_VALUE}> (--tag TAG | --rollback) [--service frontend|backend] [--dry-run] [--confirm runtime-<env>] [--health-timeout SECONDS] [--wait-for-lock MINUTES]`,
     summary:
         "Ships a version: checks the images in ECR, records the tags in Pulumi.runtime-<env>.yaml (commit it), rolls a running runtime and waits for / and /health.",
     flags: {
-        env: { type: "string", value: "dev|staging|prod", help: "the environment to release to (required)" },
+        env: { type: "string", value: ENV_VALUE, help: "the environment to release to (required)" },
         tag: { type: "string", value: "TAG", help: "the image tag to release" },
         rollback: {
             type: "boolean",
@@ -31,7 +38,7 @@ export const RELEASE_SPEC: CommandSpec = {
             help: "check the images and print what would change; change nothing",
             default: "off",
         },
-        confirm: { type: "string", value: "runtime-prod", help: "required to release to prod" },
+        confirm: { type: "string", value: "runtime-<env>", help: confirmHelp("release to") },
         "health-timeout": {
             type: "string",
             value: "SECONDS",

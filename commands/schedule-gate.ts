@@ -8,7 +8,7 @@ import { OpsError } from "../cli/errors";
 import { Decision, decide } from "../schedule/gate";
 
 export const GATE_SPEC: CommandSpec = {
-    usage: "node -r ./cli/register.cjs commands/schedule-gate.ts --action startup|teardown [--cron '<the cron line that fired>'] [--at ISO-TIME] [--environment dev|staging] [--skip-dates YYYY-MM-DD,...]",
+    usage: `node -r ./cli/register.cjs commands/schedule-gate.ts --action startup|teardown [--cron '<the cron line that fired>'] [--at ISO-TIME] [--environment ${RUNTIME_SCHEDULE.environments.join("|")}] [--skip-dates YYYY-MM-DD,...]`,
     summary:
         "Decides whether a scheduled run is due, a catch-up, or not for today, and writes run, catch_up, reason and environments to $GITHUB_OUTPUT.",
     flags: {
@@ -22,7 +22,7 @@ export const GATE_SPEC: CommandSpec = {
         at: { type: "string", value: "ISO-TIME", help: "the time to judge", default: "now" },
         environment: {
             type: "string",
-            value: "dev|staging",
+            value: RUNTIME_SCHEDULE.environments.join("|"),
             help: "a manual run of one environment: always runs",
             default: "the schedule's environments",
         },

@@ -1,5 +1,5 @@
 import { ENVIRONMENT_NAMES } from "../shared/environments";
-import { environmentFrom } from "../cli/args";
+import { ENV_VALUE, environmentFrom } from "../cli/args";
 import { runMain } from "../cli/run-main";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { StackSource } from "../offline/evaluate";
@@ -9,11 +9,11 @@ import { Stacks } from "../stacks/automation";
 import { collectStatus, statusTable } from "../status/status";
 
 export const STATUS_SPEC: CommandSpec = {
-    usage: "npm run status [-- [--env <dev|staging|prod>] [--json]]",
+    usage: `npm run status [-- [--env <${ENV_VALUE}>] [--json]]`,
     summary:
         "Per stack: exists, resources, lock (who, since when), last update, the images each service runs, the URL; and Elastic IP warnings.",
     flags: {
-        env: { type: "string", value: "dev|staging|prod", help: "one environment only", default: "all" },
+        env: { type: "string", value: ENV_VALUE, help: "one environment only", default: "all" },
         json: { type: "boolean", help: "the statuses as JSON", default: "off" },
     },
     examples: ["npm run status", "npm run status -- --env dev --json"],

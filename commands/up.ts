@@ -1,5 +1,5 @@
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { exclusive, positiveNumber } from "../cli/args";
+import { ENV_VALUE, exclusive, positiveNumber } from "../cli/args";
 import { CommandSpec } from "../cli/command";
 import { Cancellation, runMain, timeoutFlag } from "../cli/run-main";
 import { SendsCommands } from "../cli/sdk-client";
@@ -8,7 +8,7 @@ import { runtimeUp } from "../stacks/runtime";
 import { parseRuntimeCommand, RUNTIME_FLAGS, runRuntimeCommand } from "../stacks/runtime-command";
 
 export const UP_SPEC: CommandSpec = {
-    usage: "npm run up -- --env <dev|staging|prod> [flags]",
+    usage: `npm run up -- --env <${ENV_VALUE}> [flags]`,
     summary:
         "Brings an environment's runtime back (refusing when base is missing), checks with ECS that each service runs what was deployed, and waits until / and /health answer.",
     flags: {

@@ -1,7 +1,14 @@
 import { EnvironmentOverrides, evaluateEnvironment, EnvironmentEvaluation, StackSource } from "../offline/evaluate";
-import { EgressMode, egressModesFor, EnvironmentName, FrontDoor, frontDoorsFor } from "../shared/environments";
-import { RUNTIME_SCHEDULE, weeklyUpHours } from "../shared/schedule";
-import { USAGE_ASSUMPTIONS, UsageAssumptions } from "./assumptions";
+import {
+    EgressMode,
+    egressModesFor,
+    EnvironmentName,
+    ENVIRONMENTS,
+    FrontDoor,
+    frontDoorsFor,
+} from "../shared/environments";
+import { weeklyUpHours } from "../shared/schedule";
+import { UsageAssumptions } from "../shared/environments";
 import { LineItem, priceResources } from "./price-resources";
 import { HOURS_PER_MONTH } from "./prices";
 import { TYPES } from "../shared/resource-types";
@@ -33,7 +40,7 @@ export interface CostSummary {
 
 /** Up-hours a month on the workflows' schedule: 60 a week, 52 weeks over 12 months. */
 export function scheduledUpHoursPerMonth(env: EnvironmentName): number {
-    return RUNTIME_SCHEDULE.environments.includes(env) ? (weeklyUpHours() * 52) / 12 : HOURS_PER_MONTH;
+    return ENVIRONMENTS[env].scheduled ? (weeklyUpHours() * 52) / 12 : HOURS_PER_MONTH;
 }
 
 const sum = (items: readonly LineItem[]) => items.reduce((total, item) => total + item.monthly, 0);
@@ -75,7 +82,7 @@ export function summarize(
         frontDoor,
         base,
         runtime,
-        assumptions: USAGE_ASSUMPTIONS[env],
+        assumptions: ENVIRONMENTS[env].usage,
         upHoursPerMonth,
         baseMonthly,
         runtimePerHour,
@@ -91,7 +98,7 @@ export function summarize(
 export function priceEvaluation(label: string, env: EnvironmentName, evaluation: EnvironmentEvaluation): CostSummary {
     const region = String(evaluation.base.outputs.region);
     const stackCost = (stack: EnvironmentEvaluation["base"]): StackCost => {
-        const priced = priceResources(stack.resources, region, USAGE_ASSUMPTIONS[env]);
+        const priced = priceResources(stack.resources, region, ENVIRONMENTS[env].usage);
         if (priced.unpriced.length > 0) {
             throw new Error(
                 `${stack.stack} declares resource types with no price and not known to be free: ${priced.unpriced.join(", ")}; price them in cost/price-resources.ts or list them in FREE_TYPES`,

@@ -1,6 +1,6 @@
 import { DeclaredResource } from "../offline/engine";
 import { API_ACCESS_LOG_GROUP_PREFIX } from "../shared/naming";
-import { UsageAssumptions } from "./assumptions";
+import { UsageAssumptions } from "../shared/environments";
 import { HOURS_PER_MONTH, instanceHourPrice, PriceKey, pricesFor } from "./prices";
 import { TYPES } from "../shared/resource-types";
 

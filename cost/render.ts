@@ -36,7 +36,7 @@ function summaryLines(summary: CostSummary): Array<[string, string]> {
 function assumptionsLine(summary: CostSummary): string {
     const a = summary.assumptions;
     return (
-        `assumptions (cost/assumptions.ts, ${summary.env}): ${a.natGbPerMonth} GB/month through NAT, ${a.averageLcu} LCU average, ` +
+        `assumptions (usage in shared/environments.ts, ${summary.env}): ${a.natGbPerMonth} GB/month through NAT, ${a.averageLcu} LCU average, ` +
         `${a.logGbIngestedPerMonth} GB/month of logs (${a.logGbStored} GB kept), ${a.imageGbPerRepository} GB of images per repository, ${a.apiMillionRequestsPerMonth} million HTTP API requests a month with ${a.apiAccessLogBytesPerRequest} bytes of access log each (front door http-api); ` +
         `prices for ${summary.region} seen ${pricesFor(summary.region).natGatewayHour.seen} (cost/prices.ts)`
     );

@@ -1,4 +1,4 @@
-import { httpsOnly } from "../shared/environments";
+import { httpsOnly, isEnvironmentName, isProductionLike, PRODUCTION_EGRESS_MODES } from "../shared/environments";
 import { PUBLIC_LISTENER_PORTS } from "../shared/services";
 import { CONTRACT_TAG_KEYS } from "../shared/tags";
 import { TYPES } from "../shared/resource-types";
@@ -17,6 +17,11 @@ export interface CheckedStack {
     readonly layer: "base" | "runtime";
     readonly env: string;
     readonly resources: readonly CheckedResource[];
+}
+
+/** Whether shared/environments.ts declares the stack's environment production-like (one it does not declare is not). */
+function productionLike(stack: CheckedStack): boolean {
+    return isEnvironmentName(stack.env) && isProductionLike(stack.env);
 }
 
 export interface Violation {
@@ -240,15 +245,18 @@ export const RULES: readonly Rule[] = [
     },
     {
         name: "no-public-ip-on-prod-tasks",
-        description: "Prod tasks run in private subnets without public IP addresses.",
+        description: "A production-like environment's tasks run in private subnets without public IP addresses.",
         enforcementLevel: "mandatory",
         check: (stack) =>
-            stack.env !== "prod"
+            !productionLike(stack)
                 ? []
                 : ofType(stack, TYPES.service)
                       .filter((service) => service.props.networkConfiguration?.assignPublicIp === true)
                       .map((service) =>
-                          violation(service, "assigns public IPs to prod tasks; use egress nat-per-az or nat-single"),
+                          violation(
+                              service,
+                              `assigns public IPs to ${stack.env}'s tasks, which are production-like; use egress ${PRODUCTION_EGRESS_MODES.join(" or ")}`,
+                          ),
                       ),
     },
     {
@@ -272,12 +280,12 @@ export const RULES: readonly Rule[] = [
     {
         name: "http-redirects-to-https",
         description:
-            "Where a certificate (an HTTPS listener) exists, and always in prod, HTTP listeners only redirect to HTTPS: prod never serves the application over plain HTTP.",
+            "Where a certificate (an HTTPS listener) exists, and always in a production-like environment, HTTP listeners only redirect to HTTPS: production never serves the application over plain HTTP.",
         enforcementLevel: "mandatory",
         check: (stack) => {
             const listeners = ofType(stack, TYPES.listener);
             const certificate = listeners.some((listener) => listener.props.protocol === "HTTPS");
-            if (!certificate && !httpsOnly(stack.env)) return [];
+            if (!certificate && !(isEnvironmentName(stack.env) && httpsOnly(stack.env))) return [];
             return listeners
                 .filter((listener) => listener.props.protocol === "HTTP")
                 .filter(
@@ -334,10 +342,11 @@ export const RULES: readonly Rule[] = [
     },
     {
         name: "prod-egress-through-nat-gateways",
-        description: "Prod reaches the internet through NAT gateways, never through a single NAT instance.",
+        description:
+            "A production-like environment reaches the internet through NAT gateways, never through a single NAT instance.",
         enforcementLevel: "mandatory",
         check: (stack) =>
-            stack.env !== "prod"
+            !productionLike(stack)
                 ? []
                 : stack.resources
                       .filter(
@@ -346,23 +355,23 @@ export const RULES: readonly Rule[] = [
                       .map((resource) =>
                           violation(
                               resource,
-                              "is a NAT instance, one instance as prod's only way out; use egress nat-per-az or nat-single",
+                              `is a NAT instance, one instance as ${stack.env}'s only way out; use egress ${PRODUCTION_EGRESS_MODES.join(" or ")}`,
                           ),
                       ),
     },
     {
         name: "prod-load-balancer-logs-access",
-        description: "Prod's load balancer writes access logs to S3.",
+        description: "A production-like environment's load balancer writes access logs to S3.",
         enforcementLevel: "mandatory",
         check: (stack) =>
-            stack.env !== "prod"
+            !productionLike(stack)
                 ? []
                 : ofType(stack, TYPES.loadBalancer)
                       .filter((alb) => !(alb.props.accessLogs?.enabled === true && alb.props.accessLogs?.bucket))
                       .map((alb) =>
                           violation(
                               alb,
-                              "writes no access logs; base-prod publishes accessLogsBucket, or set accessLogsBucket",
+                              `writes no access logs; base-${stack.env} publishes accessLogsBucket, or set accessLogsBucket`,
                           ),
                       ),
     },

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { DescribeImagesCommand } from "@aws-sdk/client-ecr";
 import { StackSource } from "../offline/evaluate";
 import { readStackFile } from "../offline/stack-files";
-import { EnvironmentName } from "../shared/environments";
+import { EnvironmentName, isProductionLike } from "../shared/environments";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { stackNameOf } from "../shared/stack-name";
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
@@ -107,7 +107,7 @@ export async function release(
         if (error instanceof RolledBackError) throw recordWhatRuns(error, file, project, next, request);
         throw new OpsError(
             `${(error as Error).message}\n${runtime} did not come up healthy with ${describe(next)}; ${file} keeps the new tags. ` +
-                `Roll back with: npm run release -- --env ${request.env} --rollback${request.env === "prod" ? " --confirm runtime-prod" : ""}`,
+                `Roll back with: npm run release -- --env ${request.env} --rollback${confirmation(request)}`,
         );
     }
 }
@@ -129,7 +129,7 @@ function recordWhatRuns(
     const names = error.rolledBack.map(({ service }) => service).join(" and ");
     return new OpsError(
         `${error.message}\n${names} rolled back; ${file} now records what runs: ${describe(running)}. Commit it, fix the release, and release again` +
-            `${request.env === "prod" ? " (with --confirm runtime-prod)" : ""}`,
+            `${isProductionLike(request.env) ? ` (with${confirmation(request)})` : ""}`,
     );
 }
 
@@ -159,4 +159,9 @@ async function requireImage(ecr: SendsCommands, repository: string, tag: string)
                 );
         }
     }
+}
+
+/** The `--confirm` a production-like environment's release wants, for the commands an error gives. */
+function confirmation(request: ReleaseRequest): string {
+    return isProductionLike(request.env) ? ` --confirm runtime-${request.env}` : "";
 }

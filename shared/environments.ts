@@ -1,21 +1,20 @@
 /**
- * Per-environment defaults: the one table of every config key's default (sizes, counts, retention,
- * addresses, modes). Every value here can be overridden by the config key of the same name (see
- * README, "Configuration"); shared/config/load.ts takes every default from here.
+ * The environments, each declared once: every config key's default (sizes, counts, retention,
+ * addresses, modes; each overridden by the config key of the same name, README "Configuration",
+ * and shared/config/load.ts takes every default from here), what cost assumes of its use, whether
+ * the schedule tears it down, and whether it is production-like. Adding an environment is one entry
+ * here (a copy of the most similar one) and its two stack files; everything else (commands, help,
+ * config, cost, policy, the workflows' choices) reads this table.
  */
 
 export const EGRESS_MODES = ["nat-per-az", "nat-single", "nat-instance", "public-ip"] as const;
 export type EgressMode = (typeof EGRESS_MODES)[number];
 
 /**
- * Prod keeps its tasks private behind NAT gateways: no public task addresses, and no single NAT
- * instance as the one path out (the policy pack holds the same line).
+ * A production-like environment keeps its tasks private behind NAT gateways: no public task
+ * addresses, and no single NAT instance as the one path out (the policy pack holds the same line).
  */
-export const PROD_EGRESS_MODES: readonly EgressMode[] = ["nat-per-az", "nat-single"];
-
-export function egressModesFor(env: string): readonly EgressMode[] {
-    return env === "prod" ? PROD_EGRESS_MODES : EGRESS_MODES;
-}
+export const PRODUCTION_EGRESS_MODES: readonly EgressMode[] = ["nat-per-az", "nat-single"];
 
 /**
  * What answers the internet: an application load balancer (by the hour), or an API Gateway HTTP API
@@ -24,18 +23,8 @@ export function egressModesFor(env: string): readonly EgressMode[] {
 export const FRONT_DOORS = ["alb", "http-api"] as const;
 export type FrontDoor = (typeof FRONT_DOORS)[number];
 
-/**
- * Whether an environment may serve the application only over HTTPS: prod never serves it over plain
- * HTTP, so runtime refuses to come up without base's certificate (the policy pack holds the same line).
- */
-export function httpsOnly(env: string): boolean {
-    return env === "prod";
-}
-
-/** Prod keeps the load balancer: its access logs, and none of an HTTP API's limits (30 s, 10 MB, no WebSocket). */
-export function frontDoorsFor(env: string): readonly FrontDoor[] {
-    return env === "prod" ? ["alb"] : FRONT_DOORS;
-}
+/** A production-like environment keeps the load balancer: its access logs, and none of an HTTP API's limits (30 s, 10 MB, no WebSocket). */
+export const PRODUCTION_FRONT_DOORS: readonly FrontDoor[] = ["alb"];
 
 export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
 export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
@@ -83,6 +72,53 @@ export interface EnvironmentDefaults {
     readonly previewEnvironments: readonly string[];
 }
 
+/**
+ * Usage the program cannot know: traffic, log volume, image storage, per month of always-on running;
+ * usage-based charges scale with the hours runtime is actually up (cost/ prices it).
+ */
+export interface UsageAssumptions {
+    /** GB through the NAT gateways (image pulls, outbound calls). */
+    readonly natGbPerMonth: number;
+    /** Average load balancer capacity units while up. */
+    readonly averageLcu: number;
+    readonly logGbIngestedPerMonth: number;
+    /** GB of logs kept at any time (retention times ingestion, roughly). */
+    readonly logGbStored: number;
+    /** GB of images kept in each repository. */
+    readonly imageGbPerRepository: number;
+    /** Million DNS queries a month (only with a hosted zone). */
+    readonly route53MillionQueries: number;
+    /** GB kept in each S3 bucket a stack declares (access logs, for example). */
+    readonly s3GbPerBucket: number;
+    /**
+     * Million requests to the HTTP API (front door http-api) in a month as the environment is used:
+     * a monthly figure, not one that scales with runtime's hours (requests come only while it is up).
+     */
+    readonly apiMillionRequestsPerMonth: number;
+    /**
+     * Bytes each request adds to the HTTP API's access log: one line of runtime/http-api.ts's
+     * ACCESS_LOG_FORMAT filled in is about 350 bytes; 400 leaves room for long paths.
+     */
+    readonly apiAccessLogBytesPerRequest: number;
+}
+
+export interface EnvironmentDeclaration extends EnvironmentDefaults {
+    /**
+     * Serves users. Every protection keys off this, never off a name: destroying its runtime or base
+     * wants the stack name typed back (and --unprotect), a release or cycle wants --confirm, its
+     * tasks never get public addresses or a NAT instance as their one way out, it keeps the load
+     * balancer, never serves plain HTTP, and no pull request may read its state (its
+     * previewEnvironments stay empty, and no other environment's may name it).
+     */
+    readonly productionLike: boolean;
+    /** The nightly teardown and morning startup (shared/schedule.ts) apply to its runtime. */
+    readonly scheduled: boolean;
+    /** Other words the old Terraform setup's tags may use for it (adopt reads them, any case). */
+    readonly alsoSpelled: readonly string[];
+    /** What cost assumes of its use. */
+    readonly usage: UsageAssumptions;
+}
+
 /** The defaults every environment shares. */
 const EVERY_ENVIRONMENT = {
     vpcCidr: "10.0.0.0/16",
@@ -92,7 +128,7 @@ const EVERY_ENVIRONMENT = {
     discovery: "stack",
 } as const;
 
-export const ENVIRONMENTS = {
+export const ENVIRONMENTS: Readonly<Record<string, EnvironmentDeclaration>> = {
     dev: {
         ...EVERY_ENVIRONMENT,
         previewEnvironments: ["dev"],
@@ -113,6 +149,20 @@ export const ENVIRONMENTS = {
         protect: false,
         accessLogs: false,
         zoneAtApex: false,
+        productionLike: false,
+        scheduled: true,
+        alsoSpelled: ["development", "develop"],
+        usage: {
+            natGbPerMonth: 5,
+            averageLcu: 0.5,
+            logGbIngestedPerMonth: 1,
+            logGbStored: 0.25,
+            imageGbPerRepository: 1,
+            route53MillionQueries: 0.1,
+            s3GbPerBucket: 1,
+            apiMillionRequestsPerMonth: 0.5,
+            apiAccessLogBytesPerRequest: 400,
+        },
     },
     staging: {
         ...EVERY_ENVIRONMENT,
@@ -134,6 +184,20 @@ export const ENVIRONMENTS = {
         protect: false,
         accessLogs: false,
         zoneAtApex: false,
+        productionLike: false,
+        scheduled: true,
+        alsoSpelled: ["stage", "stg"],
+        usage: {
+            natGbPerMonth: 10,
+            averageLcu: 1,
+            logGbIngestedPerMonth: 2,
+            logGbStored: 1,
+            imageGbPerRepository: 1,
+            route53MillionQueries: 0.2,
+            s3GbPerBucket: 1,
+            apiMillionRequestsPerMonth: 2,
+            apiAccessLogBytesPerRequest: 400,
+        },
     },
     prod: {
         ...EVERY_ENVIRONMENT,
@@ -155,12 +219,58 @@ export const ENVIRONMENTS = {
         protect: true,
         accessLogs: true,
         zoneAtApex: true,
+        productionLike: true,
+        scheduled: false,
+        alsoSpelled: ["production", "prd"],
+        usage: {
+            natGbPerMonth: 100,
+            averageLcu: 5,
+            logGbIngestedPerMonth: 20,
+            logGbStored: 20,
+            imageGbPerRepository: 2,
+            route53MillionQueries: 5,
+            s3GbPerBucket: 10,
+            apiMillionRequestsPerMonth: 50,
+            apiAccessLogBytesPerRequest: 400,
+        },
     },
-} as const satisfies Record<string, EnvironmentDefaults>;
+};
 
-export type EnvironmentName = keyof typeof ENVIRONMENTS;
-export const ENVIRONMENT_NAMES = Object.keys(ENVIRONMENTS) as EnvironmentName[];
+/** The name of an entry of ENVIRONMENTS (isEnvironmentName tells). */
+export type EnvironmentName = string;
+
+/** The environments in the order declared: commands offer them, status walks them. */
+export const ENVIRONMENT_NAMES: readonly EnvironmentName[] = Object.keys(ENVIRONMENTS);
+
+/** The file an environment is declared in, for errors that ask for a new entry. */
+export const ENVIRONMENTS_FILE = "shared/environments.ts";
 
 export function isEnvironmentName(name: string): name is EnvironmentName {
     return Object.prototype.hasOwnProperty.call(ENVIRONMENTS, name);
+}
+
+export function isProductionLike(env: EnvironmentName): boolean {
+    return ENVIRONMENTS[env].productionLike;
+}
+
+/** The production-like environments, for help texts and errors. */
+export function productionLikeEnvironments(): EnvironmentName[] {
+    return ENVIRONMENT_NAMES.filter(isProductionLike);
+}
+
+export function egressModesFor(env: EnvironmentName): readonly EgressMode[] {
+    return isProductionLike(env) ? PRODUCTION_EGRESS_MODES : EGRESS_MODES;
+}
+
+/**
+ * Whether an environment may serve the application only over HTTPS: a production-like one never
+ * serves it over plain HTTP, so runtime refuses to come up without base's certificate (the policy
+ * pack holds the same line).
+ */
+export function httpsOnly(env: EnvironmentName): boolean {
+    return isProductionLike(env);
+}
+
+export function frontDoorsFor(env: EnvironmentName): readonly FrontDoor[] {
+    return isProductionLike(env) ? PRODUCTION_FRONT_DOORS : FRONT_DOORS;
 }

@@ -1,4 +1,4 @@
-import { EnvironmentName } from "./environments";
+import { ENVIRONMENT_NAMES, ENVIRONMENTS, EnvironmentName } from "./environments";
 
 /**
  * When runtime is up: the one schedule the nightly teardown and morning startup workflows follow
@@ -14,7 +14,7 @@ export interface RuntimeSchedule {
     readonly weekdays: readonly number[];
     /** Local dates (YYYY-MM-DD) with neither startup nor teardown: holidays. */
     readonly skipDates: readonly string[];
-    /** Environments the schedule tears down and brings back; never prod. */
+    /** Environments the schedule tears down and brings back: those declared `scheduled`, never a production-like one. */
     readonly environments: readonly EnvironmentName[];
 }
 
@@ -24,7 +24,10 @@ export const RUNTIME_SCHEDULE: RuntimeSchedule = {
     teardownHour: 20,
     weekdays: [1, 2, 3, 4, 5],
     skipDates: [],
-    environments: ["dev", "staging"],
+    // Read when asked, so an environment declared after this module loaded (a test's) is on it too.
+    get environments() {
+        return ENVIRONMENT_NAMES.filter((env) => ENVIRONMENTS[env].scheduled);
+    },
 };
 
 /** Hours a week runtime is up on the schedule (12 h x 5 days = 60 of 168). */

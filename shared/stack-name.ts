@@ -1,5 +1,5 @@
 import { ConfigError } from "./errors";
-import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName } from "./environments";
+import { ENVIRONMENT_NAMES, ENVIRONMENTS_FILE, EnvironmentName, isEnvironmentName } from "./environments";
 
 export const LAYERS = ["base", "runtime"] as const;
 export type Layer = (typeof LAYERS)[number];
@@ -30,7 +30,9 @@ export function parseStackName(stack: string): StackName {
         problems.push(`unknown layer "${layer}": ${usage}`);
     }
     if (!isEnvironmentName(env)) {
-        problems.push(`unknown environment "${env}": ${usage}, or add it to shared/environments.ts`);
+        problems.push(
+            `unknown environment "${env}": ${usage}, or declare it in ${ENVIRONMENTS_FILE} (a copy of the most similar entry)`,
+        );
     }
     if (problems.length > 0) {
         throw new ConfigError(stack, problems);

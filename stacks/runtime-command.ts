@@ -1,4 +1,4 @@
-import { environmentFrom, positiveNumber } from "../cli/args";
+import { ENV_VALUE, environmentFrom, positiveNumber } from "../cli/args";
 import { CommandSpec, FlagSpec, parseCommand } from "../cli/command";
 import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
 import { Cancellation, cancellationOf, timeoutMinutes } from "../cli/run-main";
@@ -11,7 +11,7 @@ import { LockOptions } from "./stale-lock";
 
 /** The flags `npm run up` and `npm run down` both take; each command adds its own. */
 export const RUNTIME_FLAGS: Readonly<Record<string, FlagSpec>> = {
-    env: { type: "string", value: "dev|staging|prod", help: "the environment whose runtime to act on (required)" },
+    env: { type: "string", value: ENV_VALUE, help: "the environment whose runtime to act on (required)" },
     "dry-run": { type: "boolean", help: "preview only; change nothing", default: "off" },
     "retry-after-cancel": {
         type: "boolean",

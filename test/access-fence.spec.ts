@@ -868,12 +868,12 @@ describe("each environment's access reaches its own environment only", () => {
             [
                 "base-dev",
                 { previewEnvironments: '["dev", "prod"]' },
-                "base-dev: durable-code:previewEnvironments[1] is prod, which no pull request may read: a pull request presents one subject to every environment's roles; prod's preview runs on main through its reviewed environment; change it in Pulumi.base-dev.yaml",
+                "base-dev: durable-code:previewEnvironments[1] is prod, which is production-like and which no pull request may read: a pull request presents one subject to every environment's roles; prod's preview runs on main through its reviewed environment; change it in Pulumi.base-dev.yaml",
             ],
             [
                 "base-prod",
                 { previewEnvironments: '["staging"]' },
-                "base-prod: durable-code:previewEnvironments: no role of base-prod may trust pull requests, which present one subject to every environment; set it in Pulumi.base-dev.yaml; change it in Pulumi.base-prod.yaml",
+                "base-prod: durable-code:previewEnvironments: prod is production-like, and no role of base-prod may trust pull requests, which present one subject to every environment; set it in the base stack file of an environment that is not production-like; change it in Pulumi.base-prod.yaml",
             ],
         ];
         for (const [stack, settings, message] of refusals) {

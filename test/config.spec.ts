@@ -364,12 +364,12 @@ describe("configuration", () => {
             [
                 "runtime-prod",
                 { egress: "nat-instance" },
-                `durable-code:egress nat-instance makes one instance prod's only way out; use nat-per-az or nat-single; ${fix("runtime-prod")}`,
+                `durable-code:egress nat-instance makes one instance the only way out of prod, which is production-like; use nat-per-az or nat-single; ${fix("runtime-prod")}`,
             ],
             [
                 "runtime-prod",
                 { frontDoor: "http-api" },
-                `durable-code:frontDoor http-api is not allowed in prod: prod keeps the load balancer (access logs, no 30-second or 10 MB limit); use alb; ${fix("runtime-prod")}`,
+                `durable-code:frontDoor http-api is not allowed in prod: a production-like environment keeps the load balancer (access logs, no 30-second or 10 MB limit); use alb; ${fix("runtime-prod")}`,
             ],
             [
                 "base-dev",
@@ -389,7 +389,7 @@ describe("configuration", () => {
             [
                 "runtime-prod",
                 { egress: "public-ip" },
-                `durable-code:egress public-ip gives prod tasks public IP addresses; use nat-per-az or nat-single; ${fix("runtime-prod")}`,
+                `durable-code:egress public-ip gives the tasks of prod, which is production-like, public IP addresses; use nat-per-az or nat-single; ${fix("runtime-prod")}`,
             ],
             [
                 "runtime-dev",

@@ -4,12 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compare, CostSummary, estimate, summarize } from "../cost/estimate";
 import { main as cost } from "../commands/cost";
-import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
 import { FREE_TYPES, priceResources } from "../cost/price-resources";
 import { PRICES } from "../cost/prices";
 import { DeclaredResource } from "../offline/engine";
 import { evaluateEnvironment } from "../offline/evaluate";
-import { egressModesFor } from "../shared/environments";
+import { egressModesFor, ENVIRONMENTS } from "../shared/environments";
 
 const resource = (
     type: string,
@@ -30,7 +29,7 @@ const resource = (
 });
 const close = (actual: number, expected: number) =>
     assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
-const usage = { ...USAGE_ASSUMPTIONS.dev, natGbPerMonth: 10, averageLcu: 1, logGbIngestedPerMonth: 2, logGbStored: 1 };
+const usage = { ...ENVIRONMENTS.dev.usage, natGbPerMonth: 10, averageLcu: 1, logGbIngestedPerMonth: 2, logGbStored: 1 };
 
 describe("cost model", () => {
     describe("prices a known inventory exactly", () => {
@@ -236,7 +235,7 @@ describe("cost model", () => {
                 });
                 for (const evaluation of [base, runtime]) {
                     assert.deepEqual(
-                        priceResources(evaluation.resources, "us-west-2", USAGE_ASSUMPTIONS[env]).unpriced,
+                        priceResources(evaluation.resources, "us-west-2", ENVIRONMENTS[env].usage).unpriced,
                         [],
                         evaluation.stack,
                     );
@@ -250,7 +249,7 @@ describe("cost model", () => {
         });
         for (const evaluation of [base, runtime]) {
             assert.deepEqual(
-                priceResources(evaluation.resources, "us-west-2", USAGE_ASSUMPTIONS.dev).unpriced,
+                priceResources(evaluation.resources, "us-west-2", ENVIRONMENTS.dev.usage).unpriced,
                 [],
                 `${evaluation.stack} with front door http-api`,
             );
@@ -438,7 +437,7 @@ describe("cost model", () => {
                 /^dev \(nat-single\), us-west-2\nfrom Pulumi\.base-dev\.yaml and Pulumi\.runtime-dev\.yaml\n\nbase-dev\nresource +unit +quantity\/month +unit price +monthly/,
             );
             assert.match(out[0], /runtime, per month on the schedule \(260 h up\) +\$\d+\.\d\d/);
-            assert.match(out[0], /assumptions \(cost\/assumptions\.ts, dev\): 5 GB\/month through NAT/);
+            assert.match(out[0], /assumptions \(usage in shared\/environments\.ts, dev\): 5 GB\/month through NAT/);
         });
 
         it("--markdown gives a table for a pull request comment, --json the figures", async () => {

@@ -250,7 +250,7 @@ describe("egress nat-instance: private tasks for less than public IPs", () => {
                 }),
             {
                 message:
-                    "runtime-prod: durable-code:egress nat-instance makes one instance prod's only way out; use nat-per-az or nat-single; change it in Pulumi.runtime-prod.yaml",
+                    "runtime-prod: durable-code:egress nat-instance makes one instance the only way out of prod, which is production-like; use nat-per-az or nat-single; change it in Pulumi.runtime-prod.yaml",
             },
         );
         const { runtime } = await evaluateEnvironment("dev");

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { priceResources } from "../cost/price-resources";
-import { USAGE_ASSUMPTIONS } from "../cost/assumptions";
+import { ENVIRONMENTS } from "../shared/environments";
 import { fakeCloud } from "../offline/cloud";
 import { evaluateStack, Evaluation } from "../offline/engine";
 import { evaluateEnvironment, stackConfig } from "../offline/evaluate";
@@ -323,7 +323,7 @@ describe("security", () => {
                 }),
                 [],
             );
-            assert.deepEqual(priceResources(withRoles.resources, "us-west-2", USAGE_ASSUMPTIONS.dev).unpriced, []);
+            assert.deepEqual(priceResources(withRoles.resources, "us-west-2", ENVIRONMENTS.dev.usage).unpriced, []);
             const iam = withRoles.resources.filter((resource) => resource.type.startsWith("aws:iam/"));
             assert.deepEqual(iam.map((resource) => resource.type).sort(), [
                 "aws:iam/policy:Policy",
@@ -337,7 +337,7 @@ describe("security", () => {
                 "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
                 "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             ]);
-            assert.deepEqual(priceResources(iam, "us-west-2", USAGE_ASSUMPTIONS.dev), { items: [], unpriced: [] });
+            assert.deepEqual(priceResources(iam, "us-west-2", ENVIRONMENTS.dev.usage), { items: [], unpriced: [] });
         });
 
         const refusals: Array<[Record<string, string>, string]> = [

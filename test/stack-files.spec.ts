@@ -216,6 +216,8 @@ describe("the committed stack files are what gets tested, checked and priced", (
         });
 
         describe("refuses what is not a stack of this project before reading anything, exit 2", () => {
+            /** What check says of a stack it does not know: every declared one, and the file that declares them. */
+            const STACKS = `Its stacks are ${LAYERS.flatMap((layer) => ENVIRONMENT_NAMES.map((env) => stackNameOf(layer, env))).join(", ")} (<layer>-<env>; a new environment goes in shared/environments.ts first)`;
             const refusals: ReadonlyArray<readonly [string[], string]> = [
                 [
                     ["--file", "README.md"],
@@ -234,12 +236,12 @@ describe("the committed stack files are what gets tested, checked and priced", (
                     "--file /nonexistent/Pulumi.runtime-dev.yaml: no such file",
                 ],
                 [
-                    ["--stack", "runtime-qa"],
-                    "--stack runtime-qa is not a stack of this project. Its stacks are base-dev, base-staging, base-prod, runtime-dev, runtime-staging, runtime-prod (<layer>-<env>; a new environment goes in shared/environments.ts first)",
+                    ["--stack", "runtime-undeclared"],
+                    `--stack runtime-undeclared is not a stack of this project. ${STACKS}`,
                 ],
                 [
                     ["--stack", "runtime-dv"],
-                    "--stack runtime-dv is not a stack of this project; did you mean runtime-dev? Its stacks are base-dev, base-staging, base-prod, runtime-dev, runtime-staging, runtime-prod (<layer>-<env>; a new environment goes in shared/environments.ts first)",
+                    `--stack runtime-dv is not a stack of this project; did you mean runtime-dev? ${STACKS}`,
                 ],
                 [
                     ["--stack", "Pulumi.runtime-dev.yaml"],
@@ -255,16 +257,14 @@ describe("the committed stack files are what gets tested, checked and priced", (
                 });
             }
 
-            it("a runtime-qa file of its own does not get past the unknown environment either", async () => {
-                writeFileSync(stackFilePath("runtime-qa", copy.dir), "config:\n  aws:region: us-west-2\n");
+            it("a runtime-undeclared file of its own does not get past the unknown environment either", async () => {
+                writeFileSync(stackFilePath("runtime-undeclared", copy.dir), "config:\n  aws:region: us-west-2\n");
                 await assert.rejects(
-                    check(["--file", stackFilePath("runtime-qa", copy.dir)], undefined, () =>
+                    check(["--file", stackFilePath("runtime-undeclared", copy.dir)], undefined, () =>
                         assert.fail("nothing is checked"),
                     ),
                     {
-                        message: new RegExp(
-                            `^--file ${stackFilePath("runtime-qa", copy.dir)}: runtime-qa is not a stack of this project\\. Its stacks are `,
-                        ),
+                        message: `--file ${stackFilePath("runtime-undeclared", copy.dir)}: runtime-undeclared is not a stack of this project. ${STACKS}`,
                         exitCode: 2,
                     } as object,
                 );

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { ENVIRONMENT_NAMES } from "../shared/environments";
 import { parseStackName } from "../shared/stack-name";
 
 describe("stack names", () => {
@@ -11,14 +12,16 @@ describe("stack names", () => {
         assert.deepEqual(parseStackName("base-prod"), { stack: "base-prod", layer: "base", env: "prod" });
     });
 
-    const usage =
-        'stacks are named <layer>-<env> with layer base or runtime and env dev, staging, prod; select one with "pulumi stack select base-dev"';
+    const usage = `stacks are named <layer>-<env> with layer base or runtime and env ${ENVIRONMENT_NAMES.join(", ")}; select one with "pulumi stack select base-dev"`;
     const cases: Array<[string, string]> = [
         ["dev", `dev: "dev" is not a valid stack name: ${usage}`],
         ["base_dev", `base_dev: "base_dev" is not a valid stack name: ${usage}`],
         ["Runtime-dev", `Runtime-dev: "Runtime-dev" is not a valid stack name: ${usage}`],
         ["app-dev", `app-dev: unknown layer "app": ${usage}`],
-        ["runtime-qa", `runtime-qa: unknown environment "qa": ${usage}, or add it to shared/environments.ts`],
+        [
+            "runtime-undeclared",
+            `runtime-undeclared: unknown environment "undeclared": ${usage}, or declare it in shared/environments.ts (a copy of the most similar entry)`,
+        ],
     ];
     for (const [stack, message] of cases) {
         it(`rejects "${stack}"`, () => assert.throws(() => parseStackName(stack), { message }));
@@ -26,10 +29,13 @@ describe("stack names", () => {
 
     it("lists both problems when layer and environment are unknown", () => {
         assert.throws(
-            () => parseStackName("app-qa"),
+            () => parseStackName("app-undeclared"),
             (error: Error) => {
-                assert.match(error.message, /^app-qa: 2 problems in the configuration:\n {2}- unknown layer "app"/);
-                assert.match(error.message, /\n {2}- unknown environment "qa"/);
+                assert.match(
+                    error.message,
+                    /^app-undeclared: 2 problems in the configuration:\n {2}- unknown layer "app"/,
+                );
+                assert.match(error.message, /\n {2}- unknown environment "undeclared"/);
                 return true;
             },
         );

@@ -206,7 +206,7 @@ describe("wrong input, generated: refused with exit 2, naming the flag or key, n
             numRuns: 500,
             examples: [
                 // Found before issue 31: "unknown environment" named no flag; check's stack hint was pulumi's.
-                [{ command: "cycle", argv: ["--env", "qa"], names: "--env" }],
+                [{ command: "cycle", argv: ["--env", "undeclared"], names: "--env" }],
                 [{ command: "check", argv: ["--stack", "runtime-dv"], names: "--stack runtime-dv" }],
             ],
         });

@@ -1,4 +1,12 @@
-import { CPU_ARCHITECTURES, DISCOVERY_MODES, EGRESS_MODES, FRONT_DOORS } from "../environments";
+import {
+    CPU_ARCHITECTURES,
+    DISCOVERY_MODES,
+    EGRESS_MODES,
+    ENVIRONMENT_NAMES,
+    EnvironmentName,
+    FRONT_DOORS,
+    isProductionLike,
+} from "../environments";
 import { Layer } from "../stack-name";
 import { SERVICE_NAMES } from "../services";
 import {
@@ -61,15 +69,17 @@ const bucketName = matching(
     "an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)",
 );
 
-/** Never prod: a pull request presents the same subject to every environment's roles, and prod previews on main through its reviewed environment. */
-const PREVIEWABLE_ENVIRONMENTS = ["dev", "staging"] as const;
-const previewEnvironment = (key: string, raw: unknown): Parsed<(typeof PREVIEWABLE_ENVIRONMENTS)[number]> =>
-    raw === "prod"
+/**
+ * Never a production-like environment: a pull request presents the same subject to every
+ * environment's roles, and production previews on main through its reviewed environment.
+ */
+const previewEnvironment = (key: string, raw: unknown): Parsed<EnvironmentName> =>
+    typeof raw === "string" && ENVIRONMENT_NAMES.includes(raw) && isProductionLike(raw)
         ? {
               ok: false,
-              problem: `${key} is prod, which no pull request may read: a pull request presents one subject to every environment's roles; prod's preview runs on main through its reviewed environment`,
+              problem: `${key} is ${raw}, which is production-like and which no pull request may read: a pull request presents one subject to every environment's roles; ${raw}'s preview runs on main through its reviewed environment`,
           }
-        : within(oneOf(PREVIEWABLE_ENVIRONMENTS))(key, raw);
+        : within(oneOf(ENVIRONMENT_NAMES.filter((env) => !isProductionLike(env))))(key, raw);
 
 interface KeySpec<T> {
     readonly layers: readonly Layer[];

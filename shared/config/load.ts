@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, EnvironmentDefaults, frontDoorsFor } from "../environments";
+import { ENVIRONMENTS, EnvironmentDefaults, frontDoorsFor, isProductionLike } from "../environments";
 import { environmentZoneName } from "../naming";
 import { StackName, stackNameOf } from "../stack-name";
 import { ConfigError } from "../errors";
@@ -34,7 +34,7 @@ export function loadConfig(
     const common = commonConfig(read, raw["aws:region"]);
     if (!frontDoorsFor(name.env).includes(common.frontDoor)) {
         problems.push(
-            `${context.project}:frontDoor ${common.frontDoor} is not allowed in ${name.env}: prod keeps the load balancer (access logs, no 30-second or 10 MB limit); use ${frontDoorsFor(name.env).join(" or ")}; ${read.where}`,
+            `${context.project}:frontDoor ${common.frontDoor} is not allowed in ${name.env}: a production-like environment keeps the load balancer (access logs, no 30-second or 10 MB limit); use ${frontDoorsFor(name.env).join(" or ")}; ${read.where}`,
         );
     }
     const config = name.layer === "base" ? baseConfig(read, common, problems) : runtimeConfig(read, common, problems);
@@ -234,9 +234,9 @@ function baseProblems(read: Read, common: CommonConfig, vpcCidr: string, azCount
             `${key("accessLogsBucket")} is set but ${key("accessLogs")} is false; remove one of them; ${where}`,
         );
     }
-    if (name.env === "prod" && (values.previewEnvironments ?? []).length > 0) {
+    if (isProductionLike(name.env) && (values.previewEnvironments ?? []).length > 0) {
         problems.push(
-            `${key("previewEnvironments")}: no role of base-prod may trust pull requests, which present one subject to every environment; set it in Pulumi.base-dev.yaml; ${where}`,
+            `${key("previewEnvironments")}: ${name.env} is production-like, and no role of ${name.stack} may trust pull requests, which present one subject to every environment; set it in the base stack file of an environment that is not production-like; ${where}`,
         );
     }
     return problems;

@@ -1,4 +1,4 @@
-import { egressModesFor, PROD_EGRESS_MODES } from "../environments";
+import { egressModesFor, isProductionLike, PRODUCTION_EGRESS_MODES } from "../environments";
 import { fargateSizeProblem } from "../fargate";
 import { SERVICE_NAMES } from "../services";
 import { cidrRange } from "../subnet-plan";
@@ -43,9 +43,11 @@ export function runtimeProblems(config: RuntimeConfig, where: string, invalid: R
     if (!egressModesFor(config.env).includes(config.egress)) {
         const why =
             config.egress === "public-ip"
-                ? "gives prod tasks public IP addresses"
-                : "makes one instance prod's only way out";
-        problems.push(`${key("egress")} ${config.egress} ${why}; use ${PROD_EGRESS_MODES.join(" or ")}; ${where}`);
+                ? `gives the tasks of ${config.env}, which is production-like, public IP addresses`
+                : `makes one instance the only way out of ${config.env}, which is production-like`;
+        problems.push(
+            `${key("egress")} ${config.egress} ${why}; use ${PRODUCTION_EGRESS_MODES.join(" or ")}; ${where}`,
+        );
     }
     if (config.zoneName) problems.push(...hostnameProblems(config, config.zoneName));
     return problems;
@@ -80,7 +82,7 @@ export function wakeProblems(values: ConfigValues, config: RuntimeConfig, where:
                   `${key("idleMinutes")} is read only with ${key("wakeOnRequest")} true; remove idleMinutes or set wakeOnRequest true; ${where}`,
               ];
     }
-    if (config.env === "prod") {
+    if (isProductionLike(config.env)) {
         return [
             `${key("wakeOnRequest")} is not allowed in ${config.env}, a production-like environment: after each sleep its first visitors get 503 for minutes while the tasks start; remove wakeOnRequest; ${where}`,
         ];

@@ -11,6 +11,7 @@ import { verifyAdoption } from "../../adopt/verify";
 import { main as check } from "../../commands/check";
 import { PROJECT_DIR } from "../../offline/stack-files";
 import { Recorder } from "../fakes/recorder";
+import { ENVIRONMENT_NAMES, ENVIRONMENTS } from "../../shared/environments";
 import {
     formatVersion3,
     managed,
@@ -543,7 +544,9 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
             const state = taggedEnvironment(oldBase(), "sandbox");
             assert.equal(
                 await attempt(state, ["--env", "dev"]),
-                'STATE says its environment is "sandbox" (aws_vpc.main tag Environment=sandbox; aws_internet_gateway.main tag Environment=sandbox; aws_subnet.public[0] tag Environment=sandbox), which names none of dev, staging or prod as adopt reads them (dev: dev, development, develop; staging: staging, stage, stg; prod: prod, production, prd); if it is base-dev\'s state, run again with --state-environment sandbox. Nothing was written',
+                'STATE says its environment is "sandbox" (aws_vpc.main tag Environment=sandbox; aws_internet_gateway.main tag Environment=sandbox; aws_subnet.public[0] tag Environment=sandbox), which names no environment as adopt reads them ' +
+                    `(${ENVIRONMENT_NAMES.map((env) => `${env}: ${[env, ...ENVIRONMENTS[env].alsoSpelled].join(", ")}`).join("; ")}); ` +
+                    "if it is base-dev's state, run again with --state-environment sandbox. Nothing was written",
             );
             assert.equal(await attempt(state, ["--env", "dev", "--state-environment", "sandbox"]), 0, lines.join("\n"));
         });

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ENVIRONMENT_NAMES } from "../../shared/environments";
 import { CycleOptions, runCycle } from "../../stacks/cycle";
 import { main } from "../../commands/cycle";
 import { RunReport } from "../../stacks/report";
@@ -290,9 +291,10 @@ describe("npm run cycle", () => {
         const run = (argv: string[]) => main(argv, new AbortController().signal, undefined);
 
         it("rejects an unknown environment before anything runs", async () => {
-            await assert.rejects(run(["--env", "qa"]), {
-                message:
-                    /^--env qa is not an environment of this project; use one of dev, staging, prod\nusage: npm run cycle/,
+            await assert.rejects(run(["--env", "undeclared"]), {
+                message: new RegExp(
+                    `^--env undeclared is not an environment of this project; use one of ${ENVIRONMENT_NAMES.join(", ")}, or declare it in shared/environments\\.ts\nusage: npm run cycle`,
+                ),
                 exitCode: 2,
             } as object);
         });

@@ -213,7 +213,7 @@ describe("npm run release", () => {
 
     describe("bad input is refused before any call", () => {
         const refusals: Array<[string[], RegExp]> = [
-            [["--env", "qa", "--tag", "v1"], /^--env qa is not an environment of this project/],
+            [["--env", "undeclared", "--tag", "v1"], /^--env undeclared is not an environment of this project/],
             [["--env", "dev"], /^--tag is required \(or --rollback\)/],
             [["--env", "dev", "--tag", "v1 bad!"], /^--tag "v1 bad!" is not a Docker image tag/],
             [["--env", "dev", "--tag=-v1"], /^--tag "-v1" is not a Docker image tag/],

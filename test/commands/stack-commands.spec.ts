@@ -562,11 +562,11 @@ describe("stack commands", () => {
                 ],
                 [
                     "down --env dev --confirm runtime-prod",
-                    "--confirm runtime-prod is for prod, and this run is for runtime-dev, which needs no confirmation; leave --confirm out",
+                    "--confirm runtime-prod is for production-like environments (prod), and this run is for runtime-dev, which needs no confirmation; leave --confirm out",
                 ],
                 [
                     "down --env dev --dry-run --confirm runtime-prod",
-                    "--confirm runtime-prod is for prod, and this run is for runtime-dev, which needs no confirmation; leave --confirm out",
+                    "--confirm runtime-prod is for production-like environments (prod), and this run is for runtime-dev, which needs no confirmation; leave --confirm out",
                 ],
                 [
                     "down --env dev --retry-after-cancel --stale-lock-minutes -5",
@@ -594,7 +594,7 @@ describe("stack commands", () => {
 
         it("up refuses when the environment has no base", async () => {
             await assert.rejects(
-                runtime(["up", "--env", "qa"], signal, await Stacks.open(pulumi.asCommand()), log, ecs),
+                runtime(["up", "--env", "undeclared"], signal, await Stacks.open(pulumi.asCommand()), log, ecs),
                 { exitCode: 2 } as object,
             );
             await assert.rejects(
@@ -626,7 +626,8 @@ describe("stack commands", () => {
         it("refuses --unprotect outside prod, where nothing is protected", async () => {
             pulumi.addStack("base-dev", { vpcId: "vpc-1" });
             await assert.rejects(destroy(["--env", "dev", "--confirm", "base-dev", "--unprotect"]), {
-                message: "--unprotect removes prod's protection; base-dev protects nothing, so leave --unprotect out",
+                message:
+                    "--unprotect removes the protection of a production-like environment; base-dev protects nothing, so leave --unprotect out",
                 exitCode: 2,
             } as object);
             assert.deepEqual(pulumi.commandsFor(), ["whoami --json"]);
