@@ -46,10 +46,10 @@ export function scheduledUpHoursPerMonth(env: EnvironmentName): number {
 const sum = (items: readonly LineItem[]) => items.reduce((total, item) => total + item.monthly, 0);
 
 /**
- * Base is always on; what it charges by use while runtime runs (log ingestion into its log groups)
- * accrues only in runtime's up hours. Runtime's hourly and traffic charges accrue only while it is up.
+ * Base's month: what it costs at rest, plus what it charges by use while runtime runs (log ingestion
+ * into its log groups) for runtime's up hours only. Base is always on; runtime's hourly and traffic
+ * charges accrue only while it is up.
  */
-/** Base's month: what it costs at rest, plus what it costs while runtime is up (e.g. log ingestion) for the hours runtime is up. */
 export function baseMonthlyCost(items: readonly LineItem[], upHoursPerMonth: number): number {
     return (
         sum(items.filter((item) => !item.whileUp)) +

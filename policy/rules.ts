@@ -158,7 +158,7 @@ export const RULES: readonly Rule[] = [
         },
     },
     {
-        name: "services-reached-through-load-balancer-only",
+        name: "services-reached-through-front-door-only",
         description:
             "Ingress to the services' group comes from the front door's group (the load balancer's or the VPC link's), never from an address range.",
         enforcementLevel: "mandatory",
@@ -172,7 +172,7 @@ export const RULES: readonly Rule[] = [
                 .map((rule) =>
                     violation(
                         rule,
-                        "lets an address range reach the services; reference the load balancer's security group instead",
+                        "lets an address range reach the services; reference the front door's security group (the load balancer's or the VPC link's) instead",
                     ),
                 ),
     },

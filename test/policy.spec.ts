@@ -143,7 +143,7 @@ describe("policy pack", () => {
                     cidrIpv4: "0.0.0.0/0",
                     referencedSecurityGroupId: undefined,
                 })),
-            "services-reached-through-load-balancer-only": () =>
+            "services-reached-through-front-door-only": () =>
                 withChange(checked(dev.base), named("security-groups-services-in-frontend"), (props) => ({
                     ...props,
                     cidrIpv4: "10.0.0.0/8",

@@ -21,7 +21,7 @@ export type Lookups = { readonly [K in ContractKey]: (known: Partial<BaseContrac
  * the configured domain). Each invoke runs at most once.
  */
 export function baseLookups(config: RuntimeConfig): Lookups {
-    const found = (what: string, cause: unknown) => {
+    const notFound = (what: string, cause: unknown) => {
         const detail = providerReason(cause);
         return new ConfigError(config.stack, [
             `no ${what} in ${config.region} for base-${config.env}${detail ? ` (${detail})` : ""}; ` +
@@ -40,14 +40,14 @@ export function baseLookups(config: RuntimeConfig): Lookups {
         const filters = tagged({ Role: "vpc" });
         return aws.ec2
             .getVpc({ filters })
-            .catch((cause) => Promise.reject(found(`VPC tagged ${describe(filters)}`, cause)));
+            .catch((cause) => Promise.reject(notFound(`VPC tagged ${describe(filters)}`, cause)));
     });
     // Zone order matters: nat-per-az routes zone i's private table to zone i's NAT gateway.
     const subnetIdsInZoneOrder = (tier: "public" | "private") =>
         once(async () => {
             const filters = tagged({ Tier: tier });
             const result = await aws.ec2.getSubnets({ filters });
-            if (result.ids.length === 0) throw found(`subnets tagged ${describe(filters)}`, "none matched");
+            if (result.ids.length === 0) throw notFound(`subnets tagged ${describe(filters)}`, "none matched");
             const subnets = await Promise.all([...result.ids].sort().map((id) => aws.ec2.getSubnet({ id })));
             return subnets
                 .sort((a, b) => a.availabilityZone.localeCompare(b.availabilityZone))
@@ -60,7 +60,7 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             const filters = tagged({ Role: role });
             const group = await aws.ec2
                 .getSecurityGroup({ filters })
-                .catch((cause) => Promise.reject(found(`security group tagged ${describe(filters)}`, cause)));
+                .catch((cause) => Promise.reject(notFound(`security group tagged ${describe(filters)}`, cause)));
             return group.id;
         });
     const zoneId = once(async () => {
@@ -75,7 +75,7 @@ export function baseLookups(config: RuntimeConfig): Lookups {
                     ]),
                 );
             }
-            return Promise.reject(found(`public hosted zone ${config.zoneName}`, cause));
+            return Promise.reject(notFound(`public hosted zone ${config.zoneName}`, cause));
         });
         return zone.zoneId;
     });
@@ -103,7 +103,7 @@ export function baseLookups(config: RuntimeConfig): Lookups {
                     const name = repositoryName(config, service);
                     const repository = await aws.ecr
                         .getRepository({ name })
-                        .catch((cause) => Promise.reject(found(`ECR repository ${name}`, cause)));
+                        .catch((cause) => Promise.reject(notFound(`ECR repository ${name}`, cause)));
                     return [service, { name, url: repository.repositoryUrl, arn: repository.arn }] as const;
                 }),
             );
@@ -115,7 +115,7 @@ export function baseLookups(config: RuntimeConfig): Lookups {
                     const name = logGroupName(config, service);
                     const group = await aws.cloudwatch
                         .getLogGroup({ name })
-                        .catch((cause) => Promise.reject(found(`log group ${name}`, cause)));
+                        .catch((cause) => Promise.reject(notFound(`log group ${name}`, cause)));
                     return [service, { name, arn: group.arn }] as const;
                 }),
             );
@@ -150,7 +150,7 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             const name = serviceDiscoveryNamespaceName(config);
             const namespace = await aws.servicediscovery
                 .getDnsNamespace({ name, type: "DNS_PRIVATE" })
-                .catch((cause) => Promise.reject(found(`Cloud Map namespace ${name}`, cause)));
+                .catch((cause) => Promise.reject(notFound(`Cloud Map namespace ${name}`, cause)));
             return namespace.id;
         },
         apiAccessLogGroupArn: async () => {
@@ -158,7 +158,7 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             const name = apiAccessLogGroupName(config);
             const group = await aws.cloudwatch
                 .getLogGroup({ name })
-                .catch((cause) => Promise.reject(found(`log group ${name}`, cause)));
+                .catch((cause) => Promise.reject(notFound(`log group ${name}`, cause)));
             return group.arn;
         },
         permissionsBoundaryArn: once(() => boundaryLookup(config)),
