@@ -6,7 +6,7 @@ import { loadConfig } from "../shared/config/load";
 import { parseStackName } from "../shared/stack-name";
 import { deployStatementsOf, everythingOn, SECRETS_KEY, STATE_BUCKET } from "./access-setup";
 import { ofType, single, TYPES } from "./helpers";
-import { catalogProblems } from "./iam-catalog";
+import { catalogProblems, requestProblems } from "./iam-catalog";
 import { decision, Request } from "./iam-evaluator";
 
 /**
@@ -562,6 +562,11 @@ describe("each environment's access reaches its own environment only", () => {
             it(`may not ${what}`, () => assert.notEqual(deploy(request), "allowed"));
         }
 
+        it("is asked only with the keys the Service Authorization Reference lists for each action", async () => {
+            const requests = [...Object.values(RUNTIME_UP_AND_DOWN).flat(), ...denied.map(([, request]) => request)];
+            assert.deepEqual(await requestProblems(requests), []);
+        });
+
         it("never assumes a role it created, whatever trust it gave the role (explicitly denied)", () => {
             assert.equal(
                 deploy(ask("sts:AssumeRole", role("durable-code/dev/runtime/durable-code-dev-execution"))),
@@ -577,7 +582,19 @@ describe("each environment's access reaches its own environment only", () => {
         /** The fake cloud's hosted zone for base's Cloud Map namespace. */
         const NAMESPACE_ZONE = "Z0MOCKNAMESPACE1";
         let statements: any[];
+        let httpApiBoundary: string;
         let namespaceArn: string;
+        /** The table's requests name the boundary as BOUNDARY. */
+        const withBoundary = (request: Request): Request => ({
+            ...request,
+            resource: request.resource === "BOUNDARY" ? httpApiBoundary : request.resource,
+            context: Object.fromEntries(
+                Object.entries(request.context ?? {}).map(([key, value]) => [
+                    key,
+                    value === "BOUNDARY" ? httpApiBoundary : value,
+                ]),
+            ),
+        });
         let albStatements: any[];
         before(async () => {
             const access = {
@@ -592,6 +609,7 @@ describe("each environment's access reaches its own environment only", () => {
                 fakeCloud(),
             );
             statements = deployStatementsOf(base);
+            httpApiBoundary = single(base, "aws:iam/policy:Policy", "github-boundary").state.arn;
             namespaceArn = single(base, "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").state.arn;
             const alb = await evaluateStack("base-dev", stackConfig("base-dev", access), fakeCloud());
             albStatements = deployStatementsOf(alb);
@@ -743,6 +761,18 @@ describe("each environment's access reaches its own environment only", () => {
             it(`may not ${what}`, () => assert.notEqual(decision(statements, request()), "allowed"));
         }
 
+        it("may do everything else runtime needs to come up, change a tag and go down, as with the load balancer", () => {
+            const rest = Object.entries(RUNTIME_UP_AND_DOWN)
+                .filter(([type]) => !type.startsWith("aws:lb/"))
+                .flatMap(([, requests]) => requests)
+                // This base has no secrets key.
+                .filter((request) => !request.action.startsWith("kms:"));
+            assert.deepEqual(
+                rest.filter((request) => decision(statements, withBoundary(request)) !== "allowed"),
+                [],
+            );
+        });
+
         it("is granted none of it with the load balancer: no API Gateway or Cloud Map writes, no API Gateway service-linked role", () => {
             assert.deepEqual(
                 upAndDown().filter(
@@ -757,6 +787,11 @@ describe("each environment's access reaches its own environment only", () => {
 
         it("names only actions and condition keys the Service Authorization Reference has", async () => {
             assert.deepEqual(await catalogProblems("github-deploy (http-api)", statements), []);
+        });
+
+        it("is asked only with the keys the Service Authorization Reference lists for each action", async () => {
+            const requests = [...upAndDown(), ...denied.map(([, request]) => request())];
+            assert.deepEqual(await requestProblems(requests), []);
         });
     });
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { tlsOnlyPolicy } from "../bootstrap/bucket-settings";
 import { Evaluation } from "../offline/engine";
 import { everythingOn } from "./access-setup";
-import { catalogProblems } from "./iam-catalog";
+import { catalogProblems, requestProblems } from "./iam-catalog";
 import { TYPES } from "./helpers";
 
 /** GitHub's OIDC claims in the roles' trust (IAM user guide, "Available keys for AWS web identity federation"). */
@@ -83,5 +83,15 @@ describe("every IAM statement checks out against the Service Authorization Refer
             "example WrongKey: ec2:CreateRoute does not support aws:RequestTag/Project",
             "example NoService: elasticloadbalancer:CreateLoadBalancer: no service elasticloadbalancer",
         ]);
+    });
+
+    it("catches a request carrying a key its action never carries (the check can fail)", async () => {
+        assert.deepEqual(
+            await requestProblems([
+                { action: "ec2:CreateRoute", context: { "aws:RequestTag/Project": "durable-code" } },
+                { action: "servicediscovery:DeleteService", context: { "aws:ResourceTag/Project": "durable-code" } },
+            ]),
+            ["ec2:CreateRoute carries no aws:RequestTag/Project"],
+        );
     });
 });

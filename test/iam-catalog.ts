@@ -107,3 +107,21 @@ export async function catalogProblems(
     }
     return problems;
 }
+
+/**
+ * Keys a request in a test carries that the reference does not list for its action (nor for a
+ * resource type it names): a request no real call makes, which would let a test pass on a condition
+ * AWS never evaluates.
+ */
+export async function requestProblems(
+    requests: readonly { readonly action: string; readonly context?: Readonly<Record<string, unknown>> }[],
+): Promise<string[]> {
+    const problems: string[] = [];
+    for (const request of requests) {
+        const [service, action = ""] = request.action.split(":");
+        const supported = await keysOf(service, action);
+        for (const key of Object.keys(request.context ?? {}).filter((candidate) => !isGlobal(candidate)))
+            if (!supported.some((known) => known.test(key))) problems.push(`${request.action} carries no ${key}`);
+    }
+    return problems;
+}
