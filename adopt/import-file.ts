@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { OutputFile } from "../cli/output-file";
+import { BASE_COMPONENTS } from "../base/names";
 import { join } from "node:path";
 import { PROJECT_DIR } from "../offline/stack-files";
 
@@ -27,14 +28,11 @@ export interface ReportLine {
     readonly detail: string;
 }
 
-export const COMPONENTS = {
-    network: "durable-code:base:Network",
-    "security-groups": "durable-code:base:SecurityGroups",
-    registries: "durable-code:base:Registries",
-    dns: "durable-code:base:Dns",
-    logs: "durable-code:base:ServiceLogs",
-} as const;
-export type Component = keyof typeof COMPONENTS;
+/** The base's components an import entry may have as parent, by name, and their types (base/names.ts). */
+export type Component = (typeof BASE_COMPONENTS)[keyof typeof BASE_COMPONENTS]["name"];
+export const COMPONENT_TYPES = Object.fromEntries(
+    Object.values(BASE_COMPONENTS).map(({ name, type }) => [name, type]),
+) as Record<Component, string>;
 
 /** The @pulumi/aws version package.json pins; its provider plugin has the same version. */
 export function pinnedAwsProviderVersion(dir = PROJECT_DIR): string {
@@ -62,9 +60,7 @@ export function isImportFile(text: string): boolean {
             document.resources.every(
                 (entry: ImportEntry) => typeof entry?.type === "string" && typeof entry?.name === "string",
             ) &&
-            document.resources.some((entry: ImportEntry) =>
-                Object.values(COMPONENTS).some((type) => type === entry.type),
-            )
+            document.resources.some((entry: ImportEntry) => Object.values(COMPONENT_TYPES).includes(entry.type))
         );
     } catch {
         return false;

@@ -1,5 +1,7 @@
 import { PUBLIC_LISTENER_PORTS, SERVICE_NAMES, SERVICES } from "../shared/services";
-import type { Component, ImportEntry, ReportLine } from "./import-file";
+import { BASE_COMPONENTS, SECURITY_GROUP_RULE_KEYS, securityGroupNames } from "../base/names";
+import type { ReportLine } from "./import-file";
+import type { PlanBuilder } from "./plan-builder";
 import type { StateObject } from "./terraform-state";
 import { TYPES } from "../shared/resource-types";
 
@@ -28,13 +30,16 @@ interface ProgramRule {
     readonly from?: Role;
 }
 
+const parent = BASE_COMPONENTS.securityGroups.name;
+const ruleName = (key: string) => securityGroupNames(parent).rule(key);
+
 /** The rules security-groups.ts declares, as the rules EC2 lists would look. */
 function programRules(): ProgramRule[] {
     const ingress = TYPES.ingressRule;
     const egress = TYPES.egressRule;
     return [
         ...PUBLIC_LISTENER_PORTS.map((port): ProgramRule => ({
-            logicalName: `security-groups-load-balancer-in-${port}`,
+            logicalName: ruleName(SECURITY_GROUP_RULE_KEYS.listenerIn(port)),
             type: ingress,
             role: "loadBalancer",
             egress: false,
@@ -43,7 +48,7 @@ function programRules(): ProgramRule[] {
             cidr: "0.0.0.0/0",
         })),
         ...SERVICE_NAMES.map((service): ProgramRule => ({
-            logicalName: `security-groups-services-in-${service}`,
+            logicalName: ruleName(SECURITY_GROUP_RULE_KEYS.servicesIn(service)),
             type: ingress,
             role: "services",
             egress: false,
@@ -52,7 +57,7 @@ function programRules(): ProgramRule[] {
             from: "loadBalancer",
         })),
         ...SERVICE_NAMES.map((service): ProgramRule => ({
-            logicalName: `security-groups-load-balancer-to-${service}`,
+            logicalName: ruleName(SECURITY_GROUP_RULE_KEYS.loadBalancerTo(service)),
             type: egress,
             role: "loadBalancer",
             egress: true,
@@ -61,7 +66,7 @@ function programRules(): ProgramRule[] {
             from: "services",
         })),
         {
-            logicalName: "security-groups-services-out",
+            logicalName: ruleName(SECURITY_GROUP_RULE_KEYS.servicesOut),
             type: egress,
             role: "services",
             egress: true,
@@ -77,11 +82,9 @@ function programRules(): ProgramRule[] {
  * is left behind; the program's rules that do not exist yet are created.
  */
 export function adoptRules(
+    plan: PlanBuilder,
     groupIds: Partial<Record<Role, string>>,
     rules: readonly SecurityGroupRule[],
-    entries: ImportEntry[],
-    used: Set<Component>,
-    version: string,
 ): ReportLine[] {
     const lines: ReportLine[] = [];
     const roleOf = (groupId?: string) =>
@@ -101,13 +104,13 @@ export function adoptRules(
         );
         const address = `${rule.GroupId} ${rule.IsEgress ? "egress" : "ingress"} ${rule.IpProtocol}${rule.FromPort !== undefined && rule.FromPort !== -1 ? ` ${rule.FromPort}` : ""} ${rule.CidrIpv4 ?? rule.ReferencedGroupInfo?.GroupId ?? ""} (${rule.SecurityGroupRuleId})`;
         if (match) {
-            used.add("security-groups");
-            entries.push({
+            plan.used.add(parent);
+            plan.entries.push({
                 type: match.type,
                 name: match.logicalName,
                 id: rule.SecurityGroupRuleId,
-                parent: "security-groups",
-                version,
+                parent,
+                version: plan.version,
             });
             lines.push({
                 address,

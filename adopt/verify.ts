@@ -5,23 +5,38 @@ import { EnvironmentName } from "../shared/environments";
 import { ConfigError } from "../shared/errors";
 import { stackNameOf } from "../shared/stack-name";
 import { AdoptionPlan } from "./plan";
+import { BASE_COMPONENTS, networkNames, SECURITY_GROUP_ROLE_TAGS, securityGroupNames } from "../base/names";
 import { TYPES } from "../shared/resource-types";
 
 /**
- * Program resources that stand for something the old base held: each must have an import entry,
- * or `pulumi up` would create a second one next to the adopted original.
+ * Program resources that stand for something the old base held: each must have an import entry, or
+ * `pulumi up` would create a second one next to the adopted original, unless the plan found that
+ * the state holds none (then up creates the first). By type, and where a type also covers what the
+ * old base never had (private route tables, the NAT instance's group), by the names base declares.
  */
-const COUNTERPARTS: ReadonlyArray<{ readonly type: string; readonly name: RegExp }> = [
-    { type: TYPES.vpc, name: /^network-vpc$/ },
-    { type: TYPES.internetGateway, name: /^network-igw$/ },
-    { type: TYPES.subnet, name: /^network-(public|private)-\d+$/ },
-    { type: TYPES.routeTable, name: /^network-public$/ },
-    { type: TYPES.routeTableAssociation, name: /^network-public-\d+$/ },
-    { type: TYPES.securityGroup, name: /^security-groups-(load-balancer|services)$/ },
-    { type: TYPES.repository, name: /./ },
-    { type: TYPES.lifecyclePolicy, name: /./ },
-    { type: TYPES.zone, name: /./ },
-    { type: TYPES.certificate, name: /./ },
+function isCounterpart(resource: DeclaredResource, zoneCount: number): boolean {
+    const network = networkNames(BASE_COMPONENTS.network.name);
+    const groups = securityGroupNames(BASE_COMPONENTS.securityGroups.name);
+    const publicNames = [...Array(zoneCount).keys()].map((index) => network.public(index));
+    switch (resource.type) {
+        case TYPES.routeTable:
+            return resource.name === network.publicRouteTable;
+        case TYPES.routeTableAssociation:
+            return publicNames.includes(resource.name);
+        case TYPES.securityGroup:
+            return Object.values(SECURITY_GROUP_ROLE_TAGS).some((role) => groups.group(role) === resource.name);
+        default:
+            return COUNTERPART_TYPES.includes(resource.type);
+    }
+}
+const COUNTERPART_TYPES: readonly string[] = [
+    TYPES.vpc,
+    TYPES.internetGateway,
+    TYPES.subnet,
+    TYPES.repository,
+    TYPES.lifecyclePolicy,
+    TYPES.zone,
+    TYPES.certificate,
 ];
 
 const valueAt = (inputs: Record<string, any>, path: string) =>
@@ -87,9 +102,7 @@ export async function verifyAdoption(
         urns.set(urn, earlier ?? entry.name);
     }
     for (const resource of declared) {
-        const counterpart = COUNTERPARTS.some(
-            (candidate) => candidate.type === resource.type && candidate.name.test(resource.name),
-        );
+        const counterpart = isCounterpart(resource, plan.zones.length);
         const imported = plan.entries.some(
             (entry) => entry.type === resource.type && (entry.logicalName ?? entry.name) === resource.name,
         );

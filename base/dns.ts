@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../shared/config/types";
 import { physicalName } from "../shared/naming";
 import { tagsFor } from "../shared/tags";
+import { BASE_COMPONENTS, dnsNames } from "./names";
 
 /** Two days, the TTL parent zones such as .com give their own NS records. */
 const DELEGATION_TTL_SECONDS = 172800;
@@ -37,14 +38,15 @@ export class Dns extends pulumi.ComponentResource {
         args: { config: BaseConfig; zoneName: string },
         opts: pulumi.ComponentResourceOptions = {},
     ) {
-        super("durable-code:base:Dns", name, {}, opts);
+        super(BASE_COMPONENTS.dns.type, name, {}, opts);
+        const names = dnsNames(name);
         const { config, zoneName } = args;
         const child = { parent: this };
 
         const zone = config.zoneId
             ? undefined
             : new aws.route53.Zone(
-                  `${name}-zone`,
+                  names.zone,
                   {
                       name: zoneName,
                       comment: `${physicalName(config)}: managed by Pulumi`,
@@ -58,7 +60,7 @@ export class Dns extends pulumi.ComponentResource {
         const delegation =
             zone && config.parentZoneId
                 ? new aws.route53.Record(
-                      `${name}-delegation`,
+                      names.delegation,
                       {
                           zoneId: config.parentZoneId,
                           name: zoneName,
@@ -71,7 +73,7 @@ export class Dns extends pulumi.ComponentResource {
                 : undefined;
 
         const certificate = new aws.acm.Certificate(
-            `${name}-certificate`,
+            names.certificate,
             {
                 domainName: zoneName,
                 subjectAlternativeNames: [...config.certificateAlternativeNames],
@@ -91,7 +93,7 @@ export class Dns extends pulumi.ComponentResource {
                     options.find((option) => option.domainName === `*.${domain}`)!,
             );
             return new aws.route53.Record(
-                index === 0 ? `${name}-certificate-validation` : `${name}-certificate-validation-${domain}`,
+                names.validationRecord(domain, index),
                 {
                     zoneId: this.zoneId,
                     name: validation.resourceRecordName,
@@ -105,7 +107,7 @@ export class Dns extends pulumi.ComponentResource {
         this.certificateStatus = config.dnsDelegated ? "validated" : "awaiting delegation";
         this.certificateArn = config.dnsDelegated
             ? new aws.acm.CertificateValidation(
-                  `${name}-certificate-validation`,
+                  names.validation,
                   { certificateArn: certificate.arn, validationRecordFqdns: records.map((record) => record.fqdn) },
                   { parent: this, dependsOn: delegation ? [delegation] : [] },
               ).certificateArn

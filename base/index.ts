@@ -14,6 +14,7 @@ import { Network } from "./network";
 import { Registries } from "./registries";
 import { SecurityGroups } from "./security-groups";
 import { availabilityZonesFor } from "./zones";
+import { BASE_COMPONENTS } from "./names";
 
 /** Base's stack outputs: the contract runtime reads, each value possibly not yet known. */
 export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract[K]> } & {
@@ -35,8 +36,11 @@ export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract
  */
 export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
     const zones = await availabilityZonesFor(config);
-    const network = new Network("network", { config, availabilityZones: zones.map((zone) => zone.name) });
-    const securityGroups = new SecurityGroups("security-groups", {
+    const network = new Network(BASE_COMPONENTS.network.name, {
+        config,
+        availabilityZones: zones.map((zone) => zone.name),
+    });
+    const securityGroups = new SecurityGroups(BASE_COMPONENTS.securityGroups.name, {
         config,
         vpcId: network.vpc.id,
         vpcCidr: config.vpcCidr,
@@ -52,10 +56,10 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
               securityGroupId: securityGroups.vpcLink.id,
           })
         : undefined;
-    const registries = new Registries("registries", { config });
-    const logs = new ServiceLogs("logs", { config });
+    const registries = new Registries(BASE_COMPONENTS.registries.name, { config });
+    const logs = new ServiceLogs(BASE_COMPONENTS.logs.name, { config });
     const apiAccessLog = frontDoor ? new ApiAccessLog("api-access-log", { config }) : undefined;
-    const dns = config.zoneName ? new Dns("dns", { config, zoneName: config.zoneName }) : undefined;
+    const dns = config.zoneName ? new Dns(BASE_COMPONENTS.dns.name, { config, zoneName: config.zoneName }) : undefined;
     const accessLogs =
         config.accessLogs && !config.accessLogsBucket
             ? new AccessLogsBucket("access-logs", {

@@ -4,6 +4,7 @@ import { BaseConfig } from "../shared/config/types";
 import { apiAccessLogGroupName, logGroupName } from "../shared/naming";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { tagsFor } from "../shared/tags";
+import { BASE_COMPONENTS, serviceLogName } from "./names";
 
 /**
  * One log group per service, with a fixed name (`/ecs/<project>-<env>/<service>`). A log group
@@ -14,11 +15,11 @@ export class ServiceLogs extends pulumi.ComponentResource {
     readonly groups: Record<ServiceName, aws.cloudwatch.LogGroup>;
 
     constructor(name: string, args: { config: BaseConfig }, opts: pulumi.ComponentResourceOptions = {}) {
-        super("durable-code:base:ServiceLogs", name, {}, opts);
+        super(BASE_COMPONENTS.logs.type, name, {}, opts);
         const { config } = args;
         const entries = SERVICE_NAMES.map((service) => {
             const group = new aws.cloudwatch.LogGroup(
-                `${name}-${service}`,
+                serviceLogName(name, service),
                 {
                     name: logGroupName(config, service),
                     retentionInDays: config.logRetentionDays,

@@ -4,6 +4,7 @@ import { BaseConfig } from "../shared/config/types";
 import { physicalName } from "../shared/naming";
 import { tagsFor } from "../shared/tags";
 import { planSubnets } from "../shared/subnet-plan";
+import { BASE_COMPONENTS, networkNames } from "./names";
 
 export interface NetworkArgs {
     readonly config: BaseConfig;
@@ -22,13 +23,14 @@ export class Network extends pulumi.ComponentResource {
     readonly privateRouteTables: aws.ec2.RouteTable[];
 
     constructor(name: string, args: NetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
-        super("durable-code:base:Network", name, {}, opts);
+        super(BASE_COMPONENTS.network.type, name, {}, opts);
+        const names = networkNames(name);
         const { config, availabilityZones } = args;
         const plan = config.subnetCidrs ?? planSubnets(config.vpcCidr, availabilityZones.length);
         const child = { parent: this };
 
         this.vpc = new aws.ec2.Vpc(
-            `${name}-vpc`,
+            names.vpc,
             {
                 cidrBlock: config.vpcCidr,
                 enableDnsSupport: true,
@@ -39,13 +41,13 @@ export class Network extends pulumi.ComponentResource {
         );
         // The internet gateway stays in base: AWS does not charge for it, and the load balancer needs it.
         const gateway = new aws.ec2.InternetGateway(
-            `${name}-igw`,
+            names.gateway,
             { vpcId: this.vpc.id, tags: tagsFor(config, physicalName(config, "igw")) },
             child,
         );
 
         const publicRouteTable = new aws.ec2.RouteTable(
-            `${name}-public`,
+            names.publicRouteTable,
             {
                 vpcId: this.vpc.id,
                 routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
@@ -59,7 +61,7 @@ export class Network extends pulumi.ComponentResource {
         this.privateRouteTables = [];
         availabilityZones.forEach((zone, index) => {
             const publicSubnet = new aws.ec2.Subnet(
-                `${name}-public-${index}`,
+                names.public(index),
                 {
                     vpcId: this.vpc.id,
                     cidrBlock: plan.public[index],
@@ -72,13 +74,13 @@ export class Network extends pulumi.ComponentResource {
                 child,
             );
             new aws.ec2.RouteTableAssociation(
-                `${name}-public-${index}`,
+                names.public(index),
                 { subnetId: publicSubnet.id, routeTableId: publicRouteTable.id },
                 child,
             );
 
             const privateSubnet = new aws.ec2.Subnet(
-                `${name}-private-${index}`,
+                names.private(index),
                 {
                     vpcId: this.vpc.id,
                     cidrBlock: plan.private[index],
@@ -89,7 +91,7 @@ export class Network extends pulumi.ComponentResource {
                 child,
             );
             const privateRouteTable = new aws.ec2.RouteTable(
-                `${name}-private-${index}`,
+                names.private(index),
                 {
                     vpcId: this.vpc.id,
                     tags: tagsFor(config, physicalName(config, `private-${zone}`), { Tier: "private" }),
@@ -97,7 +99,7 @@ export class Network extends pulumi.ComponentResource {
                 child,
             );
             new aws.ec2.RouteTableAssociation(
-                `${name}-private-${index}`,
+                names.private(index),
                 { subnetId: privateSubnet.id, routeTableId: privateRouteTable.id },
                 child,
             );

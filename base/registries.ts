@@ -5,18 +5,19 @@ import { repositoryName } from "../shared/naming";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { tagsFor } from "../shared/tags";
 import { lifecyclePolicyDocument } from "./lifecycle-policy";
+import { BASE_COMPONENTS, registryName } from "./names";
 
 /** One ECR repository per service: immutable tags, scanned on push, encrypted at rest. */
 export class Registries extends pulumi.ComponentResource {
     readonly repositories: Record<ServiceName, aws.ecr.Repository>;
 
     constructor(name: string, args: { config: BaseConfig }, opts: pulumi.ComponentResourceOptions = {}) {
-        super("durable-code:base:Registries", name, {}, opts);
+        super(BASE_COMPONENTS.registries.type, name, {}, opts);
         const { config } = args;
         const entries = SERVICE_NAMES.map((service) => {
             const repositoryNameOf = config.repositoryNames?.[service] ?? repositoryName(config, service);
             const repository = new aws.ecr.Repository(
-                `${name}-${service}`,
+                registryName(name, service),
                 {
                     name: repositoryNameOf,
                     imageTagMutability: "IMMUTABLE",
@@ -29,7 +30,7 @@ export class Registries extends pulumi.ComponentResource {
                 { parent: this, protect: config.protect },
             );
             new aws.ecr.LifecyclePolicy(
-                `${name}-${service}`,
+                registryName(name, service),
                 { repository: repository.name, policy: lifecyclePolicyDocument() },
                 { parent: this },
             );

@@ -5,6 +5,7 @@ import { NameScope, physicalName } from "../shared/naming";
 import { SecurityGroupRole } from "../shared/config/keys";
 import { PUBLIC_LISTENER_PORTS, SERVICE_NAMES, SERVICES } from "../shared/services";
 import { Markers, tagsFor } from "../shared/tags";
+import { BASE_COMPONENTS, SECURITY_GROUP_ROLE_TAGS, SECURITY_GROUP_RULE_KEYS, securityGroupNames } from "./names";
 
 /** The name and description of a group the program creates; an adopted group keeps its own (config). */
 export function defaultSecurityGroup(scope: NameScope, role: SecurityGroupRole): { name: string; description: string } {
@@ -59,7 +60,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
         args: SecurityGroupsArgs,
         opts: pulumi.ComponentResourceOptions = {},
     ) {
-        super("durable-code:base:SecurityGroups", name, {}, opts);
+        super(BASE_COMPONENTS.securityGroups.type, name, {}, opts);
         const { config, vpcId, vpcCidr } = args;
         this.config = config;
 
@@ -68,8 +69,8 @@ export class SecurityGroups extends pulumi.ComponentResource {
             name: config.securityGroupNames?.[role] ?? defaultSecurityGroup(config, role).name,
             description: config.securityGroupDescriptions?.[role] ?? defaultSecurityGroup(config, role).description,
         });
-        this.loadBalancer = this.group("load-balancer", vpcId, named("loadBalancer"));
-        this.services = this.group("services", vpcId, named("services"));
+        this.loadBalancer = this.group(SECURITY_GROUP_ROLE_TAGS.loadBalancer, vpcId, named("loadBalancer"));
+        this.services = this.group(SECURITY_GROUP_ROLE_TAGS.services, vpcId, named("services"));
         this.vpcLink =
             config.frontDoor === "http-api"
                 ? this.group("vpc-link", vpcId, {
@@ -87,7 +88,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
         this.frontDoorRules();
         // Tasks pull images and write logs over HTTPS to AWS endpoints, and the application may call out.
         this.rule("egress", {
-            key: "services-out",
+            key: SECURITY_GROUP_RULE_KEYS.servicesOut,
             group: this.services,
             role: "services",
             description: "Outbound from tasks (image pulls, logs, application calls)",
@@ -123,7 +124,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
         const frontDoorName = this.vpcLink ? "the API Gateway VPC link" : "the load balancer";
         for (const port of PUBLIC_LISTENER_PORTS) {
             this.rule("ingress", {
-                key: `load-balancer-in-${port}`,
+                key: SECURITY_GROUP_RULE_KEYS.listenerIn(port),
                 group: this.loadBalancer,
                 role: "load-balancer",
                 description: `Port ${port} from the internet`,
@@ -135,7 +136,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
             const port = SERVICES[service].port;
             const toService = { port, peer: { referencedSecurityGroupId: this.services.id } };
             this.rule("egress", {
-                key: `load-balancer-to-${service}`,
+                key: SECURITY_GROUP_RULE_KEYS.loadBalancerTo(service),
                 group: this.loadBalancer,
                 role: "load-balancer",
                 description: `To the ${service} containers on ${port}`,
@@ -143,14 +144,14 @@ export class SecurityGroups extends pulumi.ComponentResource {
             });
             if (this.vpcLink)
                 this.rule("egress", {
-                    key: `vpc-link-to-${service}`,
+                    key: SECURITY_GROUP_RULE_KEYS.vpcLinkTo(service),
                     group: this.vpcLink,
                     role: "vpc-link",
                     description: `To the ${service} containers on ${port}`,
                     ...toService,
                 });
             this.rule("ingress", {
-                key: `services-in-${service}`,
+                key: SECURITY_GROUP_RULE_KEYS.servicesIn(service),
                 group: this.services,
                 role: "services",
                 description: `${service} port ${port} from ${frontDoorName}`,
@@ -167,7 +168,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
         { name, description }: { name: string; description: string },
     ): aws.ec2.SecurityGroup {
         return new aws.ec2.SecurityGroup(
-            `${this.name}-${role}`,
+            securityGroupNames(this.name).group(role),
             { name, description, vpcId, tags: tagsFor(this.config, physicalName(this.config, role), { Role: role }) },
             { parent: this },
         );
@@ -183,7 +184,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
             ...spec.peer,
             tags: tagsFor(this.config, physicalName(this.config, spec.key), { Role: spec.role }),
         };
-        const logicalName = `${this.name}-${spec.key}`;
+        const logicalName = securityGroupNames(this.name).rule(spec.key);
         if (direction === "ingress") new aws.vpc.SecurityGroupIngressRule(logicalName, args, { parent: this });
         else new aws.vpc.SecurityGroupEgressRule(logicalName, args, { parent: this });
     }
