@@ -160,6 +160,10 @@ export function priceResources(
                 // Cloud Map makes a Route 53 private hosted zone for a DNS namespace, billed as one.
                 add(resource, "the namespace's private hosted zone", "route53ZoneMonth", 1, false);
                 break;
+            case TYPES.metricAlarm:
+                // Billed for the time it exists, which is while runtime is up.
+                add(resource, "alarm", "alarmMonth", 1, true);
+                break;
             case TYPES.repository:
                 add(resource, "image storage", "ecrGbMonth", usage.imageGbPerRepository, false);
                 break;

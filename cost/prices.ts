@@ -32,7 +32,8 @@ export type PriceKey =
     | "s3StandardGbMonth"
     | "gp3GbMonth"
     | "httpApiMillionRequests"
-    | "cloudMapInstanceMonth";
+    | "cloudMapInstanceMonth"
+    | "alarmMonth";
 
 const price = (usd: number, per: string, source: string, seen = "2026-11"): Price => ({ usd, per, source, seen });
 const VPC = "aws.amazon.com/vpc/pricing";
@@ -65,6 +66,8 @@ const US_STANDARD: Readonly<Record<PriceKey, Price>> = {
     // The first 300 million a month; data transferred out is billed on top, as for the load balancer.
     httpApiMillionRequests: price(1.0, "million HTTP API requests", "aws.amazon.com/api-gateway/pricing"),
     cloudMapInstanceMonth: price(0.1, "registered Cloud Map instance-month", "aws.amazon.com/cloud-map/pricing"),
+    // Per alarm metric; a standard-resolution alarm on one metric is one.
+    alarmMonth: price(0.1, "standard-resolution alarm-month", "aws.amazon.com/cloudwatch/pricing"),
 };
 
 const EC2 = "aws.amazon.com/ec2/pricing/on-demand";

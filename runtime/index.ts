@@ -10,6 +10,7 @@ import { HttpApi } from "./http-api";
 import { TaskRoles } from "./iam";
 import { LoadBalancer } from "./load-balancer";
 import { WebService, WebServiceArgs } from "./service";
+import { WakeOnRequest } from "./wake";
 
 export interface RuntimeOutputs {
     /** Where the application and every health check are reached: the zone's name once it resolves, else the front door's own. */
@@ -83,6 +84,13 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
         }),
     ) as Record<ServiceName, WebService>;
 
+    if (config.wakeOnRequest && frontDoor.apiId) {
+        new WakeOnRequest("wake", {
+            config: { ...config, wakeOnRequest: config.wakeOnRequest },
+            apiId: frontDoor.apiId,
+            targets: perService((service) => services[service].scalingTarget),
+        });
+    }
     if (hostnames && frontDoor.targetOf) {
         new DnsRecords("dns", { zoneId: base.zoneId, hostnames, targetOf: frontDoor.targetOf });
     }
@@ -110,6 +118,8 @@ interface FrontDoorParts {
     /** Where each hostname points; undefined when no record can point anywhere yet. */
     readonly targetOf?: (role: keyof Hostnames) => AliasTarget;
     readonly url: pulumi.Output<string>;
+    /** The HTTP API, whose request count wakes a wakeOnRequest environment. */
+    readonly apiId?: pulumi.Output<string>;
     readonly outputs: Pick<RuntimeOutputs, "loadBalancerDnsName" | "apiEndpoint">;
 }
 
@@ -139,6 +149,7 @@ function httpApiFrontDoor(config: RuntimeConfig, base: BaseContract, hostnames: 
         routing: [],
         targetOf: Object.keys(domains).length > 0 ? (role) => domains[role]! : undefined,
         url: api.url,
+        apiId: api.api.id,
         outputs: { apiEndpoint: api.api.apiEndpoint },
     };
 }

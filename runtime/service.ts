@@ -31,6 +31,7 @@ export interface WebServiceArgs {
 export class WebService extends pulumi.ComponentResource {
     readonly service: aws.ecs.Service;
     readonly taskDefinition: aws.ecs.TaskDefinition;
+    readonly scalingTarget: aws.appautoscaling.Target;
 
     constructor(name: string, args: WebServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super("durable-code:runtime:WebService", name, {}, opts);
@@ -87,7 +88,8 @@ export class WebService extends pulumi.ComponentResource {
                 name: physicalName(config, service),
                 cluster: args.clusterArn,
                 taskDefinition: this.taskDefinition.arn,
-                desiredCount: config.desiredCount,
+                // wakeOnRequest: deployed asleep; the first request wakes it (runtime/wake.ts).
+                desiredCount: config.wakeOnRequest ? 0 : config.desiredCount,
                 capacityProviderStrategies: strategy,
                 // ECS changes a live service's capacity provider strategy only with a new deployment;
                 // the provider refuses the update without forceNewDeployment, which in turn wants
@@ -131,34 +133,38 @@ export class WebService extends pulumi.ComponentResource {
             { parent: this, ignoreChanges: ["desiredCount"], protect: config.protect },
         );
 
-        const target = new aws.appautoscaling.Target(
+        // Asleep at rest, a service scales between 0 and desiredCount by the wake and sleep alarms alone.
+        this.scalingTarget = new aws.appautoscaling.Target(
             `${name}-scaling`,
             {
                 serviceNamespace: "ecs",
                 scalableDimension: "ecs:service:DesiredCount",
                 resourceId: pulumi.interpolate`service/${args.clusterName}/${this.service.name}`,
-                minCapacity: config.minCount,
-                maxCapacity: config.maxCount,
+                minCapacity: config.wakeOnRequest ? 0 : config.minCount,
+                maxCapacity: config.wakeOnRequest ? config.desiredCount : config.maxCount,
                 tags: tagsFor(config, physicalName(config, `${service}-scaling`)),
             },
             child,
         );
-        new aws.appautoscaling.Policy(
-            `${name}-cpu`,
-            {
-                policyType: "TargetTrackingScaling",
-                serviceNamespace: target.serviceNamespace,
-                scalableDimension: target.scalableDimension,
-                resourceId: target.resourceId,
-                targetTrackingScalingPolicyConfiguration: {
-                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-                    targetValue: config.cpuTargetPercent,
-                    scaleInCooldown: 300,
-                    scaleOutCooldown: 60,
+        if (!config.wakeOnRequest) {
+            const target = this.scalingTarget;
+            new aws.appautoscaling.Policy(
+                `${name}-cpu`,
+                {
+                    policyType: "TargetTrackingScaling",
+                    serviceNamespace: target.serviceNamespace,
+                    scalableDimension: target.scalableDimension,
+                    resourceId: target.resourceId,
+                    targetTrackingScalingPolicyConfiguration: {
+                        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                        targetValue: config.cpuTargetPercent,
+                        scaleInCooldown: 300,
+                        scaleOutCooldown: 60,
+                    },
                 },
-            },
-            child,
-        );
+                child,
+            );
+        }
         this.registerOutputs({ serviceName: this.service.name });
     }
 }

@@ -16,6 +16,7 @@ export const TYPES = {
     scalingPolicy: "aws:appautoscaling/policy:Policy",
     scalingTarget: "aws:appautoscaling/target:Target",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     eip: "aws:ec2/eip:Eip",
     instance: "aws:ec2/instance:Instance",
     internetGateway: "aws:ec2/internetGateway:InternetGateway",

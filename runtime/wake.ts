@@ -1,0 +1,124 @@
+import * as aws from "../shared/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RuntimeConfig } from "../shared/config/types";
+import { physicalName } from "../shared/naming";
+import { SERVICE_NAMES, ServiceName } from "../shared/services";
+import { tagsFor } from "../shared/tags";
+
+/**
+ * API Gateway publishes an HTTP API's metrics to CloudWatch once a minute, under AWS/ApiGateway with
+ * the dimensions ApiId and Stage; `Count` is the number of requests in the period (developer guide,
+ * "Monitor CloudWatch metrics for HTTP APIs"). The only stage is `$default`.
+ */
+export const REQUEST_METRIC = { namespace: "AWS/ApiGateway", metricName: "Count", stage: "$default" } as const;
+export const PERIOD_SECONDS = 60;
+
+/** What a scaling policy acts on: one service's scalable target. */
+export interface ScalableTarget {
+    readonly resourceId: pulumi.Input<string>;
+    readonly serviceNamespace: pulumi.Input<string>;
+    readonly scalableDimension: pulumi.Input<string>;
+}
+
+/**
+ * wakeOnRequest: the services sleep at 0 tasks and a request wakes them, with CloudWatch alarms on
+ * the API's request count driving Application Auto Scaling step policies (the alarm invokes a step
+ * policy by its ARN: Application Auto Scaling user guide, "Step scaling policies"). Nothing here
+ * bills while asleep but the two alarms; no function, no role of its own.
+ *
+ * - Wake: a minute with at least one request sets every service to exactly `desiredCount`. No data
+ *   is no request (notBreaching). The alarm repeats its Auto Scaling action every minute it stays in
+ *   ALARM (CloudWatch user guide, "Alarm actions"), which is harmless with an exact capacity, and which
+ *   re-wakes a service a late sleep action caught.
+ * - Sleep: `idleMinutes` one-minute periods without a request set every service to 0. API Gateway
+ *   publishes no datapoint for a minute without requests, so missing data counts as breaching, i.e.
+ *   idle; without that the alarm would sit in INSUFFICIENT_DATA and never sleep.
+ *
+ * One alarm per direction carries every service's policy (an alarm takes up to five actions).
+ */
+export class WakeOnRequest extends pulumi.ComponentResource {
+    readonly wakeAlarm: aws.cloudwatch.MetricAlarm;
+    readonly sleepAlarm: aws.cloudwatch.MetricAlarm;
+
+    constructor(
+        name: string,
+        args: {
+            config: RuntimeConfig & { wakeOnRequest: { idleMinutes: number } };
+            apiId: pulumi.Input<string>;
+            targets: Record<ServiceName, ScalableTarget>;
+        },
+        opts: pulumi.ComponentResourceOptions = {},
+    ) {
+        super("durable-code:runtime:WakeOnRequest", name, {}, opts);
+        const { config, apiId, targets } = args;
+        const child = { parent: this };
+        const { idleMinutes } = config.wakeOnRequest;
+
+        // Step bounds are relative to the alarm's threshold: from it upwards for the wake alarm,
+        // everything below it for the sleep alarm (Application Auto Scaling API reference, StepAdjustment).
+        // One step each, so the capacity never depends on how many requests came.
+        const policy = (service: ServiceName, direction: "wake" | "sleep") =>
+            new aws.appautoscaling.Policy(
+                `${name}-${service}-${direction}`,
+                {
+                    name: physicalName(config, `${service}-${direction}`),
+                    policyType: "StepScaling",
+                    resourceId: targets[service].resourceId,
+                    serviceNamespace: targets[service].serviceNamespace,
+                    scalableDimension: targets[service].scalableDimension,
+                    stepScalingPolicyConfiguration: {
+                        adjustmentType: "ExactCapacity",
+                        cooldown: PERIOD_SECONDS,
+                        stepAdjustments: [
+                            direction === "wake"
+                                ? { metricIntervalLowerBound: "0", scalingAdjustment: config.desiredCount }
+                                : { metricIntervalUpperBound: "0", scalingAdjustment: 0 },
+                        ],
+                    },
+                },
+                child,
+            );
+        const wakePolicies = SERVICE_NAMES.map((service) => policy(service, "wake"));
+        const sleepPolicies = SERVICE_NAMES.map((service) => policy(service, "sleep"));
+
+        const requests = {
+            namespace: REQUEST_METRIC.namespace,
+            metricName: REQUEST_METRIC.metricName,
+            dimensions: { ApiId: apiId, Stage: REQUEST_METRIC.stage },
+            statistic: "Sum",
+            period: PERIOD_SECONDS,
+            threshold: 1,
+        };
+        this.wakeAlarm = new aws.cloudwatch.MetricAlarm(
+            `${name}-wake`,
+            {
+                ...requests,
+                name: physicalName(config, "wake"),
+                alarmDescription: `A request reached ${config.stack}'s HTTP API: every service to ${config.desiredCount} task(s)`,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                evaluationPeriods: 1,
+                datapointsToAlarm: 1,
+                treatMissingData: "notBreaching",
+                alarmActions: wakePolicies.map((wake) => wake.arn),
+                tags: tagsFor(config, physicalName(config, "wake")),
+            },
+            child,
+        );
+        this.sleepAlarm = new aws.cloudwatch.MetricAlarm(
+            `${name}-sleep`,
+            {
+                ...requests,
+                name: physicalName(config, "sleep"),
+                alarmDescription: `No request reached ${config.stack}'s HTTP API for ${idleMinutes} minutes: every service to 0 tasks`,
+                comparisonOperator: "LessThanThreshold",
+                evaluationPeriods: idleMinutes,
+                datapointsToAlarm: idleMinutes,
+                treatMissingData: "breaching",
+                alarmActions: sleepPolicies.map((sleep) => sleep.arn),
+                tags: tagsFor(config, physicalName(config, "sleep")),
+            },
+            child,
+        );
+        this.registerOutputs({ wakeAlarm: this.wakeAlarm.name, sleepAlarm: this.sleepAlarm.name });
+    }
+}

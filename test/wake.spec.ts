@@ -1,0 +1,210 @@
+import { strict as assert } from "assert";
+import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
+import { DeclaredResource, Evaluation } from "../offline/engine";
+import { failureOf, nonEmpty, ofType, single, TYPES } from "./helpers";
+
+const ALARM = TYPES.metricAlarm;
+const API = "aws:apigatewayv2/api:Api";
+const WAKE = { frontDoor: "http-api", egress: "public-ip", wakeOnRequest: "true" };
+const HTTP_API_BASE = { frontDoor: "http-api" };
+
+/** The scalable target a policy acts on, by the target's resource id, service namespace and dimension. */
+function targetOf(runtime: Evaluation, policy: DeclaredResource): DeclaredResource {
+    const matches = ofType(runtime, TYPES.scalingTarget).filter((target) =>
+        (["resourceId", "serviceNamespace", "scalableDimension"] as const).every(
+            (field) => target.inputs[field] === policy.inputs[field],
+        ),
+    );
+    assert.equal(matches.length, 1, `one scalable target for ${policy.name}`);
+    return matches[0];
+}
+
+/** The ECS service a scalable target scales: its resource id is service/<cluster>/<service name>. */
+function serviceNameOf(target: DeclaredResource): string {
+    return String(target.inputs.resourceId).split("/")[2];
+}
+
+/** Each service's name, with the exact capacity the alarm's policies set it to. */
+function capacitiesSetBy(runtime: Evaluation, alarm: DeclaredResource): [string, number][] {
+    return alarm.inputs.alarmActions.map((arn: string) => {
+        const policy = ofType(runtime, TYPES.scalingPolicy).find((candidate) => candidate.state.arn === arn);
+        assert.ok(policy, `the alarm's action ${arn} is a scaling policy of the stack`);
+        const { adjustmentType, stepAdjustments } = policy.inputs.stepScalingPolicyConfiguration;
+        assert.equal(policy.inputs.policyType, "StepScaling");
+        assert.equal(adjustmentType, "ExactCapacity");
+        assert.equal(stepAdjustments.length, 1, "one step: the capacity never depends on how many requests came");
+        return [serviceNameOf(targetOf(runtime, policy)), stepAdjustments[0].scalingAdjustment];
+    });
+}
+
+describe("wakeOnRequest: dev asleep until someone opens it", () => {
+    const envs: Record<string, EnvironmentEvaluation> = {};
+    before(async () => {
+        envs.wake = await evaluateEnvironment("dev", { base: HTTP_API_BASE, runtime: WAKE });
+        envs.idle45 = await evaluateEnvironment("dev", {
+            base: HTTP_API_BASE,
+            runtime: { ...WAKE, idleMinutes: "45", desiredCount: "2" },
+        });
+    });
+    const runtime = () => envs.wake.runtime;
+    const alarm = (evaluation: Evaluation, name: string) =>
+        nonEmpty(ofType(evaluation, ALARM).filter((candidate) => candidate.inputs.name === name))[0];
+    const serviceNames = (evaluation: Evaluation) =>
+        ofType(evaluation, TYPES.service).map((service) => service.inputs.name);
+
+    it("deploys every service asleep (0 tasks), each able to scale from 0 to desiredCount and back, with no CPU policy to undo either", () => {
+        assert.deepEqual(
+            ofType(runtime(), TYPES.service).map((service) => [service.inputs.name, service.inputs.desiredCount]),
+            [
+                ["durable-code-dev-frontend", 0],
+                ["durable-code-dev-backend", 0],
+            ],
+        );
+        assert.deepEqual(
+            ofType(envs.idle45.runtime, TYPES.scalingTarget).map((target) => [
+                serviceNameOf(target),
+                target.inputs.minCapacity,
+                target.inputs.maxCapacity,
+            ]),
+            [
+                ["durable-code-dev-frontend", 0, 2],
+                ["durable-code-dev-backend", 0, 2],
+            ],
+        );
+        assert.deepEqual(
+            ofType(runtime(), TYPES.scalingPolicy).filter((policy) => policy.inputs.policyType !== "StepScaling"),
+            [],
+        );
+    });
+
+    it("wakes every service to desiredCount when a minute holds a request to the HTTP API's $default stage; no data is no request", () => {
+        const wake = alarm(runtime(), "durable-code-dev-wake");
+        const api = single(runtime(), API);
+        assert.deepEqual(
+            [wake.inputs.namespace, wake.inputs.metricName, wake.inputs.dimensions, wake.inputs.statistic],
+            ["AWS/ApiGateway", "Count", { ApiId: api.id, Stage: "$default" }, "Sum"],
+        );
+        assert.deepEqual(
+            [
+                wake.inputs.period,
+                wake.inputs.evaluationPeriods,
+                wake.inputs.datapointsToAlarm,
+                wake.inputs.comparisonOperator,
+                wake.inputs.threshold,
+                wake.inputs.treatMissingData,
+            ],
+            [60, 1, 1, "GreaterThanOrEqualToThreshold", 1, "notBreaching"],
+        );
+        assert.deepEqual(capacitiesSetBy(runtime(), wake), [
+            ["durable-code-dev-frontend", 1],
+            ["durable-code-dev-backend", 1],
+        ]);
+        assert.deepEqual(
+            capacitiesSetBy(envs.idle45.runtime, alarm(envs.idle45.runtime, "durable-code-dev-wake")).map(
+                ([, tasks]) => tasks,
+            ),
+            [2, 2],
+        );
+        // From the threshold upwards: any count of one or more wakes (StepAdjustment's bounds are relative to it).
+        for (const arn of wake.inputs.alarmActions) {
+            const policy = ofType(runtime(), TYPES.scalingPolicy).find((candidate) => candidate.state.arn === arn)!;
+            const [step] = policy.inputs.stepScalingPolicyConfiguration.stepAdjustments;
+            assert.deepEqual([step.metricIntervalLowerBound, step.metricIntervalUpperBound], ["0", undefined]);
+        }
+    });
+
+    it("puts every service to sleep after idleMinutes one-minute periods without a request, counting missing data (no request at all) as idle", () => {
+        const sleepOf = (evaluation: Evaluation) => alarm(evaluation, "durable-code-dev-sleep");
+        const sleep = sleepOf(runtime());
+        assert.deepEqual(
+            [
+                sleep.inputs.namespace,
+                sleep.inputs.metricName,
+                sleep.inputs.dimensions,
+                sleep.inputs.statistic,
+                sleep.inputs.period,
+                sleep.inputs.comparisonOperator,
+                sleep.inputs.threshold,
+                sleep.inputs.treatMissingData,
+            ],
+            [
+                "AWS/ApiGateway",
+                "Count",
+                { ApiId: single(runtime(), API).id, Stage: "$default" },
+                "Sum",
+                60,
+                "LessThanThreshold",
+                1,
+                "breaching",
+            ],
+        );
+        assert.deepEqual(
+            [runtime(), envs.idle45.runtime].map((evaluation) => [
+                sleepOf(evaluation).inputs.evaluationPeriods,
+                sleepOf(evaluation).inputs.datapointsToAlarm,
+            ]),
+            [
+                [30, 30],
+                [45, 45],
+            ],
+        );
+        assert.deepEqual(capacitiesSetBy(runtime(), sleep), [
+            ["durable-code-dev-frontend", 0],
+            ["durable-code-dev-backend", 0],
+        ]);
+        for (const arn of sleep.inputs.alarmActions) {
+            const policy = ofType(runtime(), TYPES.scalingPolicy).find((candidate) => candidate.state.arn === arn)!;
+            const [step] = policy.inputs.stepScalingPolicyConfiguration.stepAdjustments;
+            assert.deepEqual([step.metricIntervalLowerBound, step.metricIntervalUpperBound], [undefined, "0"]);
+        }
+    });
+
+    it("reaches every service the stack declares, each through its own scalable target", () => {
+        for (const name of ["durable-code-dev-wake", "durable-code-dev-sleep"]) {
+            const reached = capacitiesSetBy(runtime(), alarm(runtime(), name)).map(([service]) => service);
+            assert.deepEqual(reached, serviceNames(runtime()), name);
+        }
+    });
+
+    it("runs nothing by the hour while asleep: no NAT gateway, Elastic IP or instance; tasks take public addresses while they run", () => {
+        const hourly = runtime().resources.filter((resource) =>
+            [TYPES.natGateway, TYPES.eip, "aws:ec2/instance:Instance", TYPES.loadBalancer].includes(
+                resource.type as never,
+            ),
+        );
+        assert.deepEqual(hourly, []);
+        for (const service of nonEmpty(ofType(runtime(), TYPES.service)))
+            assert.equal(service.inputs.networkConfiguration.assignPublicIp, true);
+    });
+
+    it("leaves an environment without wakeOnRequest as it was: running desiredCount, scaled on CPU, no alarm", async () => {
+        const awake = await evaluateEnvironment("dev", {
+            base: HTTP_API_BASE,
+            runtime: { frontDoor: "http-api", egress: "public-ip" },
+        });
+        assert.deepEqual(ofType(awake.runtime, ALARM), []);
+        assert.deepEqual(
+            ofType(awake.runtime, TYPES.service).map((service) => service.inputs.desiredCount),
+            [1, 1],
+        );
+        assert.deepEqual(
+            ofType(awake.runtime, TYPES.scalingPolicy).map((policy) => policy.inputs.policyType),
+            ["TargetTrackingScaling", "TargetTrackingScaling"],
+        );
+    });
+
+    it("is refused with the load balancer, and in a production-like environment, before anything is declared", async () => {
+        const withLoadBalancer = await failureOf(
+            evaluateEnvironment("dev", { runtime: { egress: "public-ip", wakeOnRequest: "true" } }),
+        );
+        assert.match(
+            withLoadBalancer.message,
+            /^runtime-dev: durable-code:wakeOnRequest needs durable-code:frontDoor http-api \(frontDoor is alb\)/,
+        );
+        const inProd = await failureOf(evaluateEnvironment("prod", { runtime: { wakeOnRequest: "true" } }));
+        assert.match(
+            inProd.message,
+            /^runtime-prod: durable-code:wakeOnRequest is not allowed in prod, a production-like environment/,
+        );
+    });
+});
