@@ -41,6 +41,7 @@ describe("every IAM statement checks out against the Service Authorization Refer
                 "policy:Policy github-deploy-containers",
                 "policy:Policy github-deploy-identity",
                 "policy:Policy github-deploy-network",
+                "policy:Policy github-deploy-scaling",
                 "rolePolicy:RolePolicy github-preview",
                 "rolePolicy:RolePolicy image-publisher-push",
                 "rolePolicy:RolePolicy roles-execution",

@@ -125,7 +125,7 @@ describe("security", () => {
                 "iam:UntagPolicy",
             ];
             const ownPolicies = ofType(withRoles, "aws:iam/policy:Policy").map((policy) => policy.state.arn);
-            assert.equal(ownPolicies.length, 4, "the boundary and the deploy role's three policies");
+            assert.equal(ownPolicies.length, 5, "the boundary and the deploy role's four policies");
             for (const action of boundaryWrites)
                 for (const policy of ownPolicies) assert.equal(deploy(action, policy), "denied", `${action} ${policy}`);
         });
@@ -330,9 +330,11 @@ describe("security", () => {
                 "aws:iam/policy:Policy",
                 "aws:iam/policy:Policy",
                 "aws:iam/policy:Policy",
+                "aws:iam/policy:Policy",
                 "aws:iam/role:Role",
                 "aws:iam/role:Role",
                 "aws:iam/rolePolicy:RolePolicy",
+                "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
                 "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
                 "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
                 "aws:iam/rolePolicyAttachment:RolePolicyAttachment",

@@ -13,7 +13,7 @@ import { ConditionBlock, Statement } from "./document";
  * - Describe, List and Get on `*` (lookups, refreshes and waits read everything, change nothing).
  *
  * Adding a service is one entry in FENCED_SERVICES, named in the statements of the deploy policy it
- * belongs to (networkFenceStatements or containerFenceStatements); test/iam-catalog.spec.ts checks
+ * belongs to (networkFenceStatements, containerFenceStatements or scalingFenceStatements); test/iam-catalog.spec.ts checks
  * every action and condition key of it against the Service Authorization Reference.
  */
 export interface FencedService {
@@ -137,7 +137,7 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
         // service, a target-tracking policy cloudwatch:PutMetricAlarm or DeleteAlarms on its alarms,
         // both fenced. It documents tags for access to scalable targets (user guide, "Tagging support
         // for Application Auto Scaling": aws:ResourceTag) with ABAC support partial, so a request that
-        // carries another's tags is denied (containerFenceStatements) without requiring them of the
+        // carries another's tags is denied (scalingFenceStatements) without requiring them of the
         // environment's own: where AWS leaves them out, another environment's autoscaling could be
         // stopped (never its service) until its next `pulumi up`.
         untagged: {
@@ -280,10 +280,10 @@ export function networkFenceStatements(scope: FenceScope): Statement[] {
     ];
 }
 
-/** The fence's statements for one environment's containers: cluster, task definitions, services and their scaling. */
+/** The fence's statements for one environment's containers: cluster, task definitions and services. */
 export function containerFenceStatements(scope: FenceScope): Statement[] {
     return [
-        ...fencedStatements(scope, ["ecs", "application-autoscaling"]),
+        ...fencedStatements(scope, ["ecs"]),
         // Cluster names are unique in a region of an account: only this environment's.
         {
             Sid: "EcsCreateOwnCluster",
@@ -344,6 +344,13 @@ export function containerFenceStatements(scope: FenceScope): Statement[] {
             Action: ["ecs:DeregisterTaskDefinition"],
             Resource: "*",
         },
+    ];
+}
+
+/** The fence's statements for one environment's services' scaling: scalable targets, policies and their alarms. */
+export function scalingFenceStatements(scope: NameScope): Statement[] {
+    return [
+        ...fencedStatements(scope, ["application-autoscaling"]),
         ...denyOtherOwners("ScalingTargets", SCALING_ACTIONS, scope),
         // Application Auto Scaling creates the target-tracking alarms itself, untagged, and checks the
         // caller's rights on them: scoped by the name it gives them, TargetTracking-service/<cluster>/...

@@ -1,6 +1,6 @@
 import { boundaryName, NameScope, physicalName, runtimeRolePath } from "../../shared/naming";
 import { document, PolicyDocument, Statement } from "./document";
-import { containerFenceStatements, networkFenceStatements } from "./fence";
+import { containerFenceStatements, networkFenceStatements, scalingFenceStatements } from "./fence";
 import { API_GATEWAY_READS, FrontDoorScope, frontDoorStatements } from "./front-door-access";
 import { deployStateStatements, previewStateStatements, StateScope } from "./state-access";
 
@@ -286,7 +286,7 @@ function runtimeRoleStatements(scope: AccessScope, boundary: string): Statement[
  * whitespace not counted, with ten managed policies attached to a role (IAM User Guide, "IAM and AWS
  * STS quotas"). test/policy-size.spec.ts measures every configuration against those quotas.
  */
-export const DEPLOY_POLICIES = ["network", "containers", "front-door", "identity"] as const;
+export const DEPLOY_POLICIES = ["network", "containers", "scaling", "front-door", "identity"] as const;
 export type DeployPolicy = (typeof DEPLOY_POLICIES)[number];
 
 /** The deploy policies an environment has: front-door only with `frontDoor: http-api`. */
@@ -311,6 +311,7 @@ export function deployRolePolicies(
     return {
         network: document(networkFenceStatements(scope)),
         containers: document(containerFenceStatements(scope)),
+        scaling: document(scalingFenceStatements(scope)),
         ...(scope.frontDoor ? { "front-door": document(frontDoorStatements(scope, scope.frontDoor)) } : {}),
         identity: document([
             ...dnsStatements(scope.zoneId),
