@@ -1,16 +1,13 @@
-import * as path from "node:path";
-import { stackFilePath } from "../offline/stack-files";
 import { StackSource } from "../offline/evaluate";
 import { adoptBase } from "../adopt/adopt";
-import { claimImportFile, importFileText } from "../adopt/import-file";
-import { writeStackConfig } from "../adopt/stack-config";
+import { claimImportFile } from "../adopt/import-file";
+import { reportLines, writeAdoption } from "../adopt/report";
 import { stackNameOf } from "../shared/stack-name";
 import { SPELLINGS } from "../adopt/environment";
 import { ENV_VALUE, environmentFrom } from "../cli/args";
 import { runMain } from "../cli/run-main";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { OpsError } from "../cli/errors";
-import { textTable } from "../cli/text-table";
 import { SendsCommands } from "../cli/sdk-client";
 
 export const ADOPT_SPEC: CommandSpec = {
@@ -80,7 +77,7 @@ export async function main(
         force: flags.force === true,
         dir: deps.source?.dir,
     });
-    const { stack, stackFile, plan, problems } = await adoptBase({
+    const adoption = await adoptBase({
         env,
         location,
         offline: flags.offline ?? false,
@@ -89,45 +86,10 @@ export async function main(
         s3: deps.s3,
         ec2: deps.ec2,
     });
-    const count = (outcome: string) => plan.report.filter((line) => line.outcome === outcome).length;
-    log(
-        `${stack}: ${plan.entries.filter((entry) => !entry.component).length} resources to import, ${count("created anew")} created anew, ${count("left behind")} left behind, ${count("not known")} not known\n`,
-    );
-    log(
-        textTable([
-            ["terraform", "outcome", "detail"],
-            ...plan.report.map((line) => [line.address, line.outcome, line.detail]),
-        ]),
-    );
-    if (problems.length > 0) {
-        log(
-            `\nthe import does not match the program (${problems.length}); nothing was written:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
-        );
-        return 1;
-    }
-
-    const namespaced = Object.entries(plan.config).map(
-        ([key, value]) => [`${stackFile.project}:${key}`, value] as const,
-    );
-    log(
-        `\nconfig for ${path.basename(stackFile.file)} (reproduces the old layout):\n${namespaced.map(([key, value]) => `  ${key}: ${value}`).join("\n")}`,
-    );
-    importFile.write(importFileText(plan.entries));
-    const unresolved = plan.report.filter((line) => line.outcome === "to resolve");
-    if (unresolved.length > 0) {
-        log(
-            `\nwrote ${importFile.file} for review, without the ${unresolved.length} security group rules still to resolve: import it only after running adopt again without --offline`,
-        );
-    } else {
-        log(`\nwrote ${importFile.file}: pulumi import --file ${importFile.file} -s ${stack}`);
-    }
-    if (flags.write) {
-        const file = stackFilePath(stack, deps.source?.dir);
-        writeStackConfig(file, namespaced);
-        log(`wrote the config into ${file}; commit it`);
-    } else {
-        log("run again with --write to put the config into the stack file");
-    }
+    for (const line of reportLines(adoption)) log(line);
+    if (adoption.problems.length > 0) return 1;
+    for (const line of writeAdoption(adoption, importFile, { write: flags.write === true, dir: deps.source?.dir }))
+        log(line);
     return 0;
 }
 

@@ -467,6 +467,7 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
         it("a state of DynamoDB tables is told what it holds, not which environment or region to use", async () => {
             const state = tablesOnly();
             state.resources[0].instances[0].attributes.tags = { Environment: "production" };
+            state.resources[1].instances[0].attributes.arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/carts";
             assert.equal(
                 await refused(state, "dev"),
                 "STATE is not the old base's state: it holds 2 aws_dynamodb_table and 1 aws_iam_role and no VPC, where the old base held a VPC with subnets, a public route table, two security groups and two ECR repositories. Give base-dev's state (terraform workspace select base-dev && terraform state pull > base-dev.tfstate). Nothing was written",
