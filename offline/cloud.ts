@@ -46,195 +46,214 @@ interface Filter {
     readonly values: readonly string[];
 }
 
-export function fakeCloud(options: CloudOptions = {}): CloudDouble {
-    const zones = options.availabilityZones ?? DEFAULT_ZONES;
-    const declared = options.base?.resources ?? [];
-    const ofType = (type: string) => declared.filter((resource) => resource.type === type);
-    const tagged = (type: string, filters: readonly Filter[]) =>
-        ofType(type).filter((resource) => matchesFilters(resource, filters));
-    // A singular data source's error when the filters match none or several, in the provider's words
-    // (terraform-provider-aws internal/tfresource/not_found_error.go, SingularDataSourceFindError,
-    // which the aws_vpc and aws_security_group data sources call with "EC2 VPC" and "EC2 Security Group").
-    const exactlyOne = (type: string, what: string, filters: readonly Filter[]) => {
-        const matches = tagged(type, filters);
+/** The account the lookups search: base's declared resources, and what the options say exists. */
+class Account {
+    readonly zones: readonly string[];
+    private readonly declared: readonly DeclaredResource[];
+    constructor(readonly options: CloudOptions) {
+        this.zones = options.availabilityZones ?? DEFAULT_ZONES;
+        this.declared = options.base?.resources ?? [];
+    }
+    ofType(type: string): DeclaredResource[] {
+        return this.declared.filter((resource) => resource.type === type);
+    }
+    tagged(type: string, filters: readonly Filter[]): DeclaredResource[] {
+        return this.ofType(type).filter((resource) => matchesFilters(resource, filters));
+    }
+    /**
+     * A singular data source's error when the filters match none or several, in the provider's words
+     * (terraform-provider-aws internal/tfresource/not_found_error.go, SingularDataSourceFindError,
+     * which the aws_vpc and aws_security_group data sources call with "EC2 VPC" and "EC2 Security Group").
+     */
+    exactlyOne(type: string, what: string, filters: readonly Filter[]): DeclaredResource {
+        const matches = this.tagged(type, filters);
         if (matches.length === 0) throw new Error(`no matching ${what} found`);
         if (matches.length > 1)
             throw new Error(
                 `multiple ${what}s matched; use additional constraints to reduce matches to a single ${what}`,
             );
         return matches[0];
-    };
-    const named = (type: string, what: string, predicate: (resource: DeclaredResource) => boolean) => {
-        const match = ofType(type).find(predicate);
+    }
+    named(type: string, what: string, predicate: (resource: DeclaredResource) => boolean): DeclaredResource {
+        const match = this.ofType(type).find(predicate);
         if (!match) throw new Error(`${what} not found`);
         return match;
-    };
+    }
+}
 
+type Answer = (inputs: Record<string, any>, account: Account) => Record<string, any>;
+
+/** What AWS answers each invoke the programs make, by its token. */
+const ANSWERS: Readonly<Record<string, Answer>> = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (_, account) => {
+        return {
+            names: [...account.zones],
+            zoneIds: account.options.zoneIds
+                ? [...account.options.zoneIds]
+                : account.zones.map((_, index) => `usw2-az${index + 1}`),
+            id: "zones",
+        };
+    },
+    "aws:index/getCallerIdentity:getCallerIdentity": () => {
+        return {
+            id: MOCK_ACCOUNT,
+            accountId: MOCK_ACCOUNT,
+            arn: `arn:aws:sts::${MOCK_ACCOUNT}:assumed-role/deploy/session`,
+            userId: "AROAEXAMPLE:session",
+        };
+    },
+    "aws:ec2/getVpc:getVpc": (inputs, account) => {
+        const vpc = account.exactlyOne(TYPES.vpc, "EC2 VPC", inputs.filters);
+        return { id: vpc.id, cidrBlock: vpc.inputs.cidrBlock };
+    },
+    "aws:ec2/getSubnets:getSubnets": (inputs, account) => {
+        return {
+            id: "subnets",
+            ids: account.tagged(TYPES.subnet, inputs.filters).map((subnet) => subnet.id),
+        };
+    },
+    "aws:ec2/getSubnet:getSubnet": (inputs, account) => {
+        const subnet = account.named(TYPES.subnet, `subnet ${inputs.id}`, (candidate) => candidate.id === inputs.id);
+        return {
+            id: subnet.id,
+            availabilityZone: subnet.inputs.availabilityZone,
+            cidrBlock: subnet.inputs.cidrBlock,
+        };
+    },
+    "aws:ec2/getRouteTable:getRouteTable": (inputs, account) => {
+        const association = account.named(
+            TYPES.routeTableAssociation,
+            `route table of subnet ${inputs.subnetId}`,
+            (candidate) => candidate.inputs.subnetId === inputs.subnetId,
+        );
+        return { id: association.inputs.routeTableId, routeTableId: association.inputs.routeTableId };
+    },
+    "aws:ec2/getSecurityGroup:getSecurityGroup": (inputs, account) => {
+        return {
+            id: account.exactlyOne(TYPES.securityGroup, "EC2 Security Group", inputs.filters).id,
+        };
+    },
+    "aws:ecr/getRepository:getRepository": (inputs, account) => {
+        const repository = account.named(
+            TYPES.repository,
+            `ECR repository ${inputs.name}`,
+            (r) => r.inputs.name === inputs.name,
+        );
+        return {
+            id: repository.id,
+            name: inputs.name,
+            repositoryUrl: repository.state.repositoryUrl,
+            arn: repository.state.arn,
+        };
+    },
+    "aws:route53/getZone:getZone": (inputs, account) => {
+        // The provider's own wording (SingularDataSourceFindError, as above).
+        const zones = [...account.ofType(TYPES.zone), ...(account.options.extraZones ?? [])].filter(
+            (zone) => zone.inputs.name === inputs.name,
+        );
+        if (zones.length === 0) throw new Error("no matching Route 53 Hosted Zone found");
+        if (zones.length > 1)
+            throw new Error(
+                "multiple Route 53 Hosted Zones matched; use additional constraints to reduce matches to a single Route 53 Hosted Zone",
+            );
+        return { id: zones[0].state.zoneId, zoneId: zones[0].state.zoneId, name: inputs.name };
+    },
+    "aws:cloudwatch/getLogGroup:getLogGroup": (inputs, account) => {
+        const group = account.named(
+            TYPES.logGroup,
+            `log group ${inputs.name}`,
+            (candidate) => candidate.inputs.name === inputs.name,
+        );
+        return { id: inputs.name, name: inputs.name, arn: group.state.arn };
+    },
+    "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (inputs, account) => {
+        if (account.options.githubOidcProvider === false)
+            throw new Error(`no OpenID Connect provider found with url ${inputs.url}`);
+        const host = String(inputs.url).replace(/^https:\/\//, "");
+        return {
+            id: host,
+            arn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${host}`,
+            url: host,
+            clientIdLists: ["sts.amazonaws.com"],
+        };
+    },
+    "aws:ssm/getParameter:getParameter": (inputs) => {
+        // AWS's public AMI parameters, as SSM answers them: the current image id.
+        const ami = PUBLIC_AMI_PARAMETERS[inputs.name];
+        if (!ami)
+            throw new Error(
+                `the offline cloud knows the parameters ${Object.keys(PUBLIC_AMI_PARAMETERS).join(", ")} only, not ${inputs.name}`,
+            );
+        return { id: inputs.name, name: inputs.name, type: "String", value: ami, insecureValue: ami };
+    },
+    "aws:iam/getPolicy:getPolicy": (inputs, account) => {
+        if (account.options.iamDenied)
+            throw new Error(
+                `reading IAM Policy (${inputs.arn}): operation error IAM: GetPolicy, https response error StatusCode: 403, api error AccessDenied: not authorized to perform: iam:GetPolicy`,
+            );
+        const policy = account.ofType(TYPES.iamPolicy).find((candidate) => candidate.state.arn === inputs.arn);
+        // IAM's error code for a policy that does not exist.
+        if (!policy)
+            throw new Error(
+                `reading IAM Policy (${inputs.arn}): operation error IAM: GetPolicy, https response error StatusCode: 404, NoSuchEntity: Policy ${inputs.arn} was not found.`,
+            );
+        return { id: policy.state.arn, arn: policy.state.arn, name: policy.inputs.name };
+    },
+    "aws:elb/getServiceAccount:getServiceAccount": (inputs) => {
+        const account = ELB_LOG_ACCOUNTS[inputs.region];
+        if (!account)
+            throw new Error(
+                `the offline cloud knows the ELB log delivery account of ${Object.keys(ELB_LOG_ACCOUNTS).join(", ")} only`,
+            );
+        return { id: account, arn: `arn:aws:iam::${account}:root`, region: inputs.region };
+    },
+    "aws:servicediscovery/getDnsNamespace:getDnsNamespace": (inputs, account) => {
+        // Cloud Map's namespaces by name and type; the provider words a miss as below.
+        const type = inputs.type === "DNS_PRIVATE" ? TYPES.privateDnsNamespace : TYPES.publicDnsNamespace;
+        const namespace = account.named(
+            type,
+            `Service Discovery Namespace (${inputs.name}/${inputs.type})`,
+            (candidate) => candidate.inputs.name === inputs.name,
+        );
+        return {
+            id: namespace.id,
+            arn: namespace.state.arn,
+            name: inputs.name,
+            type: inputs.type,
+            hostedZone: namespace.state.hostedZone,
+            description: namespace.inputs.description ?? "",
+            tags: namespace.inputs.tags ?? {},
+        };
+    },
+    "aws:acm/getCertificate:getCertificate": (inputs, account) => {
+        // ACM issues a DNS-validated certificate only once its zone answers, which base
+        // declares by waiting on a CertificateValidation; until then it is PENDING_VALIDATION.
+        const certificate = account.named(
+            TYPES.certificate,
+            `certificate for ${inputs.domain}`,
+            (c) => c.inputs.domainName === inputs.domain,
+        );
+        const issued = account
+            .ofType(TYPES.certificateValidation)
+            .some((validation) => validation.inputs.certificateArn === certificate.state.arn);
+        // The provider's wording for a data source that finds nothing (as for the zone above).
+        if ((inputs.statuses ?? ["ISSUED"]).includes("ISSUED") && !issued)
+            throw new Error("no matching ACM Certificate found");
+        return { id: certificate.state.arn, arn: certificate.state.arn, domain: inputs.domain };
+    },
+};
+
+export function fakeCloud(options: CloudOptions = {}): CloudDouble {
+    const account = new Account(options);
     return {
         stackOutputs: (fullName) => options.stacks?.[fullName],
         invoke(token, inputs) {
-            switch (token) {
-                case "aws:index/getAvailabilityZones:getAvailabilityZones":
-                    return {
-                        names: [...zones],
-                        zoneIds: options.zoneIds
-                            ? [...options.zoneIds]
-                            : zones.map((_, index) => `usw2-az${index + 1}`),
-                        id: "zones",
-                    };
-                case "aws:index/getCallerIdentity:getCallerIdentity":
-                    return {
-                        id: MOCK_ACCOUNT,
-                        accountId: MOCK_ACCOUNT,
-                        arn: `arn:aws:sts::${MOCK_ACCOUNT}:assumed-role/deploy/session`,
-                        userId: "AROAEXAMPLE:session",
-                    };
-                case "aws:ec2/getVpc:getVpc": {
-                    const vpc = exactlyOne(TYPES.vpc, "EC2 VPC", inputs.filters);
-                    return { id: vpc.id, cidrBlock: vpc.inputs.cidrBlock };
-                }
-                case "aws:ec2/getSubnets:getSubnets":
-                    return {
-                        id: "subnets",
-                        ids: tagged(TYPES.subnet, inputs.filters).map((subnet) => subnet.id),
-                    };
-                case "aws:ec2/getSubnet:getSubnet": {
-                    const subnet = named(
-                        TYPES.subnet,
-                        `subnet ${inputs.id}`,
-                        (candidate) => candidate.id === inputs.id,
-                    );
-                    return {
-                        id: subnet.id,
-                        availabilityZone: subnet.inputs.availabilityZone,
-                        cidrBlock: subnet.inputs.cidrBlock,
-                    };
-                }
-                case "aws:ec2/getRouteTable:getRouteTable": {
-                    const association = named(
-                        TYPES.routeTableAssociation,
-                        `route table of subnet ${inputs.subnetId}`,
-                        (candidate) => candidate.inputs.subnetId === inputs.subnetId,
-                    );
-                    return { id: association.inputs.routeTableId, routeTableId: association.inputs.routeTableId };
-                }
-                case "aws:ec2/getSecurityGroup:getSecurityGroup":
-                    return {
-                        id: exactlyOne(TYPES.securityGroup, "EC2 Security Group", inputs.filters).id,
-                    };
-                case "aws:ecr/getRepository:getRepository": {
-                    const repository = named(
-                        TYPES.repository,
-                        `ECR repository ${inputs.name}`,
-                        (r) => r.inputs.name === inputs.name,
-                    );
-                    return {
-                        id: repository.id,
-                        name: inputs.name,
-                        repositoryUrl: repository.state.repositoryUrl,
-                        arn: repository.state.arn,
-                    };
-                }
-                case "aws:route53/getZone:getZone": {
-                    // The provider's own wording (SingularDataSourceFindError, as above).
-                    const zones = [...ofType(TYPES.zone), ...(options.extraZones ?? [])].filter(
-                        (zone) => zone.inputs.name === inputs.name,
-                    );
-                    if (zones.length === 0) throw new Error("no matching Route 53 Hosted Zone found");
-                    if (zones.length > 1)
-                        throw new Error(
-                            "multiple Route 53 Hosted Zones matched; use additional constraints to reduce matches to a single Route 53 Hosted Zone",
-                        );
-                    return { id: zones[0].state.zoneId, zoneId: zones[0].state.zoneId, name: inputs.name };
-                }
-                case "aws:cloudwatch/getLogGroup:getLogGroup": {
-                    const group = named(
-                        TYPES.logGroup,
-                        `log group ${inputs.name}`,
-                        (candidate) => candidate.inputs.name === inputs.name,
-                    );
-                    return { id: inputs.name, name: inputs.name, arn: group.state.arn };
-                }
-                case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
-                    if (options.githubOidcProvider === false)
-                        throw new Error(`no OpenID Connect provider found with url ${inputs.url}`);
-                    const host = String(inputs.url).replace(/^https:\/\//, "");
-                    return {
-                        id: host,
-                        arn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${host}`,
-                        url: host,
-                        clientIdLists: ["sts.amazonaws.com"],
-                    };
-                }
-                case "aws:ssm/getParameter:getParameter": {
-                    // AWS's public AMI parameters, as SSM answers them: the current image id.
-                    const ami = PUBLIC_AMI_PARAMETERS[inputs.name];
-                    if (!ami)
-                        throw new Error(
-                            `the offline cloud knows the parameters ${Object.keys(PUBLIC_AMI_PARAMETERS).join(", ")} only, not ${inputs.name}`,
-                        );
-                    return { id: inputs.name, name: inputs.name, type: "String", value: ami, insecureValue: ami };
-                }
-                case "aws:iam/getPolicy:getPolicy": {
-                    if (options.iamDenied)
-                        throw new Error(
-                            `reading IAM Policy (${inputs.arn}): operation error IAM: GetPolicy, https response error StatusCode: 403, api error AccessDenied: not authorized to perform: iam:GetPolicy`,
-                        );
-                    const policy = ofType(TYPES.iamPolicy).find((candidate) => candidate.state.arn === inputs.arn);
-                    // IAM's error code for a policy that does not exist.
-                    if (!policy)
-                        throw new Error(
-                            `reading IAM Policy (${inputs.arn}): operation error IAM: GetPolicy, https response error StatusCode: 404, NoSuchEntity: Policy ${inputs.arn} was not found.`,
-                        );
-                    return { id: policy.state.arn, arn: policy.state.arn, name: policy.inputs.name };
-                }
-                case "aws:elb/getServiceAccount:getServiceAccount": {
-                    const account = ELB_LOG_ACCOUNTS[inputs.region];
-                    if (!account)
-                        throw new Error(
-                            `the offline cloud knows the ELB log delivery account of ${Object.keys(ELB_LOG_ACCOUNTS).join(", ")} only`,
-                        );
-                    return { id: account, arn: `arn:aws:iam::${account}:root`, region: inputs.region };
-                }
-                case "aws:servicediscovery/getDnsNamespace:getDnsNamespace": {
-                    // Cloud Map's namespaces by name and type; the provider words a miss as below.
-                    const type = inputs.type === "DNS_PRIVATE" ? TYPES.privateDnsNamespace : TYPES.publicDnsNamespace;
-                    const namespace = named(
-                        type,
-                        `Service Discovery Namespace (${inputs.name}/${inputs.type})`,
-                        (candidate) => candidate.inputs.name === inputs.name,
-                    );
-                    return {
-                        id: namespace.id,
-                        arn: namespace.state.arn,
-                        name: inputs.name,
-                        type: inputs.type,
-                        hostedZone: namespace.state.hostedZone,
-                        description: namespace.inputs.description ?? "",
-                        tags: namespace.inputs.tags ?? {},
-                    };
-                }
-                case "aws:acm/getCertificate:getCertificate": {
-                    // ACM issues a DNS-validated certificate only once its zone answers, which base
-                    // declares by waiting on a CertificateValidation; until then it is PENDING_VALIDATION.
-                    const certificate = named(
-                        TYPES.certificate,
-                        `certificate for ${inputs.domain}`,
-                        (c) => c.inputs.domainName === inputs.domain,
-                    );
-                    const issued = ofType(TYPES.certificateValidation).some(
-                        (validation) => validation.inputs.certificateArn === certificate.state.arn,
-                    );
-                    // The provider's wording for a data source that finds nothing (as for the zone above).
-                    if ((inputs.statuses ?? ["ISSUED"]).includes("ISSUED") && !issued)
-                        throw new Error("no matching ACM Certificate found");
-                    return { id: certificate.state.arn, arn: certificate.state.arn, domain: inputs.domain };
-                }
-                default:
-                    throw new Error(
-                        `the offline cloud does not know the invoke ${token}; teach offline/cloud.ts what AWS answers`,
-                    );
-            }
+            const answer = ANSWERS[token];
+            if (!answer)
+                throw new Error(
+                    `the offline cloud does not know the invoke ${token}; teach offline/cloud.ts what AWS answers`,
+                );
+            return answer(inputs, account);
         },
     };
 }
