@@ -15,27 +15,68 @@ import { baseLookupFilters, contractTags, Markers, TagFilter } from "../../share
 /** Each lookup may use the values already known (published by base, or looked up before it). */
 export type Lookups = { readonly [K in ContractKey]: (known: Partial<BaseContract>) => Promise<BaseContract[K]> };
 
+/** What every lookup shares: the config, the error for a miss, and the contract's tag filters. */
+interface LookupContext {
+    readonly config: RuntimeConfig;
+    notFound(what: string, cause: unknown): ConfigError;
+    tagged(markers: Markers): TagFilter[];
+    describe(filters: TagFilter[]): string;
+}
+
+function lookupContext(config: RuntimeConfig): LookupContext {
+    return {
+        config,
+        notFound: (what, cause) => {
+            const detail = providerReason(cause);
+            return new ConfigError(config.stack, [
+                `no ${what} in ${config.region} for base-${config.env}${detail ? ` (${detail})` : ""}; ` +
+                    `run "pulumi up -s base-${config.env}" first, or check aws:region and the base's tags`,
+            ]);
+        },
+        tagged: (markers) => baseLookupFilters(config, markers),
+        describe: (filters) => filters.map((filter) => `${filter.name.slice(4)}=${filter.values[0]}`).join(", "),
+    };
+}
+
+/** A lookup that runs its invoke at most once, however many values read it. */
+const once = <T>(load: () => Promise<T>) => {
+    let promise: Promise<T> | undefined;
+    return () => (promise ??= load());
+};
+
 /**
  * How runtime finds each base value without base's outputs: EC2 resources by the contract tags,
  * repositories and log groups by name, DNS by the environment's zone (`zoneId`, or its name from
  * the configured domain). Each invoke runs at most once.
  */
 export function baseLookups(config: RuntimeConfig): Lookups {
-    const notFound = (what: string, cause: unknown) => {
-        const detail = providerReason(cause);
-        return new ConfigError(config.stack, [
-            `no ${what} in ${config.region} for base-${config.env}${detail ? ` (${detail})` : ""}; ` +
-                `run "pulumi up -s base-${config.env}" first, or check aws:region and the base's tags`,
-        ]);
+    const context = lookupContext(config);
+    return {
+        contractVersion: async () => CONTRACT_VERSION,
+        environment: async () => config.env,
+        region: async () => config.region,
+        ...networkLookups(context),
+        ...storeLookups(context),
+        ...dnsLookups(context),
+        ...frontDoorLookups(context),
+        accessLogsBucket: async () => config.accessLogsBucket ?? "",
+        permissionsBoundaryArn: once(() => boundaryLookup(config)),
+        tags: async () => contractTags({ ...config, layer: "base" }),
     };
-    const tagged = (markers: Markers) => baseLookupFilters(config, markers);
-    const describe = (filters: TagFilter[]) =>
-        filters.map((filter) => `${filter.name.slice(4)}=${filter.values[0]}`).join(", ");
-    const once = <T>(load: () => Promise<T>) => {
-        let promise: Promise<T> | undefined;
-        return () => (promise ??= load());
-    };
+}
 
+type NetworkKey =
+    | "vpcId"
+    | "vpcCidr"
+    | "publicSubnetIds"
+    | "privateSubnetIds"
+    | "privateRouteTableIds"
+    | "loadBalancerSecurityGroupId"
+    | "servicesSecurityGroupId"
+    | "natInstanceSecurityGroupId";
+
+/** The VPC, subnets, route tables and security groups, by the contract tags. */
+function networkLookups({ notFound, tagged, describe }: LookupContext): Pick<Lookups, NetworkKey> {
     const vpc = once(() => {
         const filters = tagged({ Role: "vpc" });
         return aws.ec2
@@ -63,27 +104,7 @@ export function baseLookups(config: RuntimeConfig): Lookups {
                 .catch((cause) => Promise.reject(notFound(`security group tagged ${describe(filters)}`, cause)));
             return group.id;
         });
-    const zoneId = once(async () => {
-        if (config.zoneId) return config.zoneId;
-        if (!config.zoneName) return "";
-        const zone = await aws.route53.getZone({ name: config.zoneName, privateZone: false }).catch((cause) => {
-            // Several zones of one name (another stack's, or a registrar's) cannot be told apart by name.
-            if (/^multiple /.test(providerReason(cause))) {
-                return Promise.reject(
-                    new ConfigError(config.stack, [
-                        `several public hosted zones are named ${config.zoneName}; set ${config.project}:zoneId in Pulumi.${config.stack}.yaml to the one base-${config.env} uses ("pulumi stack output zoneId -s base-${config.env}" or "aws route53 list-hosted-zones-by-name --dns-name ${config.zoneName}")`,
-                    ]),
-                );
-            }
-            return Promise.reject(notFound(`public hosted zone ${config.zoneName}`, cause));
-        });
-        return zone.zoneId;
-    });
-
     return {
-        contractVersion: async () => CONTRACT_VERSION,
-        environment: async () => config.env,
-        region: async () => config.region,
         vpcId: async () => (await vpc()).id,
         vpcCidr: async () => (await vpc()).cidrBlock,
         publicSubnetIds,
@@ -97,6 +118,12 @@ export function baseLookups(config: RuntimeConfig): Lookups {
         loadBalancerSecurityGroupId: securityGroupId("load-balancer"),
         servicesSecurityGroupId: securityGroupId("services"),
         natInstanceSecurityGroupId: securityGroupId("nat-instance"),
+    };
+}
+
+/** The repositories and log groups, by the names base gives them. */
+function storeLookups({ config, notFound }: LookupContext): Pick<Lookups, "repositories" | "logGroups"> {
+    return {
         repositories: once(async () => {
             const entries = await Promise.all(
                 SERVICE_NAMES.map(async (service) => {
@@ -121,6 +148,32 @@ export function baseLookups(config: RuntimeConfig): Lookups {
             );
             return Object.fromEntries(entries) as BaseContract["logGroups"];
         }),
+    };
+}
+
+/** The zone and its certificate, from the configured domain. */
+function dnsLookups({
+    config,
+    notFound,
+}: LookupContext): Pick<Lookups, "domain" | "zoneId" | "certificateArn" | "zoneDelegated"> {
+    const zoneId = once(async () => {
+        if (config.zoneId) return config.zoneId;
+        if (!config.zoneName) return "";
+        const zone = await aws.route53.getZone({ name: config.zoneName, privateZone: false }).catch((cause) => {
+            // Several zones of one name (another stack's, or a registrar's) cannot be told apart by name.
+            if (/^multiple /.test(providerReason(cause))) {
+                return Promise.reject(
+                    new ConfigError(config.stack, [
+                        `several public hosted zones are named ${config.zoneName}; set ${config.project}:zoneId in Pulumi.${config.stack}.yaml to the one base-${config.env} uses ("pulumi stack output zoneId -s base-${config.env}" or "aws route53 list-hosted-zones-by-name --dns-name ${config.zoneName}")`,
+                    ]),
+                );
+            }
+            return Promise.reject(notFound(`public hosted zone ${config.zoneName}`, cause));
+        });
+        return zone.zoneId;
+    });
+
+    return {
         domain: async () => config.zoneName ?? "",
         zoneId,
         certificateArn: once(async () => {
@@ -135,7 +188,15 @@ export function baseLookups(config: RuntimeConfig): Lookups {
         // through it), and an existing zone given by id is delegated, as base treats it.
         zoneDelegated: async (known) =>
             (known.domain ?? "") !== "" && (config.zoneId !== undefined || (known.certificateArn ?? "") !== ""),
-        accessLogsBucket: async () => config.accessLogsBucket ?? "",
+    };
+}
+
+/** With front door http-api: the VPC link (which only base's outputs carry), the namespace and the API's log group. */
+function frontDoorLookups({
+    config,
+    notFound,
+}: LookupContext): Pick<Lookups, "vpcLinkId" | "serviceDiscoveryNamespaceId" | "apiAccessLogGroupArn"> {
+    return {
         vpcLinkId: async () => {
             if (config.frontDoor !== "http-api") return "";
             // API Gateway lists VPC links by id only: no lookup by tags or name to fall back on.
@@ -161,8 +222,6 @@ export function baseLookups(config: RuntimeConfig): Lookups {
                 .catch((cause) => Promise.reject(notFound(`log group ${name}`, cause)));
             return group.arn;
         },
-        permissionsBoundaryArn: once(() => boundaryLookup(config)),
-        tags: async () => contractTags({ ...config, layer: "base" }),
     };
 }
 
