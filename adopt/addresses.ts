@@ -184,8 +184,14 @@ function recordAddress(record: StateObject, zones: readonly StateObject[]): stri
 
 /** Refuses (exit 2) a base whose resources are elsewhere than the mapping reads, with the moves that put them there. */
 export function refuseOtherAddresses(objects: readonly StateObject[], source: string): void {
-    const { moves, subnets } = movesToOldBaseAddresses(objects);
     const quote = (address: string) => `'${address}'`;
+    const vpcs = objects.filter((object) => object.type === "aws_vpc");
+    if (vpcs.length > 1 && !vpcs.some((vpc) => vpc.address === "aws_vpc.main"))
+        throw new OpsError(
+            `${source} holds ${vpcs.length} VPCs (${vpcs.map((vpc) => `${vpc.address} ${vpc.attributes.cidr_block}`).join(", ")}) and the old base held one, aws_vpc.main; if one of them is the base's, move it there in the pulled file and run adopt again, e.g.:\n  terraform state mv -state=${source} ${quote(vpcs[0].address)} ${quote("aws_vpc.main")}\nNothing was written`,
+            2,
+        );
+    const { moves, subnets } = movesToOldBaseAddresses(objects);
     const publicSubnets = [...subnets.values()].filter((target) => target.tier === "public").length;
     if (publicSubnets < 2) {
         const untold = objects.filter((object) => object.type === "aws_subnet" && !subnets.has(object.attributes.id));

@@ -681,6 +681,30 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
             assert.equal(await attempt(state), 0, lines.join("\n"));
             assert.doesNotMatch(lines.join("\n"), /azCount/);
         });
+        it("two VPCs under other names: which one is the base's is for the user to say, with the move that says it", async () => {
+            const state = otherNames();
+            const vpc = state.resources.find((resource) => resource.type === "aws_vpc");
+            vpc.name = "shared";
+            state.resources.push({
+                ...vpc,
+                name: "tools",
+                instances: [
+                    {
+                        ...vpc.instances[0],
+                        attributes: {
+                            ...vpc.instances[0].attributes,
+                            id: "vpc-0f0f0f0f0f0f0f0f0",
+                            cidr_block: "10.9.0.0/16",
+                        },
+                    },
+                ],
+            });
+            assert.equal(
+                await attempt(state),
+                "STATE holds 2 VPCs (aws_vpc.shared 10.0.0.0/16, aws_vpc.tools 10.9.0.0/16) and the old base held one, aws_vpc.main; if one of them is the base's, move it there in the pulled file and run adopt again, e.g.:\n  terraform state mv -state=STATE 'aws_vpc.shared' 'aws_vpc.main'\nNothing was written",
+            );
+        });
+
         it("subnets that say neither public nor private get the move that names them, never an azCount nobody set", async () => {
             const state = otherNames();
             state.resources
