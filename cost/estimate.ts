@@ -27,8 +27,13 @@ export interface CostSummary {
     readonly base: StackCost;
     readonly runtime: StackCost;
     readonly assumptions: UsageAssumptions;
-    /** Hours a month runtime is up: the teardown schedule's, or all of them for unscheduled environments. */
+    /**
+     * Hours a month runtime is up: the teardown schedule's, all of them for unscheduled environments,
+     * or with wakeOnRequest the hours it is awake (usage's awakeHoursPerMonth).
+     */
     readonly upHoursPerMonth: number;
+    /** Asleep at rest (wakeOnRequest): the hours up are hours of use, not the schedule's. */
+    readonly wakeOnRequest: boolean;
     readonly baseMonthly: number;
     readonly runtimePerHour: number;
     readonly runtimeMonthlyAlwaysOn: number;
@@ -66,6 +71,7 @@ export function summarize(
     base: StackCost,
     runtime: StackCost,
     upHoursPerMonth: number,
+    wakeOnRequest = false,
 ): CostSummary {
     const baseMonthly = baseMonthlyCost(base.items, upHoursPerMonth);
     const whileUp = sum(runtime.items.filter((item) => item.whileUp));
@@ -84,6 +90,7 @@ export function summarize(
         runtime,
         assumptions: ENVIRONMENTS[env].usage,
         upHoursPerMonth,
+        wakeOnRequest,
         baseMonthly,
         runtimePerHour,
         runtimeMonthlyAlwaysOn,
@@ -106,7 +113,8 @@ export function priceEvaluation(label: string, env: EnvironmentName, evaluation:
         }
         return { stack: stack.stack, items: priced.items };
     };
-    const { egress, frontDoor } = evaluation.runtime.outputs;
+    const { egress, frontDoor, wakeOnRequest } = evaluation.runtime.outputs;
+    const asleepAtRest = wakeOnRequest !== undefined && wakeOnRequest !== null;
     return summarize(
         label,
         env,
@@ -115,7 +123,8 @@ export function priceEvaluation(label: string, env: EnvironmentName, evaluation:
         String(frontDoor),
         stackCost(evaluation.base),
         stackCost(evaluation.runtime),
-        scheduledUpHoursPerMonth(env),
+        asleepAtRest ? ENVIRONMENTS[env].usage.awakeHoursPerMonth : scheduledUpHoursPerMonth(env),
+        asleepAtRest,
     );
 }
 

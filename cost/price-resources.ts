@@ -161,8 +161,8 @@ export function priceResources(
                 add(resource, "the namespace's private hosted zone", "route53ZoneMonth", 1, false);
                 break;
             case TYPES.metricAlarm:
-                // Billed for the time it exists, which is while runtime is up.
-                add(resource, "alarm", "alarmMonth", 1, true);
+                // Only wakeOnRequest declares alarms, and its runtime is never torn down: a whole month.
+                add(resource, "alarm", "alarmMonth", 1, false);
                 break;
             case TYPES.repository:
                 add(resource, "image storage", "ecrGbMonth", usage.imageGbPerRepository, false);
@@ -224,13 +224,27 @@ export function priceResources(
     return { items, unpriced: [...unpriced] };
 }
 
+/**
+ * The tasks a service runs while runtime is up: its desired count, or for one deployed asleep
+ * (wakeOnRequest: desired 0, scalable from 0) the count it wakes to, its scalable target's maximum.
+ */
+function tasksWhileUp(service: DeclaredResource, resources: readonly DeclaredResource[]): number {
+    const desired = Number(service.inputs.desiredCount ?? 1);
+    const target = resources.find(
+        (resource) =>
+            resource.type === TYPES.scalingTarget &&
+            String(resource.inputs.resourceId ?? "").endsWith(`/${String(service.inputs.name)}`),
+    );
+    return desired === 0 && target?.inputs.minCapacity === 0 ? Number(target.inputs.maxCapacity) : desired;
+}
+
 /** The tasks the ECS service registering into a Cloud Map service runs (by its ARN, or in a preview by name). */
 function tasksRegisteredIn(registry: DeclaredResource, resources: readonly DeclaredResource[]): number {
     const services = resources.filter((resource) => resource.type === TYPES.service);
     const service =
         services.find((candidate) => candidate.inputs.serviceRegistries?.registryArn === registry.state.arn) ??
         services.find((candidate) => String(candidate.inputs.name ?? "").endsWith(`-${registry.inputs.name}`));
-    return Number(service?.inputs.desiredCount ?? 0);
+    return service ? tasksWhileUp(service, resources) : 0;
 }
 
 /** Fargate: tasks x (vCPU + GB) hours at the architecture's price, split between on-demand and Spot by weight. */
@@ -245,7 +259,7 @@ function priceService(
         tasks.find((candidate) => candidate.state.arn === service.inputs.taskDefinition) ??
         tasks.find((candidate) => candidate.inputs.family === service.inputs.name);
     if (!task) throw new Error(`service ${service.name} runs a task definition the stack does not declare`);
-    const count = Number(service.inputs.desiredCount ?? 1);
+    const count = tasksWhileUp(service, resources);
     const vcpu = Number(task.inputs.cpu) / 1024;
     const gb = Number(task.inputs.memory) / 1024;
     const arm = task.inputs.runtimePlatform?.cpuArchitecture === "ARM64";

@@ -25,11 +25,16 @@ function summaryLines(summary: CostSummary): Array<[string, string]> {
         ["runtime, per hour up", `$${summary.runtimePerHour.toFixed(4)}`],
         ["runtime, per month if always on", usd(summary.runtimeMonthlyAlwaysOn)],
         [
-            `runtime, per month on the schedule (${Math.round(summary.upHoursPerMonth)} h up)`,
+            summary.wakeOnRequest
+                ? `runtime, per month awake ${Math.round(summary.upHoursPerMonth)} h (hours of use assumed), asleep the rest`
+                : `runtime, per month on the schedule (${Math.round(summary.upHoursPerMonth)} h up)`,
             usd(summary.runtimeMonthlyScheduled),
         ],
         ["total per month", usd(summary.totalMonthly)],
-        ["saving from the teardown schedule", `${usd(summary.saving)} (${summary.savingPercent.toFixed(0)}%)`],
+        [
+            summary.wakeOnRequest ? "saving from sleeping (wakeOnRequest)" : "saving from the teardown schedule",
+            `${usd(summary.saving)} (${summary.savingPercent.toFixed(0)}%)`,
+        ],
     ];
 }
 
@@ -37,7 +42,7 @@ function assumptionsLine(summary: CostSummary): string {
     const a = summary.assumptions;
     return (
         `assumptions (usage in shared/environments.ts, ${summary.env}): ${a.natGbPerMonth} GB/month through NAT, ${a.averageLcu} LCU average, ` +
-        `${a.logGbIngestedPerMonth} GB/month of logs (${a.logGbStored} GB kept), ${a.imageGbPerRepository} GB of images per repository, ${a.apiMillionRequestsPerMonth} million HTTP API requests a month with ${a.apiAccessLogBytesPerRequest} bytes of access log each (front door http-api); ` +
+        `${a.logGbIngestedPerMonth} GB/month of logs (${a.logGbStored} GB kept), ${a.imageGbPerRepository} GB of images per repository, ${a.apiMillionRequestsPerMonth} million HTTP API requests a month with ${a.apiAccessLogBytesPerRequest} bytes of access log each (front door http-api)${summary.wakeOnRequest ? `, awake ${a.awakeHoursPerMonth} hours a month (wakeOnRequest)` : ""}; ` +
         `prices for ${summary.region} seen ${pricesFor(summary.region).natGatewayHour.seen} (cost/prices.ts)`
     );
 }

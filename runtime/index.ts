@@ -29,6 +29,12 @@ export interface RuntimeOutputs {
     /** The services' log groups, which base keeps across the nightly destroy. */
     readonly logGroupNames: Record<ServiceName, string>;
     readonly egress: string;
+    /** wakeOnRequest: asleep at rest; the alarms that wake and sleep it, and its idle minutes. Null otherwise. */
+    readonly wakeOnRequest: {
+        idleMinutes: number;
+        wakeAlarm: pulumi.Output<string>;
+        sleepAlarm: pulumi.Output<string>;
+    } | null;
     /** The release each service runs; `npm run status` compares it with the committed stack file. */
     readonly imageTags: Readonly<Record<ServiceName, string>>;
     /** Base values that came from lookups instead of base's outputs; empty when the contract is complete. */
@@ -84,13 +90,14 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
         }),
     ) as Record<ServiceName, WebService>;
 
-    if (config.wakeOnRequest && frontDoor.apiId) {
-        new WakeOnRequest("wake", {
-            config: { ...config, wakeOnRequest: config.wakeOnRequest },
-            apiId: frontDoor.apiId,
-            targets: perService((service) => services[service].scalingTarget),
-        });
-    }
+    const wake =
+        config.wakeOnRequest && frontDoor.apiId
+            ? new WakeOnRequest("wake", {
+                  config: { ...config, wakeOnRequest: config.wakeOnRequest },
+                  apiId: frontDoor.apiId,
+                  targets: perService((service) => services[service].scalingTarget),
+              })
+            : undefined;
     if (hostnames && frontDoor.targetOf) {
         new DnsRecords("dns", { zoneId: base.zoneId, hostnames, targetOf: frontDoor.targetOf });
     }
@@ -106,6 +113,14 @@ export function createRuntime(config: RuntimeConfig, base: BaseContract): Omit<R
             SERVICE_NAMES.map((service) => [service, base.logGroups[service].name]),
         ) as Record<ServiceName, string>,
         egress: config.egress,
+        wakeOnRequest:
+            wake && config.wakeOnRequest
+                ? {
+                      idleMinutes: config.wakeOnRequest.idleMinutes,
+                      wakeAlarm: wake.wakeAlarm.name,
+                      sleepAlarm: wake.sleepAlarm.name,
+                  }
+                : null,
         imageTags: config.imageTags,
     };
 }

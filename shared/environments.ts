@@ -96,6 +96,11 @@ export interface UsageAssumptions {
      */
     readonly apiMillionRequestsPerMonth: number;
     /**
+     * With wakeOnRequest: hours a month the services are awake, which is the hours people use the
+     * environment plus idleMinutes after each visit. Cost prices runtime's hourly charges for these.
+     */
+    readonly awakeHoursPerMonth: number;
+    /**
      * Bytes each request adds to the HTTP API's access log: one line of runtime/http-api.ts's
      * ACCESS_LOG_FORMAT filled in is about 350 bytes; 400 leaves room for long paths.
      */
@@ -161,6 +166,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentDeclaration>> = {
             route53MillionQueries: 0.1,
             s3GbPerBucket: 1,
             apiMillionRequestsPerMonth: 0.5,
+            awakeHoursPerMonth: 80,
             apiAccessLogBytesPerRequest: 400,
         },
     },
@@ -196,6 +202,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentDeclaration>> = {
             route53MillionQueries: 0.2,
             s3GbPerBucket: 1,
             apiMillionRequestsPerMonth: 2,
+            awakeHoursPerMonth: 80,
             apiAccessLogBytesPerRequest: 400,
         },
     },
@@ -231,6 +238,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentDeclaration>> = {
             route53MillionQueries: 5,
             s3GbPerBucket: 10,
             apiMillionRequestsPerMonth: 50,
+            awakeHoursPerMonth: 80,
             apiAccessLogBytesPerRequest: 400,
         },
     },

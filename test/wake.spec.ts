@@ -2,6 +2,9 @@ import { strict as assert } from "assert";
 import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
 import { DeclaredResource, Evaluation } from "../offline/engine";
 import { failureOf, nonEmpty, ofType, single, TYPES } from "./helpers";
+import { priceEvaluation } from "../cost/estimate";
+import { renderText } from "../cost/render";
+import { ENVIRONMENTS } from "../shared/environments";
 
 const ALARM = TYPES.metricAlarm;
 const API = "aws:apigatewayv2/api:Api";
@@ -205,6 +208,39 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
         assert.match(
             inProd.message,
             /^runtime-prod: durable-code:wakeOnRequest is not allowed in prod, a production-like environment/,
+        );
+    });
+});
+
+describe("wakeOnRequest: priced by hours of use", () => {
+    it("prices dev asleep at rest by the hours it is awake, shown in the output, at $3 a month or less", async () => {
+        const evaluation = await evaluateEnvironment("dev", { base: HTTP_API_BASE, runtime: WAKE });
+        const summary = priceEvaluation("public-ip", "dev", evaluation);
+        assert.equal(summary.wakeOnRequest, true);
+        assert.equal(summary.upHoursPerMonth, ENVIRONMENTS.dev.usage.awakeHoursPerMonth);
+        assert.ok(summary.totalMonthly <= 3, `dev asleep at rest costs $${summary.totalMonthly.toFixed(2)} a month`);
+        const text = renderText(summary);
+        assert.match(text, /runtime, per month awake 80 h \(hours of use assumed\), asleep the rest +\$\d+\.\d\d/);
+        assert.match(text, /awake 80 hours a month \(wakeOnRequest\)/);
+    });
+
+    it("prices each service's tasks at the count it wakes to, and the two alarms for the whole month", async () => {
+        const evaluation = await evaluateEnvironment("dev", { base: HTTP_API_BASE, runtime: WAKE });
+        const { items } = priceEvaluation("public-ip", "dev", evaluation).runtime;
+        const line = (what: RegExp) => items.filter((item) => what.test(item.what));
+        assert.deepEqual(
+            line(/^public IPv4, one per task$/).map((item) => [item.resource, item.quantity, item.whileUp]),
+            [
+                ["frontend-service", 730, true],
+                ["backend-service", 730, true],
+            ],
+        );
+        assert.deepEqual(
+            line(/^alarm$/).map((item) => [item.resource, item.monthly, item.whileUp]),
+            [
+                ["wake-wake", 0.1, false],
+                ["wake-sleep", 0.1, false],
+            ],
         );
     });
 });
