@@ -37,33 +37,8 @@ export class WebService extends pulumi.ComponentResource {
         super("durable-code:runtime:WebService", name, {}, opts);
         const { config, service } = args;
         const { port } = SERVICES[service];
-        const healthCommand = containerHealthCommand(service);
         const child = { parent: this };
 
-        const container = {
-            name: service,
-            image: `${args.repositoryUrl}:${config.imageTags[service]}`,
-            essential: true,
-            portMappings: [{ containerPort: port, protocol: "tcp" }],
-            environment: [{ name: "PORT", value: String(port) }],
-            logConfiguration: {
-                logDriver: "awslogs",
-                options: {
-                    "awslogs-group": args.logGroupName,
-                    "awslogs-region": config.region,
-                    "awslogs-stream-prefix": service,
-                },
-            },
-            healthCheck: healthCommand && {
-                command: healthCommand,
-                interval: 30,
-                timeout: 5,
-                retries: 3,
-                startPeriod: 30,
-            },
-            // ECS Exec needs an init process to reap the session's child processes.
-            linuxParameters: config.enableExec ? { initProcessEnabled: true } : undefined,
-        };
         this.taskDefinition = new aws.ecs.TaskDefinition(
             `${name}-task`,
             {
@@ -75,7 +50,7 @@ export class WebService extends pulumi.ComponentResource {
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: config.cpuArchitecture },
                 executionRoleArn: args.executionRoleArn,
                 taskRoleArn: args.taskRoleArn,
-                containerDefinitions: pulumi.jsonStringify([container]),
+                containerDefinitions: pulumi.jsonStringify([containerDefinition(args)]),
                 tags: tagsFor(config, physicalName(config, service)),
             },
             child,
@@ -146,25 +121,58 @@ export class WebService extends pulumi.ComponentResource {
             },
             child,
         );
-        if (!config.wakeOnRequest) {
-            const target = this.scalingTarget;
-            new aws.appautoscaling.Policy(
-                `${name}-cpu`,
-                {
-                    policyType: "TargetTrackingScaling",
-                    serviceNamespace: target.serviceNamespace,
-                    scalableDimension: target.scalableDimension,
-                    resourceId: target.resourceId,
-                    targetTrackingScalingPolicyConfiguration: {
-                        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-                        targetValue: config.cpuTargetPercent,
-                        scaleInCooldown: 300,
-                        scaleOutCooldown: 60,
-                    },
-                },
-                child,
-            );
-        }
+        if (!config.wakeOnRequest) this.scaleOnCpu(name, config);
         this.registerOutputs({ serviceName: this.service.name });
     }
+
+    /** Between the environment's min and max tasks, at its CPU target. */
+    private scaleOnCpu(name: string, config: RuntimeConfig): void {
+        const target = this.scalingTarget;
+        new aws.appautoscaling.Policy(
+            `${name}-cpu`,
+            {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: target.serviceNamespace,
+                scalableDimension: target.scalableDimension,
+                resourceId: target.resourceId,
+                targetTrackingScalingPolicyConfiguration: {
+                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                    targetValue: config.cpuTargetPercent,
+                    scaleInCooldown: 300,
+                    scaleOutCooldown: 60,
+                },
+            },
+            { parent: this },
+        );
+    }
+}
+
+/** The service's one container: its image at the committed tag, its port, its log group and its health check. */
+function containerDefinition({ config, service, repositoryUrl, logGroupName }: WebServiceArgs) {
+    const { port } = SERVICES[service];
+    const healthCommand = containerHealthCommand(service);
+    return {
+        name: service,
+        image: `${repositoryUrl}:${config.imageTags[service]}`,
+        essential: true,
+        portMappings: [{ containerPort: port, protocol: "tcp" }],
+        environment: [{ name: "PORT", value: String(port) }],
+        logConfiguration: {
+            logDriver: "awslogs",
+            options: {
+                "awslogs-group": logGroupName,
+                "awslogs-region": config.region,
+                "awslogs-stream-prefix": service,
+            },
+        },
+        healthCheck: healthCommand && {
+            command: healthCommand,
+            interval: 30,
+            timeout: 5,
+            retries: 3,
+            startPeriod: 30,
+        },
+        // ECS Exec needs an init process to reap the session's child processes.
+        linuxParameters: config.enableExec ? { initProcessEnabled: true } : undefined,
+    };
 }
