@@ -9,12 +9,14 @@ import { ConditionBlock, Statement } from "./document";
  * - a create is allowed only with both tags in the request (`aws:RequestTag/...`);
  * - a change or delete only on a resource that carries both (`aws:ResourceTag/...`), which also
  *   covers base's subnets, route tables and security groups runtime uses;
- * - tagging only as part of a create, so no resource can be retagged into this environment;
+ * - the fence's tags only as part of a create, so no resource can be retagged into this environment;
+ *   other tags change on the environment's own resources, never Project or Environment;
  * - Describe, List and Get on `*` (lookups, refreshes and waits read everything, change nothing).
  *
  * Adding a service is one entry in FENCED_SERVICES, named in the statements of the deploy policy it
- * belongs to (networkFenceStatements, containerFenceStatements or scalingFenceStatements); test/iam-catalog.spec.ts checks
- * every action and condition key of it against the Service Authorization Reference.
+ * belongs to (networkFenceStatements, containerFenceStatements or scalingFenceStatements);
+ * test/iam-catalog.spec.ts checks every action and condition key of it against the Service
+ * Authorization Reference.
  */
 export interface FencedService {
     /** Read-only actions, on `*`. */
@@ -174,7 +176,7 @@ const fenceTags = (scope: NameScope): Record<(typeof FENCE_TAG_KEYS)[number], st
 });
 export const FENCE_TAG_KEYS = ["Project", "Environment"] as const;
 
-const tagCondition = (prefix: "aws:RequestTag" | "aws:ResourceTag", scope: NameScope) =>
+export const tagCondition = (prefix: "aws:RequestTag" | "aws:ResourceTag", scope: NameScope) =>
     Object.fromEntries(Object.entries(fenceTags(scope)).map(([key, value]) => [`${prefix}/${key}`, value]));
 
 const sid = (service: string, what: string) =>

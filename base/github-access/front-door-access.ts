@@ -1,6 +1,6 @@
 import { NameScope } from "../../shared/naming";
 import { Statement } from "./document";
-import { denyOtherOwners, FENCE_TAG_KEYS, FencedService, serviceStatements } from "./fence";
+import { denyOtherOwners, FENCE_TAG_KEYS, FencedService, serviceStatements, tagCondition } from "./fence";
 
 /** What the deploy role needs to know of base's HTTP API front door (front door http-api only). */
 export interface FrontDoorScope {
@@ -42,11 +42,6 @@ export const API_GATEWAY_READS = apiGateway(
     "/tags/*",
 );
 
-const tagsOf = (prefix: "aws:RequestTag" | "aws:ResourceTag", scope: NameScope) => ({
-    [`${prefix}/Project`]: scope.project,
-    [`${prefix}/Environment`]: scope.env,
-});
-
 /**
  * HTTP APIs. Runtime creates an API, its stage and its custom domains with their tags in the request,
  * so they are created only with this environment's; the API is changed and deleted only where it
@@ -72,7 +67,7 @@ function apiGatewayStatements(scope: NameScope, zone: string | undefined): State
             Effect: "Allow",
             Action: ["apigateway:POST"],
             Resource: apiGateway("/apis", "/domainnames"),
-            Condition: { StringEquals: tagsOf("aws:RequestTag", scope) },
+            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
         },
         // Tags go on with the create (TagResource, PUT /tags/<arn>), only this environment's.
         {
@@ -80,14 +75,14 @@ function apiGatewayStatements(scope: NameScope, zone: string | undefined): State
             Effect: "Allow",
             Action: ["apigateway:PUT"],
             Resource: apiGateway("/tags/*"),
-            Condition: { StringEquals: tagsOf("aws:RequestTag", scope) },
+            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
         },
         {
             Sid: "ApiGatewayChangeOwnApi",
             Effect: "Allow",
             Action: ["apigateway:PATCH", "apigateway:DELETE"],
             Resource: apiGateway("/apis/*"),
-            Condition: { StringEquals: tagsOf("aws:ResourceTag", scope) },
+            Condition: { StringEquals: tagCondition("aws:ResourceTag", scope) },
         },
         {
             Sid: "ApiGatewayApiParts",
@@ -154,7 +149,7 @@ export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope)
             Resource: "*",
             Condition: {
                 StringEquals: {
-                    ...tagsOf("aws:RequestTag", scope),
+                    ...tagCondition("aws:RequestTag", scope),
                     "servicediscovery:NamespaceArn": frontDoor.namespaceArn,
                 },
             },
