@@ -6,6 +6,9 @@ import { CommandSpec, parseCommand } from "../cli/command";
 import { lastFiring, parseCron } from "../schedule/cron";
 import { OpsError } from "../cli/errors";
 import { Decision, decide } from "../schedule/gate";
+import { committedConfig, StackSource } from "../offline/evaluate";
+import { RuntimeConfig } from "../shared/config/types";
+import { stackNameOf } from "../shared/stack-name";
 
 export const GATE_SPEC: CommandSpec = {
     usage: `node -r ./cli/register.cjs commands/schedule-gate.ts --action startup|teardown [--cron '<the cron line that fired>'] [--at ISO-TIME] [--environment ${RUNTIME_SCHEDULE.environments.join("|")}] [--skip-dates YYYY-MM-DD,...]`,
@@ -49,6 +52,7 @@ export async function main(
     _signal?: unknown,
     now: Date = new Date(),
     output: (line: string) => void = writeOutput,
+    source: StackSource = {},
 ): Promise<number> {
     const flags = parseCommand(argv, GATE_SPEC) as {
         action?: string;
@@ -88,12 +92,31 @@ export async function main(
         if (!scheduledAt)
             throw new OpsError(`cron "${flags.cron}" did not fire in the day before ${at.toISOString()}`, 2);
         decision = decide(flags.action, scheduledAt, schedule);
+        const asleep = environments.filter((env) => asleepAtRest(env, source));
+        if (asleep.length > 0) {
+            environments = environments.filter((env) => !asleep.includes(env));
+            decision = {
+                ...decision,
+                run: decision.run && environments.length > 0,
+                reason: `${decision.reason}; left out: ${asleep.join(", ")} (wakeOnRequest in Pulumi.${asleep.map((env) => stackNameOf("runtime", env)).join(".yaml, Pulumi.")}.yaml: asleep at rest and woken by a request, so its runtime stays deployed)`,
+            };
+        }
     }
     output(`run=${decision.run}`);
     output(`catch_up=${decision.catchUp === true}`);
     output(`reason=${decision.reason}`);
     output(`environments=${JSON.stringify(environments)}`);
     return 0;
+}
+
+/**
+ * An environment whose committed runtime file sets wakeOnRequest sleeps by itself and must stay
+ * deployed to be woken: the teardown would take away what answers the first request, and the startup
+ * would wake it for nobody.
+ */
+function asleepAtRest(env: string, source: StackSource): boolean {
+    const config = committedConfig(stackNameOf("runtime", env), source) as RuntimeConfig;
+    return config.wakeOnRequest !== undefined;
 }
 
 function writeOutput(line: string): void {

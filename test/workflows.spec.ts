@@ -747,6 +747,46 @@ describe("workflows", () => {
             );
         });
 
+        it("leaves out an environment whose runtime file sets wakeOnRequest, saying why, and keeps the others", async () => {
+            const dir = mkdtempSync(join(tmpdir(), "durable-code-wake-"));
+            try {
+                for (const file of readdirSync(".").filter((name) => /^Pulumi\..*yaml$/.test(name)))
+                    copyFileSync(file, join(dir, file));
+                const runtimeDev = join(dir, "Pulumi.runtime-dev.yaml");
+                writeFileSync(
+                    runtimeDev,
+                    `${readFileSync(runtimeDev, "utf8").trimEnd()}\n  durable-code:frontDoor: http-api\n  durable-code:egress: public-ip\n  durable-code:wakeOnRequest: "true"\n`,
+                );
+                const lines: string[] = [];
+                await gate(
+                    ["--action", "teardown", "--cron", summer],
+                    undefined,
+                    firing(summer, "2027-07-07"),
+                    (line) => lines.push(line),
+                    { dir },
+                );
+                const result = Object.fromEntries(
+                    lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+                );
+                const others = RUNTIME_SCHEDULE.environments.filter((env) => env !== "dev");
+                assert.deepEqual(
+                    [result.run, result.environments],
+                    [String(others.length > 0), JSON.stringify(others)],
+                );
+                assert.match(
+                    result.reason,
+                    /; left out: dev \(wakeOnRequest in Pulumi\.runtime-dev\.yaml: asleep at rest and woken by a request, so its runtime stays deployed\)$/,
+                );
+                const committed = await outputs(
+                    ["--action", "teardown", "--cron", summer],
+                    firing(summer, "2027-07-07"),
+                );
+                assert.equal(committed.environments, JSON.stringify(RUNTIME_SCHEDULE.environments));
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
         it("a manual run acts on the chosen environment only", async () => {
             const result = await outputs(["--action", "startup", "--environment", "staging"], new Date());
             assert.deepEqual([result.run, result.environments], ["true", '["staging"]']);
