@@ -43,7 +43,8 @@ export function environmentEvidence(objects: readonly StateObject[]): Map<string
 
 /**
  * Refuses a state of another environment than `env` (exit 2), with advice that works when followed:
- * the `--env` this program knows, or `--state-environment` for a value that names no environment.
+ * the `--env` this program knows, or `--state-environment` for values that name no environment or
+ * name another one wrongly (a comma-separated list: each stands for `--env`).
  */
 export function refuseOtherEnvironment(
     objects: readonly StateObject[],
@@ -51,21 +52,40 @@ export function refuseOtherEnvironment(
     env: EnvironmentName,
     stateEnvironment?: string,
 ): void {
-    const standsForEnv = (value: string) =>
-        stateEnvironment !== undefined && value.toLowerCase() === stateEnvironment.toLowerCase();
-    for (const [value, evidence] of environmentEvidence(objects)) {
-        if (standsForEnv(value)) continue;
-        const named = environmentSpelled(value);
-        const because = evidence.slice(0, 3).join("; ");
-        if (named === undefined)
-            throw new OpsError(
-                `${source} says its environment is "${value}" (${because}), which names no environment as adopt reads them (${(Object.keys(SPELLINGS) as EnvironmentName[]).map((name) => `${name}: ${SPELLINGS[name].join(", ")}`).join("; ")}); if it is base-${env}'s state, run again with --state-environment ${value}. Nothing was written`,
-                2,
-            );
-        if (named !== env)
-            throw new OpsError(
-                `${source} is the state of environment "${named}", not "${env}" (${because}); give base-${env}'s state, or run with --env ${named}. Nothing was written`,
-                2,
-            );
+    const standsForEnv = new Set(
+        (stateEnvironment ?? "")
+            .split(",")
+            .map((value) => value.trim().toLowerCase())
+            .filter(Boolean),
+    );
+    const evidence = [...environmentEvidence(objects)].filter(([value]) => !standsForEnv.has(value.toLowerCase()));
+    const because = (said: readonly string[]) => said.slice(0, 3).join("; ");
+    const unnamed = evidence.find(([value]) => environmentSpelled(value) === undefined);
+    if (unnamed)
+        throw new OpsError(
+            `${source} says its environment is "${unnamed[0]}" (${because(unnamed[1])}), which names no environment as adopt reads them (${(Object.keys(SPELLINGS) as EnvironmentName[]).map((name) => `${name}: ${SPELLINGS[name].join(", ")}`).join("; ")}); if it is base-${env}'s state, run again with --state-environment ${unnamed[0]}. Nothing was written`,
+            2,
+        );
+    const named = new Map<EnvironmentName, { values: string[]; said: string[] }>();
+    for (const [value, said] of evidence) {
+        const entry = named.get(environmentSpelled(value)!) ?? { values: [], said: [] };
+        named.set(environmentSpelled(value)!, { values: [...entry.values, value], said: [...entry.said, ...said] });
     }
+    if ([...named.keys()].every((found) => found === env)) return;
+    if (named.size === 1) {
+        const [[found, { said }]] = named;
+        throw new OpsError(
+            `${source} is the state of environment "${found}", not "${env}" (${because(said)}); give base-${env}'s state, or run with --env ${found}. Nothing was written`,
+            2,
+        );
+    }
+    // Per-environment tags could overwrite Environment in the old setup (shared/reference), so which one is right is for the user to say.
+    const asEach = [...named.keys()].map((candidate) => {
+        const others = [...named].filter(([found]) => found !== candidate).flatMap(([, { values }]) => values);
+        return `--env ${candidate} --state-environment ${others.join(",")}`;
+    });
+    throw new OpsError(
+        `${source} says it belongs to ${named.size} environments: ${[...named].map(([found, { said }]) => `${found} (${because(said)})`).join("; ")}. Check which workspace it was pulled from (terraform workspace show), then run adopt as that one: ${asEach.join(", or ")}. Nothing was written`,
+        2,
+    );
 }

@@ -11,7 +11,7 @@ import { OpsError } from "../cli/errors";
 import { SendsCommands } from "../cli/sdk-client";
 
 export const ADOPT_SPEC: CommandSpec = {
-    usage: `npm run adopt -- --env <${ENV_VALUE}> --terraform-state <FILE | s3://bucket/key> [--import-file FILE [--force]] [--write] [--offline] [--state-environment VALUE]`,
+    usage: `npm run adopt -- --env <${ENV_VALUE}> --terraform-state <FILE | s3://bucket/key> [--import-file FILE [--force]] [--write] [--offline] [--state-environment VALUE[,VALUE]]`,
     summary:
         "Adopts the old Terraform base workspace: maps its state onto this program's base, checks the import offline against the program, prints the config and a report, and writes a pulumi import file.",
     flags: {
@@ -35,10 +35,10 @@ export const ADOPT_SPEC: CommandSpec = {
         },
         "state-environment": {
             type: "string",
-            value: "VALUE",
-            help: `the old state's Environment tag for --env, when it is none of ${Object.values(SPELLINGS)
+            value: "VALUE[,VALUE]",
+            help: `what the old state says for --env, when it is none of ${Object.values(SPELLINGS)
                 .map((words) => words.join("/"))
-                .join(", ")}`,
+                .join(", ")}, or its tags and names disagree`,
             default: "none",
         },
         offline: {

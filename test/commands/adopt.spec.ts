@@ -534,6 +534,19 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
             assert.equal(await attempt(state, ["--env", "prod"]), 0, lines.join("\n"));
         });
 
+        it("tags and names that disagree (Environment=production on base-dev's names) are told both ways, and the one for dev adopts it", async () => {
+            const state = taggedEnvironment(oldBase(), "production");
+            assert.match(
+                String(await attempt(state, ["--env", "dev"])),
+                /^STATE says it belongs to 2 environments: prod \(aws_vpc\.main tag Environment=production; .*\); dev \(aws_vpc\.main tag Workspace=base-dev; .*\)\. Check which workspace it was pulled from \(terraform workspace show\), then run adopt as that one: --env prod --state-environment dev, or --env dev --state-environment production\. Nothing was written$/,
+            );
+            assert.equal(
+                await attempt(state, ["--env", "dev", "--state-environment", "production"]),
+                0,
+                lines.join("\n"),
+            );
+        });
+
         it("Environment=stage is staging's", async () => {
             assert.match(
                 String(await attempt(stateOf("staging", "stage"), ["--env", "prod"])),
