@@ -45,7 +45,7 @@ export const API_GATEWAY_READS = apiGateway(
 /**
  * HTTP APIs. Runtime creates an API, its stage and its custom domains with their tags in the request,
  * so they are created only with this environment's; the API is changed and deleted only where it
- * carries them. Routes and integrations take no tags (developer guide, "API Gateway resources that can
+ * carries them (an Api is taggable, and the reference's resource type Api carries aws:ResourceTag). Routes and integrations take no tags (developer guide, "API Gateway resources that can
  * be tagged": Api, DomainName, Stage and VpcLink in the V2 API), and the guide documents tag
  * inheritance for REST APIs only, so no tag condition is required of them: a request that does carry
  * another project's or environment's tags is denied instead, which holds however API Gateway fills
