@@ -1,7 +1,7 @@
 import { loadConfig } from "../shared/config/load";
 import { StackConfig } from "../shared/config/types";
 import { EnvironmentName } from "../shared/environments";
-import { parseStackName, stackNameOf } from "../shared/stack-name";
+import { parseStackName, reviewStackName, stackNameOf } from "../shared/stack-name";
 import { fakeCloud } from "./cloud";
 import { evaluateStack, Evaluation, MOCK_ORGANIZATION } from "./engine";
 import { ConfigError } from "../shared/errors";
@@ -123,4 +123,10 @@ export function evaluateRuntime(
 ): Promise<Evaluation> {
     const stack = stackNameOf("runtime", env);
     return evaluateOnce(stack, stackConfig(stack, overrides, source), base);
+}
+
+/** A pull request's review against a base evaluation, from the stack file in `dir` (review/config-file.ts writes it). */
+export function evaluateReview(pullRequest: number, base: Evaluation, dir: string): Promise<Evaluation> {
+    const stack = reviewStackName(pullRequest);
+    return evaluateOnce(stack, readStackFile(stack, { dir }).config, base);
 }

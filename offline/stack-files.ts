@@ -55,10 +55,13 @@ export function stackOfFile(file: string): string {
     return match[1];
 }
 
-/** Every committed `Pulumi.<stack>.yaml` in a project directory, sorted by name. */
+/**
+ * Every committed `Pulumi.<stack>.yaml` in a project directory, sorted by name. A review's file
+ * (`Pulumi.runtime-dev-pr-<N>.yaml`, which creating its stack may leave) is never committed.
+ */
 export function committedStacks(dir = PROJECT_DIR): string[] {
     return readdirSync(dir)
-        .filter((name) => /^Pulumi\..+\.yaml$/.test(name))
+        .filter((name) => /^Pulumi\..+\.yaml$/.test(name) && !REVIEW_STACK_FILE.test(name))
         .map((name) => stackOfFile(name))
         .sort();
 }

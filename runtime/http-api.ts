@@ -2,7 +2,7 @@ import * as aws from "../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RuntimeConfig } from "../shared/config/types";
 import { BaseContract } from "../shared/contract";
-import { physicalName } from "../shared/naming";
+import { discoveryServiceName, physicalName } from "../shared/naming";
 import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { tagsFor } from "../shared/tags";
 import { AliasTarget, Hostnames } from "./dns-records";
@@ -101,7 +101,8 @@ export class HttpApi extends pulumi.ComponentResource {
                 const registry = new aws.servicediscovery.Service(
                     `${name}-${service}`,
                     {
-                        name: service,
+                        // Base's namespace is dev's runtime's and every review's: each its own service names.
+                        name: discoveryServiceName(config, service),
                         dnsConfig: {
                             namespaceId: base.serviceDiscoveryNamespaceId,
                             dnsRecords: [{ type: "SRV", ttl: 10 }],

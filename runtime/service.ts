@@ -1,7 +1,7 @@
 import * as aws from "../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RuntimeConfig } from "../shared/config/types";
-import { physicalName } from "../shared/naming";
+import { logStreamPrefix, physicalName } from "../shared/naming";
 import { containerHealthCommand, ServiceName, SERVICES } from "../shared/services";
 import { tagsFor } from "../shared/tags";
 import { capacityProviderStrategy } from "./cluster";
@@ -162,7 +162,7 @@ function containerDefinition({ config, service, repositoryUrl, logGroupName }: W
             options: {
                 "awslogs-group": logGroupName,
                 "awslogs-region": config.region,
-                "awslogs-stream-prefix": service,
+                "awslogs-stream-prefix": logStreamPrefix(config, service),
             },
         },
         healthCheck: healthCommand && {

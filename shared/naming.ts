@@ -1,28 +1,52 @@
 import { ServiceName } from "./services";
+import { reviewLabel } from "./stack-name";
 
-/** Who a name or tag is for: the project and environment, e.g. durable-code and dev. */
+/** Who a name or tag is for: the project and environment, e.g. durable-code and dev, and a pull request's review. */
 export interface NameScope {
     readonly project: string;
     readonly env: string;
+    /** A review's pull request number: what runtime creates for it is named `<project>-<env>-pr-<N>...`. */
+    readonly review?: number;
 }
 
-/** `<project>-<env>-<thing>`, or `<project>-<env>` for the environment's own cluster and load balancer. */
+/**
+ * `<project>-<env>-<thing>`, or `<project>-<env>` for the environment's own cluster and load balancer;
+ * a review's runtime puts `pr-<N>` after the environment, so none of its names is dev's or another
+ * review's (IAM role names are the account's whatever the path).
+ */
 export function physicalName(scope: NameScope, thing?: string): string {
-    return thing ? `${scope.project}-${scope.env}-${thing}` : `${scope.project}-${scope.env}`;
+    const owner =
+        scope.review === undefined ? environmentName(scope) : `${environmentName(scope)}-${reviewLabel(scope.review)}`;
+    return thing ? `${owner}-${thing}` : owner;
+}
+
+/** `<project>-<env>`: what base names after the environment, which its reviews share (repositories, log groups, namespace). */
+function environmentName(scope: NameScope): string {
+    return `${scope.project}-${scope.env}`;
+}
+
+/** The Cloud Map service a service's tasks register in, in base's namespace, which dev's runtime and every review share. */
+export function discoveryServiceName(scope: NameScope, service: ServiceName): string {
+    return scope.review === undefined ? service : `${service}-${reviewLabel(scope.review)}`;
+}
+
+/** The prefix of a service's log streams in base's log group, which dev's runtime and every review share. */
+export function logStreamPrefix(scope: NameScope, service: ServiceName): string {
+    return discoveryServiceName(scope, service);
 }
 
 /** Base creates the repositories under this name; runtime's fallback lookup finds them by it. */
 export function repositoryName(scope: NameScope, service: ServiceName): string {
-    return physicalName(scope, service);
+    return `${environmentName(scope)}-${service}`;
 }
 
 /** The permissions boundary base creates with the GitHub roles; runtime's roles carry it. */
 export function boundaryName(scope: NameScope): string {
-    return physicalName(scope, "boundary");
+    return `${environmentName(scope)}-boundary`;
 }
 
 export function logGroupName(scope: NameScope, service: ServiceName): string {
-    return `/ecs/${physicalName(scope)}/${service}`;
+    return `/ecs/${environmentName(scope)}/${service}`;
 }
 
 /**
@@ -32,7 +56,7 @@ export function logGroupName(scope: NameScope, service: ServiceName): string {
  * (CloudWatch Logs user guide, "Enabling logging from AWS services").
  */
 export function apiAccessLogGroupName(scope: NameScope): string {
-    return `${API_ACCESS_LOG_GROUP_PREFIX}${physicalName(scope)}/access`;
+    return `${API_ACCESS_LOG_GROUP_PREFIX}${environmentName(scope)}/access`;
 }
 
 /** Where every environment's HTTP API access log group is named; the cost model prices them by the request. */
@@ -48,12 +72,12 @@ export function environmentZoneName(domain: string, env: string, atApex: boolean
 
 /** Base creates the access log bucket under this prefix; S3 adds a unique suffix (names are global). */
 export function accessLogsBucketPrefix(scope: NameScope): string {
-    return `${physicalName(scope)}-alb-logs-`;
+    return `${environmentName(scope)}-alb-logs-`;
 }
 
 /** The prefix runtime gives its load balancer's access logs: one environment's logs apart from another's. */
 export function accessLogsPrefix(scope: NameScope): string {
-    return physicalName(scope);
+    return environmentName(scope);
 }
 
 /**
@@ -69,13 +93,14 @@ export function accessLogsObjectsArn(bucketArn: string, scope: NameScope, accoun
  * resolvable outside it. Base creates it under this name; runtime's fallback lookup finds it by it.
  */
 export function serviceDiscoveryNamespaceName(scope: NameScope): string {
-    return `${physicalName(scope)}.internal`;
+    return `${environmentName(scope)}.internal`;
 }
 
 /**
  * Runtime's IAM roles and the NAT instance profile live under this path, apart from base's own roles
- * (at `/`): the deploy role manages and passes roles under it only.
+ * (at `/`): the deploy role manages and passes roles under it only. Reviews' roles live under their
+ * own, which the review role manages, apart from dev's runtime.
  */
 export function runtimeRolePath(scope: NameScope): string {
-    return `/${scope.project}/${scope.env}/runtime/`;
+    return `/${scope.project}/${scope.env}/${scope.review === undefined ? "runtime" : "review"}/`;
 }

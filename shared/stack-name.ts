@@ -9,6 +9,29 @@ export interface StackName {
     readonly stack: string;
     readonly layer: Layer;
     readonly env: EnvironmentName;
+    /** A pull request's review (`runtime-dev-pr-<N>`): N. Undefined for an environment's own stacks. */
+    readonly review?: number;
+}
+
+/** Reviews are dev-like runtimes reading base-dev, one per pull request (README "Review environments"). */
+export const REVIEW_ENVIRONMENT: EnvironmentName = "dev";
+
+/** A pull request number as a stack name takes it: 1 to 9,999,999, no sign, no leading zero. */
+const PULL_REQUEST_NUMBER = /^[1-9][0-9]{0,6}$/;
+
+/** The review of pull request N: `runtime-dev-pr-<N>`. */
+export function reviewStackName(pullRequest: number): string {
+    return `${stackNameOf("runtime", REVIEW_ENVIRONMENT)}-pr-${pullRequest}`;
+}
+
+/** Where a review's name shows: `pr-<N>` in its stack, resource names and its Review tag. */
+export function reviewLabel(pullRequest: number): string {
+    return `pr-${pullRequest}`;
+}
+
+/** A pull request number from the command line or a stack name; undefined when it is not one. */
+export function pullRequestNumber(text: string): number | undefined {
+    return PULL_REQUEST_NUMBER.test(text) ? Number(text) : undefined;
 }
 
 export function stackNameOf(layer: Layer, env: EnvironmentName): string {
@@ -20,12 +43,22 @@ export function parseStackName(stack: string): StackName {
     const usage =
         `stacks are named <layer>-<env> with layer ${LAYERS.join(" or ")} and env ` +
         `${ENVIRONMENT_NAMES.join(", ")}; select one with "pulumi stack select base-dev"`;
-    const match = /^([a-z]+)-([a-z0-9]+)$/.exec(stack);
+    const reviewUsage = `; a pull request's review is ${stackNameOf("runtime", REVIEW_ENVIRONMENT)}-pr-<N>, N from 1 to 9999999`;
+    const match = /^([a-z]+)-([a-z0-9]+)(?:-pr-([^-]*))?$/.exec(stack);
     if (!match) {
-        throw new ConfigError(stack, [`"${stack}" is not a valid stack name: ${usage}`]);
+        throw new ConfigError(stack, [
+            `"${stack}" is not a valid stack name: ${usage}${stack.includes("-pr-") ? reviewUsage : ""}`,
+        ]);
     }
-    const [, layer, env] = match;
+    const [, layer, env, review] = match;
     const problems: string[] = [];
+    const pullRequest = review === undefined ? undefined : pullRequestNumber(review);
+    if (review !== undefined && pullRequest === undefined) {
+        problems.push(`"${review}" is not a pull request number${reviewUsage}`);
+    }
+    if (review !== undefined && `${layer}-${env}` !== stackNameOf("runtime", REVIEW_ENVIRONMENT)) {
+        problems.push(`only ${stackNameOf("runtime", REVIEW_ENVIRONMENT)} has reviews${reviewUsage}`);
+    }
     if (!(LAYERS as readonly string[]).includes(layer)) {
         problems.push(`unknown layer "${layer}": ${usage}`);
     }
@@ -37,5 +70,10 @@ export function parseStackName(stack: string): StackName {
     if (problems.length > 0) {
         throw new ConfigError(stack, problems);
     }
-    return { stack, layer: layer as Layer, env: env as EnvironmentName };
+    return {
+        stack,
+        layer: layer as Layer,
+        env: env as EnvironmentName,
+        ...(pullRequest === undefined ? {} : { review: pullRequest }),
+    };
 }

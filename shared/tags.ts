@@ -1,4 +1,4 @@
-import { Layer } from "./stack-name";
+import { Layer, reviewLabel } from "./stack-name";
 import { NameScope } from "./naming";
 
 /**
@@ -14,8 +14,14 @@ export interface Markers {
     readonly Tier?: "public" | "private";
 }
 
-/** Keys users may not set through `extraTags`: the contract, the markers and `Name`. */
-export const RESERVED_TAG_KEYS: readonly string[] = [...CONTRACT_TAG_KEYS, "Role", "Tier", "Name"];
+/**
+ * What a review's resources carry beside the contract (`pr-<N>`), and dev's runtime never does: the
+ * review role's fence tells a review's resources from dev's runtime by it.
+ */
+export const REVIEW_TAG_KEY = "Review";
+
+/** Keys users may not set through `extraTags`: the contract, the review, the markers and `Name`. */
+export const RESERVED_TAG_KEYS: readonly string[] = [...CONTRACT_TAG_KEYS, REVIEW_TAG_KEY, "Role", "Tier", "Name"];
 
 export interface TagScope extends NameScope {
     readonly layer: Layer;
@@ -28,6 +34,7 @@ export function contractTags(scope: NameScope & { layer: Layer }): Record<string
         Environment: scope.env,
         Layer: scope.layer,
         ManagedBy: "pulumi",
+        ...(scope.review === undefined ? {} : { [REVIEW_TAG_KEY]: reviewLabel(scope.review) }),
     };
 }
 

@@ -254,7 +254,7 @@ describe("configuration", () => {
             [
                 "base-dev",
                 { extraTags: '{"Environment": "Development"}' },
-                `durable-code:extraTags may not set "Environment": it is part of the tag contract (Project, Environment, Layer, ManagedBy, Role, Tier, Name); ${fix("base-dev")}`,
+                `durable-code:extraTags may not set "Environment": it is part of the tag contract (Project, Environment, Layer, ManagedBy, Review, Role, Tier, Name); ${fix("base-dev")}`,
             ],
             [
                 "base-dev",

@@ -94,7 +94,26 @@ describe("tag contract", () => {
             Layer: "runtime",
             ManagedBy: "pulumi",
         });
-        assert.deepEqual(RESERVED_TAG_KEYS, ["Project", "Environment", "Layer", "ManagedBy", "Role", "Tier", "Name"]);
+        assert.deepEqual(RESERVED_TAG_KEYS, [
+            "Project",
+            "Environment",
+            "Layer",
+            "ManagedBy",
+            "Review",
+            "Role",
+            "Tier",
+            "Name",
+        ]);
+    });
+
+    it("a review's resources carry its pull request as a fifth, which no stack can set through extraTags", () => {
+        assert.deepEqual(contractTags({ project: "durable-code", env: "dev", layer: "runtime", review: 7 }), {
+            Project: "durable-code",
+            Environment: "dev",
+            Layer: "runtime",
+            ManagedBy: "pulumi",
+            Review: "pr-7",
+        });
     });
 
     it("runtime looks base up by base's contract tags and the markers it asks for, nothing more", () => {

@@ -16,6 +16,7 @@ import {
     tagProblems,
 } from "./problems";
 import { subnetPrefixOf } from "../subnet-plan";
+import { reviewProblems } from "../review";
 
 /**
  * Validates the raw config of one stack (`pulumi.runtime.allConfig()`: keys `<namespace>:<key>`,
@@ -102,7 +103,10 @@ function combinationProblems(read: Read, raw: Readonly<Record<string, string>>):
     if (badRegion) problems.push(badRegion);
     problems.push(...namespaceProblems(raw, context.project, Object.keys(CONFIG_KEYS)));
     problems.push(...tagProblems(values.extraTags ?? {}, context.project, where));
-    problems.push(...namingProblems({ project: context.project, env: name.env }, name.layer), ...portProblems());
+    problems.push(
+        ...namingProblems({ project: context.project, env: name.env, review: name.review }, name.layer),
+        ...portProblems(),
+    );
     const roleKeys = (["stateBucket", "secretsKeyArn", "previewEnvironments"] as const).filter(
         (roleKey) => values[roleKey] !== undefined,
     );
@@ -137,6 +141,7 @@ function commonConfig(read: Read, region: string | undefined): CommonConfig {
     return {
         stack: name.stack,
         env: name.env,
+        ...(name.review === undefined ? {} : { review: name.review }),
         project: context.project,
         organization: context.organization,
         region: region ?? "",
@@ -277,6 +282,7 @@ function runtimeConfig(read: Read, common: CommonConfig, problems: string[]): Ru
         ...runtimeProblems(runtime, where, invalid),
         ...natInstanceTypeProblems(values.natInstanceType, runtime, where),
         ...wakeProblems(values, runtime, where),
+        ...reviewProblems(runtime),
     );
     return runtime;
 }

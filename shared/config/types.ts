@@ -7,6 +7,8 @@ import { SecurityGroupRole } from "./keys";
 export interface CommonConfig {
     readonly stack: string;
     readonly env: StackName["env"];
+    /** A pull request's review of runtime-dev: its number (names carry `pr-<N>`, every resource a Review tag). */
+    readonly review?: number;
     readonly project: string;
     /** Pulumi organization; on a self-managed (S3) backend it is literally "organization". */
     readonly organization: string;

@@ -1,0 +1,46 @@
+import { RuntimeConfig } from "./config/types";
+import { ConfigKey } from "./config/keys";
+import { REVIEW_ENVIRONMENT, stackNameOf } from "./stack-name";
+
+/**
+ * A review: a runtime of its own for one pull request, beside dev's, reading base-dev. It is dev's
+ * runtime declaration (Pulumi.runtime-dev.yaml, its sizes and release) with these keys set over it,
+ * which `npm run review` writes into the config file it deploys the review with:
+ * - the HTTP API front door, through base-dev's VPC link and Cloud Map namespace, charged by the
+ *   request, where a load balancer would cost every review its hours;
+ * - public task addresses, where a NAT gateway per review would bill by the hour;
+ * - Fargate Spot.
+ */
+export const REVIEW_SETTINGS = {
+    frontDoor: "http-api",
+    egress: "public-ip",
+    spot: true,
+} as const satisfies Partial<Record<ConfigKey, string | boolean>>;
+
+/**
+ * Keys of dev's runtime file a review never takes: dev's own hostnames (a review's are `pr-<N>.<zone>`),
+ * its load balancer's log bucket (a review has none).
+ */
+export const KEYS_REVIEWS_DROP: readonly ConfigKey[] = ["appHostname", "apiHostname", "accessLogsBucket"];
+
+/** What the program refuses in a review's config: anything but the review's settings. The fix is the command, not a file. */
+export function reviewProblems(config: RuntimeConfig): string[] {
+    if (config.review === undefined) return [];
+    const key = (configKey: ConfigKey) => `${config.project}:${configKey}`;
+    const differing = (Object.keys(REVIEW_SETTINGS) as Array<keyof typeof REVIEW_SETTINGS>).filter(
+        (setting) => config[setting] !== REVIEW_SETTINGS[setting],
+    );
+    const dropped = KEYS_REVIEWS_DROP.filter((dropKey) => config[dropKey as keyof RuntimeConfig] !== undefined);
+    return [
+        ...differing.map(
+            (setting) =>
+                `${key(setting)} is ${String(config[setting])}, but a review runs with ${REVIEW_SETTINGS[setting]} ` +
+                `(shared/review.ts); deploy it with "npm run review -- --pr ${config.review}", which sets it`,
+        ),
+        ...dropped.map(
+            (dropKey) =>
+                `${key(dropKey)} is ${stackNameOf("runtime", REVIEW_ENVIRONMENT)}'s own and not read in a review; ` +
+                `deploy it with "npm run review -- --pr ${config.review}", which leaves it out`,
+        ),
+    ];
+}
