@@ -55,6 +55,8 @@ export function stackOfFile(file: string): string {
     return match[1];
 }
 
+const REVIEW_STACK_FILE = /^Pulumi\.runtime-[a-z0-9]+-pr-.*\.yaml$/;
+
 /**
  * Every committed `Pulumi.<stack>.yaml` in a project directory, sorted by name. A review's file
  * (`Pulumi.runtime-dev-pr-<N>.yaml`, which creating its stack may leave) is never committed.

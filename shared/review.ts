@@ -9,13 +9,24 @@ import { REVIEW_ENVIRONMENT, stackNameOf } from "./stack-name";
  * - the HTTP API front door, through base-dev's VPC link and Cloud Map namespace, charged by the
  *   request, where a load balancer would cost every review its hours;
  * - public task addresses, where a NAT gateway per review would bill by the hour;
- * - Fargate Spot.
+ * - Fargate Spot;
+ * - asleep at 0 tasks until a request comes, and again after idleMinutes without one (runtime/wake.ts):
+ *   a review is looked at now and then, and costs its tasks only while it is.
  */
 export const REVIEW_SETTINGS = {
     frontDoor: "http-api",
     egress: "public-ip",
     spot: true,
+    wakeOnRequest: true,
 } as const satisfies Partial<Record<ConfigKey, string | boolean>>;
+
+/** Each setting as the validated config holds it. */
+const SETTING_IN_CONFIG: Record<keyof typeof REVIEW_SETTINGS, (config: RuntimeConfig) => string | boolean> = {
+    frontDoor: (config) => config.frontDoor,
+    egress: (config) => config.egress,
+    spot: (config) => config.spot,
+    wakeOnRequest: (config) => config.wakeOnRequest !== undefined,
+};
 
 /**
  * Keys of dev's runtime file a review never takes: dev's own hostnames (a review's are `pr-<N>.<zone>`),
@@ -28,13 +39,13 @@ export function reviewProblems(config: RuntimeConfig): string[] {
     if (config.review === undefined) return [];
     const key = (configKey: ConfigKey) => `${config.project}:${configKey}`;
     const differing = (Object.keys(REVIEW_SETTINGS) as Array<keyof typeof REVIEW_SETTINGS>).filter(
-        (setting) => config[setting] !== REVIEW_SETTINGS[setting],
+        (setting) => SETTING_IN_CONFIG[setting](config) !== REVIEW_SETTINGS[setting],
     );
     const dropped = KEYS_REVIEWS_DROP.filter((dropKey) => config[dropKey as keyof RuntimeConfig] !== undefined);
     return [
         ...differing.map(
             (setting) =>
-                `${key(setting)} is ${String(config[setting])}, but a review runs with ${REVIEW_SETTINGS[setting]} ` +
+                `${key(setting)} is ${String(SETTING_IN_CONFIG[setting](config))}, but a review runs with ${REVIEW_SETTINGS[setting]} ` +
                 `(shared/review.ts); deploy it with "npm run review -- --pr ${config.review}", which sets it`,
         ),
         ...dropped.map(

@@ -77,10 +77,11 @@ describe("review environments", () => {
                 }),
             {
                 message:
-                    "runtime-dev-pr-5: 4 problems in the configuration:\n" +
+                    "runtime-dev-pr-5: 5 problems in the configuration:\n" +
                     `  - durable-code:frontDoor is alb, but a review runs with http-api (shared/review.ts); ${fix}, which sets it\n` +
                     `  - durable-code:egress is nat-single, but a review runs with public-ip (shared/review.ts); ${fix}, which sets it\n` +
                     `  - durable-code:spot is false, but a review runs with true (shared/review.ts); ${fix}, which sets it\n` +
+                    `  - durable-code:wakeOnRequest is false, but a review runs with true (shared/review.ts); ${fix}, which sets it\n` +
                     `  - durable-code:appHostname is runtime-dev's own and not read in a review; ${fix}, which leaves it out`,
             },
         );
@@ -119,6 +120,7 @@ describe("review environments", () => {
                     TYPES.taskDefinition,
                     TYPES.api,
                     TYPES.cloudMapService,
+                    TYPES.metricAlarm,
                 ])
                     assert.ok(types.has(type), `${review.stack} names no ${type}`);
             }
@@ -154,7 +156,7 @@ describe("review environments", () => {
             assert.equal(reviews[1].outputs.url, "https://pr-13.dev.example.com");
         });
 
-        it("run dev's recorded release unless given tags, on Spot with public addresses and no NAT", () => {
+        it("run dev's recorded release unless given tags, on Spot with public addresses and no NAT, asleep until a request", () => {
             const images = (review: Evaluation) =>
                 ofType(review, TYPES.taskDefinition).map((definition) =>
                     containerDefinitions(definition)[0].image.split(":").pop(),
@@ -164,13 +166,15 @@ describe("review environments", () => {
             for (const review of reviews) {
                 assert.deepEqual(ofType(review, TYPES.natGateway), []);
                 assert.equal(review.outputs.egress, "public-ip");
-                for (const service of nonEmpty(ofType(review, TYPES.service)))
+                for (const service of nonEmpty(ofType(review, TYPES.service))) {
+                    assert.equal(service.inputs.desiredCount, 0, `${review.stack} ${service.name}`);
                     assert.deepEqual(
                         service.inputs.capacityProviderStrategies.map(
                             (item: { capacityProvider: string }) => item.capacityProvider,
                         ),
                         ["FARGATE_SPOT"],
                     );
+                }
             }
         });
     });
