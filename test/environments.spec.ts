@@ -44,6 +44,10 @@ function declareEnvironment(name: EnvironmentName, declaration: EnvironmentDecla
     };
 }
 
+/** A name no entry has yet, from `stem`: qa, or qa2 where qa is declared already. */
+const undeclared = (stem: string): EnvironmentName =>
+    [stem, ...[2, 3, 4, 5].map((n) => `${stem}${n}`)].find((name) => !ENVIRONMENT_NAMES.includes(name))!;
+
 /** A project directory holding Pulumi.yaml and a copy of `from`'s two stack files as `to`'s. */
 function copiedStackFiles(from: EnvironmentName, to: EnvironmentName): string {
     const dir = mkdtempSync(join(tmpdir(), `durable-code-${to}-`));
@@ -137,11 +141,12 @@ describe("environments, each declared once in shared/environments.ts", () => {
     });
 
     describe("an environment added as one entry (qa, a copy of staging's) and its two stack files", () => {
+        const qa = undeclared("qa");
         let dir: string;
         let undeclare: () => void;
         before(() => {
-            undeclare = declareEnvironment("qa", structuredClone(ENVIRONMENTS.staging));
-            dir = copiedStackFiles("staging", "qa");
+            undeclare = declareEnvironment(qa, structuredClone(ENVIRONMENTS.staging));
+            dir = copiedStackFiles("staging", qa);
         });
         after(() => {
             undeclare();
@@ -152,26 +157,32 @@ describe("environments, each declared once in shared/environments.ts", () => {
             const printed: string[] = [];
             for (const layer of LAYERS)
                 assert.equal(
-                    await check(["--stack", stackNameOf(layer, "qa")], undefined, (text) => printed.push(text), {
+                    await check(["--stack", stackNameOf(layer, qa)], undefined, (text) => printed.push(text), {
                         dir,
                     }),
                     0,
                     printed.join("\n"),
                 );
-            assert.match(printed[0], /^base-qa \(.*Pulumi\.base-qa\.yaml\): ok\n/);
-            assert.match(printed[1], /^runtime-qa \(.*Pulumi\.runtime-qa\.yaml\): ok\n/);
+            assert.ok(
+                printed[0].startsWith(`base-${qa} (`) && printed[0].includes(`Pulumi.base-${qa}.yaml): ok\n`),
+                printed[0],
+            );
+            assert.ok(
+                printed[1].startsWith(`runtime-${qa} (`) && printed[1].includes(`Pulumi.runtime-${qa}.yaml): ok\n`),
+                printed[1],
+            );
         });
 
         it("the whole program evaluates for it, names and tags what it declares qa, and passes every policy rule", async () => {
-            const { base, runtime } = await evaluateEnvironment("qa", {}, { dir });
+            const { base, runtime } = await evaluateEnvironment(qa, {}, { dir });
             for (const stack of [base, runtime]) {
                 assert.ok(stack.resources.length > 20, stack.stack);
                 assert.deepEqual(checkStack(checked(stack)), [], stack.stack);
-                assert.equal(checked(stack).env, "qa");
+                assert.equal(checked(stack).env, qa);
             }
             assert.ok(
-                runtime.resources.some((resource) => resource.state.tags?.Environment === "qa"),
-                "runtime's resources carry Environment=qa",
+                runtime.resources.some((resource) => resource.state.tags?.Environment === qa),
+                `runtime's resources carry Environment=${qa}`,
             );
         });
 
@@ -181,32 +192,33 @@ describe("environments, each declared once in shared/environments.ts", () => {
                 assert.equal(await cost(["--env", env, "--json"], undefined, (text) => printed.push(text), source), 0);
                 return JSON.parse(printed.join("\n"));
             };
-            const [qa, staging] = [await priced("qa", { dir }), await priced("staging", {})];
-            assert.ok(qa.totalMonthly > 0);
-            assert.equal(qa.totalMonthly, staging.totalMonthly);
-            assert.equal(qa.upHoursPerMonth, staging.upHoursPerMonth);
+            const [added, staging] = [await priced(qa, { dir }), await priced("staging", {})];
+            assert.ok(added.totalMonthly > 0);
+            assert.equal(added.totalMonthly, staging.totalMonthly);
+            assert.equal(added.upHoursPerMonth, staging.upHoursPerMonth);
         });
 
         it("the schedule tears it down and brings it back, as staging's entry says", async () => {
             const lines: string[] = [];
-            await gate(["--action", "teardown", "--environment", "qa"], undefined, new Date(), (line) =>
+            await gate(["--action", "teardown", "--environment", qa], undefined, new Date(), (line) =>
                 lines.push(line),
             );
-            assert.ok(lines.includes('environments=["qa"]'), lines.join("\n"));
-            assert.ok(RUNTIME_SCHEDULE.environments.includes("qa"));
+            assert.ok(lines.includes(`environments=["${qa}"]`), lines.join("\n"));
+            assert.ok(RUNTIME_SCHEDULE.environments.includes(qa));
         });
 
         it("asks for no confirmation, as staging does", () => {
-            assert.equal(parseRequest(["--env", "qa", "--tag", "v1.0.0"]).env, "qa");
+            assert.equal(parseRequest(["--env", qa, "--tag", "v1.0.0"]).env, qa);
         });
     });
 
     describe("a copy of prod's entry under another name (live) has every protection prod has", () => {
+        const live = undeclared("live");
         let dir: string;
         let undeclare: () => void;
         before(() => {
-            undeclare = declareEnvironment("live", structuredClone(ENVIRONMENTS.prod));
-            dir = copiedStackFiles("prod", "live");
+            undeclare = declareEnvironment(live, structuredClone(ENVIRONMENTS.prod));
+            dir = copiedStackFiles("prod", live);
         });
         after(() => {
             undeclare();
@@ -215,19 +227,19 @@ describe("environments, each declared once in shared/environments.ts", () => {
         const signal = new AbortController().signal;
 
         it("down, cycle and release want --confirm runtime-live, before anything runs", async () => {
-            const confirm = "confirm with --confirm runtime-live";
-            assert.match(await refusal(down(["--env", "live"], signal)), new RegExp(`serves production; ${confirm}$`));
-            assert.match(await refusal(cycle(["--env", "live"], signal)), new RegExp(confirm));
+            const confirm = `confirm with --confirm runtime-${live}`;
+            assert.match(await refusal(down(["--env", live], signal)), new RegExp(`serves production; ${confirm}$`));
+            assert.match(await refusal(cycle(["--env", live], signal)), new RegExp(confirm));
             assert.match(
-                await refusal(Promise.resolve().then(() => parseRequest(["--env", "live", "--tag", "v1.0.0"]))),
+                await refusal(Promise.resolve().then(() => parseRequest(["--env", live, "--tag", "v1.0.0"]))),
                 new RegExp(confirm),
             );
         });
 
         it("destroy-base wants --unprotect after the stack name", async () => {
             assert.equal(
-                await refusal(destroyBase(["--env", "live", "--confirm", "base-live"], signal)),
-                "base-live protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them",
+                await refusal(destroyBase(["--env", live, "--confirm", `base-${live}`], signal)),
+                `base-${live} protects its repositories, zone and log bucket; add --unprotect to remove the protection and destroy them`,
             );
         });
 
@@ -240,21 +252,21 @@ describe("environments, each declared once in shared/environments.ts", () => {
                 ["runtime", "wakeOnRequest", "true"],
             ] as const) {
                 const prod = problemsWith(stackNameOf(layer, "prod"), PROJECT_DIR, key, value);
-                const live = problemsWith(stackNameOf(layer, "live"), dir, key, value);
+                const copy = problemsWith(stackNameOf(layer, live), dir, key, value);
                 assert.ok(
                     prod.some((problem) => problem.includes("production-like")),
                     `${layer}-prod ${key} ${value}`,
                 );
                 assert.deepEqual(
-                    live,
-                    prod.map((problem) => problem.replace(/\bprod\b/g, "live")),
+                    copy,
+                    prod.map((problem) => problem.replace(/\bprod\b/g, live)),
                 );
             }
         });
 
         it("no pull request may read its state", () => {
-            assert.deepEqual(problemsWith("base-dev", PROJECT_DIR, "previewEnvironments", '["live"]'), [
-                "durable-code:previewEnvironments[0] is live, which is production-like and which no pull request may read: a pull request presents one subject to every environment's roles; live's preview runs on main through its reviewed environment; change it in Pulumi.base-dev.yaml",
+            assert.deepEqual(problemsWith("base-dev", PROJECT_DIR, "previewEnvironments", `["${live}"]`), [
+                `durable-code:previewEnvironments[0] is ${live}, which is production-like and which no pull request may read: a pull request presents one subject to every environment's roles; ${live}'s preview runs on main through its reviewed environment; change it in Pulumi.base-dev.yaml`,
             ]);
         });
 
@@ -262,9 +274,9 @@ describe("environments, each declared once in shared/environments.ts", () => {
             const probe = mkdtempSync(join(tmpdir(), "durable-code-probe-"));
             try {
                 copyFileSync(join(PROJECT_DIR, "Pulumi.yaml"), join(probe, "Pulumi.yaml"));
-                copyFileSync(stackFilePath("runtime-live", dir), stackFilePath("runtime-live", probe));
-                writeFileSync(stackFilePath("base-live", probe), "config:\n  aws:region: us-west-2\n");
-                await assert.rejects(evaluateEnvironment("live", {}, { dir: probe }), /plain HTTP|certificate/);
+                copyFileSync(stackFilePath(`runtime-${live}`, dir), stackFilePath(`runtime-${live}`, probe));
+                writeFileSync(stackFilePath(`base-${live}`, probe), "config:\n  aws:region: us-west-2\n");
+                await assert.rejects(evaluateEnvironment(live, {}, { dir: probe }), /plain HTTP|certificate/);
             } finally {
                 rmSync(probe, { recursive: true, force: true });
             }
@@ -273,7 +285,7 @@ describe("environments, each declared once in shared/environments.ts", () => {
         it("the policy pack holds it to prod's rules", async () => {
             const runtimes = {
                 prod: checked((await evaluateEnvironment("prod")).runtime),
-                live: checked((await evaluateEnvironment("live", {}, { dir })).runtime),
+                [live]: checked((await evaluateEnvironment(live, {}, { dir })).runtime),
             };
             const changed = (stack: CheckedStack, type: string, change: (props: any) => object): CheckedStack => ({
                 ...stack,
@@ -306,9 +318,9 @@ describe("environments, each declared once in shared/environments.ts", () => {
         });
 
         it("the schedule never touches it", async () => {
-            assert.ok(!RUNTIME_SCHEDULE.environments.includes("live"));
+            assert.ok(!RUNTIME_SCHEDULE.environments.includes(live));
             await assert.rejects(
-                gate(["--action", "teardown", "--environment", "live"], undefined, new Date(), () => undefined),
+                gate(["--action", "teardown", "--environment", live], undefined, new Date(), () => undefined),
                 { exitCode: 2 } as object,
             );
         });

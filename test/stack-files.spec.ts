@@ -240,8 +240,8 @@ describe("the committed stack files are what gets tested, checked and priced", (
                     `--stack runtime-undeclared is not a stack of this project. ${STACKS}`,
                 ],
                 [
-                    ["--stack", "runtime-dv"],
-                    `--stack runtime-dv is not a stack of this project; did you mean runtime-dev? ${STACKS}`,
+                    ["--stack", "runtime-devv"],
+                    `--stack runtime-devv is not a stack of this project; did you mean runtime-dev? ${STACKS}`,
                 ],
                 [
                     ["--stack", "Pulumi.runtime-dev.yaml"],

@@ -15,6 +15,7 @@ import { DOWN_SPEC } from "../../commands/down";
 import { UP_SPEC } from "../../commands/up";
 import { STATUS_SPEC } from "../../commands/status";
 import { LINT_WORKFLOWS_SPEC } from "../../scripts/lint-workflows";
+import { ENVIRONMENT_NAMES } from "../../shared/environments";
 import { WRITE_SCHEDULE_SPEC } from "../../scripts/write-schedule";
 
 const ROOT = join(__dirname, "..", "..");
@@ -133,7 +134,7 @@ describe("--help on every npm command", () => {
         assert.equal(run.status, 2);
         assert.equal(
             run.stderr,
-            "error: --env is required (one of dev, staging, prod)\nusage: npm run destroy-base -- --env <dev|staging|prod> --confirm base-<env> [--unprotect] [--force-delete-images]\n",
+            `error: --env is required (one of ${ENVIRONMENT_NAMES.join(", ")})\nusage: ${DESTROY_BASE_SPEC.usage}\n`,
         );
     });
 

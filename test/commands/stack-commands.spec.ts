@@ -9,6 +9,9 @@ import { main as status } from "../../commands/status";
 import { elasticIpDemand } from "../../status/elastic-ips";
 import { PROJECT_DIR } from "../../offline/stack-files";
 import { Stacks } from "../../stacks/automation";
+import { ENV_VALUE } from "../../cli/args";
+import { ENVIRONMENT_NAMES } from "../../shared/environments";
+import { LAYERS, stackNameOf } from "../../shared/stack-name";
 import { AppServer } from "../fakes/app-server";
 import { FakeEcr } from "../fakes/ecr";
 import { FakeEcs, runtimeOutputs, taskDefinitionArn } from "../fakes/ecs";
@@ -51,14 +54,18 @@ describe("stack commands", () => {
             const statuses = JSON.parse(lines[0]);
             assert.deepEqual(
                 statuses.map((s: any) => [s.stack, s.exists, s.resourceCount, s.locked, s.url]),
-                [
-                    ["base-dev", true, 20, false, undefined],
-                    ["runtime-dev", true, 20, false, "http://dev.example.com"],
-                    ["base-staging", true, 20, true, undefined],
-                    ["runtime-staging", false, undefined, undefined, undefined],
-                    ["base-prod", false, undefined, undefined, undefined],
-                    ["runtime-prod", false, undefined, undefined, undefined],
-                ],
+                ENVIRONMENT_NAMES.flatMap((env) =>
+                    LAYERS.map((layer) => {
+                        const stack = stackNameOf(layer, env);
+                        return (
+                            {
+                                "base-dev": [stack, true, 20, false, undefined],
+                                "runtime-dev": [stack, true, 20, false, "http://dev.example.com"],
+                                "base-staging": [stack, true, 20, true, undefined],
+                            }[stack] ?? [stack, false, undefined, undefined, undefined]
+                        );
+                    }),
+                ),
             );
             assert.deepEqual(statuses[1].lastUpdate, {
                 kind: "update",
@@ -135,18 +142,21 @@ describe("stack commands", () => {
     describe("npm run status: Elastic IPs", () => {
         let dir: string;
         beforeEach(() => {
+            // dev, staging and prod as committed: an environment added later takes addresses of its own.
             dir = mkdtempSync(join(tmpdir(), "durable-code-eips-"));
-            for (const name of readdirSync(PROJECT_DIR).filter((file) => /^Pulumi\..*yaml$/.test(file)))
+            for (const name of readdirSync(PROJECT_DIR).filter((file) =>
+                /^Pulumi(\.(base|runtime)-(dev|staging|prod))?\.yaml$/.test(file),
+            ))
                 copyFileSync(join(PROJECT_DIR, name), join(dir, name));
         });
         afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-        it("the committed environments take exactly the default 5 per region: dev 1 + staging 1 + prod 3, no warning", async () => {
+        it("dev, staging and prod as committed take exactly the default 5 per region: dev 1 + staging 1 + prod 3, no warning", async () => {
             assert.deepEqual(
-                elasticIpDemand().map((region) => [region.region, region.needed]),
+                elasticIpDemand({ dir }).map((region) => [region.region, region.needed]),
                 [["us-west-2", 5]],
             );
-            await status([], signal, await Stacks.open(pulumi.asCommand()), log);
+            await status([], signal, await Stacks.open(pulumi.asCommand()), log, { dir });
             assert.ok(!lines.some((line) => line.includes("Elastic IPs")));
         });
 
@@ -546,19 +556,19 @@ describe("stack commands", () => {
             const refusals: ReadonlyArray<readonly [string, string]> = [
                 [
                     "down --env dev --on-demand",
-                    "--on-demand is not a flag of this command (--help lists its flags)\nusage: npm run down -- --env <dev|staging|prod> [flags]",
+                    `--on-demand is not a flag of this command (--help lists its flags)\nusage: npm run down -- --env <${ENV_VALUE}> [flags]`,
                 ],
                 [
                     "down --env dev --health-timeout 30",
-                    "--health-timeout is not a flag of this command (--help lists its flags)\nusage: npm run down -- --env <dev|staging|prod> [flags]",
+                    `--health-timeout is not a flag of this command (--help lists its flags)\nusage: npm run down -- --env <${ENV_VALUE}> [flags]`,
                 ],
                 [
                     "up --env prod --confirm runtime-prod",
-                    "--confirm is not a flag of this command (--help lists its flags)\nusage: npm run up -- --env <dev|staging|prod> [flags]",
+                    `--confirm is not a flag of this command (--help lists its flags)\nusage: npm run up -- --env <${ENV_VALUE}> [flags]`,
                 ],
                 [
                     "up --env dev --on-demand --on-demand-fallback",
-                    "--on-demand and --on-demand-fallback cannot be used together: --on-demand runs on demand from the start, so there is no Spot run to fall back from\nusage: npm run up -- --env <dev|staging|prod> [flags]",
+                    `--on-demand and --on-demand-fallback cannot be used together: --on-demand runs on demand from the start, so there is no Spot run to fall back from\nusage: npm run up -- --env <${ENV_VALUE}> [flags]`,
                 ],
                 [
                     "down --env dev --confirm runtime-prod",
