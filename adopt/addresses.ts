@@ -17,7 +17,7 @@ import type { StateObject } from "./terraform-state";
  */
 
 /** The addresses the mapping reads, for the refusal to name. */
-export const OLD_BASE_ADDRESSES = [
+const OLD_BASE_ADDRESSES = [
     "aws_vpc.main",
     "aws_internet_gateway.main",
     "aws_subnet.public[i] and aws_subnet.private[i]",
@@ -48,7 +48,7 @@ const words = (object: StateObject, described = false) =>
 const inPlace = (object: StateObject, ...names: string[]) => !object.module && names.includes(object.name);
 
 /** Where each of the base's objects belongs, for those not there yet, and the subnets placed in a tier. */
-export function movesToOldBaseAddresses(objects: readonly StateObject[]): {
+function movesToOldBaseAddresses(objects: readonly StateObject[]): {
     moves: Move[];
     subnets: Map<string, SubnetTarget>;
 } {

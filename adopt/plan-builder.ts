@@ -2,14 +2,13 @@ import { EnvironmentName } from "../shared/environments";
 import { Component, COMPONENT_TYPES, ImportEntry, pinnedAwsProviderVersion, ReportLine } from "./import-file";
 import { StateObject } from "./terraform-state";
 
-/** A property the program must declare as the state has it; `forcesReplacement` decides how a difference is reported. */
+/** A property the program must declare as the state has it: each one the mapping checks forces a replacement when it differs. */
 export interface Expectation {
     readonly address: string;
     readonly type: string;
     readonly logicalName: string;
     readonly property: string;
     readonly value: unknown;
-    readonly forcesReplacement: boolean;
 }
 
 /** A program resource whose counterpart the old base never held: pulumi up creates it, nothing is imported. */
@@ -89,7 +88,7 @@ export class PlanBuilder {
 
     /** The program must declare `property` of the resource as the state holds it. */
     expect(object: StateObject, target: { type: string; logicalName: string }, property: string, value: unknown): void {
-        this.expectations.push({ address: object.address, ...target, property, value, forcesReplacement: true });
+        this.expectations.push({ address: object.address, ...target, property, value });
     }
 
     /** A resource the state holds none of (`missing` names what it would be), which pulumi up creates. */
