@@ -8,11 +8,11 @@ import { OutputFile } from "../cli/output-file";
 import { isRunReport, reportText } from "../stacks/report";
 import { Stacks } from "../stacks/automation";
 import { CycleOptions, runCycle } from "../stacks/cycle";
+import { HEALTH_PATHS } from "../shared/services";
 
 export const CYCLE_SPEC: CommandSpec = {
     usage: `npm run cycle -- --env <${ENV_VALUE}> [flags]`,
-    summary:
-        "The end-to-end check of the split: base up, runtime up, health (ECS runs what was deployed, / and /health answer), runtime destroy, base intact, restore, health.",
+    summary: `The end-to-end check of the split: base up, runtime up, health (ECS runs what was deployed, ${HEALTH_PATHS.join(" and ")} answer), runtime destroy, base intact, restore, health.`,
     flags: {
         env: { type: "string", value: ENV_VALUE, help: "the environment to cycle (required)" },
         "skip-base": {

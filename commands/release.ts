@@ -19,11 +19,11 @@ import { appendJobSummary } from "../stacks/job-summary";
 import { Stacks } from "../stacks/automation";
 import { SendsCommands } from "../cli/sdk-client";
 import { ReleaseRequest, release } from "../release/release";
+import { HEALTH_PATHS } from "../shared/services";
 
 export const RELEASE_SPEC: CommandSpec = {
     usage: `npm run release -- --env <${ENV_VALUE}> (--tag TAG | --rollback) [--service frontend|backend] [--dry-run] [--confirm runtime-<env>] [--health-timeout SECONDS] [--wait-for-lock MINUTES]`,
-    summary:
-        "Ships a version: checks the images in ECR, records the tags in Pulumi.runtime-<env>.yaml (commit it), rolls a running runtime and waits for / and /health.",
+    summary: `Ships a version: checks the images in ECR, records the tags in Pulumi.runtime-<env>.yaml (commit it), rolls a running runtime and waits for ${HEALTH_PATHS.join(" and ")}.`,
     flags: {
         env: { type: "string", value: ENV_VALUE, help: "the environment to release to (required)" },
         tag: { type: "string", value: "TAG", help: "the image tag to release" },
@@ -42,7 +42,7 @@ export const RELEASE_SPEC: CommandSpec = {
         "health-timeout": {
             type: "string",
             value: "SECONDS",
-            help: "how long to wait for / and /health after the roll",
+            help: `how long to wait for ${HEALTH_PATHS.join(" and ")} after the roll`,
             default: "600",
         },
         "wait-for-lock": {

@@ -6,11 +6,11 @@ import { SendsCommands } from "../cli/sdk-client";
 import { Stacks } from "../stacks/automation";
 import { runtimeUp } from "../stacks/runtime";
 import { parseRuntimeCommand, RUNTIME_FLAGS, runRuntimeCommand } from "../stacks/runtime-command";
+import { HEALTH_PATHS } from "../shared/services";
 
 export const UP_SPEC: CommandSpec = {
     usage: `npm run up -- --env <${ENV_VALUE}> [flags]`,
-    summary:
-        "Brings an environment's runtime back (refusing when base is missing), checks with ECS that each service runs what was deployed, and waits until / and /health answer.",
+    summary: `Brings an environment's runtime back (refusing when base is missing), checks with ECS that each service runs what was deployed, and waits until ${HEALTH_PATHS.join(" and ")} answer.`,
     flags: {
         ...RUNTIME_FLAGS,
         "only-if-needed": {
@@ -21,7 +21,7 @@ export const UP_SPEC: CommandSpec = {
         "health-timeout": {
             type: "string",
             value: "SECONDS",
-            help: "how long to wait for / and /health to answer",
+            help: `how long to wait for ${HEALTH_PATHS.join(" and ")} to answer`,
             default: "600",
         },
         "on-demand": {
