@@ -1,4 +1,6 @@
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { ENVIRONMENT_NAMES } from "../shared/environments";
+import { SendsCommands } from "../cli/sdk-client";
 import { ENV_VALUE, environmentFrom } from "../cli/args";
 import { runMain } from "../cli/run-main";
 import { CommandSpec, parseCommand } from "../cli/command";
@@ -11,7 +13,7 @@ import { collectStatus, statusTable } from "../status/status";
 export const STATUS_SPEC: CommandSpec = {
     usage: `npm run status [-- [--env <${ENV_VALUE}>] [--json]]`,
     summary:
-        "Per stack: exists, resources, lock (who, since when), last update, the images each service runs, the URL; and Elastic IP warnings.",
+        "Per stack: exists, resources, lock (who, since when), last update, the images each service runs, asleep or awake (wakeOnRequest), the URL; and Elastic IP warnings.",
     flags: {
         env: { type: "string", value: ENV_VALUE, help: "one environment only", default: "all" },
         json: { type: "boolean", help: "the statuses as JSON", default: "off" },
@@ -26,10 +28,11 @@ export async function main(
     stacks?: Stacks,
     print: (text: string) => void = console.log,
     source: StackSource = {},
+    ecs: () => SendsCommands = () => new ECSClient({}),
 ): Promise<number> {
     const flags = parseCommand(argv, STATUS_SPEC);
     const envs = flags.env === undefined ? ENVIRONMENT_NAMES : [environmentFrom(flags.env, USAGE)];
-    const statuses = await collectStatus(stacks ?? (await Stacks.open()), envs, source);
+    const statuses = await collectStatus(stacks ?? (await Stacks.open()), envs, source, ecs);
     print(flags.json ? JSON.stringify(statuses, null, 2) : statusTable(statuses));
     for (const status of flags.json ? [] : statuses.filter((candidate) => candidate.locked)) {
         print(

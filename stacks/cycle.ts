@@ -5,6 +5,7 @@ import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
 import { SendsCommands } from "../cli/sdk-client";
 import { requireDeployed } from "./deployments";
 import { HealthOptions, waitForHealthy } from "./health";
+import { wakingIfAsleep } from "./wake";
 import { RunReport, StepRecord, summaryTable } from "./report";
 import { loggedContext, Stacks } from "./automation";
 import { StepRunner } from "./steps";
@@ -54,7 +55,9 @@ export async function runCycle(options: CycleOptions, deps: CycleDependencies): 
         const url = String(outputs.url ?? "");
         if (!url) throw new OpsError(`${runtime} has no "url" output; is it deployed?`);
         await requireDeployed(deps.ecs, runtime, outputs);
-        const result = await waitForHealthy(url, { ...options.health, log: deps.log, signal: deps.signal });
+        const result = await wakingIfAsleep(deps.ecs, runtime, outputs, deps.log, () =>
+            waitForHealthy(url, { ...options.health, log: deps.log, signal: deps.signal }),
+        );
         return { detail: `ECS runs what was deployed; ${url} healthy after ${result.attempts} attempt(s)` };
     };
 

@@ -4,6 +4,7 @@ import { CANCELLED_EXIT_CODE, OpsError } from "../cli/errors";
 import { SendsCommands } from "../cli/sdk-client";
 import { requireDeployed } from "./deployments";
 import { waitForHealthy } from "./health";
+import { wakingIfAsleep } from "./wake";
 import { withOnDemand } from "./on-demand";
 import { describeChanges } from "./report";
 import { OperationContext, Stacks } from "./automation";
@@ -66,7 +67,9 @@ export async function runtimeUp(
         const outputs = await stacks.outputs(runtime);
         await requireDeployed(ecs, runtime, outputs);
         const url = String(outputs.url ?? "");
-        await waitForHealthy(url, { deadlineMs: options.healthDeadlineMs, log, signal: context.signal });
+        await wakingIfAsleep(ecs, runtime, outputs, log, () =>
+            waitForHealthy(url, { deadlineMs: options.healthDeadlineMs, log, signal: context.signal }),
+        );
         return url;
     };
     try {

@@ -8,6 +8,8 @@ import { SERVICE_NAMES } from "../shared/services";
 import { ServiceTags, tagsOf } from "../release/ledger";
 import { LastUpdate, Stacks } from "../stacks/automation";
 import { textTable } from "../cli/text-table";
+import { SendsCommands } from "../cli/sdk-client";
+import { describeSleep, sleepsAtRest, sleepState } from "../stacks/wake";
 
 export interface StackStatus {
     readonly stack: string;
@@ -22,6 +24,8 @@ export interface StackStatus {
     /** The tag each service runs (a runtime stack that is up), and the committed ones where they differ. */
     readonly images?: Record<string, string>;
     readonly committedImages?: Record<string, string>;
+    /** wakeOnRequest: asleep or awake, and when it last woke (ECS's service events). */
+    readonly sleep?: string;
 }
 
 function committedTags(stack: string, source: StackSource): ServiceTags | undefined {
@@ -38,9 +42,12 @@ export async function collectStatus(
     stacks: Stacks,
     envs: readonly EnvironmentName[],
     source: StackSource = {},
+    ecs?: () => SendsCommands,
 ): Promise<StackStatus[]> {
     const listing = await stacks.list();
     const statuses: StackStatus[] = [];
+    let client: SendsCommands | undefined;
+    const ecsClient = () => (client ??= ecs!());
     for (const env of envs) {
         for (const layer of LAYERS) {
             const stack = stackNameOf(layer, env);
@@ -56,6 +63,8 @@ export async function collectStatus(
             const url = outputs.url;
             const images = outputs.imageTags as Record<string, string> | undefined;
             const committed = images ? committedTags(stack, source) : undefined;
+            const sleep =
+                ecs && sleepsAtRest(outputs) ? describeSleep(await sleepState(ecsClient(), outputs)) : undefined;
             const drifted =
                 images && committed && SERVICE_NAMES.some((service) => images[service] !== committed[service]);
             statuses.push({
@@ -72,6 +81,7 @@ export async function collectStatus(
                 url: typeof url === "string" ? url : undefined,
                 ...(images ? { images } : {}),
                 ...(drifted ? { committedImages: committed } : {}),
+                ...(sleep ? { sleep } : {}),
             });
         }
     }
@@ -80,7 +90,7 @@ export async function collectStatus(
 
 export function statusTable(statuses: readonly StackStatus[]): string {
     const rows = [
-        ["stack", "exists", "resources", "locked", "last update", "images", "url"],
+        ["stack", "exists", "resources", "locked", "last update", "images", "sleep", "url"],
         ...statuses.map((status) => [
             status.stack,
             status.exists ? "yes" : "no",
@@ -93,6 +103,7 @@ export function statusTable(statuses: readonly StackStatus[]): string {
                 ? SERVICE_NAMES.map((service) => `${service} ${status.images![service]}`).join(", ") +
                   (status.committedImages ? " (DIFFERS from committed)" : "")
                 : "-",
+            status.sleep ?? "-",
             status.url ?? "-",
         ]),
     ];

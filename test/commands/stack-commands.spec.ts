@@ -80,9 +80,9 @@ describe("stack commands", () => {
             await status(["--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log);
             assert.match(
                 lines[0],
-                /^stack +exists +resources +locked +last update +images +url\nbase-dev +yes +20 +LOCKED/,
+                /^stack +exists +resources +locked +last update +images +sleep +url\nbase-dev +yes +20 +LOCKED/,
             );
-            assert.match(lines[0], /runtime-dev +no +- +- +- +-/);
+            assert.match(lines[0], /runtime-dev +no +- +- +- +- +-/);
             assert.match(
                 lines[1],
                 /^\nbase-dev is locked by runner@fv-az123 \(pid 4242\) since .* \(5 min ago\); if that run is no longer active, clear it with "pulumi cancel -s base-dev --yes"$/,
@@ -211,6 +211,98 @@ describe("stack commands", () => {
             } finally {
                 await app.stop();
             }
+        });
+
+        describe("wakeOnRequest: deployed asleep, woken by the health check's request", () => {
+            const asleepOutputs = (url: string) => ({
+                ...runtimeOutputs("dev", url),
+                wakeOnRequest: {
+                    idleMinutes: 30,
+                    wakeAlarm: "durable-code-dev-wake",
+                    sleepAlarm: "durable-code-dev-sleep",
+                },
+            });
+
+            it("up says it is asleep, wakes it with the health check's request, and checks with ECS that the request woke it", async () => {
+                const app = new AppServer(0);
+                try {
+                    pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+                    pulumi.deployedOutputs.set("runtime-dev", asleepOutputs(await app.start()));
+                    // The wake alarm sets every service to desiredCount once a request has come (runtime/wake.ts).
+                    ecs.desiredCount = () => (app.requests.length > 0 ? 1 : 0);
+                    assert.equal(
+                        await runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs),
+                        0,
+                    );
+                    assert.ok(
+                        lines.includes(
+                            'runtime-dev is asleep (wakeOnRequest: every service at 0 tasks); the health check\'s first request wakes it, about three to four minutes (README "Front door")',
+                        ),
+                        lines.join("\n"),
+                    );
+                    assert.ok(
+                        lines.some((line) => /^runtime-dev woke on request and answered after \d+ s$/.test(line)),
+                        lines.join("\n"),
+                    );
+                    assert.equal(ecs.calls.filter(([name]) => name === "DescribeServicesCommand").length, 3);
+                } finally {
+                    await app.stop();
+                }
+            });
+
+            it("up fails when the application answers while ECS still shows every service asleep: the wake path was not what answered", async () => {
+                const app = new AppServer(0);
+                try {
+                    pulumi.addStack("base-dev", { vpcId: "vpc-1" }).addStack("runtime-dev");
+                    const url = await app.start();
+                    pulumi.deployedOutputs.set("runtime-dev", asleepOutputs(url));
+                    ecs.desiredCount = () => 0;
+                    await assert.rejects(
+                        runtime(["up", "--env", "dev"], signal, await Stacks.open(pulumi.asCommand()), log, ecs),
+                        {
+                            message: `runtime-dev answered while ECS shows every service at 0 tasks: something other than its tasks answers ${url}; check the HTTP API's integrations and "npm run status -- --env dev"`,
+                        },
+                    );
+                } finally {
+                    await app.stop();
+                }
+            });
+
+            it("status says asleep or awake, and when it last woke (the newest event in which a service started tasks)", async () => {
+                pulumi
+                    .addStack("base-dev", { vpcId: "vpc-1" })
+                    .addStack("runtime-dev", asleepOutputs("https://dev.example.com"));
+                const stacks = await Stacks.open(pulumi.asCommand());
+                await stacks.up("runtime-dev", { onOutput: () => undefined, signal });
+                ecs.events = (service) => [
+                    {
+                        id: "3",
+                        createdAt: new Date("2026-12-04T09:41:00Z"),
+                        message: `(service ${service}) has reached a steady state.`,
+                    },
+                    {
+                        id: "2",
+                        createdAt: new Date(
+                            service.endsWith("backend") ? "2026-12-04T09:38:12Z" : "2026-12-04T09:38:05Z",
+                        ),
+                        message: `(service ${service}) has started 1 tasks: (task 0f3c).`,
+                    },
+                    {
+                        id: "1",
+                        createdAt: new Date("2026-12-03T16:02:00Z"),
+                        message: `(service ${service}) has stopped 1 running tasks: (task 9a1b).`,
+                    },
+                ];
+                ecs.desiredCount = () => 0;
+                await status(["--env", "dev", "--json"], signal, stacks, log, {}, () => ecs);
+                assert.equal(JSON.parse(lines[0])[1].sleep, "asleep, last woke 2026-12-04T09:38:12.000Z");
+                ecs.desiredCount = (service) => (service.endsWith("backend") ? 2 : 1);
+                await status(["--env", "dev"], signal, stacks, log, {}, () => ecs);
+                assert.match(
+                    lines[1],
+                    /runtime-dev .* awake \(frontend 1, backend 2\), last woke 2026-12-04T09:38:12\.000Z/,
+                );
+            });
         });
 
         describe("a deployment ECS rolled back is not healthy (the provider's steady-state wait succeeds on the old version: terraform-provider-aws #19519, #20858)", () => {

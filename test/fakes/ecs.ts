@@ -35,6 +35,10 @@ export class FakeEcs {
     readonly calls: Array<[string, Record<string, any>]> = [];
     /** Deployments per service name, where they differ from "runs what was deployed, COMPLETED". */
     readonly deployments = new Map<string, EcsDeployment[]>();
+    /** Each service's desired count as DescribeServices answers it now (Application Auto Scaling sets it). */
+    desiredCount: (serviceName: string) => number = () => 1;
+    /** Each service's newest events (ECS API reference, ServiceEvent: id, createdAt, message). */
+    events: (serviceName: string) => Array<{ id: string; createdAt: Date; message: string }> = () => [];
     /** Image per task definition ARN and container name, for DescribeTaskDefinition. */
     readonly images = new Map<string, Record<string, string>>();
 
@@ -116,6 +120,8 @@ export class FakeEcs {
                 clusterArn,
                 status: "ACTIVE",
                 taskDefinition: deployments[0].taskDefinition,
+                desiredCount: this.desiredCount(serviceName),
+                events: this.events(serviceName),
                 deployments,
             });
         }
