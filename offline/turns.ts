@@ -3,7 +3,9 @@
  * (`setMocks` and `setAllConfig` write its global store), and so are V8's stack-trace settings:
  * two evaluations that overlapped registered their resources into each other's mocks, and
  * `Promise.all` over base-dev and base-prod declared 0 and 92 resources where each declares 46.
- * So an evaluation starts only once the one before it has settled, and each turn puts back what it set.
+ * So an evaluation starts only once the one before it has settled. Each evaluation replaces Pulumi's
+ * mocks, run settings and config whole (offline/engine.ts), so none carries over into the next; the
+ * settings a turn is given (V8's stack traces) are put back as they were when it settles.
  */
 
 /** What a turn sets for the process; it returns what puts the process back as it was. */
