@@ -136,7 +136,7 @@ function recordWhatRuns(
 const describe = (tags: ServiceTags) => SERVICE_NAMES.map((service) => `${service} ${tags[service]}`).join(", ");
 
 /** ECR's DescribeImages answers ImageNotFoundException for a tag the repository lacks (ECR API reference). */
-async function requireImage(ecr: SendsCommands, repository: string, tag: string): Promise<void> {
+export async function requireImage(ecr: SendsCommands, repository: string, tag: string): Promise<void> {
     try {
         await ecr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }));
     } catch (error: any) {

@@ -19,9 +19,12 @@ export const REVIEW_ENVIRONMENT: EnvironmentName = "dev";
 /** A pull request number as a stack name takes it: 1 to 9,999,999, no sign, no leading zero. */
 const PULL_REQUEST_NUMBER = /^[1-9][0-9]{0,6}$/;
 
+/** Every review's stack name starts with this: `runtime-dev-pr-`. */
+export const REVIEW_STACK_PREFIX = `runtime-${REVIEW_ENVIRONMENT}-pr-`;
+
 /** The review of pull request N: `runtime-dev-pr-<N>`. */
 export function reviewStackName(pullRequest: number): string {
-    return `${stackNameOf("runtime", REVIEW_ENVIRONMENT)}-pr-${pullRequest}`;
+    return `${REVIEW_STACK_PREFIX}${pullRequest}`;
 }
 
 /** Where a review's name shows: `pr-<N>` in its stack, resource names and its Review tag. */

@@ -152,11 +152,12 @@ export class Stacks {
         return result.summary.resourceChanges ?? {};
     }
 
-    async destroy(name: string, context: OperationContext): Promise<ResourceChanges> {
+    /** `configFile`: the stack's config from elsewhere than the project directory (a review's, review/config-file.ts). */
+    async destroy(name: string, context: OperationContext, configFile?: string): Promise<ResourceChanges> {
         const signal = operationSignal(name, "destroy", context);
         const stack = await this.stack(name);
         const result = await stack
-            .destroy({ onOutput: context.onOutput, signal, color: "never" })
+            .destroy({ onOutput: context.onOutput, signal, color: "never", ...(configFile ? { configFile } : {}) })
             .catch((error) => Promise.reject(explain("destroy", name, error, context.signal)));
         return result.summary.resourceChanges ?? {};
     }
@@ -286,6 +287,21 @@ export class Stacks {
             ...(resource.id ? { id: resource.id } : {}),
             ...(resource.inputs?.tags?.Name ? { nameTag: resource.inputs.tags.Name } : {}),
         }));
+    }
+
+    /**
+     * Removes an empty stack from the backend with its backups (`pulumi stack rm --remove-backups`,
+     * Pulumi 3.188.0 and later, the fix of pulumi/pulumi#9474): without it a self-managed backend keeps
+     * the stack file as `.bak` and every backup. The Automation API's removeStack in the @pulumi/pulumi
+     * this project pins has no removeBackups option (pulumi/pulumi#20214, which adds it, is not merged),
+     * so the flag goes to the CLI as `state unprotect` does. The history goes with the stack in any case
+     * (pkg/backend/diy/state.go, removeStack). Never `--force`: a stack with resources is refused.
+     */
+    async removeWithBackups(name: string): Promise<void> {
+        await this.stack(name);
+        await this.cli(["stack", "rm", "--yes", "--remove-backups", "--stack", name]).catch((error: unknown) =>
+            Promise.reject(explain("remove", name, error)),
+        );
     }
 
     // The Automation API has no method for `state unprotect` or a plain `stack export`; every command

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { OpsError } from "../cli/errors";
 import { locksFolder } from "../shared/backend-layout";
+import { backendLocation } from "./backend-url";
 
 /**
  * A lock a self-managed backend holds for a stack during an update: one object per lock in the
@@ -83,28 +83,11 @@ export class S3LockStore implements LockStore {
     }
 }
 
-/**
- * The lock store of a backend URL as `pulumi login` takes it (`s3://bucket/prefix?region=...`,
- * `file:///dir`). An s3:// URL's client settings are those the CLI's own client takes from it
- * (gocloud.dev aws.V2ConfigFromURLParams and blob/s3blob): `region`, `profile` (a shared config
- * profile), `endpoint` (a host, or a URL; an S3-compatible store) and path-style addressing
- * (`use_path_style`, or `s3ForcePathStyle` as older URLs say).
- */
+/** The lock store of a backend URL as `pulumi login` takes it (see stacks/backend-url.ts). */
 export function lockStoreFor(url: string, project: string): LockStore | undefined {
-    if (url.startsWith("file://")) return new FileLockStore(fileURLToPath(url.split("?")[0]), project);
-    if (url.startsWith("s3://")) {
-        const parsed = new URL(url);
-        const prefix = parsed.pathname.replace(/^\//, "");
-        const query = (name: string) => parsed.searchParams.get(name) ?? undefined;
-        const endpoint = query("endpoint");
-        const client = new S3Client({
-            region: query("region"),
-            profile: query("profile"),
-            endpoint: endpoint && !/^https?:\/\//.test(endpoint) ? `https://${endpoint}` : endpoint,
-            forcePathStyle: (query("use_path_style") ?? query("s3ForcePathStyle")) === "true",
-        });
-        return new S3LockStore(client, parsed.hostname, prefix ? `${prefix.replace(/\/$/, "")}/` : "", project);
-    }
+    const location = backendLocation(url);
+    if (location?.kind === "file") return new FileLockStore(location.dir, project);
+    if (location?.kind === "s3") return new S3LockStore(location.client, location.bucket, location.prefix, project);
     return undefined;
 }
 

@@ -13,6 +13,7 @@ import { CYCLE_SPEC, main as cycle } from "../commands/cycle";
 import { DESTROY_BASE_SPEC, main as destroyBase } from "../commands/destroy-base";
 import { DOWN_SPEC, main as down } from "../commands/down";
 import { RELEASE_SPEC, main as release } from "../commands/release";
+import { REVIEW_SPEC, main as review } from "../commands/review";
 import { GATE_SPEC, main as scheduleGate } from "../commands/schedule-gate";
 import { STATUS_SPEC, main as status } from "../commands/status";
 import { UP_SPEC, main as up } from "../commands/up";
@@ -72,6 +73,11 @@ const COMMANDS: Record<string, Command> = {
         spec: RELEASE_SPEC,
         run: (argv) => release(argv, cancel, { stacks: unreachable, ecr: unreachable, ecs: unreachable, log: silent }),
         valid: ["--env", "dev", "--tag", "v1.2.3"],
+    },
+    review: {
+        spec: REVIEW_SPEC,
+        run: (argv) => review(argv, cancel, { stacks: unreachable, ecr: unreachable, store: unreachable, log: silent }),
+        valid: ["--pr", "12"],
     },
     adopt: {
         spec: ADOPT_SPEC,

@@ -11,6 +11,7 @@ import { CommandSpec, helpText } from "../../cli/command";
 import { CYCLE_SPEC } from "../../commands/cycle";
 import { DESTROY_BASE_SPEC } from "../../commands/destroy-base";
 import { RELEASE_SPEC } from "../../commands/release";
+import { REVIEW_SPEC } from "../../commands/review";
 import { DOWN_SPEC } from "../../commands/down";
 import { UP_SPEC } from "../../commands/up";
 import { STATUS_SPEC } from "../../commands/status";
@@ -30,6 +31,7 @@ const SPECS: Record<string, CommandSpec> = {
     check: CHECK_SPEC,
     release: RELEASE_SPEC,
     adopt: ADOPT_SPEC,
+    review: REVIEW_SPEC,
 };
 
 /** Where the bracket opened at `open` closes. */

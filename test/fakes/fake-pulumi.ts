@@ -1,5 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+    appendFileSync,
+    existsSync,
+    mkdirSync,
+    mkdtempSync,
+    readdirSync,
+    readFileSync,
+    renameSync,
+    rmSync,
+    writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
@@ -74,6 +84,43 @@ export class FakePulumi {
         return join(this.backendDir, ".pulumi", "locks", "organization", "durable-code", name);
     }
 
+    /**
+     * The stack's objects where the DIY backend keeps them (shared/backend-layout.ts): the stack file,
+     * written by `stack init` and by every update; a backup per update; history per operation.
+     */
+    private stackObjects(name: string) {
+        const root = (folder: string) => join(this.backendDir, ".pulumi", folder, "durable-code");
+        return {
+            file: join(root("stacks"), `${name}.json`),
+            backups: join(root("backups"), name),
+            history: join(root("history"), name),
+        };
+    }
+
+    private writeStackObjects(name: string, operation?: string): void {
+        const { file, backups, history } = this.stackObjects(name);
+        mkdirSync(join(file, ".."), { recursive: true });
+        writeFileSync(file, JSON.stringify({ version: 3, checkpoint: { stack: name } }));
+        if (operation === undefined) return;
+        for (const folder of [backups, history]) {
+            mkdirSync(folder, { recursive: true });
+            writeFileSync(join(folder, `${name}.${readdirSync(folder).length + 1}.${operation}.json`), "{}");
+        }
+    }
+
+    /** Every object the backend holds of a stack, from the backend's root: what `stack rm` leaves behind. */
+    objectsOf(name: string): string[] {
+        const { file, backups, history } = this.stackObjects(name);
+        const relative = (path: string) => path.slice(this.backendDir.length + 1);
+        const listed = (folder: string) =>
+            existsSync(folder) ? readdirSync(folder).map((entry) => relative(join(folder, entry))) : [];
+        return [
+            ...[file, `${file}.bak`].filter((path) => existsSync(path)).map(relative),
+            ...listed(backups),
+            ...listed(history),
+        ];
+    }
+
     lockFiles(name: string): string[] {
         try {
             return readdirSync(this.lockDir(name));
@@ -92,6 +139,7 @@ export class FakePulumi {
         resourceCount = Object.keys(outputs).length > 0 ? 20 : 0,
     ): this {
         this.stacks.set(name, { outputs, resourceCount, history: [] });
+        this.writeStackObjects(name);
         return this;
     }
 
@@ -248,6 +296,7 @@ export class FakePulumi {
                 onOutput?.(`${deploying ? "Updating" : "Destroying"} (${name}):\n`);
                 stack.outputs = deploying ? (this.deployedOutputs.get(name!) ?? stack.outputs) : {};
                 stack.resourceCount = deploying ? 20 : 0;
+                this.writeStackObjects(name, verb);
                 stack.history.unshift({
                     kind: verb === "up" ? "update" : "destroy",
                     result: "succeeded",
@@ -309,6 +358,24 @@ export class FakePulumi {
                 return ok("refresh done");
             case "state unprotect":
                 return ok("");
+            case "stack rm": {
+                // pulumi/pulumi pkg/backend/diy/backend.go RemoveStack (and its message: pkg/cmd/pulumi/stack/stack_remove.go) refuses a stack with resources unless
+                // forced; state.go removeStack renames the stack file to .bak and keeps its backups, or with
+                // --remove-backups deletes the file, its .bak and the backups; the history goes either way.
+                if (stack.resourceCount > 0 && !args.includes("--force"))
+                    return fail(
+                        `error: '${name}' still has resources; removal rejected. Possible actions:\n- Make sure that '${name}' is the stack that you want to destroy\n- Run \`pulumi destroy\` to delete the resources, then run \`pulumi stack rm\`\n- Run \`pulumi stack rm --force\` to override this error`,
+                    );
+                const { file, backups, history } = this.stackObjects(name);
+                if (args.includes("--remove-backups")) {
+                    for (const path of [file, `${file}.bak`, backups]) rmSync(path, { recursive: true, force: true });
+                } else {
+                    renameSync(file, `${file}.bak`);
+                }
+                rmSync(history, { recursive: true, force: true });
+                this.stacks.delete(name);
+                return ok("");
+            }
             default:
                 return fail(`the fake pulumi does not know "${args.join(" ")}"`);
         }

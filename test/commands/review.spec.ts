@@ -1,0 +1,147 @@
+import { strict as assert } from "assert";
+import { main as review } from "../../commands/review";
+import { Stacks } from "../../stacks/automation";
+import { FakeEcr } from "../fakes/ecr";
+import { FakePulumi } from "../fakes/fake-pulumi";
+
+/** Every command the stand-in CLI ran that changes a stack or the backend. */
+const MUTATING = /^(up|destroy|refresh|stack rm|stack init|cancel|state)\b/;
+
+describe("npm run review", () => {
+    let pulumi: FakePulumi;
+    let ecr: FakeEcr;
+    let lines: string[];
+    const run = async (...argv: string[]) =>
+        review(argv, new AbortController().signal, {
+            stacks: await Stacks.open(pulumi.asCommand()),
+            ecr,
+            log: (line) => lines.push(line),
+        });
+    const devRuntimeCommands = () => pulumi.commandsFor("runtime-dev").filter((command) => MUTATING.test(command));
+    const stacksInBackend = () => [...pulumi.stacks.keys()].sort();
+
+    beforeEach(() => {
+        pulumi = new FakePulumi()
+            .addStack("base-dev", {
+                repositories: {
+                    frontend: { name: "durable-code-dev-frontend" },
+                    backend: { name: "durable-code-dev-backend" },
+                },
+            })
+            .addStack("runtime-dev", { url: "https://dev.example.com" });
+        for (const pr of [12, 13, 14, 15, 16, 17])
+            pulumi.deployedOutputs.set(`runtime-dev-pr-${pr}`, { url: `https://pr-${pr}.dev.example.com` });
+        const tags = ["v0.1.0", "pr-13-abc"];
+        ecr = new FakeEcr().holds("durable-code-dev-frontend", tags).holds("durable-code-dev-backend", tags);
+        lines = [];
+    });
+
+    it("brings two reviews up beside dev's runtime, each its own stack with its own config file, and prints each URL", async () => {
+        assert.equal(await run("--pr", "12"), 0);
+        assert.equal(await run("--pr", "13", "--tag", "pr-13-abc"), 0);
+        assert.deepEqual(stacksInBackend(), ["base-dev", "runtime-dev", "runtime-dev-pr-12", "runtime-dev-pr-13"]);
+        for (const pr of [12, 13]) {
+            const up = pulumi.commandsFor(`runtime-dev-pr-${pr}`).find((command) => command.startsWith("up"));
+            assert.match(up!, new RegExp(`--config-file \\S+/Pulumi\\.runtime-dev-pr-${pr}\\.yaml`));
+        }
+        assert.deepEqual(devRuntimeCommands(), []);
+        assert.deepEqual(
+            lines.filter((line) => line.startsWith("runtime-dev-pr-")),
+            [
+                "runtime-dev-pr-12 is up, running frontend v0.1.0 and backend v0.1.0: https://pr-12.dev.example.com",
+                "runtime-dev-pr-13 is up, running frontend pr-13-abc and backend pr-13-abc: https://pr-13.dev.example.com",
+            ],
+        );
+    });
+
+    it("checks the images in base-dev's repositories first, as a release does: a missing tag deploys nothing", async () => {
+        await assert.rejects(run("--pr", "12", "--tag", "v9.9.9"), {
+            message:
+                "image durable-code-dev-frontend:v9.9.9 is not in ECR; push it first (the application's build, with base's imagePublisherRoleArn), then release again. Nothing was changed",
+        });
+        assert.deepEqual(ecr.described(), [{ repositoryName: "durable-code-dev-frontend", imageTag: "v9.9.9" }]);
+        assert.deepEqual(pulumi.commandsFor("runtime-dev-pr-12"), []);
+    });
+
+    it("runs dev's recorded release without --tag, and checks it too", async () => {
+        await run("--pr", "12");
+        assert.deepEqual(ecr.described(), [
+            { repositoryName: "durable-code-dev-frontend", imageTag: "v0.1.0" },
+            { repositoryName: "durable-code-dev-backend", imageTag: "v0.1.0" },
+        ]);
+    });
+
+    it("--down destroys the review and removes its stack with its backups and history, leaving dev's runtime alone", async () => {
+        await run("--pr", "12");
+        await run("--pr", "13");
+        await run("--pr", "12");
+        assert.notDeepEqual(pulumi.objectsOf("runtime-dev-pr-12"), []);
+        assert.equal(await run("--pr", "12", "--down"), 0);
+        assert.deepEqual(
+            pulumi.commandsFor("runtime-dev-pr-12").filter((command) => /^(destroy|stack rm)/.test(command)),
+            [
+                pulumi.commandsFor("runtime-dev-pr-12").find((command) => command.startsWith("destroy"))!,
+                "stack rm --yes --remove-backups --stack runtime-dev-pr-12",
+            ],
+        );
+        assert.match(
+            pulumi.commandsFor("runtime-dev-pr-12").find((command) => command.startsWith("destroy"))!,
+            /--config-file \S+\/Pulumi\.runtime-dev-pr-12\.yaml/,
+        );
+        assert.deepEqual(pulumi.objectsOf("runtime-dev-pr-12"), []);
+        assert.deepEqual(stacksInBackend(), ["base-dev", "runtime-dev", "runtime-dev-pr-13"]);
+        assert.deepEqual(devRuntimeCommands(), []);
+        assert.equal(lines.at(-1), "runtime-dev-pr-12 destroyed and removed, with its backups");
+    });
+
+    it("--down of a pull request without a review runs nothing", async () => {
+        assert.equal(await run("--pr", "12", "--down"), 0);
+        assert.deepEqual(pulumi.commandsFor("runtime-dev-pr-12"), []);
+        assert.equal(lines.at(-1), "no review of pull request 12: nothing to remove");
+    });
+
+    it("refuses one review more than the limit, naming those that run; updating a running one is no more", async () => {
+        for (const pr of [12, 13, 14, 15, 16]) await run("--pr", String(pr));
+        await assert.rejects(run("--pr", "17"), {
+            message:
+                '5 reviews are running (pr-12, pr-13, pr-14, pr-15, pr-16), at most 5 at once; pr-17 was not started. Close one ("npm run review -- --pr <N> --down"), or raise the limit with --max-reviews',
+        });
+        assert.deepEqual(pulumi.commandsFor("runtime-dev-pr-17"), []);
+        assert.equal(await run("--pr", "14"), 0);
+        assert.equal(await run("--pr", "17", "--max-reviews", "6"), 0);
+    });
+
+    const malformed: Array<[string[], string]> = [
+        [["--pr", "0"], '--pr "0" is not a pull request number (1 to 9999999, digits only)'],
+        [["--pr", "12abc"], '--pr "12abc" is not a pull request number (1 to 9999999, digits only)'],
+        [["--pr", "-3"], '--pr "-3" is not a pull request number (1 to 9999999, digits only)'],
+        [["--pr", "1e3"], '--pr "1e3" is not a pull request number (1 to 9999999, digits only)'],
+        [["--pr", "12;rm"], '--pr "12;rm" is not a pull request number (1 to 9999999, digits only)'],
+        [[], "--pr is required: the pull request's number"],
+        [
+            ["--pr", "12", "--tag", ".bad"],
+            '--tag ".bad" is not a Docker image tag (up to 128 letters, digits, _ . -, not starting with . or -)',
+        ],
+    ];
+    for (const [argv, message] of malformed) {
+        it(`refuses ${argv.join(" ") || "no --pr"} with exit 2 before any Pulumi call`, async () => {
+            await assert.rejects(
+                review(argv, new AbortController().signal, {
+                    stacks: await Stacks.open(pulumi.asCommand()),
+                    ecr,
+                    log: (line) => lines.push(line),
+                }),
+                (error: Error & { exitCode?: number }) => {
+                    assert.equal(error.exitCode, 2);
+                    assert.equal(error.message.split("\nusage:")[0], message);
+                    return true;
+                },
+            );
+            assert.deepEqual(
+                pulumi.commandsFor().filter((command) => command !== "whoami --json"),
+                [],
+            );
+            assert.deepEqual(ecr.calls, []);
+        });
+    }
+});
