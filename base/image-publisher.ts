@@ -2,6 +2,7 @@ import * as aws from "../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../shared/config/types";
 import { physicalName } from "../shared/naming";
+import { isProductionLike } from "../shared/environments";
 import { tagsFor } from "../shared/tags";
 import { environmentSubject, githubTrustPolicy } from "./github-access/policies";
 
@@ -9,12 +10,13 @@ import { environmentSubject, githubTrustPolicy } from "./github-access/policies"
  * Who may assume the publisher role. Dev and staging: the application repository's main branch and
  * its tags, the refs its build pushes images from (GitHub's `sub` is `repo:<owner>/<repo>:ref:<ref>`
  * for a job without an environment: GitHub docs, "OpenID Connect reference"). Those subjects are the
- * same token for every environment, so prod trusts none of them: only jobs that declare the
- * application repository's GitHub environment `prod` (`repo:<owner>/<repo>:environment:prod`), whose
- * required reviewers are the reviewed path into prod's repositories.
+ * same token for every environment, so a production-like environment (prod) trusts none of them:
+ * only jobs that declare the application repository's GitHub environment of its name
+ * (`repo:<owner>/<repo>:environment:prod`), whose required reviewers are the reviewed path into its
+ * repositories.
  */
 export const imagePublisherSubjects = (repository: string, env: string): string | string[] =>
-    env === "prod"
+    isProductionLike(env)
         ? environmentSubject(repository, env)
         : [`repo:${repository}:ref:refs/heads/main`, `repo:${repository}:ref:refs/tags/*`];
 

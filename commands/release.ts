@@ -22,7 +22,7 @@ import { ReleaseRequest, release } from "../release/release";
 import { HEALTH_PATHS } from "../shared/services";
 
 export const RELEASE_SPEC: CommandSpec = {
-    usage: `npm run release -- --env <${ENV_VALUE}> (--tag TAG | --rollback) [--service frontend|backend] [--dry-run] [--confirm runtime-<env>] [--health-timeout SECONDS] [--wait-for-lock MINUTES]`,
+    usage: `npm run release -- --env <${ENV_VALUE}> (--tag TAG | --rollback) [--service ${SERVICE_NAMES.join("|")}] [--dry-run] [--confirm runtime-<env>] [--health-timeout SECONDS] [--wait-for-lock MINUTES]`,
     summary: `Ships a version: checks the images in ECR, records the tags in Pulumi.runtime-<env>.yaml (commit it), rolls a running runtime and waits for ${HEALTH_PATHS.join(" and ")}.`,
     flags: {
         env: { type: "string", value: ENV_VALUE, help: "the environment to release to (required)" },
@@ -32,7 +32,12 @@ export const RELEASE_SPEC: CommandSpec = {
             help: "restore each service's previous tag from the stack file's git history",
             default: "off",
         },
-        service: { type: "string", value: "frontend|backend", help: "release one service only", default: "both" },
+        service: {
+            type: "string",
+            value: SERVICE_NAMES.join("|"),
+            help: "release one service only",
+            default: "every service",
+        },
         "dry-run": {
             type: "boolean",
             help: "check the images and print what would change; change nothing",
@@ -82,7 +87,7 @@ export function parseRequest(argv: string[]): ReleaseRequest {
     }
     if (flags.service !== undefined && !(SERVICE_NAMES as readonly string[]).includes(flags.service)) {
         throw new OpsError(
-            `--service must be one of ${SERVICE_NAMES.join(", ")} (got "${flags.service}"); leave it out to release both\nusage: ${USAGE}`,
+            `--service must be one of ${SERVICE_NAMES.join(", ")} (got "${flags.service}"); leave it out to release every service\nusage: ${USAGE}`,
             2,
         );
     }

@@ -2,18 +2,18 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { isMap, parseDocument } from "yaml";
-import { SERVICE_NAMES, ServiceName } from "../shared/services";
+import { imageTagKey, SERVICE_NAMES, ServiceName } from "../shared/services";
 import { OpsError } from "../cli/errors";
 
 /**
  * Git is the release ledger: the version an environment runs is the committed
- * `Pulumi.runtime-<env>.yaml`. `imageTag` is the release of both services; `frontendImageTag` and
- * `backendImageTag` override it for one.
+ * `Pulumi.runtime-<env>.yaml`. `imageTag` is the release of every service; a service's own key
+ * (`backendImageTag`, shared/services.ts's imageTagKey) overrides it for that one.
  */
 export type ServiceTags = Record<ServiceName, string>;
 
 const defaultKey = (project: string) => `${project}:imageTag`;
-const serviceKey = (project: string, service: ServiceName) => `${project}:${service}ImageTag`;
+const serviceKey = (project: string, service: ServiceName) => `${project}:${imageTagKey(service)}`;
 
 /** The tag each service runs according to a stack file's text. */
 export function tagsOf(text: string, project: string): ServiceTags {

@@ -1,4 +1,4 @@
-import { SERVICE_NAMES, ServiceName, SERVICES } from "../shared/services";
+import { defaultService, SERVICE_NAMES, ServiceName, SERVICES } from "../shared/services";
 
 export interface RoutingRule {
     readonly priority: number;
@@ -6,8 +6,8 @@ export interface RoutingRule {
     readonly service: ServiceName;
 }
 
-/** The service that answers any path no rule matches. */
-export const DEFAULT_SERVICE: ServiceName = "frontend";
+/** The service that answers any path no rule matches: the one whose declaration has no path patterns. */
+export const DEFAULT_SERVICE: ServiceName = defaultService();
 
 /** Listener rules: each service's path patterns, in the order of SERVICE_NAMES. */
 export function routingRules(): RoutingRule[] {

@@ -42,7 +42,7 @@ export interface EnvironmentDefaults {
     readonly egress: EgressMode;
     /** What answers the internet: the load balancer, or an HTTP API (both layers read it). */
     readonly frontDoor: FrontDoor;
-    /** Fargate task size in CPU units (1024 = 1 vCPU) and MiB, the same for both services. */
+    /** Fargate task size in CPU units (1024 = 1 vCPU) and MiB, the same for every service. */
     readonly taskCpu: number;
     readonly taskMemory: number;
     readonly cpuArchitecture: CpuArchitecture;

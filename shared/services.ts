@@ -1,6 +1,9 @@
 /**
- * The application: two containers behind one load balancer. Ports and health paths are facts both
- * layers need (base opens the ports, runtime routes to them), so they live here once.
+ * The application's services, each declared once: its port, health path, routes and short name.
+ * Both layers read them (base opens the ports and keeps a repository and log group per service,
+ * runtime runs and routes each), and so do cost, the access fence, release and status. Adding a
+ * service is one entry here; its image tag key (`<service>ImageTag`) and every name follow from its
+ * name. Task sizes are the environment's (shared/environments.ts), the same for every service.
  */
 /** The load balancer's listener ports, the only ports open to the internet. */
 export const HTTP_PORT = 80;
@@ -16,7 +19,10 @@ export interface ServiceSpec {
     readonly port: number;
     /** Path the load balancer probes; a 2xx answer means the task may receive traffic. */
     readonly healthPath: string;
-    /** Path patterns the load balancer sends to this service; the front end takes everything else. */
+    /**
+     * Path patterns the front door sends to this service. Exactly one service has none: it takes
+     * every path no other service's patterns match.
+     */
     readonly pathPatterns: readonly string[];
     /**
      * How the container checks its own health, on its port and health path. The check runs inside the
@@ -56,3 +62,19 @@ export function containerHealthCommand(service: ServiceName): string[] | undefin
 
 /** The paths that prove every service answers through the front door: each one's health path. */
 export const HEALTH_PATHS: readonly string[] = SERVICE_NAMES.map((service) => SERVICES[service].healthPath);
+
+/** The runtime config key of a service's own release, overriding `imageTag`: frontendImageTag. */
+export type ImageTagKey = `${ServiceName}ImageTag`;
+export function imageTagKey(service: ServiceName): ImageTagKey {
+    return `${service}ImageTag`;
+}
+
+/** The service that answers any path no other service's patterns match: the one that has none. */
+export function defaultService(): ServiceName {
+    const catchAll = SERVICE_NAMES.filter((service) => SERVICES[service].pathPatterns.length === 0);
+    if (catchAll.length !== 1)
+        throw new Error(
+            `shared/services.ts: exactly one service takes the paths no other service's pathPatterns match, by having none; ${catchAll.length === 0 ? "none has none" : `${catchAll.join(" and ")} have none`}`,
+        );
+    return catchAll[0];
+}

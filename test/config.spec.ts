@@ -344,7 +344,7 @@ describe("configuration", () => {
             [
                 "runtime-dev",
                 { imageTag: "" },
-                'durable-code:imageTag is not set: the image tag both services deploy; release one with "npm run release -- --env dev --tag v1.0.0"',
+                'durable-code:imageTag is not set: the image tag every service deploys; release one with "npm run release -- --env dev --tag v1.0.0"',
             ],
             [
                 "runtime-dev",

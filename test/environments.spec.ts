@@ -9,6 +9,7 @@ import { DESTROY_BASE_SPEC, main as destroyBase } from "../commands/destroy-base
 import { DOWN_SPEC, main as down } from "../commands/down";
 import { parseRequest, RELEASE_SPEC } from "../commands/release";
 import { main as gate } from "../commands/schedule-gate";
+import { imagePublisherSubjects } from "../base/image-publisher";
 import { helpText } from "../cli/command";
 import { Evaluation } from "../offline/engine";
 import { committedConfig, evaluateEnvironment, StackSource } from "../offline/evaluate";
@@ -262,6 +263,11 @@ describe("environments, each declared once in shared/environments.ts", () => {
                     prod.map((problem) => problem.replace(/\bprod\b/g, live)),
                 );
             }
+        });
+
+        it("its image publisher trusts only jobs of the application repository's GitHub environment of its name", () => {
+            assert.equal(imagePublisherSubjects("acme/app", "prod"), "repo:acme/app:environment:prod");
+            assert.equal(imagePublisherSubjects("acme/app", live), `repo:acme/app:environment:${live}`);
         });
 
         it("no pull request may read its state", () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { compare } from "../cost/estimate";
 import { renderComparison } from "../cost/render";
 import { CONFIG_KEYS } from "../shared/config/keys";
+import { imageTagKey, SERVICE_NAMES } from "../shared/services";
 
 const ROOT = join(__dirname, "..");
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -11,7 +12,11 @@ const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 describe("README stays true", () => {
     it("documents every config key in the configuration table", () => {
         const table = readme.slice(readme.indexOf("## Configuration"));
-        const missing = Object.keys(CONFIG_KEYS).filter((key) => !table.includes(`\`${key}\``));
+        // One row documents every service's own image tag key, `<service>ImageTag`.
+        const serviceKeys: string[] = SERVICE_NAMES.map(imageTagKey);
+        const missing = Object.keys(CONFIG_KEYS).filter(
+            (key) => !table.includes(`\`${serviceKeys.includes(key) ? "<service>ImageTag" : key}\``),
+        );
         assert.deepEqual(missing, []);
     });
 

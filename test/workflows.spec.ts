@@ -372,17 +372,17 @@ describe("workflows", () => {
             assert.deepEqual(releaseJob().env.TAG, "${{ inputs.tag || github.event.client_payload.tag }}");
             assert.deepEqual(
                 releaseJob().env.SERVICE,
-                "${{ inputs.service || github.event.client_payload.service || 'both' }}",
+                "${{ inputs.service || github.event.client_payload.service || 'all' }}",
             );
             assert.equal(releaseJob().permissions.contents, "write");
         });
 
-        it("passes both services' release, or one service's, to commands/release.ts with the environment's confirmation", () => {
+        it("passes every service's release, or one service's, to commands/release.ts with the environment's confirmation", () => {
             const run = step("release").run;
-            const both = bash(run, { ENVIRONMENT: "staging", TAG: "v1.4.2", SERVICE: "both" }).trim().split("\n");
+            const all = bash(run, { ENVIRONMENT: "staging", TAG: "v1.4.2", SERVICE: "all" }).trim().split("\n");
             // The release command takes it: a confirmation naming the run's own stack is accepted anywhere.
-            assert.deepEqual(parseRequest(both).services, SERVICE_NAMES);
-            assert.deepEqual(both, [
+            assert.deepEqual(parseRequest(all).services, SERVICE_NAMES);
+            assert.deepEqual(all, [
                 "--env",
                 "staging",
                 "--tag",
@@ -441,7 +441,7 @@ describe("workflows", () => {
                 );
                 bash(
                     step("Commit the release to main").run,
-                    { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "both", OUTCOME: "failure" },
+                    { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "all", OUTCOME: "failure" },
                     join(dir, "work"),
                 );
                 assert.deepEqual(log(), ["release dev v1.1.0, health check failed", "init"]);
@@ -474,7 +474,7 @@ describe("workflows", () => {
                 );
                 bash(
                     step("Commit the release to main").run,
-                    { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "both", OUTCOME: "success" },
+                    { ENVIRONMENT: "dev", TAG: "v1.1.0", SERVICE: "all", OUTCOME: "success" },
                     join(dir, "work"),
                 );
                 assert.deepEqual(log(), ["release dev v1.1.0", "release staging v2.0.0", "init"]);

@@ -8,7 +8,7 @@ import {
     isProductionLike,
 } from "../environments";
 import { Layer } from "../stack-name";
-import { SERVICE_NAMES } from "../services";
+import { ImageTagKey, imageTagKey, SERVICE_NAMES } from "../services";
 import {
     boolean,
     cidrBlock,
@@ -123,7 +123,9 @@ export const CONFIG_KEYS = {
         jsonRecord(
             SERVICE_NAMES,
             within(repository),
-            '{"frontend": "acme-dev-frontend", "backend": "acme-dev-backend"}',
+            JSON.stringify(
+                Object.fromEntries(SERVICE_NAMES.map((service) => [service, `acme-dev-${service}`])),
+            ).replace(/[:,]/g, "$& "),
         ),
     ),
     securityGroupNames: spec(
@@ -150,8 +152,11 @@ export const CONFIG_KEYS = {
     wakeOnRequest: spec(RUNTIME, boolean),
     idleMinutes: spec(RUNTIME, wholeNumber(5, 1440, "the sleep alarm's one-minute periods may span a day at most")),
     imageTag: spec(RUNTIME, imageTag),
-    frontendImageTag: spec(RUNTIME, imageTag),
-    backendImageTag: spec(RUNTIME, imageTag),
+    // Each service's own release: frontendImageTag, backendImageTag, one per entry of shared/services.ts.
+    ...(Object.fromEntries(SERVICE_NAMES.map((service) => [imageTagKey(service), spec(RUNTIME, imageTag)])) as Record<
+        ImageTagKey,
+        KeySpec<string>
+    >),
     taskCpu: spec(RUNTIME, wholeNumber(256, 16384)),
     taskMemory: spec(RUNTIME, wholeNumber(512, 122880)),
     cpuArchitecture: spec(RUNTIME, oneOf(CPU_ARCHITECTURES)),

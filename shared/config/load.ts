@@ -17,6 +17,7 @@ import {
 } from "./problems";
 import { subnetPrefixOf } from "../subnet-plan";
 import { reviewProblems } from "../review";
+import { imageTagKey, SERVICE_NAMES } from "../services";
 
 /**
  * Validates the raw config of one stack (`pulumi.runtime.allConfig()`: keys `<namespace>:<key>`,
@@ -258,10 +259,9 @@ function runtimeConfig(read: Read, common: CommonConfig, problems: string[]): Ru
         natInstanceType: values.natInstanceType ?? defaults.natInstanceType,
         ...(values.wakeOnRequest ? { wakeOnRequest: { idleMinutes: values.idleMinutes ?? defaults.idleMinutes } } : {}),
         // No tag has no default: runtimeProblems names the release to run.
-        imageTags: {
-            frontend: values.frontendImageTag ?? values.imageTag ?? "",
-            backend: values.backendImageTag ?? values.imageTag ?? "",
-        },
+        imageTags: Object.fromEntries(
+            SERVICE_NAMES.map((service) => [service, values[imageTagKey(service)] ?? values.imageTag ?? ""]),
+        ) as RuntimeConfig["imageTags"],
         taskCpu: values.taskCpu ?? defaults.taskCpu,
         taskMemory: values.taskMemory ?? defaults.taskMemory,
         cpuArchitecture: values.cpuArchitecture ?? defaults.cpuArchitecture,

@@ -1,6 +1,6 @@
 import { egressModesFor, isProductionLike, PRODUCTION_EGRESS_MODES } from "../environments";
 import { fargateSizeProblem } from "../fargate";
-import { SERVICE_NAMES } from "../services";
+import { imageTagKey, SERVICE_NAMES } from "../services";
 import { cidrRange } from "../subnet-plan";
 import { RESERVED_TAG_KEYS } from "../tags";
 import type { ConfigKey, ConfigValues } from "./keys";
@@ -15,11 +15,11 @@ export function runtimeProblems(config: RuntimeConfig, where: string, invalid: R
     const problems: string[] = [];
     const key = (name: ConfigKey) => `${config.project}:${name}`;
     const untagged = SERVICE_NAMES.filter(
-        (service) => !config.imageTags[service] && !invalid.has("imageTag") && !invalid.has(`${service}ImageTag`),
+        (service) => !config.imageTags[service] && !invalid.has("imageTag") && !invalid.has(imageTagKey(service)),
     );
     if (untagged.length > 0) {
         problems.push(
-            `${key("imageTag")} is not set: the image tag ${untagged.length === SERVICE_NAMES.length ? "both services deploy" : `${untagged.join(" and ")} deploys`}; release one with "npm run release -- --env ${config.env} --tag v1.0.0"`,
+            `${key("imageTag")} is not set: the image tag ${untagged.length === SERVICE_NAMES.length ? "every service deploys" : `${untagged.join(" and ")} deploys`}; release one with "npm run release -- --env ${config.env} --tag v1.0.0"`,
         );
     }
     const sizeProblem = fargateSizeProblem(config.taskCpu, config.taskMemory);

@@ -1,0 +1,123 @@
+import { strict as assert } from "assert";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { defaultService, SERVICE_NAMES, SERVICES } from "../shared/services";
+
+const ROOT = join(__dirname, "..");
+
+/** What test/fakes/worker-run.ts prints: every command and program with a third service declared. */
+interface WorkerRun {
+    readonly checked: number[];
+    readonly printed: string[];
+    readonly configKeys: string[];
+    readonly resources: Array<{ stack: string; type: string; name: string; state: Record<string, any> }>;
+    readonly ownTagImages: Record<string, string>;
+    readonly fenced: Array<{ name: string; policy: unknown }>;
+    readonly policy: string[];
+    readonly cost: { runtime: { items: Array<{ resource: string; monthly: number }> } };
+    readonly release: string[];
+    readonly ledger: string;
+    readonly ledgerTags: Record<string, string>;
+    readonly status: string;
+}
+
+describe("services, each declared once in shared/services.ts", () => {
+    it("the committed ones: exactly one takes the paths no other's patterns match; ports and short names differ", () => {
+        const catchAll = SERVICE_NAMES.filter((service) => SERVICES[service].pathPatterns.length === 0);
+        assert.deepEqual(catchAll, [defaultService()]);
+        const unique = (values: unknown[]) => new Set(values).size === values.length;
+        assert.ok(unique(SERVICE_NAMES.map((service) => SERVICES[service].port)));
+        assert.ok(unique(SERVICE_NAMES.map((service) => SERVICES[service].shortName)));
+    });
+
+    describe("a third service (worker) added as one entry", () => {
+        let run: WorkerRun;
+        before(() => {
+            // A process of its own: the entry is declared before any module that reads the services loads.
+            const out = execFileSync(
+                process.execPath,
+                ["-r", "./cli/register.cjs", "-r", "./test/fakes/worker-service.ts", "test/fakes/worker-run.ts"],
+                { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+            );
+            run = JSON.parse(out);
+        });
+        const resource = (stack: string, type: string, name: string) => {
+            const found = run.resources.find((r) => r.stack === stack && r.type === type && r.name === name);
+            assert.ok(found, `${stack} declares no ${type} ${name}`);
+            return found.state;
+        };
+
+        it("config: its own image tag key, workerImageTag, overrides imageTag for it alone; imageTag covers it", () => {
+            assert.ok(run.configKeys.includes("workerImageTag"));
+            assert.deepEqual(run.ownTagImages, { frontend: "v0.1.0", backend: "v0.1.0", worker: "v3.0.0" });
+        });
+
+        it("npm run check passes base-dev and runtime-dev as committed, and names its image", () => {
+            assert.deepEqual(run.checked, [0, 0], run.printed.join("\n"));
+            assert.match(run.printed[1], /images frontend v0\.1\.0, backend v0\.1\.0, worker v0\.1\.0/);
+            assert.match(run.printed[1], /aws:ecs\/service:Service +3\n/);
+        });
+
+        it("base keeps its repository and log group and opens its port to the front door only", () => {
+            assert.equal(
+                resource("base-dev", "aws:ecr/repository:Repository", "registries-worker").name,
+                "durable-code-dev-worker",
+            );
+            assert.equal(
+                resource("base-dev", "aws:cloudwatch/logGroup:LogGroup", "logs-worker").name,
+                "/ecs/durable-code-dev/worker",
+            );
+            const ingress = resource(
+                "base-dev",
+                "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                "security-groups-services-in-worker",
+            );
+            assert.deepEqual([ingress.fromPort, ingress.toPort, ingress.cidrIpv4], [9000, 9000, undefined]);
+        });
+
+        it("runtime runs it from its repository on its port, checks its health path and routes its patterns to it", () => {
+            const [container] = JSON.parse(
+                resource("runtime-dev", "aws:ecs/taskDefinition:TaskDefinition", "worker-task").containerDefinitions,
+            );
+            assert.match(container.image, /durable-code-dev-worker:v0\.1\.0$/);
+            assert.deepEqual(container.portMappings, [{ containerPort: 9000, protocol: "tcp" }]);
+            resource("runtime-dev", "aws:ecs/service:Service", "worker-service");
+            const target = resource("runtime-dev", "aws:lb/targetGroup:TargetGroup", "load-balancer-worker");
+            assert.deepEqual([target.port, target.healthCheck.path], [9000, "/worker/health"]);
+            assert.deepEqual(
+                resource("runtime-dev", "aws:lb/listenerRule:ListenerRule", "load-balancer-worker").conditions,
+                [{ pathPattern: { values: ["/worker/*"] } }],
+            );
+        });
+
+        it("passes the policy pack, and cost prices its tasks", () => {
+            assert.deepEqual(run.policy, []);
+            assert.ok(run.cost.runtime.items.some((item) => item.resource === "worker-service" && item.monthly > 0));
+        });
+
+        it("the fence reaches its repository wherever it reaches the others: image publisher, boundary, execution role", () => {
+            const policies = [
+                ...run.fenced,
+                ...run.resources
+                    .filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy")
+                    .map((r) => ({ name: r.name, policy: r.state.policy })),
+            ];
+            // The stand-in's ARNs carry the repository's logical name (registries-<service>), log groups their path.
+            const naming = (service: string) =>
+                policies
+                    .filter(({ policy }) =>
+                        new RegExp(`(registries-|durable-code-dev[-/])${service}\\b`).test(JSON.stringify(policy)),
+                    )
+                    .map(({ name }) => name);
+            assert.ok(naming("backend").length >= 3, naming("backend").join());
+            assert.deepEqual(naming("worker"), naming("backend"));
+        });
+
+        it("release takes --service worker and records its tag under workerImageTag; status shows it", () => {
+            assert.deepEqual(run.release, ["worker"]);
+            assert.match(run.ledger, /^ {2}durable-code:workerImageTag: v2\.0\.0$/m);
+            assert.equal(run.ledgerTags.worker, "v2.0.0");
+            assert.match(run.status, /frontend v1\.0\.0, backend v1\.0\.0, worker v2\.0\.0/);
+        });
+    });
+});
