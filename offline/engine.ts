@@ -239,6 +239,11 @@ function computedState(
                     hostedZoneId: API_GATEWAY_ZONES[region] ?? "Z0MOCKAPIGW",
                 },
             };
+        case TYPES.scalingPolicy:
+            // Application Auto Scaling names a policy after what it scales (API reference, PutScalingPolicy).
+            return {
+                arn: `arn:aws:autoscaling:${region}:${MOCK_ACCOUNT}:scalingPolicy:0a1b2c3d-${name}:resource/${inputs.serviceNamespace}/${inputs.resourceId}:policyName/${inputs.name ?? name}`,
+            };
         case TYPES.cloudMapService:
             return { arn: `arn:aws:servicediscovery:${region}:${MOCK_ACCOUNT}:service/srv-${name}` };
         case TYPES.privateDnsNamespace:

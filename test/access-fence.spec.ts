@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { fakeCloud } from "../offline/cloud";
 import { evaluateStack, Evaluation } from "../offline/engine";
-import { stackConfig } from "../offline/evaluate";
+import { evaluateEnvironment, stackConfig } from "../offline/evaluate";
 import { loadConfig } from "../shared/config/load";
 import { parseStackName } from "../shared/stack-name";
 import { deployStatementsOf, everythingOn, SECRETS_KEY, STATE_BUCKET } from "./access-setup";
@@ -19,6 +19,10 @@ const elb = (what: string) => `arn:aws:elasticloadbalancing:us-west-2:${ACCOUNT}
 const ecs = (what: string) => `arn:aws:ecs:us-west-2:${ACCOUNT}:${what}`;
 const role = (path: string) => `arn:aws:iam::${ACCOUNT}:role/${path}`;
 const repository = (name: string) => `arn:aws:ecr:us-west-2:${ACCOUNT}:repository/${name}`;
+const alarm = (name: string) => `arn:aws:cloudwatch:us-west-2:${ACCOUNT}:alarm:${name}`;
+/** An ECS service's scaling policy as Application Auto Scaling names it (API reference, PutScalingPolicy). */
+const scalingPolicy = (cluster: string, service: string, name: string) =>
+    `arn:aws:autoscaling:us-west-2:${ACCOUNT}:scalingPolicy:0f1e2d3c:resource/ecs/service/${cluster}/${service}:policyName/${name}`;
 const state = (key: string) => `arn:aws:s3:::${STATE_BUCKET}/${key}`;
 const tags = (kind: "ResourceTag" | "RequestTag", project: string, env: string) => ({
     [`aws:${kind}/Project`]: project,
@@ -202,6 +206,24 @@ const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
         ),
         ask("application-autoscaling:DeleteScalingPolicy", "*", { "application-autoscaling:service-namespace": "ecs" }),
     ],
+    // wakeOnRequest (runtime/wake.ts): runtime's own alarms, acting on its own services' step policies.
+    "aws:cloudwatch/metricAlarm:MetricAlarm": [
+        ask("cloudwatch:PutMetricAlarm", alarm("durable-code-dev-wake"), {
+            ...creating("dev"),
+            "cloudwatch:AlarmActions": [scalingPolicy("durable-code-dev", "durable-code-dev-frontend", "wake")],
+        }),
+        ask("cloudwatch:TagResource", alarm("durable-code-dev-wake"), creating("dev")),
+        ask("cloudwatch:PutMetricAlarm", alarm("durable-code-dev-sleep"), {
+            ...on("dev"),
+            "cloudwatch:AlarmActions": [scalingPolicy("durable-code-dev", "durable-code-dev-backend", "sleep")],
+        }),
+        ask("cloudwatch:ListTagsForResource", alarm("durable-code-dev-sleep")),
+        ask("cloudwatch:UntagResource", alarm("durable-code-dev-sleep"), {
+            ...on("dev"),
+            "aws:TagKeys": ["CostCenter"],
+        }),
+        ask("cloudwatch:DeleteAlarms", alarm("durable-code-dev-sleep"), on("dev")),
+    ],
     "aws:route53/record:Record": [
         ask("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0MOCKZONE0001"),
         ask("route53:GetChange", "arn:aws:route53:::change/C1"),
@@ -328,6 +350,47 @@ describe("each environment's access reaches its own environment only", () => {
                     "cloudwatch:DeleteAlarms",
                     `arn:aws:cloudwatch:us-west-2:${ACCOUNT}:alarm:TargetTracking-service/durable-code-prod/durable-code-prod-backend-AlarmHigh-1`,
                 ),
+            ],
+            [
+                "create an alarm under staging's name",
+                ask("cloudwatch:PutMetricAlarm", alarm("durable-code-staging-wake"), {
+                    ...creating("dev"),
+                    "cloudwatch:AlarmActions": [scalingPolicy("durable-code-dev", "durable-code-dev-frontend", "wake")],
+                }),
+            ],
+            [
+                "create its own alarm acting on staging's services",
+                ask("cloudwatch:PutMetricAlarm", alarm("durable-code-dev-wake"), {
+                    ...creating("dev"),
+                    "cloudwatch:AlarmActions": [
+                        scalingPolicy("durable-code-dev", "durable-code-dev-frontend", "wake"),
+                        scalingPolicy("durable-code-staging", "durable-code-staging-frontend", "wake"),
+                    ],
+                }),
+            ],
+            [
+                "change staging's wake alarm",
+                ask("cloudwatch:PutMetricAlarm", alarm("durable-code-staging-wake"), {
+                    ...on("staging"),
+                    "cloudwatch:AlarmActions": [
+                        scalingPolicy("durable-code-staging", "durable-code-staging-frontend", "wake"),
+                    ],
+                }),
+            ],
+            [
+                "delete staging's sleep alarm",
+                ask("cloudwatch:DeleteAlarms", alarm("durable-code-staging-sleep"), on("staging")),
+            ],
+            [
+                "delete an alarm of its own name that another project's tags claim",
+                ask("cloudwatch:DeleteAlarms", alarm("durable-code-dev-sleep"), on("dev", "billing")),
+            ],
+            [
+                "remove Environment from its own wake alarm",
+                ask("cloudwatch:UntagResource", alarm("durable-code-dev-wake"), {
+                    ...on("dev"),
+                    "aws:TagKeys": ["Environment"],
+                }),
             ],
             [
                 "terminate another project's dev instance",
@@ -565,6 +628,48 @@ describe("each environment's access reaches its own environment only", () => {
         it("is asked only with the keys the Service Authorization Reference lists for each action", async () => {
             const requests = [...Object.values(RUNTIME_UP_AND_DOWN).flat(), ...denied.map(([, request]) => request)];
             assert.deepEqual(await requestProblems(requests), []);
+        });
+
+        it("with wakeOnRequest, may create each alarm runtime declares as declared (its name, tags and actions) and each step policy, and the table covers every type", async () => {
+            const wake = await evaluateEnvironment("dev", {
+                base: { frontDoor: "http-api" },
+                runtime: { frontDoor: "http-api", egress: "public-ip", wakeOnRequest: "true" },
+            });
+            const declared = [
+                ...new Set(
+                    wake.runtime.resources.filter((resource) => resource.type.startsWith("aws:")).map((r) => r.type),
+                ),
+            ];
+            assert.deepEqual(
+                declared.filter(
+                    (type) =>
+                        !RUNTIME_UP_AND_DOWN[type] &&
+                        !type.startsWith("aws:apigatewayv2/") &&
+                        type !== TYPES.cloudMapService,
+                ),
+                [],
+            );
+            const alarms = ofType(wake.runtime, TYPES.metricAlarm);
+            assert.equal(alarms.length, 2);
+            const creates = alarms.map((declaredAlarm) =>
+                ask("cloudwatch:PutMetricAlarm", alarm(declaredAlarm.inputs.name), {
+                    ...creating(declaredAlarm.inputs.tags.Environment, declaredAlarm.inputs.tags.Project),
+                    "cloudwatch:AlarmActions": declaredAlarm.inputs.alarmActions,
+                }),
+            );
+            assert.deepEqual(
+                creates.filter((request) => deploy(request) !== "allowed"),
+                [],
+            );
+            for (const policy of ofType(wake.runtime, TYPES.scalingPolicy))
+                assert.equal(
+                    deploy(
+                        ask("application-autoscaling:PutScalingPolicy", "*", {
+                            "application-autoscaling:service-namespace": policy.inputs.serviceNamespace,
+                        }),
+                    ),
+                    "allowed",
+                );
         });
 
         it("never assumes a role it created, whatever trust it gave the role (explicitly denied)", () => {

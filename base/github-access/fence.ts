@@ -349,19 +349,78 @@ export function containerFenceStatements(scope: FenceScope): Statement[] {
     ];
 }
 
+/** wakeOnRequest's alarms (runtime/wake.ts): `<project>-<env>-wake` and `-sleep`. */
+const ownAlarms = (scope: NameScope) => `arn:aws:cloudwatch:*:*:alarm:${physicalName(scope)}-*`;
+
+/**
+ * The scaling policies of this environment's services: Application Auto Scaling names a policy's
+ * ARN after what it scales, `scalingPolicy:<id>:resource/ecs/service/<cluster>/<service>:policyName/<name>`
+ * (Application Auto Scaling API reference, PutScalingPolicy, its example's PolicyARN).
+ */
+const ownScalingPolicies = (scope: NameScope) =>
+    `arn:aws:autoscaling:*:*:scalingPolicy:*:resource/ecs/service/${physicalName(scope)}/*`;
+
 /** The fence's statements for one environment's services' scaling: scalable targets, policies and their alarms. */
 export function scalingFenceStatements(scope: NameScope): Statement[] {
+    // An alarm acts on what its actions name (cloudwatch:AlarmActions, a list): only this environment's scaling policies.
+    const ownActions = { "ForAllValues:ArnLike": { "cloudwatch:AlarmActions": ownScalingPolicies(scope) } };
     return [
         ...fencedStatements(scope, ["application-autoscaling"]),
         ...denyOtherOwners("ScalingTargets", SCALING_ACTIONS, scope),
         // Application Auto Scaling creates the target-tracking alarms itself, untagged, and checks the
         // caller's rights on them: scoped by the name it gives them, TargetTracking-service/<cluster>/...
-        { Sid: "ScalingAlarmsRead", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: "*" },
+        {
+            Sid: "ScalingAlarmsRead",
+            Effect: "Allow",
+            Action: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
+            Resource: "*",
+        },
         {
             Sid: "ScalingAlarms",
             Effect: "Allow",
             Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
             Resource: `arn:aws:cloudwatch:*:*:alarm:TargetTracking-service/${physicalName(scope)}/*`,
+        },
+        // wakeOnRequest's alarms are runtime's own, created tagged (PutMetricAlarm takes aws:RequestTag) under
+        // this environment's names, which are unique in a region of an account, and act on its scaling
+        // policies only. PutMetricAlarm also updates an alarm, without its tags: then only one that carries them.
+        {
+            Sid: "WakeAlarmsCreate",
+            Effect: "Allow",
+            Action: ["cloudwatch:PutMetricAlarm"],
+            Resource: ownAlarms(scope),
+            Condition: { StringEquals: tagCondition("aws:RequestTag", scope), ...ownActions },
+        },
+        {
+            Sid: "WakeAlarmsChangeOwn",
+            Effect: "Allow",
+            Action: ["cloudwatch:PutMetricAlarm"],
+            Resource: ownAlarms(scope),
+            Condition: { StringEquals: tagCondition("aws:ResourceTag", scope), ...ownActions },
+        },
+        {
+            Sid: "WakeAlarmsDeleteOwn",
+            Effect: "Allow",
+            Action: ["cloudwatch:DeleteAlarms"],
+            Resource: ownAlarms(scope),
+            Condition: { StringEquals: tagCondition("aws:ResourceTag", scope) },
+        },
+        {
+            Sid: "WakeAlarmsTagOnCreate",
+            Effect: "Allow",
+            Action: ["cloudwatch:TagResource"],
+            Resource: ownAlarms(scope),
+            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
+        },
+        {
+            Sid: "WakeAlarmsTagOwn",
+            Effect: "Allow",
+            Action: ["cloudwatch:TagResource", "cloudwatch:UntagResource"],
+            Resource: ownAlarms(scope),
+            Condition: {
+                StringEquals: tagCondition("aws:ResourceTag", scope),
+                "ForAllValues:StringNotEquals": { "aws:TagKeys": [...FENCE_TAG_KEYS] },
+            },
         },
     ];
 }
