@@ -7,7 +7,7 @@ import { stackFilePath, StackFileError } from "../offline/stack-files";
 import { RuntimeConfig, StackConfig } from "../shared/config/types";
 import { ConfigError } from "../shared/errors";
 import { ENVIRONMENTS, EnvironmentName } from "../shared/environments";
-import { SERVICE_NAMES } from "../shared/services";
+import { SERVICE_NAMES, SERVICES, taskSize } from "../shared/services";
 import { parseStackName, stackNameOf } from "../shared/stack-name";
 import { textTable } from "../cli/text-table";
 
@@ -113,9 +113,18 @@ function summarizeBase(base: Evaluation): string {
 function summarizeRuntime(config: RuntimeConfig, base: Evaluation, runtime: Evaluation): string {
     const cost = priceEvaluation(config.egress, config.env, { base, runtime });
     return [
-        `  egress ${config.egress}; tasks ${config.taskCpu} CPU / ${config.taskMemory} MiB ${config.cpuArchitecture}, ` +
+        `  egress ${config.egress}; tasks ${config.taskCpu} CPU / ${config.taskMemory} MiB${sizedApart(config)} ${config.cpuArchitecture}, ` +
             `${config.desiredCount} per service (autoscaling ${config.minCount}-${config.maxCount}), ${config.spot ? "Fargate Spot" : "on demand"}; images ${SERVICE_NAMES.map((service) => `${service} ${config.imageTags[service]}`).join(", ")}`,
         resourceCounts(runtime),
         `  cost: $${cost.runtimePerHour.toFixed(4)} an hour up, $${cost.runtimeMonthlyScheduled.toFixed(2)} a month on the schedule (${Math.round(cost.upHoursPerMonth)} h up)`,
     ].join("\n");
+}
+
+/** The services whose tasks are another size than the environment's (their sizeMultiple): " (worker 512 / 1024)". */
+function sizedApart(config: RuntimeConfig): string {
+    const apart = SERVICE_NAMES.filter((service) => (SERVICES[service].sizeMultiple ?? 1) !== 1).map((service) => {
+        const { cpu, memory } = taskSize(service, config.taskCpu, config.taskMemory);
+        return `${service} ${cpu} / ${memory}`;
+    });
+    return apart.length > 0 ? ` (${apart.join(", ")})` : "";
 }

@@ -2,7 +2,7 @@ import * as aws from "../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RuntimeConfig } from "../shared/config/types";
 import { logStreamPrefix, physicalName } from "../shared/naming";
-import { containerHealthCommand, ServiceName, SERVICES } from "../shared/services";
+import { containerHealthCommand, ServiceName, SERVICES, taskSize } from "../shared/services";
 import { tagsFor } from "../shared/tags";
 import { capacityProviderStrategy } from "./cluster";
 
@@ -37,14 +37,15 @@ export class WebService extends pulumi.ComponentResource {
         super("durable-code:runtime:WebService", name, {}, opts);
         const { config, service } = args;
         const { port } = SERVICES[service];
+        const size = taskSize(service, config.taskCpu, config.taskMemory);
         const child = { parent: this };
 
         this.taskDefinition = new aws.ecs.TaskDefinition(
             `${name}-task`,
             {
                 family: physicalName(config, service),
-                cpu: String(config.taskCpu),
-                memory: String(config.taskMemory),
+                cpu: String(size.cpu),
+                memory: String(size.memory),
                 networkMode: "awsvpc",
                 requiresCompatibilities: ["FARGATE"],
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: config.cpuArchitecture },

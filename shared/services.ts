@@ -3,7 +3,8 @@
  * Both layers read them (base opens the ports and keeps a repository and log group per service,
  * runtime runs and routes each), and so do cost, the access fence, release and status. Adding a
  * service is one entry here; its image tag key (`<service>ImageTag`) and every name follow from its
- * name. Task sizes are the environment's (shared/environments.ts), the same for every service.
+ * name. Its task size is the environment's (`taskCpu` and `taskMemory`, shared/environments.ts or the
+ * stack file), times its `sizeMultiple`.
  */
 /** The load balancer's listener ports, the only ports open to the internet. */
 export const HTTP_PORT = 80;
@@ -31,6 +32,11 @@ export interface ServiceSpec {
      * end has no such guarantee and relies on the load balancer's check.
      */
     readonly containerHealthCheck?: "python";
+    /**
+     * Its tasks' CPU and memory as a multiple of the environment's task size (1 when left out): a
+     * heavier service keeps its proportion in every environment. The product must be a Fargate size.
+     */
+    readonly sizeMultiple?: number;
 }
 
 const BACKEND_HEALTH_PATH = "/health";
@@ -77,4 +83,10 @@ export function defaultService(): ServiceName {
             `shared/services.ts: exactly one service takes the paths no other service's pathPatterns match, by having none; ${catchAll.length === 0 ? "none has none" : `${catchAll.join(" and ")} have none`}`,
         );
     return catchAll[0];
+}
+
+/** A service's task size in an environment whose tasks are `cpu` units and `memory` MiB. */
+export function taskSize(service: ServiceName, cpu: number, memory: number): { cpu: number; memory: number } {
+    const multiple = SERVICES[service].sizeMultiple ?? 1;
+    return { cpu: cpu * multiple, memory: memory * multiple };
 }

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { defaultService, SERVICE_NAMES, SERVICES } from "../shared/services";
+import { committedConfig } from "../offline/evaluate";
+import { defaultService, SERVICE_NAMES, SERVICES, ServiceSpec } from "../shared/services";
 
 const ROOT = join(__dirname, "..");
 
@@ -14,7 +15,7 @@ interface WorkerRun {
     readonly ownTagImages: Record<string, string>;
     readonly fenced: Array<{ name: string; policy: unknown }>;
     readonly policy: string[];
-    readonly cost: { runtime: { items: Array<{ resource: string; monthly: number }> } };
+    readonly cost: { runtime: { items: Array<{ resource: string; what: string; monthly: number }> } };
     readonly release: string[];
     readonly ledger: string;
     readonly ledgerTags: Record<string, string>;
@@ -28,6 +29,19 @@ describe("services, each declared once in shared/services.ts", () => {
         const unique = (values: unknown[]) => new Set(values).size === values.length;
         assert.ok(unique(SERVICE_NAMES.map((service) => SERVICES[service].port)));
         assert.ok(unique(SERVICE_NAMES.map((service) => SERVICES[service].shortName)));
+    });
+
+    it("a sizeMultiple that gives no Fargate size is refused, naming the service, the file and the keys", () => {
+        const declared = SERVICES.backend;
+        (SERVICES as Record<string, ServiceSpec>).backend = { ...declared, sizeMultiple: 3 };
+        try {
+            assert.throws(() => committedConfig("runtime-dev"), {
+                message:
+                    "runtime-dev: backend's tasks are 3 times 256 CPU / 512 MiB (sizeMultiple in shared/services.ts): taskCpu 768 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; change the multiple, or taskCpu and taskMemory in Pulumi.runtime-dev.yaml",
+            });
+        } finally {
+            (SERVICES as Record<string, ServiceSpec>).backend = declared;
+        }
     });
 
     describe("a third service (worker) added as one entry", () => {
@@ -55,6 +69,7 @@ describe("services, each declared once in shared/services.ts", () => {
         it("npm run check passes base-dev and runtime-dev as committed, and names its image", () => {
             assert.deepEqual(run.checked, [0, 0], run.printed.join("\n"));
             assert.match(run.printed[1], /images frontend v0\.1\.0, backend v0\.1\.0, worker v0\.1\.0/);
+            assert.match(run.printed[1], /tasks 256 CPU \/ 512 MiB \(worker 512 \/ 1024\) /);
             assert.match(run.printed[1], /aws:ecs\/service:Service +3\n/);
         });
 
@@ -73,6 +88,18 @@ describe("services, each declared once in shared/services.ts", () => {
                 "security-groups-services-in-worker",
             );
             assert.deepEqual([ingress.fromPort, ingress.toPort, ingress.cidrIpv4], [9000, 9000, undefined]);
+        });
+
+        it("runtime runs its tasks at twice the environment's size, its sizeMultiple, and cost prices them so", () => {
+            const task = resource("runtime-dev", "aws:ecs/taskDefinition:TaskDefinition", "worker-task");
+            assert.deepEqual([task.cpu, task.memory], ["512", "1024"]);
+            const backend = resource("runtime-dev", "aws:ecs/taskDefinition:TaskDefinition", "backend-task");
+            assert.deepEqual([backend.cpu, backend.memory], ["256", "512"]);
+            assert.ok(
+                run.cost.runtime.items.some(
+                    (item) => item.resource === "worker-service" && /1 x 0\.5 vCPU \/ 1 GB/.test(item.what),
+                ),
+            );
         });
 
         it("runtime runs it from its repository on its port, checks its health path and routes its patterns to it", () => {

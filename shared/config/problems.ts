@@ -1,6 +1,6 @@
 import { egressModesFor, isProductionLike, PRODUCTION_EGRESS_MODES } from "../environments";
 import { fargateSizeProblem } from "../fargate";
-import { imageTagKey, SERVICE_NAMES } from "../services";
+import { imageTagKey, SERVICE_NAMES, SERVICES, taskSize } from "../services";
 import { cidrRange } from "../subnet-plan";
 import { RESERVED_TAG_KEYS } from "../tags";
 import type { ConfigKey, ConfigValues } from "./keys";
@@ -24,6 +24,14 @@ export function runtimeProblems(config: RuntimeConfig, where: string, invalid: R
     }
     const sizeProblem = fargateSizeProblem(config.taskCpu, config.taskMemory);
     if (sizeProblem) problems.push(`${sizeProblem}; ${where}`);
+    for (const service of SERVICE_NAMES.filter((name) => (SERVICES[name].sizeMultiple ?? 1) !== 1)) {
+        const { cpu, memory } = taskSize(service, config.taskCpu, config.taskMemory);
+        const problem = !sizeProblem && fargateSizeProblem(cpu, memory);
+        if (problem)
+            problems.push(
+                `${service}'s tasks are ${SERVICES[service].sizeMultiple} times ${config.taskCpu} CPU / ${config.taskMemory} MiB (sizeMultiple in shared/services.ts): ${problem}; change the multiple, or taskCpu and taskMemory in Pulumi.${config.stack}.yaml`,
+            );
+    }
     if (!(config.minCount <= config.desiredCount && config.desiredCount <= config.maxCount)) {
         problems.push(
             `counts must satisfy minCount <= desiredCount <= maxCount (got ${config.minCount} <= ${config.desiredCount} <= ${config.maxCount}); ${where}`,

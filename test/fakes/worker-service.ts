@@ -12,6 +12,7 @@ export const WORKER_SPEC: ServiceSpec = {
     port: 9000,
     healthPath: "/worker/health",
     pathPatterns: ["/worker/*"],
+    sizeMultiple: 2,
 };
 
 (SERVICE_NAMES as unknown as string[]).push(WORKER);
