@@ -1,4 +1,8 @@
 import { strict as assert } from "assert";
+import { utimesSync } from "node:fs";
+import { createServer, IncomingMessage, Server } from "node:http";
+import { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { main as review } from "../../commands/review";
 import { Stacks } from "../../stacks/automation";
 import { FakeEcr } from "../fakes/ecr";
@@ -117,7 +121,12 @@ describe("npm run review", () => {
         [["--pr", "-3"], '--pr "-3" is not a pull request number (1 to 9999999, digits only)'],
         [["--pr", "1e3"], '--pr "1e3" is not a pull request number (1 to 9999999, digits only)'],
         [["--pr", "12;rm"], '--pr "12;rm" is not a pull request number (1 to 9999999, digits only)'],
-        [[], "--pr is required: the pull request's number"],
+        [[], "--pr is required: the pull request's number (or --sweep)"],
+        [
+            ["--sweep", "--pr", "12"],
+            "--pr and --sweep cannot be used together: the sweep finds the reviews in the backend",
+        ],
+        [["--pr", "12", "--ttl-days", "2"], "--ttl-days is read only with --sweep; leave it out"],
         [
             ["--pr", "12", "--tag", ".bad"],
             '--tag ".bad" is not a Docker image tag (up to 128 letters, digits, _ . -, not starting with . or -)',
@@ -144,4 +153,105 @@ describe("npm run review", () => {
             assert.deepEqual(ecr.calls, []);
         });
     }
+
+    describe("--sweep", () => {
+        /** GitHub's REST API as "Get a pull request" answers it: the pull request's state, or 404. */
+        let github: Server;
+        let requests: IncomingMessage[];
+        const states: Record<string, string> = { "12": "closed", "13": "open", "14": "open" };
+        let env: NodeJS.ProcessEnv;
+        const now = new Date();
+        before(async () => {
+            github = createServer((request, response) => {
+                requests.push(request);
+                const match = /^\/repos\/acme\/infra\/pulls\/(\d+)$/.exec(request.url ?? "");
+                const state = match ? states[match[1]] : undefined;
+                response.writeHead(state ? 200 : 404, { "content-type": "application/json" });
+                response.end(JSON.stringify(state ? { number: Number(match![1]), state } : { message: "Not Found" }));
+            });
+            await new Promise<void>((resolve) => github.listen(0, "127.0.0.1", resolve));
+        });
+        after(() => new Promise<void>((resolve) => github.close(() => resolve())));
+        beforeEach(() => {
+            requests = [];
+            env = {
+                GITHUB_API_URL: `http://127.0.0.1:${(github.address() as AddressInfo).port}`,
+                GITHUB_REPOSITORY: "acme/infra",
+                GITHUB_TOKEN: "ghs_test",
+            };
+        });
+        const sweep = async (...argv: string[]) =>
+            review(["--sweep", ...argv], new AbortController().signal, {
+                stacks: await Stacks.open(pulumi.asCommand()),
+                ecr,
+                log: (line) => lines.push(line),
+                env,
+                now,
+            });
+        /** The review's stack object was last written `days` ago. */
+        const lastUpdated = (pr: number, days: number) => {
+            const when = new Date(now.getTime() - days * 86_400_000);
+            utimesSync(join(pulumi.backendDir, pulumi.objectsOf(`runtime-dev-pr-${pr}`)[0]), when, when);
+        };
+
+        it("removes the reviews of closed and unknown pull requests and those past the TTL, and leaves the rest and dev's runtime", async () => {
+            for (const pr of [12, 13, 14, 15]) await run("--pr", String(pr));
+            lastUpdated(13, 2.9);
+            lastUpdated(14, 3.1);
+            assert.equal(await sweep(), 0);
+            assert.deepEqual(stacksInBackend(), ["base-dev", "runtime-dev", "runtime-dev-pr-13"]);
+            for (const pr of [12, 14, 15]) assert.deepEqual(pulumi.objectsOf(`runtime-dev-pr-${pr}`), []);
+            assert.deepEqual(devRuntimeCommands(), []);
+            assert.deepEqual(
+                requests.map((request) => [request.method, request.url, request.headers.authorization]),
+                [12, 13, 14, 15].map((pr) => ["GET", `/repos/acme/infra/pulls/${pr}`, "Bearer ghs_test"]),
+            );
+            assert.deepEqual(
+                lines.filter((line) => /^(pr-|sweep)/.test(line)),
+                [
+                    "pr-12: pull request closed; removing runtime-dev-pr-12",
+                    "pr-14: not updated for 3 days (TTL 3); removing runtime-dev-pr-14",
+                    "pr-15: no such pull request; removing runtime-dev-pr-15",
+                    "sweep: removed runtime-dev-pr-12, runtime-dev-pr-14, runtime-dev-pr-15",
+                ],
+            );
+        });
+
+        it("--ttl-days shortens the TTL", async () => {
+            await run("--pr", "13");
+            lastUpdated(13, 1.5);
+            await sweep("--ttl-days", "1");
+            assert.deepEqual(stacksInBackend(), ["base-dev", "runtime-dev"]);
+        });
+
+        it("finds the reviews in the backend's stack objects, never with pulumi stack ls", async () => {
+            await run("--pr", "13");
+            const before = pulumi.commandsFor().length;
+            await sweep();
+            assert.deepEqual(
+                pulumi
+                    .commandsFor()
+                    .slice(before)
+                    .filter((command) => command.startsWith("stack ls")),
+                [],
+            );
+            assert.equal(lines.at(-1), "sweep: no review to remove");
+        });
+
+        it("without GITHUB_TOKEN stops with exit 2, naming how a workflow passes it, before any Pulumi call", async () => {
+            delete env.GITHUB_TOKEN;
+            await assert.rejects(sweep(), (error: Error & { exitCode?: number }) => {
+                assert.equal(error.exitCode, 2);
+                assert.match(
+                    error.message,
+                    /needs GITHUB_TOKEN: a workflow passes them as env: \{ GITHUB_TOKEN: "\$\{\{ github.token \}\}" \}/,
+                );
+                return true;
+            });
+            assert.deepEqual(
+                pulumi.commandsFor().filter((command) => command !== "whoami --json"),
+                [],
+            );
+        });
+    });
 });
