@@ -4,7 +4,14 @@ import { CommandSpec, parseCommand } from "../cli/command";
 import { runMain } from "../cli/run-main";
 import { OpsError } from "../cli/errors";
 import { StackSource } from "../offline/evaluate";
-import { EGRESS_MODES, EgressMode, egressModesFor, EnvironmentName, ENVIRONMENTS } from "../shared/environments";
+import {
+    EGRESS_MODES,
+    EgressMode,
+    egressModesFor,
+    EnvironmentName,
+    ENVIRONMENTS,
+    isProductionLike,
+} from "../shared/environments";
 import { LAYERS, parseStackName, stackNameOf } from "../shared/stack-name";
 import { describeResult, isStackProblem, StackChecker } from "../check/check";
 import { compare, estimate } from "../cost/estimate";
@@ -14,7 +21,7 @@ import { renderComparison, renderMarkdown, renderText } from "../cost/render";
 import { PreviewFileError, resourcesFromPreview } from "../cost/preview-file";
 
 export const COST_SPEC: CommandSpec = {
-    usage: `npm run cost -- --env <${ENV_VALUE}> [--egress MODE] [--region REGION] [--compare] [--json | --markdown]  |  npm run cost -- --preview FILE [--region REGION] [--json]`,
+    usage: `npm run cost -- --env <${ENV_VALUE}> [--egress MODE | --wake-on-request] [--region REGION] [--compare] [--json | --markdown]  |  npm run cost -- --preview FILE [--region REGION] [--json]`,
     summary:
         "Prices what the committed stack files declare, offline, from the dated prices in cost/prices.ts; or a pulumi preview --json file.",
     flags: {
@@ -24,6 +31,11 @@ export const COST_SPEC: CommandSpec = {
             value: "MODE",
             help: `what-if: price this egress mode (${EGRESS_MODES.join(", ")})`,
             default: "the committed one",
+        },
+        "wake-on-request": {
+            type: "boolean",
+            help: "what-if: price it asleep at rest, by its hours of use (wakeOnRequest, with http-api and public-ip)",
+            default: "as committed",
         },
         region: {
             type: "string",
@@ -134,6 +146,7 @@ export async function main(
         markdown?: boolean;
         preview?: string;
         region?: string;
+        "wake-on-request"?: boolean;
     };
     exclusive(
         flags,
@@ -144,6 +157,9 @@ export async function main(
             ["preview", "markdown", "a preview prints a table or --json"],
             ["preview", "egress", "a preview is priced as it is"],
             ["compare", "egress", "--compare shows every egress mode and front door"],
+            ["wake-on-request", "egress", "wakeOnRequest runs without NAT (egress public-ip)"],
+            ["wake-on-request", "compare", "--compare shows every egress mode and front door"],
+            ["wake-on-request", "preview", "a preview is priced as it is"],
         ],
         USAGE,
     );
@@ -155,7 +171,13 @@ export async function main(
     if (egress && !egressModesFor(env).includes(egress))
         throw new OpsError(`--egress ${egress} is not allowed in ${env}; use ${egressModesFor(env).join(" or ")}`, 2);
     try {
-        return await priceEnvironment(env, { egress, region, source, flags }, print);
+        const wakeOnRequest = flags["wake-on-request"] === true;
+        if (wakeOnRequest && isProductionLike(env))
+            throw new OpsError(
+                `--wake-on-request is not allowed in ${env}, a production-like environment: durable-code:wakeOnRequest is refused there`,
+                2,
+            );
+        return await priceEnvironment(env, { egress, wakeOnRequest, region, source, flags }, print);
     } catch (error) {
         if (!isStackProblem(error)) throw error;
         // A stack file cost cannot evaluate: what `npm run check` says about the environment's files.
@@ -172,22 +194,25 @@ async function priceEnvironment(
     env: EnvironmentName,
     options: {
         egress?: EgressMode;
+        wakeOnRequest: boolean;
         region?: string;
         source: StackSource;
         flags: { compare?: boolean; json?: boolean; markdown?: boolean };
     },
     print: (text: string) => void,
 ): Promise<number> {
-    const { egress, region, source, flags } = options;
+    const { egress, wakeOnRequest, region, source, flags } = options;
     if (flags.compare) {
         const summaries = await compare(env, { region, source });
         print(flags.json ? JSON.stringify(summaries, null, 2) : renderComparison(summaries, flags.markdown === true));
         return 0;
     }
-    const summary = await estimate(env, { egress, region, source });
-    const whatIf = [egress && `--egress ${egress}`, region && `--region ${region}`].filter((flag): flag is string =>
-        Boolean(flag),
-    );
+    const summary = await estimate(env, { egress, wakeOnRequest, region, source });
+    const whatIf = [
+        egress && `--egress ${egress}`,
+        wakeOnRequest && "--wake-on-request",
+        region && `--region ${region}`,
+    ].filter((flag): flag is string => Boolean(flag));
     const priced = {
         ...summary,
         label: whatIf.length > 0 ? `${summary.label}; what-if ${whatIf.join(" ")}` : summary.label,

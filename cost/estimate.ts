@@ -134,6 +134,8 @@ export interface EstimateOptions {
     readonly egress?: EgressMode;
     /** Price this front door instead of the committed one (in both stacks, as it must be). */
     readonly frontDoor?: FrontDoor;
+    /** Price it asleep at rest (wakeOnRequest, with frontDoor http-api and egress public-ip, which it needs). */
+    readonly wakeOnRequest?: boolean;
     /** Price both stacks in this region instead of their committed aws:region. */
     readonly region?: string;
     readonly source?: StackSource;
@@ -141,9 +143,18 @@ export interface EstimateOptions {
 
 function whatIf(options: EstimateOptions): EnvironmentOverrides {
     const region: Record<string, string> = options.region ? { "aws:region": options.region } : {};
+    if (options.wakeOnRequest) {
+        const wake = { frontDoor: "http-api", egress: "public-ip", wakeOnRequest: "true" };
+        return { base: { ...region, frontDoor: "http-api" }, runtime: { ...region, ...wake } };
+    }
     const egress: Record<string, string> = options.egress ? { egress: options.egress } : {};
     const frontDoor: Record<string, string> = options.frontDoor ? { frontDoor: options.frontDoor } : {};
-    return { base: { ...region, ...frontDoor }, runtime: { ...region, ...egress, ...frontDoor } };
+    // A committed wakeOnRequest needs http-api and public-ip: another layout is priced awake ("" unsets a key).
+    const awake: Record<string, string> =
+        (options.egress && options.egress !== "public-ip") || options.frontDoor === "alb"
+            ? { wakeOnRequest: "", idleMinutes: "" }
+            : {};
+    return { base: { ...region, ...frontDoor }, runtime: { ...region, ...egress, ...frontDoor, ...awake } };
 }
 
 /** Prices an environment as its committed stack files declare it, offline (the tests' mock engine, no cloud calls). */

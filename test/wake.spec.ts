@@ -1,4 +1,8 @@
 import { strict as assert } from "assert";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main as cost } from "../commands/cost";
 import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
 import { DeclaredResource, Evaluation } from "../offline/engine";
 import { failureOf, nonEmpty, ofType, single, TYPES } from "./helpers";
@@ -242,5 +246,59 @@ describe("wakeOnRequest: priced by hours of use", () => {
                 ["wake-sleep", 0.1, false],
             ],
         );
+    });
+});
+
+describe("wakeOnRequest: npm run cost", () => {
+    const run = async (argv: string[], source = {}) => {
+        const printed: string[] = [];
+        const code = await cost(argv, undefined, (text) => printed.push(text), source);
+        return { code, text: printed.join("\n") };
+    };
+    const monthly = (text: string) => Number(/^total per month +\$(\d+\.\d\d)$/m.exec(text)?.[1]);
+
+    it("--wake-on-request prices dev asleep at rest, says it is a what-if, shows the hours of use and $3 a month or less", async () => {
+        const { code, text } = await run(["--env", "dev", "--wake-on-request"]);
+        assert.equal(code, 0);
+        assert.match(text, /^dev \(public-ip; what-if --wake-on-request\), us-west-2$/m);
+        assert.match(text, /awake 80 h \(hours of use assumed\)/);
+        assert.ok(monthly(text) <= 3, text);
+    });
+
+    it("prices committed files that set wakeOnRequest the same way, and --compare prices the other layouts awake", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "durable-code-wake-cost-"));
+        try {
+            for (const file of readdirSync(".").filter((name) => /^Pulumi\..*yaml$/.test(name)))
+                copyFileSync(file, join(dir, file));
+            const add = (stack: string, lines: string) => {
+                const path = join(dir, `Pulumi.${stack}.yaml`);
+                writeFileSync(path, `${readFileSync(path, "utf8").trimEnd()}\n${lines}`);
+            };
+            add("base-dev", "  durable-code:frontDoor: http-api\n");
+            add(
+                "runtime-dev",
+                '  durable-code:frontDoor: http-api\n  durable-code:egress: public-ip\n  durable-code:wakeOnRequest: "true"\n',
+            );
+            const committed = await run(["--env", "dev"], { dir });
+            assert.equal(committed.code, 0);
+            assert.match(committed.text, /awake 80 h \(hours of use assumed\)/);
+            assert.equal(monthly(committed.text), monthly((await run(["--env", "dev", "--wake-on-request"])).text));
+            const compared = await run(["--env", "dev", "--compare", "--json"], { dir });
+            assert.equal(compared.code, 0);
+            const asleep = JSON.parse(compared.text)
+                .filter((summary: { wakeOnRequest: boolean }) => summary.wakeOnRequest)
+                .map((summary: { frontDoor: string; egress: string }) => `${summary.frontDoor} ${summary.egress}`);
+            assert.deepEqual(asleep, ["http-api public-ip"]);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("refuses --wake-on-request in a production-like environment, and with --egress", async () => {
+        await assert.rejects(run(["--env", "prod", "--wake-on-request"]), {
+            message:
+                "--wake-on-request is not allowed in prod, a production-like environment: durable-code:wakeOnRequest is refused there",
+        });
+        await assert.rejects(run(["--env", "dev", "--wake-on-request", "--egress", "nat-single"]), { exitCode: 2 });
     });
 });
