@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compare } from "../cost/estimate";
 import { renderComparison } from "../cost/render";
@@ -7,11 +7,18 @@ import { CONFIG_KEYS } from "../shared/config/keys";
 import { imageTagKey, SERVICE_NAMES } from "../shared/services";
 
 const ROOT = join(__dirname, "..");
-const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+/** The README and every page under docs/, by path from the repository root. */
+const PAGES = new Map(
+    ["README.md", ...readdirSync(join(ROOT, "docs")).map((name) => `docs/${name}`)]
+        .filter((path) => path.endsWith(".md"))
+        .map((path) => [path, readFileSync(join(ROOT, path), "utf8")]),
+);
+const page = (path: string) => PAGES.get(path)!;
+const everyPage = [...PAGES.values()].join("\n");
 
-describe("README stays true", () => {
-    it("documents every config key in the configuration table", () => {
-        const table = readme.slice(readme.indexOf("## Configuration"));
+describe("README and docs stay true", () => {
+    it("documents every config key in docs/configuration.md's table", () => {
+        const table = page("docs/configuration.md");
         // One row documents every service's own image tag key, `<service>ImageTag`.
         const serviceKeys: string[] = SERVICE_NAMES.map(imageTagKey);
         const missing = Object.keys(CONFIG_KEYS).filter(
@@ -22,7 +29,7 @@ describe("README stays true", () => {
 
     it("names only npm scripts that exist", () => {
         const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
-        const named = [...readme.matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1]);
+        const named = [...everyPage.matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1]);
         assert.ok(named.length > 5);
         assert.deepEqual(
             named.filter((name) => !(name in scripts)),
@@ -32,7 +39,7 @@ describe("README stays true", () => {
 
     it("names only files that exist", () => {
         const paths = [
-            ...readme.matchAll(
+            ...everyPage.matchAll(
                 /`((?:base|runtime|shared|offline|policy|commands|cli|stacks|schedule|release|adopt|bootstrap|check|cost|test)\/[\w./-]+\.ts)`/g,
             ),
         ].map((match) => match[1]);
@@ -43,14 +50,16 @@ describe("README stays true", () => {
         );
     });
 
-    it("gives npm ci and npm test as the set-up commands", () => {
-        assert.match(readme, /```sh\nnpm ci\nnpm test /);
+    it("gives npm ci and npm test as the README's set-up commands", () => {
+        assert.match(page("README.md"), /```sh\nnpm ci\nnpm test /);
     });
 
     describe("its cost figures are what npm run cost computes", () => {
         /** The rows of the first Markdown table after `heading`, each split into its cells. */
-        const tableAfter = (heading: string): string[][] => {
-            const lines = readme.slice(readme.indexOf(heading)).split("\n");
+        const tableAfter = (path: string, heading: string): string[][] => {
+            const text = page(path);
+            assert.ok(text.includes(heading), `${path} has "${heading}"`);
+            const lines = text.slice(text.indexOf(heading)).split("\n");
             const start = lines.findIndex((line) => line.startsWith("| "));
             const end = lines.findIndex((line, index) => index > start && !line.startsWith("|"));
             return lines.slice(start + 2, end).map((line) =>
@@ -74,18 +83,18 @@ describe("README stays true", () => {
                 );
             computed = new Map(rows.map((row) => [`${row[0]} ${row[1]}`, row.slice(2)]));
         });
-        // The README names dev's default after its mode: "nat-single (dev default)".
+        // docs/cost.md names dev's default after its mode: "nat-single (dev default)".
         const layoutOf = (label: string) => label.replace(/ \(dev default\)$/, "");
 
-        it("Costs: every layout and front door, dev on the schedule", () => {
-            const rows = tableAfter("dev, us-west-2, prices seen");
-            assert.equal(rows.length, computed.size, "one README row per computed layout");
+        it("docs/cost.md: every layout and front door, dev on the schedule", () => {
+            const rows = tableAfter("docs/cost.md", "dev, us-west-2, prices seen");
+            assert.equal(rows.length, computed.size, "one row per computed layout");
             for (const [label, frontDoor, ...figures] of rows)
                 assert.deepEqual(figures, computed.get(`${layoutOf(label)} ${frontDoor}`), `${label}, ${frontDoor}`);
         });
 
-        it("Moving from the Terraform setup: what the HTTP API saves", () => {
-            const rows = tableAfter("What it saves, dev on the weekday schedule");
+        it("docs/front-doors.md: what the HTTP API saves", () => {
+            const rows = tableAfter("docs/front-doors.md", "What it saves, dev on the weekday schedule");
             assert.ok(rows.length >= 3);
             for (const [egress, alb, httpApi] of rows) {
                 const total = (frontDoor: string) => computed.get(`${egress} ${frontDoor}`)?.at(-1);
