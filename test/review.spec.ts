@@ -4,6 +4,7 @@ import { evaluateEnvironment, evaluateReview } from "../offline/evaluate";
 import { withReviewConfig } from "../review/config-file";
 import { stackConfig } from "../offline/evaluate";
 import { loadConfig } from "../shared/config/load";
+import { ENVIRONMENT_NAMES } from "../shared/environments";
 import { parseStackName } from "../shared/stack-name";
 import { containerDefinitions, nonEmpty, ofType, TYPES } from "./helpers";
 
@@ -43,8 +44,7 @@ describe("review environments", () => {
             });
         });
 
-        const usage =
-            'stacks are named <layer>-<env> with layer base or runtime and env dev, staging, prod; select one with "pulumi stack select base-dev"';
+        const usage = `stacks are named <layer>-<env> with layer base or runtime and env ${ENVIRONMENT_NAMES.join(", ")}; select one with "pulumi stack select base-dev"`;
         const reviewUsage = "; a pull request's review is runtime-dev-pr-<N>, N from 1 to 9999999";
         const refused: Array<[string, string]> = [
             ["runtime-dev-pr-0", `runtime-dev-pr-0: "0" is not a pull request number${reviewUsage}`],
