@@ -114,10 +114,17 @@ function summarizeRuntime(config: RuntimeConfig, base: Evaluation, runtime: Eval
     const cost = priceEvaluation(config.egress, config.env, { base, runtime });
     return [
         `  egress ${config.egress}; tasks ${config.taskCpu} CPU / ${config.taskMemory} MiB${sizedApart(config)} ${config.cpuArchitecture}, ` +
-            `${config.desiredCount} per service (autoscaling ${config.minCount}-${config.maxCount}), ${config.spot ? "Fargate Spot" : "on demand"}; images ${SERVICE_NAMES.map((service) => `${service} ${config.imageTags[service]}`).join(", ")}`,
+            `${scalingOf(config)}, ${config.spot ? "Fargate Spot" : "on demand"}; images ${SERVICE_NAMES.map((service) => `${service} ${config.imageTags[service]}`).join(", ")}`,
         resourceCounts(runtime),
-        `  cost: $${cost.runtimePerHour.toFixed(4)} an hour up, $${cost.runtimeMonthlyScheduled.toFixed(2)} a month on the schedule (${Math.round(cost.upHoursPerMonth)} h up)`,
+        `  cost: $${cost.runtimePerHour.toFixed(4)} an hour up, $${cost.runtimeMonthlyScheduled.toFixed(2)} a month ${cost.wakeOnRequest ? "awake" : "on the schedule"} (${Math.round(cost.upHoursPerMonth)} h up${cost.wakeOnRequest ? ", hours of use assumed" : ""})`,
     ].join("\n");
+}
+
+/** How many tasks each service runs: around desiredCount on CPU, or asleep at 0 until a request wakes it. */
+function scalingOf(config: RuntimeConfig): string {
+    return config.wakeOnRequest
+        ? `${config.desiredCount} per service awake, 0 asleep (wakeOnRequest, asleep after ${config.wakeOnRequest.idleMinutes} idle minutes)`
+        : `${config.desiredCount} per service (autoscaling ${config.minCount}-${config.maxCount})`;
 }
 
 /** The services whose tasks are another size than the environment's (their sizeMultiple): " (worker 512 / 1024)". */

@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main as cost } from "../commands/cost";
+import { main as check } from "../commands/check";
 import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
 import { DeclaredResource, Evaluation } from "../offline/engine";
 import { failureOf, nonEmpty, ofType, single, TYPES } from "./helpers";
@@ -265,7 +266,7 @@ describe("wakeOnRequest: npm run cost", () => {
         assert.ok(monthly(text) <= 3, text);
     });
 
-    it("prices committed files that set wakeOnRequest the same way, and --compare prices the other layouts awake", async () => {
+    it("prices committed files that set wakeOnRequest the same way (and check says so), and --compare prices the other layouts awake", async () => {
         const dir = mkdtempSync(join(tmpdir(), "durable-code-wake-cost-"));
         try {
             for (const file of readdirSync(".").filter((name) => /^Pulumi\..*yaml$/.test(name)))
@@ -283,6 +284,12 @@ describe("wakeOnRequest: npm run cost", () => {
             assert.equal(committed.code, 0);
             assert.match(committed.text, /awake 80 h \(hours of use assumed\)/);
             assert.equal(monthly(committed.text), monthly((await run(["--env", "dev", "--wake-on-request"])).text));
+            const checked: string[] = [];
+            assert.equal(await check(["--stack", "runtime-dev"], undefined, (text) => checked.push(text), { dir }), 0);
+            assert.match(
+                checked.join("\n"),
+                /1 per service awake, 0 asleep \(wakeOnRequest, asleep after 30 idle minutes\)[\s\S]*a month awake \(80 h up, hours of use assumed\)/,
+            );
             const compared = await run(["--env", "dev", "--compare", "--json"], { dir });
             assert.equal(compared.code, 0);
             const asleep = JSON.parse(compared.text)
