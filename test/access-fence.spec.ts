@@ -23,6 +23,9 @@ const alarm = (name: string) => `arn:aws:cloudwatch:us-west-2:${ACCOUNT}:alarm:$
 /** An ECS service's scaling policy as Application Auto Scaling names it (API reference, PutScalingPolicy). */
 const scalingPolicy = (cluster: string, service: string, name: string) =>
     `arn:aws:autoscaling:us-west-2:${ACCOUNT}:scalingPolicy:0f1e2d3c:resource/ecs/service/${cluster}/${service}:policyName/${name}`;
+const NAT_INSTANCE_PROFILE = `arn:aws:iam::${ACCOUNT}:instance-profile/durable-code/dev/runtime/durable-code-dev-nat-instance`;
+/** A scalable target as its ARN names it (Service Authorization Reference, Application Auto Scaling's ScalableTarget). */
+const SCALABLE_TARGET = `arn:aws:application-autoscaling:us-west-2:${ACCOUNT}:scalable-target/0ec9e3f4a1b2c3d4`;
 const state = (key: string) => `arn:aws:s3:::${STATE_BUCKET}/${key}`;
 const tags = (kind: "ResourceTag" | "RequestTag", project: string, env: string) => ({
     [`aws:${kind}/Project`]: project,
@@ -190,6 +193,8 @@ const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
             ...creating("dev"),
         }),
         ask("application-autoscaling:TagResource", "*", creating("dev")),
+        // After every create and read (terraform-provider-aws appautoscaling/target.go: @Tags, and its read sets none).
+        ask("application-autoscaling:ListTagsForResource", SCALABLE_TARGET),
         ask("application-autoscaling:DeregisterScalableTarget", "*", {
             "application-autoscaling:service-namespace": "ecs",
         }),
@@ -244,6 +249,9 @@ const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
             "aws:TagKeys": ["CostCenter"],
         }),
         ask("ecs:UntagResource", ecs("cluster/durable-code-dev"), { ...on("dev"), "aws:TagKeys": ["CostCenter"] }),
+        // The NAT instance's profile (terraform-provider-aws iam/instance_profile.go: @Tags, resourceType InstanceProfile).
+        ask("iam:TagInstanceProfile", NAT_INSTANCE_PROFILE, { "aws:TagKeys": ["CostCenter"] }),
+        ask("iam:UntagInstanceProfile", NAT_INSTANCE_PROFILE, { "aws:TagKeys": ["CostCenter"] }),
     ],
     // The stack itself: its state and lock, base's outputs and the secrets of both; the images a
     // release checks for (release/release.ts) and runtime's lookup of its repositories.
@@ -762,6 +770,12 @@ describe("each environment's access reaches its own environment only", () => {
             ask("servicediscovery:DeregisterInstance", cloudMap("service/srv-1"), on("dev")),
             ask("route53:ChangeResourceRecordSets", `arn:aws:route53:::hostedzone/${NAMESPACE_ZONE}`),
             ask("servicediscovery:DeleteService", cloudMap("service/srv-1"), on("dev")),
+            // extraTags changed on a running Cloud Map service: the changed keys tagged, the removed untagged.
+            ask("servicediscovery:TagResource", cloudMap("service/srv-1"), {
+                "aws:RequestTag/CostCenter": "42",
+                "aws:TagKeys": ["CostCenter"],
+            }),
+            ask("servicediscovery:UntagResource", cloudMap("service/srv-1"), { "aws:TagKeys": ["CostCenter"] }),
             // extraTags changed on the running API.
             ask("apigateway:PUT", apigateway(API_TAGS), { "aws:TagKeys": ["CostCenter"] }),
             ask("apigateway:DELETE", apigateway(API_TAGS), { "aws:TagKeys": ["CostCenter"] }),
@@ -858,6 +872,21 @@ describe("each environment's access reaches its own environment only", () => {
                 () => ask("servicediscovery:DeregisterInstance", cloudMap("service/srv-b"), on("dev", "billing")),
             ],
             [
+                "remove Environment from a Cloud Map service",
+                () =>
+                    ask("servicediscovery:UntagResource", cloudMap("service/srv-1"), {
+                        "aws:TagKeys": ["Environment"],
+                    }),
+            ],
+            [
+                "tag a running Cloud Map service Environment=prod",
+                () =>
+                    ask("servicediscovery:TagResource", cloudMap("service/srv-prod"), {
+                        "aws:RequestTag/Environment": "prod",
+                        "aws:TagKeys": ["Environment"],
+                    }),
+            ],
+            [
                 "change records in another hosted zone",
                 () => ask("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0OTHERNAMESPACE"),
             ],
@@ -944,6 +973,17 @@ describe("each environment's access reaches its own environment only", () => {
                     "ssm:GetParameter",
                     "arn:aws:ssm:us-west-2::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-x86_64",
                 ),
+            ];
+            assert.deepEqual(
+                requests.filter((request) => decision(devOnly, request) !== "allowed"),
+                [],
+            );
+        });
+
+        it("reads the tags a refresh of dev's runtime reads where Describe* does not: scalable targets' and alarms'", () => {
+            const requests = [
+                ask("application-autoscaling:ListTagsForResource", SCALABLE_TARGET),
+                ask("cloudwatch:ListTagsForResource", alarm("durable-code-dev-wake")),
             ];
             assert.deepEqual(
                 requests.filter((request) => decision(devOnly, request) !== "allowed"),

@@ -132,7 +132,10 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
         },
     },
     "application-autoscaling": {
-        read: ["application-autoscaling:Describe*"],
+        // The provider reads a scalable target's tags after every create and read (terraform-provider-aws
+        // appautoscaling/target.go is @Tags(identifierAttribute="arn") and its read sets none, so the tags
+        // interceptor calls ListTagsForResource and fails the operation on its error); Describe* does not cover it.
+        read: ["application-autoscaling:Describe*", "application-autoscaling:ListTagsForResource"],
         // The actions' rows in the reference give no tag key (only RegisterScalableTarget's request
         // tags), and a scalable target's ARN is a random id. Application Auto Scaling checks the
         // caller's rights on what it scales instead: registering needs ecs:UpdateService on the

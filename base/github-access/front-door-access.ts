@@ -141,6 +141,18 @@ export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope)
     return [
         ...apiGatewayStatements(scope, frontDoor.zoneName),
         ...serviceStatements("servicediscovery", CLOUD_MAP, scope),
+        // A change of extraTags on a running Cloud Map service: the provider tags the changed keys and
+        // untags the removed ones (terraform-provider-aws servicediscovery, @Tags on the service and its
+        // generated updateTags). TagResource and UntagResource have no resource type in the Service
+        // Authorization Reference, so no resource tag can be required: any Cloud Map resource's other tags
+        // can change (listed in the docs as outside the fence), never Project or Environment.
+        {
+            Sid: "CloudMapTagChanges",
+            Effect: "Allow",
+            Action: ["servicediscovery:TagResource", "servicediscovery:UntagResource"],
+            Resource: "*",
+            Condition: { "ForAllValues:StringNotEquals": { "aws:TagKeys": [...FENCE_TAG_KEYS] } },
+        },
         // A Cloud Map service is created tagged, in this environment's namespace only.
         {
             Sid: "CloudMapCreateInOwnNamespace",

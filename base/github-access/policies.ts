@@ -259,6 +259,7 @@ function runtimeRoleStatements(scope: AccessScope, boundary: string): Statement[
                 "iam:AddRoleToInstanceProfile",
                 "iam:RemoveRoleFromInstanceProfile",
                 "iam:TagInstanceProfile",
+                "iam:UntagInstanceProfile",
             ],
             Resource: runtimeInstanceProfiles(scope),
         },
@@ -345,6 +346,8 @@ export function deployRolePolicies(
  */
 export function previewRolePermissions(scope: StateScope, envs: readonly string[]): PolicyDocument {
     return document([
+        // ListTagsForResource where Describe* does not cover it: a refresh (`pulumi preview --refresh`)
+        // reads every resource's tags as the provider does after a read.
         {
             Sid: "ReadOnly",
             Effect: "Allow",
@@ -354,6 +357,7 @@ export function previewRolePermissions(scope: StateScope, envs: readonly string[
                 "ecs:Describe*",
                 "ecs:List*",
                 "application-autoscaling:Describe*",
+                "application-autoscaling:ListTagsForResource",
                 "route53:Get*",
                 "route53:List*",
                 "acm:Describe*",
@@ -365,6 +369,7 @@ export function previewRolePermissions(scope: StateScope, envs: readonly string[
                 "logs:Describe*",
                 "logs:ListTagsForResource",
                 "cloudwatch:DescribeAlarms",
+                "cloudwatch:ListTagsForResource",
                 "iam:GetRole",
                 "iam:ListRoleTags",
                 "iam:GetInstanceProfile",
