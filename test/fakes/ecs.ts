@@ -1,3 +1,5 @@
+import { SERVICE_NAMES } from "../../shared/services";
+
 /**
  * ECS as DescribeServices and DescribeTaskDefinition answer (ECS API reference: DescribeServices,
  * Deployment, DescribeTaskDefinition): a service lists its deployments, the PRIMARY one the most
@@ -23,11 +25,10 @@ export function runtimeOutputs(env: string, url: string, revision = 7): Record<s
     return {
         url,
         clusterName: `durable-code-${env}`,
-        serviceNames: { frontend: name("frontend"), backend: name("backend") },
-        taskDefinitions: {
-            frontend: taskDefinitionArn(name("frontend"), revision),
-            backend: taskDefinitionArn(name("backend"), revision),
-        },
+        serviceNames: Object.fromEntries(SERVICE_NAMES.map((service) => [service, name(service)])),
+        taskDefinitions: Object.fromEntries(
+            SERVICE_NAMES.map((service) => [service, taskDefinitionArn(name(service), revision)]),
+        ),
     };
 }
 
