@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The mutation run (npm run mutate; README, "Mutation testing"): StrykerJS changes the code whose
+ * The mutation run (npm run mutate; docs/testing.md, "Mutation testing"): StrykerJS changes the code whose
  * mistakes cost the most, one small change at a time, and checks that a spec fails each time.
  * Mutants kept on purpose are explained in mutation-survivors.md.
  *
@@ -13,7 +13,7 @@ export default {
     // Only what changed since the last run is tested again (reports/ is not committed).
     incremental: true,
     // Module-level tables (the price table, FREE_TYPES, the IAM action lists) are "static" mutants:
-    // each would reload every spec. They are left out; literal-value specs pin them (README).
+    // each would reload every spec. They are left out; literal-value specs pin them (docs/testing.md).
     ignoreStatic: true,
     incrementalFile: "reports/stryker-incremental.json",
     concurrency: 2,

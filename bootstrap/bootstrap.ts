@@ -85,7 +85,7 @@ export async function bootstrap(
     const loginUrl = `s3://${bucket}?region=${region}&awssdk=v2`;
     log(`\nlog in with:\n  pulumi login '${loginUrl}'`);
     // Each environment's stacks under its own KMS encryption context, so one key serves every environment
-    // and each environment's roles decrypt only their own (README, "Access: one environment's reach").
+    // and each environment's roles decrypt only their own (docs/security.md, "Access: one environment's reach").
     if (secretsProvider)
         log(
             `create stacks with their environment's context:\n  pulumi stack init base-dev --secrets-provider '${secretsProvider}&context_project=<project>&context_environment=dev'`,

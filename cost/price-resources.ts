@@ -143,7 +143,7 @@ export function priceResources(
                 // A month's requests, however many hours runtime is up. API Gateway finds the tasks with
                 // Cloud Map's DiscoverInstances ($1.00 a million when an account calls it); no AWS page says
                 // how often API Gateway calls it or that those calls reach the account's bill, so they are
-                // not priced here (README "Front door": the upper bound).
+                // not priced here (docs/front-doors.md: the upper bound).
                 add(resource, "HTTP API requests", "httpApiMillionRequests", usage.apiMillionRequestsPerMonth, false);
                 break;
             case TYPES.cloudMapService:

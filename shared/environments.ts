@@ -1,6 +1,6 @@
 /**
  * The environments, each declared once: every config key's default (sizes, counts, retention,
- * addresses, modes; each overridden by the config key of the same name, README "Configuration",
+ * addresses, modes; each overridden by the config key of the same name, docs/configuration.md,
  * and shared/config/load.ts takes every default from here), what cost assumes of its use, whether
  * the schedule tears it down, and whether it is production-like. Adding an environment is one entry
  * here (a copy of the most similar one) and its two stack files; everything else (commands, help,
@@ -18,7 +18,7 @@ export const PRODUCTION_EGRESS_MODES: readonly EgressMode[] = ["nat-per-az", "na
 
 /**
  * What answers the internet: an application load balancer (by the hour), or an API Gateway HTTP API
- * (by the request) reaching the tasks through base's VPC link and Cloud Map. README "Front door".
+ * (by the request) reaching the tasks through base's VPC link and Cloud Map. docs/front-doors.md.
  */
 export const FRONT_DOORS = ["alb", "http-api"] as const;
 export type FrontDoor = (typeof FRONT_DOORS)[number];

@@ -13,7 +13,7 @@ export interface StackName {
     readonly review?: number;
 }
 
-/** Reviews are dev-like runtimes reading base-dev, one per pull request (README "Review environments"). */
+/** Reviews are dev-like runtimes reading base-dev, one per pull request (docs/review-environments.md). */
 export const REVIEW_ENVIRONMENT: EnvironmentName = "dev";
 
 /** A pull request number as a stack name takes it: 1 to 9,999,999, no sign, no leading zero. */

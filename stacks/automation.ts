@@ -339,7 +339,7 @@ export class Stacks {
 /** Backends the CLI manages itself, by URL scheme (Pulumi docs, "State and backends"). */
 const SELF_MANAGED_SCHEMES = ["s3:", "file:", "gs:", "azblob:"];
 
-/** How to log in to this project's backend, as the README and `npm run bootstrap` give it. */
+/** How to log in to this project's backend, as docs/deploying.md and `npm run bootstrap` give it. */
 const LOGIN = `pulumi login 's3://<state bucket>?region=<region>&awssdk=v2' (the line "npm run bootstrap" prints), or set PULUMI_BACKEND_URL`;
 
 export function requireSelfManagedBackend(url: string | undefined): void {

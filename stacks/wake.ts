@@ -78,7 +78,7 @@ export async function wakingIfAsleep<T>(
     const asleep = sleepsAtRest(outputs) && (await sleepState(ecs, outputs)).asleep;
     if (!asleep) return healthCheck();
     log(
-        `${runtime} is asleep (wakeOnRequest: every service at 0 tasks); the health check's first request wakes it, about three to four minutes (README "Front door")`,
+        `${runtime} is asleep (wakeOnRequest: every service at 0 tasks); the health check's first request wakes it, about three to four minutes (docs/front-doors.md, "Asleep until opened")`,
     );
     const started = Date.now();
     const result = await healthCheck();

@@ -1,10 +1,11 @@
 import { strict as assert } from "assert";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { compare } from "../cost/estimate";
+import { dirname, join, normalize } from "node:path";
+import { compare, estimate } from "../cost/estimate";
 import { renderComparison } from "../cost/render";
 import { CONFIG_KEYS } from "../shared/config/keys";
 import { imageTagKey, SERVICE_NAMES } from "../shared/services";
+import { anchors, relativeLinks, slug, withoutCode } from "./markdown";
 
 const ROOT = join(__dirname, "..");
 /** The README and every page under docs/, by path from the repository root. */
@@ -27,14 +28,59 @@ describe("README and docs stay true", () => {
         assert.deepEqual(missing, []);
     });
 
-    it("names only npm scripts that exist", () => {
+    it("shows only npm scripts package.json has", () => {
         const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
-        const named = [...everyPage.matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1]);
-        assert.ok(named.length > 5);
+        const shown = [...PAGES].flatMap(([path, text]) =>
+            [...text.matchAll(/npm run ([\w:-]+)/g)].map((match) => `${path}: npm run ${match[1]}`),
+        );
+        assert.ok(shown.length > 20);
         assert.deepEqual(
-            named.filter((name) => !(name in scripts)),
+            shown.filter((line) => !(line.split("npm run ")[1] in scripts)),
             [],
         );
+    });
+
+    it("links only to files that exist, and to headings they have (anchors as GitHub makes them)", () => {
+        const broken = [...PAGES].flatMap(([path, text]) =>
+            relativeLinks(text)
+                .filter((target) => {
+                    const [file, anchor] = target.split("#");
+                    const to = file === "" ? path : normalize(join(dirname(path), file));
+                    if (!existsSync(join(ROOT, to))) return true;
+                    if (anchor === undefined) return false;
+                    return !to.endsWith(".md") || !anchors(readFileSync(join(ROOT, to), "utf8")).has(anchor);
+                })
+                .map((target) => `${path}: ${target}`),
+        );
+        assert.ok([...PAGES.values()].flatMap((text) => relativeLinks(text)).length > 20);
+        assert.deepEqual(broken, []);
+    });
+
+    it("makes anchors as GitHub does: punctuation dropped, spaces hyphens, repeats numbered", () => {
+        assert.equal(slug("Asleep until opened: `wakeOnRequest`"), "asleep-until-opened-wakeonrequest");
+        assert.equal(slug("Access: one environment's reach"), "access-one-environments-reach");
+        assert.equal(slug("4. DNS and HTTPS"), "4-dns-and-https");
+        assert.equal(slug("Limits & retries"), "limits--retries");
+        assert.deepEqual([...anchors("# A\n```sh\n# not a heading\n```\n## A\n")], ["a", "a-1"]);
+    });
+
+    it("keeps the README a front door: 250 lines at most, and every page under docs/ linked from it", () => {
+        const readme = page("README.md");
+        assert.ok(readme.split("\n").length <= 250, `README.md has ${readme.split("\n").length} lines`);
+        const linked = new Set(relativeLinks(readme).map((target) => target.split("#")[0]));
+        assert.deepEqual(
+            [...PAGES.keys()].filter((path) => path.startsWith("docs/") && !linked.has(path)),
+            [],
+        );
+    });
+
+    it("writes no line over 200 characters outside a table", () => {
+        const long = [...PAGES].flatMap(([path, text]) =>
+            withoutCode(text).flatMap((line, index) =>
+                line.length > 200 && !line.startsWith("|") ? [`${path}:${index + 1}`] : [],
+            ),
+        );
+        assert.deepEqual(long, []);
     });
 
     it("names only files that exist", () => {
@@ -47,6 +93,16 @@ describe("README and docs stay true", () => {
         assert.deepEqual(
             paths.filter((path) => !existsSync(join(ROOT, path))),
             [],
+        );
+    });
+
+    it("gives base's monthly cost in dev and prod as npm run cost computes it", async () => {
+        const stated = /base-dev \$([\d.]+) a month,\s+base-prod \$([\d.]+)/.exec(page("README.md"));
+        assert.ok(stated, "README.md gives base-dev's and base-prod's monthly cost");
+        const computed = await Promise.all(["dev", "prod"].map(async (env) => (await estimate(env)).baseMonthly));
+        assert.deepEqual(
+            stated.slice(1),
+            computed.map((monthly) => monthly.toFixed(2)),
         );
     });
 

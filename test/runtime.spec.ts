@@ -238,7 +238,7 @@ describe("runtime layer", () => {
                 failure.message,
                 'runtime-prod: prod never serves the application over plain HTTP, and base stack "organization/durable-code/base-prod" publishes no certificate: it has no domain; ' +
                     'set durable-code:domain in Pulumi.base-prod.yaml, run "pulumi up -s base-prod", delegate the zone to its nameServers, ' +
-                    'set durable-code:dnsDelegated true and run "pulumi up -s base-prod" again (README "DNS and HTTPS")',
+                    'set durable-code:dnsDelegated true and run "pulumi up -s base-prod" again (docs/deploying.md, "DNS and HTTPS")',
             );
             assert.deepEqual(
                 failure.resources.filter((resource) => resource.type.startsWith("aws:")),

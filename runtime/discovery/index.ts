@@ -88,7 +88,7 @@ function plainHttpProblem(config: RuntimeConfig, base: BaseContract, source: str
         return (
             `${never}: it has no domain; set ${config.project}:domain in Pulumi.${baseStack}.yaml` +
             `${config.discovery === "tags" ? ` and Pulumi.${config.stack}.yaml` : ""}, run "pulumi up -s ${baseStack}", ` +
-            `delegate the zone to its nameServers, set ${config.project}:dnsDelegated true and run "pulumi up -s ${baseStack}" again (README "DNS and HTTPS")`
+            `delegate the zone to its nameServers, set ${config.project}:dnsDelegated true and run "pulumi up -s ${baseStack}" again (docs/deploying.md, "DNS and HTTPS")`
         );
     }
     return (

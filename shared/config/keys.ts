@@ -94,7 +94,7 @@ const BOTH = ["base", "runtime"] as const;
 /**
  * Every key of the project's config namespace (`durable-code:<key>`), the layers that read it, and
  * how it is parsed. Keys without a value fall back to shared/environments.ts or the defaults in
- * shared/config/load.ts; README's configuration table lists them all.
+ * shared/config/load.ts; docs/configuration.md's table lists them all.
  */
 export const CONFIG_KEYS = {
     vpcCidr: spec(BASE, cidrBlock),

@@ -236,7 +236,7 @@ describe("stack commands", () => {
                     );
                     assert.ok(
                         lines.includes(
-                            'runtime-dev is asleep (wakeOnRequest: every service at 0 tasks); the health check\'s first request wakes it, about three to four minutes (README "Front door")',
+                            'runtime-dev is asleep (wakeOnRequest: every service at 0 tasks); the health check\'s first request wakes it, about three to four minutes (docs/front-doors.md, "Asleep until opened")',
                         ),
                         lines.join("\n"),
                     );
