@@ -1,3 +1,4 @@
+import { describeReviewCost, estimateReview } from "../cost/review";
 import { readFileSync } from "node:fs";
 import { ENV_VALUE, environmentFrom, exclusive } from "../cli/args";
 import { CommandSpec, parseCommand } from "../cli/command";
@@ -21,7 +22,7 @@ import { renderComparison, renderMarkdown, renderText } from "../cost/render";
 import { PreviewFileError, resourcesFromPreview } from "../cost/preview-file";
 
 export const COST_SPEC: CommandSpec = {
-    usage: `npm run cost -- --env <${ENV_VALUE}> [--egress MODE | --wake-on-request] [--region REGION] [--compare] [--json | --markdown]  |  npm run cost -- --preview FILE [--region REGION] [--json]`,
+    usage: `npm run cost -- --env <${ENV_VALUE}> [--egress MODE | --wake-on-request] [--region REGION] [--compare] [--json | --markdown]  |  npm run cost -- --preview FILE [--region REGION] [--json]  |  npm run cost -- --review [--json]`,
     summary:
         "Prices what the committed stack files declare, offline, from the dated prices in cost/prices.ts; or a pulumi preview --json file.",
     flags: {
@@ -51,6 +52,11 @@ export const COST_SPEC: CommandSpec = {
         json: { type: "boolean", help: "the figures as JSON", default: "off" },
         markdown: { type: "boolean", help: "a table for a pull request comment", default: "off" },
         preview: { type: "string", value: "FILE", help: "price the output of pulumi preview --json instead" },
+        review: {
+            type: "boolean",
+            help: "price one pull request's review (npm run review) per hour awake and per day",
+            default: "off",
+        },
     },
     examples: ["npm run cost -- --env dev --compare", "npm run cost -- --preview preview.json --json"],
 };
@@ -147,6 +153,7 @@ export async function main(
         preview?: string;
         region?: string;
         "wake-on-request"?: boolean;
+        review?: boolean;
     };
     exclusive(
         flags,
@@ -160,9 +167,20 @@ export async function main(
             ["wake-on-request", "egress", "wakeOnRequest runs without NAT (egress public-ip)"],
             ["wake-on-request", "compare", "--compare shows every egress mode and front door"],
             ["wake-on-request", "preview", "a preview is priced as it is"],
+            ["review", "env", "a review is dev's runtime beside it"],
+            ["review", "preview", "a review is priced from the committed files"],
+            ["review", "compare", "a review runs one layout"],
+            ["review", "egress", "a review runs with public addresses"],
+            ["review", "region", "a review runs in dev's region"],
+            ["review", "markdown", "a review's price is one line, or --json"],
         ],
         USAGE,
     );
+    if (flags.review) {
+        const cost = await estimateReview(source);
+        print(flags.json ? JSON.stringify(cost, null, 2) : describeReviewCost(cost));
+        return 0;
+    }
     const region = pricedRegion(flags.region);
     if (flags.preview) return pricePreview(flags.preview, region ?? "us-west-2", print, flags.json === true);
 

@@ -1,4 +1,5 @@
 import { ECRClient } from "@aws-sdk/client-ecr";
+import { describeReviewCost, estimateReview } from "../cost/review";
 import { exclusive, positiveNumber } from "../cli/args";
 import { CommandSpec, parseCommand } from "../cli/command";
 import { OpsError } from "../cli/errors";
@@ -169,6 +170,7 @@ export async function main(
     log(
         `${stack} is up, running frontend ${outcome.tags.frontend} and backend ${outcome.tags.backend}: ${outcome.url}`,
     );
+    log(describeReviewCost(await estimateReview(deps.source)));
     return 0;
 }
 

@@ -6,6 +6,9 @@ import { stackConfig } from "../offline/evaluate";
 import { loadConfig } from "../shared/config/load";
 import { ENVIRONMENT_NAMES } from "../shared/environments";
 import { parseStackName } from "../shared/stack-name";
+import { main as cost } from "../commands/cost";
+import { estimate } from "../cost/estimate";
+import { estimateReview } from "../cost/review";
 import { containerDefinitions, nonEmpty, ofType, TYPES } from "./helpers";
 
 /**
@@ -176,6 +179,36 @@ describe("review environments", () => {
                     );
                 }
             }
+        });
+    });
+
+    describe("cost", () => {
+        it("an hour awake is what dev's runtime costs an hour in the same layout: the tasks on Spot and their addresses", async () => {
+            const review = await estimateReview();
+            const dev = await estimate("dev", { frontDoor: "http-api", egress: "public-ip" });
+            assert.ok(review.perHourAwake > 0);
+            assert.ok(
+                Math.abs(review.perHourAwake - dev.runtimePerHour) < 1e-9,
+                `${review.perHourAwake} ${dev.runtimePerHour}`,
+            );
+        });
+
+        it("a day is the standing charges plus dev's awake hours, at most a day awake around the clock, and under $0.10", async () => {
+            const review = await estimateReview();
+            const standing = review.perDayAwakeAllDay - 24 * review.perHourAwake;
+            assert.ok(standing > 0, "alarms, registrations and requests cost something standing");
+            assert.ok(Math.abs(review.perDay - (standing + review.awakeHoursPerDay * review.perHourAwake)) < 1e-9);
+            assert.ok(Math.abs(review.awakeHoursPerDay - (80 * 24) / 730) < 1e-9);
+            assert.ok(review.perDay < 0.1, `$${review.perDay} a day`);
+        });
+
+        it("npm run cost -- --review prints it on one line", async () => {
+            const printed: string[] = [];
+            assert.equal(await cost(["--review"], undefined, (text) => printed.push(text)), 0);
+            assert.match(
+                printed.join("\n"),
+                /^a review costs \$0\.\d{4} an hour while awake and about \$0\.\d\d a day \(2\.6 hours awake a day, dev's usage assumption; \$0\.\d\d a day awake around the clock\), us-west-2 prices in cost\/prices\.ts$/,
+            );
         });
     });
 });

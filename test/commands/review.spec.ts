@@ -49,6 +49,7 @@ describe("npm run review", () => {
             assert.match(up!, new RegExp(`--config-file \\S+/Pulumi\\.runtime-dev-pr-${pr}\\.yaml`));
         }
         assert.deepEqual(devRuntimeCommands(), []);
+        assert.match(lines.at(-1)!, /^a review costs \$\d+\.\d{4} an hour while awake and about \$\d+\.\d\d a day/);
         assert.deepEqual(
             lines.filter((line) => line.startsWith("runtime-dev-pr-")),
             [
