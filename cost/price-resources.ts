@@ -81,17 +81,35 @@ export interface PricedStack {
     readonly unpriced: string[];
 }
 
-export function priceResources(
-    resources: readonly DeclaredResource[],
-    region: string,
-    usage: UsageAssumptions,
-): PricedStack {
-    const prices = pricesFor(region);
-    const items: LineItem[] = [];
-    const unpriced = new Set<string>();
-    const add = (resource: DeclaredResource, what: string, key: PriceKey, quantity: number, whileUp: boolean) => {
-        const price = prices[key];
-        items.push({
+/** What pricing one stack knows: its resources, the region's prices, the usage assumed, and the lines so far. */
+class Pricing {
+    readonly items: LineItem[] = [];
+    readonly prices: ReturnType<typeof pricesFor>;
+    /** NAT gateways share the traffic assumed, the services' log groups the log volume. */
+    readonly natCount: number;
+    readonly serviceLogGroupCount: number;
+    /** The HTTP API's access log grows with the requests instead. */
+    readonly accessLogGbPerMonth: number;
+
+    constructor(
+        readonly resources: readonly DeclaredResource[],
+        readonly region: string,
+        readonly usage: UsageAssumptions,
+    ) {
+        this.prices = pricesFor(region);
+        this.natCount = this.ofType(TYPES.natGateway).length;
+        this.serviceLogGroupCount = this.ofType(TYPES.logGroup).filter((group) => !isAccessLog(group)).length;
+        this.accessLogGbPerMonth = (usage.apiMillionRequestsPerMonth * 1e6 * usage.apiAccessLogBytesPerRequest) / 1e9;
+    }
+
+    ofType(type: string): DeclaredResource[] {
+        return this.resources.filter((resource) => resource.type === type);
+    }
+
+    /** A line: `quantity` a month of `key`'s price. An arrow, so a pricer may take it out of the object. */
+    readonly add = (resource: DeclaredResource, what: string, key: PriceKey, quantity: number, whileUp: boolean) => {
+        const price = this.prices[key];
+        this.items.push({
             resource: resource.name,
             type: resource.type,
             what,
@@ -102,126 +120,102 @@ export function priceResources(
             whileUp,
         });
     };
-    const ofType = (type: string) => resources.filter((resource) => resource.type === type);
-    const natCount = ofType(TYPES.natGateway).length;
-    const isAccessLog = (resource: DeclaredResource) =>
-        String(resource.inputs.name ?? "").startsWith(API_ACCESS_LOG_GROUP_PREFIX);
-    // The services' log volume is assumed per environment and split among their groups; the HTTP API's
-    // access log grows with the requests instead.
-    const serviceLogGroupCount = ofType(TYPES.logGroup).filter((group) => !isAccessLog(group)).length;
-    const accessLogGbPerMonth = (usage.apiMillionRequestsPerMonth * 1e6 * usage.apiAccessLogBytesPerRequest) / 1e9;
+}
 
-    for (const resource of resources) {
-        const inputs = resource.inputs;
-        switch (resource.type) {
-            case TYPES.natGateway:
-                add(resource, "NAT gateway", "natGatewayHour", HOURS_PER_MONTH, true);
-                add(resource, "data through NAT", "natGatewayGb", usage.natGbPerMonth / natCount, true);
-                break;
-            case TYPES.eip:
-                add(resource, "public IPv4 (Elastic IP)", "publicIpv4Hour", HOURS_PER_MONTH, true);
-                break;
-            case TYPES.loadBalancer:
-                add(resource, "application load balancer", "albHour", HOURS_PER_MONTH, true);
-                add(resource, "load balancer capacity units", "albLcuHour", usage.averageLcu * HOURS_PER_MONTH, true);
-                add(
-                    resource,
-                    "public IPv4, one per zone",
-                    "publicIpv4Hour",
-                    (inputs.subnets?.length ?? 0) * HOURS_PER_MONTH,
-                    true,
-                );
-                break;
-            case TYPES.service:
-                items.push(...priceService(resource, resources, prices));
-                break;
-            case TYPES.zone:
-                add(resource, "hosted zone", "route53ZoneMonth", 1, false);
-                add(resource, "DNS queries", "route53MillionQueries", usage.route53MillionQueries, false);
-                break;
-            case TYPES.api:
-                // A month's requests, however many hours runtime is up. API Gateway finds the tasks with
-                // Cloud Map's DiscoverInstances ($1.00 a million when an account calls it); no AWS page says
-                // how often API Gateway calls it or that those calls reach the account's bill, so they are
-                // not priced here (docs/front-doors.md: the upper bound).
-                add(resource, "HTTP API requests", "httpApiMillionRequests", usage.apiMillionRequestsPerMonth, false);
-                break;
-            case TYPES.cloudMapService:
-                // Each running task is one registered instance; tasks exist only while runtime is up.
-                add(
-                    resource,
-                    "registered tasks",
-                    "cloudMapInstanceMonth",
-                    tasksRegisteredIn(resource, resources),
-                    true,
-                );
-                break;
-            case TYPES.privateDnsNamespace:
-                // Cloud Map makes a Route 53 private hosted zone for a DNS namespace, billed as one.
-                add(resource, "the namespace's private hosted zone", "route53ZoneMonth", 1, false);
-                break;
-            case TYPES.metricAlarm:
-                // Only wakeOnRequest declares alarms, and its runtime is never torn down: a whole month.
-                add(resource, "alarm", "alarmMonth", 1, false);
-                break;
-            case TYPES.repository:
-                add(resource, "image storage", "ecrGbMonth", usage.imageGbPerRepository, false);
-                break;
-            case TYPES.logGroup:
-                if (isAccessLog(resource)) {
-                    add(resource, "access log ingestion", "logsIngestedGb", accessLogGbPerMonth, false);
-                    // What the retention keeps: a month's lines times the share of a month they are kept.
-                    const keptMonths = Math.min(1, Number(inputs.retentionInDays ?? 30) / 30);
-                    add(resource, "access log storage", "logsStoredGbMonth", accessLogGbPerMonth * keptMonths, false);
-                    break;
-                }
-                add(
-                    resource,
-                    "log ingestion",
-                    "logsIngestedGb",
-                    usage.logGbIngestedPerMonth / serviceLogGroupCount,
-                    true,
-                );
-                add(resource, "log storage", "logsStoredGbMonth", usage.logGbStored / serviceLogGroupCount, false);
-                break;
-            case TYPES.vpcEndpoint:
-                if (inputs.vpcEndpointType === "Interface") {
-                    add(
-                        resource,
-                        "interface endpoint, per zone",
-                        "interfaceEndpointHour",
-                        (inputs.subnetIds?.length ?? 1) * HOURS_PER_MONTH,
-                        true,
-                    );
-                }
-                break;
-            case TYPES.instance: {
-                const hourly = instanceHourPrice(region, inputs.instanceType);
-                items.push({
-                    resource: resource.name,
-                    type: resource.type,
-                    what: `EC2 ${inputs.instanceType}`,
-                    quantity: HOURS_PER_MONTH,
-                    unit: hourly.per,
-                    unitPrice: hourly.usd,
-                    monthly: HOURS_PER_MONTH * hourly.usd,
-                    whileUp: true,
-                });
-                // The root volume is deleted with the instance, so it too costs only while runtime is up.
-                add(resource, "gp3 root volume", "gp3GbMonth", Number(inputs.rootBlockDevice?.volumeSize ?? 0), true);
-                if (inputs.associatePublicIpAddress)
-                    add(resource, "public IPv4", "publicIpv4Hour", HOURS_PER_MONTH, true);
-                break;
-            }
-            case TYPES.bucket:
-            case TYPES.bucketV2:
-                add(resource, "S3 storage", "s3StandardGbMonth", usage.s3GbPerBucket, false);
-                break;
-            default:
-                if (!FREE_TYPES.has(resource.type) && !isComponent(resource.type)) unpriced.add(resource.type);
+const isAccessLog = (resource: DeclaredResource) =>
+    String(resource.inputs.name ?? "").startsWith(API_ACCESS_LOG_GROUP_PREFIX);
+
+type Pricer = (resource: DeclaredResource, pricing: Pricing) => void;
+
+const priceBucket: Pricer = (resource, { add, usage }) =>
+    add(resource, "S3 storage", "s3StandardGbMonth", usage.s3GbPerBucket, false);
+
+/** What each cost-bearing type charges a month, by its type token. */
+const PRICERS: Readonly<Record<string, Pricer>> = {
+    [TYPES.natGateway]: (resource, { add, usage, natCount }) => {
+        add(resource, "NAT gateway", "natGatewayHour", HOURS_PER_MONTH, true);
+        add(resource, "data through NAT", "natGatewayGb", usage.natGbPerMonth / natCount, true);
+    },
+    [TYPES.eip]: (resource, { add }) =>
+        add(resource, "public IPv4 (Elastic IP)", "publicIpv4Hour", HOURS_PER_MONTH, true),
+    [TYPES.loadBalancer]: (resource, { add, usage }) => {
+        add(resource, "application load balancer", "albHour", HOURS_PER_MONTH, true);
+        add(resource, "load balancer capacity units", "albLcuHour", usage.averageLcu * HOURS_PER_MONTH, true);
+        const zones = resource.inputs.subnets?.length ?? 0;
+        add(resource, "public IPv4, one per zone", "publicIpv4Hour", zones * HOURS_PER_MONTH, true);
+    },
+    [TYPES.service]: (resource, { items, resources, prices }) =>
+        items.push(...priceService(resource, resources, prices)),
+    [TYPES.zone]: (resource, { add, usage }) => {
+        add(resource, "hosted zone", "route53ZoneMonth", 1, false);
+        add(resource, "DNS queries", "route53MillionQueries", usage.route53MillionQueries, false);
+    },
+    // A month's requests, however many hours runtime is up. API Gateway finds the tasks with
+    // Cloud Map's DiscoverInstances ($1.00 a million when an account calls it); no AWS page says
+    // how often API Gateway calls it or that those calls reach the account's bill, so they are
+    // not priced here (docs/front-doors.md: the upper bound).
+    [TYPES.api]: (resource, { add, usage }) =>
+        add(resource, "HTTP API requests", "httpApiMillionRequests", usage.apiMillionRequestsPerMonth, false),
+    // Each running task is one registered instance; tasks exist only while runtime is up.
+    [TYPES.cloudMapService]: (resource, { add, resources }) =>
+        add(resource, "registered tasks", "cloudMapInstanceMonth", tasksRegisteredIn(resource, resources), true),
+    // Cloud Map makes a Route 53 private hosted zone for a DNS namespace, billed as one.
+    [TYPES.privateDnsNamespace]: (resource, { add }) =>
+        add(resource, "the namespace's private hosted zone", "route53ZoneMonth", 1, false),
+    // Only wakeOnRequest declares alarms, and its runtime is never torn down: a whole month.
+    [TYPES.metricAlarm]: (resource, { add }) => add(resource, "alarm", "alarmMonth", 1, false),
+    [TYPES.repository]: (resource, { add, usage }) =>
+        add(resource, "image storage", "ecrGbMonth", usage.imageGbPerRepository, false),
+    [TYPES.logGroup]: (resource, { add, usage, accessLogGbPerMonth, serviceLogGroupCount }) => {
+        if (isAccessLog(resource)) {
+            add(resource, "access log ingestion", "logsIngestedGb", accessLogGbPerMonth, false);
+            // What the retention keeps: a month's lines times the share of a month they are kept.
+            const keptMonths = Math.min(1, Number(resource.inputs.retentionInDays ?? 30) / 30);
+            add(resource, "access log storage", "logsStoredGbMonth", accessLogGbPerMonth * keptMonths, false);
+            return;
         }
+        add(resource, "log ingestion", "logsIngestedGb", usage.logGbIngestedPerMonth / serviceLogGroupCount, true);
+        add(resource, "log storage", "logsStoredGbMonth", usage.logGbStored / serviceLogGroupCount, false);
+    },
+    [TYPES.vpcEndpoint]: (resource, { add }) => {
+        if (resource.inputs.vpcEndpointType !== "Interface") return;
+        const zones = resource.inputs.subnetIds?.length ?? 1;
+        add(resource, "interface endpoint, per zone", "interfaceEndpointHour", zones * HOURS_PER_MONTH, true);
+    },
+    [TYPES.instance]: (resource, { add, items, region }) => {
+        const { instanceType, rootBlockDevice, associatePublicIpAddress } = resource.inputs;
+        const hourly = instanceHourPrice(region, instanceType);
+        items.push({
+            resource: resource.name,
+            type: resource.type,
+            what: `EC2 ${instanceType}`,
+            quantity: HOURS_PER_MONTH,
+            unit: hourly.per,
+            unitPrice: hourly.usd,
+            monthly: HOURS_PER_MONTH * hourly.usd,
+            whileUp: true,
+        });
+        // The root volume is deleted with the instance, so it too costs only while runtime is up.
+        add(resource, "gp3 root volume", "gp3GbMonth", Number(rootBlockDevice?.volumeSize ?? 0), true);
+        if (associatePublicIpAddress) add(resource, "public IPv4", "publicIpv4Hour", HOURS_PER_MONTH, true);
+    },
+    [TYPES.bucket]: priceBucket,
+    [TYPES.bucketV2]: priceBucket,
+};
+
+export function priceResources(
+    resources: readonly DeclaredResource[],
+    region: string,
+    usage: UsageAssumptions,
+): PricedStack {
+    const pricing = new Pricing(resources, region, usage);
+    const unpriced = new Set<string>();
+    for (const resource of resources) {
+        const price = PRICERS[resource.type];
+        if (price) price(resource, pricing);
+        else if (!FREE_TYPES.has(resource.type) && !isComponent(resource.type)) unpriced.add(resource.type);
     }
-    return { items, unpriced: [...unpriced] };
+    return { items: pricing.items, unpriced: [...unpriced] };
 }
 
 /**
