@@ -4,7 +4,8 @@
  * and shared/config/load.ts takes every default from here), what cost assumes of its use, whether
  * the schedule tears it down, and whether it is production-like. Adding an environment is one entry
  * here (a copy of the most similar one) and its two stack files; everything else (commands, help,
- * config, cost, policy, the workflows' choices) reads this table.
+ * config, cost, policy, the schedule) reads this table, and "production-like", never a name, decides
+ * every protection.
  */
 
 export const EGRESS_MODES = ["nat-per-az", "nat-single", "nat-instance", "public-ip"] as const;
