@@ -121,6 +121,11 @@ const RUNTIME_UP_AND_DOWN: Record<string, Request[]> = {
             "iam:AddRoleToInstanceProfile",
             `arn:aws:iam::${ACCOUNT}:instance-profile/durable-code/dev/runtime/durable-code-dev-nat-instance`,
         ),
+        // ... which passes the role to EC2 (IAM API reference, AddRoleToInstanceProfile; the service as
+        // Karpenter's controller policy has it, aws/karpenter-provider-aws getting-started cloudformation.yaml).
+        ask("iam:PassRole", role("durable-code/dev/runtime/durable-code-dev-nat-instance"), {
+            "iam:PassedToService": "ec2.amazonaws.com",
+        }),
         ask(
             "iam:DeleteInstanceProfile",
             `arn:aws:iam::${ACCOUNT}:instance-profile/durable-code/dev/runtime/durable-code-dev-nat-instance`,
@@ -737,6 +742,10 @@ describe("each environment's access reaches its own environment only", () => {
                 apigateway("/tags/arn%3Aaws%3Aapigateway%3Aus-west-2%3A%3A%2Fapis%2Fa1b2c3"),
                 creating("dev"),
             ),
+            ask("apigateway:POST", apigateway(API_TAGS), {
+                ...creating("dev"),
+                "aws:TagKeys": ["Project", "Environment"],
+            }),
             ask("apigateway:POST", apigateway("/apis/a1b2c3/integrations")),
             ask("apigateway:POST", apigateway("/apis/a1b2c3/routes")),
             ask("apigateway:POST", apigateway("/apis/a1b2c3/stages"), creating("dev")),
@@ -776,9 +785,16 @@ describe("each environment's access reaches its own environment only", () => {
                 "aws:TagKeys": ["CostCenter"],
             }),
             ask("servicediscovery:UntagResource", cloudMap("service/srv-1"), { "aws:TagKeys": ["CostCenter"] }),
-            // extraTags changed on the running API.
-            ask("apigateway:PUT", apigateway(API_TAGS), { "aws:TagKeys": ["CostCenter"] }),
+            // extraTags changed on the running API: HTTP APIs are API Gateway V2's, whose TagResource is
+            // POST /v2/tags/<arn> and UntagResource DELETE (the AWS SDK's apigatewayv2 model).
+            ask("apigateway:POST", apigateway(API_TAGS), {
+                "aws:RequestTag/CostCenter": "42",
+                "aws:TagKeys": ["CostCenter"],
+            }),
             ask("apigateway:DELETE", apigateway(API_TAGS), { "aws:TagKeys": ["CostCenter"] }),
+            // A review's custom domains, one label below dev's zone.
+            ask("apigateway:POST", apigateway("/domainnames/pr-7.dev.example.com/apimappings")),
+            ask("apigateway:DELETE", apigateway("/domainnames/api-pr-7.dev.example.com")),
         ];
 
         it("may do everything the HTTP API front door needs to come up and go down", () => {
@@ -872,6 +888,22 @@ describe("each environment's access reaches its own environment only", () => {
                 () => ask("servicediscovery:DeregisterInstance", cloudMap("service/srv-b"), on("dev", "billing")),
             ],
             [
+                "change Environment on a running API (V2's TagResource)",
+                () =>
+                    ask("apigateway:POST", apigateway(API_TAGS), {
+                        "aws:RequestTag/Environment": "prod",
+                        "aws:TagKeys": ["Environment"],
+                    }),
+            ],
+            [
+                "map a custom domain two labels below its zone (another's zone delegated there)",
+                () => ask("apigateway:POST", apigateway("/domainnames/api.team.dev.example.com/apimappings")),
+            ],
+            [
+                "delete a custom domain two labels below its zone",
+                () => ask("apigateway:DELETE", apigateway("/domainnames/www.team.dev.example.com")),
+            ],
+            [
                 "remove Environment from a Cloud Map service",
                 () =>
                     ask("servicediscovery:UntagResource", cloudMap("service/srv-1"), {
@@ -903,6 +935,38 @@ describe("each environment's access reaches its own environment only", () => {
                 .filter((request) => !request.action.startsWith("kms:"));
             assert.deepEqual(
                 rest.filter((request) => decision(statements, withBoundary(request)) !== "allowed"),
+                [],
+            );
+        });
+
+        it("with its zone at the domain's apex, never reaches the custom domains of the other environments' zones below it", async () => {
+            const apex = await evaluateStack(
+                "base-dev",
+                stackConfig("base-dev", {
+                    domain: "example.com",
+                    zoneName: "example.com",
+                    githubRepository: "acme/durable-code",
+                    stateBucket: STATE_BUCKET,
+                    frontDoor: "http-api",
+                }),
+                fakeCloud(),
+            );
+            const apexStatements = deployStatementsOf(apex);
+            const others = [
+                ask("apigateway:POST", apigateway("/domainnames/staging.example.com/apimappings")),
+                ask("apigateway:DELETE", apigateway("/domainnames/staging.example.com")),
+                ask("apigateway:PATCH", apigateway("/domainnames/api.staging.example.com")),
+            ];
+            assert.deepEqual(
+                others.filter((request) => decision(apexStatements, request) === "allowed"),
+                [],
+            );
+            const own = [
+                ask("apigateway:POST", apigateway("/domainnames/api.example.com/apimappings")),
+                ask("apigateway:DELETE", apigateway("/domainnames/example.com")),
+            ];
+            assert.deepEqual(
+                own.filter((request) => decision(apexStatements, request) !== "allowed"),
                 [],
             );
         });

@@ -10,6 +10,8 @@ export interface FrontDoorScope {
     readonly namespaceZoneId: string;
     /** The environment's zone name, whose hostnames the API's custom domains carry; none without a domain. */
     readonly zoneName?: string;
+    /** Other environments' zones below this one's (theirs where this zone is the domain's apex): never its custom domains. */
+    readonly zonesBelow?: readonly string[];
 }
 
 /**
@@ -43,6 +45,32 @@ export const API_GATEWAY_READS = apiGateway(
 );
 
 /**
+ * Custom domains are named by hostname, and runtime's are the zone name or one label below it
+ * (shared/config/problems.ts, hostnameProblems: base's certificate covers no more). IAM's `*` also
+ * matches dots, so `*.<zone>` would reach every name below the zone, another environment's zone
+ * delegated there included (dev.example.com below prod's example.com): names two labels or more below,
+ * and the zones of other environments below this one, are denied.
+ */
+function customDomainStatements(zone: string, zonesBelow: readonly string[]): Statement[] {
+    const writes = ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"];
+    const withParts = (name: string) => [`/domainnames/${name}`, `/domainnames/${name}/*`];
+    return [
+        {
+            Sid: "OwnCustomDomains",
+            Effect: "Allow",
+            Action: writes,
+            Resource: apiGateway(...withParts(zone), ...withParts(`*.${zone}`)),
+        },
+        {
+            Sid: "NoCustomDomainsOfZonesBelow",
+            Effect: "Deny",
+            Action: writes,
+            Resource: apiGateway(...[`*.*.${zone}`, ...zonesBelow].flatMap(withParts)),
+        },
+    ];
+}
+
+/**
  * HTTP APIs. Runtime creates an API, its stage and its custom domains with their tags in the request,
  * so they are created only with this environment's; the API is changed and deleted only where it
  * carries them (an Api is taggable, and the reference's resource type Api carries aws:ResourceTag). Routes and integrations take no tags (developer guide, "API Gateway resources that can
@@ -53,7 +81,11 @@ export const API_GATEWAY_READS = apiGateway(
  * /apikeys, whose GET returns keys' values); no create outside /apis and /domainnames (no VPC link,
  * REST API or usage plan).
  */
-function apiGatewayStatements(scope: NameScope, zone: string | undefined): Statement[] {
+function apiGatewayStatements(
+    scope: NameScope,
+    zone: string | undefined,
+    zonesBelow: readonly string[] = [],
+): Statement[] {
     const writes = ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE", "apigateway:PUT"];
     return [
         {
@@ -69,11 +101,13 @@ function apiGatewayStatements(scope: NameScope, zone: string | undefined): State
             Resource: apiGateway("/apis", "/domainnames"),
             Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
         },
-        // Tags go on with the create (TagResource, PUT /tags/<arn>), only this environment's.
+        // Tags go on with the create, only this environment's. TagResource is PUT /tags/<arn> in API
+        // Gateway's V1 API and POST /v2/tags/<arn> in V2's, which HTTP APIs and their custom domains use
+        // (the AWS SDKs' apigateway and apigatewayv2 models); IAM names the verb on /tags/<arn>.
         {
             Sid: "ApiGatewayTagOnCreate",
             Effect: "Allow",
-            Action: ["apigateway:PUT"],
+            Action: ["apigateway:PUT", "apigateway:POST"],
             Resource: apiGateway("/tags/*"),
             Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
         },
@@ -90,27 +124,16 @@ function apiGatewayStatements(scope: NameScope, zone: string | undefined): State
             Action: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
             Resource: apiGateway("/apis/*/routes*", "/apis/*/integrations*", "/apis/*/stages*"),
         },
-        // Custom domains are named by hostname: only this environment's zone name and the names below it.
-        ...(zone
-            ? [
-                  {
-                      Sid: "OwnCustomDomains",
-                      Effect: "Allow" as const,
-                      Action: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
-                      Resource: apiGateway(
-                          `/domainnames/${zone}`,
-                          `/domainnames/*.${zone}`,
-                          `/domainnames/${zone}/*`,
-                          `/domainnames/*.${zone}/*`,
-                      ),
-                  },
-              ]
-            : []),
-        // Tag changes on what the environment owns, never of Project or Environment.
+        ...(zone ? customDomainStatements(zone, zonesBelow) : []),
+        // A change of extraTags on the running API and its custom domains: the provider tags the changed
+        // keys (POST /v2/tags/<arn>) and untags the removed ones (DELETE). The reference gives the Tags
+        // resource type (/tags/<url-encoded ARN>) no aws:ResourceTag, so nothing can hold this to the
+        // environment's own resources: any API Gateway resource's other tags can change (listed in the
+        // docs as outside the fence), never Project or Environment.
         {
             Sid: "ApiGatewayTagChanges",
             Effect: "Allow",
-            Action: ["apigateway:PUT", "apigateway:DELETE"],
+            Action: ["apigateway:POST", "apigateway:DELETE"],
             Resource: apiGateway("/tags/*"),
             Condition: { "ForAllValues:StringNotEquals": { "aws:TagKeys": [...FENCE_TAG_KEYS] } },
         },
@@ -139,7 +162,7 @@ function apiGatewayStatements(scope: NameScope, zone: string | undefined): State
 /** API Gateway and Cloud Map for the HTTP API front door; each statement says what it fences and what stays open. */
 export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope): Statement[] {
     return [
-        ...apiGatewayStatements(scope, frontDoor.zoneName),
+        ...apiGatewayStatements(scope, frontDoor.zoneName, frontDoor.zonesBelow),
         ...serviceStatements("servicediscovery", CLOUD_MAP, scope),
         // A change of extraTags on a running Cloud Map service: the provider tags the changed keys and
         // untags the removed ones (terraform-provider-aws servicediscovery, @Tags on the service and its
@@ -169,7 +192,10 @@ export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope)
         // Deregistering a task (ECS does, and the nightly destroy's forceDestroy does for what is left)
         // changes its records in the namespace's private zone, with the caller's Route 53 rights
         // (Cloud Map developer guide, identity-based policy examples: "The Route 53 permission is
-        // required if you're using public or private DNS namespaces").
+        // required if you're using public or private DNS namespaces"). Its Route 53 health check rights
+        // are not needed: runtime's services take a custom health check (HealthCheckCustomConfig), and
+        // Cloud Map creates and deletes Route 53 health checks only for HealthCheckConfig (developer
+        // guide, "AWS Cloud Map service health check configuration").
         {
             Sid: "CloudMapRecords",
             Effect: "Allow",

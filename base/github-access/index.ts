@@ -2,6 +2,8 @@ import * as aws from "../../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BaseConfig } from "../../shared/config/types";
 import { ConfigError } from "../../shared/errors";
+import { ENVIRONMENT_NAMES, ENVIRONMENTS } from "../../shared/environments";
+import { environmentZoneName } from "../../shared/naming";
 import { tagsFor } from "../../shared/tags";
 import {
     AccessScope,
@@ -122,7 +124,7 @@ export class GithubAccess extends pulumi.ComponentResource {
             .apply(([self, boundary, vpcId, subnetIds, zoneId, namespaceArn, namespaceZoneId]) => {
                 const frontDoor =
                     config.frontDoor === "http-api"
-                        ? { namespaceArn, namespaceZoneId, zoneName: config.zoneName }
+                        ? { namespaceArn, namespaceZoneId, zoneName: config.zoneName, zonesBelow: zonesBelow(config) }
                         : undefined;
                 const scope: AccessScope = {
                     ...state,
@@ -167,4 +169,13 @@ export class GithubAccess extends pulumi.ComponentResource {
         }
         this.registerOutputs({ deployRoleArn: this.deployRole.arn, previewRoleArn: this.previewRole?.arn });
     }
+}
+
+/** The other environments' zones below this one's, as each derives its zone from the same domain (shared/naming.ts). */
+function zonesBelow(config: BaseConfig): string[] {
+    const { domain, zoneName } = config;
+    if (!domain || !zoneName) return [];
+    return ENVIRONMENT_NAMES.filter((env) => env !== config.env)
+        .map((env) => environmentZoneName(domain, env, ENVIRONMENTS[env].zoneAtApex))
+        .filter((name) => name.endsWith(`.${zoneName}`));
 }

@@ -241,6 +241,9 @@ function runtimeRoleStatements(scope: AccessScope, boundary: string): Statement[
             ],
             Resource: runtimeRoles(scope),
         },
+        // AddRoleToInstanceProfile passes the role too (IAM API reference), with ec2.amazonaws.com as the
+        // service: Karpenter's controller policy grants PassRole only under that condition and adds roles
+        // to instance profiles (aws/karpenter-provider-aws, getting-started cloudformation.yaml).
         {
             Sid: "PassRolesToTasksAndInstances",
             Effect: "Allow",
