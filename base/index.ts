@@ -21,6 +21,8 @@ export type BaseOutputs = { [K in keyof BaseContract]: pulumi.Input<BaseContract
     /** Only with the GitHub roles: the environment's AWS_ROLE_ARN secret and the repository's AWS_PREVIEW_ROLE_ARN variable. */
     readonly deployRoleArn?: pulumi.Output<string>;
     readonly previewRoleArn?: pulumi.Output<string>;
+    /** base-dev with GitHub roles: the review role, the GitHub environment review's AWS_ROLE_ARN. */
+    readonly reviewRoleArn?: pulumi.Output<string>;
     /** Only with imagePublisherRepository: the role the application's build pushes images with. */
     readonly imagePublisherRoleArn?: pulumi.Output<string>;
     /** With a domain: the name servers to delegate the environment's zone to, and where its certificate stands. */
@@ -130,6 +132,7 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
         tags: contractTags(config),
         ...(github ? { deployRoleArn: github.deployRole.arn } : {}),
         ...(github?.previewRole ? { previewRoleArn: github.previewRole.arn } : {}),
+        ...(github?.reviewRole ? { reviewRoleArn: github.reviewRole.arn } : {}),
         ...(publisher ? { imagePublisherRoleArn: publisher.role.arn } : {}),
         ...(dns ? { nameServers: dns.nameServers, certificateStatus: dns.certificateStatus } : {}),
     };

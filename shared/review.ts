@@ -28,6 +28,9 @@ const SETTING_IN_CONFIG: Record<keyof typeof REVIEW_SETTINGS, (config: RuntimeCo
     wakeOnRequest: (config) => config.wakeOnRequest !== undefined,
 };
 
+/** The GitHub environment review.yml's jobs declare: their token's sub is `repo:<owner>/<repo>:environment:review`. */
+export const REVIEW_GITHUB_ENVIRONMENT = "review";
+
 /**
  * Keys of dev's runtime file a review never takes: dev's own hostnames (a review's are `pr-<N>.<zone>`),
  * its load balancer's log bucket (a review has none).

@@ -31,7 +31,7 @@ describe("every IAM statement checks out against the Service Authorization Refer
         { name: "state bucket policy", statements: tlsOnlyPolicy("acme-pulumi-state").Statement },
     ];
 
-    it("covers the deploy role, the preview role, the boundary, the image publisher, the task roles, the NAT instance role and the state bucket", () => {
+    it("covers the deploy role, the preview role, the review role, the boundary, the image publisher, the task roles, the NAT instance role and the state bucket", () => {
         assert.deepEqual(
             documents()
                 .map((checked) => checked.name)
@@ -43,6 +43,7 @@ describe("every IAM statement checks out against the Service Authorization Refer
                 "policy:Policy github-deploy-network",
                 "policy:Policy github-deploy-scaling",
                 "rolePolicy:RolePolicy github-preview",
+                "rolePolicy:RolePolicy github-review-state",
                 "rolePolicy:RolePolicy image-publisher-push",
                 "rolePolicy:RolePolicy roles-execution",
                 "rolePolicy:RolePolicy roles-task",
@@ -50,6 +51,7 @@ describe("every IAM statement checks out against the Service Authorization Refer
                 "trust of egress-nat-instance-role",
                 "trust of github-deploy",
                 "trust of github-preview",
+                "trust of github-review",
                 "trust of image-publisher-role",
                 "trust of roles-execution",
                 "trust of roles-task",

@@ -333,6 +333,8 @@ describe("security", () => {
                 "aws:iam/policy:Policy",
                 "aws:iam/role:Role",
                 "aws:iam/role:Role",
+                "aws:iam/role:Role",
+                "aws:iam/rolePolicy:RolePolicy",
                 "aws:iam/rolePolicy:RolePolicy",
                 "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
                 "aws:iam/rolePolicyAttachment:RolePolicyAttachment",

@@ -19,7 +19,12 @@ import {
     previewRoleName,
     previewRolePermissions,
     pullRequestSubject,
+    reviewRoleName,
 } from "./policies";
+import { reviewStateStatements } from "./state-access";
+import { document } from "./document";
+import { REVIEW_GITHUB_ENVIRONMENT } from "../../shared/review";
+import { REVIEW_ENVIRONMENT, REVIEW_STACK_PREFIX } from "../../shared/stack-name";
 
 /**
  * The account's GitHub OIDC provider. There is one per account and every environment's roles trust
@@ -48,6 +53,8 @@ export class GithubAccess extends pulumi.ComponentResource {
     readonly deployRole: aws.iam.Role;
     /** Only where previewEnvironments names an environment (by default in dev only; never in prod). */
     readonly previewRole?: aws.iam.Role;
+    /** Only in the environment reviews run beside (dev): review.yml's jobs, environment `review`. */
+    readonly reviewRole?: aws.iam.Role;
     readonly boundary: aws.iam.Policy;
 
     constructor(
@@ -167,7 +174,29 @@ export class GithubAccess extends pulumi.ComponentResource {
                 child,
             );
         }
-        this.registerOutputs({ deployRoleArn: this.deployRole.arn, previewRoleArn: this.previewRole?.arn });
+        if (config.env === REVIEW_ENVIRONMENT) {
+            // The state part of the review role: its rights on the reviews' AWS resources (by the Review
+            // tag and the pr-<N> names) are not granted yet (docs/review-environments.md).
+            this.reviewRole = role(
+                "review",
+                reviewRoleName(config),
+                environmentSubject(settings.repository, REVIEW_GITHUB_ENVIRONMENT),
+                `GitHub Actions of ${settings.repository}, environment ${REVIEW_GITHUB_ENVIRONMENT}: pull requests' reviews beside ${config.env}`,
+            );
+            new aws.iam.RolePolicy(
+                `${name}-review-state`,
+                {
+                    role: this.reviewRole.id,
+                    policy: JSON.stringify(document(reviewStateStatements(state, REVIEW_STACK_PREFIX))),
+                },
+                child,
+            );
+        }
+        this.registerOutputs({
+            deployRoleArn: this.deployRole.arn,
+            previewRoleArn: this.previewRole?.arn,
+            reviewRoleArn: this.reviewRole?.arn,
+        });
     }
 }
 

@@ -56,6 +56,7 @@ export interface AccessScope extends StateScope {
 
 export const deployRoleName = (scope: NameScope) => physicalName(scope, "github-deploy");
 export const previewRoleName = (scope: NameScope) => physicalName(scope, "github-preview");
+export const reviewRoleName = (scope: NameScope) => physicalName(scope, "github-review");
 /**
  * Runtime's roles and instance profile: on runtime's path and named `<project>-<env>-...`, since a
  * role's name is unique in the account whatever its path (IAM User Guide, "IAM and AWS STS quotas":

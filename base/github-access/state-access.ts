@@ -83,6 +83,35 @@ export function deployStateStatements(scope: StateScope): Statement[] {
     ];
 }
 
+/**
+ * The review role: writes the reviews' objects (`runtime-<env>-pr-*`: stack files, history, backups,
+ * locks) and nothing of dev's runtime or base (whose `runtime-<env>` patterns never match a review's
+ * name, nor the reverse); reads base's stack file (the StackReference) and meta.yaml; decrypts and
+ * encrypts under the environment's context, which reviews share with it.
+ */
+export function reviewStateStatements(scope: StateScope, reviewStackPrefix: string): Statement[] {
+    const { project, env, stateBucket } = scope;
+    return [
+        bucketStatement(stateBucket),
+        {
+            Sid: "ReviewState",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: objectArns(stateBucket, stackObjects(project, `${reviewStackPrefix}*`)),
+        },
+        {
+            Sid: "ReadBaseState",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: objectArns(stateBucket, [
+                ...stackObjects(project, `base-${env}`).filter((key) => !key.startsWith(LOCKS_ROOT)),
+                BACKEND_META,
+            ]),
+        },
+        ...secretsStatement(scope, [env], ["kms:Encrypt", "kms:Decrypt"]),
+    ];
+}
+
 /** The pull-request preview role: reads the stack files of the environments it previews, and decrypts their secrets. */
 export function previewStateStatements(scope: StateScope, envs: readonly string[]): Statement[] {
     const { project, stateBucket } = scope;
