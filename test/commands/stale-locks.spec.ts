@@ -46,6 +46,8 @@ describe("runs that were killed, queued or caught up", () => {
             "morning-startup.yml startup": 60,
             "nightly-teardown.yml teardown": 60,
             "release.yml release": 60,
+            "review.yml review": 60,
+            "review.yml sweep": 60,
         });
         assert.equal(staleLockMinutes(), 60);
     });
