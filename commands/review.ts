@@ -23,9 +23,9 @@ import { Stacks } from "../stacks/automation";
 
 export const REVIEW_SPEC: CommandSpec = {
     usage: "npm run review -- (--pr <N> [--tag TAG] [--down] [--max-reviews N] | --sweep [--ttl-days DAYS]) [--timeout MINUTES]",
-    summary: `Brings up or updates pull request N's review, ${REVIEW_STACK_PREFIX}<N>: dev's runtime beside it, reading base-${REVIEW_ENVIRONMENT}; with --down destroys it and removes its stack; --sweep removes every review whose pull request is closed or that outlived its TTL.`,
+    summary: `Brings up or updates pull request N's review, ${REVIEW_STACK_PREFIX}<N>: a runtime of its own beside ${stackNameOf("runtime", REVIEW_ENVIRONMENT)}, reading base-${REVIEW_ENVIRONMENT}; with --down destroys it and removes its stack; --sweep removes every review whose pull request is closed or that outlived its TTL.`,
     flags: {
-        pr: { type: "string", value: "N", help: "the pull request's number (required)" },
+        pr: { type: "string", value: "N", help: "the pull request's number (required, unless --sweep)" },
         tag: {
             type: "string",
             value: "TAG",
