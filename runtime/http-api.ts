@@ -94,7 +94,21 @@ export class HttpApi extends pulumi.ComponentResource {
             child,
         );
 
-        this.registries = Object.fromEntries(
+        this.registries = this.cloudMapServices(name, config, base);
+        this.route(name, base);
+        this.domains = this.customDomains(name, config, base, stage, hostnames);
+        this.url = hostnames ? pulumi.output(`https://${hostnames.app}`) : this.api.apiEndpoint;
+        this.registerOutputs({ apiEndpoint: this.api.apiEndpoint });
+    }
+
+    /** The Cloud Map service each ECS service registers its tasks in, in base's namespace. */
+    private cloudMapServices(
+        name: string,
+        config: RuntimeConfig,
+        base: BaseContract,
+    ): Record<ServiceName, aws.servicediscovery.Service> {
+        const child = { parent: this };
+        return Object.fromEntries(
             SERVICE_NAMES.map((service) => {
                 // ECS registers each task's address and port (AWS_INSTANCE_IPV4, AWS_INSTANCE_PORT) and,
                 // with the custom health check, whether its container health check passes.
@@ -123,7 +137,11 @@ export class HttpApi extends pulumi.ComponentResource {
                 return [service, registry];
             }),
         ) as Record<ServiceName, aws.servicediscovery.Service>;
+    }
 
+    /** One private integration per service, and the load balancer's rules as routes to them. */
+    private route(name: string, base: BaseContract): void {
+        const child = { parent: this };
         // Required: apiId, integrationType; a private integration names the VPC link and the Cloud Map
         // service's ARN, and an HTTP proxy takes payload format 1.0 (provider docs, aws.apigatewayv2.Integration).
         const integrations = Object.fromEntries(
@@ -170,8 +188,18 @@ export class HttpApi extends pulumi.ComponentResource {
                 child,
             );
         }
+    }
 
-        this.domains = {};
+    /** With a certificate: each hostname as a regional custom domain mapped to the stage. */
+    private customDomains(
+        name: string,
+        config: RuntimeConfig,
+        base: BaseContract,
+        stage: aws.apigatewayv2.Stage,
+        hostnames: Hostnames | undefined,
+    ): Partial<Record<keyof Hostnames, AliasTarget>> {
+        const child = { parent: this };
+        const domains: Partial<Record<keyof Hostnames, AliasTarget>> = {};
         for (const [role, hostname] of Object.entries(hostnames ?? {}).filter(
             (entry): entry is [keyof Hostnames, string] => entry[1] !== undefined,
         )) {
@@ -195,13 +223,12 @@ export class HttpApi extends pulumi.ComponentResource {
                 { apiId: this.api.id, domainName: domain.id, stage: stage.id },
                 child,
             );
-            this.domains[role] = {
+            domains[role] = {
                 name: domain.domainNameConfiguration.apply((configuration) => configuration.targetDomainName!),
                 zoneId: domain.domainNameConfiguration.apply((configuration) => configuration.hostedZoneId!),
                 evaluateTargetHealth: false,
             };
         }
-        this.url = hostnames ? pulumi.output(`https://${hostnames.app}`) : this.api.apiEndpoint;
-        this.registerOutputs({ apiEndpoint: this.api.apiEndpoint });
+        return domains;
     }
 }
