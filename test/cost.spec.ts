@@ -9,6 +9,10 @@ import { PRICES } from "../cost/prices";
 import { DeclaredResource } from "../offline/engine";
 import { evaluateEnvironment } from "../offline/evaluate";
 import { egressModesFor, ENVIRONMENTS } from "../shared/environments";
+import { weeklyUpHours } from "../shared/schedule";
+
+/** Budgets hold for the committed schedule: a failure after changing it says so, and where. */
+const ON_SCHEDULE = `, with runtime up ${weeklyUpHours()} hours a week (shared/schedule.ts): a budget of the committed schedule; change it here and in docs/cost.md if the new schedule is meant`;
 
 const resource = (
     type: string,
@@ -294,7 +298,7 @@ describe("cost model", () => {
             assert.match(old.label, /^old layout/);
             assert.ok(
                 old.totalMonthly > 90 && old.totalMonthly < 115,
-                `old layout costs $${old.totalMonthly.toFixed(2)}`,
+                `old layout costs $${old.totalMonthly.toFixed(2)}${ON_SCHEDULE}`,
             );
             assert.ok(old.totalMonthly > 4 * dev.totalMonthly);
         });
@@ -316,7 +320,10 @@ describe("cost model", () => {
                 (summary) => summary.frontDoor === "http-api" && summary.egress === "nat-instance",
             )!;
             const onAlb = layouts.find((summary) => summary.frontDoor === "alb" && summary.egress === "nat-instance")!;
-            assert.ok(cheapest.totalMonthly <= 6, `http-api + nat-instance costs $${cheapest.totalMonthly.toFixed(2)}`);
+            assert.ok(
+                cheapest.totalMonthly <= 6,
+                `http-api + nat-instance costs $${cheapest.totalMonthly.toFixed(2)}${ON_SCHEDULE}`,
+            );
             assert.ok(
                 cheapest.totalMonthly <= onAlb.totalMonthly / 2,
                 `$${cheapest.totalMonthly.toFixed(2)} against $${onAlb.totalMonthly.toFixed(2)} on alb`,
@@ -345,8 +352,8 @@ describe("cost model", () => {
             assert.deepEqual(slow, []);
         });
 
-        it("runs dev up 60 hours a week, the workflows' schedule", () => {
-            close(dev.upHoursPerMonth, (60 * 52) / 12);
+        it("runs dev up the schedule's hours (shared/schedule.ts: 60 a week as committed), 52 weeks over 12 months", () => {
+            close(dev.upHoursPerMonth, (weeklyUpHours() * 52) / 12);
         });
     });
 
@@ -436,7 +443,12 @@ describe("cost model", () => {
                 out[0],
                 /^dev \(nat-single\), us-west-2\nfrom Pulumi\.base-dev\.yaml and Pulumi\.runtime-dev\.yaml\n\nbase-dev\nresource +unit +quantity\/month +unit price +monthly/,
             );
-            assert.match(out[0], /runtime, per month on the schedule \(260 h up\) +\$\d+\.\d\d/);
+            assert.match(
+                out[0],
+                new RegExp(
+                    `runtime, per month on the schedule \\(${Math.round((weeklyUpHours() * 52) / 12)} h up\\) +\\$\\d+\\.\\d\\d`,
+                ),
+            );
             assert.match(out[0], /assumptions \(usage in shared\/environments\.ts, dev\): 5 GB\/month through NAT/);
         });
 
