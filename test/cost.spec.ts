@@ -300,7 +300,10 @@ describe("cost model", () => {
                 old.totalMonthly > 90 && old.totalMonthly < 115,
                 `old layout costs $${old.totalMonthly.toFixed(2)}${ON_SCHEDULE}`,
             );
-            assert.ok(old.totalMonthly > 4 * dev.totalMonthly);
+            assert.ok(
+                old.totalMonthly > 4 * dev.totalMonthly,
+                `old layout $${old.totalMonthly.toFixed(2)} against dev's $${dev.totalMonthly.toFixed(2)}${ON_SCHEDULE}`,
+            );
         });
 
         it("--compare shows every front door beside every egress mode, then the old layout", () => {
