@@ -5,21 +5,14 @@ import { CommandSpec, parseCommand } from "../cli/command";
 import { runMain } from "../cli/run-main";
 import { OpsError } from "../cli/errors";
 import { StackSource } from "../offline/evaluate";
-import {
-    EGRESS_MODES,
-    EgressMode,
-    egressModesFor,
-    EnvironmentName,
-    ENVIRONMENTS,
-    isProductionLike,
-} from "../shared/environments";
-import { LAYERS, parseStackName, stackNameOf } from "../shared/stack-name";
+import { EGRESS_MODES, EgressMode, egressModesFor, EnvironmentName, isProductionLike } from "../shared/environments";
+import { LAYERS, stackNameOf } from "../shared/stack-name";
 import { describeResult, isStackProblem, StackChecker } from "../check/check";
 import { compare, estimate } from "../cost/estimate";
-import { priceResources } from "../cost/price-resources";
-import { HOURS_PER_MONTH, PRICES } from "../cost/prices";
+import { PRICES } from "../cost/prices";
 import { renderComparison, renderMarkdown, renderText } from "../cost/render";
-import { PreviewFileError, resourcesFromPreview } from "../cost/preview-file";
+import { PreviewFileError } from "../cost/preview-file";
+import { pricePreview } from "../cost/preview-cost";
 
 export const COST_SPEC: CommandSpec = {
     usage: `npm run cost -- --env <${ENV_VALUE}> [--egress MODE | --wake-on-request] [--region REGION] [--compare] [--json | --markdown]  |  npm run cost -- --preview FILE [--region REGION] [--json]  |  npm run cost -- --review [--json]`,
@@ -62,8 +55,8 @@ export const COST_SPEC: CommandSpec = {
 };
 const USAGE = COST_SPEC.usage;
 
-/** Prices the resources of a `pulumi preview --json` file: one stack, as the real account sees it. */
-function pricePreview(file: string, region: string, print: (text: string) => void, json: boolean): number {
+/** Prints what a `pulumi preview --json` file's stack costs (cost/preview-cost.ts); exit 1 when a type is unpriced. */
+function printPreviewCost(file: string, region: string, print: (text: string) => void, json: boolean): number {
     let text: string;
     try {
         text = readFileSync(file, "utf8");
@@ -73,44 +66,20 @@ function pricePreview(file: string, region: string, print: (text: string) => voi
             2,
         );
     }
-    let inventory;
+    let priced;
     try {
-        inventory = resourcesFromPreview(text);
+        priced = pricePreview(text, region);
     } catch (error) {
         if (error instanceof PreviewFileError) throw new OpsError(`--preview ${file} ${error.message}`, 2);
         throw error;
     }
-    let env;
-    try {
-        env = parseStackName(inventory.stack).env;
-    } catch {
-        throw new OpsError(
-            `--preview ${file} is a preview of stack "${inventory.stack}", not one of this project's <layer>-<env> stacks`,
-            2,
-        );
-    }
-    const priced = priceResources(inventory.resources, region, ENVIRONMENTS[env].usage);
-    const monthly = priced.items.reduce((total, item) => total + item.monthly, 0);
-    const hourly =
-        priced.items.filter((item) => item.whileUp).reduce((total, item) => total + item.monthly, 0) / HOURS_PER_MONTH;
     if (json) {
-        print(
-            JSON.stringify(
-                {
-                    stack: inventory.stack,
-                    region,
-                    items: priced.items,
-                    unpriced: priced.unpriced,
-                    monthlyAlwaysOn: monthly,
-                    perHourUp: hourly,
-                },
-                null,
-                2,
-            ),
-        );
+        print(JSON.stringify(priced, null, 2));
     } else {
         print(priced.items.map((item) => `${item.resource}: ${item.what}  $${item.monthly.toFixed(2)}`).join("\n"));
-        print(`${inventory.stack}: $${monthly.toFixed(2)} a month always on, $${hourly.toFixed(4)} an hour up`);
+        print(
+            `${priced.stack}: $${priced.monthlyAlwaysOn.toFixed(2)} a month always on, $${priced.perHourUp.toFixed(4)} an hour up`,
+        );
         if (priced.unpriced.length > 0)
             print(`not priced (unknown to cost/price-resources.ts): ${priced.unpriced.join(", ")}`);
     }
@@ -182,7 +151,7 @@ export async function main(
         return 0;
     }
     const region = pricedRegion(flags.region);
-    if (flags.preview) return pricePreview(flags.preview, region ?? "us-west-2", print, flags.json === true);
+    if (flags.preview) return printPreviewCost(flags.preview, region ?? "us-west-2", print, flags.json === true);
 
     const env = environmentFrom(flags.env, USAGE);
     const egress = egressMode(flags.egress);
