@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { baseMonthlyCost, priceEvaluation, scheduledUpHoursPerMonth } from "../cost/estimate";
+import { baseMonthlyCost, priceEvaluation, runtimeUpHoursPerMonth } from "../cost/estimate";
 import { priceResources } from "../cost/price-resources";
 import { Evaluation, EvaluationError } from "../offline/engine";
 import { committedConfig, evaluateBase, evaluateRuntime, StackSource } from "../offline/evaluate";
@@ -41,11 +41,28 @@ export class StackChecker {
         }
         try {
             const base = await this.base(config.env);
-            if (config.layer === "base") return { stack, file, problems: [], summary: summarizeBase(base) };
+            if (config.layer === "base")
+                return { stack, file, problems: [], summary: summarizeBase(base, this.asleepAtRest(config.env)) };
             const runtime = await evaluateRuntime(config.env, base, {}, this.source);
             return { stack, file, problems: [], summary: summarizeRuntime(config, base, runtime) };
         } catch (error) {
             return problems(error);
+        }
+    }
+
+    /**
+     * Whether the environment's committed runtime file sets wakeOnRequest: base's log ingestion then
+     * follows runtime's hours of use, as npm run cost prices it. A runtime file with problems (its own
+     * check reports them) is priced on the schedule.
+     */
+    private asleepAtRest(env: EnvironmentName): boolean {
+        try {
+            return (
+                (committedConfig(stackNameOf("runtime", env), this.source) as RuntimeConfig).wakeOnRequest !== undefined
+            );
+        } catch (error) {
+            if (isStackProblem(error)) return false;
+            throw error;
         }
     }
 
@@ -100,13 +117,13 @@ function resourceCounts(stack: Evaluation): string {
     );
 }
 
-function summarizeBase(base: Evaluation): string {
+function summarizeBase(base: Evaluation, asleepAtRest: boolean): string {
     const env = parseStackName(base.stack).env;
     const priced = priceResources(base.resources, String(base.outputs.region), ENVIRONMENTS[env].usage);
     return [
         `  vpc ${base.outputs.vpcCidr} over ${base.outputs.publicSubnetIds.length} zones in ${base.outputs.region}; domain ${base.outputs.domain || "none"}`,
         resourceCounts(base),
-        `  cost: $${baseMonthlyCost(priced.items, scheduledUpHoursPerMonth(env)).toFixed(2)} a month, always on`,
+        `  cost: $${baseMonthlyCost(priced.items, runtimeUpHoursPerMonth(env, asleepAtRest)).toFixed(2)} a month, always on`,
     ].join("\n");
 }
 

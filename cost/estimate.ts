@@ -48,6 +48,11 @@ export function scheduledUpHoursPerMonth(env: EnvironmentName): number {
     return ENVIRONMENTS[env].scheduled ? (weeklyUpHours() * 52) / 12 : HOURS_PER_MONTH;
 }
 
+/** Runtime's hours up a month: asleep at rest (wakeOnRequest), its assumed hours of use; otherwise the schedule's. */
+export function runtimeUpHoursPerMonth(env: EnvironmentName, asleepAtRest: boolean): number {
+    return asleepAtRest ? ENVIRONMENTS[env].usage.awakeHoursPerMonth : scheduledUpHoursPerMonth(env);
+}
+
 const sum = (items: readonly LineItem[]) => items.reduce((total, item) => total + item.monthly, 0);
 
 /**
@@ -123,7 +128,7 @@ export function priceEvaluation(label: string, env: EnvironmentName, evaluation:
         String(frontDoor),
         stackCost(evaluation.base),
         stackCost(evaluation.runtime),
-        asleepAtRest ? ENVIRONMENTS[env].usage.awakeHoursPerMonth : scheduledUpHoursPerMonth(env),
+        runtimeUpHoursPerMonth(env, asleepAtRest),
         asleepAtRest,
     );
 }

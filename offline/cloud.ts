@@ -15,6 +15,11 @@ export interface CloudOptions {
      * name, one entry per zone (terraform-provider-aws, aws_availability_zones data source).
      */
     readonly zoneIds?: readonly string[];
+    /**
+     * The region the stack deploys to (its aws:region): without availabilityZones, its zones are
+     * <region>a to <region>d, with the ids <region's short code>-az1 to -az4 (default us-west-2).
+     */
+    readonly region?: string;
     /** Stacks that exist in the backend, by full name, with their outputs. */
     readonly stacks?: Readonly<Record<string, Record<string, unknown>>>;
     /** The base whose resources the lookups search. */
@@ -28,6 +33,23 @@ export interface CloudOptions {
 }
 
 export const DEFAULT_ZONES = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"];
+
+/** The short code zone ids start with (us-west-2: usw2-az1), as the EC2 user guide's "AZ IDs" lists them. */
+const DIRECTION_CODES: Readonly<Record<string, string>> = {
+    east: "e",
+    west: "w",
+    north: "n",
+    south: "s",
+    central: "c",
+    northeast: "ne",
+    northwest: "nw",
+    southeast: "se",
+    southwest: "sw",
+};
+function zoneIdPrefix(region: string): string {
+    const [geography, direction, number] = region.split("-");
+    return `${geography}${DIRECTION_CODES[direction] ?? direction}${number}`;
+}
 
 /** AWS's public SSM parameters of the latest Amazon Linux 2023 images, and an image id for each. */
 const PUBLIC_AMI_PARAMETERS: Readonly<Record<string, string>> = {
@@ -51,7 +73,9 @@ class Account {
     readonly zones: readonly string[];
     private readonly declared: readonly DeclaredResource[];
     constructor(readonly options: CloudOptions) {
-        this.zones = options.availabilityZones ?? DEFAULT_ZONES;
+        this.zones =
+            options.availabilityZones ??
+            (options.region ? ["a", "b", "c", "d"].map((letter) => `${options.region}${letter}`) : DEFAULT_ZONES);
         this.declared = options.base?.resources ?? [];
     }
     ofType(type: string): DeclaredResource[] {
@@ -90,7 +114,9 @@ const ANSWERS: Readonly<Record<string, Answer>> = {
             names: [...account.zones],
             zoneIds: account.options.zoneIds
                 ? [...account.options.zoneIds]
-                : account.zones.map((_, index) => `usw2-az${index + 1}`),
+                : account.zones.map(
+                      (_, index) => `${zoneIdPrefix(account.options.region ?? "us-west-2")}-az${index + 1}`,
+                  ),
             id: "zones",
         };
     },

@@ -81,7 +81,7 @@ function evaluateOnce(
     if (!evaluated.has(key)) {
         const cloud = base
             ? fakeCloud({ base, stacks: { [`${MOCK_ORGANIZATION}/durable-code/${base.stack}`]: base.outputs } })
-            : fakeCloud({ availabilityZones });
+            : fakeCloud({ availabilityZones, region: config["aws:region"] });
         evaluated.set(key, evaluateStack(stack, config, cloud));
     }
     return evaluated.get(key)!;

@@ -729,7 +729,11 @@ describe("each environment's access reaches its own environment only", () => {
             statements = deployStatementsOf(base);
             httpApiBoundary = single(base, "aws:iam/policy:Policy", "github-boundary").state.arn;
             namespaceArn = single(base, "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").state.arn;
-            const alb = await evaluateStack("base-dev", stackConfig("base-dev", access), fakeCloud());
+            const alb = await evaluateStack(
+                "base-dev",
+                stackConfig("base-dev", { ...access, frontDoor: "alb" }),
+                fakeCloud(),
+            );
             albStatements = deployStatementsOf(alb);
         });
         // What runtime does to the API and Cloud Map coming up and going down (API Gateway's IAM

@@ -7,12 +7,13 @@ export const SECRETS_KEY = "arn:aws:kms:us-west-2:123456789012:key/0b2f7a3e-6f1d
 
 /**
  * Dev with every access feature on: GitHub roles with a zone, a secrets key, staging previews, the
- * image publisher; runtime with the NAT instance and ECS Exec, so every statement and every resource
- * the programs can write is there. Evaluated once per process (offline/evaluate.ts caches it).
+ * image publisher; runtime with the load balancer, the NAT instance and ECS Exec, so every statement
+ * and every resource the programs can write is there. Evaluated once per process (offline/evaluate.ts caches it).
  */
 export const everythingOn = () =>
     evaluateEnvironment("dev", {
         base: {
+            frontDoor: "alb",
             domain: "example.com",
             githubRepository: "acme/durable-code",
             stateBucket: STATE_BUCKET,
@@ -20,7 +21,9 @@ export const everythingOn = () =>
             previewEnvironments: JSON.stringify(["dev", "staging"]),
             imagePublisherRepository: "acme/durable-code-app",
         },
-        runtime: { egress: "nat-instance", enableExec: "true" },
+        // The load balancer and NAT instance, set explicitly: dev's committed layout (the HTTP API,
+        // asleep at rest) has neither; access-fence.spec.ts asks about the wake alarms on their own.
+        runtime: { frontDoor: "alb", egress: "nat-instance", enableExec: "true", wakeOnRequest: "" },
     });
 
 /** Every statement of the deploy role's managed policies, in one list, as IAM evaluates them together. */

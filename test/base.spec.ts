@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { fakeCloud } from "../offline/cloud";
 import { evaluateStack, Evaluation } from "../offline/engine";
-import { evaluateBase, stackConfig } from "../offline/evaluate";
+import { committedConfig, evaluateBase, stackConfig } from "../offline/evaluate";
+import { VPC_LINK_ZONE_IDS } from "../base/zones";
 import { CONTRACT_KEYS } from "../shared/contract";
 import { failureOf, nonEmpty, ofType, single, TYPES } from "./helpers";
 
@@ -78,14 +79,22 @@ describe("base layer", () => {
 
     describe("security groups", () => {
         it("keep fixed descriptions: EC2 has no API to change one, so a change replaces the group, which fails with DependencyViolation while in use", () => {
-            for (const env of ["dev", "staging", "prod"]) {
+            const every = [
+                ["security-groups-load-balancer", "Load balancer: HTTP and HTTPS from the internet"],
+                ["security-groups-services", "ECS services: container ports from the load balancer only"],
+                ["security-groups-nat-instance", "NAT instance: traffic from the VPC, out to the internet"],
+            ];
+            // Dev's front door is the HTTP API: its VPC link has a group of its own.
+            const vpcLink = ["security-groups-vpc-link", "API Gateway VPC link: to the container ports only"];
+            for (const [env, groups] of [
+                ["dev", [every[0], every[1], vpcLink, every[2]]],
+                ["staging", every],
+                ["prod", every],
+            ] as const) {
                 assert.deepEqual(
                     ofType(bases[env], TYPES.securityGroup).map((group) => [group.name, group.inputs.description]),
-                    [
-                        ["security-groups-load-balancer", "Load balancer: HTTP and HTTPS from the internet"],
-                        ["security-groups-services", "ECS services: container ports from the load balancer only"],
-                        ["security-groups-nat-instance", "NAT instance: traffic from the VPC, out to the internet"],
-                    ],
+                    groups,
+                    env,
                 );
             }
         });
@@ -109,7 +118,7 @@ describe("base layer", () => {
         });
 
         it("let the services take 3000 and 8000 from the load balancer's group and nothing else", () => {
-            assert.deepEqual(rules(bases.dev, TYPES.ingressRule, "services"), [
+            assert.deepEqual(rules(bases.staging, TYPES.ingressRule, "services"), [
                 {
                     port: 3000,
                     toPort: 3000,
@@ -293,13 +302,13 @@ describe("base layer", () => {
             });
         });
 
-        it("keeps logs 7, 14 and 30 days", () => {
+        it("keeps logs 7, 14 and 30 days (dev's HTTP API access log too)", () => {
             assert.deepEqual(
                 ["dev", "staging", "prod"].map((env) =>
                     ofType(bases[env], TYPES.logGroup).map((group) => group.inputs.retentionInDays),
                 ),
                 [
-                    [7, 7],
+                    [7, 7, 7],
                     [14, 14],
                     [30, 30],
                 ],
@@ -375,8 +384,9 @@ describe("base layer", () => {
                 ]);
 
         it("is absent with the default front door, alb: no VPC link, no namespace, empty contract values", () => {
-            assert.deepEqual([...ofType(bases.dev, VPC_LINK), ...ofType(bases.dev, NAMESPACE)], []);
-            assert.deepEqual([bases.dev.outputs.vpcLinkId, bases.dev.outputs.serviceDiscoveryNamespaceId], ["", ""]);
+            const { staging } = bases;
+            assert.deepEqual([...ofType(staging, VPC_LINK), ...ofType(staging, NAMESPACE)], []);
+            assert.deepEqual([staging.outputs.vpcLinkId, staging.outputs.serviceDiscoveryNamespaceId], ["", ""]);
         });
 
         it("puts the VPC link in the private subnets behind a group of its own", () => {
@@ -421,6 +431,37 @@ describe("base layer", () => {
                     ["subnet-network-private-1", "us-east-1c"],
                 ]);
                 assert.deepEqual(single(base, VPC_LINK).inputs.subnetIds, [
+                    "subnet-network-private-0",
+                    "subnet-network-private-1",
+                ]);
+            });
+
+            it("keeps base-dev's subnets where the load balancer had them: us-west-2 has VPC links in every zone id", async () => {
+                // Every regular zone id of us-west-2, in an order of names an account may have.
+                const US_WEST_2 = {
+                    "us-west-2a": "usw2-az2",
+                    "us-west-2b": "usw2-az4",
+                    "us-west-2c": "usw2-az1",
+                    "us-west-2d": "usw2-az3",
+                };
+                assert.deepEqual([...VPC_LINK_ZONE_IDS["us-west-2"]].sort(), Object.values(US_WEST_2).sort());
+                const base = committedConfig("base-dev");
+                assert.deepEqual([base.region, base.frontDoor], ["us-west-2", "http-api"]);
+                const subnetsOf = (evaluation: Evaluation) =>
+                    nonEmpty(ofType(evaluation, TYPES.subnet)).map((subnet) => [
+                        subnet.name,
+                        subnet.inputs.availabilityZone,
+                        subnet.inputs.cidrBlock,
+                    ]);
+                const cloud = { availabilityZones: Object.keys(US_WEST_2), zoneIds: Object.values(US_WEST_2) };
+                const asCommitted = await evaluateStack("base-dev", stackConfig("base-dev"), fakeCloud(cloud));
+                const onAlb = await evaluateStack(
+                    "base-dev",
+                    stackConfig("base-dev", { frontDoor: "alb" }),
+                    fakeCloud(cloud),
+                );
+                assert.deepEqual(subnetsOf(asCommitted), subnetsOf(onAlb));
+                assert.deepEqual(single(asCommitted, VPC_LINK).inputs.subnetIds, [
                     "subnet-network-private-0",
                     "subnet-network-private-1",
                 ]);
@@ -508,10 +549,10 @@ describe("base layer", () => {
                     "arn:aws:logs:us-west-2:123456789012:log-group:/aws/vendedlogs/apigateway/durable-code-dev/access",
                 ],
             );
-            assert.equal(bases.dev.outputs.apiAccessLogGroupArn, "");
+            assert.equal(bases.staging.outputs.apiAccessLogGroupArn, "");
             assert.deepEqual(
-                ofType(bases.dev, TYPES.logGroup).map((logGroup) => logGroup.inputs.name),
-                ["/ecs/durable-code-dev/frontend", "/ecs/durable-code-dev/backend"],
+                ofType(bases.staging, TYPES.logGroup).map((logGroup) => logGroup.inputs.name),
+                ["/ecs/durable-code-staging/frontend", "/ecs/durable-code-staging/backend"],
             );
         });
     });

@@ -32,23 +32,24 @@ describe("configuration", () => {
             );
         });
 
-        it("wakeOnRequest: off unless set; on, asleep after 30 idle minutes unless idleMinutes says otherwise", () => {
+        it("wakeOnRequest: off unless set; on in dev's committed file, asleep after 30 idle minutes unless idleMinutes says otherwise", () => {
             const wake = { frontDoor: "http-api", egress: "public-ip", wakeOnRequest: "true" };
             assert.deepEqual(
                 [
+                    runtime("runtime-staging").wakeOnRequest,
+                    runtime("runtime-staging", wake).wakeOnRequest,
                     runtime("runtime-dev").wakeOnRequest,
-                    runtime("runtime-dev", wake).wakeOnRequest,
-                    runtime("runtime-dev", { ...wake, idleMinutes: "90" }).wakeOnRequest,
-                    runtime("runtime-dev", { ...wake, wakeOnRequest: "false" }).wakeOnRequest,
+                    runtime("runtime-dev", { idleMinutes: "90" }).wakeOnRequest,
+                    runtime("runtime-dev", { wakeOnRequest: "false" }).wakeOnRequest,
                 ],
-                [undefined, { idleMinutes: 30 }, { idleMinutes: 90 }, undefined],
+                [undefined, { idleMinutes: 30 }, { idleMinutes: 30 }, { idleMinutes: 90 }, undefined],
             );
         });
 
-        it("uses one NAT in dev and staging, one per zone in prod", () => {
+        it("gives dev's tasks public addresses (asleep at rest, no NAT), staging one NAT, prod one per zone", () => {
             assert.deepEqual(
                 ["dev", "staging", "prod"].map((env) => runtime(`runtime-${env}`).egress),
-                ["nat-single", "nat-single", "nat-per-az"],
+                ["public-ip", "nat-single", "nat-per-az"],
             );
         });
 
@@ -83,6 +84,7 @@ describe("configuration", () => {
         it("take every documented key", () => {
             const config = runtime("runtime-dev", {
                 egress: "public-ip",
+                wakeOnRequest: "false",
                 taskCpu: "512",
                 taskMemory: "2048",
                 desiredCount: "2",
@@ -94,7 +96,7 @@ describe("configuration", () => {
                 discovery: "tags",
                 extraTags: '{"CostCenter": "web"}',
             });
-            assert.equal(config.egress, "public-ip");
+            assert.deepEqual([config.egress, config.wakeOnRequest], ["public-ip", undefined]);
             assert.deepEqual(
                 [config.taskCpu, config.taskMemory, config.desiredCount, config.minCount, config.maxCount],
                 [512, 2048, 2, 1, 4],
@@ -277,9 +279,9 @@ describe("configuration", () => {
                 'unknown config key "durable-code:egres"; did you mean durable-code:egress?; known keys: domain, zoneId, zoneName, extraTags, protect, egress, frontDoor, natInstanceType, wakeOnRequest, idleMinutes, imageTag, frontendImageTag, backendImageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket',
             ],
             [
-                "runtime-dev",
+                "runtime-staging",
                 { egress: "nat" },
-                `durable-code:egress must be one of nat-per-az, nat-single, nat-instance, public-ip (got "nat"); ${fix("runtime-dev")}`,
+                `durable-code:egress must be one of nat-per-az, nat-single, nat-instance, public-ip (got "nat"); ${fix("runtime-staging")}`,
             ],
             [
                 "runtime-dev",
@@ -292,9 +294,9 @@ describe("configuration", () => {
                 `taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; ${fix("runtime-dev")}`,
             ],
             [
-                "runtime-dev",
+                "runtime-staging",
                 { minCount: "3" },
-                `counts must satisfy minCount <= desiredCount <= maxCount (got 3 <= 1 <= 2); ${fix("runtime-dev")}`,
+                `counts must satisfy minCount <= desiredCount <= maxCount (got 3 <= 2 <= 4); ${fix("runtime-staging")}`,
             ],
             [
                 "base-dev",
@@ -382,9 +384,9 @@ describe("configuration", () => {
                 `durable-code:natInstanceType must be an EC2 instance type such as t4g.nano (got "nano"); ${fix("runtime-dev")}`,
             ],
             [
-                "runtime-dev",
+                "runtime-staging",
                 { natInstanceType: "t4g.micro" },
-                `durable-code:natInstanceType is read only with durable-code:egress nat-instance, and egress is nat-single; remove natInstanceType or set egress to nat-instance; ${fix("runtime-dev")}`,
+                `durable-code:natInstanceType is read only with durable-code:egress nat-instance, and egress is nat-single; remove natInstanceType or set egress to nat-instance; ${fix("runtime-staging")}`,
             ],
             [
                 "runtime-prod",
@@ -403,7 +405,7 @@ describe("configuration", () => {
             ],
             [
                 "runtime-dev",
-                { wakeOnRequest: "true", egress: "public-ip" },
+                { frontDoor: "alb" },
                 `durable-code:wakeOnRequest needs durable-code:frontDoor http-api (frontDoor is alb): API Gateway's request count wakes the services, and a load balancer bills by the hour while they sleep; set frontDoor http-api in Pulumi.base-dev.yaml and Pulumi.runtime-dev.yaml, or remove wakeOnRequest; ${fix("runtime-dev")}`,
             ],
             [
@@ -423,9 +425,9 @@ describe("configuration", () => {
                 `durable-code:maxCount, durable-code:cpuTargetPercent are not read with durable-code:wakeOnRequest: a service sleeps at 0 tasks and wakes to desiredCount, with no CPU scaling between; remove maxCount, cpuTargetPercent; ${fix("runtime-dev")}`,
             ],
             [
-                "runtime-dev",
+                "runtime-staging",
                 { idleMinutes: "45" },
-                `durable-code:idleMinutes is read only with durable-code:wakeOnRequest true; remove idleMinutes or set wakeOnRequest true; ${fix("runtime-dev")}`,
+                `durable-code:idleMinutes is read only with durable-code:wakeOnRequest true; remove idleMinutes or set wakeOnRequest true; ${fix("runtime-staging")}`,
             ],
             [
                 "runtime-dev",
@@ -460,10 +462,10 @@ describe("configuration", () => {
 
         it("reports every problem at once, one per line", () => {
             assert.throws(
-                () => load("runtime-dev", { egress: "nat", spot: "maybe", taskCpu: "300" }),
+                () => load("runtime-staging", { egress: "nat", spot: "maybe", taskCpu: "300" }),
                 (error: Error) => {
                     const lines = error.message.split("\n");
-                    assert.equal(lines[0], "runtime-dev: 3 problems in the configuration:");
+                    assert.equal(lines[0], "runtime-staging: 3 problems in the configuration:");
                     assert.equal(lines.length, 4);
                     assert.ok(lines.slice(1).every((line) => line.startsWith("  - ")));
                     return true;

@@ -235,7 +235,8 @@ describe("cost model", () => {
             for (const egress of egressModesFor(env)) {
                 const { base, runtime } = await evaluateEnvironment(env, {
                     base: { domain: "example.com" },
-                    runtime: { egress },
+                    // Behind NAT it runs awake: wakeOnRequest needs public-ip ("" unsets it).
+                    runtime: { egress, ...(egress === "public-ip" ? {} : { wakeOnRequest: "" }) },
                 });
                 for (const evaluation of [base, runtime]) {
                     assert.deepEqual(
@@ -276,15 +277,18 @@ describe("cost model", () => {
 
     describe("budget", () => {
         let dev: CostSummary;
+        let staging: CostSummary;
         let layouts: CostSummary[];
         before(async () => {
             dev = await estimate("dev");
+            staging = await estimate("staging");
             layouts = await compare("dev");
         });
 
-        it("dev in its default mode: under $30 a month on the schedule, base under $1 at rest", () => {
-            assert.equal(dev.egress, "nat-single");
-            assert.ok(dev.totalMonthly < 30, `dev costs $${dev.totalMonthly.toFixed(2)}`);
+        it("dev as committed, asleep at rest (wakeOnRequest): $3 a month or less at its assumed hours of use, base under $1", () => {
+            assert.deepEqual([dev.frontDoor, dev.egress, dev.wakeOnRequest], ["http-api", "public-ip", true]);
+            close(dev.upHoursPerMonth, ENVIRONMENTS.dev.usage.awakeHoursPerMonth);
+            assert.ok(dev.totalMonthly <= 3, `dev costs $${dev.totalMonthly.toFixed(2)}`);
             assert.ok(dev.baseMonthly < 1, `base-dev costs $${dev.baseMonthly.toFixed(2)}`);
         });
 
@@ -339,8 +343,8 @@ describe("cost model", () => {
             );
         });
 
-        it("dev's morning startup with http-api creates nothing that takes minutes: no load balancer, NAT gateway or VPC link in runtime", async () => {
-            const { runtime } = await evaluateEnvironment("dev", {
+        it("a scheduled environment's morning startup with http-api creates nothing that takes minutes: no load balancer, NAT gateway or VPC link in runtime", async () => {
+            const { runtime } = await evaluateEnvironment("staging", {
                 base: { frontDoor: "http-api" },
                 runtime: { egress: "nat-instance", frontDoor: "http-api" },
             });
@@ -355,8 +359,9 @@ describe("cost model", () => {
             assert.deepEqual(slow, []);
         });
 
-        it("runs dev up the schedule's hours (shared/schedule.ts: 60 a week as committed), 52 weeks over 12 months", () => {
-            close(dev.upHoursPerMonth, (weeklyUpHours() * 52) / 12);
+        it("runs a scheduled environment (staging) up the schedule's hours (shared/schedule.ts: 60 a week as committed), 52 weeks over 12 months", () => {
+            assert.equal(staging.wakeOnRequest, false);
+            close(staging.upHoursPerMonth, (weeklyUpHours() * 52) / 12);
         });
     });
 
@@ -444,15 +449,20 @@ describe("cost model", () => {
             await cost(["--env", "dev"], undefined, (text) => out.push(text));
             assert.match(
                 out[0],
-                /^dev \(nat-single\), us-west-2\nfrom Pulumi\.base-dev\.yaml and Pulumi\.runtime-dev\.yaml\n\nbase-dev\nresource +unit +quantity\/month +unit price +monthly/,
+                /^dev \(public-ip\), us-west-2\nfrom Pulumi\.base-dev\.yaml and Pulumi\.runtime-dev\.yaml\n\nbase-dev\nresource +unit +quantity\/month +unit price +monthly/,
             );
             assert.match(
                 out[0],
+                /runtime, per month awake 80 h \(hours of use assumed\), asleep the rest +\$\d+\.\d\d/,
+            );
+            assert.match(out[0], /assumptions \(usage in shared\/environments\.ts, dev\): 5 GB\/month through NAT/);
+            await cost(["--env", "staging"], undefined, (text) => out.push(text));
+            assert.match(
+                out[1],
                 new RegExp(
                     `runtime, per month on the schedule \\(${Math.round((weeklyUpHours() * 52) / 12)} h up\\) +\\$\\d+\\.\\d\\d`,
                 ),
             );
-            assert.match(out[0], /assumptions \(usage in shared\/environments\.ts, dev\): 5 GB\/month through NAT/);
         });
 
         it("--markdown gives a table for a pull request comment, --json the figures", async () => {
@@ -461,7 +471,7 @@ describe("cost model", () => {
             await cost(["--env", "dev", "--json"], undefined, (text) => out.push(text));
             assert.match(
                 out[0],
-                /^### Cost of dev \(nat-single\)\n\n\| \| \|\n\| --- \| ---: \|\n\| base, always on, per month \| \$0\.\d\d \|/,
+                /^### Cost of dev \(public-ip\)\n\n\| \| \|\n\| --- \| ---: \|\n\| base, always on, per month \| \$0\.\d\d \|/,
             );
             assert.equal(JSON.parse(out[1]).env, "dev");
         });

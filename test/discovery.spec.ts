@@ -10,25 +10,37 @@ const contractFilters = (markers: Record<string, string>) =>
         ([key, value]) => ({ name: `tag:${key}`, values: [value] }),
     );
 
+/**
+ * Dev's committed layout (the HTTP API, asleep at rest) finds base through the StackReference only:
+ * what base publishes is tested here with dev's files set explicitly to the load balancer and a NAT
+ * gateway, the layout every discovery mode serves ("" unsets a key).
+ */
+const ALB_BASE = { frontDoor: "alb" };
+const ALB_RUNTIME = { frontDoor: "alb", egress: "nat-single", wakeOnRequest: "" };
+
 describe("runtime finds base", () => {
     let base: Evaluation;
     let baseWithDomain: Evaluation;
     let baseAwaitingDelegation: Evaluation;
     before(async () => {
-        base = await evaluateStack("base-dev", stackConfig("base-dev"), fakeCloud());
+        base = await evaluateStack("base-dev", stackConfig("base-dev", ALB_BASE), fakeCloud());
         baseWithDomain = await evaluateStack(
             "base-dev",
-            stackConfig("base-dev", { domain: "example.com", dnsDelegated: "true" }),
+            stackConfig("base-dev", { ...ALB_BASE, domain: "example.com", dnsDelegated: "true" }),
             fakeCloud(),
         );
         baseAwaitingDelegation = await evaluateStack(
             "base-dev",
-            stackConfig("base-dev", { domain: "example.com" }),
+            stackConfig("base-dev", { ...ALB_BASE, domain: "example.com" }),
             fakeCloud(),
         );
     });
     const runtime = (settings: Record<string, string>, stacks: Record<string, Record<string, unknown>>, from = base) =>
-        evaluateStack("runtime-dev", stackConfig("runtime-dev", settings), fakeCloud({ base: from, stacks }));
+        evaluateStack(
+            "runtime-dev",
+            stackConfig("runtime-dev", { ...ALB_RUNTIME, ...settings }),
+            fakeCloud({ base: from, stacks }),
+        );
 
     describe("through a StackReference (the default)", () => {
         it("references organization/durable-code/base-<env> and makes no lookups", async () => {
@@ -300,7 +312,7 @@ describe("runtime finds base", () => {
             const failure = await failureOf(
                 evaluateStack(
                     "runtime-dev",
-                    stackConfig("runtime-dev", { discovery: "tags" }),
+                    stackConfig("runtime-dev", { ...ALB_RUNTIME, discovery: "tags" }),
                     fakeCloud({ base, iamDenied: true }),
                 ),
             );
@@ -385,7 +397,7 @@ describe("runtime finds base", () => {
             const failure = await failureOf(
                 evaluateStack(
                     "runtime-dev",
-                    stackConfig("runtime-dev", { discovery: "tags", domain: "example.com" }),
+                    stackConfig("runtime-dev", { ...ALB_RUNTIME, discovery: "tags", domain: "example.com" }),
                     fakeCloud({
                         base: baseWithDomain,
                         extraZones: baseWithDomain.resources.filter((resource) => resource.type === TYPES.zone),
@@ -409,7 +421,11 @@ describe("runtime finds base", () => {
 
         it("says what to run when base is not there", async () => {
             const failure = await failureOf(
-                evaluateStack("runtime-dev", stackConfig("runtime-dev", { discovery: "tags" }), fakeCloud()),
+                evaluateStack(
+                    "runtime-dev",
+                    stackConfig("runtime-dev", { ...ALB_RUNTIME, discovery: "tags" }),
+                    fakeCloud(),
+                ),
             );
             assert.equal(
                 failure.message,

@@ -139,10 +139,10 @@ describe("README and docs stay true", () => {
                 );
             computed = new Map(rows.map((row) => [`${row[0]} ${row[1]}`, row.slice(2)]));
         });
-        // docs/cost.md names dev's default after its mode: "nat-single (dev default)".
-        const layoutOf = (label: string) => label.replace(/ \(dev default\)$/, "");
+        // docs/cost.md names dev's rows after their mode: "nat-single (dev's default)", "public-ip (dev as committed, ...)".
+        const layoutOf = (label: string) => label.replace(/ \(dev\b[^)]*\)$/, "");
 
-        it("docs/cost.md: every layout and front door, dev on the schedule", () => {
+        it("docs/cost.md: every layout and front door, dev on the schedule, and asleep at rest as committed", () => {
             const rows = tableAfter("docs/cost.md", "dev, us-west-2, prices seen");
             assert.equal(rows.length, computed.size, "one row per computed layout");
             for (const [label, frontDoor, ...figures] of rows)
@@ -150,7 +150,7 @@ describe("README and docs stay true", () => {
         });
 
         it("docs/front-doors.md: what the HTTP API saves", () => {
-            const rows = tableAfter("docs/front-doors.md", "What it saves, dev on the weekday schedule");
+            const rows = tableAfter("docs/front-doors.md", "What it saves in dev");
             assert.ok(rows.length >= 3);
             for (const [egress, alb, httpApi] of rows) {
                 const total = (frontDoor: string) => computed.get(`${egress} ${frontDoor}`)?.at(-1);

@@ -27,11 +27,15 @@ describe("entry point", () => {
 
     it("stops on config errors before registering anything, listing them all", async () => {
         const failure = await failureOf(
-            evaluateStack("runtime-dev", stackConfig("runtime-dev", { egress: "nat", taskCpu: "300" }), fakeCloud()),
+            evaluateStack(
+                "runtime-staging",
+                stackConfig("runtime-staging", { egress: "nat", taskCpu: "300" }),
+                fakeCloud(),
+            ),
         );
         assert.match(
             failure.message,
-            /^runtime-dev: 2 problems in the configuration:\n {2}- durable-code:egress must be one of/,
+            /^runtime-staging: 2 problems in the configuration:\n {2}- durable-code:egress must be one of/,
         );
         assert.equal(failure.cause.name, "ConfigError");
         assert.deepEqual(failure.resources, []);

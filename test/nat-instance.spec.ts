@@ -8,6 +8,7 @@ import { Evaluation } from "../offline/engine";
 import { evaluateEnvironment, stackConfig } from "../offline/evaluate";
 import { instanceArchitecture, natUserData } from "../runtime/nat-instance";
 import { loadConfig } from "../shared/config/load";
+import { ENVIRONMENTS } from "../shared/environments";
 import { parseStackName } from "../shared/stack-name";
 import { nonEmpty, ofType, single, TYPES } from "./helpers";
 
@@ -18,7 +19,10 @@ describe("egress nat-instance: private tasks for less than public IPs", () => {
     let devBase: Evaluation;
     let x86: Evaluation;
     before(async () => {
-        ({ base: devBase, runtime: dev } = await evaluateEnvironment("dev", { runtime: { egress: "nat-instance" } }));
+        // Behind a NAT instance dev runs awake: wakeOnRequest needs public-ip ("" unsets it).
+        ({ base: devBase, runtime: dev } = await evaluateEnvironment("dev", {
+            runtime: { egress: "nat-instance", wakeOnRequest: "" },
+        }));
         ({ runtime: x86 } = await evaluateEnvironment("staging", {
             runtime: { egress: "nat-instance", natInstanceType: "t3.micro" },
         }));
@@ -241,7 +245,7 @@ describe("egress nat-instance: private tasks for less than public IPs", () => {
         });
     });
 
-    it("stays out of prod, and dev keeps nat-single as its default until this mode has run on a real account", async () => {
+    it("stays out of prod, and dev keeps nat-single as its default (its committed file takes public-ip, to sleep) until this mode has run on a real account", async () => {
         assert.throws(
             () =>
                 loadConfig(parseStackName("runtime-prod"), stackConfig("runtime-prod", { egress: "nat-instance" }), {
@@ -253,7 +257,8 @@ describe("egress nat-instance: private tasks for less than public IPs", () => {
                     "runtime-prod: durable-code:egress nat-instance makes one instance the only way out of prod, which is production-like; use nat-per-az or nat-single; change it in Pulumi.runtime-prod.yaml",
             },
         );
+        assert.equal(ENVIRONMENTS.dev.egress, "nat-single");
         const { runtime } = await evaluateEnvironment("dev");
-        assert.equal(runtime.outputs.egress, "nat-single");
+        assert.equal(runtime.outputs.egress, "public-ip");
     });
 });

@@ -77,6 +77,10 @@ describe("every IAM document fits IAM's quotas with a tenth to spare", () => {
                                     egress,
                                     frontDoor,
                                     enableExec: "true",
+                                    // Asleep at rest only where it may be (http-api, public-ip); awake elsewhere.
+                                    ...(frontDoor === "http-api" && egress === "public-ip"
+                                        ? {}
+                                        : { wakeOnRequest: "" }),
                                 });
                                 over.push(...overQuota(runtime));
                             }

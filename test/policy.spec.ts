@@ -1,9 +1,10 @@
 import { strict as assert } from "assert";
 import { Evaluation } from "../offline/engine";
-import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
+import { committedConfig, evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
 import { checkedStackFrom } from "../policy/policy-stack";
 import { CheckedResource, CheckedStack, checkStack, RULES } from "../policy/rules";
 import { egressModesFor, frontDoorsFor } from "../shared/environments";
+import { stackNameOf } from "../shared/stack-name";
 
 const checked = (evaluation: Evaluation): CheckedStack => {
     const [layer, env] = evaluation.stack.split("-") as ["base" | "runtime", string];
@@ -84,12 +85,14 @@ describe("policy pack", () => {
 
     describe("every stack the program declares passes every rule", () => {
         for (const env of ["dev", "staging", "prod"] as const) {
+            const committed = committedConfig(stackNameOf("runtime", env));
             for (const egress of egressModesFor(env)) {
                 for (const domain of [undefined, "example.com"]) {
                     it(`${env}, ${egress}${domain ? ", with a domain" : ""}`, async () => {
                         const { base, runtime } = await evaluateEnvironment(env, {
                             base: domain ? { domain } : {},
-                            runtime: { egress },
+                            // Behind NAT it runs awake: wakeOnRequest needs public-ip ("" unsets it).
+                            runtime: { egress, ...(egress === "public-ip" ? {} : { wakeOnRequest: "" }) },
                         });
                         assert.deepEqual(
                             checkStack(checked(base)).map((found) => found.message),
@@ -102,11 +105,12 @@ describe("policy pack", () => {
                     });
                 }
             }
-            for (const frontDoor of frontDoorsFor(env).filter((door) => door !== "alb")) {
+            for (const frontDoor of frontDoorsFor(env).filter((door) => door !== committed.frontDoor)) {
                 it(`${env}, front door ${frontDoor}, with a validated certificate`, async () => {
                     const { base, runtime } = await evaluateEnvironment(env, {
                         base: { frontDoor, domain: "example.com", dnsDelegated: "true" },
-                        runtime: { frontDoor },
+                        // Behind the load balancer it runs awake: wakeOnRequest needs http-api.
+                        runtime: { frontDoor, ...(frontDoor === "alb" ? { wakeOnRequest: "" } : {}) },
                     });
                     assert.deepEqual(
                         checkStack(checked(base)).map((found) => found.message),
@@ -123,6 +127,7 @@ describe("policy pack", () => {
 
     describe("each rule fires on a broken input", () => {
         let dev: EnvironmentEvaluation;
+        let staging: EnvironmentEvaluation;
         let https: EnvironmentEvaluation;
         let prod: EnvironmentEvaluation;
         let httpApi: EnvironmentEvaluation;
@@ -132,7 +137,9 @@ describe("policy pack", () => {
                 runtime: { frontDoor: "http-api" },
             });
             dev = await evaluateEnvironment("dev");
-            https = await evaluateEnvironment("dev", { base: { domain: "example.com", dnsDelegated: "true" } });
+            // The load balancer's rules break staging's: dev's front door is the HTTP API.
+            staging = await evaluateEnvironment("staging");
+            https = await evaluateEnvironment("staging", { base: { domain: "example.com", dnsDelegated: "true" } });
             prod = await evaluateEnvironment("prod");
         });
         const broken: Record<string, () => CheckedStack> = {
@@ -230,21 +237,21 @@ describe("policy pack", () => {
                     }),
                 ),
             "contract-tags-everywhere": () =>
-                withChange(checked(dev.runtime), named("load-balancer-alb"), (props) => ({
+                withChange(checked(staging.runtime), named("load-balancer-alb"), (props) => ({
                     ...props,
                     tags: { Name: "alb" },
                 })),
         };
 
         it("contract-tags-everywhere also refuses another project's Project tag, which would put the resource inside that project's fence", () => {
-            const stack = withChange(checked(dev.runtime), named("load-balancer-alb"), (props) => ({
+            const stack = withChange(checked(staging.runtime), named("load-balancer-alb"), (props) => ({
                 ...props,
                 tags: { ...props.tags, Project: "billing" },
             }));
             assert.deepEqual(
                 checkStack(stack).map((found) => found.message),
                 [
-                    "load-balancer-alb (aws:lb/loadBalancer:LoadBalancer): lacks the contract tags (Project, Environment, Layer, ManagedBy) for durable-code runtime-dev",
+                    "load-balancer-alb (aws:lb/loadBalancer:LoadBalancer): lacks the contract tags (Project, Environment, Layer, ManagedBy) for durable-code runtime-staging",
                 ],
             );
         });
@@ -301,10 +308,10 @@ describe("policy pack", () => {
                     "load-balancer-http (aws:lb/listener:Listener): serves the application over plain HTTP in prod; give base-prod a domain and a validated certificate (runtime then redirects HTTP to HTTPS)",
                 ],
             );
-            const devWithoutCertificate = checkStack(checked(dev.runtime)).filter(
+            const stagingWithoutCertificate = checkStack(checked(staging.runtime)).filter(
                 (found) => found.rule === "http-redirects-to-https",
             );
-            assert.deepEqual(devWithoutCertificate, []);
+            assert.deepEqual(stagingWithoutCertificate, []);
         });
 
         it("HTTP API: a WebSocket API is a violation", () => {

@@ -69,8 +69,16 @@ describe("review environments", () => {
         }
     });
 
-    it("the program refuses a review deployed with dev's own file, naming what npm run review sets and leaves out", () => {
-        const raw = stackConfig("runtime-dev", { egress: "nat-single", spot: "false", appHostname: "app.example.com" });
+    it("the program refuses a review deployed with a file npm run review did not write, naming what it sets and leaves out", () => {
+        // Dev's file, which takes every review setting itself, set explicitly to the load balancer, NAT,
+        // on demand and awake, with a hostname of its own.
+        const raw = stackConfig("runtime-dev", {
+            frontDoor: "alb",
+            egress: "nat-single",
+            spot: "false",
+            wakeOnRequest: "false",
+            appHostname: "app.example.com",
+        });
         const fix = 'deploy it with "npm run review -- --pr 5"';
         assert.throws(
             () =>

@@ -24,7 +24,8 @@ describe("runtime layer", () => {
     const envs: Record<string, EnvironmentEvaluation> = {};
     before(async () => {
         for (const env of ["dev", "staging", "prod"] as const) envs[env] = await evaluateEnvironment(env);
-        envs.https = await evaluateEnvironment("dev", { base: { domain: "example.com", dnsDelegated: "true" } });
+        // The load balancer with a certificate: staging's layout (dev's front door is the HTTP API).
+        envs.https = await evaluateEnvironment("staging", { base: { domain: "example.com", dnsDelegated: "true" } });
         envs.publicIp = await evaluateEnvironment("dev", { runtime: { egress: "public-ip" } });
     });
     const runtimeOf = (name: string): Evaluation => envs[name].runtime;
@@ -81,7 +82,7 @@ describe("runtime layer", () => {
         });
 
         it("with NAT, tasks run in the private subnets without a public IP", () => {
-            for (const service of nonEmpty(ofType(runtimeOf("dev"), TYPES.service))) {
+            for (const service of nonEmpty(ofType(runtimeOf("staging"), TYPES.service))) {
                 assert.deepEqual(service.inputs.networkConfiguration.subnets, [
                     "subnet-network-private-0",
                     "subnet-network-private-1",
@@ -93,19 +94,20 @@ describe("runtime layer", () => {
 
     describe("load balancer", () => {
         it("is internet-facing in the public subnets behind base's load balancer group, dropping invalid headers", () => {
-            const alb = single(runtimeOf("dev"), TYPES.loadBalancer);
+            const alb = single(runtimeOf("staging"), TYPES.loadBalancer);
             assert.equal(alb.inputs.internal, false);
             assert.deepEqual(alb.inputs.subnets, ["subnet-network-public-0", "subnet-network-public-1"]);
             assert.deepEqual(alb.inputs.securityGroups, ["securityGroup-security-groups-load-balancer"]);
             assert.equal(alb.inputs.dropInvalidHeaderFields, true);
         });
 
-        it("has deletion protection in prod only", () => {
+        it("has deletion protection in prod only (dev, asleep behind the HTTP API, has no load balancer)", () => {
+            assert.deepEqual(ofType(runtimeOf("dev"), TYPES.loadBalancer), []);
             assert.deepEqual(
-                ["dev", "staging", "prod"].map(
+                ["staging", "prod"].map(
                     (env) => single(runtimeOf(env), TYPES.loadBalancer).inputs.enableDeletionProtection,
                 ),
-                [false, false, true],
+                [false, true],
             );
         });
 
@@ -115,7 +117,11 @@ describe("runtime layer", () => {
                     (resource) => resource.protect,
                 );
             assert.deepEqual(guarded("prod"), [true, true, true]);
-            assert.deepEqual([...guarded("dev"), ...guarded("staging")], [false, false, false, false, false, false]);
+            assert.deepEqual(guarded("staging"), [false, false, false]);
+            assert.deepEqual(
+                ofType(runtimeOf("dev"), TYPES.service).map((service) => service.protect),
+                [false, false],
+            );
         });
 
         it("writes access logs in prod to the bucket base-prod publishes", () => {
@@ -125,7 +131,7 @@ describe("runtime layer", () => {
                 prefix: "durable-code-prod",
                 enabled: true,
             });
-            assert.equal(single(runtimeOf("dev"), TYPES.loadBalancer).inputs.accessLogs, undefined);
+            assert.equal(single(runtimeOf("staging"), TYPES.loadBalancer).inputs.accessLogs, undefined);
         });
 
         it("writes its access logs where base-prod's bucket policy lets ELB write (runtime-prod's first up test-writes there, and fails if denied)", () => {
@@ -152,7 +158,7 @@ describe("runtime layer", () => {
         });
 
         it("checks the front end on / at 3000 and the back end on /health at 8000, targets by IP", () => {
-            const groups = ofType(runtimeOf("dev"), TYPES.targetGroup).map((group) => [
+            const groups = ofType(runtimeOf("staging"), TYPES.targetGroup).map((group) => [
                 group.inputs.port,
                 group.inputs.healthCheck.path,
                 group.inputs.targetType,
@@ -164,7 +170,7 @@ describe("runtime layer", () => {
         });
 
         it("names target groups by prefix, so a replacement is created before the old group is deleted (a fixed name fails with ResourceInUse while a listener uses it)", () => {
-            const groups = ofType(runtimeOf("dev"), TYPES.targetGroup);
+            const groups = ofType(runtimeOf("staging"), TYPES.targetGroup);
             assert.deepEqual(
                 groups.map((group) => [group.inputs.name, group.inputs.namePrefix]),
                 [
@@ -183,14 +189,14 @@ describe("runtime layer", () => {
             );
 
         it("without a certificate: HTTP forwards to the front end; /api/* and /health go to the back end", () => {
-            const dev = runtimeOf("dev");
-            const listener = single(dev, TYPES.listener);
+            const staging = runtimeOf("staging");
+            const listener = single(staging, TYPES.listener);
             assert.equal(listener.inputs.port, 80);
-            assert.deepEqual(forwardsTo(dev, listener.inputs.defaultActions), [3000]);
-            const rule = single(dev, TYPES.listenerRule);
+            assert.deepEqual(forwardsTo(staging, listener.inputs.defaultActions), [3000]);
+            const rule = single(staging, TYPES.listenerRule);
             assert.equal(rule.inputs.listenerArn, listener.state.arn);
             assert.deepEqual(rule.inputs.conditions, [{ pathPattern: { values: ["/api/*", "/health"] } }]);
-            assert.deepEqual(forwardsTo(dev, rule.inputs.actions), [8000]);
+            assert.deepEqual(forwardsTo(staging, rule.inputs.actions), [8000]);
         });
 
         it("with a certificate: HTTP redirects to HTTPS, which serves with TLS 1.2/1.3 and the same routes", () => {
@@ -518,16 +524,17 @@ describe("runtime layer", () => {
             }
         });
 
-        it("sizes tasks per environment: dev 256/512 x1, staging 512/1024 x2, prod 1024/2048 x3", () => {
+        it("sizes tasks per environment: dev 256/512 x1 awake (deployed asleep at 0), staging 512/1024 x2, prod 1024/2048 x3", () => {
             const sizes = ["dev", "staging", "prod"].map((env) => {
                 const task = ofType(runtimeOf(env), TYPES.taskDefinition)[0];
                 const service = ofType(runtimeOf(env), TYPES.service)[0];
-                return [task.inputs.cpu, task.inputs.memory, service.inputs.desiredCount];
+                const target = ofType(runtimeOf(env), TYPES.scalingTarget)[0];
+                return [task.inputs.cpu, task.inputs.memory, service.inputs.desiredCount, target.inputs.maxCapacity];
             });
             assert.deepEqual(sizes, [
-                ["256", "512", 1],
-                ["512", "1024", 2],
-                ["1024", "2048", 3],
+                ["256", "512", 0, 1],
+                ["512", "1024", 2, 4],
+                ["1024", "2048", 3, 10],
             ]);
         });
 
@@ -583,7 +590,7 @@ describe("runtime layer", () => {
                 assert.deepEqual(service.ignoreChanges, ["desiredCount"]);
         });
 
-        it("scales each service on CPU between the environment's min and max", () => {
+        it("scales each service on CPU between the environment's min and max; dev, asleep at rest, between 0 and 1 on requests", () => {
             const ranges = ["dev", "staging", "prod"].map((env) =>
                 ofType(runtimeOf(env), TYPES.scalingTarget).map((target) => [
                     target.inputs.minCapacity,
@@ -592,8 +599,8 @@ describe("runtime layer", () => {
             );
             assert.deepEqual(ranges, [
                 [
-                    [1, 2],
-                    [1, 2],
+                    [0, 1],
+                    [0, 1],
                 ],
                 [
                     [2, 4],
@@ -604,7 +611,7 @@ describe("runtime layer", () => {
                     [3, 10],
                 ],
             ]);
-            const policy = ofType(runtimeOf("dev"), TYPES.scalingPolicy)[0];
+            const policy = ofType(runtimeOf("staging"), TYPES.scalingPolicy)[0];
             assert.equal(
                 policy.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification
                     .predefinedMetricType,
@@ -649,17 +656,18 @@ describe("runtime layer", () => {
             JSON.parse(single(evaluation, TYPES.rolePolicy, `roles-${role}`).inputs.policy).Statement;
 
         it("lets ECS pull only this environment's two images and write only its two log groups", () => {
-            const dev = runtimeOf("dev");
-            const [token, pull, logs] = statements(dev, "execution");
+            const { base, runtime } = envs.dev;
+            const [token, pull, logs] = statements(runtime, "execution");
             assert.deepEqual(token, { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" });
             assert.deepEqual(pull.Resource, [
-                envs.dev.base.outputs.repositories.frontend.arn,
-                envs.dev.base.outputs.repositories.backend.arn,
+                base.outputs.repositories.frontend.arn,
+                base.outputs.repositories.backend.arn,
             ]);
             assert.deepEqual(logs.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
+            // The services' groups only: not the HTTP API's access log, which base keeps beside them.
             assert.deepEqual(
                 logs.Resource,
-                ofType(envs.dev.base, TYPES.logGroup).map((group) => `${group.state.arn}:log-stream:*`),
+                nonEmpty(Object.values(base.outputs.logGroups)).map((group: any) => `${group.arn}:log-stream:*`),
             );
         });
 
@@ -701,17 +709,17 @@ describe("runtime layer", () => {
             ]);
             const dnsName = single(https, TYPES.loadBalancer).state.dnsName;
             assert.deepEqual(records, [
-                ["dev.example.com", "A", "Z0MOCKZONE0001", dnsName],
-                ["www.dev.example.com", "A", "Z0MOCKZONE0001", dnsName],
-                ["api.dev.example.com", "A", "Z0MOCKZONE0001", dnsName],
+                ["staging.example.com", "A", "Z0MOCKZONE0001", dnsName],
+                ["www.staging.example.com", "A", "Z0MOCKZONE0001", dnsName],
+                ["api.staging.example.com", "A", "Z0MOCKZONE0001", dnsName],
             ]);
-            assert.equal(https.outputs.url, "https://dev.example.com");
+            assert.equal(https.outputs.url, "https://staging.example.com");
         });
 
         it("without a zone, create no records and give the load balancer's HTTP address as the URL", () => {
-            const dev = runtimeOf("dev");
-            assert.deepEqual(ofType(dev, TYPES.record), []);
-            assert.equal(dev.outputs.url, `http://${dev.outputs.loadBalancerDnsName}`);
+            const staging = runtimeOf("staging");
+            assert.deepEqual(ofType(staging, TYPES.record), []);
+            assert.equal(staging.outputs.url, `http://${staging.outputs.loadBalancerDnsName}`);
         });
 
         it("name the cluster, services and log groups", () => {

@@ -102,19 +102,30 @@ describe("services, each declared once in shared/services.ts", () => {
             );
         });
 
-        it("runtime runs it from its repository on its port, checks its health path and routes its patterns to it", () => {
+        it("runtime runs it from its repository on its port, routes its patterns (/worker/*, its health path within) to it through dev's HTTP API, and wakes it with the others", () => {
             const [container] = JSON.parse(
                 resource("runtime-dev", "aws:ecs/taskDefinition:TaskDefinition", "worker-task").containerDefinitions,
             );
             assert.match(container.image, /durable-code-dev-worker:v0\.1\.0$/);
             assert.deepEqual(container.portMappings, [{ containerPort: 9000, protocol: "tcp" }]);
-            resource("runtime-dev", "aws:ecs/service:Service", "worker-service");
-            const target = resource("runtime-dev", "aws:lb/targetGroup:TargetGroup", "load-balancer-worker");
-            assert.deepEqual([target.port, target.healthCheck.path], [9000, "/worker/health"]);
-            assert.deepEqual(
-                resource("runtime-dev", "aws:lb/listenerRule:ListenerRule", "load-balancer-worker").conditions,
-                [{ pathPattern: { values: ["/worker/*"] } }],
+            const service = resource("runtime-dev", "aws:ecs/service:Service", "worker-service");
+            const registry = resource("runtime-dev", "aws:servicediscovery/service:Service", "front-door-worker");
+            assert.deepEqual(service.serviceRegistries, {
+                containerName: "worker",
+                containerPort: 9000,
+                registryArn: registry.arn,
+            });
+            const integration = resource(
+                "runtime-dev",
+                "aws:apigatewayv2/integration:Integration",
+                "front-door-worker",
             );
+            assert.equal(integration.integrationUri, registry.arn);
+            const route = resource("runtime-dev", "aws:apigatewayv2/route:Route", "front-door-route-worker-proxy");
+            assert.equal(route.routeKey, "ANY /worker/{proxy+}");
+            assert.ok(route.target.endsWith("front-door-worker"));
+            resource("runtime-dev", "aws:appautoscaling/policy:Policy", "wake-worker-wake");
+            resource("runtime-dev", "aws:appautoscaling/policy:Policy", "wake-worker-sleep");
         });
 
         it("passes the policy pack, and cost prices its tasks", () => {

@@ -99,6 +99,7 @@ describe("the committed stack files are what gets tested, checked and priced", (
             assert.deepEqual(readStackFile("base-dev", { dir: copy.dir }).config, {
                 "aws:region": "us-west-2",
                 "durable-code:azCount": "3",
+                "durable-code:frontDoor": "http-api",
                 "durable-code:logRetentionDays": "14",
                 "durable-code:spot": "false",
             });
@@ -171,18 +172,18 @@ describe("the committed stack files are what gets tested, checked and priced", (
 
         it("prints every problem of a stack file at once, naming file, key, value and what is allowed; exit 2", async () => {
             copy.edit(
-                "runtime-dev",
+                "runtime-staging",
                 (text) =>
                     `${text}  durable-code:egress: bogus\n  durable-code:taskCpu: 300\n  durable-code:colour: blue\n`,
             );
             const out = output();
-            assert.equal(await check(["--file", stackFilePath("runtime-dev", copy.dir)], undefined, out.print), 2);
+            assert.equal(await check(["--file", stackFilePath("runtime-staging", copy.dir)], undefined, out.print), 2);
             const lines = out.text().split("\n");
-            assert.match(lines[0], /^runtime-dev \(.*Pulumi\.runtime-dev\.yaml\): 3 problems$/);
+            assert.match(lines[0], /^runtime-staging \(.*Pulumi\.runtime-staging\.yaml\): 3 problems$/);
             assert.deepEqual(lines.slice(1), [
-                '  - durable-code:egress must be one of nat-per-az, nat-single, nat-instance, public-ip (got "bogus"); change it in Pulumi.runtime-dev.yaml',
+                '  - durable-code:egress must be one of nat-per-az, nat-single, nat-instance, public-ip (got "bogus"); change it in Pulumi.runtime-staging.yaml',
                 '  - unknown config key "durable-code:colour"; known keys: domain, zoneId, zoneName, extraTags, protect, egress, frontDoor, natInstanceType, wakeOnRequest, idleMinutes, imageTag, frontendImageTag, backendImageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket',
-                "  - taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; change it in Pulumi.runtime-dev.yaml",
+                "  - taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; change it in Pulumi.runtime-staging.yaml",
             ]);
         });
 
@@ -276,15 +277,15 @@ describe("the committed stack files are what gets tested, checked and priced", (
 
         it("a key without a namespace hides no other problem of the file", async () => {
             copy.edit(
-                "runtime-dev",
+                "runtime-staging",
                 (text) => `${text}  azCount: 3\n  durable-code:egress: bogus\n  durable-code:taskCpu: 300\n`,
             );
             const out = output();
-            assert.equal(await check(["--file", stackFilePath("runtime-dev", copy.dir)], undefined, out.print), 2);
+            assert.equal(await check(["--file", stackFilePath("runtime-staging", copy.dir)], undefined, out.print), 2);
             assert.deepEqual(out.lines[0].split("\n").slice(1), [
                 '  - "azCount" is not a config key of the form <namespace>:<key>; did you mean durable-code:azCount?',
-                '  - durable-code:egress must be one of nat-per-az, nat-single, nat-instance, public-ip (got "bogus"); change it in Pulumi.runtime-dev.yaml',
-                "  - taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; change it in Pulumi.runtime-dev.yaml",
+                '  - durable-code:egress must be one of nat-per-az, nat-single, nat-instance, public-ip (got "bogus"); change it in Pulumi.runtime-staging.yaml',
+                "  - taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; change it in Pulumi.runtime-staging.yaml",
             ]);
         });
 
@@ -335,14 +336,19 @@ describe("the committed stack files are what gets tested, checked and priced", (
         it("changes when the committed runtime file changes", async () => {
             const before = output();
             await cost(["--env", "dev", "--json"], undefined, before.print, { dir: copy.dir });
-            copy.edit(
-                "runtime-dev",
-                (text) => `${text}  durable-code:egress: public-ip\n  durable-code:desiredCount: 2\n`,
+            // Dev's file sets wakeOnRequest (with egress public-ip): awake behind a NAT instance instead.
+            copy.edit("runtime-dev", (text) =>
+                text
+                    .replace("  durable-code:egress: public-ip\n", "  durable-code:egress: nat-instance\n")
+                    .replace('  durable-code:wakeOnRequest: "true"\n', "  durable-code:desiredCount: 2\n"),
             );
             const after = output();
             await cost(["--env", "dev", "--json"], undefined, after.print, { dir: copy.dir });
             const [was, is] = [JSON.parse(before.text()), JSON.parse(after.text())];
-            assert.deepEqual([was.egress, is.egress], ["nat-single", "public-ip"]);
+            assert.deepEqual(
+                [was.egress, was.wakeOnRequest, is.egress, is.wakeOnRequest],
+                ["public-ip", true, "nat-instance", false],
+            );
             assert.notEqual(is.totalMonthly.toFixed(2), was.totalMonthly.toFixed(2));
             assert.ok(
                 is.runtime.items.some((item: { what: string }) => item.what.startsWith("Fargate Spot vCPU (2 x")),
@@ -358,15 +364,33 @@ describe("the committed stack files are what gets tested, checked and priced", (
             );
         });
 
-        for (const [what, stack, line] of [
-            ["a negative desiredCount", "runtime-dev", "  durable-code:desiredCount: -1\n"],
-            ["frontDoor set in runtime only", "runtime-dev", "  durable-code:frontDoor: http-api\n"],
-            ["a bad base value", "base-dev", "  durable-code:vpcCidr: 10.0.0.0/33\n"],
-        ]) {
+        // What is broken, the file broken, and the stack whose check reports it.
+        for (const [what, file, edit, stack] of [
+            [
+                "a negative desiredCount",
+                "runtime-dev",
+                (text: string) => `${text}  durable-code:desiredCount: -1\n`,
+                "runtime-dev",
+            ],
+            [
+                "frontDoor set in runtime only",
+                "base-dev",
+                (text: string) => text.replace("  durable-code:frontDoor: http-api\n", ""),
+                "runtime-dev",
+            ],
+            [
+                "a bad base value",
+                "base-dev",
+                (text: string) => `${text}  durable-code:vpcCidr: 10.0.0.0/33\n`,
+                "base-dev",
+            ],
+        ] as const) {
             it(`prints what npm run check prints for ${what}, exit 2, and no internals`, async () => {
                 const bad = projectCopy();
                 try {
-                    bad.edit(stack, (text) => text + line);
+                    const before = readFileSync(stackFilePath(file, bad.dir), "utf8");
+                    bad.edit(file, edit);
+                    assert.notEqual(readFileSync(stackFilePath(file, bad.dir), "utf8"), before);
                     const [priced, checked] = [output(), output()];
                     assert.equal(await cost(["--env", "dev"], undefined, priced.print, { dir: bad.dir }), 2);
                     await check(["--stack", stack], undefined, checked.print, { dir: bad.dir });

@@ -17,14 +17,18 @@ describe("tag contract", () => {
             let base: Evaluation;
             let runtime: Evaluation;
             before(async () => {
+                // Runtime finds base by tags only behind the load balancer (the HTTP API's VPC link is in
+                // base's outputs alone), so dev, whose committed front door is the HTTP API, is set to it.
                 base = await evaluateStack(
                     `base-${env}`,
-                    stackConfig(`base-${env}`, { extraTags: '{"CostCenter": "web"}' }),
+                    stackConfig(`base-${env}`, { frontDoor: "alb", extraTags: '{"CostCenter": "web"}' }),
                     fakeCloud(),
                 );
                 runtime = await evaluateStack(
                     `runtime-${env}`,
                     stackConfig(`runtime-${env}`, {
+                        frontDoor: "alb",
+                        wakeOnRequest: "",
                         discovery: "tags",
                         // With tags, runtime reads the domain from its own file, the one base is committed with.
                         domain: stackConfig(`base-${env}`)["durable-code:domain"] ?? "",

@@ -1,7 +1,4 @@
 import { strict as assert } from "assert";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { main as cost } from "../commands/cost";
 import { main as check } from "../commands/check";
 import { evaluateEnvironment, EnvironmentEvaluation } from "../offline/evaluate";
@@ -48,7 +45,8 @@ function capacitiesSetBy(runtime: Evaluation, alarm: DeclaredResource): [string,
 describe("wakeOnRequest: dev asleep until someone opens it", () => {
     const envs: Record<string, EnvironmentEvaluation> = {};
     before(async () => {
-        envs.wake = await evaluateEnvironment("dev", { base: HTTP_API_BASE, runtime: WAKE });
+        // Dev as its stack files are committed: they set wakeOnRequest (docs/front-doors.md).
+        envs.wake = await evaluateEnvironment("dev");
         envs.idle45 = await evaluateEnvironment("dev", {
             base: HTTP_API_BASE,
             runtime: { ...WAKE, idleMinutes: "45", desiredCount: "2" },
@@ -188,7 +186,7 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
     it("leaves an environment without wakeOnRequest as it was: running desiredCount, scaled on CPU, no alarm", async () => {
         const awake = await evaluateEnvironment("dev", {
             base: HTTP_API_BASE,
-            runtime: { frontDoor: "http-api", egress: "public-ip" },
+            runtime: { frontDoor: "http-api", egress: "public-ip", wakeOnRequest: "" },
         });
         assert.deepEqual(ofType(awake.runtime, ALARM), []);
         assert.deepEqual(
@@ -202,9 +200,7 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
     });
 
     it("is refused with the load balancer, and in a production-like environment, before anything is declared", async () => {
-        const withLoadBalancer = await failureOf(
-            evaluateEnvironment("dev", { runtime: { egress: "public-ip", wakeOnRequest: "true" } }),
-        );
+        const withLoadBalancer = await failureOf(evaluateEnvironment("dev", { runtime: { frontDoor: "alb" } }));
         assert.match(
             withLoadBalancer.message,
             /^runtime-dev: durable-code:wakeOnRequest needs durable-code:frontDoor http-api \(frontDoor is alb\)/,
@@ -219,7 +215,7 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
 
 describe("wakeOnRequest: priced by hours of use", () => {
     it("prices dev asleep at rest by the hours it is awake, shown in the output, at $3 a month or less", async () => {
-        const evaluation = await evaluateEnvironment("dev", { base: HTTP_API_BASE, runtime: WAKE });
+        const evaluation = await evaluateEnvironment("dev");
         const summary = priceEvaluation("public-ip", "dev", evaluation);
         assert.equal(summary.wakeOnRequest, true);
         assert.equal(summary.upHoursPerMonth, ENVIRONMENTS.dev.usage.awakeHoursPerMonth);
@@ -230,7 +226,7 @@ describe("wakeOnRequest: priced by hours of use", () => {
     });
 
     it("prices each service's tasks at the count it wakes to, and the two alarms for the whole month", async () => {
-        const evaluation = await evaluateEnvironment("dev", { base: HTTP_API_BASE, runtime: WAKE });
+        const evaluation = await evaluateEnvironment("dev");
         const { items } = priceEvaluation("public-ip", "dev", evaluation).runtime;
         const line = (what: RegExp) => items.filter((item) => what.test(item.what));
         assert.deepEqual(
@@ -266,39 +262,25 @@ describe("wakeOnRequest: npm run cost", () => {
         assert.ok(monthly(text) <= 3, text);
     });
 
-    it("prices committed files that set wakeOnRequest the same way (and check says so), and --compare prices the other layouts awake", async () => {
-        const dir = mkdtempSync(join(tmpdir(), "durable-code-wake-cost-"));
-        try {
-            for (const file of readdirSync(".").filter((name) => /^Pulumi\..*yaml$/.test(name)))
-                copyFileSync(file, join(dir, file));
-            const add = (stack: string, lines: string) => {
-                const path = join(dir, `Pulumi.${stack}.yaml`);
-                writeFileSync(path, `${readFileSync(path, "utf8").trimEnd()}\n${lines}`);
-            };
-            add("base-dev", "  durable-code:frontDoor: http-api\n");
-            add(
-                "runtime-dev",
-                '  durable-code:frontDoor: http-api\n  durable-code:egress: public-ip\n  durable-code:wakeOnRequest: "true"\n',
-            );
-            const committed = await run(["--env", "dev"], { dir });
-            assert.equal(committed.code, 0);
-            assert.match(committed.text, /awake 80 h \(hours of use assumed\)/);
-            assert.equal(monthly(committed.text), monthly((await run(["--env", "dev", "--wake-on-request"])).text));
-            const checked: string[] = [];
-            assert.equal(await check(["--stack", "runtime-dev"], undefined, (text) => checked.push(text), { dir }), 0);
-            assert.match(
-                checked.join("\n"),
-                /1 per service awake, 0 asleep \(wakeOnRequest, asleep after 30 idle minutes\)[\s\S]*a month awake \(80 h up, hours of use assumed\)/,
-            );
-            const compared = await run(["--env", "dev", "--compare", "--json"], { dir });
-            assert.equal(compared.code, 0);
-            const asleep = JSON.parse(compared.text)
-                .filter((summary: { wakeOnRequest: boolean }) => summary.wakeOnRequest)
-                .map((summary: { frontDoor: string; egress: string }) => `${summary.frontDoor} ${summary.egress}`);
-            assert.deepEqual(asleep, ["http-api public-ip"]);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
+    it("prices dev's committed files asleep at rest: the assumed hours of use, $3 a month or less, as --wake-on-request does; check says so, and --compare prices the other layouts awake", async () => {
+        const committed = await run(["--env", "dev"]);
+        assert.equal(committed.code, 0);
+        assert.match(committed.text, /^dev \(public-ip\), us-west-2$/m);
+        assert.match(committed.text, /awake 80 h \(hours of use assumed\)/);
+        assert.ok(monthly(committed.text) <= 3, committed.text);
+        assert.equal(monthly(committed.text), monthly((await run(["--env", "dev", "--wake-on-request"])).text));
+        const checked: string[] = [];
+        assert.equal(await check(["--stack", "runtime-dev"], undefined, (text) => checked.push(text)), 0);
+        assert.match(
+            checked.join("\n"),
+            /1 per service awake, 0 asleep \(wakeOnRequest, asleep after 30 idle minutes\)[\s\S]*a month awake \(80 h up, hours of use assumed\)/,
+        );
+        const compared = await run(["--env", "dev", "--compare", "--json"]);
+        assert.equal(compared.code, 0);
+        const asleep = JSON.parse(compared.text)
+            .filter((summary: { wakeOnRequest: boolean }) => summary.wakeOnRequest)
+            .map((summary: { frontDoor: string; egress: string }) => `${summary.frontDoor} ${summary.egress}`);
+        assert.deepEqual(asleep, ["http-api public-ip"]);
     });
 
     it("refuses --wake-on-request in a production-like environment, and with --egress", async () => {

@@ -757,16 +757,26 @@ describe("workflows", () => {
             );
         });
 
-        it("leaves out an environment whose runtime file sets wakeOnRequest, saying why, and keeps the others", async () => {
+        it("leaves out dev, whose committed runtime file sets wakeOnRequest, saying why, and keeps the others; dev comes back without it", async () => {
+            const others = RUNTIME_SCHEDULE.environments.filter((env) => env !== "dev");
+            assert.ok(RUNTIME_SCHEDULE.environments.includes("dev"), "dev is scheduled (shared/environments.ts)");
+            const committed = await outputs(["--action", "teardown", "--cron", summer], firing(summer, "2027-07-07"));
+            assert.deepEqual(
+                [committed.run, committed.environments],
+                [String(others.length > 0), JSON.stringify(others)],
+            );
+            assert.match(
+                committed.reason,
+                /; left out: dev \(wakeOnRequest in Pulumi\.runtime-dev\.yaml: asleep at rest and woken by a request, so its runtime stays deployed\)$/,
+            );
             const dir = mkdtempSync(join(tmpdir(), "durable-code-wake-"));
             try {
                 for (const file of readdirSync(".").filter((name) => /^Pulumi\..*yaml$/.test(name)))
                     copyFileSync(file, join(dir, file));
                 const runtimeDev = join(dir, "Pulumi.runtime-dev.yaml");
-                writeFileSync(
-                    runtimeDev,
-                    `${readFileSync(runtimeDev, "utf8").trimEnd()}\n  durable-code:frontDoor: http-api\n  durable-code:egress: public-ip\n  durable-code:wakeOnRequest: "true"\n`,
-                );
+                const awake = readFileSync(runtimeDev, "utf8").replace('  durable-code:wakeOnRequest: "true"\n', "");
+                assert.notEqual(awake, readFileSync(runtimeDev, "utf8"));
+                writeFileSync(runtimeDev, awake);
                 const lines: string[] = [];
                 await gate(
                     ["--action", "teardown", "--cron", summer],
@@ -778,20 +788,8 @@ describe("workflows", () => {
                 const result = Object.fromEntries(
                     lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
                 );
-                const others = RUNTIME_SCHEDULE.environments.filter((env) => env !== "dev");
-                assert.deepEqual(
-                    [result.run, result.environments],
-                    [String(others.length > 0), JSON.stringify(others)],
-                );
-                assert.match(
-                    result.reason,
-                    /; left out: dev \(wakeOnRequest in Pulumi\.runtime-dev\.yaml: asleep at rest and woken by a request, so its runtime stays deployed\)$/,
-                );
-                const committed = await outputs(
-                    ["--action", "teardown", "--cron", summer],
-                    firing(summer, "2027-07-07"),
-                );
-                assert.equal(committed.environments, JSON.stringify(RUNTIME_SCHEDULE.environments));
+                assert.equal(result.environments, JSON.stringify(RUNTIME_SCHEDULE.environments));
+                assert.doesNotMatch(result.reason, /left out/);
             } finally {
                 rmSync(dir, { recursive: true, force: true });
             }

@@ -151,24 +151,27 @@ describe("stack commands", () => {
         });
         afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-        it("dev, staging and prod as committed take exactly the default 5 per region: dev 1 + staging 1 + prod 3, no warning", async () => {
+        it("dev, staging and prod as committed take 4 of the default 5 per region: dev none (public task addresses), staging 1, prod 3, no warning", async () => {
             assert.deepEqual(
                 elasticIpDemand({ dir }).map((region) => [region.region, region.needed]),
-                [["us-west-2", 5]],
+                [["us-west-2", 4]],
             );
             await status([], signal, await Stacks.open(pulumi.asCommand()), log, { dir });
             assert.ok(!lines.some((line) => line.includes("Elastic IPs")));
         });
 
         it("warns when the environments configured in one region need more than the default quota", async () => {
-            writeFileSync(
-                join(dir, "Pulumi.runtime-staging.yaml"),
-                readFileSync(join(dir, "Pulumi.runtime-staging.yaml"), "utf8") + "  durable-code:egress: nat-per-az\n",
-            );
+            const add = (stack: string, line: string) =>
+                writeFileSync(
+                    join(dir, `Pulumi.${stack}.yaml`),
+                    readFileSync(join(dir, `Pulumi.${stack}.yaml`), "utf8") + line,
+                );
+            add("base-staging", "  durable-code:azCount: 3\n");
+            add("runtime-staging", "  durable-code:egress: nat-per-az\n");
             await status([], signal, await Stacks.open(pulumi.asCommand()), log, { dir });
             assert.equal(
                 lines.at(-1),
-                '\nwarning: the runtime stacks in us-west-2 need 6 Elastic IPs at once (runtime-dev 1, runtime-staging 2, runtime-prod 3), more than the default quota of 5; request an increase (Service Quotas, "EC2-VPC Elastic IPs") before they are all up, or use egress nat-single',
+                '\nwarning: the runtime stacks in us-west-2 need 6 Elastic IPs at once (runtime-dev 0, runtime-staging 3, runtime-prod 3), more than the default quota of 5; request an increase (Service Quotas, "EC2-VPC Elastic IPs") before they are all up, or use egress nat-single',
             );
         });
     });
