@@ -6,11 +6,14 @@ import { SERVICE_NAMES, ServiceName } from "../shared/services";
 import { tagsFor } from "../shared/tags";
 
 /**
- * API Gateway publishes an HTTP API's metrics to CloudWatch once a minute, under AWS/ApiGateway with
- * the dimensions ApiId and Stage; `Count` is the number of requests in the period (developer guide,
- * "Monitor CloudWatch metrics for HTTP APIs"). The only stage is `$default`.
+ * API Gateway publishes an HTTP API's metrics to CloudWatch once a minute, under AWS/ApiGateway;
+ * `Count` is the number of requests in the period (developer guide, "Monitor CloudWatch metrics for
+ * HTTP APIs"). The alarms filter by `ApiId` alone, a dimension set that page documents for the whole
+ * API: no page shows how the `$default` stage is spelt in the `Stage` dimension, and an alarm on a
+ * dimension set that is never published stays OK for ever. With `$default` the only stage, the API's
+ * count is the stage's.
  */
-export const REQUEST_METRIC = { namespace: "AWS/ApiGateway", metricName: "Count", stage: "$default" } as const;
+export const REQUEST_METRIC = { namespace: "AWS/ApiGateway", metricName: "Count" } as const;
 export const PERIOD_SECONDS = 60;
 
 /** What a scaling policy acts on: one service's scalable target. */
@@ -84,7 +87,7 @@ export class WakeOnRequest extends pulumi.ComponentResource {
         const requests = {
             namespace: REQUEST_METRIC.namespace,
             metricName: REQUEST_METRIC.metricName,
-            dimensions: { ApiId: apiId, Stage: REQUEST_METRIC.stage },
+            dimensions: { ApiId: apiId },
             statistic: "Sum",
             period: PERIOD_SECONDS,
             threshold: 1,
