@@ -15,6 +15,8 @@ import { tagsFor } from "../shared/tags";
  */
 export const REQUEST_METRIC = { namespace: "AWS/ApiGateway", metricName: "Count" } as const;
 export const PERIOD_SECONDS = 60;
+/** The wake alarm's window, in periods: one request keeps it in ALARM, re-waking, this many minutes. */
+export const WAKE_MINUTES = 3;
 
 /** What a scaling policy acts on: one service's scalable target. */
 export interface ScalableTarget {
@@ -30,9 +32,11 @@ export interface ScalableTarget {
  * bills while asleep but the two alarms; no function, no role of its own.
  *
  * - Wake: a minute with at least one request sets every service to exactly `desiredCount`. No data
- *   is no request (notBreaching). The alarm repeats its Auto Scaling action every minute it stays in
- *   ALARM (CloudWatch user guide, "Alarm actions"), which is harmless with an exact capacity, and which
- *   re-wakes a service a late sleep action caught.
+ *   is no request (notBreaching). CloudWatch repeats an Auto Scaling action every minute its alarm
+ *   stays in ALARM (CloudWatch user guide, "Alarm actions": only Auto Scaling actions recur), which is
+ *   harmless with an exact capacity. The alarm looks back WAKE_MINUTES minutes for one request, so it
+ *   stays in ALARM, and re-wakes, that many minutes after it: the sleep alarm, which left ALARM on the
+ *   first evaluation that saw the same datapoint, may have sent one last 0 meanwhile, and is then OK.
  * - Sleep: `idleMinutes` one-minute periods without a request set every service to 0. API Gateway
  *   publishes no datapoint for a minute without requests, so missing data counts as breaching, i.e.
  *   idle; without that the alarm would sit in INSUFFICIENT_DATA and never sleep.
@@ -72,6 +76,10 @@ export class WakeOnRequest extends pulumi.ComponentResource {
                     stepScalingPolicyConfiguration: {
                         adjustmentType: "ExactCapacity",
                         cooldown: PERIOD_SECONDS,
+                        // The policy picks its step from the alarm's latest datapoints, aggregated by
+                        // this ("How step scaling for Application Auto Scaling works"); a repeat in a
+                        // quiet minute still finds the request minute in the wake alarm's window.
+                        metricAggregationType: "Maximum",
                         stepAdjustments: [
                             direction === "wake"
                                 ? { metricIntervalLowerBound: "0", scalingAdjustment: config.desiredCount }
@@ -99,7 +107,7 @@ export class WakeOnRequest extends pulumi.ComponentResource {
                 name: physicalName(config, "wake"),
                 alarmDescription: `A request reached ${config.stack}'s HTTP API: every service to ${config.desiredCount} task(s)`,
                 comparisonOperator: "GreaterThanOrEqualToThreshold",
-                evaluationPeriods: 1,
+                evaluationPeriods: WAKE_MINUTES,
                 datapointsToAlarm: 1,
                 treatMissingData: "notBreaching",
                 alarmActions: wakePolicies.map((wake) => wake.arn),

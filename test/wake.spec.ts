@@ -100,7 +100,7 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
                 wake.inputs.threshold,
                 wake.inputs.treatMissingData,
             ],
-            [60, 1, 1, "GreaterThanOrEqualToThreshold", 1, "notBreaching"],
+            [60, 3, 1, "GreaterThanOrEqualToThreshold", 1, "notBreaching"],
         );
         assert.deepEqual(capacitiesSetBy(runtime(), wake), [
             ["durable-code-dev-frontend", 1],
@@ -117,6 +117,32 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
             const policy = ofType(runtime(), TYPES.scalingPolicy).find((candidate) => candidate.state.arn === arn)!;
             const [step] = policy.inputs.stepScalingPolicyConfiguration.stepAdjustments;
             assert.deepEqual([step.metricIntervalLowerBound, step.metricIntervalUpperBound], ["0", undefined]);
+        }
+    });
+
+    it("keeps re-waking for three minutes after a request, outlasting a last sleep action sent before the sleep alarm saw it", async () => {
+        // CloudWatch repeats an Auto Scaling action every minute its alarm stays in ALARM ("Alarm
+        // actions"); the sleep alarm may still be in ALARM, and send 0, in the minute the wake alarm
+        // first sends desiredCount. One request in three one-minute periods keeps the wake alarm in
+        // ALARM for three evaluations, and the sleep alarm, whose window (at least the smallest
+        // idleMinutes allowed) holds that datapoint as long, is OK on each of them after the first.
+        const shortest = await evaluateEnvironment("dev", {
+            base: HTTP_API_BASE,
+            runtime: { ...WAKE, idleMinutes: "5" },
+        });
+        const wake = alarm(shortest.runtime, "durable-code-dev-wake");
+        const sleep = alarm(shortest.runtime, "durable-code-dev-sleep");
+        assert.deepEqual([wake.inputs.evaluationPeriods, wake.inputs.datapointsToAlarm], [3, 1]);
+        assert.ok(
+            sleep.inputs.evaluationPeriods >= wake.inputs.evaluationPeriods,
+            `the sleep alarm's ${sleep.inputs.evaluationPeriods} periods hold every datapoint the wake alarm's ${wake.inputs.evaluationPeriods} do`,
+        );
+        // A repeat in a quiet minute: the step is chosen from the window's busiest minute.
+        for (const arn of wake.inputs.alarmActions) {
+            const policy = ofType(shortest.runtime, TYPES.scalingPolicy).find(
+                (candidate) => candidate.state.arn === arn,
+            )!;
+            assert.equal(policy.inputs.stepScalingPolicyConfiguration.metricAggregationType, "Maximum");
         }
     });
 
