@@ -1,7 +1,7 @@
 import * as aws from "../shared/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RuntimeConfig } from "../shared/config/types";
-import { reviewLabel } from "../shared/stack-name";
+import { reviewHostnames } from "../shared/review";
 
 export interface Hostnames {
     /** Where people open the application: the environment's zone name (dev.example.com) by default. */
@@ -13,14 +13,10 @@ export interface Hostnames {
 }
 
 /**
- * The hostnames in the environment's zone (base's contract `domain`). A review's are `pr-<N>.<zone name>`
- * and `api-pr-<N>.<zone name>`: one label under the zone, so base's `*.<zone name>` certificate covers them.
+ * The hostnames in the environment's zone (base's contract `domain`); a review's are shared/review.ts's.
  */
 export function hostnamesFor(config: RuntimeConfig, zoneName: string): Hostnames {
-    if (config.review !== undefined) {
-        const label = reviewLabel(config.review);
-        return { app: `${label}.${zoneName}`, api: `api-${label}.${zoneName}` };
-    }
+    if (config.review !== undefined) return reviewHostnames(config.review, zoneName);
     const app = config.appHostname ?? zoneName;
     return {
         app,

@@ -1,12 +1,15 @@
 import { ServiceName } from "./services";
-import { reviewLabel } from "./stack-name";
+import { ANY_REVIEW, reviewLabel } from "./stack-name";
 
 /** Who a name or tag is for: the project and environment, e.g. durable-code and dev, and a pull request's review. */
 export interface NameScope {
     readonly project: string;
     readonly env: string;
-    /** A review's pull request number: what runtime creates for it is named `<project>-<env>-pr-<N>...`. */
-    readonly review?: number;
+    /**
+     * A review's pull request number: what runtime creates for it is named `<project>-<env>-pr-<N>...`;
+     * ANY_REVIEW for the patterns that match every review's (`<project>-<env>-pr-*`).
+     */
+    readonly review?: number | typeof ANY_REVIEW;
 }
 
 /**

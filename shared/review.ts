@@ -1,6 +1,6 @@
 import { RuntimeConfig } from "./config/types";
 import { ConfigKey } from "./config/keys";
-import { REVIEW_ENVIRONMENT, stackNameOf } from "./stack-name";
+import { ANY_REVIEW, REVIEW_ENVIRONMENT, reviewLabel, stackNameOf } from "./stack-name";
 
 /**
  * A review: a runtime of its own for one pull request, beside dev's, reading base-dev. It is dev's
@@ -27,6 +27,15 @@ const SETTING_IN_CONFIG: Record<keyof typeof REVIEW_SETTINGS, (config: RuntimeCo
     spot: (config) => config.spot,
     wakeOnRequest: (config) => config.wakeOnRequest !== undefined,
 };
+
+/**
+ * A review's hostnames in dev's zone, `pr-<N>.<zone>` and `api-pr-<N>.<zone>`: one label under the zone,
+ * so base's `*.<zone>` certificate covers them; with ANY_REVIEW, the patterns the review role may write.
+ */
+export function reviewHostnames(pullRequest: number | typeof ANY_REVIEW, zoneName: string) {
+    const label = reviewLabel(pullRequest);
+    return { app: `${label}.${zoneName}`, api: `api-${label}.${zoneName}` };
+}
 
 /** The GitHub environment review.yml's jobs declare: their token's sub is `repo:<owner>/<repo>:environment:review`. */
 export const REVIEW_GITHUB_ENVIRONMENT = "review";

@@ -27,8 +27,11 @@ export function reviewStackName(pullRequest: number): string {
     return `${REVIEW_STACK_PREFIX}${pullRequest}`;
 }
 
-/** Where a review's name shows: `pr-<N>` in its stack, resource names and its Review tag. */
-export function reviewLabel(pullRequest: number): string {
+/** Every review at once, where a name or tag is a pattern: the review role's fence (base/github-access/review-access.ts). */
+export const ANY_REVIEW = "*";
+
+/** Where a review's name shows: `pr-<N>` in its stack, resource names and its Review tag; `pr-*` for any review. */
+export function reviewLabel(pullRequest: number | typeof ANY_REVIEW): string {
     return `pr-${pullRequest}`;
 }
 

@@ -1,4 +1,6 @@
 import { NameScope, physicalName } from "../../shared/naming";
+import { reviewLabel } from "../../shared/stack-name";
+import { REVIEW_TAG_KEY } from "../../shared/tags";
 import { ConditionBlock, Statement } from "./document";
 
 /**
@@ -10,8 +12,10 @@ import { ConditionBlock, Statement } from "./document";
  * - a change or delete only on a resource that carries both (`aws:ResourceTag/...`), which also
  *   covers base's subnets, route tables and security groups runtime uses;
  * - the fence's tags only as part of a create, so no resource can be retagged into this environment;
- *   other tags change on the environment's own resources, never Project or Environment;
+ *   other tags change on the environment's own resources, never a fence tag (Project, Environment, Review);
  * - Describe, List and Get on `*` (lookups, refreshes and waits read everything, change nothing).
+ * A scope with `review` (ANY_REVIEW for the review role, review-access.ts) adds the Review tag to both
+ * conditions and puts `pr-*` in every name the statements hold to.
  *
  * Adding a service is one entry in FENCED_SERVICES, named in the statements of the deploy policy it
  * belongs to (networkFenceStatements, containerFenceStatements or scalingFenceStatements);
@@ -43,7 +47,7 @@ export interface FencedService {
     /**
      * The tagging and untagging actions, allowed on the environment's own resources for any tag but the
      * fence's own: `extraTags` can change on a running resource (runtime-prod is never torn down),
-     * while Project and Environment never do.
+     * while the fence's tags never do.
      */
     readonly tagChange?: readonly string[];
     /** Actions the reference gives no tag key: allowed under the condition they do support; the entry says why that is safe enough. */
@@ -157,30 +161,79 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
 /**
  * Where an action gives the resource's tags but may not require them (AWS fills them in for some
  * requests and not others), a request that does carry another project's or environment's is denied:
- * that never refuses the environment's own, whatever AWS fills in.
+ * that never refuses the environment's own, whatever AWS fills in. The reviews' fence also denies one
+ * that carries the owner tags without a Review tag: dev's runtime's, or base's. With
+ * `aws:RequestTag` among the prefixes, the same holds for the tags a request sets, where the action
+ * may create without them (API Gateway's stages, Application Auto Scaling's targets).
  */
-export function denyOtherOwners(sid: string, actions: readonly string[], scope: NameScope): Statement[] {
-    return Object.entries(fenceTags(scope)).map(([key, value]) => ({
-        Sid: `${sid}Other${key}s`,
-        Effect: "Deny" as const,
+export function denyOtherOwners(
+    sid: string,
+    actions: readonly string[],
+    scope: NameScope,
+    prefixes: readonly TagPrefix[] = ["aws:ResourceTag"],
+): Statement[] {
+    const deny = (what: string, condition: ConditionBlock): Statement => ({
+        Sid: `${sid}${what}`,
+        Effect: "Deny",
         Action: [...actions],
         Resource: "*",
-        Condition: {
-            Null: { [`aws:ResourceTag/${key}`]: "false" },
-            StringNotEquals: { [`aws:ResourceTag/${key}`]: value },
-        },
-    }));
+        Condition: condition,
+    });
+    return prefixes.flatMap((prefix) => {
+        const named = prefix === "aws:ResourceTag" ? "" : "Request";
+        return [
+            ...Object.entries(fenceTags(scope)).map(([key, value]) =>
+                deny(`${named}Other${key}s`, {
+                    Null: { [`${prefix}/${key}`]: "false" },
+                    StringNotEquals: { [`${prefix}/${key}`]: value },
+                }),
+            ),
+            ...(scope.review === undefined
+                ? []
+                : [
+                      deny(`${named}NotReviews`, {
+                          Null: { [`${prefix}/Project`]: "false", [`${prefix}/${REVIEW_TAG_KEY}`]: "true" },
+                      }),
+                  ]),
+        ];
+    });
 }
 
-/** The tags the fence checks: who a resource belongs to. Layer is left out, so runtime can use base's resources. */
-const fenceTags = (scope: NameScope): Record<(typeof FENCE_TAG_KEYS)[number], string> => ({
+type TagPrefix = "aws:RequestTag" | "aws:ResourceTag";
+
+/** The tags that say who owns a resource. Layer is left out, so runtime can use base's resources. */
+const fenceTags = (scope: NameScope): Record<(typeof OWNER_TAG_KEYS)[number], string> => ({
     Project: scope.project,
     Environment: scope.env,
 });
-export const FENCE_TAG_KEYS = ["Project", "Environment"] as const;
+const OWNER_TAG_KEYS = ["Project", "Environment"] as const;
+/** The tags the fence reads, which no tag change outside a create may set or remove: the owner's and the review's. */
+export const FENCE_TAG_KEYS: readonly string[] = [...OWNER_TAG_KEYS, REVIEW_TAG_KEY];
 
-export const tagCondition = (prefix: "aws:RequestTag" | "aws:ResourceTag", scope: NameScope) =>
-    Object.fromEntries(Object.entries(fenceTags(scope)).map(([key, value]) => [`${prefix}/${key}`, value]));
+/**
+ * The request's (a create's) or the resource's tags are the scope's: Project and Environment exactly,
+ * and for reviews a Review tag (`pr-*` for any review, StringLike).
+ */
+export function tagCondition(prefix: TagPrefix, scope: NameScope): ConditionBlock {
+    const owner = Object.fromEntries(
+        Object.entries(fenceTags(scope)).map(([key, value]) => [`${prefix}/${key}`, value]),
+    );
+    return scope.review === undefined
+        ? { StringEquals: owner }
+        : { StringEquals: owner, StringLike: { [`${prefix}/${REVIEW_TAG_KEY}`]: reviewLabel(scope.review) } };
+}
+
+/** Condition blocks merged operator by operator (a key named twice under one operator: the last wins). */
+export function conditions(...blocks: ConditionBlock[]): ConditionBlock {
+    const merged: Record<string, Record<string, string | string[]>> = {};
+    for (const block of blocks)
+        for (const [operator, entries] of Object.entries(block)) merged[operator] = { ...merged[operator], ...entries };
+    return merged;
+}
+
+/** A tag change that neither sets nor removes a fence tag. */
+export const withoutFenceTags = (block: ConditionBlock = {}): ConditionBlock =>
+    conditions(block, { "ForAllValues:StringNotEquals": { "aws:TagKeys": [...FENCE_TAG_KEYS] } });
 
 const sid = (service: string, what: string) =>
     `${service.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase())}${what}`;
@@ -199,27 +252,23 @@ export function serviceStatements(service: string, fenced: FencedService, scope:
                 Condition: condition,
             });
     };
-    add("CreateTagged", fenced.create, { StringEquals: tagCondition("aws:RequestTag", scope) });
-    add("CreateWithinOwn", fenced.createWithin, {
-        StringEquals: { ...tagCondition("aws:RequestTag", scope), ...tagCondition("aws:ResourceTag", scope) },
-    });
-    add("ChangeOwn", fenced.change, { StringEquals: tagCondition("aws:ResourceTag", scope) });
+    add("CreateTagged", fenced.create, tagCondition("aws:RequestTag", scope));
+    add(
+        "CreateWithinOwn",
+        fenced.createWithin,
+        conditions(tagCondition("aws:RequestTag", scope), tagCondition("aws:ResourceTag", scope)),
+    );
+    add("ChangeOwn", fenced.change, tagCondition("aws:ResourceTag", scope));
     const tagging = fenced.tagOnCreate;
     if (tagging) {
         const insideCreate: ConditionBlock = tagging.createActionKey
-            ? {
-                  StringEquals: {
-                      ...tagCondition("aws:RequestTag", scope),
-                      [tagging.createActionKey]: [...(tagging.creates ?? [])],
-                  },
-              }
-            : { StringEquals: tagCondition("aws:RequestTag", scope) };
+            ? conditions(tagCondition("aws:RequestTag", scope), {
+                  StringEquals: { [tagging.createActionKey]: [...(tagging.creates ?? [])] },
+              })
+            : tagCondition("aws:RequestTag", scope);
         add("TagOnCreate", [tagging.action], insideCreate);
     }
-    add("TagOwn", fenced.tagChange, {
-        StringEquals: tagCondition("aws:ResourceTag", scope),
-        "ForAllValues:StringNotEquals": { "aws:TagKeys": [...FENCE_TAG_KEYS] },
-    });
+    add("TagOwn", fenced.tagChange, withoutFenceTags(tagCondition("aws:ResourceTag", scope)));
     if (fenced.untagged) add("Untagged", fenced.untagged.actions, fenced.untagged.condition);
     return statements;
 }
@@ -256,7 +305,7 @@ export function networkFenceStatements(scope: FenceScope): Statement[] {
                 `arn:aws:elasticloadbalancing:*:*:loadbalancer/app/${physicalName(scope)}/*`,
                 `arn:aws:elasticloadbalancing:*:*:loadbalancer/app/${physicalName(scope)}-*/*`,
             ],
-            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
+            Condition: tagCondition("aws:RequestTag", scope),
         },
         // ec2:Get* reads are the lookups' and waits'; these few read what an instance holds (its console,
         // its password): never another project's or environment's.
@@ -295,7 +344,7 @@ export function containerFenceStatements(scope: FenceScope): Statement[] {
             Effect: "Allow",
             Action: ["ecs:CreateCluster"],
             Resource: `arn:aws:ecs:*:*:cluster/${physicalName(scope)}`,
-            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
+            Condition: tagCondition("aws:RequestTag", scope),
         },
         // ECS acts for the caller through its service-linked role: it places a service's tasks in the
         // subnets the request names and registers them with the target group or Cloud Map service the
@@ -310,12 +359,11 @@ export function containerFenceStatements(scope: FenceScope): Statement[] {
             Effect: "Allow",
             Action: ["ecs:CreateService"],
             Resource: `arn:aws:ecs:*:*:service/${physicalName(scope)}/${physicalName(scope)}-*`,
-            Condition: {
-                StringEquals: tagCondition("aws:RequestTag", scope),
+            Condition: conditions(tagCondition("aws:RequestTag", scope), {
                 ArnLike: { "ecs:task-definition": ownTaskDefinitions(scope) },
                 "ForAllValues:StringEquals": { "ecs:subnet": [...scope.subnetIds] },
                 Null: { "ecs:subnet": "false" },
-            },
+            }),
         },
         // The provider's UpdateService names the task definition and the network configuration only
         // when they change (terraform-provider-aws internal/service/ecs/service.go,
@@ -326,11 +374,10 @@ export function containerFenceStatements(scope: FenceScope): Statement[] {
             Effect: "Allow",
             Action: ["ecs:UpdateService"],
             Resource: "*",
-            Condition: {
-                StringEquals: tagCondition("aws:ResourceTag", scope),
+            Condition: conditions(tagCondition("aws:ResourceTag", scope), {
                 ArnLikeIfExists: { "ecs:task-definition": ownTaskDefinitions(scope) },
                 "ForAllValues:StringEquals": { "ecs:subnet": [...scope.subnetIds] },
-            },
+            }),
         },
         // A task definition's ARN names its family: registered only into this environment's families.
         {
@@ -338,7 +385,7 @@ export function containerFenceStatements(scope: FenceScope): Statement[] {
             Effect: "Allow",
             Action: ["ecs:RegisterTaskDefinition"],
             Resource: ownTaskDefinitions(scope),
-            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
+            Condition: tagCondition("aws:RequestTag", scope),
         },
         // DeregisterTaskDefinition has no resource type and no condition key in the Service
         // Authorization Reference: "*" is the only form AWS accepts. A deregistered revision keeps
@@ -370,6 +417,10 @@ export function scalingFenceStatements(scope: NameScope): Statement[] {
     return [
         ...fencedStatements(scope, ["application-autoscaling"]),
         ...denyOtherOwners("ScalingTargets", SCALING_ACTIONS, scope),
+        // Registering may carry the target's tags (the only scaling action whose row lists aws:RequestTag).
+        ...denyOtherOwners("ScalingTargetsCreate", ["application-autoscaling:RegisterScalableTarget"], scope, [
+            "aws:RequestTag",
+        ]),
         // Application Auto Scaling creates the target-tracking alarms itself, untagged, and checks the
         // caller's rights on them: scoped by the name it gives them, TargetTracking-service/<cluster>/...
         {
@@ -392,38 +443,35 @@ export function scalingFenceStatements(scope: NameScope): Statement[] {
             Effect: "Allow",
             Action: ["cloudwatch:PutMetricAlarm"],
             Resource: ownAlarms(scope),
-            Condition: { StringEquals: tagCondition("aws:RequestTag", scope), ...ownActions },
+            Condition: conditions(tagCondition("aws:RequestTag", scope), ownActions),
         },
         {
             Sid: "WakeAlarmsChangeOwn",
             Effect: "Allow",
             Action: ["cloudwatch:PutMetricAlarm"],
             Resource: ownAlarms(scope),
-            Condition: { StringEquals: tagCondition("aws:ResourceTag", scope), ...ownActions },
+            Condition: conditions(tagCondition("aws:ResourceTag", scope), ownActions),
         },
         {
             Sid: "WakeAlarmsDeleteOwn",
             Effect: "Allow",
             Action: ["cloudwatch:DeleteAlarms"],
             Resource: ownAlarms(scope),
-            Condition: { StringEquals: tagCondition("aws:ResourceTag", scope) },
+            Condition: tagCondition("aws:ResourceTag", scope),
         },
         {
             Sid: "WakeAlarmsTagOnCreate",
             Effect: "Allow",
             Action: ["cloudwatch:TagResource"],
             Resource: ownAlarms(scope),
-            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
+            Condition: tagCondition("aws:RequestTag", scope),
         },
         {
             Sid: "WakeAlarmsTagOwn",
             Effect: "Allow",
             Action: ["cloudwatch:TagResource", "cloudwatch:UntagResource"],
             Resource: ownAlarms(scope),
-            Condition: {
-                StringEquals: tagCondition("aws:ResourceTag", scope),
-                "ForAllValues:StringNotEquals": { "aws:TagKeys": [...FENCE_TAG_KEYS] },
-            },
+            Condition: withoutFenceTags(tagCondition("aws:ResourceTag", scope)),
         },
     ];
 }

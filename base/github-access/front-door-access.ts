@@ -1,6 +1,7 @@
 import { NameScope } from "../../shared/naming";
+import { reviewHostnames } from "../../shared/review";
 import { Statement } from "./document";
-import { denyOtherOwners, FENCE_TAG_KEYS, FencedService, serviceStatements, tagCondition } from "./fence";
+import { conditions, denyOtherOwners, FencedService, serviceStatements, tagCondition, withoutFenceTags } from "./fence";
 
 /** What the deploy role needs to know of base's HTTP API front door (front door http-api only). */
 export interface FrontDoorScope {
@@ -22,8 +23,8 @@ export interface FrontDoorScope {
  * carries aws:ResourceTag.
  *
  * Base does not own the Cloud Map services, although they persist as well as base's namespace does:
- * review environments for pull requests will create services of their own in base-dev's namespace,
- * so runtime keeps Cloud Map's writes, fenced by tags.
+ * reviews create services of their own in base-dev's namespace, so runtime keeps Cloud Map's writes,
+ * fenced by tags.
  */
 const CLOUD_MAP: FencedService = {
     read: ["servicediscovery:Get*", "servicediscovery:List*"],
@@ -51,15 +52,17 @@ export const API_GATEWAY_READS = apiGateway(
  * delegated there included (dev.example.com below prod's example.com): names two labels or more below,
  * and the zones of other environments below this one, are denied.
  */
-function customDomainStatements(zone: string, zonesBelow: readonly string[]): Statement[] {
+function customDomainStatements(scope: NameScope, zone: string, zonesBelow: readonly string[]): Statement[] {
     const writes = ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"];
     const withParts = (name: string) => [`/domainnames/${name}`, `/domainnames/${name}/*`];
+    // Reviews' hostnames are pr-<N>.<zone> and api-pr-<N>.<zone> (shared/review.ts): never dev's own.
+    const own = scope.review === undefined ? [zone, `*.${zone}`] : Object.values(reviewHostnames(scope.review, zone));
     return [
         {
             Sid: "OwnCustomDomains",
             Effect: "Allow",
             Action: writes,
-            Resource: apiGateway(...withParts(zone), ...withParts(`*.${zone}`)),
+            Resource: apiGateway(...own.flatMap(withParts)),
         },
         {
             Sid: "NoCustomDomainsOfZonesBelow",
@@ -99,7 +102,7 @@ function apiGatewayStatements(
             Effect: "Allow",
             Action: ["apigateway:POST"],
             Resource: apiGateway("/apis", "/domainnames"),
-            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
+            Condition: tagCondition("aws:RequestTag", scope),
         },
         // Tags go on with the create, only this environment's. TagResource is PUT /tags/<arn> in API
         // Gateway's V1 API and POST /v2/tags/<arn> in V2's, which HTTP APIs and their custom domains use
@@ -109,14 +112,14 @@ function apiGatewayStatements(
             Effect: "Allow",
             Action: ["apigateway:PUT", "apigateway:POST"],
             Resource: apiGateway("/tags/*"),
-            Condition: { StringEquals: tagCondition("aws:RequestTag", scope) },
+            Condition: tagCondition("aws:RequestTag", scope),
         },
         {
             Sid: "ApiGatewayChangeOwnApi",
             Effect: "Allow",
             Action: ["apigateway:PATCH", "apigateway:DELETE"],
             Resource: apiGateway("/apis/*"),
-            Condition: { StringEquals: tagCondition("aws:ResourceTag", scope) },
+            Condition: tagCondition("aws:ResourceTag", scope),
         },
         {
             Sid: "ApiGatewayApiParts",
@@ -124,20 +127,20 @@ function apiGatewayStatements(
             Action: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
             Resource: apiGateway("/apis/*/routes*", "/apis/*/integrations*", "/apis/*/stages*"),
         },
-        ...(zone ? customDomainStatements(zone, zonesBelow) : []),
+        ...(zone ? customDomainStatements(scope, zone, zonesBelow) : []),
         // A change of extraTags on the running API and its custom domains: the provider tags the changed
         // keys (POST /v2/tags/<arn>) and untags the removed ones (DELETE). The reference gives the Tags
         // resource type (/tags/<url-encoded ARN>) no aws:ResourceTag, so nothing can hold this to the
         // environment's own resources: any API Gateway resource's other tags can change (listed in the
-        // docs as outside the fence), never Project or Environment.
+        // docs as outside the fence), never a fence tag (Project, Environment, Review).
         {
             Sid: "ApiGatewayTagChanges",
             Effect: "Allow",
             Action: ["apigateway:POST", "apigateway:DELETE"],
             Resource: apiGateway("/tags/*"),
-            Condition: { "ForAllValues:StringNotEquals": { "aws:TagKeys": [...FENCE_TAG_KEYS] } },
+            Condition: withoutFenceTags(),
         },
-        ...denyOtherOwners("ApiGateway", writes, scope),
+        ...denyOtherOwners("ApiGateway", writes, scope, ["aws:ResourceTag", "aws:RequestTag"]),
         // The stage's access log: API Gateway sets up the delivery to base's log group with the
         // caller's rights (developer guide, "Configure logging for HTTP APIs", permissions to activate
         // logging). These actions have no resource type in the Service Authorization Reference; the
@@ -163,18 +166,29 @@ function apiGatewayStatements(
 export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope): Statement[] {
     return [
         ...apiGatewayStatements(scope, frontDoor.zoneName, frontDoor.zonesBelow),
+        ...cloudMapStatements(scope, frontDoor),
+    ];
+}
+
+/** The HTTP API front door's API Gateway statements alone (the review role keeps them apart from Cloud Map's, for IAM's size quota). */
+export const frontDoorApiStatements = (scope: NameScope, frontDoor: FrontDoorScope): Statement[] =>
+    apiGatewayStatements(scope, frontDoor.zoneName, frontDoor.zonesBelow);
+
+/** Cloud Map's services in base's namespace, and the records their registrations change. */
+export function cloudMapStatements(scope: NameScope, frontDoor: FrontDoorScope): Statement[] {
+    return [
         ...serviceStatements("servicediscovery", CLOUD_MAP, scope),
         // A change of extraTags on a running Cloud Map service: the provider tags the changed keys and
         // untags the removed ones (terraform-provider-aws servicediscovery, @Tags on the service and its
         // generated updateTags). TagResource and UntagResource have no resource type in the Service
         // Authorization Reference, so no resource tag can be required: any Cloud Map resource's other tags
-        // can change (listed in the docs as outside the fence), never Project or Environment.
+        // can change (listed in the docs as outside the fence), never a fence tag (Project, Environment, Review).
         {
             Sid: "CloudMapTagChanges",
             Effect: "Allow",
             Action: ["servicediscovery:TagResource", "servicediscovery:UntagResource"],
             Resource: "*",
-            Condition: { "ForAllValues:StringNotEquals": { "aws:TagKeys": [...FENCE_TAG_KEYS] } },
+            Condition: withoutFenceTags(),
         },
         // A Cloud Map service is created tagged, in this environment's namespace only.
         {
@@ -182,12 +196,9 @@ export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope)
             Effect: "Allow",
             Action: ["servicediscovery:CreateService"],
             Resource: "*",
-            Condition: {
-                StringEquals: {
-                    ...tagCondition("aws:RequestTag", scope),
-                    "servicediscovery:NamespaceArn": frontDoor.namespaceArn,
-                },
-            },
+            Condition: conditions(tagCondition("aws:RequestTag", scope), {
+                StringEquals: { "servicediscovery:NamespaceArn": frontDoor.namespaceArn },
+            }),
         },
         // Deregistering a task (ECS does, and the nightly destroy's forceDestroy does for what is left)
         // changes its records in the namespace's private zone, with the caller's Route 53 rights

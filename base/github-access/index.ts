@@ -22,7 +22,8 @@ import {
     reviewRoleName,
 } from "./policies";
 import { reviewStateStatements } from "./state-access";
-import { document } from "./document";
+import { REVIEW_POLICIES, reviewPolicyName, reviewRolePolicies } from "./review-access";
+import { document, PolicyDocument } from "./document";
 import { REVIEW_GITHUB_ENVIRONMENT } from "../../shared/review";
 import { REVIEW_ENVIRONMENT, REVIEW_STACK_PREFIX } from "../../shared/stack-name";
 
@@ -118,48 +119,26 @@ export class GithubAccess extends pulumi.ComponentResource {
             environmentSubject(settings.repository, config.env),
             `GitHub Actions of ${settings.repository}, environment ${config.env}: teardown, startup, releases`,
         );
-        const deployPolicies = pulumi
-            .all([
-                this.deployRole.arn,
-                this.boundary.arn,
-                args.vpcId,
-                pulumi.all(args.subnetIds),
-                args.zoneId,
-                args.namespaceArn,
-                args.namespaceZoneId,
-            ])
-            .apply(([self, boundary, vpcId, subnetIds, zoneId, namespaceArn, namespaceZoneId]) => {
-                const frontDoor =
+        const scope: pulumi.Output<AccessScope> = pulumi
+            .all([args.vpcId, pulumi.all(args.subnetIds), args.zoneId, args.namespaceArn, args.namespaceZoneId])
+            .apply(([vpcId, subnetIds, zoneId, namespaceArn, namespaceZoneId]) => ({
+                ...state,
+                vpcId,
+                subnetIds,
+                zoneId: zoneId || undefined,
+                frontDoor:
                     config.frontDoor === "http-api"
                         ? { namespaceArn, namespaceZoneId, zoneName: config.zoneName, zonesBelow: zonesBelow(config) }
-                        : undefined;
-                const scope: AccessScope = {
-                    ...state,
-                    vpcId,
-                    subnetIds,
-                    zoneId: zoneId || undefined,
-                    frontDoor,
-                };
-                return deployRolePolicies(scope, { self, boundary });
-            });
-        for (const policy of deployPoliciesFor(config.frontDoor === "http-api")) {
-            const policyName = deployPolicyName(config, policy);
-            const managed = new aws.iam.Policy(
-                `${name}-deploy-${policy}`,
-                {
-                    name: policyName,
-                    description: `The ${config.env} deploy role: ${policy}`,
-                    policy: deployPolicies.apply((documents) => JSON.stringify(documents[policy])),
-                    tags: tagsFor(config, policyName),
-                },
-                child,
-            );
-            new aws.iam.RolePolicyAttachment(
-                `${name}-deploy-${policy}`,
-                { role: this.deployRole.name, policyArn: managed.arn },
-                child,
-            );
-        }
+                        : undefined,
+            }));
+        attachPolicies(this, name, config, "deploy", {
+            role: this.deployRole,
+            documents: pulumi
+                .all([scope, this.deployRole.arn, this.boundary.arn])
+                .apply(([access, self, boundary]) => deployRolePolicies(access, { self, boundary })),
+            policies: deployPoliciesFor(config.frontDoor === "http-api"),
+            nameOf: (policy) => deployPolicyName(config, policy),
+        });
         const previewed = settings.previewEnvironments;
         if (previewed.length > 0) {
             this.previewRole = role(
@@ -175,8 +154,6 @@ export class GithubAccess extends pulumi.ComponentResource {
             );
         }
         if (config.env === REVIEW_ENVIRONMENT) {
-            // The state part of the review role: its rights on the reviews' AWS resources (by the Review
-            // tag and the pr-<N> names) are not granted yet (docs/review-environments.md).
             this.reviewRole = role(
                 "review",
                 reviewRoleName(config),
@@ -191,12 +168,63 @@ export class GithubAccess extends pulumi.ComponentResource {
                 },
                 child,
             );
+            // A review runs with the HTTP API front door only (shared/review.ts): with base-dev's load
+            // balancer the role keeps its state rights and nothing else, and a review is refused.
+            if (config.frontDoor === "http-api") {
+                const reviewRole = this.reviewRole;
+                attachPolicies(this, name, config, "review", {
+                    role: reviewRole,
+                    documents: pulumi
+                        .all([scope, reviewRole.arn, this.boundary.arn])
+                        .apply(([access, self, boundary]) =>
+                            reviewRolePolicies({ ...access, frontDoor: access.frontDoor! }, { self, boundary }),
+                        ),
+                    policies: REVIEW_POLICIES,
+                    nameOf: (policy) => reviewPolicyName(config, policy),
+                });
+            }
         }
         this.registerOutputs({
             deployRoleArn: this.deployRole.arn,
             previewRoleArn: this.previewRole?.arn,
             reviewRoleArn: this.reviewRole?.arn,
         });
+    }
+}
+
+/**
+ * One managed policy per concern, each attached to the role: IAM's quotas leave no room inline
+ * (policies.ts). `names` gives each policy's IAM name; `documents` each one's document.
+ */
+function attachPolicies<P extends string>(
+    parent: pulumi.Resource,
+    name: string,
+    config: BaseConfig,
+    role: "deploy" | "review",
+    policies: {
+        role: aws.iam.Role;
+        documents: pulumi.Output<Partial<Record<P, PolicyDocument>>>;
+        policies: readonly P[];
+        nameOf: (policy: P) => string;
+    },
+): void {
+    for (const policy of policies.policies) {
+        const policyName = policies.nameOf(policy);
+        const managed = new aws.iam.Policy(
+            `${name}-${role}-${policy}`,
+            {
+                name: policyName,
+                description: `The ${config.env} ${role} role: ${policy}`,
+                policy: policies.documents.apply((all) => JSON.stringify(all[policy])),
+                tags: tagsFor(config, policyName),
+            },
+            { parent },
+        );
+        new aws.iam.RolePolicyAttachment(
+            `${name}-${role}-${policy}`,
+            { role: policies.role.name, policyArn: managed.arn },
+            { parent },
+        );
     }
 }
 

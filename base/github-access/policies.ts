@@ -63,7 +63,8 @@ export const reviewRoleName = (scope: NameScope) => physicalName(scope, "github-
  * names of roles and instance profiles must be unique within the account), so no environment can
  * take a name another creates.
  */
-const runtimeRoles = (scope: NameScope) => `arn:aws:iam::*:role${runtimeRolePath(scope)}${physicalName(scope)}-*`;
+export const runtimeRoles = (scope: NameScope) =>
+    `arn:aws:iam::*:role${runtimeRolePath(scope)}${physicalName(scope)}-*`;
 const runtimeInstanceProfiles = (scope: NameScope) =>
     `arn:aws:iam::*:instance-profile${runtimeRolePath(scope)}${physicalName(scope)}-*`;
 
@@ -141,7 +142,7 @@ const BOUNDED_IAM_WRITES = [
 ];
 
 /** IAM writes the deploy role may never make on itself or on the boundary. */
-const SELF_WRITES = [
+export const SELF_WRITES = [
     "iam:PutRolePolicy",
     "iam:AttachRolePolicy",
     "iam:DetachRolePolicy",
@@ -154,7 +155,7 @@ const SELF_WRITES = [
     "iam:TagRole",
     "iam:UntagRole",
 ];
-const POLICY_WRITES = [
+export const POLICY_WRITES = [
     "iam:CreatePolicyVersion",
     "iam:DeletePolicyVersion",
     "iam:SetDefaultPolicyVersion",
@@ -164,7 +165,7 @@ const POLICY_WRITES = [
 ];
 
 /** Reads of what base owns and runtime uses (images, certificates, log groups), and the NAT instance's AMI. */
-function baseReads(scope: NameScope): Statement[] {
+export function baseReads(scope: NameScope): Statement[] {
     return [
         // Only this environment's repositories (`<project>-<env>-<service>`): no other's images.
         {
@@ -217,7 +218,7 @@ function dnsStatements(zoneId: string | undefined): Statement[] {
 }
 
 /** Runtime's roles and instance profile, under runtime's own IAM path: base's roles (at `/`) are out of reach. */
-function runtimeRoleStatements(scope: AccessScope, boundary: string): Statement[] {
+export function runtimeRoleStatements(scope: AccessScope, boundary: string): Statement[] {
     return [
         {
             Sid: "RolesWithinBoundary",
