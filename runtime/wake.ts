@@ -38,8 +38,17 @@ export interface ScalableTarget {
  *   stays in ALARM, and re-wakes, that many minutes after it: the sleep alarm, which left ALARM on the
  *   first evaluation that saw the same datapoint, may have sent one last 0 meanwhile, and is then OK.
  * - Sleep: `idleMinutes` one-minute periods without a request set every service to 0. API Gateway
- *   publishes no datapoint for a minute without requests, so missing data counts as breaching, i.e.
- *   idle; without that the alarm would sit in INSUFFICIENT_DATA and never sleep.
+ *   publishes no datapoint for a minute without requests, and a step policy picks its step from the
+ *   alarm's datapoints: with every one missing there is no value to pick by, and Application Auto
+ *   Scaling refuses the action ("No step adjustment found for metric value []", as reported in
+ *   mapbox/ecs-watchbot#187), so the services would never sleep. The alarm therefore watches
+ *   FILL(requests, 0), a quiet minute as a 0 (metric math, CloudWatch user guide "Using metric math";
+ *   AWS's SDK team recommends FILL for a vended metric with no datapoints, aws/aws-sdk-js-v3#6873).
+ *   Metric-math alarms driving step policies are common practice (EC2 Auto Scaling:
+ *   CMSgov/beneficiary-fhir-data#1943; the CDK sends math expressions to Application Auto Scaling's
+ *   step scaling, aws/aws-cdk#20659) though no AWS page says so for Application Auto Scaling, which
+ *   the first real run confirms. Should FILL still yield nothing, missing data counts as breaching
+ *   (idle), as before, rather than INSUFFICIENT_DATA for ever.
  *
  * One alarm per direction carries every service's policy (an alarm takes up to five actions).
  */
@@ -96,14 +105,14 @@ export class WakeOnRequest extends pulumi.ComponentResource {
             namespace: REQUEST_METRIC.namespace,
             metricName: REQUEST_METRIC.metricName,
             dimensions: { ApiId: apiId },
-            statistic: "Sum",
-            period: PERIOD_SECONDS,
-            threshold: 1,
         };
         this.wakeAlarm = new aws.cloudwatch.MetricAlarm(
             `${name}-wake`,
             {
                 ...requests,
+                statistic: "Sum",
+                period: PERIOD_SECONDS,
+                threshold: 1,
                 name: physicalName(config, "wake"),
                 alarmDescription: `A request reached ${config.stack}'s HTTP API: every service to ${config.desiredCount} task(s)`,
                 comparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -118,7 +127,15 @@ export class WakeOnRequest extends pulumi.ComponentResource {
         this.sleepAlarm = new aws.cloudwatch.MetricAlarm(
             `${name}-sleep`,
             {
-                ...requests,
+                metricQueries: [
+                    {
+                        id: "requests",
+                        metric: { ...requests, stat: "Sum", period: PERIOD_SECONDS },
+                        returnData: false,
+                    },
+                    { id: "requestsOrZero", expression: "FILL(requests, 0)", label: "requests", returnData: true },
+                ],
+                threshold: 1,
                 name: physicalName(config, "sleep"),
                 alarmDescription: `No request reached ${config.stack}'s HTTP API for ${idleMinutes} minutes: every service to 0 tasks`,
                 comparisonOperator: "LessThanThreshold",

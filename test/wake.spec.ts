@@ -146,30 +146,35 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
         }
     });
 
-    it("puts every service to sleep after idleMinutes one-minute periods without a request, counting missing data (no request at all) as idle", () => {
+    it("puts every service to sleep after idleMinutes one-minute periods without a request, a quiet minute counting as 0 requests so the step policy always has a value", () => {
         const sleepOf = (evaluation: Evaluation) => alarm(evaluation, "durable-code-dev-sleep");
         const sleep = sleepOf(runtime());
+        // Every datapoint missing leaves a step policy no value to pick its step by ("No step
+        // adjustment found for metric value []", mapbox/ecs-watchbot#187): the alarm watches the
+        // count with its quiet minutes filled with 0 (FILL, CloudWatch user guide "Using metric math").
         assert.deepEqual(
-            [
-                sleep.inputs.namespace,
-                sleep.inputs.metricName,
-                sleep.inputs.dimensions,
-                sleep.inputs.statistic,
-                sleep.inputs.period,
-                sleep.inputs.comparisonOperator,
-                sleep.inputs.threshold,
-                sleep.inputs.treatMissingData,
-            ],
-            [
-                "AWS/ApiGateway",
-                "Count",
-                { ApiId: single(runtime(), API).id },
-                "Sum",
-                60,
-                "LessThanThreshold",
-                1,
-                "breaching",
-            ],
+            [sleep.inputs.namespace, sleep.inputs.metricName, sleep.inputs.statistic, sleep.inputs.period],
+            [undefined, undefined, undefined, undefined],
+            "a metric-math alarm names its metric only in metricQueries",
+        );
+        assert.deepEqual(sleep.inputs.metricQueries, [
+            {
+                id: "requests",
+                metric: {
+                    namespace: "AWS/ApiGateway",
+                    metricName: "Count",
+                    dimensions: { ApiId: single(runtime(), API).id },
+                    stat: "Sum",
+                    period: 60,
+                },
+                returnData: false,
+            },
+            { id: "requestsOrZero", expression: "FILL(requests, 0)", label: "requests", returnData: true },
+        ]);
+        // Should FILL yield nothing after all, missing data is idle rather than INSUFFICIENT_DATA for ever.
+        assert.deepEqual(
+            [sleep.inputs.comparisonOperator, sleep.inputs.threshold, sleep.inputs.treatMissingData],
+            ["LessThanThreshold", 1, "breaching"],
         );
         assert.deepEqual(
             [runtime(), envs.idle45.runtime].map((evaluation) => [
@@ -264,10 +269,13 @@ describe("wakeOnRequest: priced by hours of use", () => {
             ],
         );
         assert.deepEqual(
-            line(/^alarm$/).map((item) => [item.resource, item.monthly, item.whileUp]),
+            // One alarm metric each: the sleep alarm's FILL expression reads the one Count metric.
+            line(/^alarm$/)
+                .map((item) => [item.resource, item.monthly, item.whileUp])
+                .sort(),
             [
-                ["wake-wake", 0.1, false],
                 ["wake-sleep", 0.1, false],
+                ["wake-wake", 0.1, false],
             ],
         );
     });
