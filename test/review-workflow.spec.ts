@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { parseReviewCommand } from "../commands/review";
+import { evaluate } from "./github-expression";
 
 const WORKFLOW_DIR = join(__dirname, "..", ".github", "workflows");
 const review = parse(readFileSync(join(WORKFLOW_DIR, "review.yml"), "utf8"));
@@ -41,15 +42,41 @@ describe("review.yml", () => {
         }
     });
 
+    /** Whether the review job runs for a pull_request event with this action on a pull request in this state. */
+    const reviewRuns = (action: string, state: "open" | "closed", headRepository = "owner/repo") =>
+        evaluate(review.jobs.review.if, {
+            github: {
+                event_name: "pull_request",
+                repository: "owner/repo",
+                event: { action, pull_request: { state, head: { repo: { full_name: headRepository } } } },
+            },
+        });
+
     it("deploys only pull requests whose head is in this repository: a fork's run has no OIDC token and no secrets", () => {
+        assert.equal(reviewRuns("opened", "open"), true);
+        assert.equal(reviewRuns("opened", "open", "someone/fork"), false);
+        assert.equal(reviewRuns("closed", "closed", "someone/fork"), false);
         assert.equal(
-            review.jobs.review.if,
-            "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
+            evaluate(review.jobs.review.if, {
+                github: { event_name: "schedule", repository: "owner/repo", event: {} },
+            }),
+            false,
         );
         assert.equal(
             review.jobs.sweep.if,
             "github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'",
         );
+    });
+
+    it("leaves a closed pull request alone but for its close: a label added after it would bring the review back, and could cancel a pending close", () => {
+        // GitHub sends labeled for a closed pull request too; a concurrency group holds one pending run
+        // and a newly queued one cancels it ("Control the concurrency of workflows and jobs"), so a
+        // label queued behind a running push would have replaced the close. pull_request.state is
+        // "open" or "closed" in the webhook's pull request object.
+        for (const action of ["opened", "reopened", "synchronize", "labeled"])
+            assert.equal(reviewRuns(action, "open"), true, action);
+        assert.equal(reviewRuns("closed", "closed"), true);
+        assert.equal(reviewRuns("labeled", "closed"), false);
     });
 
     it("both jobs run in the GitHub environment review, with its role, and keep no checkout token", () => {
