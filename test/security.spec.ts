@@ -124,8 +124,8 @@ describe("security", () => {
                 "iam:TagPolicy",
                 "iam:UntagPolicy",
             ];
-            // Dev's front door is the HTTP API: the deploy role has a policy for it beside the other four
-            // (the review role's five are test/review-access.spec.ts's).
+            // Dev's front door is the HTTP API: the deploy role has two policies for it (API Gateway,
+            // Cloud Map) beside the other four (the review role's five are test/review-access.spec.ts's).
             const ownPolicies = ofType(withRoles, "aws:iam/policy:Policy").filter(
                 (policy) => !policy.name.startsWith("github-review-"),
             );
@@ -137,6 +137,7 @@ describe("security", () => {
                     "github-deploy-containers",
                     "github-deploy-scaling",
                     "github-deploy-front-door",
+                    "github-deploy-discovery",
                     "github-deploy-identity",
                 ],
             );
@@ -341,14 +342,14 @@ describe("security", () => {
             assert.deepEqual(priceResources(withRoles.resources, "us-west-2", ENVIRONMENTS.dev.usage).unpriced, []);
             const iam = withRoles.resources.filter((resource) => resource.type.startsWith("aws:iam/"));
             assert.deepEqual(iam.map((resource) => resource.type).sort(), [
-                ...Array(6 + 5).fill("aws:iam/policy:Policy"),
+                ...Array(7 + 5).fill("aws:iam/policy:Policy"),
                 "aws:iam/role:Role",
                 "aws:iam/role:Role",
                 "aws:iam/role:Role",
                 "aws:iam/rolePolicy:RolePolicy",
                 "aws:iam/rolePolicy:RolePolicy",
-                // The deploy role's five managed policies and the review role's five.
-                ...Array(5 + 5).fill("aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
+                // The deploy role's six managed policies and the review role's five.
+                ...Array(6 + 5).fill("aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
             ]);
             assert.deepEqual(priceResources(iam, "us-west-2", ENVIRONMENTS.dev.usage), { items: [], unpriced: [] });
         });

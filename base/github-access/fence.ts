@@ -161,15 +161,16 @@ export const FENCED_SERVICES: Readonly<Record<string, FencedService>> = {
 /**
  * Where an action gives the resource's tags but may not require them (AWS fills them in for some
  * requests and not others), a request that does carry another project's or environment's is denied:
- * that never refuses the environment's own, whatever AWS fills in. The reviews' fence also denies one
- * that carries the owner tags without a Review tag: dev's runtime's, or base's. With
+ * that never refuses the environment's own, whatever AWS fills in. So is one that carries a Review tag
+ * (a review's resource) for the environment's own runtime, and for the reviews one that carries the
+ * owner tags without a Review tag (dev's runtime's, or base's). With
  * `aws:RequestTag` among the prefixes, the same holds for the tags a request sets, where the action
  * may create without them (API Gateway's stages, Application Auto Scaling's targets).
  */
 export function denyOtherOwners(
     sid: string,
     actions: readonly string[],
-    scope: NameScope,
+    scope: FenceOwner,
     prefixes: readonly TagPrefix[] = ["aws:ResourceTag"],
 ): Statement[] {
     const deny = (what: string, condition: ConditionBlock): Statement => ({
@@ -188,18 +189,29 @@ export function denyOtherOwners(
                     StringNotEquals: { [`${prefix}/${key}`]: value },
                 }),
             ),
-            ...(scope.review === undefined
-                ? []
-                : [
+            ...(scope.review !== undefined
+                ? [
                       deny(`${named}NotReviews`, {
                           Null: { [`${prefix}/Project`]: "false", [`${prefix}/${REVIEW_TAG_KEY}`]: "true" },
                       }),
-                  ]),
+                  ]
+                : scope.besideReviews
+                  ? [deny(`${named}Reviews`, { Null: { [`${prefix}/${REVIEW_TAG_KEY}`]: "false" } })]
+                  : []),
         ];
     });
 }
 
 type TagPrefix = "aws:RequestTag" | "aws:ResourceTag";
+
+/**
+ * Whose resources a fence's statements hold to: an environment's runtime, or its reviews (`review`).
+ * `besideReviews`: the runtime reviews run beside (dev's), to which nothing tagged Review belongs;
+ * only the statements of what reviews also create need it (not EC2's or load balancing's).
+ */
+export interface FenceOwner extends NameScope {
+    readonly besideReviews?: boolean;
+}
 
 /** The tags that say who owns a resource. Layer is left out, so runtime can use base's resources. */
 const fenceTags = (scope: NameScope): Record<(typeof OWNER_TAG_KEYS)[number], string> => ({
@@ -212,15 +224,16 @@ export const FENCE_TAG_KEYS: readonly string[] = [...OWNER_TAG_KEYS, REVIEW_TAG_
 
 /**
  * The request's (a create's) or the resource's tags are the scope's: Project and Environment exactly,
- * and for reviews a Review tag (`pr-*` for any review, StringLike).
+ * and a Review tag for reviews (`pr-*` for any review, StringLike), none for the runtime the reviews run
+ * beside, so dev's deploy role changes no review's resource and creates nothing tagged as one.
  */
-export function tagCondition(prefix: TagPrefix, scope: NameScope): ConditionBlock {
+export function tagCondition(prefix: TagPrefix, scope: FenceOwner): ConditionBlock {
     const owner = Object.fromEntries(
         Object.entries(fenceTags(scope)).map(([key, value]) => [`${prefix}/${key}`, value]),
     );
-    return scope.review === undefined
-        ? { StringEquals: owner }
-        : { StringEquals: owner, StringLike: { [`${prefix}/${REVIEW_TAG_KEY}`]: reviewLabel(scope.review) } };
+    const review = `${prefix}/${REVIEW_TAG_KEY}`;
+    if (scope.review !== undefined) return { StringEquals: owner, StringLike: { [review]: reviewLabel(scope.review) } };
+    return scope.besideReviews ? { StringEquals: owner, Null: { [review]: "true" } } : { StringEquals: owner };
 }
 
 /** Condition blocks merged operator by operator (a key named twice under one operator: the last wins). */
@@ -238,7 +251,7 @@ export const withoutFenceTags = (block: ConditionBlock = {}): ConditionBlock =>
 const sid = (service: string, what: string) =>
     `${service.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase())}${what}`;
 
-export function serviceStatements(service: string, fenced: FencedService, scope: NameScope): Statement[] {
+export function serviceStatements(service: string, fenced: FencedService, scope: FenceOwner): Statement[] {
     const statements: Statement[] = [
         { Sid: sid(service, "Read"), Effect: "Allow", Action: [...fenced.read], Resource: "*" },
     ];
@@ -274,7 +287,7 @@ export function serviceStatements(service: string, fenced: FencedService, scope:
 }
 
 /** What the deploy role needs beyond the table: resources a create uses that carry no fence tags. */
-export interface FenceScope extends NameScope {
+export interface FenceScope extends FenceOwner {
     /** Base's VPC: the NAT instance's network interface is created untagged, inside it. */
     readonly vpcId: string;
     /** Base's subnets, public and private: the only ones runtime's tasks may run in. */
@@ -284,7 +297,7 @@ export interface FenceScope extends NameScope {
 /** Every revision of this environment's task definition families, `<project>-<env>-<service>:<revision>`. */
 const ownTaskDefinitions = (scope: NameScope) => `arn:aws:ecs:*:*:task-definition/${physicalName(scope)}-*`;
 
-const fencedStatements = (scope: NameScope, services: readonly string[]) =>
+const fencedStatements = (scope: FenceOwner, services: readonly string[]) =>
     services.flatMap((service) => serviceStatements(service, FENCED_SERVICES[service], scope));
 
 /**
@@ -411,7 +424,7 @@ const ownScalingPolicies = (scope: NameScope) =>
     `arn:aws:autoscaling:*:*:scalingPolicy:*:resource/ecs/service/${physicalName(scope)}/*`;
 
 /** The fence's statements for one environment's services' scaling: scalable targets, policies and their alarms. */
-export function scalingFenceStatements(scope: NameScope): Statement[] {
+export function scalingFenceStatements(scope: FenceOwner): Statement[] {
     // An alarm acts on what its actions name (cloudwatch:AlarmActions, a list): only this environment's scaling policies.
     const ownActions = { "ForAllValues:ArnLike": { "cloudwatch:AlarmActions": ownScalingPolicies(scope) } };
     return [

@@ -1,7 +1,15 @@
-import { NameScope } from "../../shared/naming";
 import { reviewHostnames } from "../../shared/review";
+import { ANY_REVIEW } from "../../shared/stack-name";
 import { Statement } from "./document";
-import { conditions, denyOtherOwners, FencedService, serviceStatements, tagCondition, withoutFenceTags } from "./fence";
+import {
+    conditions,
+    denyOtherOwners,
+    FencedService,
+    FenceOwner,
+    serviceStatements,
+    tagCondition,
+    withoutFenceTags,
+} from "./fence";
 
 /** What the deploy role needs to know of base's HTTP API front door (front door http-api only). */
 export interface FrontDoorScope {
@@ -52,11 +60,14 @@ export const API_GATEWAY_READS = apiGateway(
  * delegated there included (dev.example.com below prod's example.com): names two labels or more below,
  * and the zones of other environments below this one, are denied.
  */
-function customDomainStatements(scope: NameScope, zone: string, zonesBelow: readonly string[]): Statement[] {
+function customDomainStatements(scope: FenceOwner, zone: string, zonesBelow: readonly string[]): Statement[] {
     const writes = ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"];
     const withParts = (name: string) => [`/domainnames/${name}`, `/domainnames/${name}/*`];
-    // Reviews' hostnames are pr-<N>.<zone> and api-pr-<N>.<zone> (shared/review.ts): never dev's own.
-    const own = scope.review === undefined ? [zone, `*.${zone}`] : Object.values(reviewHostnames(scope.review, zone));
+    // Reviews' hostnames are pr-<N>.<zone> and api-pr-<N>.<zone> (shared/review.ts): never dev's own,
+    // and dev's runtime never theirs.
+    const reviews = Object.values(reviewHostnames(ANY_REVIEW, zone));
+    const own = scope.review === undefined ? [zone, `*.${zone}`] : reviews;
+    const others = scope.besideReviews ? reviews : [];
     return [
         {
             Sid: "OwnCustomDomains",
@@ -68,7 +79,7 @@ function customDomainStatements(scope: NameScope, zone: string, zonesBelow: read
             Sid: "NoCustomDomainsOfZonesBelow",
             Effect: "Deny",
             Action: writes,
-            Resource: apiGateway(...[`*.*.${zone}`, ...zonesBelow].flatMap(withParts)),
+            Resource: apiGateway(...[`*.*.${zone}`, ...zonesBelow, ...others].flatMap(withParts)),
         },
     ];
 }
@@ -85,7 +96,7 @@ function customDomainStatements(scope: NameScope, zone: string, zonesBelow: read
  * REST API or usage plan).
  */
 function apiGatewayStatements(
-    scope: NameScope,
+    scope: FenceOwner,
     zone: string | undefined,
     zonesBelow: readonly string[] = [],
 ): Statement[] {
@@ -163,7 +174,7 @@ function apiGatewayStatements(
 }
 
 /** API Gateway and Cloud Map for the HTTP API front door; each statement says what it fences and what stays open. */
-export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope): Statement[] {
+export function frontDoorStatements(scope: FenceOwner, frontDoor: FrontDoorScope): Statement[] {
     return [
         ...apiGatewayStatements(scope, frontDoor.zoneName, frontDoor.zonesBelow),
         ...cloudMapStatements(scope, frontDoor),
@@ -171,11 +182,11 @@ export function frontDoorStatements(scope: NameScope, frontDoor: FrontDoorScope)
 }
 
 /** The HTTP API front door's API Gateway statements alone (the review role keeps them apart from Cloud Map's, for IAM's size quota). */
-export const frontDoorApiStatements = (scope: NameScope, frontDoor: FrontDoorScope): Statement[] =>
+export const frontDoorApiStatements = (scope: FenceOwner, frontDoor: FrontDoorScope): Statement[] =>
     apiGatewayStatements(scope, frontDoor.zoneName, frontDoor.zonesBelow);
 
 /** Cloud Map's services in base's namespace, and the records their registrations change. */
-export function cloudMapStatements(scope: NameScope, frontDoor: FrontDoorScope): Statement[] {
+export function cloudMapStatements(scope: FenceOwner, frontDoor: FrontDoorScope): Statement[] {
     return [
         ...serviceStatements("servicediscovery", CLOUD_MAP, scope),
         // A change of extraTags on a running Cloud Map service: the provider tags the changed keys and

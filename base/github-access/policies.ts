@@ -1,7 +1,9 @@
 import { boundaryName, NameScope, physicalName, runtimeRolePath } from "../../shared/naming";
 import { document, PolicyDocument, Statement } from "./document";
+import { reviewHostnames } from "../../shared/review";
+import { ANY_REVIEW, REVIEW_ENVIRONMENT } from "../../shared/stack-name";
 import { containerFenceStatements, networkFenceStatements, scalingFenceStatements } from "./fence";
-import { API_GATEWAY_READS, FrontDoorScope, frontDoorStatements } from "./front-door-access";
+import { API_GATEWAY_READS, cloudMapStatements, frontDoorApiStatements, FrontDoorScope } from "./front-door-access";
 import { deployStateStatements, previewStateStatements, StateScope } from "./state-access";
 
 export { boundaryName };
@@ -217,6 +219,31 @@ function dnsStatements(zoneId: string | undefined): Statement[] {
         : [read];
 }
 
+/**
+ * In the environment reviews run beside, none of their records: Route 53 compares the change
+ * batch's record names (route53:ChangeResourceRecordSetsNormalizedRecordNames, lower case without the
+ * trailing dot; Route 53 developer guide, "Using IAM policy conditions for fine-grained access control").
+ */
+function reviewRecordsDenied(scope: AccessScope): Statement[] {
+    const zoneName = scope.frontDoor?.zoneName;
+    if (scope.env !== REVIEW_ENVIRONMENT || !scope.zoneId || !zoneName) return [];
+    return [
+        {
+            Sid: "NoReviewRecords",
+            Effect: "Deny",
+            Action: ["route53:ChangeResourceRecordSets"],
+            Resource: `arn:aws:route53:::hostedzone/${scope.zoneId}`,
+            Condition: {
+                "ForAnyValue:StringLike": {
+                    "route53:ChangeResourceRecordSetsNormalizedRecordNames": Object.values(
+                        reviewHostnames(ANY_REVIEW, zoneName),
+                    ),
+                },
+            },
+        },
+    ];
+}
+
 /** Runtime's roles and instance profile, under runtime's own IAM path: base's roles (at `/`) are out of reach. */
 export function runtimeRoleStatements(scope: AccessScope, boundary: string): Statement[] {
     return [
@@ -292,12 +319,15 @@ export function runtimeRoleStatements(scope: AccessScope, boundary: string): Sta
  * whitespace not counted, with ten managed policies attached to a role (IAM User Guide, "IAM and AWS
  * STS quotas"). test/policy-size.spec.ts measures every configuration against those quotas.
  */
-export const DEPLOY_POLICIES = ["network", "containers", "scaling", "front-door", "identity"] as const;
+export const DEPLOY_POLICIES = ["network", "containers", "scaling", "front-door", "discovery", "identity"] as const;
 export type DeployPolicy = (typeof DEPLOY_POLICIES)[number];
 
-/** The deploy policies an environment has: front-door only with `frontDoor: http-api`. */
+/** Policies of the HTTP API front door: API Gateway's, and Cloud Map's apart from them. */
+const FRONT_DOOR_POLICIES: readonly DeployPolicy[] = ["front-door", "discovery"];
+
+/** The deploy policies an environment has: front-door and discovery only with `frontDoor: http-api`. */
 export const deployPoliciesFor = (frontDoor: boolean): DeployPolicy[] =>
-    DEPLOY_POLICIES.filter((policy) => frontDoor || policy !== "front-door");
+    DEPLOY_POLICIES.filter((policy) => frontDoor || !FRONT_DOOR_POLICIES.includes(policy));
 
 export const deployPolicyName = (scope: NameScope, policy: DeployPolicy) => `${deployRoleName(scope)}-${policy}`;
 
@@ -314,13 +344,22 @@ export function deployRolePolicies(
     arns: { readonly self: string; readonly boundary: string },
 ): Partial<Record<DeployPolicy, PolicyDocument>> {
     const { self, boundary } = arns;
+    // Reviews run beside dev's runtime and create what it creates but its network: nothing tagged
+    // Review is the deploy role's there.
+    const owner = { ...scope, besideReviews: scope.env === REVIEW_ENVIRONMENT };
     return {
         network: document(networkFenceStatements(scope)),
-        containers: document(containerFenceStatements(scope)),
-        scaling: document(scalingFenceStatements(scope)),
-        ...(scope.frontDoor ? { "front-door": document(frontDoorStatements(scope, scope.frontDoor)) } : {}),
+        containers: document(containerFenceStatements(owner)),
+        scaling: document(scalingFenceStatements(owner)),
+        ...(scope.frontDoor
+            ? {
+                  "front-door": document(frontDoorApiStatements(owner, scope.frontDoor)),
+                  discovery: document(cloudMapStatements(owner, scope.frontDoor)),
+              }
+            : {}),
         identity: document([
             ...dnsStatements(scope.zoneId),
+            ...reviewRecordsDenied(scope),
             ...baseReads(scope),
             ...runtimeRoleStatements(scope, boundary),
             ...deployStateStatements(scope),

@@ -30,7 +30,7 @@ export interface ReviewAccessScope extends AccessScope {
     readonly frontDoor: FrontDoorScope;
 }
 
-/** As the deploy role's (policies.ts), but the front door's API Gateway and Cloud Map apart: with the Review tag they exceed one policy's quota. */
+/** As the deploy role's (policies.ts), without its network. */
 export const REVIEW_POLICIES = ["containers", "scaling", "front-door", "discovery", "identity"] as const;
 export type ReviewPolicy = (typeof REVIEW_POLICIES)[number];
 
