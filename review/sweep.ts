@@ -1,6 +1,6 @@
 import { OpsError } from "../cli/errors";
 import { reviewLabel } from "../shared/stack-name";
-import { GitHubAccess, pullRequestState } from "./github";
+import { GitHubAccess, repositoryPullRequests } from "./github";
 import { ReviewDeps, reviewDown } from "./review";
 
 /** How long a review may go without an update before the sweep removes it, unless told otherwise. */
@@ -23,8 +23,9 @@ export async function sweep(
 ): Promise<Swept[]> {
     const swept: Swept[] = [];
     const failed: string[] = [];
+    const pullRequestState = await repositoryPullRequests(deps.github);
     for (const review of await deps.store.list()) {
-        const state = await pullRequestState(deps.github, review.pullRequest);
+        const state = await pullRequestState(review.pullRequest);
         const idleDays = (options.now.getTime() - review.updated.getTime()) / 86_400_000;
         const why =
             state === "closed"

@@ -156,7 +156,10 @@ describe("npm run review", () => {
     }
 
     describe("--sweep", () => {
-        /** GitHub's REST API as "Get a pull request" answers it: the pull request's state, or 404. */
+        /**
+         * GitHub's REST API as "Get a repository" and "Get a pull request" answer them: the repository
+         * acme/infra, a pull request's state, or 404 for a repository or pull request it does not know.
+         */
         let github: Server;
         let requests: IncomingMessage[];
         const states: Record<string, string> = { "12": "closed", "13": "open", "14": "open" };
@@ -165,6 +168,11 @@ describe("npm run review", () => {
         before(async () => {
             github = createServer((request, response) => {
                 requests.push(request);
+                if (request.url === "/repos/acme/infra") {
+                    response.writeHead(200, { "content-type": "application/json" });
+                    response.end(JSON.stringify({ full_name: "acme/infra" }));
+                    return;
+                }
                 const match = /^\/repos\/acme\/infra\/pulls\/(\d+)$/.exec(request.url ?? "");
                 const state = match ? states[match[1]] : undefined;
                 response.writeHead(state ? 200 : 404, { "content-type": "application/json" });
@@ -205,7 +213,10 @@ describe("npm run review", () => {
             assert.deepEqual(devRuntimeCommands(), []);
             assert.deepEqual(
                 requests.map((request) => [request.method, request.url, request.headers.authorization]),
-                [12, 13, 14, 15].map((pr) => ["GET", `/repos/acme/infra/pulls/${pr}`, "Bearer ghs_test"]),
+                [
+                    ["GET", "/repos/acme/infra", "Bearer ghs_test"],
+                    ...[12, 13, 14, 15].map((pr) => ["GET", `/repos/acme/infra/pulls/${pr}`, "Bearer ghs_test"]),
+                ],
             );
             assert.deepEqual(
                 lines.filter((line) => /^(pr-|sweep)/.test(line)),
@@ -215,6 +226,23 @@ describe("npm run review", () => {
                     "pr-15: no such pull request; removing runtime-dev-pr-15",
                     "sweep: removed runtime-dev-pr-12, runtime-dev-pr-14, runtime-dev-pr-15",
                 ],
+            );
+        });
+
+        it("removes nothing when GitHub does not know the repository, where every pull request would answer 404", async () => {
+            for (const pr of [12, 13]) await run("--pr", String(pr));
+            env.GITHUB_REPOSITORY = "acme/infrs";
+            await assert.rejects(sweep(), (error: Error) => {
+                assert.match(
+                    error.message,
+                    /^GitHub knows no repository acme\/infrs at http:\/\/127\.0\.0\.1:\d+ \(404 to GET .*\/repos\/acme\/infrs\), or the token cannot see it; nothing was removed: set GITHUB_REPOSITORY/,
+                );
+                return true;
+            });
+            assert.deepEqual(stacksInBackend(), ["base-dev", "runtime-dev", "runtime-dev-pr-12", "runtime-dev-pr-13"]);
+            assert.deepEqual(
+                requests.map((request) => request.url),
+                ["/repos/acme/infrs"],
             );
         });
 
