@@ -561,6 +561,18 @@ describe("the review role (base-dev): its rights on AWS resources, the deploy ro
             ofAReview.filter((request) => decision(deploy, resolved(request)) === "allowed"),
             [],
         );
+        assert.equal(
+            decision(
+                deploy,
+                resolved(
+                    ask("iam:CreateRole", role(`durable-code/dev/runtime/${CLUSTER}-execution`), {
+                        "iam:PermissionsBoundary": "BOUNDARY",
+                    }),
+                ),
+            ),
+            "denied",
+            "a review's role name, on runtime's path",
+        );
         const devOwn = ofAReview.map(ofDevRuntime);
         assert.deepEqual(
             devOwn.filter((request) => decision(deploy, resolved(request)) !== "allowed"),

@@ -220,14 +220,24 @@ function dnsStatements(zoneId: string | undefined): Statement[] {
 }
 
 /**
- * In the environment reviews run beside, none of their records: Route 53 compares the change
- * batch's record names (route53:ChangeResourceRecordSetsNormalizedRecordNames, lower case without the
- * trailing dot; Route 53 developer guide, "Using IAM policy conditions for fine-grained access control").
+ * In the environment reviews run beside: none of their role names, which runtime's path would take
+ * from them (role names are the account's whatever the path; `<project>-<env>-*` covers
+ * `<project>-<env>-pr-*`), and none of their records: Route 53 compares the change batch's record names
+ * (route53:ChangeResourceRecordSetsNormalizedRecordNames, lower case without the trailing dot; Route 53
+ * developer guide, "Using IAM policy conditions for fine-grained access control").
  */
-function reviewRecordsDenied(scope: AccessScope): Statement[] {
+function reviewsApart(scope: AccessScope): Statement[] {
+    if (scope.env !== REVIEW_ENVIRONMENT) return [];
+    const roleNames: Statement = {
+        Sid: "NoReviewRoleNames",
+        Effect: "Deny",
+        Action: ["iam:CreateRole"],
+        Resource: `arn:aws:iam::*:role/*/${physicalName({ ...scope, review: ANY_REVIEW })}-*`,
+    };
     const zoneName = scope.frontDoor?.zoneName;
-    if (scope.env !== REVIEW_ENVIRONMENT || !scope.zoneId || !zoneName) return [];
+    if (!scope.zoneId || !zoneName) return [roleNames];
     return [
+        roleNames,
         {
             Sid: "NoReviewRecords",
             Effect: "Deny",
@@ -359,7 +369,7 @@ export function deployRolePolicies(
             : {}),
         identity: document([
             ...dnsStatements(scope.zoneId),
-            ...reviewRecordsDenied(scope),
+            ...reviewsApart(scope),
             ...baseReads(scope),
             ...runtimeRoleStatements(scope, boundary),
             ...deployStateStatements(scope),

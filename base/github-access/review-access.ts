@@ -1,4 +1,4 @@
-import { NameScope, physicalName } from "../../shared/naming";
+import { NameScope } from "../../shared/naming";
 import { reviewHostnames } from "../../shared/review";
 import { ANY_REVIEW } from "../../shared/stack-name";
 import { document, PolicyDocument, Statement } from "./document";
@@ -105,6 +105,3 @@ export function reviewRolePolicies(
         ]),
     };
 }
-
-/** The prefix every review's names start with, as the fence writes it: `<project>-<env>-pr-*`. */
-export const reviewNamePattern = (scope: NameScope) => physicalName(reviews(scope));
