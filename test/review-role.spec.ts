@@ -21,7 +21,7 @@ const withRoles = (env: string) =>
         fakeCloud(),
     );
 
-describe("the review role (base-dev): its trust and its state, what is built of it so far", () => {
+describe("the review role (base-dev): its trust and its state (its AWS rights: review-access.spec.ts)", () => {
     let base: Evaluation;
     before(async () => {
         base = await withRoles("dev");
