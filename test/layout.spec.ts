@@ -1,10 +1,12 @@
 import { strict as assert } from "assert";
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
+import * as ts from "typescript";
 
 /**
- * The layout, read from the imports: commands on top, one room per job, plumbing at the bottom.
- * Tests are left out: they stand beside the product, not in it.
+ * The layout, read from the imports: commands on top, one room per job, plumbing at the bottom; and
+ * functions short enough to change safely. Tests are left out: they stand beside the product, not in it.
  */
 const ROOT = join(__dirname, "..");
 const SKIP = new Set(["node_modules", "test", "bin", ".git", ".github", ".stryker-tmp", "reports"]);
@@ -53,6 +55,49 @@ function codeLines(file: string): number {
     return readFileSync(join(ROOT, file), "utf8")
         .split("\n")
         .filter((line) => line.trim() !== "" && !/^\s*(\/\/|\/\*|\*)/.test(line)).length;
+}
+
+/** The longest a function outside the tests may be (issue 36): longer, and it does more than one thing. */
+const MAX_FUNCTION_LINES = 125;
+
+/** Every TypeScript file git tracks outside test/, scripts and commands included. */
+function trackedSourceFiles(): string[] {
+    return execFileSync("git", ["ls-files", "-z", "--", "*.ts"], { cwd: ROOT, encoding: "utf8" })
+        .split("\0")
+        .filter((file) => file !== "" && !file.startsWith("test/"));
+}
+
+interface FunctionSpan {
+    readonly name: string;
+    readonly line: number;
+    readonly lines: number;
+}
+
+/**
+ * Every function with a body in `text` (declarations, methods, constructors, accessors, function
+ * expressions and arrows, nested ones too): its name (an arrow's is its variable's), first line, and lines from its first token
+ * (after any doc comment) to its last, as TypeScript's parser sees them.
+ */
+function functionSpans(file: string, text: string): FunctionSpan[] {
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const lineOf = (position: number) => source.getLineAndCharacterOfPosition(position).line + 1;
+    const spans: FunctionSpan[] = [];
+    const visit = (node: ts.Node) => {
+        if (ts.isFunctionLike(node) && "body" in node && node.body) {
+            const line = lineOf(node.getStart(source));
+            spans.push({ name: nameOf(node, source), line, lines: lineOf(node.getEnd()) - line + 1 });
+        }
+        ts.forEachChild(node, visit);
+    };
+    visit(source);
+    return spans;
+}
+
+/** A function's name as a reader looks for it: its own, its variable's (an arrow's), or `constructor`. */
+function nameOf(node: ts.SignatureDeclaration, source: ts.SourceFile): string {
+    if (ts.isConstructorDeclaration(node)) return "constructor";
+    const name = node.name ?? (ts.isVariableDeclaration(node.parent) ? node.parent.name : undefined);
+    return name ? name.getText(source) : "(anonymous)";
 }
 
 describe("layout", () => {
@@ -108,5 +153,37 @@ describe("layout", () => {
             .filter(([, lines]) => lines > total / 4)
             .map(([folder, lines]) => `${folder}: ${lines} of ${total}`);
         assert.deepEqual(heavy, []);
+    });
+
+    it(`no function outside test/ is over ${MAX_FUNCTION_LINES} lines (split it by concern, or make it a table)`, () => {
+        const long = trackedSourceFiles().flatMap((file) =>
+            functionSpans(file, readFileSync(join(ROOT, file), "utf8"))
+                .filter((span) => span.lines > MAX_FUNCTION_LINES)
+                .map((span) => `${file}:${span.line}: ${span.name} is ${span.lines} lines`),
+        );
+        assert.deepEqual(long, []);
+    });
+
+    it("a function's length runs from its first line to its last, nested functions and constructors counted", () => {
+        const text = [
+            "/** A doc comment, not counted. */",
+            "export function outer() {",
+            "    const one = 1;",
+            "    const inner = () => {",
+            "        return one;",
+            "    };",
+            "    return inner;",
+            "}",
+            "class Holder {",
+            "    constructor() {",
+            "        this.toString();",
+            "    }",
+            "}",
+        ].join("\n");
+        assert.deepEqual(functionSpans("example.ts", text), [
+            { name: "outer", line: 2, lines: 7 },
+            { name: "inner", line: 4, lines: 3 },
+            { name: "constructor", line: 10, lines: 3 },
+        ]);
     });
 });
