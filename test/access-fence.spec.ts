@@ -4,14 +4,14 @@ import { evaluateStack, Evaluation } from "../offline/engine";
 import { evaluateEnvironment, stackConfig } from "../offline/evaluate";
 import { loadConfig } from "../shared/config/load";
 import { parseStackName } from "../shared/stack-name";
-import { deployStatementsOf, everythingOn, SECRETS_KEY, STATE_BUCKET } from "./access-setup";
+import { deployStatementsOf, everythingOn, SECRETS_KEY, STATE_BUCKET } from "./iam/access-setup";
 import { ofType, single, TYPES } from "./helpers";
-import { catalogProblems, requestProblems } from "./iam-catalog";
-import { decision, Request } from "./iam-evaluator";
+import { catalogProblems, requestProblems } from "./iam/catalog";
+import { decision, Request } from "./iam/evaluator";
 
 /**
  * Each environment's access reaches its own environment only: the questions of issue 19 put to IAM's
- * evaluation logic (test/iam-evaluator.ts) for dev's deploy role and the pull-request preview role.
+ * evaluation logic (test/iam/evaluator.ts) for dev's deploy role and the pull-request preview role.
  */
 const ACCOUNT = "123456789012";
 const ec2 = (what: string) => `arn:aws:ec2:us-west-2:${ACCOUNT}:${what}`;

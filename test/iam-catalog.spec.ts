@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { tlsOnlyPolicy } from "../bootstrap/bucket-settings";
 import { Evaluation } from "../offline/engine";
-import { everythingOn } from "./access-setup";
-import { catalogProblems, requestProblems } from "./iam-catalog";
+import { everythingOn } from "./iam/access-setup";
+import { catalogProblems, requestProblems } from "./iam/catalog";
 import { TYPES } from "./helpers";
 
 /** GitHub's OIDC claims in the roles' trust (IAM user guide, "Available keys for AWS web identity federation"). */

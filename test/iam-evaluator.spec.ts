@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { decision } from "./iam-evaluator";
+import { decision } from "./iam/evaluator";
 
 /** The evaluator's reading of IAM's condition operators (IAM User Guide, "Condition operators"). */
 describe("the IAM evaluator's conditions", () => {
@@ -52,7 +52,7 @@ describe("the IAM evaluator's conditions", () => {
     }
 });
 
-/** test/iam-evaluator.ts answers only for what it evaluates, and refuses the rest. */
+/** test/iam/evaluator.ts answers only for what it evaluates, and refuses the rest. */
 describe("the IAM evaluator the tests use", () => {
     const request = { action: "s3:GetObject", resource: "arn:aws:s3:::state/alice/stack.json" };
     const allow = { Effect: "Allow" as const, Action: "s3:GetObject", Resource: "arn:aws:s3:::state/*" };

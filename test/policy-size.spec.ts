@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { DeclaredResource, Evaluation } from "../offline/engine";
 import { evaluateBase, evaluateRuntime } from "../offline/evaluate";
 import { egressModesFor, ENVIRONMENT_NAMES, frontDoorsFor } from "../shared/environments";
-import { SECRETS_KEY, STATE_BUCKET } from "./access-setup";
+import { SECRETS_KEY, STATE_BUCKET } from "./iam/access-setup";
 import { ofType, TYPES } from "./helpers";
 
 /**

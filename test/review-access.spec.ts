@@ -4,14 +4,14 @@ import { evaluateStack, Evaluation } from "../offline/engine";
 import { evaluateReview, evaluateRuntime, stackConfig } from "../offline/evaluate";
 import { withReviewConfig } from "../review/config-file";
 import { REVIEW_TAG_KEY } from "../shared/tags";
-import { deployStatementsOf, SECRETS_KEY, STATE_BUCKET } from "./access-setup";
+import { deployStatementsOf, SECRETS_KEY, STATE_BUCKET } from "./iam/access-setup";
 import { nonEmpty, ofType, single, TYPES } from "./helpers";
-import { catalogProblems, requestProblems } from "./iam-catalog";
-import { decision, Request } from "./iam-evaluator";
+import { catalogProblems, requestProblems } from "./iam/catalog";
+import { decision, Request } from "./iam/evaluator";
 
 /**
  * The review role's rights on AWS resources (base/github-access/review-access.ts), asked of IAM's
- * evaluation logic (test/iam-evaluator.ts) as test/access-fence.spec.ts asks them of dev's deploy
+ * evaluation logic (test/iam/evaluator.ts) as test/access-fence.spec.ts asks them of dev's deploy
  * role: a review of pull request 12 comes up, changes a tag and goes down; the same requests against
  * dev's runtime and prod are refused.
  */

@@ -7,8 +7,8 @@ import { evaluateStack, Evaluation } from "../offline/engine";
 import { stackConfig } from "../offline/evaluate";
 import { REVIEW_GITHUB_ENVIRONMENT } from "../shared/review";
 import { ofType, single, TYPES } from "./helpers";
-import { catalogProblems } from "./iam-catalog";
-import { allows } from "./iam-evaluator";
+import { catalogProblems } from "./iam/catalog";
+import { allows } from "./iam/evaluator";
 
 const REPOSITORY = "acme/durable-code";
 const BUCKET = "acme-pulumi-state";

@@ -9,7 +9,7 @@ import {
 import { DeclaredResource, Evaluation } from "../offline/engine";
 import { routeKeyFor } from "../runtime/routing";
 import { awsModule, containerDefinitions, failureOf, nonEmpty, ofType, single, TYPES } from "./helpers";
-import { allows } from "./iam-evaluator";
+import { allows } from "./iam/evaluator";
 
 /** Whether a resource, or a component it is a child of, was declared depending on another. */
 function dependsOn(evaluation: Evaluation, resource: DeclaredResource, on: DeclaredResource): boolean {

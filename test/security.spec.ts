@@ -8,8 +8,8 @@ import { checkStack } from "../policy/rules";
 import { loadConfig } from "../shared/config/load";
 import { parseStackName } from "../shared/stack-name";
 import { failureOf, ofType, single, TYPES } from "./helpers";
-import { allows, decision } from "./iam-evaluator";
-import { deployStatementsOf } from "./access-setup";
+import { allows, decision } from "./iam/evaluator";
+import { deployStatementsOf } from "./iam/access-setup";
 
 const REPOSITORY = "acme/durable-code";
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";

@@ -12,7 +12,7 @@ export type { PolicyDocument, Statement };
 /**
  * The IAM documents of the GitHub access roles, as plain functions of the environment so tests can
  * evaluate them statement by statement (test/security.spec.ts and test/access-fence.spec.ts, through
- * test/iam-evaluator.ts).
+ * test/iam/evaluator.ts).
  */
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";

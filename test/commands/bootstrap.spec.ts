@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { bootstrap, BootstrapOptions } from "../../bootstrap/bootstrap";
 import { parseOptions } from "../../commands/bootstrap";
-import { decision } from "../iam-evaluator";
+import { decision } from "../iam/evaluator";
 import { Recorder } from "../fakes/recorder";
 
 /**

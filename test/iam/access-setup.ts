@@ -1,6 +1,6 @@
-import { evaluateEnvironment } from "../offline/evaluate";
-import { Evaluation } from "../offline/engine";
-import { ofType } from "./helpers";
+import { evaluateEnvironment } from "../../offline/evaluate";
+import { Evaluation } from "../../offline/engine";
+import { ofType } from "../helpers";
 
 export const STATE_BUCKET = "acme-pulumi-state";
 export const SECRETS_KEY = "arn:aws:kms:us-west-2:123456789012:key/0b2f7a3e-6f1d-4f0e-9a55-3c1d2e4f5a6b";
