@@ -119,6 +119,11 @@ export interface EnvironmentDeclaration extends EnvironmentDefaults {
     readonly productionLike: boolean;
     /** The nightly teardown and morning startup (shared/schedule.ts) apply to its runtime. */
     readonly scheduled: boolean;
+    /**
+     * Pull requests' review environments run beside its runtime and read its base (one environment
+     * at most: a review's stack name, runtime-<env>-pr-<N>, and the review role name it).
+     */
+    readonly hostsReviews: boolean;
     /** Other words the old Terraform setup's tags may use for it (adopt reads them, any case). */
     readonly alsoSpelled: readonly string[];
     /** What cost assumes of its use. */
@@ -157,6 +162,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentDeclaration>> = {
         zoneAtApex: false,
         productionLike: false,
         scheduled: true,
+        hostsReviews: true,
         alsoSpelled: ["development", "develop"],
         usage: {
             natGbPerMonth: 5,
@@ -193,6 +199,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentDeclaration>> = {
         zoneAtApex: false,
         productionLike: false,
         scheduled: true,
+        hostsReviews: false,
         alsoSpelled: ["stage", "stg"],
         usage: {
             natGbPerMonth: 10,
@@ -229,6 +236,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentDeclaration>> = {
         zoneAtApex: true,
         productionLike: true,
         scheduled: false,
+        hostsReviews: false,
         alsoSpelled: ["production", "prd"],
         usage: {
             natGbPerMonth: 100,
@@ -256,6 +264,22 @@ export const ENVIRONMENTS_FILE = "shared/environments.ts";
 
 export function isEnvironmentName(name: string): name is EnvironmentName {
     return Object.prototype.hasOwnProperty.call(ENVIRONMENTS, name);
+}
+
+/**
+ * The environment pull requests' reviews run in, read from the declarations: the one entry with
+ * hostsReviews (docs/review-environments.md).
+ */
+export function reviewEnvironment(
+    environments: Readonly<Record<string, EnvironmentDeclaration>> = ENVIRONMENTS,
+): EnvironmentName {
+    const hosts = Object.keys(environments).filter((name) => environments[name].hostsReviews);
+    if (hosts.length !== 1)
+        throw new Error(
+            `${ENVIRONMENTS_FILE}: exactly one environment hosts the pull requests' reviews (hostsReviews: true), ` +
+                `not ${hosts.length === 0 ? "none" : hosts.join(" and ")}; set it on one entry and false on the others`,
+        );
+    return hosts[0];
 }
 
 export function isProductionLike(env: EnvironmentName): boolean {

@@ -1,5 +1,11 @@
 import { ConfigError } from "./errors";
-import { ENVIRONMENT_NAMES, ENVIRONMENTS_FILE, EnvironmentName, isEnvironmentName } from "./environments";
+import {
+    ENVIRONMENT_NAMES,
+    ENVIRONMENTS_FILE,
+    EnvironmentName,
+    isEnvironmentName,
+    reviewEnvironment,
+} from "./environments";
 
 export const LAYERS = ["base", "runtime"] as const;
 export type Layer = (typeof LAYERS)[number];
@@ -13,8 +19,8 @@ export interface StackName {
     readonly review?: number;
 }
 
-/** Reviews are dev-like runtimes reading base-dev, one per pull request (docs/review-environments.md). */
-export const REVIEW_ENVIRONMENT: EnvironmentName = "dev";
+/** Reviews are runtimes like this environment's, reading its base, one per pull request (docs/review-environments.md). */
+export const REVIEW_ENVIRONMENT: EnvironmentName = reviewEnvironment();
 
 /** A pull request number as a stack name takes it: 1 to 9,999,999, no sign, no leading zero. */
 const PULL_REQUEST_NUMBER = /^[1-9][0-9]{0,6}$/;

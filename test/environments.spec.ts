@@ -22,9 +22,10 @@ import {
     ENVIRONMENTS,
     EnvironmentName,
     isProductionLike,
+    reviewEnvironment,
 } from "../shared/environments";
 import { RUNTIME_SCHEDULE } from "../shared/schedule";
-import { LAYERS, parseStackName, stackNameOf } from "../shared/stack-name";
+import { LAYERS, parseStackName, REVIEW_ENVIRONMENT, stackNameOf } from "../shared/stack-name";
 import { ADOPT_SPEC } from "../commands/adopt";
 import { STATUS_SPEC } from "../commands/status";
 import { UP_SPEC } from "../commands/up";
@@ -121,6 +122,25 @@ describe("environments, each declared once in shared/environments.ts", () => {
                 ENVIRONMENT_NAMES.filter((env) => ENVIRONMENTS[env].scheduled),
             );
             assert.ok(RUNTIME_SCHEDULE.environments.length > 0);
+        });
+
+        it("pull requests' reviews run in the one environment declared to host them, never a production-like one", () => {
+            const hosts = ENVIRONMENT_NAMES.filter((env) => ENVIRONMENTS[env].hostsReviews);
+            assert.deepEqual(hosts, [REVIEW_ENVIRONMENT]);
+            assert.equal(isProductionLike(REVIEW_ENVIRONMENT), false);
+            assert.equal(parseStackName(`runtime-${REVIEW_ENVIRONMENT}-pr-7`).review, 7);
+        });
+
+        it("a table where no entry or two entries host the reviews is refused, naming the file and the key", () => {
+            const copyOfDev = { ...ENVIRONMENTS, qa: { ...ENVIRONMENTS[REVIEW_ENVIRONMENT] } };
+            assert.throws(
+                () => reviewEnvironment(copyOfDev),
+                /shared\/environments\.ts: .*hostsReviews.*not dev and qa/,
+            );
+            const none = Object.fromEntries(
+                ENVIRONMENT_NAMES.map((env) => [env, { ...ENVIRONMENTS[env], hostsReviews: false }]),
+            );
+            assert.throws(() => reviewEnvironment(none), /hostsReviews: true\), not none/);
         });
 
         it("every command that takes --env offers every declared environment, in their order", () => {
