@@ -93,6 +93,50 @@ export async function deployBase(config: BaseConfig): Promise<BaseOutputs> {
           })
         : undefined;
 
+    return baseOutputs(config, {
+        network,
+        securityGroups,
+        frontDoor,
+        registries,
+        logs,
+        apiAccessLog,
+        dns,
+        accessLogs,
+        github,
+        publisher,
+    });
+}
+
+/** What deployBase declared, for the outputs; the optional ones exist only where config asks for them. */
+interface BaseComponents {
+    readonly network: Network;
+    readonly securityGroups: SecurityGroups;
+    readonly frontDoor?: FrontDoorLink;
+    readonly registries: Registries;
+    readonly logs: ServiceLogs;
+    readonly apiAccessLog?: ApiAccessLog;
+    readonly dns?: Dns;
+    readonly accessLogs?: AccessLogsBucket;
+    readonly github?: GithubAccess;
+    readonly publisher?: ImagePublisher;
+}
+
+/** Base's stack outputs from its components: the contract runtime reads, plus the roles and DNS facts operators need. */
+function baseOutputs(
+    config: BaseConfig,
+    {
+        network,
+        securityGroups,
+        frontDoor,
+        registries,
+        logs,
+        apiAccessLog,
+        dns,
+        accessLogs,
+        github,
+        publisher,
+    }: BaseComponents,
+): BaseOutputs {
     const repositories = Object.fromEntries(
         SERVICE_NAMES.map((service) => {
             const repository = registries.repositories[service];
