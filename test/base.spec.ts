@@ -4,12 +4,16 @@ import { evaluateStack, Evaluation } from "../offline/engine";
 import { committedConfig, evaluateBase, stackConfig } from "../offline/evaluate";
 import { VPC_LINK_ZONE_IDS } from "../base/zones";
 import { CONTRACT_KEYS } from "../shared/contract";
+import { SERVICE_NAMES, SERVICES } from "../shared/services";
 import { failureOf, nonEmpty, ofType, single, TYPES } from "./helpers";
 
 /**
  * What base declares: the guardrails every stack must pass (policy/rules.ts: nothing hourly in base,
  * log retention, ...) are policy.spec.ts's, which runs them on every stack; these are base's own.
  */
+/** Each declared service's container port, in declaration order (shared/services.ts). */
+const PORTS = SERVICE_NAMES.map((service) => SERVICES[service].port);
+
 describe("base layer", () => {
     const bases: Record<string, Evaluation> = {};
     before(async () => {
@@ -117,32 +121,23 @@ describe("base layer", () => {
             ]);
         });
 
-        it("let the services take 3000 and 8000 from the load balancer's group and nothing else", () => {
-            assert.deepEqual(rules(bases.staging, TYPES.ingressRule, "services"), [
-                {
-                    port: 3000,
-                    toPort: 3000,
+        it("let the services take each service's port (3000 and 8000 as committed) from the load balancer's group and nothing else", () => {
+            assert.deepEqual(
+                rules(bases.staging, TYPES.ingressRule, "services"),
+                PORTS.map((port) => ({
+                    port,
+                    toPort: port,
                     cidr: undefined,
                     from: "securityGroup-security-groups-load-balancer",
                     protocol: "tcp",
-                },
-                {
-                    port: 8000,
-                    toPort: 8000,
-                    cidr: undefined,
-                    from: "securityGroup-security-groups-load-balancer",
-                    protocol: "tcp",
-                },
-            ]);
+                })),
+            );
         });
 
         it("let the load balancer reach only the container ports", () => {
             assert.deepEqual(
                 rules(bases.dev, TYPES.egressRule, "load-balancer").map((rule) => [rule.port, rule.from]),
-                [
-                    [3000, "securityGroup-security-groups-services"],
-                    [8000, "securityGroup-security-groups-services"],
-                ],
+                PORTS.map((port) => [port, "securityGroup-security-groups-services"]),
             );
         });
 
@@ -157,11 +152,11 @@ describe("base layer", () => {
     });
 
     describe("container registries", () => {
-        it("are frontend and backend, immutable, scanned on push and encrypted", () => {
+        it("are one per service (frontend and backend as committed), immutable, scanned on push and encrypted", () => {
             const repositories = ofType(bases.dev, TYPES.repository);
             assert.deepEqual(
                 repositories.map((repository) => repository.inputs.name),
-                ["durable-code-dev-frontend", "durable-code-dev-backend"],
+                SERVICE_NAMES.map((service) => `durable-code-dev-${service}`),
             );
             for (const repository of repositories) {
                 assert.equal(repository.inputs.imageTagMutability, "IMMUTABLE");
@@ -173,7 +168,7 @@ describe("base layer", () => {
 
         it("keep the 30 newest release images (v*, release*: what --rollback can go back to), untagged ones 14 days, and the 200 newest of the rest; never a tagged image by age", () => {
             const policies = ofType(bases.dev, TYPES.lifecyclePolicy).map((policy) => JSON.parse(policy.inputs.policy));
-            assert.equal(policies.length, 2);
+            assert.equal(policies.length, SERVICE_NAMES.length);
             for (const policy of policies) {
                 assert.deepEqual(policy, {
                     rules: [
@@ -291,10 +286,7 @@ describe("base layer", () => {
         it("one log group per service with a fixed name /ecs/<project>-<env>/<service>, published in the contract", () => {
             assert.deepEqual(
                 ofType(bases.staging, TYPES.logGroup).map((group) => [group.inputs.name, group.inputs.namePrefix]),
-                [
-                    ["/ecs/durable-code-staging/frontend", undefined],
-                    ["/ecs/durable-code-staging/backend", undefined],
-                ],
+                SERVICE_NAMES.map((service) => [`/ecs/durable-code-staging/${service}`, undefined]),
             );
             assert.deepEqual(bases.staging.outputs.logGroups.backend, {
                 name: "/ecs/durable-code-staging/backend",
@@ -303,15 +295,12 @@ describe("base layer", () => {
         });
 
         it("keeps logs 7, 14 and 30 days (dev's HTTP API access log too)", () => {
+            const each = (days: number) => SERVICE_NAMES.map(() => days);
             assert.deepEqual(
                 ["dev", "staging", "prod"].map((env) =>
                     ofType(bases[env], TYPES.logGroup).map((group) => group.inputs.retentionInDays),
                 ),
-                [
-                    [7, 7, 7],
-                    [14, 14],
-                    [30, 30],
-                ],
+                [[...each(7), 7], each(14), each(30)],
             );
         });
     });
@@ -517,15 +506,15 @@ describe("base layer", () => {
         });
 
         it("lets the tasks take traffic from the VPC link's group only, on their own ports", () => {
-            assert.deepEqual(rulesOf(bases.httpApi, TYPES.ingressRule, "securityGroup-security-groups-services"), [
-                [3000, 3000, "securityGroup-security-groups-vpc-link"],
-                [8000, 8000, "securityGroup-security-groups-vpc-link"],
-            ]);
+            assert.deepEqual(
+                rulesOf(bases.httpApi, TYPES.ingressRule, "securityGroup-security-groups-services"),
+                PORTS.map((port) => [port, port, "securityGroup-security-groups-vpc-link"]),
+            );
             assert.deepEqual(rulesOf(bases.httpApi, TYPES.ingressRule, "securityGroup-security-groups-vpc-link"), []);
-            assert.deepEqual(rulesOf(bases.httpApi, TYPES.egressRule, "securityGroup-security-groups-vpc-link"), [
-                [3000, 3000, "securityGroup-security-groups-services"],
-                [8000, 8000, "securityGroup-security-groups-services"],
-            ]);
+            assert.deepEqual(
+                rulesOf(bases.httpApi, TYPES.egressRule, "securityGroup-security-groups-vpc-link"),
+                PORTS.map((port) => [port, port, "securityGroup-security-groups-services"]),
+            );
         });
 
         it("keeps a private DNS namespace in the VPC (SRV records carry the task's port, which API Gateway needs)", () => {
@@ -552,7 +541,7 @@ describe("base layer", () => {
             assert.equal(bases.staging.outputs.apiAccessLogGroupArn, "");
             assert.deepEqual(
                 ofType(bases.staging, TYPES.logGroup).map((logGroup) => logGroup.inputs.name),
-                ["/ecs/durable-code-staging/frontend", "/ecs/durable-code-staging/backend"],
+                SERVICE_NAMES.map((service) => `/ecs/durable-code-staging/${service}`),
             );
         });
     });
@@ -564,7 +553,8 @@ describe("base layer", () => {
                 ...ofType(bases.prodWithDomain, TYPES.zone),
                 ...ofType(bases.prodWithDomain, "aws:s3/bucket:Bucket"),
             ];
-            assert.equal(stateful.length, 4);
+            // A repository per service, the zone and the access log bucket.
+            assert.equal(stateful.length, SERVICE_NAMES.length + 2);
             assert.ok(stateful.every((resource) => resource.protect));
         });
 
