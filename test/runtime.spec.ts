@@ -8,6 +8,7 @@ import {
 } from "../offline/evaluate";
 import { DeclaredResource, Evaluation } from "../offline/engine";
 import { routeKeyFor } from "../runtime/routing";
+import { defaultService, SERVICE_NAMES, SERVICES } from "../shared/services";
 import { awsModule, containerDefinitions, failureOf, nonEmpty, ofType, single, TYPES } from "./helpers";
 import { allows } from "./iam/evaluator";
 
@@ -19,6 +20,11 @@ function dependsOn(evaluation: Evaluation, resource: DeclaredResource, on: Decla
     );
     return parent ? dependsOn(evaluation, parent, on) : false;
 }
+
+/** The declared services (shared/services.ts), in declaration order, and one value per service. */
+const each = <T>(value: T): T[] => SERVICE_NAMES.map(() => value);
+/** The services the load balancer's rules send paths to: every one but the catch-all. */
+const ROUTED = SERVICE_NAMES.filter((service) => SERVICES[service].pathPatterns.length > 0);
 
 describe("runtime layer", () => {
     const envs: Record<string, EnvironmentEvaluation> = {};
@@ -116,11 +122,11 @@ describe("runtime layer", () => {
                 [single(runtimeOf(env), TYPES.loadBalancer), ...ofType(runtimeOf(env), TYPES.service)].map(
                     (resource) => resource.protect,
                 );
-            assert.deepEqual(guarded("prod"), [true, true, true]);
-            assert.deepEqual(guarded("staging"), [false, false, false]);
+            assert.deepEqual(guarded("prod"), [true, ...each(true)]);
+            assert.deepEqual(guarded("staging"), [false, ...each(false)]);
             assert.deepEqual(
                 ofType(runtimeOf("dev"), TYPES.service).map((service) => service.protect),
-                [false, false],
+                each(false),
             );
         });
 
@@ -157,26 +163,23 @@ describe("runtime layer", () => {
             );
         });
 
-        it("checks the front end on / at 3000 and the back end on /health at 8000, targets by IP", () => {
+        it("checks each service on its port and health path (the front end on / at 3000, the back end on /health at 8000), targets by IP", () => {
             const groups = ofType(runtimeOf("staging"), TYPES.targetGroup).map((group) => [
                 group.inputs.port,
                 group.inputs.healthCheck.path,
                 group.inputs.targetType,
             ]);
-            assert.deepEqual(groups, [
-                [3000, "/", "ip"],
-                [8000, "/health", "ip"],
-            ]);
+            assert.deepEqual(
+                groups,
+                SERVICE_NAMES.map((service) => [SERVICES[service].port, SERVICES[service].healthPath, "ip"]),
+            );
         });
 
         it("names target groups by prefix, so a replacement is created before the old group is deleted (a fixed name fails with ResourceInUse while a listener uses it)", () => {
             const groups = ofType(runtimeOf("staging"), TYPES.targetGroup);
             assert.deepEqual(
                 groups.map((group) => [group.inputs.name, group.inputs.namePrefix]),
-                [
-                    [undefined, "fe-"],
-                    [undefined, "be-"],
-                ],
+                SERVICE_NAMES.map((service) => [undefined, `${SERVICES[service].shortName}-`]),
             );
         });
 
@@ -188,15 +191,25 @@ describe("runtime layer", () => {
                     : action.type,
             );
 
-        it("without a certificate: HTTP forwards to the front end; /api/* and /health go to the back end", () => {
+        it("without a certificate: HTTP forwards to the catch-all service (the front end); each other service's patterns (the back end's /api/* and /health) go to it", () => {
             const staging = runtimeOf("staging");
             const listener = single(staging, TYPES.listener);
             assert.equal(listener.inputs.port, 80);
-            assert.deepEqual(forwardsTo(staging, listener.inputs.defaultActions), [3000]);
-            const rule = single(staging, TYPES.listenerRule);
-            assert.equal(rule.inputs.listenerArn, listener.state.arn);
-            assert.deepEqual(rule.inputs.conditions, [{ pathPattern: { values: ["/api/*", "/health"] } }]);
-            assert.deepEqual(forwardsTo(staging, rule.inputs.actions), [8000]);
+            assert.deepEqual(forwardsTo(staging, listener.inputs.defaultActions), [SERVICES[defaultService()].port]);
+            // In priority order, which is the services' declaration order (runtime/routing.ts).
+            const rules = ofType(staging, TYPES.listenerRule).sort((a, b) => a.inputs.priority - b.inputs.priority);
+            assert.deepEqual(
+                rules.map((rule) => [
+                    rule.inputs.listenerArn,
+                    rule.inputs.conditions,
+                    forwardsTo(staging, rule.inputs.actions),
+                ]),
+                ROUTED.map((service) => [
+                    listener.state.arn,
+                    [{ pathPattern: { values: SERVICES[service].pathPatterns } }],
+                    [SERVICES[service].port],
+                ]),
+            );
         });
 
         it("with a certificate: HTTP redirects to HTTPS, which serves with TLS 1.2/1.3 and the same routes", () => {
@@ -210,10 +223,13 @@ describe("runtime layer", () => {
             assert.equal(secure.inputs.protocol, "HTTPS");
             assert.equal(secure.inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
             assert.equal(secure.inputs.certificateArn, envs.https.base.outputs.certificateArn);
-            assert.deepEqual(forwardsTo(https, secure.inputs.defaultActions), [3000]);
-            const rule = single(https, TYPES.listenerRule);
-            assert.equal(rule.inputs.listenerArn, secure.state.arn);
-            assert.deepEqual(forwardsTo(https, rule.inputs.actions), [8000]);
+            assert.deepEqual(forwardsTo(https, secure.inputs.defaultActions), [SERVICES[defaultService()].port]);
+            assert.deepEqual(
+                ofType(https, TYPES.listenerRule)
+                    .sort((a, b) => a.inputs.priority - b.inputs.priority)
+                    .map((rule) => [rule.inputs.listenerArn, forwardsTo(https, rule.inputs.actions)]),
+                ROUTED.map((service) => [secure.state.arn, [SERVICES[service].port]]),
+            );
         });
     });
 
@@ -353,20 +369,20 @@ describe("runtime layer", () => {
                 dnsRecords: [{ type: "SRV", ttl: 10 }],
                 routingPolicy: "MULTIVALUE",
             };
-            assert.deepEqual(registries, [
-                ["frontend", dnsConfig, true],
-                ["backend", dnsConfig, true],
-            ]);
+            assert.deepEqual(
+                registries,
+                SERVICE_NAMES.map((service) => [service, dnsConfig, true]),
+            );
             const services = ofType(runtime, TYPES.service).map((service) => [
                 service.inputs.loadBalancers,
                 registryOf(runtime, service.inputs.serviceRegistries.registryArn),
                 service.inputs.serviceRegistries.containerName,
                 service.inputs.serviceRegistries.containerPort,
             ]);
-            assert.deepEqual(services, [
-                [undefined, "frontend", "frontend", 3000],
-                [undefined, "backend", "backend", 8000],
-            ]);
+            assert.deepEqual(
+                services,
+                SERVICE_NAMES.map((service) => [undefined, service, service, SERVICES[service].port]),
+            );
         });
 
         it("reaches each service through a private integration over base's VPC link, with the 30-second timeout", () => {
@@ -379,13 +395,20 @@ describe("runtime layer", () => {
                 integration.inputs.payloadFormatVersion,
                 integration.inputs.timeoutMilliseconds,
             ]);
-            assert.deepEqual(integrations, [
-                ["frontend", "HTTP_PROXY", "VPC_LINK", base.outputs.vpcLinkId, "1.0", 30000],
-                ["backend", "HTTP_PROXY", "VPC_LINK", base.outputs.vpcLinkId, "1.0", 30000],
-            ]);
+            assert.deepEqual(
+                integrations,
+                SERVICE_NAMES.map((service) => [
+                    service,
+                    "HTTP_PROXY",
+                    "VPC_LINK",
+                    base.outputs.vpcLinkId,
+                    "1.0",
+                    30000,
+                ]),
+            );
         });
 
-        it("routes /api/* and /health to the back end and everything else to the front end, as the listener rules do", () => {
+        it("routes each service's patterns to it (the back end's /api/* and /health) and everything else to the catch-all (the front end), as the listener rules do", () => {
             const runtime = runtimeOf("httpApi");
             const serviceOf = (target: string) => {
                 const integration = ofType(runtime, API.integration).find(
@@ -398,10 +421,11 @@ describe("runtime layer", () => {
                     .map((route) => [route.inputs.routeKey, serviceOf(route.inputs.target)])
                     .sort(([a], [b]) => a.localeCompare(b)),
                 [
-                    ["$default", "frontend"],
-                    ["ANY /api/{proxy+}", "backend"],
-                    ["ANY /health", "backend"],
-                ],
+                    ["$default", defaultService()],
+                    ...ROUTED.flatMap((service) =>
+                        SERVICES[service].pathPatterns.map((pattern) => [routeKeyFor(pattern), service]),
+                    ),
+                ].sort(([a], [b]) => a.localeCompare(b)),
             );
         });
 
@@ -480,10 +504,7 @@ describe("runtime layer", () => {
                     registry.inputs.name,
                     registry.inputs.healthCheckCustomConfig,
                 ]),
-                [
-                    ["frontend", { failureThreshold: 1 }],
-                    ["backend", { failureThreshold: 1 }],
-                ],
+                SERVICE_NAMES.map((service) => [service, { failureThreshold: 1 }]),
             );
         });
     });
@@ -548,34 +569,36 @@ describe("runtime layer", () => {
                     container.image,
                     container.portMappings[0].containerPort,
                 ]),
-                [
-                    ["frontend", `123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-frontend:${tag}`, 3000],
-                    ["backend", `123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-backend:${tag}`, 8000],
-                ],
+                SERVICE_NAMES.map((service) => [
+                    service,
+                    `123456789012.dkr.ecr.us-west-2.amazonaws.com/durable-code-dev-${service}:${tag}`,
+                    SERVICES[service].port,
+                ]),
             );
             assert.deepEqual(
                 containers.map((container) => container.logConfiguration.options["awslogs-group"]),
-                [dev.outputs.logGroupNames.frontend, dev.outputs.logGroupNames.backend],
+                SERVICE_NAMES.map((service) => dev.outputs.logGroupNames[service]),
             );
         });
 
         it("uses awsvpc networking on Fargate", () => {
             const tasks = ofType(runtimeOf("staging"), TYPES.taskDefinition);
-            assert.equal(tasks.length, 2);
+            assert.equal(tasks.length, SERVICE_NAMES.length);
             for (const task of tasks) {
                 assert.equal(task.inputs.networkMode, "awsvpc");
                 assert.deepEqual(task.inputs.requiresCompatibilities, ["FARGATE"]);
             }
         });
 
-        it("checks container health without curl or wget, which slim images lack", () => {
+        it("checks container health without curl or wget, which slim images lack (the back end's, as committed, with Python on 8000 at /health)", () => {
             const commands = ofType(runtimeOf("dev"), TYPES.taskDefinition).flatMap((task) =>
                 containerDefinitions(task).map((container) => container.healthCheck?.command ?? []),
             );
-            assert.equal(commands.length, 2);
+            assert.equal(commands.length, SERVICE_NAMES.length);
             assert.ok(commands.every((command) => !command.some((word: string) => /\b(curl|wget)\b/.test(word))));
-            assert.deepEqual(commands[1].slice(0, 2), ["CMD", "python"]);
-            assert.match(commands[1].join(" "), /127\.0\.0\.1:8000\/health/);
+            const backend = commands[SERVICE_NAMES.indexOf("backend")];
+            assert.deepEqual(backend.slice(0, 2), ["CMD", "python"]);
+            assert.match(backend.join(" "), /127\.0\.0\.1:8000\/health/);
         });
 
         it("rolls back a failed deployment and waits for steady state", () => {
@@ -597,20 +620,7 @@ describe("runtime layer", () => {
                     target.inputs.maxCapacity,
                 ]),
             );
-            assert.deepEqual(ranges, [
-                [
-                    [0, 1],
-                    [0, 1],
-                ],
-                [
-                    [2, 4],
-                    [2, 4],
-                ],
-                [
-                    [3, 10],
-                    [3, 10],
-                ],
-            ]);
+            assert.deepEqual(ranges, [each([0, 1]), each([2, 4]), each([3, 10])]);
             const policy = ofType(runtimeOf("staging"), TYPES.scalingPolicy)[0];
             assert.equal(
                 policy.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification
@@ -624,11 +634,7 @@ describe("runtime layer", () => {
                 ["dev", "staging", "prod"].map((env) =>
                     ofType(runtimeOf(env), TYPES.service).map((service) => service.inputs.enableExecuteCommand),
                 ),
-                [
-                    [true, true],
-                    [false, false],
-                    [false, false],
-                ],
+                [each(true), each(false), each(false)],
             );
         });
 
@@ -647,7 +653,10 @@ describe("runtime layer", () => {
             const containers = ofType(runtimeOf("staging"), TYPES.taskDefinition).map(
                 (task) => containerDefinitions(task)[0].logConfiguration.options["awslogs-group"],
             );
-            assert.deepEqual(containers, ["/ecs/durable-code-staging/frontend", "/ecs/durable-code-staging/backend"]);
+            assert.deepEqual(
+                containers,
+                SERVICE_NAMES.map((service) => `/ecs/durable-code-staging/${service}`),
+            );
         });
     });
 
@@ -655,14 +664,14 @@ describe("runtime layer", () => {
         const statements = (evaluation: Evaluation, role: string) =>
             JSON.parse(single(evaluation, TYPES.rolePolicy, `roles-${role}`).inputs.policy).Statement;
 
-        it("lets ECS pull only this environment's two images and write only its two log groups", () => {
+        it("lets ECS pull only this environment's images, one per service, and write only its services' log groups", () => {
             const { base, runtime } = envs.dev;
             const [token, pull, logs] = statements(runtime, "execution");
             assert.deepEqual(token, { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" });
-            assert.deepEqual(pull.Resource, [
-                base.outputs.repositories.frontend.arn,
-                base.outputs.repositories.backend.arn,
-            ]);
+            assert.deepEqual(
+                pull.Resource,
+                SERVICE_NAMES.map((service) => base.outputs.repositories[service].arn),
+            );
             assert.deepEqual(logs.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
             // The services' groups only: not the HTTP API's access log, which base keeps beside them.
             assert.deepEqual(
@@ -725,17 +734,20 @@ describe("runtime layer", () => {
         it("name the cluster, services and log groups", () => {
             const { clusterName, serviceNames, logGroupNames } = runtimeOf("staging").outputs;
             assert.equal(clusterName, "durable-code-staging");
-            assert.deepEqual(serviceNames, {
-                frontend: "durable-code-staging-frontend",
-                backend: "durable-code-staging-backend",
-            });
-            assert.deepEqual(Object.keys(logGroupNames), ["frontend", "backend"]);
+            assert.deepEqual(
+                serviceNames,
+                Object.fromEntries(SERVICE_NAMES.map((service) => [service, `durable-code-staging-${service}`])),
+            );
+            assert.deepEqual(Object.keys(logGroupNames), [...SERVICE_NAMES]);
         });
 
         it("publish the task definition each service was deployed with, which up checks ECS's primary deployment against", () => {
             const staging = runtimeOf("staging");
             const arns = ofType(staging, TYPES.taskDefinition).map((definition) => definition.state.arn);
-            assert.deepEqual(staging.outputs.taskDefinitions, { frontend: arns[0], backend: arns[1] });
+            assert.deepEqual(
+                staging.outputs.taskDefinitions,
+                Object.fromEntries(SERVICE_NAMES.map((service, i) => [service, arns[i]])),
+            );
             assert.match(
                 arns[0],
                 /^arn:aws:ecs:us-west-2:123456789012:task-definition\/durable-code-staging-frontend:\d+$/,
