@@ -1,5 +1,7 @@
 import { OpsError } from "../cli/errors";
 import { reviewLabel } from "../shared/stack-name";
+import { staleLockMinutes } from "../stacks/job-timeout";
+import { describeLock, isStale } from "../stacks/locks";
 import { GitHubAccess, repositoryPullRequests } from "./github";
 import { ReviewDeps, reviewDown } from "./review";
 
@@ -14,8 +16,10 @@ export interface Swept {
 
 /**
  * Removes every review whose pull request is closed (or gone), or whose state was last written more
- * than `ttlDays` ago; the others stay. A failed removal does not stop the others: the sweep reports
- * them all at the end.
+ * than `ttlDays` ago; the others stay. A review whose lock a live run holds (younger than a job can
+ * run) is left for the next sweep: the sweep shares no concurrency group with its pull request's runs,
+ * so a push's `up` or a close's `--down` may be under way, and removing it would only fail on the lock.
+ * A failed removal does not stop the others: the sweep reports them all at the end.
  */
 export async function sweep(
     options: { readonly ttlDays: number; readonly now: Date },
@@ -36,6 +40,15 @@ export async function sweep(
                     ? `not updated for ${Math.floor(idleDays)} days (TTL ${options.ttlDays})`
                     : undefined;
         if (why === undefined) continue;
+        const live = (await deps.stacks.locks(review.stack)).filter(
+            (lock) => !isStale(lock, staleLockMinutes(), options.now),
+        );
+        if (live.length > 0) {
+            deps.log(
+                `${reviewLabel(review.pullRequest)}: ${why}, but ${review.stack} is locked by ${live.map((lock) => describeLock(lock, options.now)).join("; ")}, a run under way; left for the next sweep`,
+            );
+            continue;
+        }
         deps.log(`${reviewLabel(review.pullRequest)}: ${why}; removing ${review.stack}`);
         try {
             await reviewDown(review.pullRequest, deps);

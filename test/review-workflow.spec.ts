@@ -79,6 +79,18 @@ describe("review.yml", () => {
         assert.equal(reviewRuns("labeled", "closed"), false);
     });
 
+    it("queues a pull request's runs in a group of their own, never cancelling a running one; the sweep, across every pull request, joins none", () => {
+        // A group holds one running and one pending run ("Control the concurrency of workflows and jobs"):
+        // a group the sweep shared with the reviews would cancel their pending pushes and closes. The
+        // sweep leaves a review a live run has locked to the next sweep instead (test/commands/review.spec.ts).
+        assert.deepEqual(review.jobs.review.concurrency, {
+            group: "review-${{ github.event.pull_request.number }}",
+            "cancel-in-progress": false,
+        });
+        assert.equal(review.jobs.sweep.concurrency, undefined);
+        assert.equal(review.concurrency, undefined);
+    });
+
     it("both jobs run in the GitHub environment review, with its role, and keep no checkout token", () => {
         for (const name of ["review", "sweep"]) {
             const job = review.jobs[name];

@@ -229,6 +229,32 @@ describe("npm run review", () => {
             );
         });
 
+        it("leaves a review whose lock a live run holds to the next sweep, and still tries one a killed run's stale lock blocks, naming it", async () => {
+            // The sweep shares no concurrency group with a pull request's runs: a push's up or a close's
+            // --down may hold the review's lock (pulumi/pulumi pkg/backend/diy/backend.go: update, destroy
+            // and RemoveStack each take the stack's lock and fail while another is held).
+            for (const pr of [12, 15]) await run("--pr", String(pr));
+            pulumi.lock("runtime-dev-pr-12", { minutesAgo: 5, username: "runner", hostname: "fv-az1", pid: 7 });
+            pulumi.lock("runtime-dev-pr-15", { minutesAgo: 24 * 60 });
+            await assert.rejects(sweep(), (error: Error) => {
+                assert.match(
+                    error.message,
+                    /^the sweep removed 0 review\(s\) but could not remove 1:\nruntime-dev-pr-15: runtime-dev-pr-15 is locked by another update\. /,
+                );
+                return true;
+            });
+            assert.deepEqual(stacksInBackend(), ["base-dev", "runtime-dev", "runtime-dev-pr-12", "runtime-dev-pr-15"]);
+            assert.deepEqual(
+                pulumi.commandsFor("runtime-dev-pr-12").filter((command) => /^(destroy|stack rm)/.test(command)),
+                [],
+            );
+            assert.match(
+                lines.find((line) => line.startsWith("pr-12:"))!,
+                /^pr-12: pull request closed, but runtime-dev-pr-12 is locked by runner@fv-az1 \(pid 7\) since \S+ \(5 min ago\), a run under way; left for the next sweep$/,
+            );
+            assert.ok(lines.includes("pr-15: no such pull request; removing runtime-dev-pr-15"));
+        });
+
         it("removes nothing when GitHub does not know the repository, where every pull request would answer 404", async () => {
             for (const pr of [12, 13]) await run("--pr", String(pr));
             env.GITHUB_REPOSITORY = "acme/infrs";
