@@ -12,6 +12,7 @@ import { gitHubAccessFrom } from "../review/github";
 import { DEFAULT_MAX_REVIEWS, reviewDown, reviewUp } from "../review/review";
 import { DEFAULT_TTL_DAYS, sweep } from "../review/sweep";
 import { IMAGE_TAG_PATTERN } from "../shared/config/keys";
+import { SERVICE_NAMES } from "../shared/services";
 import {
     pullRequestNumber,
     REVIEW_ENVIRONMENT,
@@ -168,7 +169,7 @@ export async function main(
     }
     const outcome = await reviewUp(command.pullRequest, command, reviewDeps);
     log(
-        `${stack} is up, running frontend ${outcome.tags.frontend} and backend ${outcome.tags.backend}: ${outcome.url}`,
+        `${stack} is up, running ${SERVICE_NAMES.map((service) => `${service} ${outcome.tags[service]}`).join(", ")}: ${outcome.url}`,
     );
     log(describeReviewCost(await estimateReview(deps.source)));
     return 0;

@@ -29,6 +29,9 @@ export interface ReviewUp {
     readonly tags: ServiceTags;
 }
 
+/** Every declared service at one tag. */
+const everyService = (tag: string) => Object.fromEntries(SERVICE_NAMES.map((service) => [service, tag])) as ServiceTags;
+
 /**
  * Brings up, or updates, pull request N's review: dev's recorded release unless `tag` names another,
  * each image checked in ECR first as a release does; refused, before anything runs, when `maxReviews`
@@ -43,7 +46,7 @@ export async function reviewUp(
     const others = (await deps.store.list()).filter((review) => review.pullRequest !== pullRequest);
     if (others.length >= request.maxReviews) throw tooMany(pullRequest, others, request.maxReviews);
 
-    const tags: ServiceTags = request.tag ? { frontend: request.tag, backend: request.tag } : devRelease(deps.source);
+    const tags: ServiceTags = request.tag ? everyService(request.tag) : devRelease(deps.source);
     const { project } = readStackFile(stackNameOf("runtime", REVIEW_ENVIRONMENT), deps.source);
     const repositories = await deps.stacks.baseRepositoryNames(REVIEW_ENVIRONMENT, project);
     for (const service of SERVICE_NAMES) await requireImage(deps.ecr, repositories[service], tags[service]);

@@ -129,7 +129,7 @@ describe("review.yml", () => {
         try {
             writeFileSync(
                 join(dir, "review.log"),
-                "Updating (runtime-dev-pr-42):\nruntime-dev-pr-42 is up, running frontend v1 and backend v1: https://pr-42.dev.example.com\na review costs $0.0177 an hour while awake and about $0.07 a day\n",
+                "Updating (runtime-dev-pr-42):\nruntime-dev-pr-42 is up, running frontend v1, backend v1: https://pr-42.dev.example.com\na review costs $0.0177 an hour while awake and about $0.07 a day\n",
             );
             writeFileSync(join(dir, "gh"), '#!/bin/sh\nprintf "%s\\n" "$@" > gh.args\n');
             chmodSync(join(dir, "gh"), 0o755);

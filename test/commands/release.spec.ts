@@ -8,6 +8,7 @@ import { tagsOf, withTags } from "../../release/ledger";
 import { main as status } from "../../commands/status";
 import { Stacks } from "../../stacks/automation";
 import { PROJECT_DIR } from "../../offline/stack-files";
+import { HEALTH_PATHS, SERVICE_NAMES } from "../../shared/services";
 import { AppServer } from "../fakes/app-server";
 import { FakeEcr } from "../fakes/ecr";
 import { FakeEcs, runtimeOutputs, taskDefinitionArn } from "../fakes/ecs";
@@ -19,6 +20,14 @@ const git = (dir: string, ...args: string[]) =>
         encoding: "utf8",
     });
 const FILE = "Pulumi.runtime-dev.yaml";
+/** Every declared service (shared/services.ts) at one tag; the examples below change the back end's. */
+const all = (tag: string): Record<string, string> => Object.fromEntries(SERVICE_NAMES.map((service) => [service, tag]));
+/** How the commands list services' tags, "frontend v1, backend v2", as a pattern. */
+const listed = (tags: Record<string, string>) =>
+    SERVICE_NAMES.map((service) => `${service} ${tags[service]}`)
+        .join(", ")
+        .replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const repository = (service: string) => `durable-code-dev-${service}`;
 
 describe("npm run release", () => {
     let dir: string;
@@ -30,7 +39,7 @@ describe("npm run release", () => {
     const log = (line: string) => lines.push(line);
     const stackFile = () => readFileSync(join(dir, FILE), "utf8");
     const commitTag = (tag: string) => {
-        writeFileSync(join(dir, FILE), withTags(stackFile(), "durable-code", { frontend: tag, backend: tag }));
+        writeFileSync(join(dir, FILE), withTags(stackFile(), "durable-code", all(tag)));
         git(dir, "commit", "--allow-empty", "-qam", `release dev ${tag}`);
     };
     const run = async (argv: string[]) =>
@@ -63,16 +72,16 @@ describe("npm run release", () => {
         app = new AppServer(0);
         pulumi = new FakePulumi()
             .addStack("base-dev", {
-                repositories: {
-                    frontend: { name: "durable-code-dev-frontend" },
-                    backend: { name: "durable-code-dev-backend" },
-                },
+                repositories: Object.fromEntries(
+                    SERVICE_NAMES.map((service) => [service, { name: repository(service) }]),
+                ),
             })
             .addStack("runtime-dev", { url: "http://old" });
         pulumi.deployedOutputs.set("runtime-dev", runtimeOutputs("dev", await app.start(), 8));
         ecs = new FakeEcs(() => pulumi.stacks.get("runtime-dev")?.outputs);
         const releases = ["v0.1.0", "v0.2.0", "v0.3.0"];
-        ecr = new FakeEcr().holds("durable-code-dev-frontend", releases).holds("durable-code-dev-backend", releases);
+        ecr = new FakeEcr();
+        for (const service of SERVICE_NAMES) ecr.holds(repository(service), releases);
         lines = [];
     });
     afterEach(async () => {
@@ -80,26 +89,30 @@ describe("npm run release", () => {
         rmSync(dir, { recursive: true, force: true });
     });
 
-    it("checks both images in ECR, records the tag in the stack file, rolls the running runtime and waits for / and /health", async () => {
+    it("checks every service's image in ECR, records the tag in the stack file, rolls the running runtime and waits for each health path (/ and /health as committed)", async () => {
         assert.equal(await run(["--env", "dev", "--tag", "v0.3.0"]), 0);
-        assert.deepEqual(ecr.described(), [
-            { repositoryName: "durable-code-dev-frontend", imageTag: "v0.3.0" },
-            { repositoryName: "durable-code-dev-backend", imageTag: "v0.3.0" },
-        ]);
-        assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.3.0", backend: "v0.3.0" });
+        assert.deepEqual(
+            ecr.described(),
+            SERVICE_NAMES.map((service) => ({ repositoryName: repository(service), imageTag: "v0.3.0" })),
+        );
+        assert.deepEqual(tagsOf(stackFile(), "durable-code"), all("v0.3.0"));
         assert.deepEqual(mutations(), ["up --yes --skip-preview --stack runtime-dev"]);
-        assert.deepEqual(app.requests.sort(), ["/", "/health"]);
+        assert.deepEqual(app.requests.sort(), [...HEALTH_PATHS].sort());
         assert.match(
             lines[0],
-            /^service +running now \(committed\) +released\nfrontend +v0\.2\.0 +v0\.3\.0\nbackend +v0\.2\.0 +v0\.3\.0$/,
+            new RegExp(
+                "^service +running now \\(committed\\) +released" +
+                    SERVICE_NAMES.map((service) => `\\n${service} +v0\\.2\\.0 +v0\\.3\\.0`).join("") +
+                    "$",
+            ),
         );
     });
 
     it("releases one service alone through its override, the other keeps imageTag", async () => {
         assert.equal(await run(["--env", "dev", "--tag", "v0.3.0", "--service", "backend"]), 0);
-        assert.deepEqual(ecr.described(), [{ repositoryName: "durable-code-dev-backend", imageTag: "v0.3.0" }]);
+        assert.deepEqual(ecr.described(), [{ repositoryName: repository("backend"), imageTag: "v0.3.0" }]);
         assert.match(stackFile(), /durable-code:imageTag: v0\.2\.0\n {2}durable-code:backendImageTag: v0\.3\.0\n/);
-        assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.2.0", backend: "v0.3.0" });
+        assert.deepEqual(tagsOf(stackFile(), "durable-code"), { ...all("v0.2.0"), backend: "v0.3.0" });
     });
 
     it("stops before changing anything when an image is missing, naming the repository and tag", async () => {
@@ -128,7 +141,7 @@ describe("npm run release", () => {
         assert.deepEqual(mutations(), []);
         assert.equal(
             lines.at(-1),
-            "runtime-dev is down; the next startup (or npm run up -- --env dev) brings up frontend v0.3.0, backend v0.3.0",
+            `runtime-dev is down; the next startup (or npm run up -- --env dev) brings up ${SERVICE_NAMES.map((service) => `${service} v0.3.0`).join(", ")}`,
         );
         assert.equal(tagsOf(stackFile(), "durable-code").backend, "v0.3.0");
     });
@@ -142,7 +155,9 @@ describe("npm run release", () => {
                 assert.match(error.message, /did not become healthy within 1 s/);
                 assert.match(
                     error.message,
-                    /runtime-dev did not come up healthy with frontend v0\.3\.0, backend v0\.3\.0; .*Pulumi\.runtime-dev\.yaml keeps the new tags\. Roll back with: npm run release -- --env dev --rollback$/,
+                    new RegExp(
+                        `runtime-dev did not come up healthy with ${listed(all("v0.3.0"))}; .*Pulumi\\.runtime-dev\\.yaml keeps the new tags\\. Roll back with: npm run release -- --env dev --rollback$`,
+                    ),
                 );
                 return true;
             },
@@ -166,11 +181,13 @@ describe("npm run release", () => {
             );
             assert.match(
                 error.message,
-                /\nbackend rolled back; \S*Pulumi\.runtime-dev\.yaml now records what runs: frontend v0\.3\.0, backend v0\.2\.0\. Commit it, fix the release, and release again$/,
+                new RegExp(
+                    `\\nbackend rolled back; \\S*Pulumi\\.runtime-dev\\.yaml now records what runs: ${listed({ ...all("v0.3.0"), backend: "v0.2.0" })}\\. Commit it, fix the release, and release again$`,
+                ),
             );
             return true;
         });
-        assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.3.0", backend: "v0.2.0" });
+        assert.deepEqual(tagsOf(stackFile(), "durable-code"), { ...all("v0.3.0"), backend: "v0.2.0" });
         assert.deepEqual(app.requests, []);
     });
 
@@ -184,28 +201,25 @@ describe("npm run release", () => {
 
     it("--rollback restores each service's previous tag from the stack file's git history, and rolls", async () => {
         assert.equal(await run(["--env", "dev", "--rollback"]), 0);
-        assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.1.0", backend: "v0.1.0" });
+        assert.deepEqual(tagsOf(stackFile(), "durable-code"), all("v0.1.0"));
         assert.deepEqual(
             ecr.described().map((call) => call.imageTag),
-            ["v0.1.0", "v0.1.0"],
+            SERVICE_NAMES.map(() => "v0.1.0"),
         );
         assert.deepEqual(mutations(), ["up --yes --skip-preview --stack runtime-dev"]);
     });
 
     it("--rollback of one service takes that service's own history", async () => {
-        writeFileSync(
-            join(dir, FILE),
-            withTags(stackFile(), "durable-code", { frontend: "v0.2.0", backend: "v0.3.0" }),
-        );
+        writeFileSync(join(dir, FILE), withTags(stackFile(), "durable-code", { ...all("v0.2.0"), backend: "v0.3.0" }));
         git(dir, "commit", "-qam", "release backend v0.3.0");
         assert.equal(await run(["--env", "dev", "--rollback", "--service", "backend"]), 0);
-        assert.deepEqual(tagsOf(stackFile(), "durable-code"), { frontend: "v0.2.0", backend: "v0.2.0" });
+        assert.deepEqual(tagsOf(stackFile(), "durable-code"), all("v0.2.0"));
     });
 
     it("--dry-run checks the images and prints what would change, and changes nothing", async () => {
         const before = stackFile();
         assert.equal(await run(["--env", "dev", "--tag", "v0.3.0", "--dry-run"]), 0);
-        assert.equal(ecr.described().length, 2);
+        assert.equal(ecr.described().length, SERVICE_NAMES.length);
         assert.equal(stackFile(), before);
         assert.deepEqual(mutations(), []);
         assert.match(lines[0], /would release/);
@@ -220,7 +234,7 @@ describe("npm run release", () => {
             [["--env", "dev", "--tag", "v1", "--rollback"], /^--tag and --rollback cannot be used together/],
             [
                 ["--env", "dev", "--tag", "v1", "--service", "api"],
-                /^--service must be one of frontend, backend \(got "api"\)/,
+                new RegExp(`^--service must be one of ${SERVICE_NAMES.join(", ")} \\(got "api"\\)`),
             ],
             [
                 ["--env", "prod", "--tag", "v1"],
@@ -256,7 +270,7 @@ describe("npm run release", () => {
         it("shows the tag each service runs and flags a difference from the committed file", async () => {
             pulumi.stacks.get("runtime-dev")!.outputs = {
                 url: "http://dev",
-                imageTags: { frontend: "v0.1.0", backend: "v0.2.0" },
+                imageTags: { ...all("v0.1.0"), backend: "v0.2.0" },
             };
             const out: string[] = [];
             await status(
@@ -266,10 +280,13 @@ describe("npm run release", () => {
                 (line) => out.push(line),
                 { dir },
             );
-            assert.match(out[0], /runtime-dev .* frontend v0\.1\.0, backend v0\.2\.0 \(DIFFERS from committed\)/);
+            const runs = listed({ ...all("v0.1.0"), backend: "v0.2.0" });
+            assert.match(out[0], new RegExp(`runtime-dev .* ${runs} \\(DIFFERS from committed\\)`));
             assert.match(
                 out.join("\n"),
-                /runtime-dev runs frontend v0\.1\.0, backend v0\.2\.0 but Pulumi\.runtime-dev\.yaml has frontend v0\.2\.0, backend v0\.2\.0; the next startup restores what is committed/,
+                new RegExp(
+                    `runtime-dev runs ${runs} but Pulumi\\.runtime-dev\\.yaml has ${listed(all("v0.2.0"))}; the next startup restores what is committed`,
+                ),
             );
         });
     });

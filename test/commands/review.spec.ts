@@ -5,6 +5,7 @@ import { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { main as review } from "../../commands/review";
 import { Stacks } from "../../stacks/automation";
+import { SERVICE_NAMES } from "../../shared/services";
 import { FakeEcr } from "../fakes/ecr";
 import { FakePulumi } from "../fakes/fake-pulumi";
 
@@ -27,18 +28,21 @@ describe("npm run review", () => {
     beforeEach(() => {
         pulumi = new FakePulumi()
             .addStack("base-dev", {
-                repositories: {
-                    frontend: { name: "durable-code-dev-frontend" },
-                    backend: { name: "durable-code-dev-backend" },
-                },
+                repositories: Object.fromEntries(
+                    SERVICE_NAMES.map((service) => [service, { name: `durable-code-dev-${service}` }]),
+                ),
             })
             .addStack("runtime-dev", { url: "https://dev.example.com" });
         for (const pr of [12, 13, 14, 15, 16, 17])
             pulumi.deployedOutputs.set(`runtime-dev-pr-${pr}`, { url: `https://pr-${pr}.dev.example.com` });
         const tags = ["v0.1.0", "pr-13-abc"];
-        ecr = new FakeEcr().holds("durable-code-dev-frontend", tags).holds("durable-code-dev-backend", tags);
+        ecr = new FakeEcr();
+        for (const service of SERVICE_NAMES) ecr.holds(`durable-code-dev-${service}`, tags);
         lines = [];
     });
+
+    /** Every declared service at one tag, as the command lists them: "frontend v1, backend v1". */
+    const running = (tag: string) => SERVICE_NAMES.map((service) => `${service} ${tag}`).join(", ");
 
     it("brings two reviews up beside dev's runtime, each its own stack with its own config file, and prints each URL", async () => {
         assert.equal(await run("--pr", "12"), 0);
@@ -53,8 +57,8 @@ describe("npm run review", () => {
         assert.deepEqual(
             lines.filter((line) => line.startsWith("runtime-dev-pr-")),
             [
-                "runtime-dev-pr-12 is up, running frontend v0.1.0 and backend v0.1.0: https://pr-12.dev.example.com",
-                "runtime-dev-pr-13 is up, running frontend pr-13-abc and backend pr-13-abc: https://pr-13.dev.example.com",
+                `runtime-dev-pr-12 is up, running ${running("v0.1.0")}: https://pr-12.dev.example.com`,
+                `runtime-dev-pr-13 is up, running ${running("pr-13-abc")}: https://pr-13.dev.example.com`,
             ],
         );
     });
@@ -70,10 +74,10 @@ describe("npm run review", () => {
 
     it("runs dev's recorded release without --tag, and checks it too", async () => {
         await run("--pr", "12");
-        assert.deepEqual(ecr.described(), [
-            { repositoryName: "durable-code-dev-frontend", imageTag: "v0.1.0" },
-            { repositoryName: "durable-code-dev-backend", imageTag: "v0.1.0" },
-        ]);
+        assert.deepEqual(
+            ecr.described(),
+            SERVICE_NAMES.map((service) => ({ repositoryName: `durable-code-dev-${service}`, imageTag: "v0.1.0" })),
+        );
     });
 
     it("--down destroys the review and removes its stack with its backups and history, leaving dev's runtime alone", async () => {
