@@ -5,7 +5,9 @@ import { withReviewConfig } from "../review/config-file";
 import { stackConfig } from "../offline/evaluate";
 import { loadConfig } from "../shared/config/load";
 import { ENVIRONMENT_NAMES } from "../shared/environments";
+import { SERVICE_NAMES } from "../shared/services";
 import { parseStackName } from "../shared/stack-name";
+import { ServiceTags } from "../release/ledger";
 import { main as cost } from "../commands/cost";
 import { estimate } from "../cost/estimate";
 import { estimateReview } from "../cost/review";
@@ -99,6 +101,8 @@ describe("review environments", () => {
     });
 
     describe("beside dev's runtime", () => {
+        const everyService = (tag: string) =>
+            Object.fromEntries(SERVICE_NAMES.map((service) => [service, tag])) as ServiceTags;
         const withDomain = { frontDoor: "http-api", domain: "example.com", dnsDelegated: "true" };
         let dev: { base: Evaluation; runtime: Evaluation };
         let reviews: Evaluation[];
@@ -106,9 +110,7 @@ describe("review environments", () => {
             dev = await evaluateEnvironment("dev", { base: withDomain, runtime: { frontDoor: "http-api" } });
             reviews = [
                 await withReviewConfig(12, undefined, (dir) => evaluateReview(12, dev.base, dir)),
-                await withReviewConfig(13, { frontend: "pr-13-abc", backend: "pr-13-abc" }, (dir) =>
-                    evaluateReview(13, dev.base, dir),
-                ),
+                await withReviewConfig(13, everyService("pr-13-abc"), (dir) => evaluateReview(13, dev.base, dir)),
             ];
         });
 
@@ -144,7 +146,10 @@ describe("review environments", () => {
                         (container) => container.logConfiguration.options["awslogs-group"],
                     ),
                 );
-                assert.deepEqual(groups.sort(), ["/ecs/durable-code-dev/backend", "/ecs/durable-code-dev/frontend"]);
+                assert.deepEqual(
+                    groups,
+                    SERVICE_NAMES.map((service) => `/ecs/durable-code-dev/${service}`),
+                );
                 for (const integration of nonEmpty(ofType(review, TYPES.apiIntegration)))
                     assert.equal(integration.inputs.connectionId, dev.base.outputs.vpcLinkId);
             }
@@ -172,8 +177,8 @@ describe("review environments", () => {
                 ofType(review, TYPES.taskDefinition).map((definition) =>
                     containerDefinitions(definition)[0].image.split(":").pop(),
                 );
-            assert.deepEqual(images(reviews[0]), ["v0.1.0", "v0.1.0"]);
-            assert.deepEqual(images(reviews[1]), ["pr-13-abc", "pr-13-abc"]);
+            assert.deepEqual(images(reviews[0]), Object.values(everyService("v0.1.0")));
+            assert.deepEqual(images(reviews[1]), Object.values(everyService("pr-13-abc")));
             for (const review of reviews) {
                 assert.deepEqual(ofType(review, TYPES.natGateway), []);
                 assert.equal(review.outputs.egress, "public-ip");

@@ -4,7 +4,7 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main as release, parseRequest } from "../../commands/release";
-import { tagsOf, withTags } from "../../release/ledger";
+import { ServiceTags, tagsOf, withTags } from "../../release/ledger";
 import { main as status } from "../../commands/status";
 import { Stacks } from "../../stacks/automation";
 import { PROJECT_DIR } from "../../offline/stack-files";
@@ -21,7 +21,8 @@ const git = (dir: string, ...args: string[]) =>
     });
 const FILE = "Pulumi.runtime-dev.yaml";
 /** Every declared service (shared/services.ts) at one tag; the examples below change the back end's. */
-const all = (tag: string): Record<string, string> => Object.fromEntries(SERVICE_NAMES.map((service) => [service, tag]));
+const all = (tag: string): ServiceTags =>
+    Object.fromEntries(SERVICE_NAMES.map((service) => [service, tag])) as ServiceTags;
 /** How the commands list services' tags, "frontend v1, backend v2", as a pattern. */
 const listed = (tags: Record<string, string>) =>
     SERVICE_NAMES.map((service) => `${service} ${tags[service]}`)
@@ -256,11 +257,11 @@ describe("npm run release", () => {
     });
 
     describe("the stack file edit", () => {
-        it("keeps comments and key order, and drops per-service overrides when both services share a tag", () => {
+        it("keeps comments and key order, and drops per-service overrides when every service shares a tag", () => {
             const text =
                 "# Runtime of dev.\nconfig:\n  aws:region: us-west-2 # Oregon\n  durable-code:imageTag: v1 # the release\n  durable-code:backendImageTag: v2\n  durable-code:spot: false\n";
             assert.equal(
-                withTags(text, "durable-code", { frontend: "v3", backend: "v3" }),
+                withTags(text, "durable-code", all("v3")),
                 "# Runtime of dev.\nconfig:\n  aws:region: us-west-2 # Oregon\n  durable-code:imageTag: v3 # the release\n  durable-code:spot: false\n",
             );
         });
