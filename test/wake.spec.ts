@@ -7,6 +7,7 @@ import { failureOf, nonEmpty, ofType, single, TYPES } from "./helpers";
 import { priceEvaluation } from "../cost/estimate";
 import { renderText } from "../cost/render";
 import { ENVIRONMENTS } from "../shared/environments";
+import { SERVICE_NAMES } from "../shared/services";
 
 const ALARM = TYPES.metricAlarm;
 const API = "aws:apigatewayv2/api:Api";
@@ -55,16 +56,16 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
     const runtime = () => envs.wake.runtime;
     const alarm = (evaluation: Evaluation, name: string) =>
         nonEmpty(ofType(evaluation, ALARM).filter((candidate) => candidate.inputs.name === name))[0];
+    /** One row per declared service (shared/services.ts): its ECS service's name and the values given. */
+    const everyService = (...values: unknown[]) =>
+        SERVICE_NAMES.map((service) => [`durable-code-dev-${service}`, ...values]);
     const serviceNames = (evaluation: Evaluation) =>
         ofType(evaluation, TYPES.service).map((service) => service.inputs.name);
 
     it("deploys every service asleep (0 tasks), each able to scale from 0 to desiredCount and back, with no CPU policy to undo either", () => {
         assert.deepEqual(
             ofType(runtime(), TYPES.service).map((service) => [service.inputs.name, service.inputs.desiredCount]),
-            [
-                ["durable-code-dev-frontend", 0],
-                ["durable-code-dev-backend", 0],
-            ],
+            everyService(0),
         );
         assert.deepEqual(
             ofType(envs.idle45.runtime, TYPES.scalingTarget).map((target) => [
@@ -72,10 +73,7 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
                 target.inputs.minCapacity,
                 target.inputs.maxCapacity,
             ]),
-            [
-                ["durable-code-dev-frontend", 0, 2],
-                ["durable-code-dev-backend", 0, 2],
-            ],
+            everyService(0, 2),
         );
         assert.deepEqual(
             ofType(runtime(), TYPES.scalingPolicy).filter((policy) => policy.inputs.policyType !== "StepScaling"),
@@ -102,15 +100,12 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
             ],
             [60, 3, 1, "GreaterThanOrEqualToThreshold", 1, "notBreaching"],
         );
-        assert.deepEqual(capacitiesSetBy(runtime(), wake), [
-            ["durable-code-dev-frontend", 1],
-            ["durable-code-dev-backend", 1],
-        ]);
+        assert.deepEqual(capacitiesSetBy(runtime(), wake), everyService(1));
         assert.deepEqual(
             capacitiesSetBy(envs.idle45.runtime, alarm(envs.idle45.runtime, "durable-code-dev-wake")).map(
                 ([, tasks]) => tasks,
             ),
-            [2, 2],
+            SERVICE_NAMES.map(() => 2),
         );
         // From the threshold upwards: any count of one or more wakes (StepAdjustment's bounds are relative to it).
         for (const arn of wake.inputs.alarmActions) {
@@ -186,10 +181,7 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
                 [45, 45],
             ],
         );
-        assert.deepEqual(capacitiesSetBy(runtime(), sleep), [
-            ["durable-code-dev-frontend", 0],
-            ["durable-code-dev-backend", 0],
-        ]);
+        assert.deepEqual(capacitiesSetBy(runtime(), sleep), everyService(0));
         for (const arn of sleep.inputs.alarmActions) {
             const policy = ofType(runtime(), TYPES.scalingPolicy).find((candidate) => candidate.state.arn === arn)!;
             const [step] = policy.inputs.stepScalingPolicyConfiguration.stepAdjustments;
@@ -223,11 +215,11 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
         assert.deepEqual(ofType(awake.runtime, ALARM), []);
         assert.deepEqual(
             ofType(awake.runtime, TYPES.service).map((service) => service.inputs.desiredCount),
-            [1, 1],
+            SERVICE_NAMES.map(() => 1),
         );
         assert.deepEqual(
             ofType(awake.runtime, TYPES.scalingPolicy).map((policy) => policy.inputs.policyType),
-            ["TargetTrackingScaling", "TargetTrackingScaling"],
+            SERVICE_NAMES.map(() => "TargetTrackingScaling"),
         );
     });
 
@@ -245,13 +237,24 @@ describe("wakeOnRequest: dev asleep until someone opens it", () => {
     });
 });
 
+/**
+ * $3 a month is the product's budget for dev asleep at rest, met by the committed services (frontend
+ * and backend, shared/services.ts) on purpose: a new service that breaks it means deciding on a new
+ * budget (here and in docs/cost.md), not a bug in the price.
+ */
+const DEV_ASLEEP_BUDGET =
+    "a budget for the committed services: with another service, change it here and in docs/cost.md if the new cost is meant";
+
 describe("wakeOnRequest: priced by hours of use", () => {
-    it("prices dev asleep at rest by the hours it is awake, shown in the output, at $3 a month or less", async () => {
+    it("prices dev asleep at rest by the hours it is awake, shown in the output, at $3 a month or less (the committed services' budget)", async () => {
         const evaluation = await evaluateEnvironment("dev");
         const summary = priceEvaluation("public-ip", "dev", evaluation);
         assert.equal(summary.wakeOnRequest, true);
         assert.equal(summary.upHoursPerMonth, ENVIRONMENTS.dev.usage.awakeHoursPerMonth);
-        assert.ok(summary.totalMonthly <= 3, `dev asleep at rest costs $${summary.totalMonthly.toFixed(2)} a month`);
+        assert.ok(
+            summary.totalMonthly <= 3,
+            `dev asleep at rest costs $${summary.totalMonthly.toFixed(2)} a month; $3 is ${DEV_ASLEEP_BUDGET}`,
+        );
         const text = renderText(summary);
         assert.match(text, /runtime, per month awake 80 h \(hours of use assumed\), asleep the rest +\$\d+\.\d\d/);
         assert.match(text, /awake 80 hours a month \(wakeOnRequest\)/);
@@ -263,10 +266,7 @@ describe("wakeOnRequest: priced by hours of use", () => {
         const line = (what: RegExp) => items.filter((item) => what.test(item.what));
         assert.deepEqual(
             line(/^public IPv4, one per task$/).map((item) => [item.resource, item.quantity, item.whileUp]),
-            [
-                ["frontend-service", 730, true],
-                ["backend-service", 730, true],
-            ],
+            SERVICE_NAMES.map((service) => [`${service}-service`, 730, true]),
         );
         assert.deepEqual(
             // One alarm metric each: the sleep alarm's FILL expression reads the one Count metric.
@@ -289,20 +289,20 @@ describe("wakeOnRequest: npm run cost", () => {
     };
     const monthly = (text: string) => Number(/^total per month +\$(\d+\.\d\d)$/m.exec(text)?.[1]);
 
-    it("--wake-on-request prices dev asleep at rest, says it is a what-if, shows the hours of use and $3 a month or less", async () => {
+    it("--wake-on-request prices dev asleep at rest, says it is a what-if, shows the hours of use and $3 a month or less (the committed services' budget)", async () => {
         const { code, text } = await run(["--env", "dev", "--wake-on-request"]);
         assert.equal(code, 0);
         assert.match(text, /^dev \(public-ip; what-if --wake-on-request\), us-west-2$/m);
         assert.match(text, /awake 80 h \(hours of use assumed\)/);
-        assert.ok(monthly(text) <= 3, text);
+        assert.ok(monthly(text) <= 3, `$3 is ${DEV_ASLEEP_BUDGET}\n${text}`);
     });
 
-    it("prices dev's committed files asleep at rest: the assumed hours of use, $3 a month or less, as --wake-on-request does; check says so, and --compare prices the other layouts awake", async () => {
+    it("prices dev's committed files asleep at rest: the assumed hours of use, $3 a month or less (the committed services' budget), as --wake-on-request does; check says so, and --compare prices the other layouts awake", async () => {
         const committed = await run(["--env", "dev"]);
         assert.equal(committed.code, 0);
         assert.match(committed.text, /^dev \(public-ip\), us-west-2$/m);
         assert.match(committed.text, /awake 80 h \(hours of use assumed\)/);
-        assert.ok(monthly(committed.text) <= 3, committed.text);
+        assert.ok(monthly(committed.text) <= 3, `$3 is ${DEV_ASLEEP_BUDGET}\n${committed.text}`);
         assert.equal(monthly(committed.text), monthly((await run(["--env", "dev", "--wake-on-request"])).text));
         const checked: string[] = [];
         assert.equal(await check(["--stack", "runtime-dev"], undefined, (text) => checked.push(text)), 0);

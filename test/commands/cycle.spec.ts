@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENVIRONMENT_NAMES } from "../../shared/environments";
+import { HEALTH_PATHS, SERVICE_NAMES } from "../../shared/services";
 import { CycleOptions, runCycle } from "../../stacks/cycle";
 import { main } from "../../commands/cycle";
 import { RunReport } from "../../stacks/report";
@@ -29,7 +30,8 @@ describe("npm run cycle", () => {
     let ecs: FakeEcs;
     let output: string[];
     beforeEach(async () => {
-        app = new AppServer(2);
+        // The first health check finds every service's path still registering.
+        app = new AppServer(HEALTH_PATHS.length);
         url = await app.start();
         pulumi = new FakePulumi().addStack("base-dev").addStack("runtime-dev");
         pulumi.deployedOutputs.set("base-dev", BASE_OUTPUTS);
@@ -82,10 +84,13 @@ describe("npm run cycle", () => {
         ]);
     });
 
-    it("retries the health check until both / and /health answer", async () => {
+    it("retries the health check until every service's health path (/ and /health as committed) answers", async () => {
         const report = await cycle();
         assert.match(report.steps[2].detail!, /healthy after 2 attempt\(s\)/);
-        assert.deepEqual(app.requests.slice(0, 4).sort(), ["/", "/", "/health", "/health"]);
+        assert.deepEqual(
+            app.requests.slice(0, 2 * HEALTH_PATHS.length).sort(),
+            [...HEALTH_PATHS, ...HEALTH_PATHS].sort(),
+        );
     });
 
     it("prints a header per step, Pulumi's output, and a summary table", async () => {
@@ -157,7 +162,7 @@ describe("npm run cycle", () => {
         assert.deepEqual(
             ecs.calls.map(([command, input]) => `${command} ${input.cluster} ${input.services.join(" ")}`),
             Array(2).fill(
-                "DescribeServicesCommand durable-code-dev durable-code-dev-frontend durable-code-dev-backend",
+                `DescribeServicesCommand durable-code-dev ${SERVICE_NAMES.map((service) => `durable-code-dev-${service}`).join(" ")}`,
             ),
         );
         assert.match(

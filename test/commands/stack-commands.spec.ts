@@ -11,6 +11,7 @@ import { PROJECT_DIR } from "../../offline/stack-files";
 import { Stacks } from "../../stacks/automation";
 import { ENV_VALUE } from "../../cli/args";
 import { ENVIRONMENT_NAMES } from "../../shared/environments";
+import { HEALTH_PATHS, SERVICE_NAMES } from "../../shared/services";
 import { LAYERS, stackNameOf } from "../../shared/stack-name";
 import { AppServer } from "../fakes/app-server";
 import { FakeEcr } from "../fakes/ecr";
@@ -209,7 +210,7 @@ describe("stack commands", () => {
                     0,
                 );
                 assert.deepEqual(mutations(pulumi), ["up --yes --skip-preview --stack runtime-dev"]);
-                assert.deepEqual(app.requests.sort(), ["/", "/health"]);
+                assert.deepEqual(app.requests.sort(), [...HEALTH_PATHS].sort());
                 assert.equal(lines.at(-1), `runtime-dev is up: ${url}`);
             } finally {
                 await app.stop();
@@ -301,9 +302,10 @@ describe("stack commands", () => {
                 assert.equal(JSON.parse(lines[0])[1].sleep, "asleep, last woke 2026-12-04T09:38:12.000Z");
                 ecs.desiredCount = (service) => (service.endsWith("backend") ? 2 : 1);
                 await status(["--env", "dev"], signal, stacks, log, {}, () => ecs);
+                const awake = SERVICE_NAMES.map((service) => `${service} ${service === "backend" ? 2 : 1}`).join(", ");
                 assert.match(
                     lines[1],
-                    /runtime-dev .* awake \(frontend 1, backend 2\), last woke 2026-12-04T09:38:12\.000Z/,
+                    new RegExp(`runtime-dev .* awake \\(${awake}\\), last woke 2026-12-04T09:38:12\\.000Z`),
                 );
             });
         });
@@ -323,7 +325,7 @@ describe("stack commands", () => {
                             "DescribeServicesCommand",
                             {
                                 cluster: "durable-code-dev",
-                                services: ["durable-code-dev-frontend", "durable-code-dev-backend"],
+                                services: SERVICE_NAMES.map((service) => `durable-code-dev-${service}`),
                             },
                         ],
                     ]);
@@ -350,7 +352,7 @@ describe("stack commands", () => {
                             message:
                                 "runtime-dev is not running what was deployed, although Pulumi reported success:\n" +
                                 "  - backend rolled back: ECS runs durable-code-dev-backend:7 (v0.2.0), not durable-code-dev-backend:8 that up deployed (ECS deployment circuit breaker: tasks failed to start.)\n" +
-                                "Read the service's events (aws ecs describe-services --cluster durable-code-dev --services durable-code-dev-frontend durable-code-dev-backend) and the log groups in the stack's outputs",
+                                `Read the service's events (aws ecs describe-services --cluster durable-code-dev --services ${SERVICE_NAMES.map((service) => `durable-code-dev-${service}`).join(" ")}) and the log groups in the stack's outputs`,
                         },
                     );
                     assert.deepEqual(app.requests, []);
