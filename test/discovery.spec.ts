@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { fakeCloud } from "../offline/cloud";
 import { evaluateStack, Evaluation } from "../offline/engine";
 import { stackConfig } from "../offline/evaluate";
+import { SERVICE_NAMES } from "../shared/services";
 import { failureOf, single, TYPES } from "./helpers";
 
 const BASE_STACK = "organization/durable-code/base-dev";
@@ -296,10 +297,14 @@ describe("runtime finds base", () => {
                     token: "aws:ec2/getSecurityGroup:getSecurityGroup",
                     inputs: { filters: contractFilters({ Role: "nat-instance" }) },
                 },
-                { token: "aws:ecr/getRepository:getRepository", inputs: { name: "durable-code-dev-frontend" } },
-                { token: "aws:ecr/getRepository:getRepository", inputs: { name: "durable-code-dev-backend" } },
-                { token: "aws:cloudwatch/getLogGroup:getLogGroup", inputs: { name: "/ecs/durable-code-dev/frontend" } },
-                { token: "aws:cloudwatch/getLogGroup:getLogGroup", inputs: { name: "/ecs/durable-code-dev/backend" } },
+                ...SERVICE_NAMES.map((service) => ({
+                    token: "aws:ecr/getRepository:getRepository",
+                    inputs: { name: `durable-code-dev-${service}` },
+                })),
+                ...SERVICE_NAMES.map((service) => ({
+                    token: "aws:cloudwatch/getLogGroup:getLogGroup",
+                    inputs: { name: `/ecs/durable-code-dev/${service}` },
+                })),
                 { token: "aws:index/getCallerIdentity:getCallerIdentity", inputs: {} },
                 {
                     token: "aws:iam/getPolicy:getPolicy",

@@ -3,6 +3,7 @@ import { fakeCloud } from "../offline/cloud";
 import { evaluateStack, Evaluation } from "../offline/engine";
 import { evaluateReview, evaluateRuntime, stackConfig } from "../offline/evaluate";
 import { withReviewConfig } from "../review/config-file";
+import { SERVICE_NAMES } from "../shared/services";
 import { REVIEW_TAG_KEY } from "../shared/tags";
 import { deployStatementsOf, SECRETS_KEY, STATE_BUCKET } from "./iam/access-setup";
 import { nonEmpty, ofType, single, TYPES } from "./helpers";
@@ -395,7 +396,9 @@ describe("the review role (base-dev): its rights on AWS resources, the deploy ro
                 }),
             ),
         ];
-        assert.equal(creates.length, 2 + 1 + 2 + 2 + 2 + 4 + 2 + 2);
+        // Per service (shared/services.ts): a task definition, an ECS service and a Cloud Map service.
+        const perService = SERVICE_NAMES.length;
+        assert.equal(creates.length, 2 + 1 + perService + perService + 2 + 4 + perService + 2);
         assert.deepEqual(
             creates.filter((request) => review(request) !== "allowed"),
             [],

@@ -5,6 +5,9 @@ import { committedConfig } from "../offline/evaluate";
 import { defaultService, SERVICE_NAMES, SERVICES, ServiceSpec } from "../shared/services";
 
 const ROOT = join(__dirname, "..");
+/** The declared services and each one's tag, as the commands list them: "frontend v1, backend v1". */
+const listed = (tag: string) => SERVICE_NAMES.map((service) => `${service} ${tag}`).join(", ");
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** What test/fakes/worker-run.ts prints: every command and program with a third service declared. */
 interface WorkerRun {
@@ -63,14 +66,17 @@ describe("services, each declared once in shared/services.ts", () => {
 
         it("config: its own image tag key, workerImageTag, overrides imageTag for it alone; imageTag covers it", () => {
             assert.ok(run.configKeys.includes("workerImageTag"));
-            assert.deepEqual(run.ownTagImages, { frontend: "v0.1.0", backend: "v0.1.0", worker: "v3.0.0" });
+            assert.deepEqual(run.ownTagImages, {
+                ...Object.fromEntries(SERVICE_NAMES.map((service) => [service, "v0.1.0"])),
+                worker: "v3.0.0",
+            });
         });
 
         it("npm run check passes base-dev and runtime-dev as committed, and names its image", () => {
             assert.deepEqual(run.checked, [0, 0], run.printed.join("\n"));
-            assert.match(run.printed[1], /images frontend v0\.1\.0, backend v0\.1\.0, worker v0\.1\.0/);
+            assert.match(run.printed[1], new RegExp(`images ${escaped(listed("v0.1.0"))}, worker v0\\.1\\.0`));
             assert.match(run.printed[1], /tasks 256 CPU \/ 512 MiB \(worker 512 \/ 1024\) /);
-            assert.match(run.printed[1], /aws:ecs\/service:Service +3\n/);
+            assert.match(run.printed[1], new RegExp(`aws:ecs/service:Service +${SERVICE_NAMES.length + 1}\n`));
         });
 
         it("base keeps its repository and log group and opens its port to the front door only", () => {
@@ -155,7 +161,7 @@ describe("services, each declared once in shared/services.ts", () => {
             assert.deepEqual(run.release, ["worker"]);
             assert.match(run.ledger, /^ {2}durable-code:workerImageTag: v2\.0\.0$/m);
             assert.equal(run.ledgerTags.worker, "v2.0.0");
-            assert.match(run.status, /frontend v1\.0\.0, backend v1\.0\.0, worker v2\.0\.0/);
+            assert.match(run.status, new RegExp(`${escaped(listed("v1.0.0"))}, worker v2\\.0\\.0`));
         });
     });
 });
