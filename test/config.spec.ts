@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { loadConfig } from "../shared/config/load";
 import { BaseConfig, RuntimeConfig, StackConfig } from "../shared/config/types";
 import { ENVIRONMENTS } from "../shared/environments";
+import { imageTagKey, SERVICE_NAMES } from "../shared/services";
 import { parseStackName } from "../shared/stack-name";
 import { ConfigError } from "../shared/errors";
 import { stackConfig } from "../offline/evaluate";
@@ -155,7 +156,13 @@ describe("configuration", () => {
             ],
             [
                 "base-dev",
-                { repositoryNames: '{"frontend": "Acme_FE", "backend": "acme-be"}' },
+                // Every declared service named, the front end's name invalid.
+                {
+                    repositoryNames: JSON.stringify({
+                        ...Object.fromEntries(SERVICE_NAMES.map((service) => [service, `acme-${service}`])),
+                        frontend: "Acme_FE",
+                    }),
+                },
                 `durable-code:repositoryNames.frontend must be an ECR repository name (lower-case letters and digits separated by single . _ or -) (got "Acme_FE"); ${fix("base-dev")}`,
             ],
             [
@@ -276,7 +283,7 @@ describe("configuration", () => {
             [
                 "runtime-dev",
                 { egres: "nat-single" },
-                'unknown config key "durable-code:egres"; did you mean durable-code:egress?; known keys: domain, zoneId, zoneName, extraTags, protect, egress, frontDoor, natInstanceType, wakeOnRequest, idleMinutes, imageTag, frontendImageTag, backendImageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket',
+                `unknown config key "durable-code:egres"; did you mean durable-code:egress?; known keys: domain, zoneId, zoneName, extraTags, protect, egress, frontDoor, natInstanceType, wakeOnRequest, idleMinutes, imageTag, ${SERVICE_NAMES.map(imageTagKey).join(", ")}, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket`,
             ],
             [
                 "runtime-staging",
@@ -351,7 +358,7 @@ describe("configuration", () => {
             [
                 "runtime-dev",
                 { imageTag: "", backendImageTag: "v1.2.0" },
-                'durable-code:imageTag is not set: the image tag frontend deploys; release one with "npm run release -- --env dev --tag v1.0.0"',
+                `durable-code:imageTag is not set: the image tag ${SERVICE_NAMES.filter((service) => service !== "backend").join(" and ")} deploys; release one with "npm run release -- --env dev --tag v1.0.0"`,
             ],
             [
                 "runtime-dev",

@@ -16,6 +16,7 @@ import {
 import { evaluateEnvironment } from "../offline/evaluate";
 import { ENVIRONMENT_NAMES } from "../shared/environments";
 import { weeklyUpHours } from "../shared/schedule";
+import { imageTagKey, SERVICE_NAMES } from "../shared/services";
 import { LAYERS, stackNameOf } from "../shared/stack-name";
 
 /** A copy of the project's Pulumi.yaml and stack files in a temporary directory, removed after the suite. */
@@ -182,7 +183,7 @@ describe("the committed stack files are what gets tested, checked and priced", (
             assert.match(lines[0], /^runtime-staging \(.*Pulumi\.runtime-staging\.yaml\): 3 problems$/);
             assert.deepEqual(lines.slice(1), [
                 '  - durable-code:egress must be one of nat-per-az, nat-single, nat-instance, public-ip (got "bogus"); change it in Pulumi.runtime-staging.yaml',
-                '  - unknown config key "durable-code:colour"; known keys: domain, zoneId, zoneName, extraTags, protect, egress, frontDoor, natInstanceType, wakeOnRequest, idleMinutes, imageTag, frontendImageTag, backendImageTag, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket',
+                `  - unknown config key "durable-code:colour"; known keys: domain, zoneId, zoneName, extraTags, protect, egress, frontDoor, natInstanceType, wakeOnRequest, idleMinutes, imageTag, ${SERVICE_NAMES.map(imageTagKey).join(", ")}, taskCpu, taskMemory, cpuArchitecture, desiredCount, minCount, maxCount, cpuTargetPercent, spot, containerInsights, enableExec, discovery, baseStack, appHostname, apiHostname, accessLogsBucket`,
                 "  - taskCpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384; change it in Pulumi.runtime-staging.yaml",
             ]);
         });
@@ -204,7 +205,7 @@ describe("the committed stack files are what gets tested, checked and priced", (
                 out.text(),
                 /^runtime-staging \(Pulumi\.runtime-staging\.yaml\): ok\n {2}egress nat-single; tasks 512 CPU \/ 1024 MiB X86_64, 2 per service/,
             );
-            assert.match(out.text(), /\n {2}aws:ecs\/service:Service +2\n/);
+            assert.match(out.text(), new RegExp(`\n {2}aws:ecs/service:Service +${SERVICE_NAMES.length}\n`));
             assert.match(
                 out.text(),
                 new RegExp(

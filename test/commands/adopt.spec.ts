@@ -12,6 +12,7 @@ import { main as check } from "../../commands/check";
 import { PROJECT_DIR } from "../../offline/stack-files";
 import { Recorder } from "../fakes/recorder";
 import { ENVIRONMENT_NAMES, ENVIRONMENTS } from "../../shared/environments";
+import { SERVICE_NAMES } from "../../shared/services";
 import {
     formatVersion3,
     managed,
@@ -26,6 +27,12 @@ import {
 } from "../fixtures/terraform-states";
 
 const FIXTURE = join(__dirname, "..", "fixtures", "terraform-base-dev.tfstate.json");
+/**
+ * The old Terraform setup had these two services, as its states here do. A service declared since
+ * (shared/services.ts) has nothing to adopt: its repository and lifecycle policy are created anew.
+ */
+const OLD_SERVICES: readonly string[] = ["frontend", "backend"];
+const NEW_SERVICES = SERVICE_NAMES.filter((service) => !OLD_SERVICES.includes(service));
 const ALB = "sg-0a1b2c3d4e5f6a7b8";
 const TASKS = "sg-0b2c3d4e5f6a7b8c9";
 
@@ -197,7 +204,14 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
             const text = lines.join("\n");
             for (const line of [
                 'durable-code:subnetCidrs: {"public":["10.0.0.0/24","10.0.1.0/24"],"private":["10.0.2.0/24","10.0.3.0/24"]}',
-                'durable-code:repositoryNames: {"frontend":"durableai-dev-frontend","backend":"durableai-dev-backend"}',
+                `durable-code:repositoryNames: ${JSON.stringify(
+                    Object.fromEntries(
+                        SERVICE_NAMES.map((service) => [
+                            service,
+                            OLD_SERVICES.includes(service) ? `durableai-dev-${service}` : `durable-code-dev-${service}`,
+                        ]),
+                    ),
+                )}`,
                 "durable-code:domain: durableai.com",
                 "durable-code:zoneName: durableai.com",
                 "durable-code:parentZoneId: Z0APEXZONE00001",
@@ -581,13 +595,20 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
             const state = taggedEnvironment(oldBase(), "development");
             state.resources = state.resources.filter((resource) => resource.type !== "aws_ecr_lifecycle_policy");
             assert.equal(await runOn(state), 0, lines.join("\n"));
-            assert.equal(lines[0], "base-dev: 25 resources to import, 3 created anew, 3 left behind, 0 not known\n");
+            assert.equal(
+                lines[0],
+                `base-dev: 25 resources to import, ${3 + 2 * NEW_SERVICES.length} created anew, 3 left behind, 0 not known\n`,
+            );
             assert.deepEqual(
                 rows("created anew").filter((row) => row.startsWith("(not in the state)")),
-                [
-                    "(not in the state) | created anew | registries-frontend (aws:ecr/lifecyclePolicy:LifecyclePolicy): the state holds no aws_ecr_lifecycle_policy.frontend (this project's rules keep release images by count), so pulumi up creates it",
-                    "(not in the state) | created anew | registries-backend (aws:ecr/lifecyclePolicy:LifecyclePolicy): the state holds no aws_ecr_lifecycle_policy.backend (this project's rules keep release images by count), so pulumi up creates it",
-                ],
+                SERVICE_NAMES.flatMap((service) => [
+                    ...(OLD_SERVICES.includes(service)
+                        ? []
+                        : [
+                              `(not in the state) | created anew | registries-${service} (aws:ecr/repository:Repository): the state holds no aws_ecr_repository.${service}, so pulumi up creates it`,
+                          ]),
+                    `(not in the state) | created anew | registries-${service} (aws:ecr/lifecyclePolicy:LifecyclePolicy): the state holds no aws_ecr_lifecycle_policy.${service} (this project's rules keep release images by count), so pulumi up creates it`,
+                ]),
             );
             assert.deepEqual(
                 imported().resources.filter(
@@ -672,7 +693,12 @@ describe("npm run adopt: the running Terraform base, adopted without rebuilding 
                 lines[1],
                 /module\.vpc\.aws_vpc_endpoint\.s3 +not known +no counterpart in this program's base/,
             );
-            assert.match(lines[0], /^base-dev: 22 resources to import, 1 created anew, 2 left behind, 1 not known/);
+            assert.match(
+                lines[0],
+                new RegExp(
+                    `^base-dev: 22 resources to import, ${1 + 2 * NEW_SERVICES.length} created anew, 2 left behind, 1 not known`,
+                ),
+            );
         });
 
         it("subnets, groups and a repository under other names: moves whose targets adopt reads, and adopted once applied", async () => {
