@@ -11,8 +11,13 @@ import { evaluateEnvironment } from "../offline/evaluate";
 import { egressModesFor, ENVIRONMENTS } from "../shared/environments";
 import { weeklyUpHours } from "../shared/schedule";
 
-/** Budgets hold for the committed schedule: a failure after changing it says so, and where. */
-const ON_SCHEDULE = `, with runtime up ${weeklyUpHours()} hours a week (shared/schedule.ts): a budget of the committed schedule; change it here and in docs/cost.md if the new schedule is meant`;
+/**
+ * Budgets hold for the committed schedule and the committed services (frontend and backend): a
+ * failure after changing either says so, and where.
+ */
+const ON_SCHEDULE = `, with runtime up ${weeklyUpHours()} hours a week (shared/schedule.ts): a budget of the committed schedule and services (shared/services.ts); change it here and in docs/cost.md if the new schedule or service is meant`;
+const FOR_SERVICES =
+    ": a budget of the committed services (shared/services.ts); change it here and in docs/cost.md if a new service's cost is meant";
 
 const resource = (
     type: string,
@@ -275,7 +280,7 @@ describe("cost model", () => {
         );
     });
 
-    describe("budget", () => {
+    describe("budget (of the committed schedule and services: a new service may mean a new budget)", () => {
         let dev: CostSummary;
         let staging: CostSummary;
         let layouts: CostSummary[];
@@ -288,13 +293,16 @@ describe("cost model", () => {
         it("dev as committed, asleep at rest (wakeOnRequest): $3 a month or less at its assumed hours of use, base under $1", () => {
             assert.deepEqual([dev.frontDoor, dev.egress, dev.wakeOnRequest], ["http-api", "public-ip", true]);
             close(dev.upHoursPerMonth, ENVIRONMENTS.dev.usage.awakeHoursPerMonth);
-            assert.ok(dev.totalMonthly <= 3, `dev costs $${dev.totalMonthly.toFixed(2)}`);
-            assert.ok(dev.baseMonthly < 1, `base-dev costs $${dev.baseMonthly.toFixed(2)}`);
+            assert.ok(dev.totalMonthly <= 3, `dev costs $${dev.totalMonthly.toFixed(2)}${FOR_SERVICES}`);
+            assert.ok(dev.baseMonthly < 1, `base-dev costs $${dev.baseMonthly.toFixed(2)}${FOR_SERVICES}`);
         });
 
         it("dev in public-ip mode: under $18 a month", () => {
             const publicIp = layouts.find((summary) => summary.label === "public-ip")!;
-            assert.ok(publicIp.totalMonthly < 18, `public-ip costs $${publicIp.totalMonthly.toFixed(2)}`);
+            assert.ok(
+                publicIp.totalMonthly < 18,
+                `public-ip costs $${publicIp.totalMonthly.toFixed(2)}${FOR_SERVICES}`,
+            );
         });
 
         it("the old layout (NAT and load balancer always on in base) costs about $100, four times the split", () => {

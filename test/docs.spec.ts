@@ -96,13 +96,18 @@ describe("README and docs stay true", () => {
         );
     });
 
-    it("gives base's monthly cost in dev and prod as npm run cost computes it", async () => {
+    /** The docs' cost figures are the committed app's, on purpose: a new service means writing them again. */
+    const REWRITE =
+        "figures of the committed services (shared/services.ts): after adding one, write them again from npm run cost";
+
+    it("gives base's monthly cost in dev and prod as npm run cost computes it (the committed services' figures)", async () => {
         const stated = /base-dev \$([\d.]+) a month,\s+base-prod \$([\d.]+)/.exec(page("README.md"));
         assert.ok(stated, "README.md gives base-dev's and base-prod's monthly cost");
         const computed = await Promise.all(["dev", "prod"].map(async (env) => (await estimate(env)).baseMonthly));
         assert.deepEqual(
             stated.slice(1),
             computed.map((monthly) => monthly.toFixed(2)),
+            `README.md's ${REWRITE}`,
         );
     });
 
@@ -110,7 +115,7 @@ describe("README and docs stay true", () => {
         assert.match(page("README.md"), /```sh\nnpm ci\nnpm test /);
     });
 
-    describe("its cost figures are what npm run cost computes", () => {
+    describe("its cost figures are what npm run cost computes (the committed services' figures)", () => {
         /** The rows of the first Markdown table after `heading`, each split into its cells. */
         const tableAfter = (path: string, heading: string): string[][] => {
             const text = page(path);
@@ -146,7 +151,11 @@ describe("README and docs stay true", () => {
             const rows = tableAfter("docs/cost.md", "dev, us-west-2, prices seen");
             assert.equal(rows.length, computed.size, "one row per computed layout");
             for (const [label, frontDoor, ...figures] of rows)
-                assert.deepEqual(figures, computed.get(`${layoutOf(label)} ${frontDoor}`), `${label}, ${frontDoor}`);
+                assert.deepEqual(
+                    figures,
+                    computed.get(`${layoutOf(label)} ${frontDoor}`),
+                    `${label}, ${frontDoor}: docs/cost.md's ${REWRITE}`,
+                );
         });
 
         it("docs/front-doors.md: what the HTTP API saves", () => {
@@ -154,7 +163,11 @@ describe("README and docs stay true", () => {
             assert.ok(rows.length >= 3);
             for (const [egress, alb, httpApi] of rows) {
                 const total = (frontDoor: string) => computed.get(`${egress} ${frontDoor}`)?.at(-1);
-                assert.deepEqual([alb, httpApi], [total("alb"), total("http-api")], egress);
+                assert.deepEqual(
+                    [alb, httpApi],
+                    [total("alb"), total("http-api")],
+                    `${egress}: docs/front-doors.md's ${REWRITE}`,
+                );
             }
         });
     });

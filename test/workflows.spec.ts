@@ -16,7 +16,7 @@ import { main as up } from "../commands/up";
 import { Stacks } from "../stacks/automation";
 import { RUNTIME_SCHEDULE, RuntimeSchedule } from "../shared/schedule";
 import { ENVIRONMENT_NAMES, isProductionLike } from "../shared/environments";
-import { SERVICE_NAMES } from "../shared/services";
+import { HEALTH_PATHS, SERVICE_NAMES } from "../shared/services";
 import { WRITE_COMMAND } from "../schedule/cron-lines";
 import { AppServer } from "./fakes/app-server";
 import { FakeEcs, runtimeOutputs } from "./fakes/ecs";
@@ -354,7 +354,7 @@ describe("workflows", () => {
             assert.deepEqual(operations(pulumi), ["preview --stack runtime-dev"]);
             assert.equal(await run(argvOf("morning-startup.yml", "dev", false)), 0);
             assert.deepEqual(operations(pulumi).slice(1), ["up --yes --skip-preview --stack runtime-dev"]);
-            assert.deepEqual(app.requests.sort(), ["/", "/health"]);
+            assert.deepEqual(app.requests.sort(), [...HEALTH_PATHS].sort());
         });
     });
 
