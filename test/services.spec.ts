@@ -34,6 +34,21 @@ describe("services, each declared once in shared/services.ts", () => {
         assert.ok(unique(SERVICE_NAMES.map((service) => SERVICES[service].shortName)));
     });
 
+    // The brief's application, pinned on purpose: the other specs derive from SERVICES, so this is
+    // where a changed port, health path or route of these two shows. A service added beside them
+    // leaves it passing; changing one of them means updating this fact.
+    it("the application's two services, as the brief defines them: the front end on 3000, answering / and every path the back end does not take; the back end on 8000, answering /health, taking /api/* and /health", () => {
+        const { frontend, backend } = SERVICES;
+        assert.deepEqual(
+            [frontend.port, frontend.healthPath, frontend.pathPatterns, defaultService()],
+            [3000, "/", [], "frontend"],
+        );
+        assert.deepEqual(
+            [backend.port, backend.healthPath, backend.pathPatterns],
+            [8000, "/health", ["/api/*", "/health"]],
+        );
+    });
+
     it("a sizeMultiple that gives no Fargate size is refused, naming the service, the file and the keys", () => {
         const declared = SERVICES.backend;
         (SERVICES as Record<string, ServiceSpec>).backend = { ...declared, sizeMultiple: 3 };
