@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { committedConfig } from "../offline/evaluate";
-import { defaultService, SERVICE_NAMES, SERVICES, ServiceSpec } from "../shared/services";
+import { defaultService, SERVICE_NAMES, SERVICES, ServiceSpec, taskSize } from "../shared/services";
 
 const ROOT = join(__dirname, "..");
 /** The declared services and each one's tag, as the commands list them: "frontend v1, backend v1". */
@@ -90,7 +90,14 @@ describe("services, each declared once in shared/services.ts", () => {
         it("npm run check passes base-dev and runtime-dev as committed, and names its image", () => {
             assert.deepEqual(run.checked, [0, 0], run.printed.join("\n"));
             assert.match(run.printed[1], new RegExp(`images ${escaped(listed("v0.1.0"))}, worker v0\\.1\\.0`));
-            assert.match(run.printed[1], /tasks 256 CPU \/ 512 MiB \(worker 512 \/ 1024\) /);
+            // The committed services' own sizes, then the worker's (twice dev's 256 / 512).
+            const sized = SERVICE_NAMES.filter((service) => (SERVICES[service].sizeMultiple ?? 1) !== 1).map(
+                (service) => `${service} ${taskSize(service, 256, 512).cpu} / ${taskSize(service, 256, 512).memory}`,
+            );
+            assert.match(
+                run.printed[1],
+                new RegExp(`tasks 256 CPU / 512 MiB \\(${[...sized, "worker 512 / 1024"].join(", ")}\\) `),
+            );
             assert.match(run.printed[1], new RegExp(`aws:ecs/service:Service +${SERVICE_NAMES.length + 1}\n`));
         });
 

@@ -16,8 +16,18 @@ import {
 import { evaluateEnvironment } from "../offline/evaluate";
 import { ENVIRONMENT_NAMES } from "../shared/environments";
 import { weeklyUpHours } from "../shared/schedule";
-import { imageTagKey, SERVICE_NAMES } from "../shared/services";
+import { imageTagKey, SERVICE_NAMES, SERVICES, taskSize } from "../shared/services";
 import { LAYERS, stackNameOf } from "../shared/stack-name";
+
+/** How check states an environment's task size: each service with a sizeMultiple named with its own. */
+function taskSizes(cpu: number, memory: number): string {
+    const sized = SERVICE_NAMES.filter((service) => (SERVICES[service].sizeMultiple ?? 1) !== 1).map((service) => {
+        const size = taskSize(service, cpu, memory);
+        return `${service} ${size.cpu} / ${size.memory}`;
+    });
+    return `tasks ${cpu} CPU / ${memory} MiB${sized.length > 0 ? ` (${sized.join(", ")})` : ""}`;
+}
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A copy of the project's Pulumi.yaml and stack files in a temporary directory, removed after the suite. */
 function projectCopy(): {
@@ -203,7 +213,9 @@ describe("the committed stack files are what gets tested, checked and priced", (
             assert.equal(await check(["--stack", "runtime-staging"], undefined, out.print), 0);
             assert.match(
                 out.text(),
-                /^runtime-staging \(Pulumi\.runtime-staging\.yaml\): ok\n {2}egress nat-single; tasks 512 CPU \/ 1024 MiB X86_64, 2 per service/,
+                new RegExp(
+                    `^runtime-staging \\(Pulumi\\.runtime-staging\\.yaml\\): ok\n {2}egress nat-single; ${escaped(taskSizes(512, 1024))} X86_64, 2 per service`,
+                ),
             );
             assert.match(out.text(), new RegExp(`\n {2}aws:ecs/service:Service +${SERVICE_NAMES.length}\n`));
             assert.match(
