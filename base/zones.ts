@@ -41,7 +41,7 @@ export interface ChosenZone {
 }
 
 /** The region's zones as getAvailabilityZones returns them: names and ids index by index, sorted by name. */
-export interface RegionZones {
+interface RegionZones {
     readonly names: readonly string[];
     readonly zoneIds: readonly string[];
 }
@@ -54,7 +54,7 @@ export interface RegionZones {
  * VPC link's first `up` would fail. The link takes the private subnets of the supported zones only
  * (the tasks in any zone are reachable from it through the VPC), and needs two of them.
  */
-export function chooseZones(config: BaseConfig, region: RegionZones): ChosenZone[] {
+function chooseZones(config: BaseConfig, region: RegionZones): ChosenZone[] {
     if (region.names.length < config.azCount) {
         throw new ConfigError(config.stack, [
             `${config.project}:azCount is ${config.azCount} but ${config.region} has ${region.names.length} availability zones; ` +

@@ -1,5 +1,6 @@
 import { CloudDouble, DeclaredResource, Evaluation, MOCK_ACCOUNT } from "./engine";
 import { TYPES } from "../shared/resource-types";
+import { VPC_LINK_ZONE_IDS } from "../base/zones";
 
 /**
  * A stand-in for AWS and the state backend, built from what base declared. Lookups are answered by
@@ -32,23 +33,14 @@ export interface CloudOptions {
     readonly extraZones?: readonly DeclaredResource[];
 }
 
-export const DEFAULT_ZONES = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"];
+const DEFAULT_ZONES = ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"];
 
-/** The short code zone ids start with (us-west-2: usw2-az1), as the EC2 user guide's "AZ IDs" lists them. */
-const DIRECTION_CODES: Readonly<Record<string, string>> = {
-    east: "e",
-    west: "w",
-    north: "n",
-    south: "s",
-    central: "c",
-    northeast: "ne",
-    northwest: "nw",
-    southeast: "se",
-    southwest: "sw",
-};
+/**
+ * The prefix of a region's zone ids (us-west-2: usw2), as base/zones.ts's table from API Gateway's
+ * page lists them. A region the table does not list has no VPC links, so its ids are only labels.
+ */
 function zoneIdPrefix(region: string): string {
-    const [geography, direction, number] = region.split("-");
-    return `${geography}${DIRECTION_CODES[direction] ?? direction}${number}`;
+    return VPC_LINK_ZONE_IDS[region]?.[0].replace(/-az\d+$/, "") ?? region;
 }
 
 /** AWS's public SSM parameters of the latest Amazon Linux 2023 images, and an image id for each. */

@@ -13,10 +13,10 @@ import { tagsFor } from "../shared/tags";
  * dimension set that is never published stays OK for ever. With `$default` the only stage, the API's
  * count is the stage's.
  */
-export const REQUEST_METRIC = { namespace: "AWS/ApiGateway", metricName: "Count" } as const;
-export const PERIOD_SECONDS = 60;
+const REQUEST_METRIC = { namespace: "AWS/ApiGateway", metricName: "Count" } as const;
+const PERIOD_SECONDS = 60;
 /** The wake alarm's window, in periods: one request keeps it in ALARM, re-waking, this many minutes. */
-export const WAKE_MINUTES = 3;
+const WAKE_MINUTES = 3;
 
 /** What a scaling policy acts on: one service's scalable target. */
 export interface ScalableTarget {

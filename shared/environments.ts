@@ -25,7 +25,7 @@ export const FRONT_DOORS = ["alb", "http-api"] as const;
 export type FrontDoor = (typeof FRONT_DOORS)[number];
 
 /** A production-like environment keeps the load balancer: its access logs, and none of an HTTP API's limits (30 s, 10 MB, no WebSocket). */
-export const PRODUCTION_FRONT_DOORS: readonly FrontDoor[] = ["alb"];
+const PRODUCTION_FRONT_DOORS: readonly FrontDoor[] = ["alb"];
 
 export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
 export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];

@@ -61,5 +61,3 @@ export const TYPES = {
     egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
 } as const;
-
-export type ResourceType = (typeof TYPES)[keyof typeof TYPES];

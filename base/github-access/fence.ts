@@ -220,7 +220,7 @@ const fenceTags = (scope: NameScope): Record<(typeof OWNER_TAG_KEYS)[number], st
 });
 const OWNER_TAG_KEYS = ["Project", "Environment"] as const;
 /** The tags the fence reads, which no tag change outside a create may set or remove: the owner's and the review's. */
-export const FENCE_TAG_KEYS: readonly string[] = [...OWNER_TAG_KEYS, REVIEW_TAG_KEY];
+const FENCE_TAG_KEYS: readonly string[] = [...OWNER_TAG_KEYS, REVIEW_TAG_KEY];
 
 /**
  * The request's (a create's) or the resource's tags are the scope's: Project and Environment exactly,

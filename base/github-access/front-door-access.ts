@@ -173,14 +173,6 @@ function apiGatewayStatements(
     ];
 }
 
-/** API Gateway and Cloud Map for the HTTP API front door; each statement says what it fences and what stays open. */
-export function frontDoorStatements(scope: FenceOwner, frontDoor: FrontDoorScope): Statement[] {
-    return [
-        ...apiGatewayStatements(scope, frontDoor.zoneName, frontDoor.zonesBelow),
-        ...cloudMapStatements(scope, frontDoor),
-    ];
-}
-
 /** The HTTP API front door's API Gateway statements alone (the review role keeps them apart from Cloud Map's, for IAM's size quota). */
 export const frontDoorApiStatements = (scope: FenceOwner, frontDoor: FrontDoorScope): Statement[] =>
     apiGatewayStatements(scope, frontDoor.zoneName, frontDoor.zonesBelow);

@@ -123,7 +123,7 @@ export function permissionsBoundary(own: {
 }
 
 /** Service-linked roles a new account's first cluster, load balancer or scalable target needs. */
-export const SERVICE_LINKED_ROLE_SERVICES = [
+const SERVICE_LINKED_ROLE_SERVICES = [
     "ecs.amazonaws.com",
     "elasticloadbalancing.amazonaws.com",
     "ecs.application-autoscaling.amazonaws.com",

@@ -1,4 +1,5 @@
 import { SERVICE_NAMES } from "../../shared/services";
+import { MOCK_ACCOUNT } from "../../offline/engine";
 
 /**
  * ECS as DescribeServices and DescribeTaskDefinition answer (ECS API reference: DescribeServices,
@@ -15,9 +16,8 @@ export interface EcsDeployment {
     readonly rolloutStateReason: string;
 }
 
-const ACCOUNT = "123456789012";
 export const taskDefinitionArn = (family: string, revision: number) =>
-    `arn:aws:ecs:us-west-2:${ACCOUNT}:task-definition/${family}:${revision}`;
+    `arn:aws:ecs:us-west-2:${MOCK_ACCOUNT}:task-definition/${family}:${revision}`;
 
 /** What a deployed runtime-<env> stack publishes: url, cluster, services and the task definitions they were deployed with. */
 export function runtimeOutputs(env: string, url: string, revision = 7): Record<string, unknown> {
@@ -97,11 +97,11 @@ export class FakeEcs {
                 outputs.taskDefinitions?.[service],
             ]),
         );
-        const clusterArn = `arn:aws:ecs:us-west-2:${ACCOUNT}:cluster/${command.input.cluster}`;
+        const clusterArn = `arn:aws:ecs:us-west-2:${MOCK_ACCOUNT}:cluster/${command.input.cluster}`;
         const services = [];
         const failures = [];
         for (const serviceName of command.input.services as string[]) {
-            const serviceArn = `arn:aws:ecs:us-west-2:${ACCOUNT}:service/${command.input.cluster}/${serviceName}`;
+            const serviceArn = `arn:aws:ecs:us-west-2:${MOCK_ACCOUNT}:service/${command.input.cluster}/${serviceName}`;
             if (!(serviceName in byName)) {
                 failures.push({ arn: serviceArn, reason: "MISSING" });
                 continue;

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { keepForCleanup } from "./backend-dirs";
+import { backupsFolder, historyFolder, locksFolder, stackFile } from "../../shared/backend-layout";
 
 // Internals of the Automation API the real PulumiCommand uses to report results; not in its typings.
 // semver comes with @pulumi/pulumi, which reads the CLI version through it.
@@ -25,7 +26,7 @@ const { SemVer } = require("semver");
 type CommandResult = { stdout: string; stderr: string; code: number };
 
 /** What the CLI says, without a login and without a terminal, to any command that needs a backend. */
-export const NOT_LOGGED_IN = "PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions";
+const NOT_LOGGED_IN = "PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions";
 
 interface FakeStack {
     outputs: Record<string, unknown>;
@@ -81,7 +82,7 @@ export class FakePulumi {
     backendUrl: string | undefined = `file://${this.backendDir}`;
 
     private lockDir(name: string): string {
-        return join(this.backendDir, ".pulumi", "locks", "organization", "durable-code", name);
+        return join(this.backendDir, locksFolder("durable-code", name));
     }
 
     /**
@@ -89,11 +90,10 @@ export class FakePulumi {
      * written by `stack init` and by every update; a backup per update; history per operation.
      */
     private stackObjects(name: string) {
-        const root = (folder: string) => join(this.backendDir, ".pulumi", folder, "durable-code");
         return {
-            file: join(root("stacks"), `${name}.json`),
-            backups: join(root("backups"), name),
-            history: join(root("history"), name),
+            file: join(this.backendDir, stackFile("durable-code", name)),
+            backups: join(this.backendDir, backupsFolder("durable-code", name)),
+            history: join(this.backendDir, historyFolder("durable-code", name)),
         };
     }
 

@@ -7,7 +7,7 @@
 import { SERVICE_NAMES, SERVICES, ServiceSpec } from "../../shared/services";
 
 export const WORKER: string = "worker";
-export const WORKER_SPEC: ServiceSpec = {
+const WORKER_SPEC: ServiceSpec = {
     shortName: "wk",
     port: 9000,
     healthPath: "/worker/health",
