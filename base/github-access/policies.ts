@@ -144,7 +144,7 @@ const BOUNDED_IAM_WRITES = [
 ];
 
 /** IAM writes the deploy role may never make on itself or on the boundary. */
-export const SELF_WRITES = [
+const SELF_WRITES = [
     "iam:PutRolePolicy",
     "iam:AttachRolePolicy",
     "iam:DetachRolePolicy",
@@ -157,7 +157,7 @@ export const SELF_WRITES = [
     "iam:TagRole",
     "iam:UntagRole",
 ];
-export const POLICY_WRITES = [
+const POLICY_WRITES = [
     "iam:CreatePolicyVersion",
     "iam:DeletePolicyVersion",
     "iam:SetDefaultPolicyVersion",
@@ -341,8 +341,31 @@ export const deployPoliciesFor = (frontDoor: boolean): DeployPolicy[] =>
 
 export const deployPolicyName = (scope: NameScope, policy: DeployPolicy) => `${deployRoleName(scope)}-${policy}`;
 
-/** Every managed policy of the deploy role, by ARN pattern: the role may write none of them. */
-const deployPolicyArns = (scope: NameScope) => `arn:aws:iam::*:policy/${deployRoleName(scope)}-*`;
+/**
+ * What a role that deploys may never do to itself: write itself, the boundary or its own managed
+ * policies (`<role name>-*`), or drop a boundary. A role it creates may trust it (CreateRole and
+ * UpdateAssumeRolePolicy take any trust, and no key reads it): it never assumes one of `creates`,
+ * so it never takes the boundary's rights. The deploy role and the review role share these.
+ */
+export function selfGuards(guarded: {
+    readonly roleName: string;
+    readonly self: string;
+    readonly boundary: string;
+    readonly creates: string | string[];
+    readonly assumeSid: string;
+}): Statement[] {
+    return [
+        { Sid: "NeverWriteItself", Effect: "Deny", Action: SELF_WRITES, Resource: guarded.self },
+        { Sid: guarded.assumeSid, Effect: "Deny", Action: ["sts:AssumeRole"], Resource: guarded.creates },
+        {
+            Sid: "NeverWriteTheBoundaryOrOwnPolicies",
+            Effect: "Deny",
+            Action: POLICY_WRITES,
+            Resource: [guarded.boundary, `arn:aws:iam::*:policy/${guarded.roleName}-*`],
+        },
+        { Sid: "NeverDropABoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: "*" },
+    ];
+}
 
 /**
  * What deploying and destroying runtime needs, and no way to more: runtime's services behind the tag
@@ -373,22 +396,13 @@ export function deployRolePolicies(
             ...baseReads(scope),
             ...runtimeRoleStatements(scope, boundary),
             ...deployStateStatements(scope),
-            { Sid: "NeverWriteItself", Effect: "Deny", Action: SELF_WRITES, Resource: self },
-            // A role it creates may trust it (CreateRole and UpdateAssumeRolePolicy take any trust, and
-            // no key reads it): it never assumes one, so it never takes the boundary's rights.
-            {
-                Sid: "NeverAssumeRuntimeRoles",
-                Effect: "Deny",
-                Action: ["sts:AssumeRole"],
-                Resource: runtimeRoles(scope),
-            },
-            {
-                Sid: "NeverWriteTheBoundaryOrOwnPolicies",
-                Effect: "Deny",
-                Action: POLICY_WRITES,
-                Resource: [boundary, deployPolicyArns(scope)],
-            },
-            { Sid: "NeverDropABoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: "*" },
+            ...selfGuards({
+                roleName: deployRoleName(scope),
+                self,
+                boundary,
+                creates: runtimeRoles(scope),
+                assumeSid: "NeverAssumeRuntimeRoles",
+            }),
         ]),
     };
 }

@@ -7,11 +7,12 @@ import { cloudMapStatements, frontDoorApiStatements, FrontDoorScope } from "./fr
 import {
     AccessScope,
     baseReads,
-    POLICY_WRITES,
+    DEPLOY_POLICIES,
+    DeployPolicy,
     reviewRoleName,
     runtimeRoles,
     runtimeRoleStatements,
-    SELF_WRITES,
+    selfGuards,
 } from "./policies";
 
 /**
@@ -31,8 +32,8 @@ export interface ReviewAccessScope extends AccessScope {
 }
 
 /** As the deploy role's (policies.ts), without its network. */
-export const REVIEW_POLICIES = ["containers", "scaling", "front-door", "discovery", "identity"] as const;
-export type ReviewPolicy = (typeof REVIEW_POLICIES)[number];
+export type ReviewPolicy = Exclude<DeployPolicy, "network">;
+export const REVIEW_POLICIES = DEPLOY_POLICIES.filter((policy): policy is ReviewPolicy => policy !== "network");
 
 export const reviewPolicyName = (scope: NameScope, policy: ReviewPolicy) => `${reviewRoleName(scope)}-${policy}`;
 
@@ -88,20 +89,13 @@ export function reviewRolePolicies(
             // Base's repositories and log groups are the environment's, which reviews share: read only.
             ...baseReads({ project: scope.project, env: scope.env }),
             ...runtimeRoleStatements(owner, boundary),
-            { Sid: "NeverWriteItself", Effect: "Deny", Action: SELF_WRITES, Resource: self },
-            {
-                Sid: "NeverAssumeReviewRoles",
-                Effect: "Deny",
-                Action: ["sts:AssumeRole"],
-                Resource: runtimeRoles(owner),
-            },
-            {
-                Sid: "NeverWriteTheBoundaryOrOwnPolicies",
-                Effect: "Deny",
-                Action: POLICY_WRITES,
-                Resource: [boundary, `arn:aws:iam::*:policy/${reviewRoleName(scope)}-*`],
-            },
-            { Sid: "NeverDropABoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: "*" },
+            ...selfGuards({
+                roleName: reviewRoleName(scope),
+                self,
+                boundary,
+                creates: runtimeRoles(owner),
+                assumeSid: "NeverAssumeReviewRoles",
+            }),
         ]),
     };
 }
