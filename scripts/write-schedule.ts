@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { CommandSpec, parseCommand } from "../cli/command";
+import { OutputFile } from "../cli/output-file";
 import { runMain } from "../cli/run-main";
 import { ScheduledAction } from "../schedule/gate";
 import { RUNTIME_SCHEDULE, RuntimeSchedule } from "../shared/schedule";
@@ -37,7 +38,7 @@ export async function main(
         const derived = withCronLines(text, action, schedule);
         if (derived === text) continue;
         stale.push(path.relative(process.cwd(), where));
-        if (!flags.check) writeFileSync(where, derived);
+        if (!flags.check) OutputFile.owned(where).write(derived);
     }
     if (flags.check) {
         for (const file of stale)
